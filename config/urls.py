@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Administration — Petites villes de demain"
+admin.site.site_title = "Administration PVD"
+
+urlpatterns = [
+    path("", include("pvd.core.urls")),
+    path("comptes/", include("pvd.comptes.urls")),
+    path("dossiers/", include("pvd.dossiers.urls")),
+    path("territoires/", include("pvd.territoires.urls")),
+    path("admin/", admin.site.urls),
+]
+
+# Each domain app adds its pages under /dossiers/<pk>/… through its own urls.py.
+for app in ("gouvernance", "strategie", "actions", "suivi", "conventions", "participation"):
+    try:
+        urlpatterns.append(path("", include(f"pvd.{app}.urls")))
+    except ModuleNotFoundError as error:
+        if error.name != f"pvd.{app}.urls":
+            raise
+
+handler403 = "pvd.core.views.error_403"
+handler404 = "pvd.core.views.error_404"
+handler500 = "pvd.core.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

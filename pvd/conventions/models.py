@@ -1,0 +1,73 @@
+from django.db import models
+from django.db.models import Q
+
+
+class ConventionType(models.TextChoices):
+    ADHESION = "adhesion", "Convention d'adhésion"
+    CADRE = "cadre", "Convention-cadre valant ORT"
+    AVENANT = "avenant", "Avenant"
+
+
+class ConventionEtat(models.TextChoices):
+    PROJET = "projet", "Projet"
+    EN_SIGNATURE = "en_signature", "En signature"
+    SIGNEE = "signee", "Signée"
+    RESILIEE = "resiliee", "Résiliée"
+
+
+class Convention(models.Model):
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="conventions")
+    type = models.CharField("type", max_length=20, choices=ConventionType.choices)
+    amende = models.ForeignKey(
+        "self", verbose_name="convention amendée", on_delete=models.PROTECT, null=True, blank=True, related_name="avenants"
+    )
+    numero_avenant = models.PositiveIntegerField("numéro d'avenant", null=True, blank=True)
+    titre = models.CharField("titre", max_length=300, blank=True)
+    etat = models.CharField("état", max_length=20, choices=ConventionEtat.choices, default=ConventionEtat.PROJET)
+    date_signature = models.DateField("date de signature", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dossier", "created_at"]
+        verbose_name = "convention"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "type"], condition=Q(type__in=["adhesion", "cadre"]), name="une_convention_par_type"
+            ),
+            models.CheckConstraint(
+                name="avenant_amende_une_convention",
+                condition=(Q(type="avenant") & Q(amende__isnull=False)) | (~Q(type="avenant") & Q(amende__isnull=True)),
+                violation_error_message="Un avenant modifie une convention, et seul un avenant en modifie une.",
+            ),
+            models.CheckConstraint(
+                name="signee_a_une_date",
+                condition=~Q(etat="signee") | Q(date_signature__isnull=False),
+                violation_error_message="Une convention signée a une date de signature.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.type == ConventionType.AVENANT:
+            return f"Avenant n° {self.numero_avenant} à la {self.amende.get_type_display().lower()}"
+        return self.get_type_display()
+
+
+class Signataire(models.Model):
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="signataires")
+    organisation = models.ForeignKey("territoires.Organisation", on_delete=models.PROTECT, related_name="+")
+    representant = models.CharField("représentant", max_length=200)
+    qualite = models.CharField("qualité", max_length=200)
+    date_deliberation = models.DateField("date de la délibération", null=True, blank=True)
+    engagements = models.TextField("engagements", blank=True)
+    signe_le = models.DateField("signé le", null=True, blank=True)
+    ordre = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["convention", "ordre", "pk"]
+        verbose_name = "signataire"
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "organisation"], name="signataire_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.representant}"

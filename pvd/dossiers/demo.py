@@ -1,0 +1,79 @@
+"""The demo dossier: Langres (Haute-Marne) and the CC du Grand Langres, with one account per role.
+
+`seed_demo` calls `seed()` here, then the `seed(context)` of each app listed in DEMO_APPS
+that has a `demo` module, so the demo shows every part of the platform. Every seeder is
+idempotent: a second run neither fails nor duplicates anything.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from pvd.comptes.models import User
+from pvd.territoires.models import Commune, Departement
+
+from .models import Dossier, Membre, Role
+
+DEMO_PASSWORD = "demo-pvd-2026"  # noqa: S105 - demo accounts, printed by make run
+DEMO_COMMUNE = "52269"  # Langres, in the PVD list (pvd-44-52-15)
+DEMO_PVD_ID = "pvd-44-52-15"
+DEMO_APPS = ["gouvernance", "strategie", "actions", "suivi", "conventions", "participation"]
+
+ACCOUNTS = [
+    ("chef@demo.pvd.fr", "Claire", "Martin", "Commune de Langres", Role.CHEF_DE_PROJET, ""),
+    ("equipe@demo.pvd.fr", "Thomas", "Bernard", "CC du Grand Langres", Role.EQUIPE, ""),
+    ("elu@demo.pvd.fr", "Anne", "Rousseau", "Commune de Langres", Role.ELU, ""),
+    ("partenaire@demo.pvd.fr", "Karim", "Benali", "Banque des Territoires", Role.PARTENAIRE, ""),
+    ("lecteur@demo.pvd.fr", "Julie", "Petit", "CAUE de la Haute-Marne", Role.LECTEUR, ""),
+    ("prefecture@demo.pvd.fr", "Marc", "Lefebvre", "Préfecture de la Haute-Marne", None, "prefecture"),
+    ("anct@demo.pvd.fr", "Sophie", "Garnier", "ANCT", None, "anct"),
+]
+
+
+@dataclass
+class DemoContext:
+    dossier: Dossier
+    users: dict[str, User] = field(default_factory=dict)
+
+    @property
+    def chef(self) -> User:
+        return self.users["chef@demo.pvd.fr"]
+
+
+@transaction.atomic
+def seed() -> DemoContext:
+    commune = Commune.objects.select_related("epci", "departement").get(code=DEMO_COMMUNE)
+    if not commune.pvd:
+        commune.pvd, commune.pvd_id = True, DEMO_PVD_ID
+        commune.save(update_fields=["pvd", "pvd_id"])
+    dossier, _ = Dossier.objects.get_or_create(
+        pvd_id=DEMO_PVD_ID,
+        defaults={"nom": "Langres — Petites villes de demain", "epci": commune.epci, "date_entree": datetime.date(2021, 3, 15)},
+    )
+    dossier.communes.add(commune)
+    context = DemoContext(dossier=dossier)
+    departement = Departement.objects.get(code="52")
+    for email, first, last, organisation, role, scope in ACCOUNTS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email, password=DEMO_PASSWORD, first_name=first, last_name=last, organisation=organisation,
+                state_scope=scope, departement=departement if scope == "prefecture" else None,
+            )
+        if role:
+            Membre.objects.get_or_create(dossier=dossier, user=user, defaults={"role": role})
+        context.users[email] = user
+    return context
+
+
+def seed_all() -> DemoContext:
+    context = seed()
+    for app in DEMO_APPS:
+        try:
+            seeder = import_string(f"pvd.{app}.demo.seed")
+        except ImportError:
+            continue
+        seeder(context)
+    return context

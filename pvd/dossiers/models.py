@@ -1,0 +1,101 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+
+class Role(models.TextChoices):
+    CHEF_DE_PROJET = "chef_de_projet", "Chef de projet"
+    EQUIPE = "equipe", "Équipe-projet"
+    ELU = "elu", "Élu"
+    PARTENAIRE = "partenaire", "Partenaire ou financeur"
+    LECTEUR = "lecteur", "Lecteur"
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that decides which dossiers a user may see."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.state_scope == "anct":
+            return self.all()
+        visible = Q(Exists(Membre.objects.filter(dossier=OuterRef("pk"), user=user)))
+        if user.state_scope == "prefecture" and user.departement_id:
+            visible |= Q(
+                Exists(
+                    Dossier.communes.through.objects.filter(
+                        dossier=OuterRef("pk"), commune__departement_id=user.departement_id
+                    )
+                )
+            )
+        return self.filter(visible)
+
+
+class Dossier(models.Model):
+    """One programme instance: one or several communes bénéficiaires and their EPCI."""
+
+    nom = models.CharField("nom du dossier", max_length=200)
+    communes = models.ManyToManyField(
+        "territoires.Commune", verbose_name="communes bénéficiaires", related_name="dossiers"
+    )
+    epci = models.ForeignKey(
+        "territoires.Epci", verbose_name="EPCI", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    pvd_id = models.CharField("identifiant PVD", max_length=20, blank=True)
+    date_entree = models.DateField("date d'entrée dans le programme", null=True, blank=True)
+    cloture_le = models.DateField("clôturé le", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "dossier"
+
+    def __str__(self):
+        return self.nom
+
+
+class Membre(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="membres")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "user__last_name"]
+        verbose_name = "membre"
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "user"], name="membre_unique_par_dossier"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("adresse électronique")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_unique_en_attente",
+            )
+        ]

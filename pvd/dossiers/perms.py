@@ -1,0 +1,112 @@
+"""The one table of roles → permissions of the platform.
+
+A user's access to a dossier comes from exactly one of:
+- a membership (Membre) with a role: chef de projet, équipe-projet, élu, partenaire, lecteur;
+- a State scope: préfecture of the dossier's département, or ANCT (every dossier);
+- platform administrators (superusers), who read like ANCT and use the Django admin.
+A member keeps their membership role even when they also hold a State scope.
+
+| permission                    | chef | équipe | élu | partenaire | lecteur | préfecture | ANCT |
+|-------------------------------|:----:|:------:|:---:|:----------:|:-------:|:----------:|:----:|
+| dossier.view                  |  x   |   x    |  x  |     x      |    x    |     x      |  x   |
+| dossier.edit                  |  x   |   x    |     |            |         |            |      |
+| membres.manage                |  x   |        |     |            |         |            |      |
+| strategie.edit                |  x   |   x    |     |            |         |            |      |
+| plan.edit                     |  x   |   x    |     |            |         |            |      |
+| fiche.view_confidential       |  x   |   x    |     |            |         |            |      |
+| fiche.comment                 |  x   |   x    |  x  |     x      |         |     x      |  x   |
+| fiche.submit                  |  x   |   x    |     |            |         |            |      |
+| gouvernance.edit              |  x   |   x    |     |            |         |            |      |
+| decision.record               |  x   |   x    |     |            |         |            |      |
+| participation.moderate        |  x   |   x    |     |            |         |            |      |
+| conventions.edit              |  x   |   x    |     |            |         |            |      |
+| conventions.generate          |  x   |        |     |            |         |            |      |
+| conventions.sign              |  x   |        |     |            |         |            |      |
+| suivi.enter                   |  x   |   x    |     |            |         |            |      |
+| state.opinion                 |      |        |     |            |         |     x      |  x   |
+
+Every view and endpoint asks `access_for(user, dossier).can("…")` (or uses the
+`dossier_view` decorator of `pvd.dossiers.views_utils`), after scoping the lookup with
+`Dossier.objects.visible_to(user)`.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Membre, Role
+
+PREFECTURE = "prefecture"
+ANCT = "anct"
+
+ROLE_LABELS = dict(Role.choices) | {PREFECTURE: "Préfecture", ANCT: "ANCT"}
+
+_ALL = {Role.CHEF_DE_PROJET, Role.EQUIPE, Role.ELU, Role.PARTENAIRE, Role.LECTEUR, PREFECTURE, ANCT}
+_TEAM = {Role.CHEF_DE_PROJET, Role.EQUIPE}
+_CHEF = {Role.CHEF_DE_PROJET}
+
+PERMISSIONS: dict[str, set[str]] = {
+    "dossier.view": _ALL,
+    "dossier.edit": _TEAM,
+    "membres.manage": _CHEF,
+    "strategie.edit": _TEAM,
+    "plan.edit": _TEAM,
+    "fiche.view_confidential": _TEAM,
+    "fiche.comment": _TEAM | {Role.ELU, Role.PARTENAIRE, PREFECTURE, ANCT},
+    "fiche.submit": _TEAM,
+    "gouvernance.edit": _TEAM,
+    "decision.record": _TEAM,
+    "participation.moderate": _TEAM,
+    "conventions.edit": _TEAM,
+    "conventions.generate": _CHEF,
+    "conventions.sign": _CHEF,
+    "suivi.enter": _TEAM,
+    "state.opinion": {PREFECTURE, ANCT},
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    role: str | None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, "") if self.role else ""
+
+    def can(self, perm: str) -> bool:
+        if perm not in PERMISSIONS:
+            raise KeyError(f"Permission inconnue : {perm}")
+        return self.role is not None and self.role in PERMISSIONS[perm]
+
+    def require(self, perm: str) -> None:
+        if not self.can(perm):
+            raise PermissionDenied("Vous n'avez pas les droits nécessaires pour cette action.")
+
+    @property
+    def perms(self) -> dict[str, bool]:
+        """For templates: `{% if access.perms.plan_edit %}`."""
+        return {name.replace(".", "_"): self.can(name) for name in PERMISSIONS}
+
+
+NO_ACCESS = Access(role=None)
+
+
+def role_for(user, dossier) -> str | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    membership = Membre.objects.filter(dossier=dossier, user=user).values_list("role", flat=True).first()
+    if membership:
+        return membership
+    if user.state_scope == ANCT or user.is_superuser:
+        return ANCT
+    if (
+        user.state_scope == PREFECTURE
+        and user.departement_id
+        and dossier.communes.filter(departement_id=user.departement_id).exists()
+    ):
+        return PREFECTURE
+    return None
+
+
+def access_for(user, dossier) -> Access:
+    return Access(role=role_for(user, dossier))

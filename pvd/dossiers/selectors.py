@@ -1,0 +1,75 @@
+from django.db.models import Count, Prefetch
+from django.utils.module_loading import import_string
+
+from pvd.territoires.models import Commune
+
+from .models import Dossier, Membre
+from .steps import dossier_steps
+
+PHASES = {
+    "adhesion": "Adhésion à signer",
+    "elaboration": "Élaboration du projet de territoire",
+    "ort": "Convention-cadre signée (ORT)",
+    "mise_en_oeuvre": "Mise en œuvre",
+    "cloture": "Clôturé",
+}
+
+
+def dossier_list(*, user, filters: dict | None = None):
+    """Dossiers the user may see, with what the list shows, in a constant number of queries."""
+    qs = (
+        Dossier.objects.visible_to(user)
+        .select_related("epci")
+        .prefetch_related(
+            Prefetch("communes", queryset=Commune.objects.select_related("departement").order_by("nom"))
+        )
+        .annotate(nb_membres=Count("membres", distinct=True))
+        .order_by("nom")
+    )
+    filters = filters or {}
+    if filters.get("departement"):
+        qs = qs.filter(communes__departement_id=filters["departement"]).distinct()
+    if filters.get("q"):
+        qs = qs.filter(nom__icontains=filters["q"])
+    return qs
+
+
+def dossier_phase(dossier) -> tuple[str, str]:
+    """(code, label) of the phase, derived from the conventions when that app provides it."""
+    if dossier.cloture_le:
+        return "cloture", PHASES["cloture"]
+    try:
+        provider = import_string("pvd.conventions.steps.phase")
+    except ImportError:
+        return "adhesion", PHASES["adhesion"]
+    code = provider(dossier)
+    return code, PHASES[code]
+
+
+def dossier_key_dates(dossier) -> list[tuple[str, object]]:
+    dates = [("Création du dossier", dossier.created_at.date())]
+    if dossier.date_entree:
+        dates.insert(0, ("Entrée dans le programme", dossier.date_entree))
+    try:
+        provider = import_string("pvd.conventions.steps.key_dates")
+    except ImportError:
+        provider = None
+    if provider:
+        dates.extend(provider(dossier))
+    if dossier.cloture_le:
+        dates.append(("Clôture", dossier.cloture_le))
+    return dates
+
+
+def dossier_overview(dossier) -> dict:
+    code, label = dossier_phase(dossier)
+    return {
+        "steps": dossier_steps(dossier),
+        "phase_code": code,
+        "phase_label": label,
+        "key_dates": dossier_key_dates(dossier),
+    }
+
+
+def membres_of(dossier):
+    return Membre.objects.filter(dossier=dossier).select_related("user").order_by("role", "user__last_name")

@@ -1,0 +1,106 @@
+"""Every write on dossiers, members and invitations."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pvd.comptes.models import User
+from pvd.territoires.models import Commune, Epci
+
+from .models import Dossier, Invitation, Membre, Role
+
+
+@transaction.atomic
+def dossier_create(
+    *, nom: str, communes: list[Commune], epci: Epci, by: User | None, pvd_id: str = "", date_entree=None
+) -> Dossier:
+    if not communes:
+        raise ValidationError({"communes": "Choisissez au moins une commune bénéficiaire."})
+    outside = [c for c in communes if c.epci_id != epci.pk]
+    if outside:
+        noms = ", ".join(str(c) for c in outside)
+        raise ValidationError({"communes": f"Ces communes n'appartiennent pas à l'EPCI {epci} : {noms}."})
+    dossier = Dossier(nom=nom.strip(), epci=epci, pvd_id=pvd_id, date_entree=date_entree)
+    dossier.full_clean()
+    dossier.save()
+    dossier.communes.set(communes)
+    if by is not None:
+        Membre.objects.create(dossier=dossier, user=by, role=Role.CHEF_DE_PROJET)
+    return dossier
+
+
+@transaction.atomic
+def dossier_update(*, dossier: Dossier, nom: str, date_entree=None, pvd_id: str = "") -> Dossier:
+    dossier.nom = nom.strip()
+    dossier.date_entree = date_entree
+    dossier.pvd_id = pvd_id
+    dossier.full_clean()
+    dossier.save()
+    return dossier
+
+
+def _chefs_remaining(dossier: Dossier, excluding: Membre) -> bool:
+    return dossier.membres.filter(role=Role.CHEF_DE_PROJET).exclude(pk=excluding.pk).exists()
+
+
+@transaction.atomic
+def membre_set_role(*, membre: Membre, role: str, by: User) -> Membre:
+    if role not in Role.values:
+        raise ValidationError({"role": "Rôle inconnu."})
+    if membre.role == Role.CHEF_DE_PROJET and role != Role.CHEF_DE_PROJET and not _chefs_remaining(
+        membre.dossier, membre
+    ):
+        raise ValidationError({"role": "Le dossier doit garder au moins un chef de projet."})
+    membre.role = role
+    membre.save(update_fields=["role"])
+    return membre
+
+
+@transaction.atomic
+def membre_remove(*, membre: Membre, by: User) -> None:
+    if membre.role == Role.CHEF_DE_PROJET and not _chefs_remaining(membre.dossier, membre):
+        raise ValidationError("Le dossier doit garder au moins un chef de projet.")
+    membre.delete()
+
+
+@transaction.atomic
+def invitation_create(*, dossier: Dossier, email: str, role: str, by: User, base_url: str) -> Invitation:
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": "Rôle inconnu."})
+    if Membre.objects.filter(dossier=dossier, user__email__iexact=email).exists():
+        raise ValidationError({"email": "Cette personne est déjà membre du dossier."})
+    if dossier.invitations.filter(email__iexact=email, accepted_at__isnull=True).exists():
+        raise ValidationError({"email": "Une invitation est déjà en attente pour cette adresse."})
+    invitation = Invitation.objects.create(dossier=dossier, email=email, role=role, invited_by=by)
+    link = base_url.rstrip("/") + reverse("comptes:invitation", args=[invitation.token])
+    send_mail(
+        subject=f"Invitation au dossier {dossier} — Petites villes de demain",
+        message=(
+            f"Bonjour,\n\n{by.get_full_name()} vous invite à rejoindre le dossier « {dossier} » "
+            f"avec le rôle « {invitation.get_role_display()} ».\n\nPour accepter, ouvrez ce lien :\n{link}\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user: User | None, first_name: str = "", last_name: str = "", password: str = ""
+) -> User:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError("Cette invitation a déjà été acceptée.")
+    if user is None:
+        user = User.objects.create_user(
+            email=invitation.email, password=password, first_name=first_name, last_name=last_name
+        )
+    Membre.objects.get_or_create(dossier=invitation.dossier, user=user, defaults={"role": invitation.role})
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user

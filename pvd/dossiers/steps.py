@@ -1,0 +1,54 @@
+"""The eight steps of the programme, each with a state derived from the dossier's content.
+
+Each domain app provides the function that reads its own content; the dossier home page
+only gathers them. A step whose app has no provider yet shows as "à venir".
+"""
+
+from dataclasses import dataclass
+
+from django.utils.module_loading import import_string
+
+A_VENIR = "a_venir"
+EN_COURS = "en_cours"
+TERMINE = "termine"
+STATE_LABELS = {A_VENIR: "À venir", EN_COURS: "En cours", TERMINE: "Terminée"}
+
+STEPS = [
+    ("engagement", "Engagement : convention d'adhésion et chef de projet", "pvd.conventions.steps.engagement"),
+    ("gouvernance", "Gouvernance : comité de projet et équipe-projet", "pvd.gouvernance.steps.gouvernance"),
+    ("diagnostic", "Diagnostic du territoire", "pvd.diagnostic.steps.diagnostic"),
+    ("strategie", "Stratégie : axes stratégiques et périmètre ORT", "pvd.strategie.steps.strategie"),
+    ("plan", "Plan d'action : calendrier et maquette financière", "pvd.actions.steps.plan"),
+    ("fiches", "Fiches action examinées en comité de projet", "pvd.actions.steps.fiches"),
+    ("convention_cadre", "Convention-cadre valant ORT", "pvd.conventions.steps.convention_cadre"),
+    ("suivi", "Suivi et évaluation", "pvd.suivi.steps.suivi"),
+]
+
+
+@dataclass(frozen=True)
+class StepState:
+    numero: int
+    key: str
+    titre: str
+    etat: str
+    detail: str
+
+    @property
+    def etat_label(self) -> str:
+        return STATE_LABELS[self.etat]
+
+
+def _provider(path: str):
+    try:
+        return import_string(path)
+    except ImportError:
+        return None
+
+
+def dossier_steps(dossier) -> list[StepState]:
+    states = []
+    for numero, (key, titre, path) in enumerate(STEPS, start=1):
+        provider = _provider(path)
+        etat, detail = provider(dossier) if provider else (A_VENIR, "Pas encore commencée.")
+        states.append(StepState(numero=numero, key=key, titre=titre, etat=etat, detail=detail))
+    return states

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dossiers"
+urlpatterns = [
+    path("", views.dossier_list, name="list"),
+    path("nouveau/", views.dossier_create, name="create"),
+    path("<int:dossier_pk>/", views.dossier_detail, name="detail"),
+    path("<int:dossier_pk>/modifier/", views.dossier_update, name="update"),
+    path("<int:dossier_pk>/membres/", views.membres, name="membres"),
+    path("<int:dossier_pk>/membres/<int:membre_pk>/role/", views.membre_role, name="membre_role"),
+    path("<int:dossier_pk>/membres/<int:membre_pk>/retirer/", views.membre_remove, name="membre_remove"),
+]

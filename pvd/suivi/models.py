@@ -1,0 +1,77 @@
+"""One indicator model for the strategy, the fiches action and the suivi."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class IndicateurKind(models.TextChoices):
+    MISE_EN_OEUVRE = "mise_en_oeuvre", "Mise en œuvre"
+    RESULTAT = "resultat", "Résultat"
+
+
+class Frequence(models.TextChoices):
+    MENSUELLE = "mensuelle", "Mensuelle"
+    TRIMESTRIELLE = "trimestrielle", "Trimestrielle"
+    SEMESTRIELLE = "semestrielle", "Semestrielle"
+    ANNUELLE = "annuelle", "Annuelle"
+    PONCTUELLE = "ponctuelle", "Ponctuelle"
+
+
+class Indicateur(models.Model):
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="indicateurs")
+    axe = models.ForeignKey(
+        "strategie.AxeStrategique", on_delete=models.CASCADE, null=True, blank=True, related_name="indicateurs"
+    )
+    fiche = models.ForeignKey(
+        "actions.FicheAction", on_delete=models.CASCADE, null=True, blank=True, related_name="indicateurs"
+    )
+    nom = models.CharField("nom", max_length=300)
+    kind = models.CharField("type", max_length=20, choices=IndicateurKind.choices)
+    unite = models.CharField("unité", max_length=50)
+    valeur_initiale = models.DecimalField("valeur de référence", max_digits=16, decimal_places=4, null=True, blank=True)
+    date_initiale = models.DateField("date de la valeur de référence", null=True, blank=True)
+    cible = models.DecimalField("valeur cible", max_digits=16, decimal_places=4, null=True, blank=True)
+    echeance = models.DateField("échéance de la cible", null=True, blank=True)
+    source = models.CharField("source", max_length=300, blank=True)
+    frequence = models.CharField("fréquence", max_length=20, choices=Frequence.choices, default=Frequence.ANNUELLE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dossier", "nom"]
+        verbose_name = "indicateur"
+        constraints = [
+            models.CheckConstraint(
+                name="indicateur_axe_ou_fiche",
+                condition=Q(axe__isnull=True) | Q(fiche__isnull=True),
+                violation_error_message="Un indicateur se rattache à un axe ou à une fiche action, pas aux deux.",
+            ),
+            models.CheckConstraint(
+                name="indicateur_echeance_apres_reference",
+                condition=Q(date_initiale__isnull=True) | Q(echeance__isnull=True) | Q(echeance__gte=models.F("date_initiale")),
+                violation_error_message="L'échéance de la cible doit suivre la date de référence.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nom} ({self.unite})"
+
+
+class Mesure(models.Model):
+    indicateur = models.ForeignKey(Indicateur, on_delete=models.CASCADE, related_name="mesures")
+    date = models.DateField("date")
+    valeur = models.DecimalField("valeur", max_digits=16, decimal_places=4)
+    source = models.CharField("source", max_length=300, blank=True)
+    commentaire = models.TextField("commentaire", blank=True)
+    saisie_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["indicateur", "date"]
+        verbose_name = "mesure"
+        constraints = [
+            models.UniqueConstraint(fields=["indicateur", "date"], name="une_mesure_par_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicateur.nom} au {self.date:%d/%m/%Y} : {self.valeur}"

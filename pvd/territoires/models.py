@@ -1,0 +1,107 @@
+"""Reference territories of the COG (code officiel géographique), read-only for users."""
+
+from django.db import models
+
+
+class Region(models.Model):
+    code = models.CharField("code", max_length=3, primary_key=True)
+    nom = models.CharField("nom", max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "région"
+
+    def __str__(self):
+        return self.nom
+
+
+class Departement(models.Model):
+    code = models.CharField("code", max_length=3, primary_key=True)
+    nom = models.CharField("nom", max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "département"
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"
+
+
+class Epci(models.Model):
+    siren = models.CharField("SIREN", max_length=9, primary_key=True)
+    nom = models.CharField("nom", max_length=200)
+    type = models.CharField("type", max_length=10, blank=True)  # CC, CA, CU, METRO, MET69
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    search_text = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "EPCI"
+        verbose_name_plural = "EPCI"
+
+    def __str__(self):
+        return self.nom
+
+
+class Commune(models.Model):
+    code = models.CharField("code INSEE", max_length=5, primary_key=True)
+    nom = models.CharField("nom", max_length=100)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    epci = models.ForeignKey(
+        Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
+    )
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    codes_postaux = models.JSONField("codes postaux", default=list, blank=True)
+    # Unaccented lower-case name, code and postcodes: what the commune search matches on.
+    search_text = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+    pvd = models.BooleanField("commune Petites villes de demain", default=False, db_index=True)
+    pvd_id = models.CharField("identifiant PVD", max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["nom", "code"]
+        verbose_name = "commune"
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"
+
+
+class OrganisationType(models.TextChoices):
+    COMMUNE = "commune", "Commune"
+    EPCI = "epci", "EPCI"
+    ETAT = "etat", "État (préfecture, DDT, services déconcentrés)"
+    ANCT = "anct", "ANCT"
+    BANQUE_TERRITOIRES = "bdt", "Banque des Territoires"
+    ANAH = "anah", "Anah"
+    CEREMA = "cerema", "Cerema"
+    REGION = "region", "Région"
+    DEPARTEMENT = "departement", "Département"
+    CHAMBRE = "chambre", "Chambre consulaire"
+    BAILLEUR = "bailleur", "Bailleur social"
+    ASSOCIATION = "association", "Association"
+    ENTREPRISE = "entreprise", "Entreprise"
+    AUTRE = "autre", "Autre"
+
+
+class Organisation(models.Model):
+    """Any signatory, partner or funder, shared by all dossiers (one Banque des Territoires)."""
+
+    nom = models.CharField("nom", max_length=200)
+    type = models.CharField("type", max_length=20, choices=OrganisationType.choices)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    epci = models.ForeignKey(Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    departement = models.ForeignKey(
+        Departement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "organisation"
+        constraints = [
+            models.UniqueConstraint(fields=["nom", "type"], name="organisation_unique_nom_type"),
+        ]
+
+    def __str__(self):
+        return self.nom

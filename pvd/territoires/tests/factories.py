@@ -1,0 +1,53 @@
+import factory
+
+from pvd.territoires.models import Commune, Departement, Epci, Organisation, OrganisationType, Region
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["code"]
+
+    code = "44"
+    nom = "Grand Est"
+
+
+class DepartementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Departement
+        django_get_or_create = ["code"]
+
+    code = "52"
+    nom = "Haute-Marne"
+    region = factory.SubFactory(RegionFactory)
+
+
+class EpciFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Epci
+
+    siren = factory.Sequence(lambda n: f"2{n:08d}")
+    nom = factory.Sequence(lambda n: f"Communauté de communes n° {n}")
+    type = "CC"
+    population = 20000
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+
+    code = factory.Sequence(lambda n: f"52{n:03d}")
+    nom = factory.Sequence(lambda n: f"Commune {n}")
+    departement = factory.SubFactory(DepartementFactory)
+    epci = factory.SubFactory(EpciFactory)
+    population = 5000
+    codes_postaux = factory.LazyAttribute(lambda o: ["52200"])
+    search_text = factory.LazyAttribute(lambda o: f"{o.nom.lower()} {o.code} 52200")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    nom = factory.Sequence(lambda n: f"Organisation {n}")
+    type = OrganisationType.AUTRE
