@@ -19,7 +19,12 @@ class Convention(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="conventions")
     type = models.CharField("type", max_length=20, choices=ConventionType.choices)
     amende = models.ForeignKey(
-        "self", verbose_name="convention amendée", on_delete=models.PROTECT, null=True, blank=True, related_name="avenants"
+        "self",
+        verbose_name="convention amendée",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="avenants",
     )
     numero_avenant = models.PositiveIntegerField("numéro d'avenant", null=True, blank=True)
     titre = models.CharField("titre", max_length=300, blank=True)

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -23,12 +24,17 @@ def apply_validation_error(form, error: ValidationError) -> None:
 
 def dossier_list(request):
     filters = {"q": request.GET.get("q", "").strip(), "departement": request.GET.get("departement", "")}
-    dossiers = selectors.dossier_list(user=request.user, filters=filters)
+    # National users see ~1,600 dossiers: the list is paginated.
+    page = Paginator(selectors.dossier_list(user=request.user, filters=filters), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "dossiers/list.html",
         {
-            "dossiers": dossiers,
+            "dossiers": page.object_list,
+            "page_obj": page,
+            "query_string": query.urlencode(),
             "filters": filters,
             "departements": Departement.objects.order_by("code"),
             "page_title": "Dossiers",
@@ -60,7 +66,10 @@ def dossier_create(request):
         {
             "form": form,
             "page_title": "Nouveau dossier",
-            "breadcrumb_data": {"links": [{"url": reverse("dossiers:list"), "title": "Dossiers"}], "current": "Nouveau dossier"},
+            "breadcrumb_data": {
+                "links": [{"url": reverse("dossiers:list"), "title": "Dossiers"}],
+                "current": "Nouveau dossier",
+            },
         },
     )
 

@@ -66,7 +66,9 @@ def test_invite_only_by_chef_de_projet(client_for, dossier, kind):
 def test_invitation_accept_creates_account_and_membership(client, dossier):
     chef = MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET).user
     client.force_login(chef)
-    client.post(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}), {"email": "elu@exemple.fr", "role": "elu"})
+    client.post(
+        reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}), {"email": "elu@exemple.fr", "role": "elu"}
+    )
     client.logout()
     invitation = Invitation.objects.get(email="elu@exemple.fr")
     url = reverse("comptes:invitation", args=[invitation.token])
@@ -88,7 +90,9 @@ def test_role_change_keeps_one_chef(client, dossier):
     chef.refresh_from_db()
     assert chef.role == Role.CHEF_DE_PROJET
     other = MembreFactory(dossier=dossier, role=Role.LECTEUR)
-    client.post(reverse("dossiers:membre_role", kwargs={"dossier_pk": dossier.pk, "membre_pk": other.pk}), {"role": "equipe"})
+    client.post(
+        reverse("dossiers:membre_role", kwargs={"dossier_pk": dossier.pk, "membre_pk": other.pk}), {"role": "equipe"}
+    )
     other.refresh_from_db()
     assert other.role == Role.EQUIPE
 
@@ -112,18 +116,28 @@ def test_list_shows_only_visible_dossiers(client, dossier):
     assert dossier.nom in text and hidden.nom not in text
 
 
-
-
 @pytest.mark.parametrize("size", [2, 50])
 def test_list_query_count_does_not_grow(client, django_assert_num_queries, size):
     user = MembreFactory().user
     for _ in range(size - 1):
         MembreFactory(user=user, role=Role.LECTEUR)
     client.force_login(user)
-    # session, user, dossiers, communes (prefetch), départements (filter)
-    with django_assert_num_queries(5):
+    # session, user, count, dossiers, communes (prefetch), départements (filter)
+    with django_assert_num_queries(6):
         response = client.get(reverse("dossiers:list"))
-    assert len(main(response).select("#dossiers-table tbody tr")) == size
+    assert len(main(response).select("#dossiers-table tbody tr")) == min(size, 50)
+
+
+def test_list_is_paginated(client):
+    user = MembreFactory().user
+    for _ in range(54):
+        MembreFactory(user=user, role=Role.LECTEUR)
+    client.force_login(user)
+    first = main(client.get(reverse("dossiers:list")))
+    second = main(client.get(reverse("dossiers:list") + "?page=2"))
+    assert len(first.select("#dossiers-table tbody tr")) == 50
+    assert len(second.select("#dossiers-table tbody tr")) == 5
+    assert "55 dossiers" in first.get_text()
 
 
 def test_create_dossier_makes_creator_chef(client, db):
