@@ -51,9 +51,8 @@ def main():
         [Dossier.communes.through(dossier=d, commune=c) for d, c in zip(dossiers, communes, strict=True)]
     )
     user = UserFactory(anct=True)
-    print(
-        f"Données : {args.dossiers} dossiers créés en {time.perf_counter() - started:.1f} s ({settings.DATABASES['default']['ENGINE']})"
-    )
+    engine = settings.DATABASES["default"]["ENGINE"]
+    print(f"Données : {args.dossiers} dossiers créés en {time.perf_counter() - started:.1f} s ({engine})")
 
     client = Client()
     client.force_login(user)
