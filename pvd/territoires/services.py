@@ -158,9 +158,7 @@ def _decode(content: bytes) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             pass
-    raise ValidationError(
-        "Le fichier n'est pas encodé en UTF-8 : enregistrez-le en « CSV UTF-8 » puis recommencez."
-    )
+    raise ValidationError("Le fichier n'est pas encodé en UTF-8 : enregistrez-le en « CSV UTF-8 » puis recommencez.")
 
 
 def read_pvd_csv(content: bytes) -> list[dict[str, str]]:
@@ -224,5 +222,6 @@ def pvd_import(*, content: bytes, replace: bool = False) -> PvdImportResult:
     Commune.objects.bulk_update(changed, ["pvd", "pvd_id"], batch_size=BATCH_SIZE)
     result.flagged = len(communes)
     if replace:
-        result.unflagged = Commune.objects.filter(pvd=True).exclude(code__in=list(communes)).update(pvd=False, pvd_id="")
+        others = Commune.objects.filter(pvd=True).exclude(code__in=list(communes))
+        result.unflagged = others.update(pvd=False, pvd_id="")
     return result
