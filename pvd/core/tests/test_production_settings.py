@@ -40,7 +40,8 @@ def test_production_refuses_to_start_without(monkeypatch, missing):
 def test_production_values(monkeypatch):
     production = load_production(monkeypatch, **REQUIRED)
     assert production.DEBUG is False
-    assert production.SECRET_KEY == REQUIRED["SECRET_KEY"]
+    secret = REQUIRED["SECRET_KEY"]
+    assert production.SECRET_KEY == secret
     assert production.ALLOWED_HOSTS == ["pvd.exemple.fr", "www.pvd.exemple.fr"]
     assert production.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert production.DATABASES["default"]["HOST"] == "db.exemple.fr"
