@@ -41,15 +41,13 @@ def test_production_values(monkeypatch):
     production = load_production(monkeypatch, **REQUIRED)
     assert production.DEBUG is False
     secret = REQUIRED["SECRET_KEY"]
-    assert production.SECRET_KEY == secret
+    assert secret == production.SECRET_KEY
     assert production.ALLOWED_HOSTS == ["pvd.exemple.fr", "www.pvd.exemple.fr"]
     assert production.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert production.DATABASES["default"]["HOST"] == "db.exemple.fr"
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in production.MIDDLEWARE
     assert production.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") == 1
-    assert (
-        production.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    )
+    assert production.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert production.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
 
