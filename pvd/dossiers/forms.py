@@ -15,7 +15,9 @@ class DossierCreateForm(BaseForm):
         help_text="Codes INSEE séparés par des virgules, ou choisis avec la recherche ci-dessous.",
     )
     epci = forms.CharField(
-        label="EPCI (SIREN)", help_text="Rempli automatiquement d'après la première commune si vide.", required=False
+        label="EPCI (SIREN)",
+        help_text="Rempli automatiquement d'après la première commune si vide.",
+        required=False,
     )
     pvd_id = forms.CharField(label="Identifiant PVD", max_length=20, required=False)
     date_entree = forms.DateField(label="Date d'entrée dans le programme", required=False, widget=DateInput())

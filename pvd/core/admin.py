@@ -1,0 +1,39 @@
+"""Admin of the dossiers app, registered here because the platform shell owns the admin site."""
+
+from django.contrib import admin
+
+from pvd.dossiers.models import Dossier, Invitation, Membre
+
+
+class MembreInline(admin.TabularInline):
+    model = Membre
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    list_display = ["nom", "pvd_id", "epci", "date_entree", "cloture_le"]
+    list_select_related = ["epci"]
+    search_fields = ["nom", "pvd_id", "communes__nom", "communes__code"]
+    autocomplete_fields = ["communes", "epci"]
+    inlines = [MembreInline]
+
+
+@admin.register(Membre)
+class MembreAdmin(admin.ModelAdmin):
+    list_display = ["user", "dossier", "role", "created_at"]
+    list_select_related = ["user", "dossier"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__last_name", "dossier__nom"]
+    autocomplete_fields = ["user", "dossier"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "dossier", "role", "invited_by", "created_at", "accepted_at"]
+    list_select_related = ["dossier", "invited_by"]
+    list_filter = ["role"]
+    search_fields = ["email", "dossier__nom"]
+    readonly_fields = ["token", "created_at"]
+    autocomplete_fields = ["dossier", "invited_by"]

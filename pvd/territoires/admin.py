@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from .models import Commune, Departement, Epci, Organisation, Region
+
+
+class ReadMostlyAdmin(admin.ModelAdmin):
+    """Reference data come from `import_cog`: no creation or deletion by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(ReadMostlyAdmin):
+    list_display = ["code", "nom"]
+    search_fields = ["code", "nom"]
+    readonly_fields = ["code"]
+
+
+@admin.register(Departement)
+class DepartementAdmin(ReadMostlyAdmin):
+    list_display = ["code", "nom", "region"]
+    list_select_related = ["region"]
+    list_filter = ["region"]
+    search_fields = ["code", "nom"]
+    readonly_fields = ["code", "region"]
+
+
+@admin.register(Epci)
+class EpciAdmin(ReadMostlyAdmin):
+    list_display = ["siren", "nom", "type", "population"]
+    list_filter = ["type"]
+    search_fields = ["siren", "nom", "search_text"]
+    readonly_fields = ["siren", "type", "population"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(ReadMostlyAdmin):
+    list_display = ["code", "nom", "departement", "epci", "population", "pvd", "pvd_id"]
+    list_select_related = ["departement", "epci"]
+    list_filter = ["pvd", "departement__region"]
+    search_fields = ["code", "nom", "search_text", "pvd_id"]
+    readonly_fields = ["code", "departement", "epci", "siren", "population", "codes_postaux"]
+    fields = ["code", "nom", "departement", "epci", "siren", "population", "codes_postaux", "pvd", "pvd_id"]
+    show_full_result_count = False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["nom", "type", "siren"]
+    list_filter = ["type"]
+    search_fields = ["nom", "siren"]
+    autocomplete_fields = ["commune", "epci", "departement"]

@@ -1,0 +1,98 @@
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from pvd.comptes.tests.factories import UserFactory
+from pvd.territoires.selectors import commune_search, epci_search
+
+CODES = ["71190", "15187", "52269", "2A004", "2B033", "97411", "93066", "42218", "52448"]
+
+
+@pytest.fixture
+def communes(load_communes):
+    # Épinac, Saint-Flour, Langres, Ajaccio, Bastia, Saint-Denis (974 and 93), Saint-Étienne, Saint-Dizier
+    load_communes(*CODES)
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("epinac", "71190"),
+        ("Épinac", "71190"),
+        ("ÉPINAC", "71190"),
+        ("saint flour", "15187"),
+        ("st-flour", "15187"),
+        ("Saint-Flour", "15187"),
+        ("saint etienne", "42218"),
+        ("St Étienne", "42218"),
+        ("52269", "52269"),
+        ("52200", "52269"),
+        ("2A004", "2A004"),
+        ("2a004", "2A004"),
+        ("20000", "2A004"),
+        ("ajac", "2A004"),
+        ("bastia", "2B033"),
+        ("97411", "97411"),
+        ("97400", "97411"),
+    ],
+)
+def test_commune_search(communes, query, first):
+    assert commune_search(query)[0].code == first
+
+
+def test_commune_search_orders_exact_then_population(communes):
+    # Two Saint-Denis: the exact name first, both before Saint-Dizier; the most populated first.
+    results = [c.code for c in commune_search("saint denis")]
+    assert results == ["97411", "93066"]
+    assert [c.code for c in commune_search("saint di")] == ["52448"]
+    assert commune_search("") == []
+    assert commune_search("zzzz") == []
+
+
+def test_epci_search(communes):
+    assert epci_search("grand langres")[0].nom == "CC du Grand Langres"
+    assert epci_search("communaute de communes langres")[0].nom == "CC du Grand Langres"
+    assert epci_search("242010056")[0].nom == "CA du Pays Ajaccien"
+
+
+def test_search_views_need_login(client, communes):
+    for name in ("territoires:commune_search", "territoires:epci_search"):
+        response = client.get(reverse(name), {"q": "langres"})
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("comptes:login"))
+
+
+def test_commune_search_view_fragment(client, communes):
+    client.force_login(UserFactory())
+    response = client.get(reverse("territoires:commune_search"), {"q": "st flour"})
+    soup = BeautifulSoup(response.content, "html.parser")
+    buttons = soup.select("#commune-results [data-pick-value]")
+    assert [b["data-pick-value"] for b in buttons] == ["15187"]
+    assert buttons[0]["data-pick-label"] == "Saint-Flour (15187)"
+
+    response = client.get(reverse("territoires:commune_search"), {"q": "introuvable"})
+    assert "Aucune commune ne correspond à « introuvable »" in response.content.decode()
+    response = client.get(reverse("territoires:commune_search"), {"q": "a"})
+    assert BeautifulSoup(response.content, "html.parser").select("#commune-results li") == []
+
+
+def test_epci_search_view_fragment(client, communes):
+    client.force_login(UserFactory())
+    response = client.get(reverse("territoires:epci_search"), {"q": "langres"})
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert [b["data-pick-label"] for b in soup.select("#epci-results [data-pick-value]")] == ["CC du Grand Langres"]
+
+
+def test_dossier_create_form_has_pickers(client, communes):
+    client.force_login(UserFactory())
+    response = client.get(reverse("dossiers:create"))
+    soup = BeautifulSoup(response.content, "html.parser")
+    pickers = soup.select("#content [data-picker]")
+    assert [(p["data-picker-target"], p["data-picker-multiple"]) for p in pickers] == [
+        ("id_communes", "true"),
+        ("id_epci", "false"),
+    ]
+    assert pickers[0].select_one("[data-picker-search]")["hx-get"] == reverse("territoires:commune_search")
+    assert pickers[1].select_one("[data-picker-search]")["hx-get"] == reverse("territoires:epci_search")
+    # Without JavaScript the codes are typed in the field itself.
+    assert soup.select_one("#content input#id_communes[name=communes]") is not None
