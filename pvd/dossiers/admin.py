@@ -1,4 +1,4 @@
-"""Admin of the dossiers app, registered here because the platform shell owns the admin site."""
+"""Platform administrators manage dossiers, members and invitations in the Django admin."""
 
 from django.contrib import admin
 
