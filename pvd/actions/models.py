@@ -1,4 +1,16 @@
+"""The plan d'action: fiches action, their financing plan, budget, milestones, notes and history.
+
+The location of a fiche is a commune, a point (latitude/longitude) and a free text. The
+intervention sector (SecteurIntervention) belongs to the strategy app and does not exist yet:
+a foreign key to it will be added when it does.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
 
 class Statut(models.TextChoices):
@@ -16,20 +28,102 @@ class Maturite(models.TextChoices):
     OPERATIONNEL = "operationnel", "Opérationnel"
 
 
+class Priorite(models.TextChoices):
+    HAUTE = "haute", "Haute"
+    MOYENNE = "moyenne", "Moyenne"
+    BASSE = "basse", "Basse"
+
+
+class Dispositif(models.TextChoices):
+    DETR = "detr", "DETR"
+    DSIL = "dsil", "DSIL"
+    FONDS_VERT = "fonds_vert", "Fonds vert"
+    ANAH = "anah", "Anah"
+    BANQUE_TERRITOIRES = "bdt", "Banque des Territoires"
+    REGION = "region", "Région"
+    DEPARTEMENT = "departement", "Département"
+    AUTOFINANCEMENT = "autofinancement", "Autofinancement"
+    AUTRE = "autre", "Autre"
+
+
+class StatutFinancement(models.TextChoices):
+    SOLLICITE = "sollicite", "Sollicité"
+    ACCORDE = "accorde", "Accordé"
+    REFUSE = "refuse", "Refusé"
+
+
+class FicheActionQuerySet(models.QuerySet):
+    def visible_to(self, access):
+        """The fiches a role may see: confidential ones only for the équipe-projet."""
+        if access.can("fiche.view_confidential"):
+            return self
+        return self.filter(confidentielle=False)
+
+
 class FicheAction(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="fiches")
     numero = models.PositiveIntegerField("numéro")
     titre = models.CharField("titre", max_length=300)
     axes = models.ManyToManyField("strategie.AxeStrategique", verbose_name="axes", blank=True, related_name="fiches")
+    contexte = models.TextField("contexte", blank=True)
+    description = models.TextField("description", blank=True)
+    objectifs = models.TextField("objectifs", blank=True)
+    maitre_ouvrage = models.ForeignKey(
+        "territoires.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fiches_maitrise_ouvrage",
+        verbose_name="maître d'ouvrage",
+    )
+    maitre_ouvrage_texte = models.CharField(
+        "maître d'ouvrage (texte libre)",
+        max_length=200,
+        blank=True,
+        help_text="Si l'organisation n'est pas référencée.",
+    )
+    pilote = models.CharField("pilote", max_length=200, blank=True)
+    partenaires = models.ManyToManyField(
+        "territoires.Organisation", verbose_name="partenaires", blank=True, related_name="fiches_partenaire"
+    )
+    commune = models.ForeignKey(
+        "territoires.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="commune",
+    )
+    localisation = models.CharField("localisation (adresse, lieu-dit)", max_length=300, blank=True)
+    latitude = models.DecimalField(
+        "latitude",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        "longitude",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.A_VENIR)
     maturite = models.CharField("maturité", max_length=20, choices=Maturite.choices, default=Maturite.IDEE)
+    priorite = models.CharField("priorité", max_length=10, choices=Priorite.choices, default=Priorite.MOYENNE)
     date_debut = models.DateField("début prévu", null=True, blank=True)
     date_fin = models.DateField("fin prévue", null=True, blank=True)
     cout_ht = models.DecimalField("coût HT (€)", max_digits=14, decimal_places=2, null=True, blank=True)
     cout_ttc = models.DecimalField("coût TTC (€)", max_digits=14, decimal_places=2, null=True, blank=True)
+    inscrite_crte = models.BooleanField("inscrite au CRTE", default=False)
     confidentielle = models.BooleanField("confidentielle (visible de l'équipe-projet seulement)", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FicheActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["dossier", "numero"]
@@ -50,7 +144,182 @@ class FicheAction(models.Model):
                 & (models.Q(cout_ttc__isnull=True) | models.Q(cout_ttc__gte=0)),
                 violation_error_message="Les coûts ne peuvent pas être négatifs.",
             ),
+            models.CheckConstraint(
+                name="fiche_point_complet",
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                violation_error_message="Un point se compose d'une latitude et d'une longitude.",
+            ),
         ]
 
     def __str__(self):
         return f"Fiche {self.numero} — {self.titre}"
+
+    @property
+    def maitre_ouvrage_label(self) -> str:
+        return self.maitre_ouvrage.nom if self.maitre_ouvrage_id else self.maitre_ouvrage_texte
+
+    @property
+    def is_located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+_POSITIVE = MinValueValidator(Decimal("0"))
+
+
+class BudgetAnnuel(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="budgets")
+    annee = models.PositiveIntegerField("année", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    investissement = models.DecimalField(
+        "investissement (€)", max_digits=14, decimal_places=2, default=0, validators=[_POSITIVE]
+    )
+    fonctionnement = models.DecimalField(
+        "fonctionnement (€)", max_digits=14, decimal_places=2, default=0, validators=[_POSITIVE]
+    )
+
+    class Meta:
+        ordering = ["fiche", "annee"]
+        verbose_name = "budget annuel"
+        verbose_name_plural = "budgets annuels"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiche", "annee"],
+                name="budget_une_ligne_par_annee",
+                violation_error_message="Cette année a déjà un budget.",
+            ),
+            models.CheckConstraint(
+                name="budget_montants_positifs",
+                condition=Q(investissement__gte=0, fonctionnement__gte=0),
+                violation_error_message="Les montants ne peuvent pas être négatifs.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.annee}"
+
+    @property
+    def total(self) -> Decimal:
+        return self.investissement + self.fonctionnement
+
+
+class LigneFinancement(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="financements")
+    financeur = models.ForeignKey(
+        "territoires.Organisation", on_delete=models.PROTECT, related_name="financements", verbose_name="financeur"
+    )
+    dispositif = models.CharField("dispositif", max_length=20, choices=Dispositif.choices)
+    montant = models.DecimalField("montant (€)", max_digits=14, decimal_places=2, validators=[_POSITIVE])
+    statut = models.CharField(
+        "statut", max_length=10, choices=StatutFinancement.choices, default=StatutFinancement.SOLLICITE
+    )
+    date = models.DateField("date (demande ou décision)", null=True, blank=True)
+
+    class Meta:
+        ordering = ["fiche", "pk"]
+        verbose_name = "ligne de financement"
+        verbose_name_plural = "lignes de financement"
+        constraints = [
+            models.CheckConstraint(
+                name="financement_montant_positif",
+                condition=Q(montant__gte=0),
+                violation_error_message="Le montant ne peut pas être négatif.",
+            ),
+            models.UniqueConstraint(
+                fields=["fiche", "financeur", "dispositif"],
+                condition=~Q(statut="refuse"),
+                name="financement_ligne_unique",
+                violation_error_message="Ce financeur a déjà une ligne pour ce dispositif sur cette fiche.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.financeur} — {self.get_dispositif_display()} : {self.montant} €"
+
+
+class Etape(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="etapes")
+    nom = models.CharField("nom", max_length=200)
+    date = models.DateField("date prévue")
+    faite = models.BooleanField("réalisée", default=False)
+
+    class Meta:
+        ordering = ["fiche", "date", "pk"]
+        verbose_name = "étape"
+
+    def __str__(self):
+        return self.nom
+
+
+class Note(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="notes")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    date = models.DateField("date")
+    texte = models.TextField("texte")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["fiche", "-date", "-pk"]
+        verbose_name = "note de suivi"
+        verbose_name_plural = "notes de suivi"
+
+    def __str__(self):
+        return f"Note du {self.date:%d/%m/%Y}"
+
+
+PIECE_EXTENSIONS = [
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "doc",
+    "docx",
+    "odt",
+    "xls",
+    "xlsx",
+    "ods",
+    "ppt",
+    "pptx",
+    "odp",
+]
+PIECE_MAX_SIZE = 10 * 1024 * 1024
+
+
+def _piece_path(instance, filename):
+    return f"actions/{instance.fiche.dossier_id}/{instance.fiche_id}/{filename}"
+
+
+class PieceJointe(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="pieces")
+    titre = models.CharField("titre", max_length=200)
+    fichier = models.FileField("fichier", upload_to=_piece_path, validators=[FileExtensionValidator(PIECE_EXTENSIONS)])
+    ajoutee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["fiche", "-created_at"]
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+
+    def __str__(self):
+        return self.titre
+
+
+class FicheHistory(models.Model):
+    """One changed field of a fiche, written by the services that change it."""
+
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="historique")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    champ = models.CharField("champ", max_length=100)
+    ancien = models.TextField("ancienne valeur", blank=True)
+    nouveau = models.TextField("nouvelle valeur", blank=True)
+
+    class Meta:
+        ordering = ["fiche", "-at", "-pk"]
+        verbose_name = "modification de fiche"
+        verbose_name_plural = "historique des fiches"
+
+    def __str__(self):
+        return f"{self.champ} : {self.ancien} → {self.nouveau}"

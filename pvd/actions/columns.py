@@ -1,0 +1,42 @@
+"""The columns of the plan's XLSX export, which are also those of the import template."""
+
+FICHE_COLUMNS = [
+    ("numero", "Numéro"),
+    ("titre", "Titre"),
+    ("axes", "Axes (numéros)"),
+    ("statut", "Statut"),
+    ("maturite", "Maturité"),
+    ("priorite", "Priorité"),
+    ("maitre_ouvrage", "Maître d'ouvrage"),
+    ("pilote", "Pilote"),
+    ("commune", "Commune (code INSEE)"),
+    ("localisation", "Localisation"),
+    ("latitude", "Latitude"),
+    ("longitude", "Longitude"),
+    ("date_debut", "Début prévu"),
+    ("date_fin", "Fin prévue"),
+    ("cout_ht", "Coût HT (€)"),
+    ("cout_ttc", "Coût TTC (€)"),
+    ("inscrite_crte", "Inscrite au CRTE"),
+    ("confidentielle", "Confidentielle"),
+    ("contexte", "Contexte"),
+    ("description", "Description"),
+    ("objectifs", "Objectifs"),
+]
+FINANCEMENT_COLUMNS = [
+    ("fiche", "Numéro de fiche"),
+    ("financeur", "Financeur"),
+    ("dispositif", "Dispositif"),
+    ("montant", "Montant (€)"),
+    ("statut", "Statut"),
+    ("date", "Date"),
+]
+BUDGET_COLUMNS = [
+    ("fiche", "Numéro de fiche"),
+    ("annee", "Année"),
+    ("investissement", "Investissement (€)"),
+    ("fonctionnement", "Fonctionnement (€)"),
+]
+SHEET_FICHES = "Fiches"
+SHEET_FINANCEMENTS = "Financements"
+SHEET_BUDGETS = "Budgets"

@@ -1,0 +1,272 @@
+"""XLSX, CSV, PDF and DOCX exports of the plan d'action, of the maquette and of one fiche."""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .columns import BUDGET_COLUMNS, FICHE_COLUMNS, FINANCEMENT_COLUMNS, SHEET_BUDGETS, SHEET_FICHES, SHEET_FINANCEMENTS
+from .finance import plan_financement
+
+MONEY_FORMAT = '#,##0.00 "€"'
+BOLD = Font(bold=True)
+
+
+def _num(value):
+    if value is None:
+        return None
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _save(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def maquette_xlsx(tables, dossier) -> bytes:
+    """One sheet per view; numbers as numbers, the total row as SUM formulas."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(table.title[:31])
+        sheet.append([table.label, *table.headers])
+        for cell in sheet[1]:
+            cell.font = BOLD
+        for label, values in table.rows:
+            sheet.append([label, *[_num(v) for v in values]])
+        last = sheet.max_row
+        total_row = ["Total"]
+        for i in range(len(table.headers)):
+            col = get_column_letter(i + 2)
+            total_row.append(f"=SUM({col}2:{col}{last})" if last >= 2 else 0)
+        sheet.append(total_row)
+        for cell in sheet[sheet.max_row]:
+            cell.font = BOLD
+        for row in sheet.iter_rows(min_row=2, min_col=2):
+            for cell in row:
+                if table.headers[cell.column - 2].endswith("(€)"):
+                    cell.number_format = MONEY_FORMAT
+        sheet.column_dimensions["A"].width = 45
+        for i in range(len(table.headers)):
+            sheet.column_dimensions[get_column_letter(i + 2)].width = 18
+    return _save(workbook)
+
+
+def _yes(value: bool) -> str:
+    return "oui" if value else "non"
+
+
+def fiche_values(fiche) -> dict:
+    return {
+        "numero": fiche.numero,
+        "titre": fiche.titre,
+        "axes": ", ".join(str(axe.numero) for axe in fiche.axes.all()),
+        "statut": fiche.get_statut_display(),
+        "maturite": fiche.get_maturite_display(),
+        "priorite": fiche.get_priorite_display(),
+        "maitre_ouvrage": fiche.maitre_ouvrage_label,
+        "pilote": fiche.pilote,
+        "commune": fiche.commune_id or "",
+        "localisation": fiche.localisation,
+        "latitude": _num(fiche.latitude),
+        "longitude": _num(fiche.longitude),
+        "date_debut": fiche.date_debut,
+        "date_fin": fiche.date_fin,
+        "cout_ht": _num(fiche.cout_ht),
+        "cout_ttc": _num(fiche.cout_ttc),
+        "inscrite_crte": _yes(fiche.inscrite_crte),
+        "confidentielle": _yes(fiche.confidentielle),
+        "contexte": fiche.contexte,
+        "description": fiche.description,
+        "objectifs": fiche.objectifs,
+    }
+
+
+def _financement_values(fiche, ligne) -> dict:
+    return {
+        "fiche": fiche.numero,
+        "financeur": ligne.financeur.nom,
+        "dispositif": ligne.get_dispositif_display(),
+        "montant": _num(ligne.montant),
+        "statut": ligne.get_statut_display(),
+        "date": ligne.date,
+    }
+
+
+def _budget_values(fiche, budget) -> dict:
+    return {
+        "fiche": fiche.numero,
+        "annee": budget.annee,
+        "investissement": _num(budget.investissement),
+        "fonctionnement": _num(budget.fonctionnement),
+    }
+
+
+CRTE_EXTRA = [("accorde", "Financements accordés (€)"), ("sollicite", "Financements sollicités (€)")]
+
+
+def _sheet(workbook, title, columns, rows):
+    sheet = workbook.create_sheet(title)
+    sheet.append([label for _, label in columns])
+    for cell in sheet[1]:
+        cell.font = BOLD
+    for values in rows:
+        sheet.append([values.get(key) for key, _ in columns])
+    for i, (key, label) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = 40 if key in ("titre", "description") else 16
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+            if key.startswith("date"):
+                cell.number_format = "DD/MM/YYYY"
+            elif "(€)" in label:
+                cell.number_format = MONEY_FORMAT
+    return sheet
+
+
+def plan_xlsx(fiches, *, crte: bool = False) -> bytes:
+    """The plan as a workbook of three sheets, in the import template's format (re-importable)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    columns = FICHE_COLUMNS + (CRTE_EXTRA if crte else [])
+    rows = []
+    for fiche in fiches:
+        values = fiche_values(fiche)
+        if crte:
+            plan = plan_financement(fiche.cout_ht, fiche.financements.all())
+            values |= {"accorde": _num(plan.accorde), "sollicite": _num(plan.sollicite)}
+        rows.append(values)
+    _sheet(workbook, SHEET_FICHES, columns, rows)
+    _sheet(
+        workbook,
+        SHEET_FINANCEMENTS,
+        FINANCEMENT_COLUMNS,
+        [_financement_values(f, ligne) for f in fiches for ligne in f.financements.all()],
+    )
+    _sheet(workbook, SHEET_BUDGETS, BUDGET_COLUMNS, [_budget_values(f, b) for f in fiches for b in f.budgets.all()])
+    return _save(workbook)
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return value
+
+
+def plan_csv(fiches, *, crte: bool = False) -> bytes:
+    """One line per fiche, UTF-8 with BOM and semicolons (what French spreadsheets open)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    columns = FICHE_COLUMNS + [("accorde", "Financements accordés (€)"), ("sollicite", "Financements sollicités (€)")]
+    writer.writerow([label for _, label in columns])
+    for fiche in fiches:
+        plan = plan_financement(fiche.cout_ht, fiche.financements.all())
+        values = fiche_values(fiche) | {"accorde": _num(plan.accorde), "sollicite": _num(plan.sollicite)}
+        writer.writerow([_csv_value(values[key]) for key, _ in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def fiche_pdf(fiche, detail: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("actions/fiche_print.html", {"fiche": fiche, **detail})
+    return HTML(string=html).write_pdf()
+
+
+def _money(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",") + " €"
+
+
+def fiche_docx(fiche, detail: dict) -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_heading(f"Fiche action n° {fiche.numero} — {fiche.titre}", level=0)
+    rows = [
+        ("Axes", ", ".join(str(a) for a in detail["axes"]) or "—"),
+        ("Statut", fiche.get_statut_display()),
+        ("Maturité", fiche.get_maturite_display()),
+        ("Priorité", fiche.get_priorite_display()),
+        ("Maître d'ouvrage", fiche.maitre_ouvrage_label or "—"),
+        ("Pilote", fiche.pilote or "—"),
+        ("Partenaires", ", ".join(p.nom for p in detail["partenaires"]) or "—"),
+        ("Commune", str(fiche.commune) if fiche.commune_id else "—"),
+        ("Localisation", fiche.localisation or "—"),
+        ("Début prévu", fiche.date_debut.strftime("%d/%m/%Y") if fiche.date_debut else "—"),
+        ("Fin prévue", fiche.date_fin.strftime("%d/%m/%Y") if fiche.date_fin else "—"),
+        ("Coût HT", _money(fiche.cout_ht)),
+        ("Coût TTC", _money(fiche.cout_ttc)),
+        ("Inscrite au CRTE", _yes(fiche.inscrite_crte)),
+        ("Validation", detail["validation"].label),
+    ]
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, str(value)
+    for title, text in (
+        ("Contexte", fiche.contexte),
+        ("Description", fiche.description),
+        ("Objectifs", fiche.objectifs),
+    ):
+        document.add_heading(title, level=1)
+        document.add_paragraph(text or "—")
+    document.add_heading("Plan de financement", level=1)
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ["Financeur", "Dispositif", "Montant", "Statut", "Taux"], strict=True):
+        cell.text = text
+    finance = detail["finance"]
+    from .finance import rate
+
+    for ligne in detail["lignes"]:
+        cells = table.add_row().cells
+        taux = rate(ligne.montant, fiche.cout_ht)
+        values = [
+            ligne.financeur.nom,
+            ligne.get_dispositif_display(),
+            _money(ligne.montant),
+            ligne.get_statut_display(),
+            f"{taux} %" if taux is not None else "—",
+        ]
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = text
+    document.add_paragraph(
+        f"Total accordé : {_money(finance.accorde)} — sollicité : {_money(finance.sollicite)} — "
+        f"reste à financer : {_money(finance.reste_a_financer)}"
+    )
+    for warning in finance.warnings:
+        document.add_paragraph(warning)
+    if detail["budgets"]:
+        document.add_heading("Budget par année", level=1)
+        table = document.add_table(rows=1, cols=3)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ["Année", "Investissement", "Fonctionnement"], strict=True):
+            cell.text = text
+        for budget in detail["budgets"]:
+            cells = table.add_row().cells
+            cells[0].text = str(budget.annee)
+            cells[1].text = _money(budget.investissement)
+            cells[2].text = _money(budget.fonctionnement)
+    if detail["etapes"]:
+        document.add_heading("Étapes", level=1)
+        for etape in detail["etapes"]:
+            document.add_paragraph(
+                f"{etape.date:%d/%m/%Y} — {etape.nom} ({'réalisée' if etape.faite else 'à venir'})", style="List Bullet"
+            )
+    if detail["indicateurs"]:
+        document.add_heading("Indicateurs", level=1)
+        for indicateur in detail["indicateurs"]:
+            document.add_paragraph(f"{indicateur.nom} ({indicateur.unite})", style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

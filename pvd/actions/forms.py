@@ -1,0 +1,166 @@
+from django import forms
+
+from pvd.core.forms import BaseForm, BaseModelForm, DateInput
+from pvd.strategie.models import AxeStrategique
+from pvd.suivi.models import Indicateur
+from pvd.territoires.models import Organisation, OrganisationType
+
+from .models import PIECE_EXTENSIONS, BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
+from .services import FICHE_FIELDS
+
+
+class _CheckboxTemplates:
+    """django-dsfr's checkbox snippets need widget_tweaks, which the project does not install
+    as an app: checkboxes of this app's forms use small templates of their own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                field.template_name = "actions/field_checkboxes.html"
+            elif isinstance(field.widget, forms.CheckboxInput):
+                field.template_name = "actions/field_checkbox.html"
+
+
+class FicheForm(_CheckboxTemplates, BaseModelForm):
+    class Meta:
+        model = FicheAction
+        fields = [*FICHE_FIELDS[:5], "axes", *FICHE_FIELDS[5:8], "partenaires", *FICHE_FIELDS[8:]]
+        widgets = {
+            "date_debut": DateInput(),
+            "date_fin": DateInput(),
+            "contexte": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "objectifs": forms.Textarea(attrs={"rows": 3}),
+            "axes": forms.CheckboxSelectMultiple(),
+            "partenaires": forms.SelectMultiple(),
+        }
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dossier = dossier
+        self.fields["axes"].queryset = AxeStrategique.objects.filter(dossier=dossier)
+        self.fields["numero"].required = False
+        self.fields["numero"].help_text = "Laissez vide pour le numéro suivant."
+        self.fields["commune"].queryset = dossier.communes.all()
+
+    def validate_unique(self):
+        # The dossier is not a form field: the services and the constraint check uniqueness.
+        pass
+
+
+class LigneFinancementForm(BaseModelForm):
+    nouveau_financeur = forms.CharField(
+        label="ou nouveau financeur", required=False, max_length=200, help_text="Nom de l'organisation."
+    )
+    type_financeur = forms.ChoiceField(
+        label="type du nouveau financeur",
+        choices=OrganisationType.choices,
+        initial=OrganisationType.AUTRE,
+        required=False,
+    )
+
+    class Meta:
+        model = LigneFinancement
+        fields = ["financeur", "dispositif", "montant", "statut", "date"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["financeur"].required = False
+        self.fields["financeur"].queryset = Organisation.objects.order_by("nom")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("financeur") and not data.get("nouveau_financeur"):
+            self.add_error("financeur", "Choisissez un financeur ou saisissez-en un nouveau.")
+        return data
+
+    def validate_unique(self):
+        pass
+
+    def _post_clean(self):
+        # The fiche is set by the service, which runs full_clean() itself.
+        pass
+
+    def financeur(self) -> Organisation:
+        if self.cleaned_data.get("financeur"):
+            return self.cleaned_data["financeur"]
+        organisation, _ = Organisation.objects.get_or_create(
+            nom=self.cleaned_data["nouveau_financeur"].strip(),
+            type=self.cleaned_data.get("type_financeur") or OrganisationType.AUTRE,
+        )
+        return organisation
+
+
+class BudgetForm(BaseModelForm):
+    class Meta:
+        model = BudgetAnnuel
+        fields = ["annee", "investissement", "fonctionnement"]
+
+    def _post_clean(self):
+        pass
+
+
+class EtapeForm(_CheckboxTemplates, BaseModelForm):
+    class Meta:
+        model = Etape
+        fields = ["nom", "date", "faite"]
+        widgets = {"date": DateInput()}
+
+    def _post_clean(self):
+        pass
+
+
+class NoteForm(BaseModelForm):
+    class Meta:
+        model = Note
+        fields = ["date", "texte"]
+        widgets = {"date": DateInput(), "texte": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self):
+        pass
+
+
+class PieceForm(BaseModelForm):
+    class Meta:
+        model = PieceJointe
+        fields = ["titre", "fichier"]
+        help_texts = {
+            "fichier": "PDF, image ou document bureautique, 10 Mo au plus (" + ", ".join(PIECE_EXTENSIONS) + ")."
+        }
+
+    def _post_clean(self):
+        pass
+
+
+class IndicateurForm(BaseModelForm):
+    class Meta:
+        model = Indicateur
+        fields = [
+            "nom",
+            "kind",
+            "unite",
+            "valeur_initiale",
+            "date_initiale",
+            "cible",
+            "echeance",
+            "source",
+            "frequence",
+        ]
+        widgets = {"date_initiale": DateInput(), "echeance": DateInput()}
+
+    def _post_clean(self):
+        pass
+
+
+class ImportForm(BaseForm):
+    fichier = forms.FileField(label="Fichier XLSX du plan d'action", help_text="Utilisez le modèle fourni.")
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if not fichier.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("Le fichier doit être un classeur Excel (.xlsx).")
+        if fichier.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("Le fichier dépasse 5 Mo.")
+        return fichier

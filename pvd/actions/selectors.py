@@ -1,0 +1,247 @@
+"""Reads of the plan d'action: the filtered plan, a fiche's page, the maquette financière."""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+
+from pvd.gouvernance.selectors import validation_states
+
+from .finance import ZERO, plan_financement
+from .models import Dispositif, FicheAction, LigneFinancement, Maturite, Statut, StatutFinancement
+
+SORTS = {
+    "numero": ("numero",),
+    "titre": ("titre", "numero"),
+    "statut": ("statut", "numero"),
+    "maturite": ("maturite", "numero"),
+    "debut": ("date_debut", "numero"),
+    "fin": ("date_fin", "numero"),
+    "cout": ("cout_ht", "numero"),
+}
+FILTER_KEYS = ["axe", "statut", "maturite", "maitre_ouvrage", "financeur", "annee", "sort"]
+
+
+def fiches_for(dossier, access):
+    return FicheAction.objects.filter(dossier=dossier).visible_to(access)
+
+
+def _with_relations(qs):
+    return qs.select_related("maitre_ouvrage", "commune").prefetch_related(
+        "axes",
+        "partenaires",
+        "budgets",
+        "etapes",
+        Prefetch("financements", queryset=LigneFinancement.objects.select_related("financeur")),
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def clean_filters(data) -> dict:
+    filters = {key: (data.get(key) or "").strip() for key in FILTER_KEYS}
+    if filters["statut"] not in Statut.values:
+        filters["statut"] = ""
+    if filters["maturite"] not in Maturite.values:
+        filters["maturite"] = ""
+    for key in ("axe", "maitre_ouvrage", "financeur", "annee"):
+        if _int(filters[key]) is None:
+            filters[key] = ""
+    sort = filters["sort"].lstrip("-")
+    if sort not in SORTS:
+        filters["sort"] = "numero"
+    return filters
+
+
+def filter_fiches(qs, filters: dict):
+    if filters.get("axe"):
+        qs = qs.filter(axes__pk=int(filters["axe"]))
+    if filters.get("statut"):
+        qs = qs.filter(statut=filters["statut"])
+    if filters.get("maturite"):
+        qs = qs.filter(maturite=filters["maturite"])
+    if filters.get("maitre_ouvrage"):
+        qs = qs.filter(maitre_ouvrage_id=int(filters["maitre_ouvrage"]))
+    if filters.get("financeur"):
+        qs = qs.filter(financements__financeur_id=int(filters["financeur"]))
+    if filters.get("annee"):
+        year = int(filters["annee"])
+        qs = qs.filter(
+            Q(budgets__annee=year)
+            | Q(date_debut__year__lte=year, date_fin__year__gte=year)
+            | Q(date_debut__year=year, date_fin__isnull=True)
+        )
+    qs = qs.distinct()
+    sort = filters.get("sort") or "numero"
+    fields = SORTS[sort.lstrip("-")]
+    if sort.startswith("-"):
+        fields = tuple("-" + name for name in fields)
+    return qs.order_by(*fields)
+
+
+@dataclass
+class PlanRow:
+    fiche: FicheAction
+    finance: object
+    state: object
+
+
+@dataclass
+class PlanPage:
+    rows: list[PlanRow]
+    count: int
+    total_cout_ht: Decimal
+    total_accorde: Decimal
+    total_sollicite: Decimal
+    counts_by_statut: list = field(default_factory=list)
+
+
+def plan_page(dossier, access, filters: dict) -> PlanPage:
+    fiches = list(_with_relations(filter_fiches(fiches_for(dossier, access), filters)))
+    states = validation_states(fiches)
+    rows = [
+        PlanRow(fiche=f, finance=plan_financement(f.cout_ht, f.financements.all()), state=states[f.pk]) for f in fiches
+    ]
+    counts = OrderedDict((value, 0) for value in Statut.values)
+    for row in rows:
+        counts[row.fiche.statut] += 1
+    labels = dict(Statut.choices)
+    return PlanPage(
+        rows=rows,
+        count=len(rows),
+        total_cout_ht=sum((r.fiche.cout_ht or ZERO for r in rows), ZERO),
+        total_accorde=sum((r.finance.accorde for r in rows), ZERO),
+        total_sollicite=sum((r.finance.sollicite for r in rows), ZERO),
+        counts_by_statut=[(labels[key], n, key) for key, n in counts.items()],
+    )
+
+
+def plan_filter_choices(dossier, access) -> dict:
+    from pvd.strategie.models import AxeStrategique
+    from pvd.territoires.models import Organisation
+
+    fiches = fiches_for(dossier, access)
+    years = set()
+    for debut, fin in fiches.values_list("date_debut", "date_fin"):
+        if debut:
+            years.update(range(debut.year, (fin or debut).year + 1))
+    years.update(fiches.values_list("budgets__annee", flat=True))
+    years.discard(None)
+    return {
+        "axes": AxeStrategique.objects.filter(dossier=dossier),
+        "statuts": Statut.choices,
+        "maturites": Maturite.choices,
+        "maitres_ouvrage": Organisation.objects.filter(fiches_maitrise_ouvrage__in=fiches).distinct(),
+        "financeurs": Organisation.objects.filter(financements__fiche__in=fiches).distinct(),
+        "annees": sorted(years),
+    }
+
+
+def fiche_detail(fiche: FicheAction) -> dict:
+    from pvd.gouvernance.selectors import validation_state
+
+    lignes = list(fiche.financements.select_related("financeur"))
+    return {
+        "lignes": lignes,
+        "finance": plan_financement(fiche.cout_ht, lignes),
+        "budgets": list(fiche.budgets.all()),
+        "etapes": list(fiche.etapes.all()),
+        "notes": list(fiche.notes.select_related("auteur")),
+        "indicateurs": list(fiche.indicateurs.all()),
+        "pieces": list(fiche.pieces.all()),
+        "historique": list(fiche.historique.select_related("by")[:100]),
+        "validation": validation_state(fiche),
+        "axes": list(fiche.axes.all()),
+        "partenaires": list(fiche.partenaires.all()),
+    }
+
+
+# --- Maquette financière ------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """One view of the maquette: a title, column headers (after the label) and numeric rows."""
+
+    key: str
+    title: str
+    label: str
+    headers: list[str]
+    rows: list[tuple[str, list[Decimal]]]
+
+    @property
+    def totals(self) -> list[Decimal]:
+        return [sum((row[1][i] for row in self.rows), ZERO) for i in range(len(self.headers))]
+
+
+def _status_sums(lignes) -> list[Decimal]:
+    sums = dict.fromkeys(StatutFinancement.values, ZERO)
+    for ligne in lignes:
+        sums[ligne.statut] += ligne.montant
+    return [sums["accorde"], sums["sollicite"], sums["refuse"]]
+
+
+FIN_HEADERS = ["Accordé (€)", "Sollicité (€)", "Refusé (€)"]
+
+
+def maquette(dossier, access) -> list[Table]:
+    fiches = list(_with_relations(fiches_for(dossier, access).order_by("numero")))
+    lignes = [ligne for fiche in fiches for ligne in fiche.financements.all()]
+
+    by_year: dict[int, list[Decimal]] = {}
+    for fiche in fiches:
+        for budget in fiche.budgets.all():
+            sums = by_year.setdefault(budget.annee, [ZERO, ZERO, ZERO])
+            sums[0] += budget.investissement
+            sums[1] += budget.fonctionnement
+            sums[2] += budget.total
+    years = Table(
+        "annees",
+        "Par année",
+        "Année",
+        ["Investissement (€)", "Fonctionnement (€)", "Total (€)"],
+        [(str(year), by_year[year]) for year in sorted(by_year)],
+    )
+
+    def grouped(key):
+        groups: OrderedDict[str, list] = OrderedDict()
+        for ligne in sorted(lignes, key=lambda line: str(key(line))):
+            groups.setdefault(str(key(ligne)), []).append(ligne)
+        return [(name, _status_sums(group)) for name, group in groups.items()]
+
+    funders = Table("financeurs", "Par financeur", "Financeur", FIN_HEADERS, grouped(lambda line: line.financeur.nom))
+    dispositifs = Table(
+        "dispositifs", "Par dispositif", "Dispositif", FIN_HEADERS, grouped(lambda line: line.get_dispositif_display())
+    )
+
+    axe_rows: OrderedDict[str, list[Decimal]] = OrderedDict()
+    for fiche in sorted(fiches, key=lambda f: min((a.numero for a in f.axes.all()), default=10**6)):
+        sums = [fiche.cout_ht or ZERO, *_status_sums(fiche.financements.all())]
+        names = [str(axe) for axe in fiche.axes.all()] or ["Sans axe"]
+        # A fiche on several axes counts for its first axe only, so that totals add up.
+        row = axe_rows.setdefault(names[0], [ZERO] * 4)
+        for i, value in enumerate(sums):
+            row[i] += value
+    axes = Table("axes", "Par axe", "Axe", ["Coût HT (€)", *FIN_HEADERS], list(axe_rows.items()))
+
+    statut_rows = []
+    for value, label in Statut.choices:
+        group = [f for f in fiches if f.statut == value]
+        if not group:
+            continue
+        fin = [ZERO, ZERO, ZERO]
+        for fiche in group:
+            for i, amount in enumerate(_status_sums(fiche.financements.all())):
+                fin[i] += amount
+        statut_rows.append((label, [Decimal(len(group)), sum((f.cout_ht or ZERO for f in group), ZERO), *fin]))
+    statuts = Table("statuts", "Par statut des fiches", "Statut", ["Fiches", "Coût HT (€)", *FIN_HEADERS], statut_rows)
+    return [years, funders, dispositifs, axes, statuts]
+
+
+DISPOSITIF_LABELS = dict(Dispositif.choices)

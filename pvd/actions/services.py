@@ -1,0 +1,238 @@
+"""Every write of the plan d'action. History of a fiche is written here, not in signals."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from pvd.gouvernance.services import object_submit
+
+from .models import (
+    PIECE_MAX_SIZE,
+    BudgetAnnuel,
+    Etape,
+    FicheAction,
+    FicheHistory,
+    LigneFinancement,
+    Note,
+    PieceJointe,
+)
+
+# The scalar fields a user edits on a fiche, in display order.
+FICHE_FIELDS = [
+    "numero",
+    "titre",
+    "contexte",
+    "description",
+    "objectifs",
+    "maitre_ouvrage",
+    "maitre_ouvrage_texte",
+    "pilote",
+    "commune",
+    "localisation",
+    "latitude",
+    "longitude",
+    "statut",
+    "maturite",
+    "priorite",
+    "date_debut",
+    "date_fin",
+    "cout_ht",
+    "cout_ttc",
+    "inscrite_crte",
+    "confidentielle",
+]
+FICHE_M2M = ["axes", "partenaires"]
+
+
+def next_numero(dossier) -> int:
+    return (FicheAction.objects.filter(dossier=dossier).aggregate(m=Max("numero"))["m"] or 0) + 1
+
+
+def _display(fiche, name, value) -> str:
+    if value is None or value == "":
+        return ""
+    field = FicheAction._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _m2m_display(objects) -> str:
+    return ", ".join(sorted(str(obj) for obj in objects))
+
+
+def _log(fiche, by, champ, ancien, nouveau):
+    FicheHistory.objects.create(fiche=fiche, by=by, champ=champ, ancien=ancien, nouveau=nouveau)
+
+
+def _check_axes(dossier, axes):
+    for axe in axes:
+        if axe.dossier_id != dossier.pk:
+            raise ValidationError({"axes": "Cet axe n'appartient pas au dossier."})
+
+
+@transaction.atomic
+def fiche_create(
+    *, dossier, by, titre: str, axes=(), partenaires=(), numero: int | None = None, **fields
+) -> FicheAction:
+    unknown = set(fields) - set(FICHE_FIELDS)
+    if unknown:
+        raise TypeError(f"Champs inconnus : {sorted(unknown)}")
+    fiche = FicheAction(dossier=dossier, titre=titre, numero=numero or next_numero(dossier), **fields)
+    fiche.full_clean()
+    fiche.save()
+    _check_axes(dossier, axes)
+    fiche.axes.set(axes)
+    fiche.partenaires.set(partenaires)
+    _log(fiche, by, "création", "", str(fiche))
+    return fiche
+
+
+@transaction.atomic
+def fiche_update(*, fiche: FicheAction, by, axes=None, partenaires=None, **fields) -> FicheAction:
+    unknown = set(fields) - set(FICHE_FIELDS)
+    if unknown:
+        raise TypeError(f"Champs inconnus : {sorted(unknown)}")
+    # Read the stored values: a ModelForm may already have set the new ones on `fiche`.
+    stored = FicheAction.objects.get(pk=fiche.pk)
+    before = {name: getattr(stored, name) for name in fields}
+    for name, value in fields.items():
+        setattr(fiche, name, value)
+    fiche.full_clean()
+    fiche.save()
+    for name, value in fields.items():
+        old, new = _display(fiche, name, before[name]), _display(fiche, name, value)
+        if old != new:
+            _log(fiche, by, str(FicheAction._meta.get_field(name).verbose_name), old, new)
+    for name, value in (("axes", axes), ("partenaires", partenaires)):
+        if value is None:
+            continue
+        if name == "axes":
+            _check_axes(fiche.dossier, value)
+        manager = getattr(fiche, name)
+        old = _m2m_display(manager.all())
+        manager.set(value)
+        new = _m2m_display(value)
+        if old != new:
+            _log(fiche, by, name, old, new)
+    return fiche
+
+
+@transaction.atomic
+def fiche_delete(*, fiche: FicheAction, by) -> None:
+    fiche.delete()
+
+
+@transaction.atomic
+def fiche_submit(*, fiche: FicheAction, by):
+    point = object_submit(
+        dossier=fiche.dossier,
+        target=fiche,
+        titre=f"Fiche action n° {fiche.numero} : {fiche.titre}",
+        description=fiche.description,
+        by=by,
+    )
+    _log(fiche, by, "validation", "", "Soumise au comité de projet")
+    return point
+
+
+def _ligne_label(ligne) -> str:
+    return f"{ligne.financeur} / {ligne.get_dispositif_display()} / {ligne.montant} € ({ligne.get_statut_display()})"
+
+
+@transaction.atomic
+def ligne_financement_create(
+    *, fiche: FicheAction, by, financeur, dispositif: str, montant: Decimal, statut: str, date=None
+) -> LigneFinancement:
+    ligne = LigneFinancement(
+        fiche=fiche, financeur=financeur, dispositif=dispositif, montant=montant, statut=statut, date=date
+    )
+    if montant is not None and montant < 0:
+        raise ValidationError({"montant": "Le montant ne peut pas être négatif."})
+    ligne.full_clean()
+    ligne.save()
+    _log(fiche, by, "financement ajouté", "", _ligne_label(ligne))
+    return ligne
+
+
+@transaction.atomic
+def ligne_financement_update(*, ligne: LigneFinancement, by, **fields) -> LigneFinancement:
+    old = _ligne_label(ligne)
+    for name, value in fields.items():
+        setattr(ligne, name, value)
+    ligne.full_clean()
+    ligne.save()
+    new = _ligne_label(ligne)
+    if old != new:
+        _log(ligne.fiche, by, "financement modifié", old, new)
+    return ligne
+
+
+@transaction.atomic
+def ligne_financement_delete(*, ligne: LigneFinancement, by) -> None:
+    _log(ligne.fiche, by, "financement supprimé", _ligne_label(ligne), "")
+    ligne.delete()
+
+
+@transaction.atomic
+def budget_set(*, fiche: FicheAction, by, annee: int, investissement: Decimal, fonctionnement: Decimal) -> BudgetAnnuel:
+    budget = BudgetAnnuel.objects.filter(fiche=fiche, annee=annee).first() or BudgetAnnuel(fiche=fiche, annee=annee)
+    old = "" if budget.pk is None else f"{budget.investissement} € inv. / {budget.fonctionnement} € fonct."
+    budget.investissement, budget.fonctionnement = investissement, fonctionnement
+    budget.full_clean(validate_unique=False)
+    budget.save()
+    _log(fiche, by, f"budget {annee}", old, f"{investissement} € inv. / {fonctionnement} € fonct.")
+    return budget
+
+
+@transaction.atomic
+def etape_create(*, fiche: FicheAction, by, nom: str, date, faite: bool = False) -> Etape:
+    etape = Etape(fiche=fiche, nom=nom, date=date, faite=faite)
+    etape.full_clean()
+    etape.save()
+    _log(fiche, by, "étape ajoutée", "", f"{nom} ({date:%d/%m/%Y})")
+    return etape
+
+
+@transaction.atomic
+def etape_toggle(*, etape: Etape, by) -> Etape:
+    etape.faite = not etape.faite
+    etape.save(update_fields=["faite"])
+    _log(etape.fiche, by, f"étape « {etape.nom} »", "", "réalisée" if etape.faite else "à faire")
+    return etape
+
+
+@transaction.atomic
+def note_create(*, fiche: FicheAction, by, date, texte: str) -> Note:
+    note = Note(fiche=fiche, auteur=by, date=date, texte=texte)
+    note.full_clean()
+    note.save()
+    return note
+
+
+@transaction.atomic
+def piece_add(*, fiche: FicheAction, by, titre: str, fichier) -> PieceJointe:
+    if fichier.size > PIECE_MAX_SIZE:
+        raise ValidationError({"fichier": "Le fichier dépasse la taille maximale de 10 Mo."})
+    piece = PieceJointe(fiche=fiche, titre=titre, fichier=fichier, ajoutee_par=by)
+    piece.full_clean()
+    piece.save()
+    _log(fiche, by, "pièce jointe ajoutée", "", titre)
+    return piece
+
+
+@transaction.atomic
+def indicateur_create(*, fiche: FicheAction, by, **fields):
+    from pvd.suivi.models import Indicateur
+
+    indicateur = Indicateur(dossier=fiche.dossier, fiche=fiche, **fields)
+    indicateur.full_clean()
+    indicateur.save()
+    _log(fiche, by, "indicateur ajouté", "", indicateur.nom)
+    return indicateur

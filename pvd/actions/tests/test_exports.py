@@ -1,0 +1,141 @@
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from conftest import ALL_VIEWERS
+from pvd.actions.tests.factories import AxeFactory, FicheFactory, LigneFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+CAN_VIEW = {"chef_de_projet", "equipe", "elu", "partenaire", "lecteur", "prefecture", "anct"}
+
+
+def url(name, dossier, **kwargs):
+    return reverse(f"actions:{name}", kwargs={"dossier_pk": dossier.pk, **kwargs})
+
+
+@pytest.fixture
+def plan(dossier):
+    axe1, axe2 = (
+        AxeFactory(dossier=dossier, numero=1, titre="Habitat"),
+        AxeFactory(dossier=dossier, numero=2, titre="Commerce"),
+    )
+    etat, region = OrganisationFactory(nom="État"), OrganisationFactory(nom="Région Grand Est")
+    halle = FicheFactory(
+        dossier=dossier,
+        numero=1,
+        titre="Rénovation de la halle",
+        cout_ht=Decimal("1000000"),
+        inscrite_crte=True,
+        description="Une halle couverte du XIXe siècle.",
+        pilote="Claire Martin",
+    )
+    halle.axes.set([axe1])
+    LigneFactory(fiche=halle, financeur=etat, dispositif="detr", montant=Decimal("300000"), statut="accorde")
+    LigneFactory(fiche=halle, financeur=region, dispositif="region", montant=Decimal("200000"), statut="sollicite")
+    halle.budgets.create(annee=2025, investissement=Decimal("600000"), fonctionnement=Decimal("10000"))
+    halle.budgets.create(annee=2026, investissement=Decimal("400000"), fonctionnement=Decimal("5000"))
+    ecole = FicheFactory(dossier=dossier, numero=2, titre="École", cout_ht=Decimal("500000"))
+    ecole.axes.set([axe2])
+    LigneFactory(fiche=ecole, financeur=etat, dispositif="dsil", montant=Decimal("100000"), statut="refuse")
+    LigneFactory(fiche=ecole, financeur=etat, dispositif="fonds_vert", montant=Decimal("150000"), statut="accorde")
+    ecole.budgets.create(annee=2025, investissement=Decimal("500000"), fonctionnement=Decimal("0"))
+    return halle, ecole
+
+
+def test_maquette_page_totals(client_for, dossier, plan, main):
+    content = main(client_for(dossier, "elu").get(url("maquette", dossier)))
+    financeurs = content.select_one("#maquette-financeurs")
+    rows = {
+        tr.th.get_text(strip=True): [td.get_text(strip=True).replace("\xa0", " ") for td in tr.select("td")]
+        for tr in financeurs.select("tbody tr")
+    }
+    assert rows["État"] == ["450 000,00", "0,00", "100 000,00"]
+    assert rows["Région Grand Est"] == ["0,00", "200 000,00", "0,00"]
+    total = [td.get_text(strip=True).replace("\xa0", " ") for td in financeurs.select("tfoot td")]
+    assert total == ["450 000,00", "200 000,00", "100 000,00"]
+    years = content.select_one("#maquette-annees tfoot").get_text().replace("\xa0", " ")
+    assert "1 500 000,00" in years and "15 000,00" in years
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_maquette_xlsx_per_viewer_numbers_and_formulas(client_for, dossier, plan, kind):
+    response = client_for(dossier, kind).get(url("maquette_xlsx", dossier))
+    if kind not in CAN_VIEW:
+        assert response.status_code in {302, 404}
+        return
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Par année", "Par financeur", "Par dispositif", "Par axe", "Par statut des fiches"]
+    sheet = workbook["Par financeur"]
+    assert [c.value for c in sheet[1]] == ["Financeur", "Accordé (€)", "Sollicité (€)", "Refusé (€)"]
+    assert sheet["A2"].value == "Région Grand Est" and sheet["C2"].value == 200000
+    assert sheet["A3"].value == "État" and sheet["B3"].value == 450000 and isinstance(sheet["B3"].value, int | float)
+    assert sheet["A4"].value == "Total" and sheet["B4"].value == "=SUM(B2:B3)"
+    years = workbook["Par année"]
+    assert [years["A2"].value, years["B2"].value, years["D2"].value] == ["2025", 1100000, 1110000]
+    assert years["D4"].value == "=SUM(D2:D3)"
+    # The formulas give the same totals as the page: recompute them from the numbers.
+    assert sum(years[f"D{r}"].value for r in (2, 3)) == 1515000
+
+
+def test_plan_xlsx_and_csv(client_for, dossier, plan):
+    client = client_for(dossier, "lecteur")
+    workbook = load_workbook(io.BytesIO(client.get(url("plan_xlsx", dossier)).content))
+    fiches = workbook["Fiches"]
+    header = [c.value for c in fiches[1]]
+    row = dict(zip(header, [c.value for c in fiches[2]], strict=True))
+    assert row["Titre"] == "Rénovation de la halle" and row["Coût HT (€)"] == 1000000
+    assert row["Début prévu"].date() == datetime.date(2025, 1, 1) and row["Axes (numéros)"] == "1"
+    assert workbook["Financements"].max_row == 5 and workbook["Budgets"].max_row == 4
+
+    raw = client.get(url("plan_csv", dossier)).content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert lines[0][:2] == ["Numéro", "Titre"]
+    assert lines[1][1] == "Rénovation de la halle" and "1000000,00" in lines[1] and "300000,00" in lines[1]
+    assert len(lines) == 3
+
+
+def test_crte_export_only_inscribed(client_for, dossier, plan):
+    client = client_for(dossier, "prefecture")
+    workbook = load_workbook(io.BytesIO(client.get(url("crte_export", dossier)).content))
+    titles = [r[1].value for r in workbook["Fiches"].iter_rows(min_row=2)]
+    assert titles == ["Rénovation de la halle"]
+    raw = client.get(url("crte_export", dossier), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "Rénovation de la halle" in raw and "École" not in raw
+
+
+def test_fiche_pdf_text(client_for, dossier, plan):
+    halle, _ = plan
+    response = client_for(dossier, "partenaire").get(url("fiche_pdf", dossier, fiche_pk=halle.pk))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).replace("\xa0", " ")
+    for expected in (
+        "Fiche action n° 1",
+        "Rénovation de la halle",
+        "Claire Martin",
+        "Une halle couverte",
+        "DETR",
+        "Région Grand Est",
+        "Sollicité",
+        "30,00 %",
+        "700 000,00 €",
+    ):
+        assert expected in text, expected
+
+
+def test_fiche_docx_read_back(client_for, dossier, plan):
+    halle, _ = plan
+    response = client_for(dossier, "anct").get(url("fiche_docx", dossier, fiche_pk=halle.pk))
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Fiche action n° 1 — Rénovation de la halle" in text
+    assert "reste à financer : 700 000,00 €" in text
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "Claire Martin" in cells and "DETR" in cells and "30.00 %" in cells

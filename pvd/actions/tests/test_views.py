@@ -1,0 +1,358 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import ALL_VIEWERS
+from pvd.actions.models import FicheAction, FicheHistory, LigneFinancement, Note
+from pvd.actions.tests.factories import AxeFactory, FicheFactory, LigneFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+CAN_VIEW = {"chef_de_projet", "equipe", "elu", "partenaire", "lecteur", "prefecture", "anct"}
+TEAM = {"chef_de_projet", "equipe"}
+CAN_COMMENT = CAN_VIEW - {"lecteur"}
+
+
+def check_refusal(response, kind):
+    if kind == "anonymous":
+        assert response.status_code == 302 and "/comptes/connexion/" in response["Location"]
+    elif kind in CAN_VIEW:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 404
+
+
+def url(name, dossier, **kwargs):
+    return reverse(f"actions:{name}", kwargs={"dossier_pk": dossier.pk, **kwargs})
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_plan_page_per_viewer_hides_confidential(client_for, dossier, kind, main):
+    FicheFactory(dossier=dossier, titre="Réhabilitation de la halle", cout_ht=Decimal("250000"))
+    FicheFactory(dossier=dossier, confidential=True)
+    client = client_for(dossier, kind)
+    response = client.get(url("plan", dossier))
+    if kind not in CAN_VIEW:
+        check_refusal(response, kind)
+        return
+    assert response.status_code == 200
+    content = main(response)
+    titles = [a.get_text(strip=True) for a in content.select("#plan-table tbody td a")]
+    assert "Réhabilitation de la halle" in titles
+    confidential_shown = "Acquisition foncière secrète" in titles
+    assert confidential_shown == (kind in TEAM)
+    assert ("Nouvelle fiche action" in content.get_text()) == (kind in TEAM)
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_confidential_fiche_detail_and_exports(client_for, dossier, kind):
+    fiche = FicheFactory(dossier=dossier, confidential=True)
+    client = client_for(dossier, kind)
+    for name in ("fiche", "fiche_pdf", "fiche_docx"):
+        response = client.get(url(name, dossier, fiche_pk=fiche.pk))
+        if kind in TEAM:
+            assert response.status_code == 200
+        elif kind == "anonymous":
+            assert response.status_code == 302
+        else:
+            assert response.status_code == 404
+    if kind in CAN_VIEW:
+        csv = client.get(url("plan_csv", dossier)).content.decode("utf-8-sig")
+        assert ("Acquisition foncière secrète" in csv) == (kind in TEAM)
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_fiche_detail_per_viewer(client_for, dossier, kind, main):
+    fiche = FicheFactory(dossier=dossier, titre="Halle", cout_ht=Decimal("1000000"))
+    LigneFactory(fiche=fiche, financeur=OrganisationFactory(nom="Préfecture"), montant=Decimal("300000"))
+    client = client_for(dossier, kind)
+    response = client.get(url("fiche", dossier, fiche_pk=fiche.pk))
+    if kind not in CAN_VIEW:
+        check_refusal(response, kind)
+        return
+    content = main(response)
+    assert "Halle" in content.h1.get_text()
+    assert "30,00 %" in content.select_one("#taux").get_text()
+    assert "700" in content.select_one("#synthese").get_text()
+    assert bool(content.select(f"form[action='{url('ligne_add', dossier, fiche_pk=fiche.pk)}']")) == (kind in TEAM)
+    assert bool(content.select(f"form[action='{url('note_add', dossier, fiche_pk=fiche.pk)}']")) == (
+        kind in CAN_COMMENT
+    )
+    assert ("Soumettre au comité de projet" in content.get_text()) == (kind in TEAM)
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_fiche_create_per_viewer(client_for, dossier, kind):
+    axe = AxeFactory(dossier=dossier, numero=1)
+    client = client_for(dossier, kind)
+    data = {
+        "titre": "Maison France services",
+        "axes": [axe.pk],
+        "statut": "a_venir",
+        "maturite": "idee",
+        "priorite": "haute",
+        "cout_ht": "120000",
+        "date_debut": "2025-03-01",
+        "date_fin": "2026-03-01",
+    }
+    response = client.post(url("fiche_create", dossier), data)
+    created = FicheAction.objects.filter(dossier=dossier, titre="Maison France services").first()
+    if kind in TEAM:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert created.numero == 1 and list(created.axes.all()) == [axe]
+        assert FicheHistory.objects.filter(fiche=created, champ="création").exists()
+    else:
+        check_refusal(response, kind)
+        assert created is None
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_fiche_update_writes_history(client_for, dossier, kind, main):
+    fiche = FicheFactory(dossier=dossier, numero=4, titre="Ancien titre")
+    client = client_for(dossier, kind)
+    data = {
+        "numero": "4",
+        "titre": "Nouveau titre",
+        "statut": "en_cours",
+        "maturite": "etude",
+        "priorite": "moyenne",
+        "cout_ht": "100000",
+        "date_debut": "2025-01-01",
+        "date_fin": "2026-06-30",
+    }
+    response = client.post(url("fiche_update", dossier, fiche_pk=fiche.pk), data)
+    fiche.refresh_from_db()
+    if kind not in TEAM:
+        check_refusal(response, kind)
+        assert fiche.titre == "Ancien titre"
+        return
+    assert response.status_code == 302
+    assert fiche.titre == "Nouveau titre" and fiche.statut == "en_cours"
+    changes = {(h.champ, h.ancien, h.nouveau) for h in fiche.historique.all()}
+    assert ("titre", "Ancien titre", "Nouveau titre") in changes
+    assert ("statut", "À venir", "En cours") in changes
+    page = main(client.get(url("fiche", dossier, fiche_pk=fiche.pk)))
+    assert "Ancien titre" in page.select_one("#historique + div").get_text()
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_ligne_add_per_viewer(client_for, dossier, kind):
+    fiche = FicheFactory(dossier=dossier, cout_ht=Decimal("100"))
+    client = client_for(dossier, kind)
+    data = {
+        "nouveau_financeur": "Région Grand Est",
+        "type_financeur": "region",
+        "dispositif": "region",
+        "montant": "50",
+        "statut": "sollicite",
+    }
+    response = client.post(url("ligne_add", dossier, fiche_pk=fiche.pk), data)
+    if kind in TEAM:
+        assert response.status_code == 302
+        ligne = LigneFinancement.objects.get(fiche=fiche)
+        assert ligne.financeur.nom == "Région Grand Est" and ligne.montant == Decimal("50")
+    else:
+        check_refusal(response, kind)
+        assert not LigneFinancement.objects.filter(fiche=fiche).exists()
+
+
+def test_ligne_add_refuses_negative_and_duplicate(client_for, dossier, main):
+    fiche = FicheFactory(dossier=dossier, cout_ht=Decimal("100"))
+    org = OrganisationFactory(nom="État")
+    LigneFactory(fiche=fiche, financeur=org, dispositif="detr", statut="sollicite")
+    client = client_for(dossier, "equipe")
+    response = client.post(
+        url("ligne_add", dossier, fiche_pk=fiche.pk),
+        {"financeur": org.pk, "dispositif": "detr", "montant": "5", "statut": "accorde"},
+    )
+    assert response.status_code == 400
+    assert "déjà une ligne" in main(response).select_one("#ligne").get_text()
+    response = client.post(
+        url("ligne_add", dossier, fiche_pk=fiche.pk),
+        {"financeur": org.pk, "dispositif": "dsil", "montant": "-5", "statut": "accorde"},
+    )
+    assert response.status_code == 400
+    assert fiche.financements.count() == 1
+
+
+def test_funding_above_cost_warns(client_for, dossier, main):
+    fiche = FicheFactory(dossier=dossier, cout_ht=Decimal("100"))
+    LigneFactory(fiche=fiche, montant=Decimal("150"))
+    content = main(client_for(dossier, "lecteur").get(url("fiche", dossier, fiche_pk=fiche.pk)))
+    assert "dépassent le coût HT" in content.select_one(".fr-alert--warning").get_text()
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_note_add_per_viewer(client_for, dossier, kind):
+    fiche = FicheFactory(dossier=dossier)
+    client = client_for(dossier, kind)
+    response = client.post(
+        url("note_add", dossier, fiche_pk=fiche.pk), {"date": "2025-05-02", "texte": "Réunion faite"}
+    )
+    if kind in CAN_COMMENT:
+        assert response.status_code == 302
+        assert Note.objects.get(fiche=fiche).texte == "Réunion faite"
+    else:
+        check_refusal(response, kind)
+        assert not Note.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_etape_budget_indicateur_per_viewer(client_for, dossier, kind):
+    fiche = FicheFactory(dossier=dossier)
+    client = client_for(dossier, kind)
+    responses = [
+        client.post(url("etape_add", dossier, fiche_pk=fiche.pk), {"nom": "Consultation", "date": "2025-06-01"}),
+        client.post(
+            url("budget_add", dossier, fiche_pk=fiche.pk),
+            {"annee": "2025", "investissement": "1000", "fonctionnement": "200"},
+        ),
+        client.post(
+            url("indicateur_add", dossier, fiche_pk=fiche.pk),
+            {"nom": "Logements rénovés", "kind": "resultat", "unite": "logements", "frequence": "annuelle"},
+        ),
+    ]
+    if kind in TEAM:
+        assert [r.status_code for r in responses] == [302, 302, 302]
+        assert fiche.etapes.get().nom == "Consultation"
+        assert fiche.budgets.get().total == Decimal("1200")
+        assert fiche.indicateurs.get().dossier == dossier
+        etape = fiche.etapes.get()
+        client.post(url("etape_toggle", dossier, fiche_pk=fiche.pk, etape_pk=etape.pk))
+        etape.refresh_from_db()
+        assert etape.faite
+    else:
+        for response in responses:
+            check_refusal(response, kind)
+        assert not fiche.etapes.exists() and not fiche.budgets.exists() and not fiche.indicateurs.exists()
+
+
+def test_piece_add_validates_extension(client_for, dossier, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    fiche = FicheFactory(dossier=dossier)
+    client = client_for(dossier, "chef_de_projet")
+    bad = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
+    assert client.post(url("piece_add", dossier, fiche_pk=fiche.pk), {"titre": "x", "fichier": bad}).status_code == 400
+    good = SimpleUploadedFile("plan.pdf", b"%PDF-1.4", content_type="application/pdf")
+    assert (
+        client.post(url("piece_add", dossier, fiche_pk=fiche.pk), {"titre": "Plan", "fichier": good}).status_code == 302
+    )
+    assert fiche.pieces.get().titre == "Plan"
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_submit_per_viewer(client_for, dossier, kind):
+    from pvd.gouvernance.models import PointOrdreDuJour
+
+    fiche = FicheFactory(dossier=dossier)
+    response = client_for(dossier, kind).post(url("fiche_submit", dossier, fiche_pk=fiche.pk))
+    if kind in TEAM:
+        assert response.status_code == 302
+        assert PointOrdreDuJour.objects.filter(target_id=fiche.pk, seance__isnull=True).count() == 1
+    else:
+        check_refusal(response, kind)
+        assert not PointOrdreDuJour.objects.exists()
+
+
+def test_submission_then_decision_changes_displayed_state(client_for, dossier, main):
+    from pvd.gouvernance.models import Instance, PointOrdreDuJour, Seance
+    from pvd.gouvernance.services import decision_record
+
+    fiche = FicheFactory(dossier=dossier)
+    client = client_for(dossier, "chef_de_projet")
+    page = main(client.get(url("fiche", dossier, fiche_pk=fiche.pk)))
+    assert page.select_one("#validation").get_text(strip=True) == "Non soumis"
+    client.post(url("fiche_submit", dossier, fiche_pk=fiche.pk))
+    page = main(client.get(url("fiche", dossier, fiche_pk=fiche.pk)))
+    assert page.select_one("#validation").get_text(strip=True) == "Soumis au comité de projet"
+    assert "Soumettre au comité de projet" not in page.get_text()
+    point = PointOrdreDuJour.objects.get(target_id=fiche.pk)
+    instance = Instance.objects.create(dossier=dossier, type="comite_projet", nom="Comité de projet")
+    point.seance = Seance.objects.create(instance=instance, date=timezone.make_aware(datetime.datetime(2025, 4, 3, 14)))
+    point.save()
+    decision_record(point=point, resultat="valide", by=client.user)
+    page = main(client.get(url("fiche", dossier, fiche_pk=fiche.pk)))
+    assert page.select_one("#validation").get_text(strip=True) == "Validé le 03/04/2025"
+    plan = main(client.get(url("plan", dossier)))
+    assert plan.select_one(f"tr[data-fiche='{fiche.pk}'] td:last-child").get_text(strip=True) == "Validé"
+
+
+def _make_fiches(dossier, n):
+    axes = [
+        AxeFactory._meta.model.objects.get_or_create(dossier=dossier, numero=i, defaults={"titre": f"Axe {i}"})[0]
+        for i in (1, 2)
+    ]
+    for i in range(n):
+        fiche = FicheFactory(dossier=dossier, numero=i + 1, located=(i % 2 == 0))
+        fiche.axes.set([axes[i % 2]])
+        LigneFactory(fiche=fiche, financeur=OrganisationFactory(nom=f"Org {i % 3}"))
+        fiche.budgets.create(annee=2025, investissement=Decimal("10"), fonctionnement=Decimal("1"))
+        fiche.etapes.create(nom="Étape", date=datetime.date(2025, 5, 1))
+
+
+@pytest.mark.parametrize("name", ["plan", "maquette"])
+def test_query_count_does_not_grow(client_for, dossier, django_assert_num_queries, name, main):
+    client = client_for(dossier, "equipe")
+    _make_fiches(dossier, 5)
+    client.get(url(name, dossier))  # warm caches (content types, session)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url(name, dossier))
+    if name == "plan":
+        assert len(main(response).select("#plan-table tbody tr")) == 5
+    FicheAction.objects.filter(dossier=dossier).delete()
+    _make_fiches(dossier, 100)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url(name, dossier))
+    if name == "plan":
+        assert len(main(response).select("#plan-table tbody tr")) == 100
+        assert len(main(response).select("#carte-liste li")) == 50
+
+
+def test_plan_filters_and_sort(client_for, dossier, main):
+    axe1, axe2 = AxeFactory(dossier=dossier, numero=1), AxeFactory(dossier=dossier, numero=2)
+    state = OrganisationFactory(nom="État")
+    a = FicheFactory(
+        dossier=dossier,
+        numero=1,
+        titre="Zèbre",
+        statut="en_cours",
+        date_debut=datetime.date(2024, 1, 1),
+        date_fin=datetime.date(2024, 12, 31),
+    )
+    b = FicheFactory(dossier=dossier, numero=2, titre="Abeille", maturite="etude")
+    a.axes.set([axe1])
+    b.axes.set([axe2])
+    LigneFactory(fiche=b, financeur=state)
+    client = client_for(dossier, "lecteur")
+
+    def titles(**params):
+        content = main(client.get(url("plan", dossier), params))
+        return [a.get_text(strip=True) for a in content.select("#plan-table tbody td a")]
+
+    assert titles() == ["Zèbre", "Abeille"]
+    assert titles(sort="titre") == ["Abeille", "Zèbre"]
+    assert titles(sort="-numero") == ["Abeille", "Zèbre"]
+    assert titles(axe=axe2.pk) == ["Abeille"]
+    assert titles(statut="en_cours") == ["Zèbre"]
+    assert titles(maturite="etude") == ["Abeille"]
+    assert titles(financeur=state.pk) == ["Abeille"]
+    assert titles(annee=2024) == ["Zèbre"]
+    assert titles(annee=2026) == ["Abeille"]
+    assert titles(statut="nimportequoi", sort="pirate") == ["Zèbre", "Abeille"]
+    content = main(client.get(url("plan", dossier), {"axe": axe2.pk}))
+    assert "1 fiche" in content.select_one("#compteurs").get_text()
+
+
+def test_other_dossier_fiche_is_404(client_for, dossier):
+    other = FicheFactory()
+    client = client_for(dossier, "chef_de_projet")
+    assert client.get(url("fiche", dossier, fiche_pk=other.pk)).status_code == 404
+    assert client.post(url("fiche_submit", dossier, fiche_pk=other.pk)).status_code == 404

@@ -1,0 +1,352 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pvd.dossiers.views import apply_validation_error
+from pvd.dossiers.views_utils import dossier_context, dossier_view
+
+from . import exports, selectors, services
+from .forms import BudgetForm, EtapeForm, FicheForm, IndicateurForm, LigneFinancementForm, NoteForm, PieceForm
+from .models import Etape, FicheAction, LigneFinancement
+
+
+def _fiche(request, dossier, fiche_pk) -> FicheAction:
+    return get_object_or_404(selectors.fiches_for(dossier, request.access), pk=fiche_pk)
+
+
+def _plan_url(dossier):
+    return reverse("actions:plan", kwargs={"dossier_pk": dossier.pk})
+
+
+def _fiche_url(fiche):
+    return reverse("actions:fiche", kwargs={"dossier_pk": fiche.dossier_id, "fiche_pk": fiche.pk})
+
+
+def _plan_crumb(dossier):
+    return {"url": _plan_url(dossier), "title": "Plan d'action"}
+
+
+@dossier_view("dossier.view")
+def plan(request, dossier):
+    filters = selectors.clean_filters(request.GET)
+    page = selectors.plan_page(dossier, request.access, filters)
+    gantt = [
+        {
+            "id": f"fiche-{row.fiche.pk}",
+            "name": f"{row.fiche.numero}. {row.fiche.titre}",
+            "start": row.fiche.date_debut.isoformat(),
+            "end": (row.fiche.date_fin or row.fiche.date_debut).isoformat(),
+            "progress": 100 if row.fiche.statut == "realise" else 0,
+        }
+        for row in page.rows
+        if row.fiche.date_debut
+    ]
+    points = [
+        {
+            "lat": float(row.fiche.latitude),
+            "lng": float(row.fiche.longitude),
+            "titre": f"{row.fiche.numero}. {row.fiche.titre}",
+            "url": _fiche_url(row.fiche),
+        }
+        for row in page.rows
+        if row.fiche.is_located
+    ]
+    sort = filters["sort"]
+    sort_links = {}
+    for key in selectors.SORTS:
+        params = request.GET.copy()
+        params["sort"] = f"-{key}" if sort == key else key
+        sort_links[key] = "?" + params.urlencode()
+    export_query = request.GET.urlencode()
+    return render(
+        request,
+        "actions/plan.html",
+        dossier_context(
+            request,
+            dossier,
+            page_title="Plan d'action",
+            crumbs=[],
+            page=page,
+            filters=filters,
+            choices=selectors.plan_filter_choices(dossier, request.access),
+            gantt=gantt,
+            points=points,
+            sort_links=sort_links,
+            export_query=export_query,
+            tiles_url=_tiles_url(),
+        ),
+    )
+
+
+def _tiles_url():
+    from django.conf import settings
+
+    return settings.PVD_MAP_TILES_URL
+
+
+def _fiche_form_view(request, dossier, fiche=None):
+    form = FicheForm(request.POST or None, instance=fiche, dossier=dossier)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.FICHE_FIELDS}
+        axes, partenaires = list(form.cleaned_data["axes"]), list(form.cleaned_data["partenaires"])
+        try:
+            if fiche is None:
+                fiche = services.fiche_create(
+                    dossier=dossier, by=request.user, axes=axes, partenaires=partenaires, **data
+                )
+                messages.success(request, "La fiche action a été créée.")
+            else:
+                if not data["numero"]:
+                    data["numero"] = fiche.numero
+                services.fiche_update(fiche=fiche, by=request.user, axes=axes, partenaires=partenaires, **data)
+                messages.success(request, "La fiche action a été enregistrée.")
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect(_fiche_url(fiche))
+    title = "Nouvelle fiche action" if fiche is None else f"Modifier la fiche n° {fiche.numero}"
+    crumbs = [_plan_crumb(dossier)]
+    if fiche is not None:
+        crumbs.append({"url": _fiche_url(fiche), "title": f"Fiche n° {fiche.numero}"})
+    return render(
+        request,
+        "dossiers/form.html",
+        dossier_context(
+            request,
+            dossier,
+            page_title=title,
+            crumbs=crumbs,
+            form=form,
+            submit_label="Enregistrer",
+            cancel_url=_fiche_url(fiche) if fiche else _plan_url(dossier),
+        ),
+    )
+
+
+@dossier_view("plan.edit")
+def fiche_create(request, dossier):
+    return _fiche_form_view(request, dossier)
+
+
+@dossier_view("plan.edit")
+def fiche_update(request, dossier, fiche_pk):
+    return _fiche_form_view(request, dossier, _fiche(request, dossier, fiche_pk))
+
+
+def _detail_context(request, dossier, fiche, **forms):
+    today = timezone.localdate()
+    defaults = {
+        "ligne_form": LigneFinancementForm(),
+        "budget_form": BudgetForm(initial={"annee": today.year}),
+        "etape_form": EtapeForm(),
+        "note_form": NoteForm(initial={"date": today}),
+        "piece_form": PieceForm(),
+        "indicateur_form": IndicateurForm(),
+    }
+    defaults.update(forms)
+    return dossier_context(
+        request,
+        dossier,
+        page_title=f"Fiche action n° {fiche.numero}",
+        crumbs=[_plan_crumb(dossier)],
+        fiche=fiche,
+        **selectors.fiche_detail(fiche),
+        **defaults,
+    )
+
+
+@dossier_view("dossier.view")
+def fiche_detail(request, dossier, fiche_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    return render(request, "actions/fiche.html", _detail_context(request, dossier, fiche))
+
+
+def _sub_form(request, dossier, fiche_pk, form_class, key, perm, save):
+    """POST handler of a small form of the fiche page; on error, the page again with the errors."""
+    request.access.require(perm)
+    fiche = _fiche(request, dossier, fiche_pk)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            save(fiche, form)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Enregistré.")
+            return redirect(_fiche_url(fiche) + f"#{key}")
+    response = render(request, "actions/fiche.html", _detail_context(request, dossier, fiche, **{f"{key}_form": form}))
+    response.status_code = 400
+    return response
+
+
+@require_POST
+@dossier_view("plan.edit")
+def ligne_add(request, dossier, fiche_pk):
+    def save(fiche, form):
+        services.ligne_financement_create(
+            fiche=fiche,
+            by=request.user,
+            financeur=form.financeur(),
+            **{k: form.cleaned_data[k] for k in ("dispositif", "montant", "statut", "date")},
+        )
+
+    return _sub_form(request, dossier, fiche_pk, LigneFinancementForm, "ligne", "plan.edit", save)
+
+
+@require_POST
+@dossier_view("plan.edit")
+def ligne_update_statut(request, dossier, fiche_pk, ligne_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    ligne = get_object_or_404(LigneFinancement.objects.filter(fiche=fiche), pk=ligne_pk)
+    try:
+        services.ligne_financement_update(ligne=ligne, by=request.user, statut=request.POST.get("statut", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(_fiche_url(fiche) + "#financement")
+
+
+@require_POST
+@dossier_view("plan.edit")
+def ligne_delete(request, dossier, fiche_pk, ligne_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    ligne = get_object_or_404(LigneFinancement.objects.filter(fiche=fiche), pk=ligne_pk)
+    services.ligne_financement_delete(ligne=ligne, by=request.user)
+    messages.success(request, "La ligne de financement a été supprimée.")
+    return redirect(_fiche_url(fiche) + "#financement")
+
+
+@require_POST
+@dossier_view("plan.edit")
+def budget_add(request, dossier, fiche_pk):
+    def save(fiche, form):
+        services.budget_set(fiche=fiche, by=request.user, **form.cleaned_data)
+
+    return _sub_form(request, dossier, fiche_pk, BudgetForm, "budget", "plan.edit", save)
+
+
+@require_POST
+@dossier_view("plan.edit")
+def etape_add(request, dossier, fiche_pk):
+    def save(fiche, form):
+        services.etape_create(fiche=fiche, by=request.user, **form.cleaned_data)
+
+    return _sub_form(request, dossier, fiche_pk, EtapeForm, "etape", "plan.edit", save)
+
+
+@require_POST
+@dossier_view("plan.edit")
+def etape_toggle(request, dossier, fiche_pk, etape_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    etape = get_object_or_404(Etape.objects.filter(fiche=fiche), pk=etape_pk)
+    services.etape_toggle(etape=etape, by=request.user)
+    return redirect(_fiche_url(fiche) + "#etapes")
+
+
+@require_POST
+@dossier_view("fiche.comment")
+def note_add(request, dossier, fiche_pk):
+    def save(fiche, form):
+        services.note_create(fiche=fiche, by=request.user, **form.cleaned_data)
+
+    return _sub_form(request, dossier, fiche_pk, NoteForm, "note", "fiche.comment", save)
+
+
+@require_POST
+@dossier_view("plan.edit")
+def piece_add(request, dossier, fiche_pk):
+    def save(fiche, form):
+        services.piece_add(fiche=fiche, by=request.user, **form.cleaned_data)
+
+    return _sub_form(request, dossier, fiche_pk, PieceForm, "piece", "plan.edit", save)
+
+
+@require_POST
+@dossier_view("plan.edit")
+def indicateur_add(request, dossier, fiche_pk):
+    def save(fiche, form):
+        services.indicateur_create(fiche=fiche, by=request.user, **form.cleaned_data)
+
+    return _sub_form(request, dossier, fiche_pk, IndicateurForm, "indicateur", "plan.edit", save)
+
+
+@require_POST
+@dossier_view("fiche.submit")
+def fiche_submit(request, dossier, fiche_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    try:
+        services.fiche_submit(fiche=fiche, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "La fiche est soumise au comité de projet : elle attend son inscription en séance.")
+    return redirect(_fiche_url(fiche))
+
+
+@dossier_view("dossier.view")
+def maquette(request, dossier):
+    tables = selectors.maquette(dossier, request.access)
+    return render(
+        request,
+        "actions/maquette.html",
+        dossier_context(request, dossier, page_title="Maquette financière", crumbs=[], tables=tables),
+    )
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dossier_view("dossier.view")
+def maquette_xlsx(request, dossier):
+    content = exports.maquette_xlsx(selectors.maquette(dossier, request.access), dossier)
+    return _download(content, f"maquette-financiere-{dossier.pk}.xlsx", XLSX)
+
+
+def _export_fiches(request, dossier, crte=False):
+    qs = selectors.filter_fiches(selectors.fiches_for(dossier, request.access), selectors.clean_filters(request.GET))
+    if crte:
+        qs = qs.filter(inscrite_crte=True)
+    return list(selectors._with_relations(qs))
+
+
+@dossier_view("dossier.view")
+def plan_xlsx(request, dossier):
+    return _download(exports.plan_xlsx(_export_fiches(request, dossier)), f"plan-action-{dossier.pk}.xlsx", XLSX)
+
+
+@dossier_view("dossier.view")
+def plan_csv(request, dossier):
+    content = exports.plan_csv(_export_fiches(request, dossier))
+    return _download(content, f"plan-action-{dossier.pk}.csv", "text/csv; charset=utf-8")
+
+
+@dossier_view("dossier.view")
+def crte_export(request, dossier):
+    fiches = _export_fiches(request, dossier, crte=True)
+    if request.GET.get("format") == "csv":
+        return _download(exports.plan_csv(fiches, crte=True), f"crte-{dossier.pk}.csv", "text/csv; charset=utf-8")
+    return _download(exports.plan_xlsx(fiches, crte=True), f"crte-{dossier.pk}.xlsx", XLSX)
+
+
+@dossier_view("dossier.view")
+def fiche_pdf(request, dossier, fiche_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    content = exports.fiche_pdf(fiche, selectors.fiche_detail(fiche))
+    return _download(content, f"fiche-action-{fiche.numero}.pdf", "application/pdf")
+
+
+@dossier_view("dossier.view")
+def fiche_docx(request, dossier, fiche_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    content = exports.fiche_docx(fiche, selectors.fiche_detail(fiche))
+    return _download(content, f"fiche-action-{fiche.numero}.docx", DOCX)
