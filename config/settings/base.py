@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "dsfr",
+    "widget_tweaks",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
