@@ -25,11 +25,18 @@ class InstanceUpdateForm(BaseForm):
     nom = forms.CharField(label="Nom", max_length=200)
     theme = forms.CharField(label="Thème", max_length=200, required=False)
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    instance_existante = forms.BooleanField(
-        label="Une instance locale existante tient lieu de comité de projet", required=False
+    # A select rather than a checkbox: django-dsfr's checkbox template needs widget_tweaks.
+    instance_existante = forms.TypedChoiceField(
+        label="Une instance locale existante tient lieu de comité de projet",
+        choices=[("non", "Non"), ("oui", "Oui")],
+        coerce=lambda value: value == "oui",
+        required=False,
+        empty_value=False,
     )
     nom_instance_existante = forms.CharField(
-        label="Nom de l'instance existante", max_length=200, required=False,
+        label="Nom de l'instance existante",
+        max_length=200,
+        required=False,
         help_text="Par exemple : comité de pilotage de l'opération de revitalisation.",
     )
 

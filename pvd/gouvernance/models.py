@@ -70,13 +70,21 @@ class MembreInstance(models.Model):
     instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="membres")
     nom = models.CharField("nom de la personne", max_length=200)
     organisation = models.ForeignKey(
-        "territoires.Organisation", verbose_name="organisation", on_delete=models.PROTECT, null=True, blank=True,
+        "territoires.Organisation",
+        verbose_name="organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     role = models.CharField("rôle", max_length=20, choices=RoleInstance.choices)
     fonction = models.CharField("fonction", max_length=200, blank=True, help_text="Par exemple : maire, sous-préfet.")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="compte", on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="compte",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     email = models.EmailField("adresse électronique", blank=True)
@@ -198,9 +206,7 @@ class Decision(models.Model):
     resultat = models.CharField("résultat", max_length=10, choices=Resultat.choices)
     texte = models.TextField("texte de la décision", blank=True)
     # A correction after the minutes are approved is a new decision that replaces this one.
-    corrige = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction"
-    )
+    corrige = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,7 +9,13 @@ from .models import Decision, PointOrdreDuJour
 
 NON_SOUMIS = "non_soumis"
 SOUMIS = "soumis"
-LABELS = {NON_SOUMIS: "Non soumis", SOUMIS: "Soumis au comité de projet", "valide": "Validé", "ajourne": "Ajourné", "rejete": "Rejeté"}
+LABELS = {
+    NON_SOUMIS: "Non soumis",
+    SOUMIS: "Soumis au comité de projet",
+    "valide": "Validé",
+    "ajourne": "Ajourné",
+    "rejete": "Rejeté",
+}
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,9 @@ def seance_points(seance):
         seance.points.order_by("ordre", "pk")
         .select_related("target_type")
         .prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.select_related("recorded_by", "corrige").order_by("created_at"))
+            Prefetch(
+                "decisions", queryset=Decision.objects.select_related("recorded_by", "corrige").order_by("created_at")
+            )
         )
     )
     # Targets, one query per model.
@@ -199,9 +207,7 @@ def composition_check(instance) -> list[str]:
     )
     for signataire in signataires:
         if signataire.organisation_id not in organisations:
-            missing.append(
-                f"Un représentant de {signataire.organisation.nom}, signataire de la convention d'adhésion"
-            )
+            missing.append(f"Un représentant de {signataire.organisation.nom}, signataire de la convention d'adhésion")
     return missing
 
 

@@ -58,7 +58,7 @@ def object_submit(*, dossier, target, titre: str, by, description: str = "") -> 
 
 
 def _check_not_approved(seance: Seance) -> None:
-    if seance.compte_rendu_approuve_le:
+    if Seance.objects.filter(pk=seance.pk, compte_rendu_approuve_le__isnull=False).exists():
         raise ValidationError("Le compte rendu de cette séance est approuvé : ses décisions ne peuvent plus changer.")
 
 
@@ -127,8 +127,14 @@ def instance_create(*, dossier, type: str, nom: str, theme: str = "", descriptio
 
 @transaction.atomic
 def instance_update(
-    *, instance: Instance, nom: str, theme: str = "", description: str = "", instance_existante: bool = False,
-    nom_instance_existante: str = "", by,
+    *,
+    instance: Instance,
+    nom: str,
+    theme: str = "",
+    description: str = "",
+    instance_existante: bool = False,
+    nom_instance_existante: str = "",
+    by,
 ) -> Instance:
     instance.nom, instance.theme, instance.description = nom, theme, description
     instance.instance_existante = instance_existante
@@ -145,7 +151,12 @@ def membre_instance_add(
     if user is not None and not instance.dossier.membres.filter(user=user).exists():
         raise ValidationError({"user": "Ce compte n'est pas membre du dossier."})
     membre = MembreInstance(
-        instance=instance, nom=nom, role=role, organisation=organisation, fonction=fonction, user=user,
+        instance=instance,
+        nom=nom,
+        role=role,
+        organisation=organisation,
+        fonction=fonction,
+        user=user,
         email=email or (user.email if user else ""),
     )
     membre.full_clean()
@@ -161,6 +172,13 @@ def membre_instance_remove(*, membre: MembreInstance, by) -> None:
 # Séances
 
 
+def _locked(seance: Seance) -> Seance:
+    """The séance as stored, locked: the approval of its minutes may be more recent than `seance`."""
+    fresh = Seance.objects.select_for_update().get(pk=seance.pk)
+    seance.compte_rendu_approuve_le = fresh.compte_rendu_approuve_le
+    return seance
+
+
 @transaction.atomic
 def seance_create(*, instance: Instance, date: datetime.datetime, lieu: str = "", by) -> Seance:
     """A séance may be in the past (a séance held before being recorded): the view flags it."""
@@ -172,7 +190,7 @@ def seance_create(*, instance: Instance, date: datetime.datetime, lieu: str = ""
 
 @transaction.atomic
 def seance_update(*, seance: Seance, date: datetime.datetime, lieu: str = "", by) -> Seance:
-    if seance.is_approved:
+    if _locked(seance).is_approved:
         raise ValidationError("Le compte rendu de cette séance est approuvé : elle ne peut plus changer.")
     seance.date, seance.lieu = date, lieu
     seance.full_clean()
@@ -182,13 +200,18 @@ def seance_update(*, seance: Seance, date: datetime.datetime, lieu: str = "", by
 
 @transaction.atomic
 def point_add(
-    *, seance: Seance, titre: str = "", description: str = "", target=None, pending: PointOrdreDuJour | None = None,
+    *,
+    seance: Seance,
+    titre: str = "",
+    description: str = "",
+    target=None,
+    pending: PointOrdreDuJour | None = None,
     by,
 ) -> PointOrdreDuJour:
     """Put a point on the agenda: a pending submission, a new point on an object of the
     dossier, or a point without object (information, debate)."""
     dossier = seance.instance.dossier
-    if seance.is_approved:
+    if _locked(seance).is_approved:
         raise ValidationError("Le compte rendu de cette séance est approuvé : son ordre du jour est clos.")
     ordre = (seance.points.aggregate(m=Max("ordre"))["m"] or 0) + 1
     if pending is not None:
@@ -202,8 +225,9 @@ def point_add(
         return pending
     if not titre.strip():
         raise ValidationError({"titre": "Donnez un titre au point."})
-    point = PointOrdreDuJour(dossier=dossier, seance=seance, ordre=ordre, titre=titre, description=description,
-                             submitted_by=by)
+    point = PointOrdreDuJour(
+        dossier=dossier, seance=seance, ordre=ordre, titre=titre, description=description, submitted_by=by
+    )
     if target is not None:
         _check_target(dossier, target)
         if seance.instance.type != InstanceType.COMITE_PROJET:
@@ -219,7 +243,7 @@ def point_add(
 def point_move(*, point: PointOrdreDuJour, direction: int, by) -> None:
     """Swap a point with its neighbour (direction -1 up, +1 down)."""
     seance = point.seance
-    if seance.is_approved:
+    if _locked(seance).is_approved:
         raise ValidationError("Le compte rendu de cette séance est approuvé : son ordre du jour est clos.")
     points = list(seance.points.order_by("ordre", "pk"))
     index = points.index(point)
@@ -235,7 +259,7 @@ def point_move(*, point: PointOrdreDuJour, direction: int, by) -> None:
 @transaction.atomic
 def presences_record(*, seance: Seance, statuts: dict, by) -> None:
     """statuts: {MembreInstance: statut}. Only members of the séance's instance can attend it."""
-    if seance.is_approved:
+    if _locked(seance).is_approved:
         raise ValidationError("Le compte rendu de cette séance est approuvé : la feuille de présence est close.")
     for membre, statut in statuts.items():
         if membre.instance_id != seance.instance_id:
@@ -247,7 +271,7 @@ def presences_record(*, seance: Seance, statuts: dict, by) -> None:
 
 @transaction.atomic
 def seance_set_minutes(*, seance: Seance, compte_rendu: str, by) -> Seance:
-    if seance.is_approved:
+    if _locked(seance).is_approved:
         raise ValidationError("Le compte rendu est approuvé : il ne peut plus être modifié.")
     seance.compte_rendu = compte_rendu
     seance.full_clean()

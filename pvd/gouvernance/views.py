@@ -90,8 +90,10 @@ def instance_detail(request, dossier, pk):
     is_comite = instance.type == InstanceType.COMITE_PROJET
     update_form = InstanceUpdateForm(
         initial={
-            "nom": instance.nom, "theme": instance.theme, "description": instance.description,
-            "instance_existante": instance.instance_existante,
+            "nom": instance.nom,
+            "theme": instance.theme,
+            "description": instance.description,
+            "instance_existante": "oui" if instance.instance_existante else "non",
             "nom_instance_existante": instance.nom_instance_existante,
         },
         comite_projet=is_comite,
@@ -129,9 +131,7 @@ def instance_detail(request, dossier, pk):
                 seance_form = SeanceForm(request.POST, prefix="seance")
                 if seance_form.is_valid():
                     try:
-                        seance = services.seance_create(
-                            instance=instance, by=request.user, **seance_form.cleaned_data
-                        )
+                        seance = services.seance_create(instance=instance, by=request.user, **seance_form.cleaned_data)
                     except ValidationError as error:
                         apply_validation_error(seance_form, error)
                         raise
@@ -202,8 +202,12 @@ def seance_detail(request, dossier, pk):
                 target = selectors.target_lookup(dossier, data["target"]) if data["target"] else None
                 try:
                     services.point_add(
-                        seance=seance, titre=data["titre"], description=data["description"], target=target,
-                        pending=pending_point, by=request.user,
+                        seance=seance,
+                        titre=data["titre"],
+                        description=data["description"],
+                        target=target,
+                        pending=pending_point,
+                        by=request.user,
                     )
                 except ValidationError as error:
                     apply_validation_error(point_form, error)
@@ -242,8 +246,10 @@ def seance_detail(request, dossier, pk):
         page_title=f"Séance du {seance.date:%d/%m/%Y}",
         crumbs=_crumbs(
             dossier,
-            {"url": reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": seance.instance_id}),
-             "title": seance.instance.nom},
+            {
+                "url": reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": seance.instance_id}),
+                "title": seance.instance.nom,
+            },
         ),
         seance=seance,
         points=selectors.seance_points(seance),
@@ -296,8 +302,9 @@ def presences(request, dossier, pk):
 @dossier_view("decision.record")
 def decision(request, dossier, pk, point_pk):
     seance = _seance(dossier, pk)
-    point = get_object_or_404(PointOrdreDuJour.objects.filter(seance=seance).select_related("seance__instance"),
-                              pk=point_pk)
+    point = get_object_or_404(
+        PointOrdreDuJour.objects.filter(seance=seance).select_related("seance__instance"), pk=point_pk
+    )
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choisissez le résultat de la décision.")
@@ -349,10 +356,12 @@ def convocation(request, dossier, pk):
         page_title=f"Convocation — {seance.instance.nom}",
         crumbs=_crumbs(
             dossier,
-            {"url": reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk}),
-             "title": f"Séance du {seance.date:%d/%m/%Y}"},
+            {
+                "url": reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk}),
+                "title": f"Séance du {seance.date:%d/%m/%Y}",
+            },
         ),
-        **_convocation_context(seance),
+        **{k: v for k, v in _convocation_context(seance).items() if k != "dossier"},
     )
     return render(request, "gouvernance/convocation.html", context)
 
@@ -425,4 +434,3 @@ def feed_token(request, token):
     if calendrier is None:
         raise Http404
     return _feed(calendrier.dossier)
-
