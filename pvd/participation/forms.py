@@ -56,10 +56,13 @@ class ContributionForm(BaseForm):
         help_text="Facultative, jamais publiée : elle permet à l'équipe-projet de vous répondre.",
         error_messages={"invalid": "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."},
     )
+
     def __init__(self, *args, consultations, axes, fiches, **kwargs):
         super().__init__(*args, **kwargs)
         self.consultations, self.axes, self.fiches = list(consultations), list(axes), list(fiches)
-        self.fields["consultation"].choices = [("", "— Aucune —")] + [(str(c.pk), c.question) for c in self.consultations]
+        self.fields["consultation"].choices = [("", "— Aucune —")] + [
+            (str(c.pk), c.question) for c in self.consultations
+        ]
         self.fields["cible"].choices = target_choices(self.axes, self.fiches)
 
     def clean_texte(self):
@@ -77,8 +80,14 @@ class ContributionForm(BaseForm):
         axe, fiche = resolve_target(data["cible"], self.axes, self.fiches)
         consultation = next((c for c in self.consultations if str(c.pk) == data["consultation"]), None)
         return {
-            "kind": data["kind"], "theme": data["theme"], "texte": data["texte"], "auteur": data["auteur"],
-            "email": data["email"], "consultation": consultation, "axe": axe, "fiche": fiche,
+            "kind": data["kind"],
+            "theme": data["theme"],
+            "texte": data["texte"],
+            "auteur": data["auteur"],
+            "email": data["email"],
+            "consultation": consultation,
+            "axe": axe,
+            "fiche": fiche,
         }
 
 
@@ -87,8 +96,9 @@ class RefuseForm(BaseForm):
 
 
 class AnswerForm(BaseForm):
-    reponse = forms.CharField(label="Réponse de l'équipe-projet", max_length=REPONSE_MAX,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    reponse = forms.CharField(
+        label="Réponse de l'équipe-projet", max_length=REPONSE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class PageForm(BaseForm):
@@ -123,5 +133,11 @@ class ConsultationForm(BaseForm):
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         axe, fiche = resolve_target(data["cible"], self.axes, self.fiches)
-        return {"question": data["question"], "description": data["description"], "ouverture": data["ouverture"],
-                "cloture": data["cloture"], "axe": axe, "fiche": fiche}
+        return {
+            "question": data["question"],
+            "description": data["description"],
+            "ouverture": data["ouverture"],
+            "cloture": data["cloture"],
+            "axe": axe,
+            "fiche": fiche,
+        }

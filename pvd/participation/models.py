@@ -30,10 +30,19 @@ class Consultation(models.Model):
     ouverture = models.DateField("ouverture")
     cloture = models.DateField("clôture")
     axe = models.ForeignKey(
-        "strategie.AxeStrategique", verbose_name="axe", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "strategie.AxeStrategique",
+        verbose_name="axe",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     fiche = models.ForeignKey(
-        "actions.FicheAction", verbose_name="fiche action", on_delete=models.SET_NULL, null=True, blank=True,
+        "actions.FicheAction",
+        verbose_name="fiche action",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -85,17 +94,30 @@ REPONSE_MAX = 3000
 class Contribution(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="contributions")
     consultation = models.ForeignKey(
-        Consultation, verbose_name="consultation", on_delete=models.SET_NULL, null=True, blank=True,
+        Consultation,
+        verbose_name="consultation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="contributions",
     )
     kind = models.CharField("nature", max_length=20, choices=Kind.choices)
     texte = models.TextField("contribution", max_length=TEXTE_MAX)
     theme = models.CharField("thème", max_length=20, choices=Theme.choices)
     axe = models.ForeignKey(
-        "strategie.AxeStrategique", verbose_name="axe", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "strategie.AxeStrategique",
+        verbose_name="axe",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     fiche = models.ForeignKey(
-        "actions.FicheAction", verbose_name="fiche action", on_delete=models.SET_NULL, null=True, blank=True,
+        "actions.FicheAction",
+        verbose_name="fiche action",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     auteur = models.CharField("nom", max_length=NOM_MAX, blank=True, help_text="Vide : contribution anonyme.")

@@ -29,8 +29,13 @@ def consultation_create(
 ) -> Consultation:
     _check_targets(dossier, axe, fiche)
     consultation = Consultation(
-        dossier=dossier, question=question, description=description, ouverture=ouverture, cloture=cloture,
-        axe=axe, fiche=fiche,
+        dossier=dossier,
+        question=question,
+        description=description,
+        ouverture=ouverture,
+        cloture=cloture,
+        axe=axe,
+        fiche=fiche,
     )
     consultation.full_clean()
     consultation.save()
@@ -48,15 +53,21 @@ def rate_limit_check(*, ip: str) -> None:
         cache.set(key, 1, timeout=window)
         count = 1
     if count > settings.PVD_CONTRIBUTION_RATE_LIMIT:
-        raise ValidationError(
-            "Vous avez déposé trop de contributions en peu de temps. Merci de réessayer plus tard."
-        )
+        raise ValidationError("Vous avez déposé trop de contributions en peu de temps. Merci de réessayer plus tard.")
 
 
 @transaction.atomic
 def contribution_submit(
-    *, dossier, kind: str, texte: str, theme: str, auteur: str = "", email: str = "", consultation=None,
-    axe=None, fiche=None,
+    *,
+    dossier,
+    kind: str,
+    texte: str,
+    theme: str,
+    auteur: str = "",
+    email: str = "",
+    consultation=None,
+    axe=None,
+    fiche=None,
 ) -> Contribution:
     page = PageParticipation.objects.filter(dossier=dossier, publiee=True).first()
     if page is None:
@@ -66,8 +77,15 @@ def contribution_submit(
             raise ValidationError({"consultation": "Cette consultation n'est pas ouverte."})
     _check_targets(dossier, axe, fiche)
     contribution = Contribution(
-        dossier=dossier, kind=kind, texte=texte.strip(), theme=theme, auteur=auteur.strip(), email=email,
-        consultation=consultation, axe=axe, fiche=fiche,
+        dossier=dossier,
+        kind=kind,
+        texte=texte.strip(),
+        theme=theme,
+        auteur=auteur.strip(),
+        email=email,
+        consultation=consultation,
+        axe=axe,
+        fiche=fiche,
     )
     contribution.full_clean()
     contribution.save()

@@ -57,10 +57,15 @@ def public_page(request, dossier_pk):
             apply_validation_error(form, error)
             form.is_valid()
             return render(
-                request, "participation/public.html",
-                _public_context(page, form=form, consultations=consultations,
-                                contributions=list(selectors.published_contributions(dossier)),
-                                honeypot=HONEYPOT),
+                request,
+                "participation/public.html",
+                _public_context(
+                    page,
+                    form=form,
+                    consultations=consultations,
+                    contributions=list(selectors.published_contributions(dossier)),
+                    honeypot=HONEYPOT,
+                ),
                 status=429,
             )
         if form.is_valid():
@@ -84,11 +89,8 @@ def public_page(request, dossier_pk):
 @login_not_required
 def public_contribution(request, dossier_pk, pk):
     page = _public_page(dossier_pk)
-    contribution = get_object_or_404(
-        selectors.published_contributions(page.dossier), pk=pk
-    )
-    return render(request, "participation/public_contribution.html",
-                  _public_context(page, contribution=contribution))
+    contribution = get_object_or_404(selectors.published_contributions(page.dossier), pk=pk)
+    return render(request, "participation/public_contribution.html", _public_context(page, contribution=contribution))
 
 
 @dossier_view("participation.moderate")
@@ -110,9 +112,11 @@ def moderation(request, dossier):
         statut_choices=Statut.choices,
         theme_choices=Theme.choices,
         page_form=PageForm(
-            initial={"publiee": "oui" if page and page.publiee else "non",
-                     "titre": page.titre if page else PageParticipation._meta.get_field("titre").default,
-                     "introduction": page.introduction if page else ""},
+            initial={
+                "publiee": "oui" if page and page.publiee else "non",
+                "titre": page.titre if page else PageParticipation._meta.get_field("titre").default,
+                "introduction": page.introduction if page else "",
+            },
             prefix="page",
         ),
         consultation_form=ConsultationForm(axes=axes, fiches=fiches, prefix="consultation"),
@@ -161,12 +165,14 @@ def moderate(request, dossier, pk, action):
             services.contribution_publish(contribution=contribution, by=request.user)
             messages.success(request, "La contribution est publiée.")
         elif action == "refuser":
-            services.contribution_refuse(contribution=contribution, motif=request.POST.get("motif", ""),
-                                         by=request.user)
+            services.contribution_refuse(
+                contribution=contribution, motif=request.POST.get("motif", ""), by=request.user
+            )
             messages.success(request, "La contribution est refusée.")
         elif action == "repondre":
-            services.contribution_answer(contribution=contribution, reponse=request.POST.get("reponse", ""),
-                                         by=request.user)
+            services.contribution_answer(
+                contribution=contribution, reponse=request.POST.get("reponse", ""), by=request.user
+            )
             messages.success(request, "La réponse est enregistrée.")
         else:
             raise Http404
@@ -181,15 +187,43 @@ def export_csv(request, dossier):
     response["Content-Disposition"] = f'attachment; filename="contributions-dossier-{dossier.pk}.csv"'
     response.write("\ufeff")  # for spreadsheet software
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(["Numéro", "Déposée le", "Nature", "Thème", "Sujet", "Consultation", "Auteur", "Adresse électronique",
-                     "Statut", "Motif du refus", "Modérée par", "Modérée le", "Contribution", "Réponse"])
+    writer.writerow(
+        [
+            "Numéro",
+            "Déposée le",
+            "Nature",
+            "Thème",
+            "Sujet",
+            "Consultation",
+            "Auteur",
+            "Adresse électronique",
+            "Statut",
+            "Motif du refus",
+            "Modérée par",
+            "Modérée le",
+            "Contribution",
+            "Réponse",
+        ]
+    )
     for c in selectors.moderation_list(dossier).order_by("created_at", "pk"):
-        writer.writerow([
-            c.pk, c.created_at.strftime("%Y-%m-%d %H:%M"), c.get_kind_display(), c.get_theme_display(),
-            str(c.axe or c.fiche or ""), c.consultation.question if c.consultation else "", c.auteur_affiche, c.email,
-            c.get_statut_display(), c.motif_refus, c.moderee_par.get_full_name() if c.moderee_par else "",
-            c.moderee_le.strftime("%Y-%m-%d %H:%M") if c.moderee_le else "", _csv_safe(c.texte), _csv_safe(c.reponse),
-        ])
+        writer.writerow(
+            [
+                c.pk,
+                c.created_at.strftime("%Y-%m-%d %H:%M"),
+                c.get_kind_display(),
+                c.get_theme_display(),
+                str(c.axe or c.fiche or ""),
+                c.consultation.question if c.consultation else "",
+                _csv_safe(c.auteur_affiche),
+                c.email,
+                c.get_statut_display(),
+                c.motif_refus,
+                c.moderee_par.get_full_name() if c.moderee_par else "",
+                c.moderee_le.strftime("%Y-%m-%d %H:%M") if c.moderee_le else "",
+                _csv_safe(c.texte),
+                _csv_safe(c.reponse),
+            ]
+        )
     return response
 
 
