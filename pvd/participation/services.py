@@ -72,9 +72,10 @@ def contribution_submit(
     page = PageParticipation.objects.filter(dossier=dossier, publiee=True).first()
     if page is None:
         raise ValidationError("La participation n'est pas ouverte pour ce dossier.")
-    if consultation is not None:
-        if consultation.dossier_id != dossier.pk or not consultation.is_open(timezone.localdate()):
-            raise ValidationError({"consultation": "Cette consultation n'est pas ouverte."})
+    if consultation is not None and (
+        consultation.dossier_id != dossier.pk or not consultation.is_open(timezone.localdate())
+    ):
+        raise ValidationError({"consultation": "Cette consultation n'est pas ouverte."})
     _check_targets(dossier, axe, fiche)
     contribution = Contribution(
         dossier=dossier,
