@@ -176,3 +176,12 @@ def test_only_comite_decides_on_objects(user, dossier):
     fiche = FicheAction.objects.create(dossier=dossier, numero=1, titre="Halle")
     with pytest.raises(ValidationError):
         services.point_add(seance=seance, titre="Fiche", target=fiche, by=user)
+
+
+def test_step_states(user, dossier):
+    from pvd.gouvernance.steps import gouvernance
+
+    assert gouvernance(dossier)[0] == "a_venir"
+    comite = InstanceFactory(dossier=dossier)
+    etat, detail = gouvernance(dossier)
+    assert etat == "en_cours" and "incomplet" in detail
