@@ -142,8 +142,10 @@ def seed(context) -> None:
             dossier=dossier,
             publiee=True,
             titre="Participez au projet de Langres",
-            introduction="Vos idées pour le centre-ville de Langres : propositions et avis sont lus par l'équipe-projet "
-            "et publiés après modération.",
+            introduction=(
+                "Vos idées pour le centre-ville de Langres : propositions et avis sont lus par "
+                "l'équipe-projet et publiés après modération."
+            ),
             by=chef,
         )
     consultation = Consultation.objects.filter(dossier=dossier).first()

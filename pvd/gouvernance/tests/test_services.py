@@ -182,6 +182,6 @@ def test_step_states(user, dossier):
     from pvd.gouvernance.steps import gouvernance
 
     assert gouvernance(dossier)[0] == "a_venir"
-    comite = InstanceFactory(dossier=dossier)
+    InstanceFactory(dossier=dossier)
     etat, detail = gouvernance(dossier)
     assert etat == "en_cours" and "incomplet" in detail
