@@ -82,7 +82,7 @@ def decision_record(*, point: PointOrdreDuJour, resultat: str, texte: str = "", 
 @transaction.atomic
 def decision_update(*, decision: Decision, resultat: str, texte: str, by) -> Decision:
     """Amend a decision while the minutes are still a draft."""
-    decision = Decision.objects.select_for_update().select_related("point__seance").get(pk=decision.pk)
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("point__seance").get(pk=decision.pk)
     if resultat not in Resultat.values:
         raise ValidationError({"resultat": "Résultat inconnu."})
     _check_not_approved(decision.point.seance)
@@ -97,7 +97,7 @@ def decision_update(*, decision: Decision, resultat: str, texte: str, by) -> Dec
 @transaction.atomic
 def decision_correct(*, decision: Decision, resultat: str, texte: str, by) -> Decision:
     """A correction of a decision whose minutes are approved: a new decision replacing it."""
-    decision = Decision.objects.select_for_update().select_related("point__seance").get(pk=decision.pk)
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("point__seance").get(pk=decision.pk)
     if resultat not in Resultat.values:
         raise ValidationError({"resultat": "Résultat inconnu."})
     if not decision.point.seance.compte_rendu_approuve_le:
