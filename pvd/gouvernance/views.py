@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pvd.dossiers.views import apply_validation_error
@@ -243,7 +244,7 @@ def seance_detail(request, dossier, pk):
     context = dossier_context(
         request,
         dossier,
-        page_title=f"Séance du {seance.date:%d/%m/%Y}",
+        page_title=f"Séance du {timezone.localtime(seance.date):%d/%m/%Y}",
         crumbs=_crumbs(
             dossier,
             {
@@ -358,7 +359,7 @@ def convocation(request, dossier, pk):
             dossier,
             {
                 "url": reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk}),
-                "title": f"Séance du {seance.date:%d/%m/%Y}",
+                "title": f"Séance du {timezone.localtime(seance.date):%d/%m/%Y}",
             },
         ),
         **{k: v for k, v in _convocation_context(seance).items() if k != "dossier"},
