@@ -6,11 +6,15 @@ an agenda point that targets it (generic relation). Other apps never store their
 validation state; they read it with `gouvernance.selectors.validation_state(s)`.
 """
 
+import secrets
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class InstanceType(models.TextChoices):
@@ -26,6 +30,10 @@ class Instance(models.Model):
     nom = models.CharField("nom", max_length=200)
     theme = models.CharField("thème", max_length=200, blank=True)
     description = models.TextField("description", blank=True)
+    # An existing local steering body (e.g. a comité de pilotage of the ORT) declared as the
+    # comité de projet of the programme.
+    instance_existante = models.BooleanField("instance locale existante", default=False)
+    nom_instance_existante = models.CharField("nom de l'instance existante", max_length=200, blank=True)
 
     class Meta:
         ordering = ["type", "nom"]
@@ -39,6 +47,56 @@ class Instance(models.Model):
     def __str__(self):
         return self.nom
 
+    def clean(self):
+        if self.instance_existante and self.type != InstanceType.COMITE_PROJET:
+            raise ValidationError("Seul le comité de projet peut être déclaré comme une instance existante.")
+        if self.instance_existante and not self.nom_instance_existante.strip():
+            raise ValidationError({"nom_instance_existante": "Indiquez le nom de l'instance locale existante."})
+
+
+class RoleInstance(models.TextChoices):
+    PRESIDENT = "president", "Président"
+    ELU = "elu", "Élu"
+    CHEF_DE_PROJET = "chef_de_projet", "Chef de projet"
+    PREFET = "prefet", "Préfet ou délégué de l'ANCT"
+    FINANCEUR = "financeur", "Financeur"
+    PARTENAIRE = "partenaire", "Partenaire"
+    INVITE = "invite", "Invité"
+
+
+class MembreInstance(models.Model):
+    """A person sitting in an instance, for an organisation; an account is optional."""
+
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="membres")
+    nom = models.CharField("nom de la personne", max_length=200)
+    organisation = models.ForeignKey(
+        "territoires.Organisation",
+        verbose_name="organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField("rôle", max_length=20, choices=RoleInstance.choices)
+    fonction = models.CharField("fonction", max_length=200, blank=True, help_text="Par exemple : maire, sous-préfet.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="compte",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    email = models.EmailField("adresse électronique", blank=True)
+
+    class Meta:
+        ordering = ["instance", "role", "nom"]
+        verbose_name = "membre d'instance"
+        verbose_name_plural = "membres d'instance"
+
+    def __str__(self):
+        return f"{self.nom} ({self.get_role_display()})"
+
 
 class Seance(models.Model):
     instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="seances")
@@ -46,6 +104,10 @@ class Seance(models.Model):
     lieu = models.CharField("lieu", max_length=300, blank=True)
     compte_rendu = models.TextField("compte rendu", blank=True)
     compte_rendu_approuve_le = models.DateTimeField("compte rendu approuvé le", null=True, blank=True)
+    compte_rendu_approuve_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    convocation_envoyee_le = models.DateTimeField("convocation envoyée le", null=True, blank=True)
 
     class Meta:
         ordering = ["-date"]
@@ -53,6 +115,48 @@ class Seance(models.Model):
 
     def __str__(self):
         return f"{self.instance} — {self.date:%d/%m/%Y}"
+
+    @property
+    def is_past(self) -> bool:
+        return self.date < timezone.now()
+
+    @property
+    def is_approved(self) -> bool:
+        return self.compte_rendu_approuve_le is not None
+
+
+class PresenceStatut(models.TextChoices):
+    PRESENT = "present", "Présent"
+    EXCUSE = "excuse", "Excusé"
+    ABSENT = "absent", "Absent"
+
+
+class Presence(models.Model):
+    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="presences")
+    membre = models.ForeignKey(MembreInstance, on_delete=models.CASCADE, related_name="presences")
+    statut = models.CharField("présence", max_length=10, choices=PresenceStatut.choices)
+
+    class Meta:
+        ordering = ["seance", "membre__nom"]
+        verbose_name = "présence"
+        constraints = [models.UniqueConstraint(fields=["seance", "membre"], name="presence_unique")]
+
+    def __str__(self):
+        return f"{self.membre} : {self.get_statut_display()}"
+
+
+def _calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendrierDossier(models.Model):
+    """The secret address of a dossier's ICS feed, for calendar clients that cannot log in."""
+
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, related_name="calendrier")
+    token = models.CharField(max_length=64, unique=True, default=_calendar_token, editable=False)
+
+    def __str__(self):
+        return f"Calendrier — {self.dossier}"
 
 
 class PointOrdreDuJour(models.Model):

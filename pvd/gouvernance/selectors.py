@@ -74,3 +74,143 @@ def validation_states(objects) -> dict[int, ValidationState]:
 
 def validation_state(obj) -> ValidationState:
     return validation_states([obj])[obj.pk]
+
+
+# Pages of the governance
+
+
+def target_models():
+    """The models whose objects the comité de projet decides on: (key, label, model)."""
+    from pvd.actions.models import FicheAction
+    from pvd.conventions.models import Convention
+    from pvd.strategie.models import AxeStrategique
+
+    return [
+        ("axe", "Axes stratégiques", AxeStrategique),
+        ("fiche", "Fiches action", FicheAction),
+        ("convention", "Conventions", Convention),
+    ]
+
+
+def targetable_objects(dossier) -> list[tuple[str, str, list]]:
+    """[(key, group label, [objects])] for the objects of the dossier an agenda point can target."""
+    groups = []
+    for key, label, model in target_models():
+        queryset = model.objects.filter(dossier=dossier)
+        if key == "convention":
+            queryset = queryset.select_related("amende")
+        groups.append((key, label, list(queryset)))
+    return groups
+
+
+def target_lookup(dossier, value: str):
+    """The object named "key:pk" among the dossier's targetable objects, or None."""
+    key, _, pk = value.partition(":")
+    models = {k: model for k, _, model in target_models()}
+    if key not in models or not pk.isdigit():
+        return None
+    return models[key].objects.filter(dossier=dossier, pk=int(pk)).first()
+
+
+def dossier_validations(dossier) -> list[dict]:
+    """Every targetable object of the dossier with its validation state (one group per model)."""
+    rows = []
+    for _key, label, objects in targetable_objects(dossier):
+        states = validation_states(objects)
+        rows.append({"label": label, "items": [{"object": obj, "state": states[obj.pk]} for obj in objects]})
+    return rows
+
+
+def pending_submissions(dossier):
+    return (
+        PointOrdreDuJour.objects.filter(dossier=dossier, seance__isnull=True)
+        .select_related("target_type", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def instances_of(dossier):
+    from django.db.models import Count
+
+    from .models import Instance
+
+    return Instance.objects.filter(dossier=dossier).annotate(
+        nb_membres=Count("membres", distinct=True), nb_seances=Count("seances", distinct=True)
+    )
+
+
+def seances_of_dossier(dossier):
+    from .models import Seance
+
+    return Seance.objects.filter(instance__dossier=dossier).select_related("instance")
+
+
+def seance_points(seance):
+    """The agenda of a séance with decisions and targets, in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    points = list(
+        seance.points.order_by("ordre", "pk")
+        .select_related("target_type")
+        .prefetch_related(
+            Prefetch(
+                "decisions", queryset=Decision.objects.select_related("recorded_by", "corrige").order_by("created_at")
+            )
+        )
+    )
+    # Targets, one query per model.
+    by_type: dict[int, list] = {}
+    for point in points:
+        if point.target_type_id:
+            by_type.setdefault(point.target_type_id, []).append(point)
+    for type_points in by_type.values():
+        model = type_points[0].target_type.model_class()
+        objects = model.objects.in_bulk([p.target_id for p in type_points])
+        for point in type_points:
+            point.target_object = objects.get(point.target_id)
+    for point in points:
+        if not point.target_type_id:
+            point.target_object = None
+        decisions = list(point.decisions.all())
+        point.decision_list = decisions
+        corrected = {d.corrige_id for d in decisions if d.corrige_id}
+        current = [d for d in decisions if d.pk not in corrected]
+        point.current_decision = current[-1] if current else None
+    return points
+
+
+def composition_check(instance) -> list[str]:
+    """What the comité de projet lacks among its required members (empty list: complete).
+
+    Required: the executive of each commune bénéficiaire and of the EPCI (a président or an
+    élu of the commune's or the EPCI's organisation), the chef de projet, the préfet or the
+    ANCT delegate, and the signatories of the convention d'adhésion when it exists.
+    """
+    from pvd.conventions.models import Signataire
+
+    dossier = instance.dossier
+    membres = list(instance.membres.select_related("organisation"))
+    executives = [m for m in membres if m.role in ("president", "elu") and m.organisation_id]
+    missing = []
+    for commune in dossier.communes.order_by("nom"):
+        if not any(m.organisation.commune_id == commune.pk for m in executives):
+            missing.append(f"L'exécutif de la commune de {commune.nom} (maire ou élu désigné)")
+    if not any(m.organisation.epci_id == dossier.epci_id for m in executives):
+        missing.append(f"L'exécutif de l'EPCI {dossier.epci.nom} (président ou élu désigné)")
+    if not any(m.role == "chef_de_projet" for m in membres):
+        missing.append("Le chef de projet Petites villes de demain")
+    if not any(m.role == "prefet" for m in membres):
+        missing.append("Le préfet ou le délégué territorial de l'ANCT")
+    organisations = {m.organisation_id for m in membres if m.organisation_id}
+    signataires = Signataire.objects.filter(convention__dossier=dossier, convention__type="adhesion").select_related(
+        "organisation"
+    )
+    for signataire in signataires:
+        if signataire.organisation_id not in organisations:
+            missing.append(f"Un représentant de {signataire.organisation.nom}, signataire de la convention d'adhésion")
+    return missing
+
+
+def current_decision(point) -> Decision | None:
+    """The decision in force on a point: the last one that no correction replaced."""
+    return point.decisions.filter(correction__isnull=True).order_by("-created_at", "-pk").first()

@@ -1,16 +1,44 @@
+"""Every write of the governance: instances, members, séances, agenda points, decisions.
+
+`object_submit` and `decision_record` are the validation mechanism the other apps call.
+A decision is immutable once the minutes of its séance are approved: a correction is then a
+new decision (`decision_correct`) that replaces the old one in the validation state.
+"""
+
+import datetime
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
 
-from .models import Decision, PointOrdreDuJour, Resultat
+from .models import (
+    Decision,
+    Instance,
+    InstanceType,
+    MembreInstance,
+    PointOrdreDuJour,
+    Presence,
+    PresenceStatut,
+    Resultat,
+    Seance,
+)
 from .selectors import SOUMIS, validation_state
+
+
+def _check_target(dossier, target) -> None:
+    if getattr(target, "dossier_id", None) != dossier.pk:
+        raise ValidationError("Cet objet n'appartient pas au dossier.")
 
 
 @transaction.atomic
 def object_submit(*, dossier, target, titre: str, by, description: str = "") -> PointOrdreDuJour:
     """Submit an object of the dossier to the comité de projet: a point waiting for a séance."""
-    if getattr(target, "dossier_id", None) != dossier.pk:
-        raise ValidationError("Cet objet n'appartient pas au dossier.")
+    _check_target(dossier, target)
     state = validation_state(target)
     if state.code == SOUMIS:
         raise ValidationError("Cet objet est déjà soumis au comité de projet.")
@@ -29,6 +57,11 @@ def object_submit(*, dossier, target, titre: str, by, description: str = "") -> 
     return point
 
 
+def _check_not_approved(seance: Seance) -> None:
+    if Seance.objects.filter(pk=seance.pk, compte_rendu_approuve_le__isnull=False).exists():
+        raise ValidationError("Le compte rendu de cette séance est approuvé : ses décisions ne peuvent plus changer.")
+
+
 @transaction.atomic
 def decision_record(*, point: PointOrdreDuJour, resultat: str, texte: str = "", by) -> Decision:
     if resultat not in Resultat.values:
@@ -37,11 +70,247 @@ def decision_record(*, point: PointOrdreDuJour, resultat: str, texte: str = "", 
         raise ValidationError("Le point doit être inscrit à l'ordre du jour d'une séance avant la décision.")
     if point.seance.instance.type != "comite_projet" and point.target_id is not None:
         raise ValidationError("Seul le comité de projet valide la stratégie, les documents et les fiches action.")
-    if point.seance.compte_rendu_approuve_le:
-        raise ValidationError("Le compte rendu de cette séance est approuvé : ses décisions ne peuvent plus changer.")
+    _check_not_approved(point.seance)
     if point.decisions.exists():
         raise ValidationError("Ce point a déjà fait l'objet d'une décision.")
     decision = Decision(point=point, resultat=resultat, texte=texte, recorded_by=by)
     decision.full_clean()
     decision.save()
     return decision
+
+
+@transaction.atomic
+def decision_update(*, decision: Decision, resultat: str, texte: str, by) -> Decision:
+    """Amend a decision while the minutes are still a draft."""
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("point__seance").get(pk=decision.pk)
+    if resultat not in Resultat.values:
+        raise ValidationError({"resultat": "Résultat inconnu."})
+    _check_not_approved(decision.point.seance)
+    if hasattr(decision, "correction"):
+        raise ValidationError("Cette décision a été corrigée : modifiez la correction.")
+    decision.resultat, decision.texte, decision.recorded_by = resultat, texte, by
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def decision_correct(*, decision: Decision, resultat: str, texte: str, by) -> Decision:
+    """A correction of a decision whose minutes are approved: a new decision replacing it."""
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("point__seance").get(pk=decision.pk)
+    if resultat not in Resultat.values:
+        raise ValidationError({"resultat": "Résultat inconnu."})
+    if not decision.point.seance.compte_rendu_approuve_le:
+        raise ValidationError("Le compte rendu n'est pas approuvé : modifiez la décision directement.")
+    if Decision.objects.filter(corrige=decision).exists():
+        raise ValidationError("Cette décision a déjà été corrigée : corrigez la dernière correction.")
+    if not texte.strip():
+        raise ValidationError({"texte": "Expliquez la correction."})
+    correction = Decision(point=decision.point, resultat=resultat, texte=texte, corrige=decision, recorded_by=by)
+    correction.full_clean()
+    correction.save()
+    return correction
+
+
+# Instances and members
+
+
+@transaction.atomic
+def instance_create(*, dossier, type: str, nom: str, theme: str = "", description: str = "", by) -> Instance:
+    if type == InstanceType.COMITE_PROJET and Instance.objects.filter(dossier=dossier, type=type).exists():
+        raise ValidationError({"type": "Le dossier a déjà un comité de projet."})
+    instance = Instance(dossier=dossier, type=type, nom=nom, theme=theme, description=description)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def instance_update(
+    *,
+    instance: Instance,
+    nom: str,
+    theme: str = "",
+    description: str = "",
+    instance_existante: bool = False,
+    nom_instance_existante: str = "",
+    by,
+) -> Instance:
+    instance.nom, instance.theme, instance.description = nom, theme, description
+    instance.instance_existante = instance_existante
+    instance.nom_instance_existante = nom_instance_existante if instance_existante else ""
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def membre_instance_add(
+    *, instance: Instance, nom: str, role: str, organisation=None, fonction: str = "", user=None, email: str = "", by
+) -> MembreInstance:
+    if user is not None and not instance.dossier.membres.filter(user=user).exists():
+        raise ValidationError({"user": "Ce compte n'est pas membre du dossier."})
+    membre = MembreInstance(
+        instance=instance,
+        nom=nom,
+        role=role,
+        organisation=organisation,
+        fonction=fonction,
+        user=user,
+        email=email or (user.email if user else ""),
+    )
+    membre.full_clean()
+    membre.save()
+    return membre
+
+
+@transaction.atomic
+def membre_instance_remove(*, membre: MembreInstance, by) -> None:
+    membre.delete()
+
+
+# Séances
+
+
+def _locked(seance: Seance) -> Seance:
+    """The séance as stored, locked: the approval of its minutes may be more recent than `seance`."""
+    fresh = Seance.objects.select_for_update().get(pk=seance.pk)
+    seance.compte_rendu_approuve_le = fresh.compte_rendu_approuve_le
+    return seance
+
+
+@transaction.atomic
+def seance_create(*, instance: Instance, date: datetime.datetime, lieu: str = "", by) -> Seance:
+    """A séance may be in the past (a séance held before being recorded): the view flags it."""
+    seance = Seance(instance=instance, date=date, lieu=lieu)
+    seance.full_clean()
+    seance.save()
+    return seance
+
+
+@transaction.atomic
+def seance_update(*, seance: Seance, date: datetime.datetime, lieu: str = "", by) -> Seance:
+    if _locked(seance).is_approved:
+        raise ValidationError("Le compte rendu de cette séance est approuvé : elle ne peut plus changer.")
+    seance.date, seance.lieu = date, lieu
+    seance.full_clean()
+    seance.save()
+    return seance
+
+
+@transaction.atomic
+def point_add(
+    *,
+    seance: Seance,
+    titre: str = "",
+    description: str = "",
+    target=None,
+    pending: PointOrdreDuJour | None = None,
+    by,
+) -> PointOrdreDuJour:
+    """Put a point on the agenda: a pending submission, a new point on an object of the
+    dossier, or a point without object (information, debate)."""
+    dossier = seance.instance.dossier
+    if _locked(seance).is_approved:
+        raise ValidationError("Le compte rendu de cette séance est approuvé : son ordre du jour est clos.")
+    ordre = (seance.points.aggregate(m=Max("ordre"))["m"] or 0) + 1
+    if pending is not None:
+        if pending.dossier_id != dossier.pk or pending.seance_id is not None:
+            raise ValidationError({"pending": "Cette soumission n'est pas en attente dans ce dossier."})
+        pending.seance, pending.ordre = seance, ordre
+        if titre:
+            pending.titre = titre
+        pending.full_clean()
+        pending.save()
+        return pending
+    if not titre.strip():
+        raise ValidationError({"titre": "Donnez un titre au point."})
+    point = PointOrdreDuJour(
+        dossier=dossier, seance=seance, ordre=ordre, titre=titre, description=description, submitted_by=by
+    )
+    if target is not None:
+        _check_target(dossier, target)
+        if seance.instance.type != InstanceType.COMITE_PROJET:
+            raise ValidationError("Seul le comité de projet se prononce sur un objet du dossier.")
+        point.target_type = ContentType.objects.get_for_model(target)
+        point.target_id = target.pk
+    point.full_clean()
+    point.save()
+    return point
+
+
+@transaction.atomic
+def point_move(*, point: PointOrdreDuJour, direction: int, by) -> None:
+    """Swap a point with its neighbour (direction -1 up, +1 down)."""
+    seance = point.seance
+    if _locked(seance).is_approved:
+        raise ValidationError("Le compte rendu de cette séance est approuvé : son ordre du jour est clos.")
+    points = list(seance.points.order_by("ordre", "pk"))
+    index = points.index(point)
+    other = index + direction
+    if 0 <= other < len(points):
+        points[index], points[other] = points[other], points[index]
+    for ordre, item in enumerate(points, start=1):
+        if item.ordre != ordre:
+            item.ordre = ordre
+            item.save(update_fields=["ordre"])
+
+
+@transaction.atomic
+def presences_record(*, seance: Seance, statuts: dict, by) -> None:
+    """statuts: {MembreInstance: statut}. Only members of the séance's instance can attend it."""
+    if _locked(seance).is_approved:
+        raise ValidationError("Le compte rendu de cette séance est approuvé : la feuille de présence est close.")
+    for membre, statut in statuts.items():
+        if membre.instance_id != seance.instance_id:
+            raise ValidationError(f"{membre.nom} n'est pas membre de l'instance de cette séance.")
+        if statut not in PresenceStatut.values:
+            raise ValidationError("Statut de présence inconnu.")
+        Presence.objects.update_or_create(seance=seance, membre=membre, defaults={"statut": statut})
+
+
+@transaction.atomic
+def seance_set_minutes(*, seance: Seance, compte_rendu: str, by) -> Seance:
+    if _locked(seance).is_approved:
+        raise ValidationError("Le compte rendu est approuvé : il ne peut plus être modifié.")
+    seance.compte_rendu = compte_rendu
+    seance.full_clean()
+    seance.save(update_fields=["compte_rendu"])
+    return seance
+
+
+@transaction.atomic
+def seance_approve_minutes(*, seance: Seance, by) -> Seance:
+    seance = Seance.objects.select_for_update().get(pk=seance.pk)
+    if seance.is_approved:
+        raise ValidationError("Le compte rendu est déjà approuvé.")
+    if not seance.compte_rendu.strip():
+        raise ValidationError("Rédigez le compte rendu avant de l'approuver.")
+    if seance.is_past is False:
+        raise ValidationError("La séance n'a pas encore eu lieu.")
+    seance.compte_rendu_approuve_le = timezone.now()
+    seance.compte_rendu_approuve_par = by
+    seance.save(update_fields=["compte_rendu_approuve_le", "compte_rendu_approuve_par"])
+    return seance
+
+
+def seance_send_convocation(*, seance: Seance, by, convocation_url: str) -> int:
+    """E-mail the convocation (with the ICS file) to every member with an address."""
+    from .documents import seance_ics  # noqa: PLC0415 - avoids a cycle with documents
+
+    membres = [m for m in seance.instance.membres.all() if m.email]
+    if not membres:
+        raise ValidationError("Aucun membre de l'instance n'a d'adresse électronique.")
+    points = list(seance.points.order_by("ordre", "pk"))
+    subject = f"Convocation : {seance.instance.nom} du {timezone.localtime(seance.date):%d/%m/%Y à %H:%M}"
+    ics = seance_ics(seance)
+    for membre in membres:
+        body = render_to_string(
+            "gouvernance/email/convocation.txt",
+            {"seance": seance, "membre": membre, "points": points, "url": convocation_url},
+        )
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [membre.email])
+        message.attach(f"seance-{seance.pk}.ics", ics, "text/calendar")
+        message.send()
+    Seance.objects.filter(pk=seance.pk).update(convocation_envoyee_le=timezone.now())
+    return len(membres)

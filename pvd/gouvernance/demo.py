@@ -1,0 +1,206 @@
+"""Demo governance of Langres: comité de projet, équipe-projet, comités technique and participatif,
+two séances of the comité (one held, with approved minutes and decisions; one to come).
+
+Runs first among the apps' seeders: axes and fiches do not exist yet, so the decisions of the
+past séance bear on points without object (the diagnostic, the strategic orientations).
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from pvd.territoires.models import Departement, Organisation, OrganisationType
+
+from . import services
+from .models import Instance, InstanceType, MembreInstance, Seance
+
+PARIS = ZoneInfo("Europe/Paris")
+LIEU_PASSE = "Hôtel de ville de Langres, salle du conseil"
+LIEU_A_VENIR = "Maison du pays de Langres, salle Diderot"
+
+
+def _organisation(nom, type, **links):
+    organisation, _ = Organisation.objects.get_or_create(nom=nom, type=type, defaults=links)
+    return organisation
+
+
+def _instance(dossier, type, nom, **extra):
+    instance, _ = Instance.objects.get_or_create(dossier=dossier, type=type, defaults={"nom": nom, **extra})
+    if type != InstanceType.COMITE_PROJET and instance.nom != nom:
+        instance, _ = Instance.objects.get_or_create(dossier=dossier, type=type, nom=nom, defaults=extra)
+    return instance
+
+
+def _membres(instance, rows):
+    for nom, fonction, organisation, role, user, email in rows:
+        MembreInstance.objects.get_or_create(
+            instance=instance,
+            nom=nom,
+            defaults={
+                "fonction": fonction,
+                "organisation": organisation,
+                "role": role,
+                "user": user,
+                "email": email or (user.email if user else ""),
+            },
+        )
+
+
+@transaction.atomic
+def seed(context) -> None:
+    dossier, users, chef = context.dossier, context.users, context.chef
+    commune = dossier.communes.order_by("code").first()
+    haute_marne = Departement.objects.filter(code="52").first()
+    mairie = _organisation(f"Commune de {commune.nom}", OrganisationType.COMMUNE, commune=commune)
+    epci = _organisation(dossier.epci.nom, OrganisationType.EPCI, epci=dossier.epci)
+    prefecture = _organisation("Préfecture de la Haute-Marne", OrganisationType.ETAT, departement=haute_marne)
+    bdt = _organisation("Banque des Territoires", OrganisationType.BANQUE_TERRITOIRES)
+    region = _organisation("Région Grand Est", OrganisationType.REGION)
+    departement = _organisation("Département de la Haute-Marne", OrganisationType.DEPARTEMENT, departement=haute_marne)
+    anah = _organisation("Anah", OrganisationType.ANAH)
+    caue = _organisation("CAUE de la Haute-Marne", OrganisationType.ASSOCIATION)
+
+    comite = _instance(
+        dossier,
+        InstanceType.COMITE_PROJET,
+        "Comité de projet Petites villes de demain",
+        description="Valide la stratégie, les fiches action et les conventions du programme.",
+    )
+    _membres(
+        comite,
+        [
+            (f"Maire de {commune.nom}", "Maire", mairie, "president", None, "maire@langres.demo.pvd.fr"),
+            (
+                "Président de la communauté de communes",
+                "Président",
+                epci,
+                "president",
+                None,
+                "president@grandlangres.demo.pvd.fr",
+            ),
+            (
+                "Anne Rousseau",
+                "Adjointe au maire chargée de l'urbanisme",
+                mairie,
+                "elu",
+                users.get("elu@demo.pvd.fr"),
+                "",
+            ),
+            ("Claire Martin", "Cheffe de projet Petites villes de demain", mairie, "chef_de_projet", chef, ""),
+            (
+                "Sous-préfet de Langres",
+                "Sous-préfet, délégué territorial adjoint de l'ANCT",
+                prefecture,
+                "prefet",
+                None,
+                "sous-prefet@haute-marne.demo.pvd.fr",
+            ),
+            ("Karim Benali", "Directeur territorial", bdt, "financeur", users.get("partenaire@demo.pvd.fr"), ""),
+            (
+                "Représentant de la Région Grand Est",
+                "Chargé de mission territoires",
+                region,
+                "financeur",
+                None,
+                "territoires@grandest.demo.pvd.fr",
+            ),
+            ("Représentant du Département", "Direction de l'attractivité", departement, "partenaire", None, ""),
+            ("Délégation locale de l'Anah", "Chargée d'opérations", anah, "financeur", None, ""),
+            ("Julie Petit", "Architecte conseil", caue, "invite", users.get("lecteur@demo.pvd.fr"), ""),
+        ],
+    )
+
+    equipe = _instance(dossier, InstanceType.EQUIPE_PROJET, "Équipe-projet")
+    _membres(
+        equipe,
+        [
+            ("Claire Martin", "Cheffe de projet", mairie, "chef_de_projet", chef, ""),
+            ("Thomas Bernard", "Chargé de mission habitat", epci, "partenaire", users.get("equipe@demo.pvd.fr"), ""),
+            ("Service urbanisme de la ville", "Responsable du service", mairie, "partenaire", None, ""),
+        ],
+    )
+    technique = _instance(
+        dossier, InstanceType.COMITE_TECHNIQUE, "Comité technique habitat et commerce", theme="Habitat et commerce"
+    )
+    _membres(
+        technique,
+        [
+            ("Thomas Bernard", "Chargé de mission habitat", epci, "partenaire", users.get("equipe@demo.pvd.fr"), ""),
+            ("Délégation locale de l'Anah", "Chargée d'opérations", anah, "financeur", None, ""),
+            ("Manager de commerce", "Manager de centre-ville", mairie, "partenaire", None, ""),
+        ],
+    )
+    participatif = _instance(
+        dossier,
+        InstanceType.COMITE_PARTICIPATIF,
+        "Comité participatif des habitants",
+        description="Habitants, commerçants et associations du centre ancien.",
+    )
+    _membres(
+        participatif,
+        [
+            ("Association des commerçants de Langres", "Présidente", None, "partenaire", None, ""),
+            ("Conseil citoyen du centre ancien", "Représentant", None, "invite", None, ""),
+        ],
+    )
+
+    passee, created = Seance.objects.get_or_create(
+        instance=comite, lieu=LIEU_PASSE, defaults={"date": datetime.datetime(2026, 6, 18, 18, 0, tzinfo=PARIS)}
+    )
+    if created:
+        diagnostic = services.point_add(
+            seance=passee,
+            titre="Validation du diagnostic partagé",
+            by=chef,
+            description="Synthèse des ateliers et des données territoriales.",
+        )
+        orientations = services.point_add(
+            seance=passee, titre="Orientations stratégiques du projet de revitalisation", by=chef
+        )
+        perimetre = services.point_add(seance=passee, titre="Périmètre de l'opération de revitalisation (ORT)", by=chef)
+        services.decision_record(
+            point=diagnostic, resultat="valide", texte="Le diagnostic est validé à l'unanimité.", by=chef
+        )
+        services.decision_record(
+            point=orientations,
+            resultat="valide",
+            texte="Trois orientations : habiter, commercer, se déplacer.",
+            by=chef,
+        )
+        services.decision_record(
+            point=perimetre,
+            resultat="ajourne",
+            texte="Le périmètre sera précisé avec la DDT avant le prochain comité.",
+            by=chef,
+        )
+        statuts = {}
+        for membre in comite.membres.all():
+            statuts[membre] = "excuse" if membre.role == "partenaire" else "present"
+        services.presences_record(seance=passee, statuts=statuts, by=chef)
+        services.seance_set_minutes(
+            seance=passee,
+            compte_rendu=(
+                "Le maire ouvre la séance et rappelle les objectifs du programme Petites villes de demain.\n\n"
+                "La cheffe de projet présente le diagnostic partagé, issu de trois ateliers avec les habitants "
+                "et les commerçants. Le comité valide le diagnostic et les trois orientations stratégiques.\n\n"
+                "Le périmètre de l'ORT est ajourné : il sera retravaillé avec les services de l'État."
+            ),
+            by=chef,
+        )
+        services.seance_approve_minutes(seance=passee, by=chef)
+
+    a_venir, created = Seance.objects.get_or_create(
+        instance=comite,
+        lieu=LIEU_A_VENIR,
+        defaults={
+            "date": (timezone.localtime() + datetime.timedelta(days=30)).replace(
+                hour=18, minute=0, second=0, microsecond=0
+            )
+        },
+    )
+    if created:
+        services.point_add(seance=a_venir, titre="Approbation du compte rendu de la séance précédente", by=chef)
+        services.point_add(seance=a_venir, titre="Périmètre de l'ORT (point ajourné)", by=chef)
+        services.point_add(seance=a_venir, titre="Examen des premières fiches action", by=chef)

@@ -1,0 +1,112 @@
+from django import forms
+from django.utils import timezone
+
+from pvd.core.forms import BaseForm
+from pvd.territoires.models import Organisation
+
+from .models import InstanceType, PresenceStatut, Resultat, RoleInstance
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class InstanceForm(BaseForm):
+    type = forms.ChoiceField(label="Type d'instance", choices=InstanceType.choices)
+    nom = forms.CharField(label="Nom", max_length=200)
+    theme = forms.CharField(label="Thème", max_length=200, required=False, help_text="Pour un comité technique.")
+    description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class InstanceUpdateForm(BaseForm):
+    nom = forms.CharField(label="Nom", max_length=200)
+    theme = forms.CharField(label="Thème", max_length=200, required=False)
+    description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    # A select rather than a checkbox: django-dsfr's checkbox template needs widget_tweaks.
+    instance_existante = forms.TypedChoiceField(
+        label="Une instance locale existante tient lieu de comité de projet",
+        choices=[("non", "Non"), ("oui", "Oui")],
+        coerce=lambda value: value == "oui",
+        required=False,
+        empty_value=False,
+    )
+    nom_instance_existante = forms.CharField(
+        label="Nom de l'instance existante",
+        max_length=200,
+        required=False,
+        help_text="Par exemple : comité de pilotage de l'opération de revitalisation.",
+    )
+
+    def __init__(self, *args, comite_projet=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not comite_projet:
+            del self.fields["instance_existante"]
+            del self.fields["nom_instance_existante"]
+
+
+class MembreInstanceForm(BaseForm):
+    nom = forms.CharField(label="Nom de la personne", max_length=200)
+    fonction = forms.CharField(label="Fonction", max_length=200, required=False, help_text="Par exemple : maire.")
+    role = forms.ChoiceField(label="Rôle dans l'instance", choices=RoleInstance.choices)
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.order_by("nom"), required=False
+    )
+    email = forms.EmailField(label="Adresse électronique", required=False, help_text="Pour recevoir les convocations.")
+    user = forms.ModelChoiceField(label="Compte sur la plateforme", queryset=None, required=False)
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pvd.comptes.models import User
+
+        self.fields["user"].queryset = User.objects.filter(memberships__dossier=dossier).order_by("last_name")
+
+
+class SeanceForm(BaseForm):
+    date = forms.DateTimeField(label="Date et heure", widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    lieu = forms.CharField(label="Lieu", max_length=300, required=False)
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        self.date_is_past = date < timezone.now()
+        return date
+
+
+class PointForm(BaseForm):
+    """One agenda point: a pending submission, an object of the dossier, or neither."""
+
+    pending = forms.ChoiceField(label="Soumission en attente", required=False)
+    target = forms.ChoiceField(label="Objet du dossier sur lequel décider", required=False)
+    titre = forms.CharField(label="Titre du point", max_length=300, required=False)
+    description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, pending_points, target_groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pending"].choices = [("", "—")] + [(str(p.pk), p.titre) for p in pending_points]
+        choices = [("", "— Aucun (point d'information) —")]
+        for key, label, objects in target_groups:
+            if objects:
+                choices.append((label, [(f"{key}:{obj.pk}", str(obj)) for obj in objects]))
+        self.fields["target"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("pending") and data.get("target"):
+            raise forms.ValidationError("Choisissez une soumission en attente ou un objet, pas les deux.")
+        if not data.get("pending") and not (data.get("titre") or "").strip():
+            self.add_error("titre", "Donnez un titre au point.")
+        return data
+
+
+class DecisionForm(BaseForm):
+    resultat = forms.ChoiceField(label="Résultat", choices=Resultat.choices)
+    texte = forms.CharField(label="Texte de la décision", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CompteRenduForm(BaseForm):
+    compte_rendu = forms.CharField(label="Compte rendu", widget=forms.Textarea(attrs={"rows": 10}), required=False)
+
+
+PRESENCE_CHOICES = [("", "Non renseigné"), *PresenceStatut.choices]

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "gouvernance"
+prefix = "dossiers/<int:dossier_pk>/gouvernance/"
+urlpatterns = [
+    path(prefix, views.index, name="index"),
+    path(prefix + "calendrier.ics", views.feed, name="feed"),
+    path(prefix + "calendrier/nouvelle-adresse/", views.feed_token_create, name="feed_token_create"),
+    path("gouvernance/calendrier/<str:token>.ics", views.feed_token, name="feed_token"),
+    path(prefix + "instances/<int:pk>/", views.instance_detail, name="instance"),
+    path(prefix + "instances/<int:pk>/membres/<int:membre_pk>/retirer/", views.membre_remove, name="membre_remove"),
+    path(prefix + "seances/<int:pk>/", views.seance_detail, name="seance"),
+    path(prefix + "seances/<int:pk>/points/<int:point_pk>/deplacer/", views.point_move, name="point_move"),
+    path(prefix + "seances/<int:pk>/points/<int:point_pk>/decision/", views.decision, name="decision"),
+    path(prefix + "seances/<int:pk>/presences/", views.presences, name="presences"),
+    path(prefix + "seances/<int:pk>/approuver/", views.approve, name="approve"),
+    path(prefix + "seances/<int:pk>/convocation/", views.convocation, name="convocation"),
+    path(prefix + "seances/<int:pk>/convocation.pdf", views.convocation_pdf, name="convocation_pdf"),
+    path(prefix + "seances/<int:pk>/convocation/envoyer/", views.convocation_send, name="convocation_send"),
+    path(prefix + "seances/<int:pk>/compte-rendu.pdf", views.compte_rendu_pdf, name="compte_rendu_pdf"),
+    path(prefix + "seances/<int:pk>/seance.ics", views.seance_ics_view, name="seance_ics"),
+]

@@ -1,0 +1,437 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pvd.dossiers.views import apply_validation_error
+from pvd.dossiers.views_utils import dossier_context, dossier_view
+
+from . import selectors, services
+from .documents import dossier_ics, render_pdf, seance_ics
+from .forms import (
+    PRESENCE_CHOICES,
+    CompteRenduForm,
+    DecisionForm,
+    InstanceForm,
+    InstanceUpdateForm,
+    MembreInstanceForm,
+    PointForm,
+    SeanceForm,
+)
+from .models import CalendrierDossier, Instance, InstanceType, MembreInstance, PointOrdreDuJour, Seance
+
+
+def _instance(dossier, pk):
+    return get_object_or_404(Instance.objects.filter(dossier=dossier), pk=pk)
+
+
+def _seance(dossier, pk):
+    return get_object_or_404(Seance.objects.filter(instance__dossier=dossier).select_related("instance"), pk=pk)
+
+
+def _crumbs(dossier, *extra):
+    return [{"url": reverse("gouvernance:index", kwargs={"dossier_pk": dossier.pk}), "title": "Gouvernance"}, *extra]
+
+
+def _error(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@dossier_view("dossier.view")
+def index(request, dossier):
+    form = InstanceForm()
+    if request.method == "POST":
+        request.access.require("gouvernance.edit")
+        form = InstanceForm(request.POST)
+        if form.is_valid():
+            try:
+                instance = services.instance_create(dossier=dossier, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, f"L'instance « {instance.nom} » a été créée.")
+                return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
+    instances = list(selectors.instances_of(dossier))
+    seances = list(selectors.seances_of_dossier(dossier)[:20])
+    calendrier = CalendrierDossier.objects.filter(dossier=dossier).first()
+    context = dossier_context(
+        request,
+        dossier,
+        page_title="Gouvernance",
+        crumbs=[],
+        instances=instances,
+        has_comite_projet=any(i.type == InstanceType.COMITE_PROJET for i in instances),
+        seances=seances,
+        pending=list(selectors.pending_submissions(dossier)),
+        validations=selectors.dossier_validations(dossier),
+        form=form,
+        feed_url=(
+            request.build_absolute_uri(reverse("gouvernance:feed_token", args=[calendrier.token])) if calendrier else ""
+        ),
+    )
+    return render(request, "gouvernance/index.html", context)
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def feed_token_create(request, dossier):
+    CalendrierDossier.objects.filter(dossier=dossier).delete()
+    CalendrierDossier.objects.create(dossier=dossier)
+    messages.success(request, "Une nouvelle adresse d'abonnement a été créée ; l'ancienne ne fonctionne plus.")
+    return redirect("gouvernance:index", dossier_pk=dossier.pk)
+
+
+@dossier_view("dossier.view")
+def instance_detail(request, dossier, pk):
+    instance = _instance(dossier, pk)
+    is_comite = instance.type == InstanceType.COMITE_PROJET
+    update_form = InstanceUpdateForm(
+        initial={
+            "nom": instance.nom,
+            "theme": instance.theme,
+            "description": instance.description,
+            "instance_existante": "oui" if instance.instance_existante else "non",
+            "nom_instance_existante": instance.nom_instance_existante,
+        },
+        comite_projet=is_comite,
+        prefix="instance",
+    )
+    membre_form = MembreInstanceForm(dossier=dossier, prefix="membre")
+    seance_form = SeanceForm(prefix="seance")
+    if request.method == "POST":
+        request.access.require("gouvernance.edit")
+        action = request.POST.get("action")
+        try:
+            if action == "update":
+                update_form = InstanceUpdateForm(request.POST, comite_projet=is_comite, prefix="instance")
+                if update_form.is_valid():
+                    try:
+                        services.instance_update(instance=instance, by=request.user, **update_form.cleaned_data)
+                    except ValidationError as error:
+                        apply_validation_error(update_form, error)
+                        raise
+                    messages.success(request, "L'instance a été modifiée.")
+                    return redirect(request.path)
+            elif action == "membre":
+                membre_form = MembreInstanceForm(request.POST, dossier=dossier, prefix="membre")
+                if membre_form.is_valid():
+                    try:
+                        membre = services.membre_instance_add(
+                            instance=instance, by=request.user, **membre_form.cleaned_data
+                        )
+                    except ValidationError as error:
+                        apply_validation_error(membre_form, error)
+                        raise
+                    messages.success(request, f"{membre.nom} a été ajouté à l'instance.")
+                    return redirect(request.path)
+            elif action == "seance":
+                seance_form = SeanceForm(request.POST, prefix="seance")
+                if seance_form.is_valid():
+                    try:
+                        seance = services.seance_create(instance=instance, by=request.user, **seance_form.cleaned_data)
+                    except ValidationError as error:
+                        apply_validation_error(seance_form, error)
+                        raise
+                    if seance_form.date_is_past:
+                        messages.warning(
+                            request,
+                            "Attention : la date de cette séance est passée. Vérifiez-la si vous comptez envoyer "
+                            "une convocation.",
+                        )
+                    messages.success(request, "La séance a été créée.")
+                    return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+            else:
+                messages.error(request, "Action inconnue.")
+        except ValidationError:
+            pass
+    membres = instance.membres.select_related("organisation", "user")
+    context = dossier_context(
+        request,
+        dossier,
+        page_title=instance.nom,
+        crumbs=_crumbs(dossier),
+        instance=instance,
+        is_comite=is_comite,
+        membres=membres,
+        manquants=selectors.composition_check(instance) if is_comite else [],
+        seances=instance.seances.all(),
+        update_form=update_form,
+        membre_form=membre_form,
+        seance_form=seance_form,
+    )
+    return render(request, "gouvernance/instance.html", context)
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def membre_remove(request, dossier, pk, membre_pk):
+    instance = _instance(dossier, pk)
+    membre = get_object_or_404(MembreInstance.objects.filter(instance=instance), pk=membre_pk)
+    services.membre_instance_remove(membre=membre, by=request.user)
+    messages.success(request, f"{membre.nom} a été retiré de l'instance.")
+    return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
+
+
+def _presences(seance):
+    current = {p.membre_id: p.statut for p in seance.presences.all()}
+    return [
+        {"membre": membre, "statut": current.get(membre.pk, "")}
+        for membre in seance.instance.membres.select_related("organisation")
+    ]
+
+
+@dossier_view("dossier.view")
+def seance_detail(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    pending = list(selectors.pending_submissions(dossier)) if seance.instance.type == InstanceType.COMITE_PROJET else []
+    targets = selectors.targetable_objects(dossier) if seance.instance.type == InstanceType.COMITE_PROJET else []
+    point_form = PointForm(pending_points=pending, target_groups=targets, prefix="point")
+    compte_rendu_form = CompteRenduForm(initial={"compte_rendu": seance.compte_rendu}, prefix="cr")
+    seance_form = SeanceForm(initial={"date": seance.date, "lieu": seance.lieu}, prefix="seance")
+    if request.method == "POST":
+        request.access.require("gouvernance.edit")
+        action = request.POST.get("action")
+        if action == "point":
+            point_form = PointForm(request.POST, pending_points=pending, target_groups=targets, prefix="point")
+            if point_form.is_valid():
+                data = point_form.cleaned_data
+                pending_point = next((p for p in pending if str(p.pk) == data["pending"]), None)
+                target = selectors.target_lookup(dossier, data["target"]) if data["target"] else None
+                try:
+                    services.point_add(
+                        seance=seance,
+                        titre=data["titre"],
+                        description=data["description"],
+                        target=target,
+                        pending=pending_point,
+                        by=request.user,
+                    )
+                except ValidationError as error:
+                    apply_validation_error(point_form, error)
+                else:
+                    messages.success(request, "Le point a été inscrit à l'ordre du jour.")
+                    return redirect(request.path)
+        elif action == "compte_rendu":
+            compte_rendu_form = CompteRenduForm(request.POST, prefix="cr")
+            if compte_rendu_form.is_valid():
+                try:
+                    services.seance_set_minutes(
+                        seance=seance, compte_rendu=compte_rendu_form.cleaned_data["compte_rendu"], by=request.user
+                    )
+                except ValidationError as error:
+                    apply_validation_error(compte_rendu_form, error)
+                else:
+                    messages.success(request, "Le compte rendu a été enregistré.")
+                    return redirect(request.path)
+        elif action == "seance":
+            seance_form = SeanceForm(request.POST, prefix="seance")
+            if seance_form.is_valid():
+                try:
+                    services.seance_update(seance=seance, by=request.user, **seance_form.cleaned_data)
+                except ValidationError as error:
+                    apply_validation_error(seance_form, error)
+                else:
+                    if seance_form.date_is_past:
+                        messages.warning(request, "Attention : la date de cette séance est passée.")
+                    messages.success(request, "La séance a été modifiée.")
+                    return redirect(request.path)
+        else:
+            messages.error(request, "Action inconnue.")
+    context = dossier_context(
+        request,
+        dossier,
+        page_title=f"Séance du {timezone.localtime(seance.date):%d/%m/%Y}",
+        crumbs=_crumbs(
+            dossier,
+            {
+                "url": reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": seance.instance_id}),
+                "title": seance.instance.nom,
+            },
+        ),
+        seance=seance,
+        points=selectors.seance_points(seance),
+        presences=_presences(seance),
+        presence_choices=PRESENCE_CHOICES,
+        point_form=point_form,
+        compte_rendu_form=compte_rendu_form,
+        seance_form=seance_form,
+        decision_form=DecisionForm(),
+    )
+    return render(request, "gouvernance/seance.html", context)
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def point_move(request, dossier, pk, point_pk):
+    seance = _seance(dossier, pk)
+    point = get_object_or_404(PointOrdreDuJour.objects.filter(seance=seance), pk=point_pk)
+    try:
+        services.point_move(point=point, direction=-1 if request.POST.get("sens") == "haut" else 1, by=request.user)
+    except ValidationError as error:
+        _error(request, error)
+    return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def presences(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    membres = {str(m.pk): m for m in seance.instance.membres.all()}
+    statuts = {}
+    for key, value in request.POST.items():
+        if not key.startswith("presence-") or not value:
+            continue
+        membre = membres.get(key.removeprefix("presence-"))
+        if membre is None:
+            messages.error(request, "Cette personne n'est pas membre de l'instance de cette séance.")
+            return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+        statuts[membre] = value
+    try:
+        services.presences_record(seance=seance, statuts=statuts, by=request.user)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "La feuille de présence a été enregistrée.")
+    return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+
+
+@require_POST
+@dossier_view("decision.record")
+def decision(request, dossier, pk, point_pk):
+    seance = _seance(dossier, pk)
+    point = get_object_or_404(
+        PointOrdreDuJour.objects.filter(seance=seance).select_related("seance__instance"), pk=point_pk
+    )
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez le résultat de la décision.")
+    else:
+        current = selectors.current_decision(point)
+        try:
+            if current is None:
+                services.decision_record(point=point, by=request.user, **form.cleaned_data)
+                messages.success(request, "La décision a été enregistrée.")
+            elif seance.is_approved:
+                services.decision_correct(decision=current, by=request.user, **form.cleaned_data)
+                messages.success(request, "La correction a été enregistrée ; la décision d'origine reste visible.")
+            else:
+                services.decision_update(decision=current, by=request.user, **form.cleaned_data)
+                messages.success(request, "La décision a été modifiée.")
+        except ValidationError as error:
+            _error(request, error)
+    return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+
+
+@require_POST
+@dossier_view("decision.record")
+def approve(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    try:
+        services.seance_approve_minutes(seance=seance, by=request.user)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Le compte rendu est approuvé : les décisions de la séance sont définitives.")
+    return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+
+
+def _convocation_context(seance):
+    return {
+        "seance": seance,
+        "dossier": seance.instance.dossier,
+        "points": list(seance.points.order_by("ordre", "pk")),
+        "membres": list(seance.instance.membres.select_related("organisation")),
+    }
+
+
+@dossier_view("dossier.view")
+def convocation(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    context = dossier_context(
+        request,
+        dossier,
+        page_title=f"Convocation — {seance.instance.nom}",
+        crumbs=_crumbs(
+            dossier,
+            {
+                "url": reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk}),
+                "title": f"Séance du {timezone.localtime(seance.date):%d/%m/%Y}",
+            },
+        ),
+        **{k: v for k, v in _convocation_context(seance).items() if k != "dossier"},
+    )
+    return render(request, "gouvernance/convocation.html", context)
+
+
+@dossier_view("dossier.view")
+def convocation_pdf(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    pdf = render_pdf("gouvernance/pdf/convocation.html", _convocation_context(seance))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="convocation-seance-{seance.pk}.pdf"'
+    return response
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def convocation_send(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    url = request.build_absolute_uri(reverse("gouvernance:convocation", kwargs={"dossier_pk": dossier.pk, "pk": pk}))
+    try:
+        count = services.seance_send_convocation(seance=seance, by=request.user, convocation_url=url)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        if seance.is_past:
+            messages.warning(request, "Attention : la date de cette séance est passée.")
+        messages.success(request, f"La convocation a été envoyée à {count} membre(s).")
+    return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+
+
+@dossier_view("dossier.view")
+def compte_rendu_pdf(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    context = _convocation_context(seance) | {
+        "points": selectors.seance_points(seance),
+        "presences": list(seance.presences.select_related("membre__organisation")),
+    }
+    pdf = render_pdf("gouvernance/pdf/compte_rendu.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="compte-rendu-seance-{seance.pk}.pdf"'
+    return response
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@dossier_view("dossier.view")
+def seance_ics_view(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    return _ics_response(seance_ics(seance), f"seance-{seance.pk}.ics")
+
+
+def _feed(dossier):
+    seances = selectors.seances_of_dossier(dossier).select_related("instance__dossier").prefetch_related("points")
+    return _ics_response(dossier_ics(dossier, seances), f"instances-dossier-{dossier.pk}.ics")
+
+
+@dossier_view("dossier.view")
+def feed(request, dossier):
+    """The dossier's séances for a logged-in user."""
+    return _feed(dossier)
+
+
+@login_not_required
+def feed_token(request, token):
+    """The same feed at a secret address, for calendar clients (the token is renewable)."""
+    calendrier = CalendrierDossier.objects.select_related("dossier").filter(token=token).first()
+    if calendrier is None:
+        raise Http404
+    return _feed(calendrier.dossier)

@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Consultation, Contribution, Moderation, PageParticipation, Statut
+
+
+@transaction.atomic
+def page_update(*, dossier, publiee: bool, titre: str, introduction: str = "", by) -> PageParticipation:
+    page, _ = PageParticipation.objects.get_or_create(dossier=dossier)
+    page.publiee, page.titre, page.introduction = publiee, titre, introduction
+    page.full_clean()
+    page.save()
+    return page
+
+
+def _check_targets(dossier, axe, fiche) -> None:
+    if axe is not None and axe.dossier_id != dossier.pk:
+        raise ValidationError({"axe": "Cet axe n'appartient pas au dossier."})
+    if fiche is not None and (fiche.dossier_id != dossier.pk or fiche.confidentielle):
+        raise ValidationError({"fiche": "Cette fiche action n'est pas ouverte à la participation."})
+
+
+@transaction.atomic
+def consultation_create(
+    *, dossier, question: str, ouverture, cloture, description: str = "", axe=None, fiche=None, by
+) -> Consultation:
+    _check_targets(dossier, axe, fiche)
+    consultation = Consultation(
+        dossier=dossier,
+        question=question,
+        description=description,
+        ouverture=ouverture,
+        cloture=cloture,
+        axe=axe,
+        fiche=fiche,
+    )
+    consultation.full_clean()
+    consultation.save()
+    return consultation
+
+
+def rate_limit_check(*, ip: str) -> None:
+    """At most PVD_CONTRIBUTION_RATE_LIMIT contributions per address in the window."""
+    key = f"participation:contributions:{ip}"
+    window = settings.PVD_CONTRIBUTION_RATE_WINDOW
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    if count > settings.PVD_CONTRIBUTION_RATE_LIMIT:
+        raise ValidationError("Vous avez déposé trop de contributions en peu de temps. Merci de réessayer plus tard.")
+
+
+@transaction.atomic
+def contribution_submit(
+    *,
+    dossier,
+    kind: str,
+    texte: str,
+    theme: str,
+    auteur: str = "",
+    email: str = "",
+    consultation=None,
+    axe=None,
+    fiche=None,
+) -> Contribution:
+    page = PageParticipation.objects.filter(dossier=dossier, publiee=True).first()
+    if page is None:
+        raise ValidationError("La participation n'est pas ouverte pour ce dossier.")
+    if consultation is not None and (
+        consultation.dossier_id != dossier.pk or not consultation.is_open(timezone.localdate())
+    ):
+        raise ValidationError({"consultation": "Cette consultation n'est pas ouverte."})
+    _check_targets(dossier, axe, fiche)
+    contribution = Contribution(
+        dossier=dossier,
+        kind=kind,
+        texte=texte.strip(),
+        theme=theme,
+        auteur=auteur.strip(),
+        email=email,
+        consultation=consultation,
+        axe=axe,
+        fiche=fiche,
+    )
+    contribution.full_clean()
+    contribution.save()
+    return contribution
+
+
+def _log(contribution, action, by, motif=""):
+    Moderation.objects.create(contribution=contribution, action=action, motif=motif, by=by)
+
+
+@transaction.atomic
+def contribution_publish(*, contribution: Contribution, by) -> Contribution:
+    contribution.statut, contribution.motif_refus = Statut.PUBLIEE, ""
+    contribution.moderee_par, contribution.moderee_le = by, timezone.now()
+    contribution.full_clean()
+    contribution.save()
+    _log(contribution, "publication", by)
+    return contribution
+
+
+@transaction.atomic
+def contribution_refuse(*, contribution: Contribution, motif: str, by) -> Contribution:
+    if not motif.strip():
+        raise ValidationError({"motif": "Indiquez le motif du refus."})
+    contribution.statut, contribution.motif_refus = Statut.REFUSEE, motif.strip()
+    contribution.moderee_par, contribution.moderee_le = by, timezone.now()
+    contribution.full_clean()
+    contribution.save()
+    _log(contribution, "refus", by, motif)
+    return contribution
+
+
+@transaction.atomic
+def contribution_answer(*, contribution: Contribution, reponse: str, by) -> Contribution:
+    if not reponse.strip():
+        raise ValidationError({"reponse": "La réponse est vide."})
+    contribution.reponse = reponse.strip()
+    contribution.reponse_par, contribution.reponse_le = by, timezone.now()
+    contribution.full_clean()
+    contribution.save()
+    _log(contribution, "reponse", by)
+    return contribution

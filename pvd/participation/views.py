@@ -1,0 +1,232 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from pvd.dossiers.views import apply_validation_error
+from pvd.dossiers.views_utils import dossier_context, dossier_view
+
+from . import selectors, services
+from .forms import HONEYPOT, AnswerForm, ConsultationForm, ContributionForm, PageForm, RefuseForm
+from .models import Contribution, PageParticipation, Statut, Theme
+
+
+def _client_ip(request) -> str:
+    # REMOTE_ADDR only: a reverse proxy must set it (X-Forwarded-For can be forged by anyone).
+    return request.META.get("REMOTE_ADDR", "") or "inconnue"
+
+
+def _public_page(dossier_pk):
+    page = selectors.published_page(dossier_pk)
+    if page is None:
+        raise Http404("Pas de page de participation publiée pour ce dossier.")
+    return page
+
+
+def _public_context(page, **extra):
+    return {
+        "page": page,
+        "dossier": page.dossier,
+        "page_title": page.titre,
+        "breadcrumb_data": {"links": [], "current": f"Participation — {page.dossier.nom}"},
+        **extra,
+    }
+
+
+@login_not_required
+def public_page(request, dossier_pk):
+    page = _public_page(dossier_pk)
+    dossier = page.dossier
+    consultations = list(selectors.open_consultations(dossier))
+    axes, fiches = list(selectors.public_axes(dossier)), list(selectors.public_fiches(dossier))
+    form = ContributionForm(consultations=consultations, axes=axes, fiches=fiches)
+    if request.method == "POST":
+        form = ContributionForm(request.POST, consultations=consultations, axes=axes, fiches=fiches)
+        if form.is_spam():
+            # Say nothing to a robot, keep nothing.
+            messages.success(request, "Merci : votre contribution sera publiée après modération.")
+            return redirect("participation:public", dossier_pk=dossier.pk)
+        try:
+            services.rate_limit_check(ip=_client_ip(request))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            form.is_valid()
+            return render(
+                request,
+                "participation/public.html",
+                _public_context(
+                    page,
+                    form=form,
+                    consultations=consultations,
+                    contributions=list(selectors.published_contributions(dossier)),
+                    honeypot=HONEYPOT,
+                ),
+                status=429,
+            )
+        if form.is_valid():
+            try:
+                services.contribution_submit(dossier=dossier, **form.service_kwargs())
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, "Merci : votre contribution sera publiée après modération.")
+                return redirect("participation:public", dossier_pk=dossier.pk)
+    context = _public_context(
+        page,
+        form=form,
+        consultations=consultations,
+        contributions=list(selectors.published_contributions(dossier)),
+        honeypot=HONEYPOT,
+    )
+    return render(request, "participation/public.html", context, status=400 if form.errors else 200)
+
+
+@login_not_required
+def public_contribution(request, dossier_pk, pk):
+    page = _public_page(dossier_pk)
+    contribution = get_object_or_404(selectors.published_contributions(page.dossier), pk=pk)
+    return render(request, "participation/public_contribution.html", _public_context(page, contribution=contribution))
+
+
+@dossier_view("participation.moderate")
+def moderation(request, dossier):
+    filters = {"statut": request.GET.get("statut", ""), "theme": request.GET.get("theme", "")}
+    page = PageParticipation.objects.filter(dossier=dossier).first()
+    axes, fiches = list(selectors.public_axes(dossier)), list(selectors.public_fiches(dossier))
+    context = dossier_context(
+        request,
+        dossier,
+        page_title="Participation",
+        crumbs=[],
+        page=page,
+        public_url=reverse("participation:public", kwargs={"dossier_pk": dossier.pk}) if page and page.publiee else "",
+        contributions=list(selectors.moderation_list(dossier, **filters)),
+        counts=selectors.counts_by_theme_and_status(dossier),
+        consultations=list(dossier.consultations.all()),
+        filters=filters,
+        statut_choices=Statut.choices,
+        theme_choices=Theme.choices,
+        page_form=PageForm(
+            initial={
+                "publiee": "oui" if page and page.publiee else "non",
+                "titre": page.titre if page else PageParticipation._meta.get_field("titre").default,
+                "introduction": page.introduction if page else "",
+            },
+            prefix="page",
+        ),
+        consultation_form=ConsultationForm(axes=axes, fiches=fiches, prefix="consultation"),
+        refuse_form=RefuseForm(),
+        answer_form=AnswerForm(),
+    )
+    return render(request, "participation/moderation.html", context)
+
+
+@require_POST
+@dossier_view("participation.moderate")
+def page_update(request, dossier):
+    form = PageForm(request.POST, prefix="page")
+    if form.is_valid():
+        page = services.page_update(dossier=dossier, by=request.user, **form.cleaned_data)
+        messages.success(request, "La page publique est publiée." if page.publiee else "La page publique est masquée.")
+    else:
+        messages.error(request, "Le titre de la page est obligatoire.")
+    return redirect("participation:moderation", dossier_pk=dossier.pk)
+
+
+@require_POST
+@dossier_view("participation.moderate")
+def consultation_create(request, dossier):
+    axes, fiches = list(selectors.public_axes(dossier)), list(selectors.public_fiches(dossier))
+    form = ConsultationForm(request.POST, axes=axes, fiches=fiches, prefix="consultation")
+    if form.is_valid():
+        try:
+            services.consultation_create(dossier=dossier, by=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "La consultation a été créée.")
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, "La consultation n'a pas été créée : " + " ".join(errors))
+    return redirect("participation:moderation", dossier_pk=dossier.pk)
+
+
+@require_POST
+@dossier_view("participation.moderate")
+def moderate(request, dossier, pk, action):
+    contribution = get_object_or_404(Contribution.objects.filter(dossier=dossier), pk=pk)
+    try:
+        if action == "publier":
+            services.contribution_publish(contribution=contribution, by=request.user)
+            messages.success(request, "La contribution est publiée.")
+        elif action == "refuser":
+            services.contribution_refuse(
+                contribution=contribution, motif=request.POST.get("motif", ""), by=request.user
+            )
+            messages.success(request, "La contribution est refusée.")
+        elif action == "repondre":
+            services.contribution_answer(
+                contribution=contribution, reponse=request.POST.get("reponse", ""), by=request.user
+            )
+            messages.success(request, "La réponse est enregistrée.")
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("participation:moderation", kwargs={"dossier_pk": dossier.pk}) + f"#contribution-{pk}")
+
+
+@dossier_view("participation.moderate")
+def export_csv(request, dossier):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="contributions-dossier-{dossier.pk}.csv"'
+    response.write("\ufeff")  # for spreadsheet software
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            "Numéro",
+            "Déposée le",
+            "Nature",
+            "Thème",
+            "Sujet",
+            "Consultation",
+            "Auteur",
+            "Adresse électronique",
+            "Statut",
+            "Motif du refus",
+            "Modérée par",
+            "Modérée le",
+            "Contribution",
+            "Réponse",
+        ]
+    )
+    for c in selectors.moderation_list(dossier).order_by("created_at", "pk"):
+        writer.writerow(
+            [
+                c.pk,
+                c.created_at.strftime("%Y-%m-%d %H:%M"),
+                c.get_kind_display(),
+                c.get_theme_display(),
+                str(c.axe or c.fiche or ""),
+                c.consultation.question if c.consultation else "",
+                _csv_safe(c.auteur_affiche),
+                c.email,
+                c.get_statut_display(),
+                c.motif_refus,
+                c.moderee_par.get_full_name() if c.moderee_par else "",
+                c.moderee_le.strftime("%Y-%m-%d %H:%M") if c.moderee_le else "",
+                _csv_safe(c.texte),
+                _csv_safe(c.reponse),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in text written by the public."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
