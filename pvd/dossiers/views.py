@@ -22,7 +22,14 @@ def apply_validation_error(form, error: ValidationError) -> None:
 
 
 def dossier_list(request):
-    filters = {"q": request.GET.get("q", "").strip(), "departement": request.GET.get("departement", "")}
+    from pvd.conventions.deadline import FILTER_CHOICES
+
+    echeance = request.GET.get("echeance", "")
+    filters = {
+        "q": request.GET.get("q", "").strip(),
+        "departement": request.GET.get("departement", ""),
+        "echeance": echeance if echeance in dict(FILTER_CHOICES) else "",
+    }
     dossiers = selectors.dossier_list(user=request.user, filters=filters)
     return render(
         request,
@@ -31,6 +38,7 @@ def dossier_list(request):
             "dossiers": dossiers,
             "filters": filters,
             "departements": Departement.objects.order_by("code"),
+            "echeances": FILTER_CHOICES,
             "page_title": "Dossiers",
             "breadcrumb_data": {"links": [], "current": "Dossiers"},
         },
