@@ -97,7 +97,8 @@ class ConventionDocument(models.Model):
     file = models.FileField("fichier", upload_to=_document_path, max_length=300)
     version = models.PositiveIntegerField("version")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="déposé par", on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="déposé par", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
