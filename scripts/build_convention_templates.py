@@ -90,7 +90,10 @@ def build_cadre():
     parties(document, s[0])
     document.add_heading(s[1], level=1)
     tag(document, "{{ preambule }}")
-    tag(document, "Convention d'adhésion signée le {{ adhesion_signee_le }} ; échéance de la convention-cadre : {{ echeance }}.")
+    tag(
+        document,
+        "Convention d'adhésion signée le {{ adhesion_signee_le }} ; échéance de la convention-cadre : {{ echeance }}.",
+    )
     document.add_heading(s[2], level=1)
     tag(document, "{{ objet }}")
     document.add_heading(s[3], level=1)
@@ -105,7 +108,9 @@ def build_cadre():
     tag(document, "{%p endfor %}")
     document.add_heading(s[5], level=1)
     tag(document, "{%p for secteur in secteurs.liste %}")
-    document.add_paragraph("{{ secteur.nom }}{% if secteur.commune %} ({{ secteur.commune }}){% endif %}", style="List Bullet")
+    document.add_paragraph(
+        "{{ secteur.nom }}{% if secteur.commune %} ({{ secteur.commune }}){% endif %}", style="List Bullet"
+    )
     tag(document, "{%p else %}")
     tag(document, "{{ a_completer }}")
     tag(document, "{%p endfor %}")
@@ -141,7 +146,14 @@ def build_cadre():
     table(
         document,
         ["Indicateur", "Rattachement", "Unité", "Référence", "Cible", "Échéance"],
-        ["{{ i.nom }}", "{{ i.rattachement }}", "{{ i.unite }}", "{{ i.initiale }}", "{{ i.cible }}", "{{ i.echeance }}"],
+        [
+            "{{ i.nom }}",
+            "{{ i.rattachement }}",
+            "{{ i.unite }}",
+            "{{ i.initiale }}",
+            "{{ i.cible }}",
+            "{{ i.echeance }}",
+        ],
         "i in indicateurs",
     )
     tag(document, "{%p else %}")
@@ -155,7 +167,10 @@ def build_cadre():
     document.add_heading("Fiche action n° {{ f.numero }} — {{ f.titre }}", level=2)
     tag(document, "Axes : {{ f.axes }} ; statut : {{ f.statut }} ; maturité : {{ f.maturite }}")
     tag(document, "Calendrier : {{ f.debut }} → {{ f.fin }} ; coût HT : {{ f.cout }}")
-    tag(document, "Financements : {% for l in f.financements %}{{ l.financeur }} {{ l.dispositif }} {{ l.montant }}{% if not loop.last %} ; {% endif %}{% else %}{{ a_completer }}{% endfor %}")
+    tag(
+        document,
+        "Financements : {% for l in f.financements %}{{ l.financeur }} {{ l.dispositif }} {{ l.montant }}{% if not loop.last %} ; {% endif %}{% else %}{{ a_completer }}{% endfor %}",
+    )
     tag(document, "{%p else %}")
     tag(document, "{{ a_completer }}")
     tag(document, "{%p endfor %}")

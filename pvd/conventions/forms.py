@@ -31,7 +31,10 @@ class ConventionUpdateForm(BaseForm):
         super().__init__(*args, **kwargs)
         etats = [(value, label) for value, label in ConventionEtat.choices if value in EDITABLE_ETATS]
         if convention.etat == ConventionEtat.SIGNEE:
-            etats = [(ConventionEtat.SIGNEE.value, ConventionEtat.SIGNEE.label), (ConventionEtat.RESILIEE.value, ConventionEtat.RESILIEE.label)]
+            etats = [
+                (ConventionEtat.SIGNEE.value, ConventionEtat.SIGNEE.label),
+                (ConventionEtat.RESILIEE.value, ConventionEtat.RESILIEE.label),
+            ]
         self.fields["etat"].choices = etats
 
 

@@ -20,7 +20,12 @@ class Convention(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="conventions")
     type = models.CharField("type", max_length=20, choices=ConventionType.choices)
     amende = models.ForeignKey(
-        "self", verbose_name="convention amendée", on_delete=models.PROTECT, null=True, blank=True, related_name="avenants"
+        "self",
+        verbose_name="convention amendée",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="avenants",
     )
     numero_avenant = models.PositiveIntegerField("numéro d'avenant", null=True, blank=True)
     titre = models.CharField("titre", max_length=300, blank=True)
@@ -97,7 +102,11 @@ class ConventionDocument(models.Model):
     file = models.FileField("fichier", upload_to=_document_path, max_length=300)
     version = models.PositiveIntegerField("version")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="déposé par", on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="déposé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)

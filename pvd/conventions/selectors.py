@@ -30,7 +30,9 @@ def conventions_of(dossier):
 def convention_detail(convention) -> dict:
     signataires = list(convention.signataires.select_related("organisation").order_by("ordre", "pk"))
     documents = list(
-        ConventionDocument.objects.filter(convention=convention).select_related("uploaded_by").order_by("kind", "-version")
+        ConventionDocument.objects.filter(convention=convention)
+        .select_related("uploaded_by")
+        .order_by("kind", "-version")
     )
     return {
         "signataires": signataires,
@@ -59,9 +61,13 @@ def echeance_for(dossier, *, today: datetime.date | None = None) -> deadline.Ech
 def dossier_ids_with_echeance(dossier_qs, state: str, *, today: datetime.date | None = None) -> list[int]:
     """Pks of the dossiers of `dossier_qs` whose deadline is in `state` — one query whatever their number."""
     today = today or timezone.localdate()
-    rows = Convention.objects.filter(
-        dossier__in=dossier_qs.values("pk"), type__in=[ConventionType.ADHESION, ConventionType.CADRE]
-    ).exclude(etat=ConventionEtat.RESILIEE).values_list("dossier_id", "type", "date_signature")
+    rows = (
+        Convention.objects.filter(
+            dossier__in=dossier_qs.values("pk"), type__in=[ConventionType.ADHESION, ConventionType.CADRE]
+        )
+        .exclude(etat=ConventionEtat.RESILIEE)
+        .values_list("dossier_id", "type", "date_signature")
+    )
     dates: dict[int, dict] = {}
     for dossier_id, type_, signed in rows:
         dates.setdefault(dossier_id, {})[type_] = signed
@@ -116,7 +122,9 @@ def _dossier_parties(dossier) -> list[dict]:
     parties = [{"nom": f"Commune de {c.nom}", "role": "Commune bénéficiaire"} for c in communes]
     parties.append({"nom": dossier.epci.nom, "role": "Établissement public de coopération intercommunale"})
     departement = communes[0].departement if communes else None
-    etat = f"L'État, représenté par le préfet de {departement.nom}" if departement else "L'État, représenté par le préfet"
+    etat = (
+        f"L'État, représenté par le préfet de {departement.nom}" if departement else "L'État, représenté par le préfet"
+    )
     parties.append({"nom": etat, "role": "État"})
     return parties
 
@@ -282,7 +290,9 @@ def _svg_map(shapes) -> str:
                 f"{margin + (float(x) - min(xs)) * kx * scale:.1f},{height - margin - (float(y) - min(ys)) * scale:.1f}"
                 for x, y, *_ in ring
             )
-            parts.append(f'<polygon points="{coords}" fill="{colour}" fill-opacity="0.2" stroke="{colour}"><title>{_xml(nom)}</title></polygon>')
+            parts.append(
+                f'<polygon points="{coords}" fill="{colour}" fill-opacity="0.2" stroke="{colour}"><title>{_xml(nom)}</title></polygon>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -324,7 +334,9 @@ def convention_cadre_content(dossier) -> dict:
     adhesion = _convention(dossier, ConventionType.ADHESION)
 
     indicateurs = list(
-        Indicateur.objects.filter(dossier=dossier, fiche__isnull=True).select_related("axe").order_by("axe__numero", "nom", "pk")
+        Indicateur.objects.filter(dossier=dossier, fiche__isnull=True)
+        .select_related("axe")
+        .order_by("axe__numero", "nom", "pk")
     )
     axes = []
     for axe in AxeStrategique.objects.filter(dossier=dossier).order_by("ordre", "numero", "pk"):
@@ -338,7 +350,11 @@ def convention_cadre_content(dossier) -> dict:
         )
 
     funding_attr = _funding_attr()
-    fiches_qs = FicheAction.objects.filter(dossier=dossier, confidentielle=False).prefetch_related("axes").order_by("numero", "pk")
+    fiches_qs = (
+        FicheAction.objects.filter(dossier=dossier, confidentielle=False)
+        .prefetch_related("axes")
+        .order_by("numero", "pk")
+    )
     if funding_attr:
         fiches_qs = fiches_qs.prefetch_related(funding_attr)
     fiches, cout_total, par_axe, par_financeur = [], Decimal(0), {}, {}
@@ -369,7 +385,11 @@ def convention_cadre_content(dossier) -> dict:
                 "cout": fmt_eur(cout),
                 "financeurs": ", ".join(financeurs) or A_COMPLETER,
                 "financements": [
-                    {"financeur": line["financeur"], "dispositif": line["dispositif"], "montant": fmt_eur(line["montant"])}
+                    {
+                        "financeur": line["financeur"],
+                        "dispositif": line["dispositif"],
+                        "montant": fmt_eur(line["montant"]),
+                    }
                     for line in funding
                 ],
             }
@@ -437,5 +457,3 @@ def convention_adhesion_content(dossier) -> dict:
         "duree": f"{duree} ans" if duree else A_COMPLETER,
         "a_completer": A_COMPLETER,
     }
-
-

@@ -19,9 +19,7 @@ def _check_date_order(convention: Convention, signed_on: datetime.date) -> None:
     if convention.type == ConventionType.CADRE:
         adhesion = Convention.objects.filter(dossier_id=convention.dossier_id, type=ConventionType.ADHESION).first()
         if adhesion is None or adhesion.date_signature is None:
-            raise ValidationError(
-                {"signe_le": "La convention d'adhésion doit être signée avant la convention-cadre."}
-            )
+            raise ValidationError({"signe_le": "La convention d'adhésion doit être signée avant la convention-cadre."})
         if signed_on < adhesion.date_signature:
             raise ValidationError(
                 {
@@ -60,7 +58,12 @@ def convention_create(
             label = dict(ConventionType.choices)[type]
             raise ValidationError({"type": f"Ce dossier a déjà une {label.lower()}."})
     convention = Convention(
-        dossier=dossier, type=type, titre=titre, objet=objet, duree_annees=duree_annees, amende=amende,
+        dossier=dossier,
+        type=type,
+        titre=titre,
+        objet=objet,
+        duree_annees=duree_annees,
+        amende=amende,
         numero_avenant=numero,
     )
     convention.full_clean()
@@ -83,6 +86,8 @@ def convention_update(
 
 
 def _check_open(convention: Convention) -> None:
+    # Read the state from the database (locked): the caller's instance may be stale.
+    convention.etat = Convention.objects.select_for_update().values_list("etat", flat=True).get(pk=convention.pk)
     if convention.etat in {ConventionEtat.SIGNEE, ConventionEtat.RESILIEE}:
         raise ValidationError(
             f"La convention est {convention.get_etat_display().lower()} : ses signataires ne changent plus "
@@ -92,8 +97,14 @@ def _check_open(convention: Convention) -> None:
 
 @transaction.atomic
 def signataire_create(
-    *, convention: Convention, organisation, representant: str, qualite: str,
-    date_deliberation: datetime.date | None = None, engagements: str = "", ordre: int | None = None,
+    *,
+    convention: Convention,
+    organisation,
+    representant: str,
+    qualite: str,
+    date_deliberation: datetime.date | None = None,
+    engagements: str = "",
+    ordre: int | None = None,
 ) -> Signataire:
     _check_open(convention)
     if convention.signataires.filter(organisation=organisation).exists():
@@ -101,8 +112,13 @@ def signataire_create(
     if ordre is None:
         ordre = (convention.signataires.aggregate(n=Max("ordre"))["n"] or 0) + 1
     signataire = Signataire(
-        convention=convention, organisation=organisation, representant=representant, qualite=qualite,
-        date_deliberation=date_deliberation, engagements=engagements, ordre=ordre,
+        convention=convention,
+        organisation=organisation,
+        representant=representant,
+        qualite=qualite,
+        date_deliberation=date_deliberation,
+        engagements=engagements,
+        ordre=ordre,
     )
     signataire.full_clean()
     signataire.save()
@@ -111,14 +127,18 @@ def signataire_create(
 
 @transaction.atomic
 def signataire_update(
-    *, signataire: Signataire, organisation, representant: str, qualite: str,
-    date_deliberation: datetime.date | None, engagements: str, ordre: int,
+    *,
+    signataire: Signataire,
+    organisation,
+    representant: str,
+    qualite: str,
+    date_deliberation: datetime.date | None,
+    engagements: str,
+    ordre: int,
 ) -> Signataire:
     _check_open(signataire.convention)
     if signataire.signe_le and date_deliberation and signataire.signe_le < date_deliberation:
-        raise ValidationError(
-            {"date_deliberation": "La délibération qui autorise la signature ne peut pas la suivre."}
-        )
+        raise ValidationError({"date_deliberation": "La délibération qui autorise la signature ne peut pas la suivre."})
     others = signataire.convention.signataires.exclude(pk=signataire.pk)
     if others.filter(organisation=organisation).exists():
         raise ValidationError({"organisation": "Cette organisation signe déjà cette convention."})
@@ -205,7 +225,9 @@ def _next_version(convention: Convention, kind: str) -> int:
 @transaction.atomic
 def document_add(*, convention: Convention, kind: str, filename: str, content: bytes, by) -> ConventionDocument:
     Convention.objects.select_for_update().filter(pk=convention.pk).first()
-    document = ConventionDocument(convention=convention, kind=kind, version=_next_version(convention, kind), uploaded_by=by)
+    document = ConventionDocument(
+        convention=convention, kind=kind, version=_next_version(convention, kind), uploaded_by=by
+    )
     document.file.save(filename, ContentFile(content), save=False)
     document.full_clean()
     document.save()
@@ -214,4 +236,6 @@ def document_add(*, convention: Convention, kind: str, filename: str, content: b
 
 def signed_scan_upload(*, convention: Convention, uploaded, by) -> ConventionDocument:
     content = validate_pdf(uploaded)
-    return document_add(convention=convention, kind=DocumentKind.SIGNE_PDF, filename="convention-signee.pdf", content=content, by=by)
+    return document_add(
+        convention=convention, kind=DocumentKind.SIGNE_PDF, filename="convention-signee.pdf", content=content, by=by
+    )

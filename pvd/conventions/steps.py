@@ -69,8 +69,10 @@ def key_dates(dossier) -> list[tuple[str, object]]:
             dates.append(("Échéance de la convention-cadre (18 mois)", deadline.due_date(adhesion.date_signature)))
     if _signed(cadre):
         dates.append(("Signature de la convention-cadre", cadre.date_signature))
-    for avenant in Convention.objects.filter(
-        dossier=dossier, type=ConventionType.AVENANT, etat=ConventionEtat.SIGNEE
-    ).select_related("amende").order_by("date_signature", "pk"):
+    for avenant in (
+        Convention.objects.filter(dossier=dossier, type=ConventionType.AVENANT, etat=ConventionEtat.SIGNEE)
+        .select_related("amende")
+        .order_by("date_signature", "pk")
+    ):
         dates.append((f"Signature de l'{str(avenant)[0].lower()}{str(avenant)[1:]}", avenant.date_signature))
     return dates

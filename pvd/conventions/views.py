@@ -49,7 +49,11 @@ def index(request, dossier):
         convention.nb_signataires = len(signataires)
         convention.nb_signes = sum(1 for s in signataires if s.signe_le)
     context = dossier_context(
-        request, dossier, page_title="Conventions", crumbs=[], conventions=conventions,
+        request,
+        dossier,
+        page_title="Conventions",
+        crumbs=[],
+        conventions=conventions,
         echeance=selectors.echeance_for(dossier),
     )
     return render(request, "conventions/index.html", context)
@@ -67,7 +71,9 @@ def convention_create(request, dossier):
             messages.success(request, f"{convention} créée.")
             return redirect(_detail_url(convention))
     cancel = reverse("conventions:index", kwargs={"dossier_pk": dossier.pk})
-    return _form_page(request, dossier, title="Nouvelle convention", form=form, crumbs=[_index_crumb(dossier)], cancel_url=cancel)
+    return _form_page(
+        request, dossier, title="Nouvelle convention", form=form, crumbs=[_index_crumb(dossier)], cancel_url=cancel
+    )
 
 
 @dossier_view("dossier.view")
@@ -79,8 +85,14 @@ def convention_detail(request, dossier, pk):
             initial={"signe_le": signataire.signe_le}, auto_id=f"id_signature_{signataire.pk}_%s"
         )
     context = dossier_context(
-        request, dossier, page_title=str(convention), crumbs=[_index_crumb(dossier)], convention=convention,
-        generable=convention.type in GENERABLE, upload_form=SignedScanForm(), **detail,
+        request,
+        dossier,
+        page_title=str(convention),
+        crumbs=[_index_crumb(dossier)],
+        convention=convention,
+        generable=convention.type in GENERABLE,
+        upload_form=SignedScanForm(),
+        **detail,
     )
     return render(request, "conventions/detail.html", context)
 
@@ -88,7 +100,12 @@ def convention_detail(request, dossier, pk):
 @dossier_view("conventions.edit")
 def convention_update(request, dossier, pk):
     convention = _convention(dossier, pk)
-    initial = {"titre": convention.titre, "objet": convention.objet, "duree_annees": convention.duree_annees, "etat": convention.etat}
+    initial = {
+        "titre": convention.titre,
+        "objet": convention.objet,
+        "duree_annees": convention.duree_annees,
+        "etat": convention.etat,
+    }
     form = ConventionUpdateForm(request.POST or None, initial=initial, convention=convention)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,7 +116,9 @@ def convention_update(request, dossier, pk):
             messages.success(request, "La convention a été modifiée.")
             return redirect(_detail_url(convention))
     crumbs = [_index_crumb(dossier), {"url": _detail_url(convention), "title": str(convention)}]
-    return _form_page(request, dossier, title="Modifier la convention", form=form, crumbs=crumbs, cancel_url=_detail_url(convention))
+    return _form_page(
+        request, dossier, title="Modifier la convention", form=form, crumbs=crumbs, cancel_url=_detail_url(convention)
+    )
 
 
 @dossier_view("conventions.edit")
@@ -115,7 +134,9 @@ def signataire_create(request, dossier, pk):
             messages.success(request, "Le signataire a été ajouté.")
             return redirect(_detail_url(convention))
     crumbs = [_index_crumb(dossier), {"url": _detail_url(convention), "title": str(convention)}]
-    return _form_page(request, dossier, title="Ajouter un signataire", form=form, crumbs=crumbs, cancel_url=_detail_url(convention))
+    return _form_page(
+        request, dossier, title="Ajouter un signataire", form=form, crumbs=crumbs, cancel_url=_detail_url(convention)
+    )
 
 
 @dossier_view("conventions.edit")
@@ -123,8 +144,12 @@ def signataire_update(request, dossier, pk, signataire_pk):
     convention = _convention(dossier, pk)
     signataire = _signataire(convention, signataire_pk)
     initial = {
-        "organisation": signataire.organisation, "representant": signataire.representant, "qualite": signataire.qualite,
-        "date_deliberation": signataire.date_deliberation, "engagements": signataire.engagements, "ordre": signataire.ordre,
+        "organisation": signataire.organisation,
+        "representant": signataire.representant,
+        "qualite": signataire.qualite,
+        "date_deliberation": signataire.date_deliberation,
+        "engagements": signataire.engagements,
+        "ordre": signataire.ordre,
     }
     form = SignataireForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -138,7 +163,9 @@ def signataire_update(request, dossier, pk, signataire_pk):
             messages.success(request, "Le signataire a été modifié.")
             return redirect(_detail_url(convention))
     crumbs = [_index_crumb(dossier), {"url": _detail_url(convention), "title": str(convention)}]
-    return _form_page(request, dossier, title="Modifier le signataire", form=form, crumbs=crumbs, cancel_url=_detail_url(convention))
+    return _form_page(
+        request, dossier, title="Modifier le signataire", form=form, crumbs=crumbs, cancel_url=_detail_url(convention)
+    )
 
 
 @require_POST
@@ -205,7 +232,9 @@ def signed_upload(request, dossier, pk):
     form = SignedScanForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.signed_scan_upload(convention=convention, uploaded=form.cleaned_data["file"], by=request.user)
+            document = services.signed_scan_upload(
+                convention=convention, uploaded=form.cleaned_data["file"], by=request.user
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -213,8 +242,13 @@ def signed_upload(request, dossier, pk):
             return redirect(_detail_url(convention))
     crumbs = [_index_crumb(dossier), {"url": _detail_url(convention), "title": str(convention)}]
     return _form_page(
-        request, dossier, title="Déposer la version signée", form=form, crumbs=crumbs,
-        cancel_url=_detail_url(convention), submit_label="Déposer",
+        request,
+        dossier,
+        title="Déposer la version signée",
+        form=form,
+        crumbs=crumbs,
+        cancel_url=_detail_url(convention),
+        submit_label="Déposer",
     )
 
 

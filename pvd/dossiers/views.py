@@ -68,7 +68,10 @@ def dossier_create(request):
         {
             "form": form,
             "page_title": "Nouveau dossier",
-            "breadcrumb_data": {"links": [{"url": reverse("dossiers:list"), "title": "Dossiers"}], "current": "Nouveau dossier"},
+            "breadcrumb_data": {
+                "links": [{"url": reverse("dossiers:list"), "title": "Dossiers"}],
+                "current": "Nouveau dossier",
+            },
         },
     )
 

@@ -22,17 +22,32 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def full_dossier(dossier, adhesion):
-    cadre = SignataireFactory(convention__dossier=dossier, convention__type=ConventionType.CADRE, representant="Anne Rousseau").convention
+    cadre = SignataireFactory(
+        convention__dossier=dossier, convention__type=ConventionType.CADRE, representant="Anne Rousseau"
+    ).convention
     cadre.duree_annees = 6
     cadre.save()
     MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET, user__first_name="Claire", user__last_name="Martin")
     Instance.objects.create(dossier=dossier, type=InstanceType.COMITE_PROJET, nom="Comité de projet PVD de Langres")
-    habitat = AxeStrategique.objects.create(dossier=dossier, numero=1, titre="Habiter le centre-ville", enjeux="Vacance")
+    habitat = AxeStrategique.objects.create(
+        dossier=dossier, numero=1, titre="Habiter le centre-ville", enjeux="Vacance"
+    )
     commerce = AxeStrategique.objects.create(dossier=dossier, numero=2, titre="Commerce de proximité")
-    Indicateur.objects.create(dossier=dossier, axe=habitat, nom="Logements vacants remis sur le marché", kind="resultat", unite="logements", cible=40)
-    halles = FicheAction.objects.create(dossier=dossier, numero=1, titre="Rénovation des halles", cout_ht=Decimal("1250000"))
+    Indicateur.objects.create(
+        dossier=dossier,
+        axe=habitat,
+        nom="Logements vacants remis sur le marché",
+        kind="resultat",
+        unite="logements",
+        cible=40,
+    )
+    halles = FicheAction.objects.create(
+        dossier=dossier, numero=1, titre="Rénovation des halles", cout_ht=Decimal("1250000")
+    )
     halles.axes.add(commerce)
-    opah = FicheAction.objects.create(dossier=dossier, numero=2, titre="OPAH-RU du centre ancien", cout_ht=Decimal("480000.50"))
+    opah = FicheAction.objects.create(
+        dossier=dossier, numero=2, titre="OPAH-RU du centre ancien", cout_ht=Decimal("480000.50")
+    )
     opah.axes.add(habitat)
     FicheAction.objects.create(dossier=dossier, numero=3, titre="Étude de mobilité")  # no cost yet
     FicheAction.objects.create(dossier=dossier, numero=4, titre="Projet confidentiel", cout_ht=1, confidentielle=True)
@@ -114,12 +129,18 @@ def test_adhesion_document_from_the_parties(full_dossier):
 
 
 def test_generation_is_deterministic(full_dossier):
-    first, second = documents.generate("cadre", full_dossier, "docx")[1], documents.generate("cadre", full_dossier, "docx")[1]
+    first, second = (
+        documents.generate("cadre", full_dossier, "docx")[1],
+        documents.generate("cadre", full_dossier, "docx")[1],
+    )
     read = lambda data, name: zipfile.ZipFile(io.BytesIO(data)).read(name)  # noqa: E731
     assert read(first, "word/document.xml") == read(second, "word/document.xml")
     assert b"2026-01-01" in read(first, "docProps/core.xml")
     assert first == second
-    pdf_one, pdf_two = documents.generate("cadre", full_dossier, "pdf")[1], documents.generate("cadre", full_dossier, "pdf")[1]
+    pdf_one, pdf_two = (
+        documents.generate("cadre", full_dossier, "pdf")[1],
+        documents.generate("cadre", full_dossier, "pdf")[1],
+    )
     assert pdf_text(pdf_one) == pdf_text(pdf_two)
 
 

@@ -114,9 +114,13 @@ def test_one_adhesion_per_dossier_and_avenant_needs_a_convention(dossier, adhesi
 
 def test_signed_convention_keeps_its_signatories_and_is_only_resiliable(adhesion):
     with pytest.raises(ValidationError, match="avenant"):
-        services.signataire_create(convention=adhesion, organisation=OrganisationFactory(), representant="A", qualite="B")
+        services.signataire_create(
+            convention=adhesion, organisation=OrganisationFactory(), representant="A", qualite="B"
+        )
     with pytest.raises(ValidationError):
-        services.convention_update(convention=adhesion, titre="", objet="", duree_annees=None, etat=ConventionEtat.PROJET)
+        services.convention_update(
+            convention=adhesion, titre="", objet="", duree_annees=None, etat=ConventionEtat.PROJET
+        )
     services.convention_update(convention=adhesion, titre="", objet="", duree_annees=None, etat=ConventionEtat.RESILIEE)
     adhesion.refresh_from_db()
     assert adhesion.etat == ConventionEtat.RESILIEE
@@ -125,7 +129,9 @@ def test_signed_convention_keeps_its_signatories_and_is_only_resiliable(adhesion
 def test_state_signee_cannot_be_set_by_hand(dossier):
     convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
     with pytest.raises(ValidationError, match="tous ses signataires"):
-        services.convention_update(convention=convention, titre="", objet="", duree_annees=None, etat=ConventionEtat.SIGNEE)
+        services.convention_update(
+            convention=convention, titre="", objet="", duree_annees=None, etat=ConventionEtat.SIGNEE
+        )
 
 
 def test_signed_scan_must_be_a_pdf_and_is_versioned(adhesion, settings, tmp_path):
@@ -136,12 +142,28 @@ def test_signed_scan_must_be_a_pdf_and_is_versioned(adhesion, settings, tmp_path
     services.PDF_MAX_BYTES = 10
     try:
         with pytest.raises(ValidationError, match="dépasse"):
-            services.signed_scan_upload(convention=adhesion, uploaded=SimpleUploadedFile("x.pdf", b"%PDF-1.4 " + b"x" * 20), by=None)
+            services.signed_scan_upload(
+                convention=adhesion, uploaded=SimpleUploadedFile("x.pdf", b"%PDF-1.4 " + b"x" * 20), by=None
+            )
     finally:
         services.PDF_MAX_BYTES = monkey_limit
     assert not ConventionDocument.objects.exists()
-    one = services.signed_scan_upload(convention=adhesion, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4 un"), by=None)
-    two = services.signed_scan_upload(convention=adhesion, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4 deux"), by=None)
+    one = services.signed_scan_upload(
+        convention=adhesion, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4 un"), by=None
+    )
+    two = services.signed_scan_upload(
+        convention=adhesion, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4 deux"), by=None
+    )
     assert (one.version, two.version) == (1, 2)
     with two.file.open("rb") as handle:
         assert handle.read() == b"%PDF-1.4 deux"
+
+
+def test_stale_instance_cannot_add_a_signatory_to_a_signed_convention(dossier):
+    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    services.signature_record(signataire=SignataireFactory(convention=convention), signe_le=D(2022, 1, 3))
+    assert convention.etat == ConventionEtat.PROJET  # stale in memory
+    with pytest.raises(ValidationError, match="signée"):
+        services.signataire_create(
+            convention=convention, organisation=OrganisationFactory(), representant="A", qualite="B"
+        )

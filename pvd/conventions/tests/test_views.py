@@ -9,7 +9,14 @@ from django.urls import reverse
 from conftest import ALL_VIEWERS
 from pvd.actions.models import FicheAction
 from pvd.conventions import services
-from pvd.conventions.models import Convention, ConventionDocument, ConventionEtat, ConventionType, DocumentKind, Signataire
+from pvd.conventions.models import (
+    Convention,
+    ConventionDocument,
+    ConventionEtat,
+    ConventionType,
+    DocumentKind,
+    Signataire,
+)
 from pvd.conventions.tests.factories import SignataireFactory
 from pvd.dossiers.tests.factories import DossierFactory
 from pvd.territoires.tests.factories import OrganisationFactory
@@ -53,7 +60,9 @@ def cadre(dossier, adhesion):
 
 def urls(dossier, convention):
     signataire = convention.signataires.first()
-    document = services.document_add(convention=convention, kind=DocumentKind.PROJET_PDF, filename="p.pdf", content=b"%PDF-1.4", by=None)
+    document = services.document_add(
+        convention=convention, kind=DocumentKind.PROJET_PDF, filename="p.pdf", content=b"%PDF-1.4", by=None
+    )
     base = {"dossier_pk": dossier.pk}
     conv = {**base, "pk": convention.pk}
     return {
@@ -63,7 +72,8 @@ def urls(dossier, convention):
         "update": (reverse("conventions:update", kwargs=conv), CAN_EDIT),
         "signataire_create": (reverse("conventions:signataire_create", kwargs=conv), CAN_EDIT),
         "signataire_update": (
-            reverse("conventions:signataire_update", kwargs={**conv, "signataire_pk": signataire.pk}), CAN_EDIT
+            reverse("conventions:signataire_update", kwargs={**conv, "signataire_pk": signataire.pk}),
+            CAN_EDIT,
         ),
         "signed_upload": (reverse("conventions:signed_upload", kwargs=conv), CHEF),
         "document": (reverse("conventions:document", kwargs={**conv, "document_pk": document.pk}), CAN_VIEW),
@@ -72,7 +82,8 @@ def urls(dossier, convention):
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
 @pytest.mark.parametrize(
-    "page", ["index", "create", "detail", "update", "signataire_create", "signataire_update", "signed_upload", "document"]
+    "page",
+    ["index", "create", "detail", "update", "signataire_create", "signataire_update", "signed_upload", "document"],
 )
 def test_get_pages_per_viewer(client_for, dossier, cadre, kind, page):
     client = client_for(dossier, kind)
@@ -117,7 +128,12 @@ def test_generate_only_by_chef_de_projet(client_for, dossier, cadre, kind):
         FicheAction.objects.create(dossier=dossier, numero=1, titre="Halles", cout_ht=Decimal(10))
         client.post(url)
         assert list(created.order_by("version").values_list("version", flat=True)) == [1, 2]
-        download = client.get(reverse("conventions:document", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "document_pk": created.last().pk}))
+        download = client.get(
+            reverse(
+                "conventions:document",
+                kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "document_pk": created.last().pk},
+            )
+        )
         assert download.status_code == 200 and b"".join(download.streaming_content)[:2] == b"PK"
         download.close()
 
@@ -126,15 +142,22 @@ def test_generate_unknown_format_or_avenant_is_404(client_for, dossier, adhesion
     client = client_for(dossier, "chef_de_projet")
     avenant = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
     base = {"dossier_pk": dossier.pk}
-    assert client.post(reverse("conventions:generate", kwargs={**base, "pk": adhesion.pk, "fmt": "odt"})).status_code == 404
-    assert client.post(reverse("conventions:generate", kwargs={**base, "pk": avenant.pk, "fmt": "pdf"})).status_code == 404
+    assert (
+        client.post(reverse("conventions:generate", kwargs={**base, "pk": adhesion.pk, "fmt": "odt"})).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("conventions:generate", kwargs={**base, "pk": avenant.pk, "fmt": "pdf"})).status_code == 404
+    )
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
 def test_upload_signed_only_by_chef_de_projet(client_for, dossier, cadre, kind):
     client = client_for(dossier, kind)
     url = reverse("conventions:signed_upload", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
-    response = client.post(url, {"file": SimpleUploadedFile("signee.pdf", b"%PDF-1.7 scan", content_type="application/pdf")})
+    response = client.post(
+        url, {"file": SimpleUploadedFile("signee.pdf", b"%PDF-1.7 scan", content_type="application/pdf")}
+    )
     assert response.status_code == expected(kind, CHEF, ok=302)
     check_refusal(response, kind)
     assert ConventionDocument.objects.filter(kind=DocumentKind.SIGNE_PDF).count() == (1 if kind in CHEF else 0)
@@ -153,7 +176,9 @@ def test_upload_refuses_a_non_pdf(client_for, dossier, cadre):
 def test_record_signature_only_by_chef_and_moves_phase(client_for, dossier, cadre, kind):
     client = client_for(dossier, kind)
     signataire = cadre.signataires.get()
-    url = reverse("conventions:signature", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": signataire.pk})
+    url = reverse(
+        "conventions:signature", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": signataire.pk}
+    )
     response = client.post(url, {"signe_le": "2023-05-02"})
     assert response.status_code == expected(kind, CHEF, ok=302)
     check_refusal(response, kind)
@@ -170,7 +195,9 @@ def test_record_signature_only_by_chef_and_moves_phase(client_for, dossier, cadr
 def test_signature_before_adhesion_refused_through_the_view(client_for, dossier, cadre):
     client = client_for(dossier, "chef_de_projet")
     signataire = cadre.signataires.get()
-    url = reverse("conventions:signature", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": signataire.pk})
+    url = reverse(
+        "conventions:signature", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": signataire.pk}
+    )
     response = client.post(url, {"signe_le": "2022-01-01"}, follow=True)
     assert "avant la convention d'adhésion" in BeautifulSoup(response.content, "html.parser").get_text()
     signataire.refresh_from_db()
@@ -200,13 +227,20 @@ def test_signataire_crud(client_for, dossier, kind):
     organisation = OrganisationFactory(nom="Commune de Langres")
     client = client_for(dossier, kind)
     base = {"dossier_pk": dossier.pk, "pk": convention.pk}
-    data = {"organisation": organisation.pk, "representant": "Anne Rousseau", "qualite": "Maire", "engagements": "Recruter"}
+    data = {
+        "organisation": organisation.pk,
+        "representant": "Anne Rousseau",
+        "qualite": "Maire",
+        "engagements": "Recruter",
+    }
     response = client.post(reverse("conventions:signataire_create", kwargs=base), data)
     assert response.status_code == expected(kind, CAN_EDIT, ok=302)
     if kind not in CAN_EDIT:
         assert not Signataire.objects.exists()
         signataire = SignataireFactory(convention=convention)
-        response = client.post(reverse("conventions:signataire_delete", kwargs={**base, "signataire_pk": signataire.pk}))
+        response = client.post(
+            reverse("conventions:signataire_delete", kwargs={**base, "signataire_pk": signataire.pk})
+        )
         assert response.status_code == expected(kind, CAN_EDIT) and Signataire.objects.exists()
         return
     signataire = Signataire.objects.get()
@@ -225,7 +259,9 @@ def test_signataire_crud(client_for, dossier, kind):
 def test_sub_objects_of_another_dossier_are_404(client_for, dossier):
     other = services.convention_create(dossier=DossierFactory(), type=ConventionType.ADHESION)
     client = client_for(dossier, "chef_de_projet")
-    assert client.get(reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": other.pk})).status_code == 404
+    assert (
+        client.get(reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": other.pk})).status_code == 404
+    )
 
 
 def test_update_convention(client_for, dossier):
