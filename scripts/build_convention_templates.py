@@ -169,7 +169,8 @@ def build_cadre():
     tag(document, "Calendrier : {{ f.debut }} → {{ f.fin }} ; coût HT : {{ f.cout }}")
     tag(
         document,
-        "Financements : {% for l in f.financements %}{{ l.financeur }} {{ l.dispositif }} {{ l.montant }}{% if not loop.last %} ; {% endif %}{% else %}{{ a_completer }}{% endfor %}",
+        "Financements : {% for l in f.financements %}{{ l.financeur }} {{ l.dispositif }} {{ l.montant }}"
+        "{% if not loop.last %} ; {% endif %}{% else %}{{ a_completer }}{% endfor %}",
     )
     tag(document, "{%p else %}")
     tag(document, "{{ a_completer }}")

@@ -141,7 +141,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 PVD_BRANDING = {
     "state": env_bool("PVD_STATE_BRANDING", True),
     "site_title": os.environ.get("PVD_SITE_TITLE", "Petites villes de demain"),
-    "site_tagline": os.environ.get("PVD_SITE_TAGLINE", "Piloter le projet de territoire, de l'adhésion au suivi"),
+    "site_tagline": os.environ.get(
+        "PVD_SITE_TAGLINE", "Piloter le projet de territoire, de l'adhésion au suivi"
+    ),
     "operator": os.environ.get("PVD_OPERATOR", "Agence nationale de la cohésion des territoires"),
     "operator_short": os.environ.get("PVD_OPERATOR_SHORT", "ANCT"),
     "contact_email": os.environ.get("PVD_CONTACT_EMAIL", "contact@pvd.local"),

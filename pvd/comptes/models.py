@@ -40,7 +40,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField("nom", max_length=150, blank=True)
     organisation = models.CharField("organisation", max_length=200, blank=True)
     # State agents follow dossiers without being members of them.
-    state_scope = models.CharField("périmètre État", max_length=20, choices=StateScope.choices, default="", blank=True)
+    state_scope = models.CharField(
+        "périmètre État", max_length=20, choices=StateScope.choices, default="", blank=True
+    )
     departement = models.ForeignKey(
         "territoires.Departement",
         verbose_name="département",

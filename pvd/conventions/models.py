@@ -91,7 +91,8 @@ class DocumentKind(models.TextChoices):
 
 
 def _document_path(instance, filename):
-    return f"conventions/{instance.convention.dossier_id}/{instance.convention_id}/{instance.kind}-v{instance.version}-{filename}"
+    convention = instance.convention
+    return f"conventions/{convention.dossier_id}/{convention.pk}/{instance.kind}-v{instance.version}-{filename}"
 
 
 class ConventionDocument(models.Model):

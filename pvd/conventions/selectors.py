@@ -11,8 +11,8 @@ from django.utils import timezone
 from pvd.dossiers.models import Membre, Role
 
 from . import deadline
-from .sections import ADHESION_SECTIONS, CADRE_SECTIONS  # noqa: F401 - re-exported
 from .models import Convention, ConventionDocument, ConventionEtat, ConventionType, Signataire
+from .sections import ADHESION_SECTIONS, CADRE_SECTIONS  # noqa: F401 - re-exported
 
 A_COMPLETER = "À compléter"
 NBSP = "\u00a0"
@@ -291,7 +291,8 @@ def _svg_map(shapes) -> str:
                 for x, y, *_ in ring
             )
             parts.append(
-                f'<polygon points="{coords}" fill="{colour}" fill-opacity="0.2" stroke="{colour}"><title>{_xml(nom)}</title></polygon>'
+                f'<polygon points="{coords}" fill="{colour}" fill-opacity="0.2" stroke="{colour}">'
+                f"<title>{_xml(nom)}</title></polygon>"
             )
     parts.append("</svg>")
     return "".join(parts)

@@ -50,11 +50,7 @@ def seed() -> DemoContext:
         commune.save(update_fields=["pvd", "pvd_id"])
     dossier, _ = Dossier.objects.get_or_create(
         pvd_id=DEMO_PVD_ID,
-        defaults={
-            "nom": "Langres — Petites villes de demain",
-            "epci": commune.epci,
-            "date_entree": datetime.date(2021, 3, 15),
-        },
+        defaults={"nom": "Langres — Petites villes de demain", "epci": commune.epci, "date_entree": datetime.date(2021, 3, 15)},
     )
     dossier.communes.add(commune)
     context = DemoContext(dossier=dossier)
@@ -63,13 +59,8 @@ def seed() -> DemoContext:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                email=email,
-                password=DEMO_PASSWORD,
-                first_name=first,
-                last_name=last,
-                organisation=organisation,
-                state_scope=scope,
-                departement=departement if scope == "prefecture" else None,
+                email=email, password=DEMO_PASSWORD, first_name=first, last_name=last, organisation=organisation,
+                state_scope=scope, departement=departement if scope == "prefecture" else None,
             )
         if role:
             Membre.objects.get_or_create(dossier=dossier, user=user, defaults={"role": role})

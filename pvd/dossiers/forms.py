@@ -7,16 +7,12 @@ from .models import Role
 
 
 class DossierCreateForm(BaseForm):
-    nom = forms.CharField(
-        label="Nom du dossier", max_length=200, help_text="Par exemple : « PVD Commune et Communauté de communes »"
-    )
+    nom = forms.CharField(label="Nom du dossier", max_length=200, help_text="Par exemple : « PVD Commune et Communauté de communes »")
     communes = forms.CharField(
         label="Communes bénéficiaires",
         help_text="Codes INSEE séparés par des virgules, ou choisis avec la recherche ci-dessous.",
     )
-    epci = forms.CharField(
-        label="EPCI (SIREN)", help_text="Rempli automatiquement d'après la première commune si vide.", required=False
-    )
+    epci = forms.CharField(label="EPCI (SIREN)", help_text="Rempli automatiquement d'après la première commune si vide.", required=False)
     pvd_id = forms.CharField(label="Identifiant PVD", max_length=20, required=False)
     date_entree = forms.DateField(label="Date d'entrée dans le programme", required=False, widget=DateInput())
 

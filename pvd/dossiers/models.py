@@ -39,7 +39,9 @@ class Dossier(models.Model):
     communes = models.ManyToManyField(
         "territoires.Commune", verbose_name="communes bénéficiaires", related_name="dossiers"
     )
-    epci = models.ForeignKey("territoires.Epci", verbose_name="EPCI", on_delete=models.PROTECT, related_name="dossiers")
+    epci = models.ForeignKey(
+        "territoires.Epci", verbose_name="EPCI", on_delete=models.PROTECT, related_name="dossiers"
+    )
     pvd_id = models.CharField("identifiant PVD", max_length=20, blank=True)
     date_entree = models.DateField("date d'entrée dans le programme", null=True, blank=True)
     cloture_le = models.DateField("clôturé le", null=True, blank=True)
@@ -82,7 +84,9 @@ class Invitation(models.Model):
     email = models.EmailField("adresse électronique")
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
 

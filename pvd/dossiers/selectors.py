@@ -20,7 +20,9 @@ def dossier_list(*, user, filters: dict | None = None):
     qs = (
         Dossier.objects.visible_to(user)
         .select_related("epci")
-        .prefetch_related(Prefetch("communes", queryset=Commune.objects.select_related("departement").order_by("nom")))
+        .prefetch_related(
+            Prefetch("communes", queryset=Commune.objects.select_related("departement").order_by("nom"))
+        )
         .annotate(nb_membres=Count("membres", distinct=True))
         .order_by("nom")
     )

@@ -50,10 +50,8 @@ def _chefs_remaining(dossier: Dossier, excluding: Membre) -> bool:
 def membre_set_role(*, membre: Membre, role: str, by: User) -> Membre:
     if role not in Role.values:
         raise ValidationError({"role": "Rôle inconnu."})
-    if (
-        membre.role == Role.CHEF_DE_PROJET
-        and role != Role.CHEF_DE_PROJET
-        and not _chefs_remaining(membre.dossier, membre)
+    if membre.role == Role.CHEF_DE_PROJET and role != Role.CHEF_DE_PROJET and not _chefs_remaining(
+        membre.dossier, membre
     ):
         raise ValidationError({"role": "Le dossier doit garder au moins un chef de projet."})
     membre.role = role

@@ -68,10 +68,7 @@ def dossier_create(request):
         {
             "form": form,
             "page_title": "Nouveau dossier",
-            "breadcrumb_data": {
-                "links": [{"url": reverse("dossiers:list"), "title": "Dossiers"}],
-                "current": "Nouveau dossier",
-            },
+            "breadcrumb_data": {"links": [{"url": reverse("dossiers:list"), "title": "Dossiers"}], "current": "Nouveau dossier"},
         },
     )
 

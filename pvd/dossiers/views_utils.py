@@ -46,7 +46,9 @@ def dossier_view(perm: str = "dossier.view"):
     def decorator(view):
         @wraps(view)
         def wrapped(request, dossier_pk, *args, **kwargs):
-            dossier = get_object_or_404(Dossier.objects.visible_to(request.user).select_related("epci"), pk=dossier_pk)
+            dossier = get_object_or_404(
+                Dossier.objects.visible_to(request.user).select_related("epci"), pk=dossier_pk
+            )
             access = access_for(request.user, dossier)
             access.require(perm)
             request.dossier = dossier

@@ -102,7 +102,9 @@ class Decision(models.Model):
     resultat = models.CharField("résultat", max_length=10, choices=Resultat.choices)
     texte = models.TextField("texte de la décision", blank=True)
     # A correction after the minutes are approved is a new decision that replaces this one.
-    corrige = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction")
+    corrige = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction"
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,13 +9,7 @@ from .models import Decision, PointOrdreDuJour
 
 NON_SOUMIS = "non_soumis"
 SOUMIS = "soumis"
-LABELS = {
-    NON_SOUMIS: "Non soumis",
-    SOUMIS: "Soumis au comité de projet",
-    "valide": "Validé",
-    "ajourne": "Ajourné",
-    "rejete": "Rejeté",
-}
+LABELS = {NON_SOUMIS: "Non soumis", SOUMIS: "Soumis au comité de projet", "valide": "Validé", "ajourne": "Ajourné", "rejete": "Rejeté"}
 
 
 @dataclass(frozen=True)

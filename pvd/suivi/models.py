@@ -48,9 +48,7 @@ class Indicateur(models.Model):
             ),
             models.CheckConstraint(
                 name="indicateur_echeance_apres_reference",
-                condition=Q(date_initiale__isnull=True)
-                | Q(echeance__isnull=True)
-                | Q(echeance__gte=models.F("date_initiale")),
+                condition=Q(date_initiale__isnull=True) | Q(echeance__isnull=True) | Q(echeance__gte=models.F("date_initiale")),
                 violation_error_message="L'échéance de la cible doit suivre la date de référence.",
             ),
         ]

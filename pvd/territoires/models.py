@@ -48,7 +48,9 @@ class Commune(models.Model):
     code = models.CharField("code INSEE", max_length=5, primary_key=True)
     nom = models.CharField("nom", max_length=100)
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
-    epci = models.ForeignKey(Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes")
+    epci = models.ForeignKey(
+        Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
+    )
     siren = models.CharField("SIREN", max_length=9, blank=True)
     population = models.PositiveIntegerField("population", null=True, blank=True)
     codes_postaux = models.JSONField("codes postaux", default=list, blank=True)
@@ -90,7 +92,9 @@ class Organisation(models.Model):
     siren = models.CharField("SIREN", max_length=9, blank=True)
     commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     epci = models.ForeignKey(Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    departement = models.ForeignKey(Departement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    departement = models.ForeignKey(
+        Departement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["nom"]

@@ -315,9 +315,10 @@ def test_dossier_home_shows_the_deadline(client_for, dossier, sign_convention, a
 
 
 def test_dossier_list_filters_on_the_deadline(client, sign_convention, django_assert_num_queries):
+    from django.utils import timezone
+
     from pvd.comptes.tests.factories import UserFactory
     from pvd.conventions import deadline
-    from django.utils import timezone
 
     today = timezone.localdate()
     overdue, soon, respected, none = (DossierFactory(nom=n) for n in ("Dépassée", "Bientôt", "Respectée", "Sans"))

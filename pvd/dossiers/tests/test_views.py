@@ -66,9 +66,7 @@ def test_invite_only_by_chef_de_projet(client_for, dossier, kind):
 def test_invitation_accept_creates_account_and_membership(client, dossier):
     chef = MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET).user
     client.force_login(chef)
-    client.post(
-        reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}), {"email": "elu@exemple.fr", "role": "elu"}
-    )
+    client.post(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}), {"email": "elu@exemple.fr", "role": "elu"})
     client.logout()
     invitation = Invitation.objects.get(email="elu@exemple.fr")
     url = reverse("comptes:invitation", args=[invitation.token])
@@ -90,9 +88,7 @@ def test_role_change_keeps_one_chef(client, dossier):
     chef.refresh_from_db()
     assert chef.role == Role.CHEF_DE_PROJET
     other = MembreFactory(dossier=dossier, role=Role.LECTEUR)
-    client.post(
-        reverse("dossiers:membre_role", kwargs={"dossier_pk": dossier.pk, "membre_pk": other.pk}), {"role": "equipe"}
-    )
+    client.post(reverse("dossiers:membre_role", kwargs={"dossier_pk": dossier.pk, "membre_pk": other.pk}), {"role": "equipe"})
     other.refresh_from_db()
     assert other.role == Role.EQUIPE
 
@@ -114,6 +110,8 @@ def test_list_shows_only_visible_dossiers(client, dossier):
     table = main(client.get(reverse("dossiers:list"))).select_one("#dossiers-table")
     text = table.get_text()
     assert dossier.nom in text and hidden.nom not in text
+
+
 
 
 @pytest.mark.parametrize("size", [2, 50])
