@@ -9,7 +9,9 @@ overwrites such changes.
 """
 
 import datetime
+import io
 import sys
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -35,6 +37,18 @@ def new_document(title: str) -> Document:
     document.add_heading("{{ titre }}", level=0)
     document.add_paragraph("{{ dossier }} — {{ communes }} — {{ epci }}")
     return document
+
+
+def save(document, path: Path) -> None:
+    """Save with fixed zip entry dates, so that re-running the script changes nothing."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = zipfile.ZipFile(buffer)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info.filename))
 
 
 def tag(document, text):
@@ -175,7 +189,7 @@ def build_cadre():
     tag(document, "{%p else %}")
     tag(document, "{{ a_completer }}")
     tag(document, "{%p endfor %}")
-    document.save(OUT / "convention_cadre.docx")
+    save(document, OUT / "convention_cadre.docx")
 
 
 def build_adhesion():
@@ -202,7 +216,7 @@ def build_adhesion():
     document.add_heading(s[6], level=1)
     tag(document, "La présente convention est conclue pour une durée de : {{ duree }}.")
     signatures(document, s[7])
-    document.save(OUT / "convention_adhesion.docx")
+    save(document, OUT / "convention_adhesion.docx")
 
 
 if __name__ == "__main__":
