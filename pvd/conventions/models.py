@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -30,6 +31,8 @@ class Convention(models.Model):
     titre = models.CharField("titre", max_length=300, blank=True)
     etat = models.CharField("état", max_length=20, choices=ConventionEtat.choices, default=ConventionEtat.PROJET)
     date_signature = models.DateField("date de signature", null=True, blank=True)
+    duree_annees = models.PositiveSmallIntegerField("durée (années)", null=True, blank=True)
+    objet = models.TextField("objet", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -43,6 +46,9 @@ class Convention(models.Model):
                 name="avenant_amende_une_convention",
                 condition=(Q(type="avenant") & Q(amende__isnull=False)) | (~Q(type="avenant") & Q(amende__isnull=True)),
                 violation_error_message="Un avenant modifie une convention, et seul un avenant en modifie une.",
+            ),
+            models.UniqueConstraint(
+                fields=["amende", "numero_avenant"], condition=Q(type="avenant"), name="avenant_numero_unique"
             ),
             models.CheckConstraint(
                 name="signee_a_une_date",
@@ -76,3 +82,43 @@ class Signataire(models.Model):
 
     def __str__(self):
         return f"{self.organisation} — {self.representant}"
+
+
+class DocumentKind(models.TextChoices):
+    PROJET_DOCX = "projet_docx", "Projet généré (DOCX)"
+    PROJET_PDF = "projet_pdf", "Projet généré (PDF)"
+    SIGNE_PDF = "signe_pdf", "Version signée (PDF)"
+
+
+def _document_path(instance, filename):
+    convention = instance.convention
+    return f"conventions/{convention.dossier_id}/{convention.pk}/{instance.kind}-v{instance.version}-{filename}"
+
+
+class ConventionDocument(models.Model):
+    """A generated draft or the signed scan of a convention; each upload or generation is a new version."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("type de document", max_length=20, choices=DocumentKind.choices)
+    file = models.FileField("fichier", upload_to=_document_path, max_length=300)
+    version = models.PositiveIntegerField("version")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="déposé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["convention", "kind", "-version"]
+        verbose_name = "document de convention"
+        verbose_name_plural = "documents de convention"
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "kind", "version"], name="document_version_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} v{self.version}"

@@ -29,6 +29,10 @@ def dossier_list(*, user, filters: dict | None = None):
         qs = qs.filter(communes__departement_id=filters["departement"]).distinct()
     if filters.get("q"):
         qs = qs.filter(nom__icontains=filters["q"])
+    if filters.get("echeance"):
+        from pvd.conventions.selectors import dossier_ids_with_echeance
+
+        qs = qs.filter(pk__in=dossier_ids_with_echeance(qs, filters["echeance"]))
     return qs
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pvd.conventions.deadline import FILTER_CHOICES
 from pvd.territoires.models import Departement
 
 from . import selectors, services
@@ -23,7 +24,12 @@ def apply_validation_error(form, error: ValidationError) -> None:
 
 
 def dossier_list(request):
-    filters = {"q": request.GET.get("q", "").strip(), "departement": request.GET.get("departement", "")}
+    echeance = request.GET.get("echeance", "")
+    filters = {
+        "q": request.GET.get("q", "").strip(),
+        "departement": request.GET.get("departement", ""),
+        "echeance": echeance if echeance in dict(FILTER_CHOICES) else "",
+    }
     # National users see ~1,600 dossiers: the list is paginated.
     page = Paginator(selectors.dossier_list(user=request.user, filters=filters), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -37,6 +43,7 @@ def dossier_list(request):
             "query_string": query.urlencode(),
             "filters": filters,
             "departements": Departement.objects.order_by("code"),
+            "echeances": FILTER_CHOICES,
             "page_title": "Dossiers",
             "breadcrumb_data": {"links": [], "current": "Dossiers"},
         },

@@ -1,0 +1,460 @@
+"""Reads of the conventions: a dossier's conventions, its deadline, and the content of the
+generated documents (one plain data structure per document, rendered to DOCX and PDF)."""
+
+import datetime
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from pvd.dossiers.models import Membre, Role
+
+from . import deadline
+from .models import Convention, ConventionDocument, ConventionEtat, ConventionType, Signataire
+from .sections import ADHESION_SECTIONS, CADRE_SECTIONS  # noqa: F401 - re-exported
+
+A_COMPLETER = "À compléter"
+NBSP = "\u00a0"
+
+
+def conventions_of(dossier):
+    return (
+        Convention.objects.filter(dossier=dossier)
+        .select_related("amende")
+        .prefetch_related(Prefetch("signataires", queryset=Signataire.objects.select_related("organisation")))
+        .order_by("created_at", "pk")
+    )
+
+
+def convention_detail(convention) -> dict:
+    signataires = list(convention.signataires.select_related("organisation").order_by("ordre", "pk"))
+    documents = list(
+        ConventionDocument.objects.filter(convention=convention)
+        .select_related("uploaded_by")
+        .order_by("kind", "-version")
+    )
+    return {
+        "signataires": signataires,
+        "nb_signes": sum(1 for s in signataires if s.signe_le),
+        "documents": documents,
+        "avenants": list(convention.avenants.order_by("numero_avenant")),
+    }
+
+
+def _signature_dates(dossier) -> dict[str, datetime.date | None]:
+    rows = Convention.objects.filter(
+        dossier=dossier, type__in=[ConventionType.ADHESION, ConventionType.CADRE]
+    ).values_list("type", "date_signature", "etat")
+    return {type_: (signed if etat != ConventionEtat.RESILIEE else None) for type_, signed, etat in rows}
+
+
+def echeance_for(dossier, *, today: datetime.date | None = None) -> deadline.Echeance:
+    dates = _signature_dates(dossier)
+    return deadline.echeance(
+        adhesion_signed_on=dates.get(ConventionType.ADHESION),
+        cadre_signed_on=dates.get(ConventionType.CADRE),
+        today=today or timezone.localdate(),
+    )
+
+
+def dossier_ids_with_echeance(dossier_qs, state: str, *, today: datetime.date | None = None) -> list[int]:
+    """Pks of the dossiers of `dossier_qs` whose deadline is in `state` — one query whatever their number."""
+    today = today or timezone.localdate()
+    rows = (
+        Convention.objects.filter(
+            dossier__in=dossier_qs.values("pk"), type__in=[ConventionType.ADHESION, ConventionType.CADRE]
+        )
+        .exclude(etat=ConventionEtat.RESILIEE)
+        .values_list("dossier_id", "type", "date_signature")
+    )
+    dates: dict[int, dict] = {}
+    for dossier_id, type_, signed in rows:
+        dates.setdefault(dossier_id, {})[type_] = signed
+    return [
+        dossier_id
+        for dossier_id, by_type in dates.items()
+        if deadline.echeance(
+            adhesion_signed_on=by_type.get(ConventionType.ADHESION),
+            cadre_signed_on=by_type.get(ConventionType.CADRE),
+            today=today,
+        ).state
+        == state
+    ]
+
+
+# --- Generated documents -------------------------------------------------------------------
+
+
+def fmt_eur(value) -> str:
+    """1250000 → "1 250 000,00 €" (non-breaking spaces), deterministic whatever the locale."""
+    if value is None:
+        return A_COMPLETER
+    value = Decimal(value).quantize(Decimal("0.01"))
+    sign = "-" if value < 0 else ""
+    units, cents = f"{abs(value):.2f}".split(".")
+    groups = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    return f"{sign}{NBSP.join(groups)},{cents}{NBSP}€"
+
+
+def fmt_date(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else A_COMPLETER
+
+
+def fmt_num(value) -> str:
+    if value is None:
+        return A_COMPLETER
+    text = f"{Decimal(value).normalize():f}"
+    return text.replace(".", ",")
+
+
+def _or(text) -> str:
+    text = (text or "").strip() if isinstance(text, str) else text
+    return text or A_COMPLETER
+
+
+def _dossier_parties(dossier) -> list[dict]:
+    """The parties every PVD convention names: the communes, the EPCI and the State."""
+    communes = list(dossier.communes.select_related("departement").order_by("nom"))
+    parties = [{"nom": f"Commune de {c.nom}", "role": "Commune bénéficiaire"} for c in communes]
+    parties.append({"nom": dossier.epci.nom, "role": "Établissement public de coopération intercommunale"})
+    departement = communes[0].departement if communes else None
+    etat = (
+        f"L'État, représenté par le préfet de {departement.nom}" if departement else "L'État, représenté par le préfet"
+    )
+    parties.append({"nom": etat, "role": "État"})
+    return parties
+
+
+def _signatures(convention) -> list[dict]:
+    if convention is None:
+        return []
+    return [
+        {
+            "organisation": s.organisation.nom,
+            "representant": _or(s.representant),
+            "qualite": _or(s.qualite),
+            "date_deliberation": fmt_date(s.date_deliberation) if s.date_deliberation else "",
+            "engagements": _or(s.engagements),
+            "signe_le": fmt_date(s.signe_le) if s.signe_le else "",
+        }
+        for s in convention.signataires.select_related("organisation").order_by("ordre", "pk")
+    ]
+
+
+def _chef_de_projet(dossier) -> str:
+    membre = (
+        Membre.objects.filter(dossier=dossier, role=Role.CHEF_DE_PROJET)
+        .select_related("user")
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if membre is None:
+        return A_COMPLETER
+    name = membre.user.get_full_name() or membre.user.email
+    return f"{name} ({membre.user.email})"
+
+
+def _members_of_instance(instance) -> list[str]:
+    for attr in ("membres", "membres_instance", "composition"):
+        manager = getattr(instance, attr, None)
+        if manager is not None and hasattr(manager, "all"):
+            return [str(m) for m in manager.all().order_by("pk")]
+    return []
+
+
+def _comite_de_projet(dossier) -> dict:
+    if not apps.is_installed("pvd.gouvernance"):
+        return {"nom": A_COMPLETER, "membres": []}
+    from pvd.gouvernance.models import Instance, InstanceType
+
+    instance = Instance.objects.filter(dossier=dossier, type=InstanceType.COMITE_PROJET).first()
+    if instance is None:
+        return {"nom": A_COMPLETER, "membres": []}
+    return {"nom": instance.nom, "description": instance.description, "membres": _members_of_instance(instance)}
+
+
+_FUNDING_ATTRS = ("financements", "lignes_financement", "lignefinancement_set", "lignes")
+
+
+def _funding_attr():
+    from pvd.actions.models import FicheAction
+
+    for attr in _FUNDING_ATTRS:
+        if hasattr(FicheAction, attr):
+            return attr
+    return None
+
+
+def _fiche_funding(fiche, attr) -> list[dict]:
+    if attr is None:
+        return []
+    lines = []
+    for line in getattr(fiche, attr).all():
+        statut = getattr(line, "statut", "")
+        if statut == "refuse":
+            continue
+        financeur = getattr(line, "financeur", None)
+        lines.append(
+            {
+                "financeur": str(financeur) if financeur is not None else A_COMPLETER,
+                "dispositif": str(getattr(line, "dispositif", "") or ""),
+                "montant": getattr(line, "montant", None),
+            }
+        )
+    lines.sort(key=lambda line: (line["financeur"], line["dispositif"], line["montant"] or 0))
+    return lines
+
+
+def _secteurs(dossier) -> dict:
+    try:
+        from pvd.strategie.models import SecteurIntervention
+    except ImportError:
+        return {"liste": [], "carte_svg": ""}
+    try:
+        secteurs = list(SecteurIntervention.objects.filter(dossier=dossier).order_by("pk"))
+    except Exception:  # noqa: BLE001 - the model is built in parallel: a different shape shows the list only
+        return {"liste": [], "carte_svg": ""}
+    liste, shapes = [], []
+    for secteur in secteurs:
+        commune = getattr(secteur, "commune", None)
+        liste.append(
+            {
+                "nom": str(getattr(secteur, "nom", "") or secteur),
+                "type": str(secteur.get_type_display()) if hasattr(secteur, "get_type_display") else "",
+                "commune": getattr(commune, "nom", "") if commune else "",
+            }
+        )
+        for attr in ("geometrie", "geojson", "geometry", "perimetre", "polygone"):
+            value = getattr(secteur, attr, None)
+            if value:
+                shapes.append((liste[-1]["nom"], value))
+                break
+    return {"liste": liste, "carte_svg": _svg_map(shapes)}
+
+
+def _rings(geometry) -> list[list]:
+    if isinstance(geometry, str):
+        import json
+
+        try:
+            geometry = json.loads(geometry)
+        except ValueError:
+            return []
+    if not isinstance(geometry, dict):
+        return []
+    kind = geometry.get("type")
+    if kind == "FeatureCollection":
+        return [ring for feature in geometry.get("features", []) for ring in _rings(feature)]
+    if kind == "Feature":
+        return _rings(geometry.get("geometry"))
+    if kind == "Polygon":
+        return [geometry.get("coordinates", [[]])[0]]
+    if kind == "MultiPolygon":
+        return [polygon[0] for polygon in geometry.get("coordinates", []) if polygon]
+    return []
+
+
+def _svg_map(shapes) -> str:
+    """Inline SVG of the sectors' outer rings (equirectangular projection), or "" when none."""
+    import math
+
+    drawn = []
+    for nom, geometry in shapes:
+        rings = [r for r in _rings(geometry) if len(r) >= 3]
+        if rings:
+            drawn.append((nom, rings))
+    points = [p for _, rings in drawn for ring in rings for p in ring]
+    if not points:
+        return ""
+    try:
+        xs, ys = [float(p[0]) for p in points], [float(p[1]) for p in points]
+    except (TypeError, ValueError, IndexError):
+        return ""
+    kx = math.cos(math.radians(sum(ys) / len(ys)))
+    width, height, margin = 480.0, 320.0, 10.0
+    span_x, span_y = max((max(xs) - min(xs)) * kx, 1e-9), max(max(ys) - min(ys), 1e-9)
+    scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
+    colours = ["#000091", "#e1000f", "#18753c", "#b34000", "#6a6af4"]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
+        f'height="{height:.0f}" role="img" aria-label="Carte du périmètre ORT et des secteurs d\'intervention">'
+    ]
+    for index, (nom, rings) in enumerate(drawn):
+        colour = colours[index % len(colours)]
+        for ring in rings:
+            coords = " ".join(
+                f"{margin + (float(x) - min(xs)) * kx * scale:.1f},{height - margin - (float(y) - min(ys)) * scale:.1f}"
+                for x, y, *_ in ring
+            )
+            parts.append(
+                f'<polygon points="{coords}" fill="{colour}" fill-opacity="0.2" stroke="{colour}">'
+                f"<title>{_xml(nom)}</title></polygon>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+PREAMBULE = (
+    "Le programme Petites villes de demain vise à donner aux élus des communes de moins de 20 000 habitants "
+    "qui exercent des fonctions de centralité les moyens de concrétiser leurs projets de territoire. "
+    "Il s'inscrit dans le Contrat de relance et de transition écologique (CRTE) du territoire, qu'il enrichit "
+    "sans constituer un outil de contractualisation supplémentaire : les actions de la présente convention "
+    "ont vocation à être inscrites au CRTE."
+)
+OBJET_CADRE = (
+    "La présente convention-cadre formalise le projet de territoire des collectivités bénéficiaires et vaut "
+    "opération de revitalisation de territoire (ORT) au sens de l'article L. 303-2 du code de la construction "
+    "et de l'habitation. Elle précise la stratégie de revitalisation, le plan d'action et les engagements "
+    "respectifs des partenaires."
+)
+OBJET_ADHESION = (
+    "La présente convention a pour objet d'acter l'engagement des collectivités bénéficiaires et de l'État "
+    "dans le programme Petites villes de demain, et d'engager l'élaboration du projet de territoire."
+)
+
+
+def _convention(dossier, type_):
+    return Convention.objects.filter(dossier=dossier, type=type_).first()
+
+
+def convention_cadre_content(dossier) -> dict:
+    """Everything the convention-cadre says, read from the live dossier; empty parts say "À compléter"."""
+    from pvd.actions.models import FicheAction
+    from pvd.strategie.models import AxeStrategique
+    from pvd.suivi.models import Indicateur
+
+    convention = _convention(dossier, ConventionType.CADRE)
+    adhesion = _convention(dossier, ConventionType.ADHESION)
+
+    indicateurs = list(
+        Indicateur.objects.filter(dossier=dossier, fiche__isnull=True)
+        .select_related("axe")
+        .order_by("axe__numero", "nom", "pk")
+    )
+    axes = []
+    for axe in AxeStrategique.objects.filter(dossier=dossier).order_by("ordre", "numero", "pk"):
+        axes.append(
+            {
+                "numero": axe.numero,
+                "titre": axe.titre,
+                "enjeux": _or(axe.enjeux),
+                "indicateurs": [i.nom for i in indicateurs if i.axe_id == axe.pk],
+            }
+        )
+
+    funding_attr = _funding_attr()
+    fiches_qs = (
+        FicheAction.objects.filter(dossier=dossier, confidentielle=False)
+        .prefetch_related("axes")
+        .order_by("numero", "pk")
+    )
+    if funding_attr:
+        fiches_qs = fiches_qs.prefetch_related(funding_attr)
+    fiches, cout_total, par_axe, par_financeur = [], Decimal(0), {}, {}
+    for fiche in fiches_qs:
+        funding = _fiche_funding(fiche, funding_attr)
+        fiche_axes = sorted(fiche.axes.all(), key=lambda a: (a.numero, a.pk))
+        cout = fiche.cout_ht
+        if cout is not None:
+            cout_total += cout
+            key = fiche_axes[0].numero if fiche_axes else None
+            label = f"Axe {fiche_axes[0].numero} — {fiche_axes[0].titre}" if fiche_axes else "Sans axe"
+            entry = par_axe.setdefault(key if key is not None else 10**9, {"axe": label, "montant": Decimal(0)})
+            entry["montant"] += cout
+        for line in funding:
+            if line["montant"] is not None:
+                par_financeur.setdefault(line["financeur"], Decimal(0))
+                par_financeur[line["financeur"]] += line["montant"]
+        financeurs = sorted({line["financeur"] for line in funding})
+        fiches.append(
+            {
+                "numero": fiche.numero,
+                "titre": fiche.titre,
+                "axes": ", ".join(f"Axe {a.numero}" for a in fiche_axes) or A_COMPLETER,
+                "statut": fiche.get_statut_display(),
+                "maturite": fiche.get_maturite_display(),
+                "debut": fmt_date(fiche.date_debut),
+                "fin": fmt_date(fiche.date_fin),
+                "cout": fmt_eur(cout),
+                "financeurs": ", ".join(financeurs) or A_COMPLETER,
+                "financements": [
+                    {
+                        "financeur": line["financeur"],
+                        "dispositif": line["dispositif"],
+                        "montant": fmt_eur(line["montant"]),
+                    }
+                    for line in funding
+                ],
+            }
+        )
+    total_finance = sum(par_financeur.values(), Decimal(0))
+    maquette = {
+        "cout_total": fmt_eur(cout_total),
+        "total_finance": fmt_eur(total_finance),
+        "reste_a_financer": fmt_eur(cout_total - total_finance),
+        "par_axe": [{"axe": v["axe"], "montant": fmt_eur(v["montant"])} for _, v in sorted(par_axe.items())],
+        "par_financeur": [{"financeur": k, "montant": fmt_eur(v)} for k, v in sorted(par_financeur.items())],
+    }
+
+    suivi = [
+        {
+            "nom": i.nom,
+            "rattachement": f"Axe {i.axe.numero}" if i.axe_id else "Projet de territoire",
+            "type": i.get_kind_display(),
+            "unite": i.unite,
+            "initiale": fmt_num(i.valeur_initiale),
+            "cible": fmt_num(i.cible),
+            "echeance": fmt_date(i.echeance),
+        }
+        for i in indicateurs
+    ]
+    ech = echeance_for(dossier)
+    duree = convention.duree_annees if convention else None
+    return {
+        "titre": "Convention-cadre Petites villes de demain valant opération de revitalisation de territoire",
+        "dossier": dossier.nom,
+        "communes": ", ".join(c.nom for c in dossier.communes.order_by("nom")) or A_COMPLETER,
+        "epci": dossier.epci.nom,
+        "parties": _dossier_parties(dossier),
+        "signataires": _signatures(convention),
+        "preambule": PREAMBULE,
+        "adhesion_signee_le": fmt_date(adhesion.date_signature if adhesion else None),
+        "echeance": fmt_date(ech.due),
+        "objet": convention.objet if convention and convention.objet else OBJET_CADRE,
+        "diagnostic": A_COMPLETER,
+        "axes": axes,
+        "secteurs": _secteurs(dossier),
+        "fiches": fiches,
+        "maquette": maquette,
+        "gouvernance": {"comite": _comite_de_projet(dossier), "chef_de_projet": _chef_de_projet(dossier)},
+        "indicateurs": suivi,
+        "duree": f"{duree} ans" if duree else A_COMPLETER,
+        "a_completer": A_COMPLETER,
+    }
+
+
+def convention_adhesion_content(dossier) -> dict:
+    convention = _convention(dossier, ConventionType.ADHESION)
+    duree = convention.duree_annees if convention else None
+    return {
+        "titre": "Convention d'adhésion au programme Petites villes de demain",
+        "dossier": dossier.nom,
+        "communes": ", ".join(c.nom for c in dossier.communes.order_by("nom")) or A_COMPLETER,
+        "epci": dossier.epci.nom,
+        "parties": _dossier_parties(dossier),
+        "signataires": _signatures(convention),
+        "preambule": PREAMBULE,
+        "objet": convention.objet if convention and convention.objet else OBJET_ADHESION,
+        "chef_de_projet": _chef_de_projet(dossier),
+        "comite": _comite_de_projet(dossier),
+        "duree": f"{duree} ans" if duree else A_COMPLETER,
+        "a_completer": A_COMPLETER,
+    }

@@ -1,0 +1,241 @@
+"""Every write on conventions: creation, signatories, signatures, documents."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .models import Convention, ConventionDocument, ConventionEtat, ConventionType, DocumentKind, Signataire
+
+PDF_MAX_BYTES = 20 * 1024 * 1024
+EDITABLE_ETATS = {ConventionEtat.PROJET, ConventionEtat.EN_SIGNATURE, ConventionEtat.RESILIEE}
+
+
+def _check_date_order(convention: Convention, signed_on: datetime.date) -> None:
+    """A convention-cadre follows the adhésion; an avenant follows the convention it amends."""
+    if convention.type == ConventionType.CADRE:
+        adhesion = Convention.objects.filter(dossier_id=convention.dossier_id, type=ConventionType.ADHESION).first()
+        if adhesion is None or adhesion.date_signature is None:
+            raise ValidationError({"signe_le": "La convention d'adhésion doit être signée avant la convention-cadre."})
+        if signed_on < adhesion.date_signature:
+            raise ValidationError(
+                {
+                    "signe_le": "La convention-cadre ne peut pas être signée avant la convention d'adhésion "
+                    f"(signée le {adhesion.date_signature:%d/%m/%Y})."
+                }
+            )
+    if convention.type == ConventionType.AVENANT:
+        amende = convention.amende
+        if amende.date_signature is None:
+            raise ValidationError({"signe_le": "La convention amendée doit être signée avant son avenant."})
+        if signed_on < amende.date_signature:
+            raise ValidationError(
+                {
+                    "signe_le": "Un avenant ne peut pas être signé avant la convention qu'il modifie "
+                    f"(signée le {amende.date_signature:%d/%m/%Y})."
+                }
+            )
+
+
+@transaction.atomic
+def convention_create(
+    *, dossier, type: str, titre: str = "", objet: str = "", duree_annees: int | None = None, amende=None
+) -> Convention:
+    if type == ConventionType.AVENANT:
+        if amende is None or amende.dossier_id != dossier.pk:
+            raise ValidationError({"amende": "Choisissez la convention que cet avenant modifie."})
+        # Lock the amended convention so that two avenants created at once get distinct numbers.
+        amende = Convention.objects.select_for_update().get(pk=amende.pk)
+        numero = (amende.avenants.aggregate(n=Max("numero_avenant"))["n"] or 0) + 1
+    else:
+        if amende is not None:
+            raise ValidationError({"amende": "Seul un avenant modifie une convention."})
+        numero = None
+        if Convention.objects.filter(dossier=dossier, type=type).exists():
+            label = dict(ConventionType.choices)[type]
+            raise ValidationError({"type": f"Ce dossier a déjà une {label.lower()}."})
+    convention = Convention(
+        dossier=dossier,
+        type=type,
+        titre=titre,
+        objet=objet,
+        duree_annees=duree_annees,
+        amende=amende,
+        numero_avenant=numero,
+    )
+    convention.full_clean()
+    convention.save()
+    return convention
+
+
+@transaction.atomic
+def convention_update(
+    *, convention: Convention, titre: str, objet: str, duree_annees: int | None, etat: str
+) -> Convention:
+    if etat not in EDITABLE_ETATS and etat != convention.etat:
+        raise ValidationError({"etat": "Une convention devient signée quand tous ses signataires ont signé."})
+    if convention.etat == ConventionEtat.SIGNEE and etat not in {ConventionEtat.SIGNEE, ConventionEtat.RESILIEE}:
+        raise ValidationError({"etat": "Une convention signée ne peut être que résiliée."})
+    convention.titre, convention.objet, convention.duree_annees, convention.etat = titre, objet, duree_annees, etat
+    convention.full_clean()
+    convention.save()
+    return convention
+
+
+def _check_open(convention: Convention) -> None:
+    # Read the state from the database (locked): the caller's instance may be stale.
+    convention.etat = Convention.objects.select_for_update().values_list("etat", flat=True).get(pk=convention.pk)
+    if convention.etat in {ConventionEtat.SIGNEE, ConventionEtat.RESILIEE}:
+        raise ValidationError(
+            f"La convention est {convention.get_etat_display().lower()} : ses signataires ne changent plus "
+            "(passez par un avenant)."
+        )
+
+
+@transaction.atomic
+def signataire_create(
+    *,
+    convention: Convention,
+    organisation,
+    representant: str,
+    qualite: str,
+    date_deliberation: datetime.date | None = None,
+    engagements: str = "",
+    ordre: int | None = None,
+) -> Signataire:
+    _check_open(convention)
+    if convention.signataires.filter(organisation=organisation).exists():
+        raise ValidationError({"organisation": "Cette organisation signe déjà cette convention."})
+    if ordre is None:
+        ordre = (convention.signataires.aggregate(n=Max("ordre"))["n"] or 0) + 1
+    signataire = Signataire(
+        convention=convention,
+        organisation=organisation,
+        representant=representant,
+        qualite=qualite,
+        date_deliberation=date_deliberation,
+        engagements=engagements,
+        ordre=ordre,
+    )
+    signataire.full_clean()
+    signataire.save()
+    return signataire
+
+
+@transaction.atomic
+def signataire_update(
+    *,
+    signataire: Signataire,
+    organisation,
+    representant: str,
+    qualite: str,
+    date_deliberation: datetime.date | None,
+    engagements: str,
+    ordre: int,
+) -> Signataire:
+    _check_open(signataire.convention)
+    if signataire.signe_le and date_deliberation and signataire.signe_le < date_deliberation:
+        raise ValidationError({"date_deliberation": "La délibération qui autorise la signature ne peut pas la suivre."})
+    others = signataire.convention.signataires.exclude(pk=signataire.pk)
+    if others.filter(organisation=organisation).exists():
+        raise ValidationError({"organisation": "Cette organisation signe déjà cette convention."})
+    signataire.organisation, signataire.representant, signataire.qualite = organisation, representant, qualite
+    signataire.date_deliberation, signataire.engagements, signataire.ordre = date_deliberation, engagements, ordre
+    signataire.full_clean()
+    signataire.save()
+    return signataire
+
+
+@transaction.atomic
+def signataire_delete(*, signataire: Signataire) -> None:
+    _check_open(signataire.convention)
+    convention = signataire.convention
+    signataire.delete()
+    _refresh_signature_state(convention)
+
+
+def _refresh_signature_state(convention: Convention) -> None:
+    """Signée with the date of the last signature when every signatory has signed."""
+    dates = list(convention.signataires.values_list("signe_le", flat=True))
+    if dates and all(dates):
+        convention.etat, convention.date_signature = ConventionEtat.SIGNEE, max(dates)
+    else:
+        if convention.etat == ConventionEtat.SIGNEE or (convention.etat == ConventionEtat.PROJET and any(dates)):
+            convention.etat = ConventionEtat.EN_SIGNATURE
+        convention.date_signature = None
+    convention.full_clean()
+    convention.save(update_fields=["etat", "date_signature"])
+
+
+@transaction.atomic
+def signature_record(*, signataire: Signataire, signe_le: datetime.date | None, today: datetime.date | None = None):
+    """Record (or clear, with None) a signatory's signature; the convention follows."""
+    convention = Convention.objects.select_for_update().get(pk=signataire.convention_id)
+    if convention.etat == ConventionEtat.RESILIEE:
+        raise ValidationError("La convention est résiliée.")
+    if signe_le is not None:
+        today = today or timezone.localdate()
+        if signe_le > today:
+            raise ValidationError({"signe_le": "La date de signature ne peut pas être dans le futur."})
+        if signataire.date_deliberation and signe_le < signataire.date_deliberation:
+            raise ValidationError(
+                {
+                    "signe_le": "La signature ne peut pas précéder la délibération qui l'autorise "
+                    f"({signataire.date_deliberation:%d/%m/%Y})."
+                }
+            )
+        _check_date_order(convention, signe_le)
+    if signe_le is None and convention.type != ConventionType.AVENANT:
+        dependants = convention.avenants.filter(date_signature__isnull=False)
+        if convention.type == ConventionType.ADHESION:
+            cadre_signed = Convention.objects.filter(
+                dossier_id=convention.dossier_id, type=ConventionType.CADRE, date_signature__isnull=False
+            ).exists()
+        else:
+            cadre_signed = False
+        if dependants.exists() or cadre_signed:
+            raise ValidationError("Une convention signée après celle-ci en dépend : sa signature ne peut être retirée.")
+    signataire.signe_le = signe_le
+    signataire.full_clean()
+    signataire.save(update_fields=["signe_le"])
+    _refresh_signature_state(convention)
+    if convention.date_signature is not None:
+        # The last signature must also respect the order with respect to the other conventions.
+        _check_date_order(convention, convention.date_signature)
+    return signataire
+
+
+def validate_pdf(uploaded) -> bytes:
+    """The bytes of an uploaded PDF, refused unless it starts like a PDF and is small enough."""
+    if uploaded.size > PDF_MAX_BYTES:
+        raise ValidationError({"file": f"Le fichier dépasse {PDF_MAX_BYTES // (1024 * 1024)} Mo."})
+    content = uploaded.read()
+    if not content.startswith(b"%PDF-"):
+        raise ValidationError({"file": "Le fichier n'est pas un PDF."})
+    return content
+
+
+def _next_version(convention: Convention, kind: str) -> int:
+    return (convention.documents.filter(kind=kind).aggregate(n=Max("version"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def document_add(*, convention: Convention, kind: str, filename: str, content: bytes, by) -> ConventionDocument:
+    Convention.objects.select_for_update().filter(pk=convention.pk).first()
+    document = ConventionDocument(
+        convention=convention, kind=kind, version=_next_version(convention, kind), uploaded_by=by
+    )
+    document.file.save(filename, ContentFile(content), save=False)
+    document.full_clean()
+    document.save()
+    return document
+
+
+def signed_scan_upload(*, convention: Convention, uploaded, by) -> ConventionDocument:
+    content = validate_pdf(uploaded)
+    return document_add(
+        convention=convention, kind=DocumentKind.SIGNE_PDF, filename="convention-signee.pdf", content=content, by=by
+    )

@@ -1,0 +1,27 @@
+import datetime
+
+import pytest
+
+from pvd.conventions import services
+from pvd.conventions.models import ConventionType
+from pvd.conventions.tests.factories import SignataireFactory
+
+
+@pytest.fixture
+def sign_convention():
+    """sign_convention(dossier, type, date, signatories=2) → a convention signed through the services."""
+
+    def make(dossier, type_, signed_on: datetime.date, *, signatories=2, amende=None):
+        convention = services.convention_create(dossier=dossier, type=type_, amende=amende)
+        for _ in range(signatories):
+            signataire = SignataireFactory(convention=convention)
+            services.signature_record(signataire=signataire, signe_le=signed_on)
+        convention.refresh_from_db()
+        return convention
+
+    return make
+
+
+@pytest.fixture
+def adhesion(dossier, sign_convention):
+    return sign_convention(dossier, ConventionType.ADHESION, datetime.date(2022, 8, 31))

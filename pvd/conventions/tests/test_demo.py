@@ -1,0 +1,31 @@
+import datetime
+
+import pytest
+
+from pvd.conventions import demo, steps
+from pvd.conventions.models import Convention, ConventionEtat, ConventionType, Signataire
+from pvd.dossiers import demo as dossiers_demo
+from pvd.territoires.models import Organisation
+from pvd.territoires.tests.factories import CommuneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_is_idempotent():
+    CommuneFactory(code="52269", nom="Langres")
+    context = dossiers_demo.seed()
+    demo.seed(context)
+    counts = (Convention.objects.count(), Signataire.objects.count(), Organisation.objects.count())
+    demo.seed(dossiers_demo.seed())
+    assert (Convention.objects.count(), Signataire.objects.count(), Organisation.objects.count()) == counts
+    adhesion = Convention.objects.get(type=ConventionType.ADHESION)
+    assert adhesion.etat == ConventionEtat.SIGNEE and adhesion.date_signature == datetime.date(2021, 6, 18)
+    assert set(adhesion.signataires.values_list("organisation__nom", flat=True)) == {
+        "Commune de Langres",
+        "Communauté de communes du Grand Langres",
+        "Préfecture de la Haute-Marne",
+    }
+    cadre = Convention.objects.get(type=ConventionType.CADRE)
+    assert cadre.etat == ConventionEtat.EN_SIGNATURE
+    assert cadre.signataires.filter(signe_le__isnull=False).count() == 2
+    assert steps.phase(context.dossier) == "elaboration"

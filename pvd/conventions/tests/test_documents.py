@@ -1,0 +1,158 @@
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from pvd.actions.models import FicheAction
+from pvd.conventions import documents, selectors
+from pvd.conventions.models import ConventionType
+from pvd.conventions.sections import ADHESION_SECTIONS, CADRE_SECTIONS
+from pvd.conventions.tests.factories import SignataireFactory
+from pvd.dossiers.models import Role
+from pvd.dossiers.tests.factories import MembreFactory
+from pvd.gouvernance.models import Instance, InstanceType
+from pvd.strategie.models import AxeStrategique
+from pvd.suivi.models import Indicateur
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def full_dossier(dossier, adhesion):
+    cadre = SignataireFactory(
+        convention__dossier=dossier, convention__type=ConventionType.CADRE, representant="Anne Rousseau"
+    ).convention
+    cadre.duree_annees = 6
+    cadre.save()
+    MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET, user__first_name="Claire", user__last_name="Martin")
+    Instance.objects.create(dossier=dossier, type=InstanceType.COMITE_PROJET, nom="Comité de projet PVD de Langres")
+    habitat = AxeStrategique.objects.create(
+        dossier=dossier, numero=1, titre="Habiter le centre-ville", enjeux="Vacance"
+    )
+    commerce = AxeStrategique.objects.create(dossier=dossier, numero=2, titre="Commerce de proximité")
+    Indicateur.objects.create(
+        dossier=dossier,
+        axe=habitat,
+        nom="Logements vacants remis sur le marché",
+        kind="resultat",
+        unite="logements",
+        cible=40,
+    )
+    halles = FicheAction.objects.create(
+        dossier=dossier, numero=1, titre="Rénovation des halles", cout_ht=Decimal("1250000")
+    )
+    halles.axes.add(commerce)
+    opah = FicheAction.objects.create(
+        dossier=dossier, numero=2, titre="OPAH-RU du centre ancien", cout_ht=Decimal("480000.50")
+    )
+    opah.axes.add(habitat)
+    FicheAction.objects.create(dossier=dossier, numero=3, titre="Étude de mobilité")  # no cost yet
+    FicheAction.objects.create(dossier=dossier, numero=4, titre="Projet confidentiel", cout_ht=1, confidentielle=True)
+    return dossier
+
+
+def docx_text(data: bytes) -> tuple[list[str], str]:
+    document = Document(io.BytesIO(data))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return headings, "\n".join(parts).replace("\u00a0", " ")
+
+
+def pdf_text(data: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+NUMBERS = ["1 250 000,00 €", "480 000,50 €", "1 730 000,50 €"]
+
+
+def test_docx_of_the_convention_cadre_has_every_section_and_the_numbers(full_dossier):
+    _, data = documents.generate("cadre", full_dossier, "docx")
+    headings, text = docx_text(data)
+    for section in CADRE_SECTIONS:
+        assert section in headings
+    assert "Axe 1 — Habiter le centre-ville" in headings
+    assert "Fiche action n° 1 — Rénovation des halles" in headings
+    for number in NUMBERS:
+        assert number in text
+    assert "Coût total HT du plan d'action : 1 730 000,50 €" in text
+    assert "Axe 2 — Commerce de proximité" in text  # maquette by axe
+    assert "CRTE" in text and "Anne Rousseau" in text and "Claire Martin" in text
+    assert "Comité de projet PVD de Langres" in text
+    assert "Logements vacants remis sur le marché" in text
+    assert "6 ans" in text
+    assert "Projet confidentiel" not in text  # a convention is shared: confidential fiches stay out
+    assert "{{" not in text and "{%" not in text
+
+
+def test_pdf_of_the_convention_cadre_has_every_section_and_the_numbers(full_dossier):
+    _, data = documents.generate("cadre", full_dossier, "pdf")
+    text = pdf_text(data)
+    for section in CADRE_SECTIONS:
+        assert section in text
+    for number in NUMBERS:
+        assert number in text
+    assert "Rénovation des halles" in text and "Projet confidentiel" not in text
+    assert "29/02/2024" in text  # the due date: adhésion 31/08/2022 + 18 months
+
+
+def test_empty_dossier_generates_with_a_completer(dossier):
+    for kind in ("cadre", "adhesion"):
+        _, data = documents.generate(kind, dossier, "docx")
+        headings, text = docx_text(data)
+        sections = CADRE_SECTIONS if kind == "cadre" else ADHESION_SECTIONS
+        assert all(section in headings for section in sections)
+        assert "À compléter" in text
+        pdf = pdf_text(documents.generate(kind, dossier, "pdf")[1])
+        assert all(section in pdf for section in sections)
+        assert "À compléter" in pdf
+    content = selectors.convention_cadre_content(dossier)
+    assert content["diagnostic"] == "À compléter"
+    assert content["fiches"] == [] and content["maquette"]["cout_total"] == "0,00\u00a0€"
+
+
+def test_adhesion_document_from_the_parties(full_dossier):
+    headings, text = docx_text(documents.generate("adhesion", full_dossier, "docx")[1])
+    assert all(section in headings for section in ADHESION_SECTIONS)
+    commune = full_dossier.communes.first()
+    assert f"Commune de {commune.nom}" in text and full_dossier.epci.nom in text
+    assert "préfet de Haute-Marne" in text
+    assert "Claire Martin" in text and "Comité de projet PVD de Langres" in text
+    pdf = pdf_text(documents.generate("adhesion", full_dossier, "pdf")[1])
+    assert all(section in pdf for section in ADHESION_SECTIONS) and "Claire Martin" in pdf
+
+
+def test_generation_is_deterministic(full_dossier):
+    first, second = (
+        documents.generate("cadre", full_dossier, "docx")[1],
+        documents.generate("cadre", full_dossier, "docx")[1],
+    )
+    read = lambda data, name: zipfile.ZipFile(io.BytesIO(data)).read(name)  # noqa: E731
+    assert read(first, "word/document.xml") == read(second, "word/document.xml")
+    assert b"2026-01-01" in read(first, "docProps/core.xml")
+    assert first == second
+    pdf_one, pdf_two = (
+        documents.generate("cadre", full_dossier, "pdf")[1],
+        documents.generate("cadre", full_dossier, "pdf")[1],
+    )
+    assert pdf_text(pdf_one) == pdf_text(pdf_two)
+
+
+def test_fmt_eur():
+    assert selectors.fmt_eur(Decimal("1234567.8")) == "1\u00a0234\u00a0567,80\u00a0€"
+    assert selectors.fmt_eur(0) == "0,00\u00a0€"
+    assert selectors.fmt_eur(Decimal("-1500")) == "-1\u00a0500,00\u00a0€"
+    assert selectors.fmt_eur(None) == "À compléter"
+
+
+def test_svg_map_of_sectors():
+    square = {"type": "Polygon", "coordinates": [[[5.33, 47.86], [5.34, 47.86], [5.34, 47.87], [5.33, 47.86]]]}
+    svg = selectors._svg_map([("Centre <ancien>", {"type": "Feature", "geometry": square})])
+    assert svg.startswith("<svg") and svg.count("<polygon") == 1 and "Centre &lt;ancien&gt;" in svg
+    assert selectors._svg_map([("vide", {"type": "Point", "coordinates": [1, 2]})]) == ""

@@ -1,0 +1,169 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pvd.actions.models import FicheAction, Statut
+from pvd.conventions import services, steps
+from pvd.conventions.models import Convention, ConventionDocument, ConventionEtat, ConventionType, Signataire
+from pvd.conventions.tests.factories import SignataireFactory
+from pvd.dossiers.selectors import dossier_overview
+from pvd.territoires.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def test_signature_of_every_signatory_makes_the_convention_signed_and_moves_the_phase(dossier):
+    assert steps.phase(dossier) == "adhesion"
+    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    first, second = SignataireFactory(convention=adhesion), SignataireFactory(convention=adhesion)
+    services.signature_record(signataire=first, signe_le=D(2022, 8, 30))
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.EN_SIGNATURE and adhesion.date_signature is None
+    assert steps.phase(dossier) == "adhesion"
+    services.signature_record(signataire=second, signe_le=D(2022, 8, 31))
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.SIGNEE and adhesion.date_signature == D(2022, 8, 31)  # the last one
+    assert steps.phase(dossier) == "elaboration"
+    assert ("Échéance de la convention-cadre (18 mois)", D(2024, 2, 29)) in steps.key_dates(dossier)
+
+    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    signataire = SignataireFactory(convention=cadre)
+    services.signature_record(signataire=signataire, signe_le=D(2024, 1, 15))
+    cadre.refresh_from_db()
+    assert cadre.etat == ConventionEtat.SIGNEE
+    assert steps.phase(dossier) == "ort"
+    assert dossier_overview(dossier)["phase_label"] == "Convention-cadre signée (ORT)"
+    assert steps.convention_cadre(dossier)[0] == "termine"
+    FicheAction.objects.create(dossier=dossier, numero=1, titre="Halles", statut=Statut.EN_COURS)
+    assert steps.phase(dossier) == "mise_en_oeuvre"
+
+
+def test_removing_a_signature_reopens_the_convention(dossier, adhesion):
+    signataire = adhesion.signataires.first()
+    services.signature_record(signataire=signataire, signe_le=None)
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.EN_SIGNATURE and adhesion.date_signature is None
+    assert steps.phase(dossier) == "adhesion"
+
+
+def test_cadre_signed_before_the_adhesion_is_refused(dossier, adhesion):
+    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    signataire = SignataireFactory(convention=cadre)
+    with pytest.raises(ValidationError) as error:
+        services.signature_record(signataire=signataire, signe_le=D(2022, 8, 30))
+    assert "avant la convention d'adhésion" in str(error.value)
+    signataire.refresh_from_db()
+    cadre.refresh_from_db()
+    assert signataire.signe_le is None and cadre.etat == ConventionEtat.PROJET
+    # The same day is accepted.
+    services.signature_record(signataire=signataire, signe_le=D(2022, 8, 31))
+    cadre.refresh_from_db()
+    assert cadre.etat == ConventionEtat.SIGNEE
+
+
+def test_cadre_cannot_be_signed_without_a_signed_adhesion(dossier):
+    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    signataire = SignataireFactory(convention=cadre)
+    with pytest.raises(ValidationError, match="doit être signée avant"):
+        services.signature_record(signataire=signataire, signe_le=D(2023, 1, 1))
+    assert not Signataire.objects.filter(signe_le__isnull=False).exists()
+
+
+def test_avenant_signed_before_its_convention_is_refused_and_avenants_are_numbered(dossier, adhesion):
+    first = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
+    second = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
+    assert (first.numero_avenant, second.numero_avenant) == (1, 2)
+    assert str(second) == "Avenant n° 2 à la convention d'adhésion"
+    signataire = SignataireFactory(convention=first)
+    with pytest.raises(ValidationError, match="avant la convention qu'il modifie"):
+        services.signature_record(signataire=signataire, signe_le=D(2022, 8, 1))
+    first.refresh_from_db()
+    assert first.etat == ConventionEtat.PROJET and first.date_signature is None
+    services.signature_record(signataire=signataire, signe_le=D(2023, 3, 1))
+    first.refresh_from_db()
+    assert first.etat == ConventionEtat.SIGNEE
+    # The adhésion cannot lose its signature now that a signed avenant depends on it.
+    with pytest.raises(ValidationError, match="en dépend"):
+        services.signature_record(signataire=adhesion.signataires.first(), signe_le=None)
+
+
+def test_signature_before_the_deliberation_or_in_the_future_is_refused(dossier):
+    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    signataire = SignataireFactory(convention=adhesion, date_deliberation=D(2021, 6, 10))
+    with pytest.raises(ValidationError, match="précéder la délibération"):
+        services.signature_record(signataire=signataire, signe_le=D(2021, 6, 9))
+    with pytest.raises(ValidationError, match="futur"):
+        services.signature_record(signataire=signataire, signe_le=D(2030, 1, 2), today=D(2030, 1, 1))
+    signataire.refresh_from_db()
+    assert signataire.signe_le is None
+    services.signature_record(signataire=signataire, signe_le=D(2021, 6, 10))  # the same day is fine
+    signataire.refresh_from_db()
+    assert signataire.signe_le == D(2021, 6, 10)
+
+
+def test_one_adhesion_per_dossier_and_avenant_needs_a_convention(dossier, adhesion):
+    with pytest.raises(ValidationError, match="déjà"):
+        services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    with pytest.raises(ValidationError, match="Choisissez"):
+        services.convention_create(dossier=dossier, type=ConventionType.AVENANT)
+    assert Convention.objects.filter(dossier=dossier).count() == 1
+
+
+def test_signed_convention_keeps_its_signatories_and_is_only_resiliable(adhesion):
+    with pytest.raises(ValidationError, match="avenant"):
+        services.signataire_create(
+            convention=adhesion, organisation=OrganisationFactory(), representant="A", qualite="B"
+        )
+    with pytest.raises(ValidationError):
+        services.convention_update(
+            convention=adhesion, titre="", objet="", duree_annees=None, etat=ConventionEtat.PROJET
+        )
+    services.convention_update(convention=adhesion, titre="", objet="", duree_annees=None, etat=ConventionEtat.RESILIEE)
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.RESILIEE
+
+
+def test_state_signee_cannot_be_set_by_hand(dossier):
+    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    with pytest.raises(ValidationError, match="tous ses signataires"):
+        services.convention_update(
+            convention=convention, titre="", objet="", duree_annees=None, etat=ConventionEtat.SIGNEE
+        )
+
+
+def test_signed_scan_must_be_a_pdf_and_is_versioned(adhesion, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(ValidationError, match="pas un PDF"):
+        services.signed_scan_upload(convention=adhesion, uploaded=SimpleUploadedFile("x.pdf", b"GIF89a..."), by=None)
+    monkey_limit = services.PDF_MAX_BYTES
+    services.PDF_MAX_BYTES = 10
+    try:
+        with pytest.raises(ValidationError, match="dépasse"):
+            services.signed_scan_upload(
+                convention=adhesion, uploaded=SimpleUploadedFile("x.pdf", b"%PDF-1.4 " + b"x" * 20), by=None
+            )
+    finally:
+        services.PDF_MAX_BYTES = monkey_limit
+    assert not ConventionDocument.objects.exists()
+    one = services.signed_scan_upload(
+        convention=adhesion, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4 un"), by=None
+    )
+    two = services.signed_scan_upload(
+        convention=adhesion, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4 deux"), by=None
+    )
+    assert (one.version, two.version) == (1, 2)
+    with two.file.open("rb") as handle:
+        assert handle.read() == b"%PDF-1.4 deux"
+
+
+def test_stale_instance_cannot_add_a_signatory_to_a_signed_convention(dossier):
+    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    services.signature_record(signataire=SignataireFactory(convention=convention), signe_le=D(2022, 1, 3))
+    assert convention.etat == ConventionEtat.PROJET  # stale in memory
+    with pytest.raises(ValidationError, match="signée"):
+        services.signataire_create(
+            convention=convention, organisation=OrganisationFactory(), representant="A", qualite="B"
+        )

@@ -1,0 +1,337 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from conftest import ALL_VIEWERS
+from pvd.actions.models import FicheAction
+from pvd.conventions import services
+from pvd.conventions.models import (
+    Convention,
+    ConventionDocument,
+    ConventionEtat,
+    ConventionType,
+    DocumentKind,
+    Signataire,
+)
+from pvd.conventions.tests.factories import SignataireFactory
+from pvd.dossiers.tests.factories import DossierFactory
+from pvd.territoires.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+CAN_VIEW = {"chef_de_projet", "equipe", "elu", "partenaire", "lecteur", "prefecture", "anct"}
+CAN_EDIT = {"chef_de_projet", "equipe"}
+CHEF = {"chef_de_projet"}
+D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def main(response):
+    return BeautifulSoup(response.content, "html.parser").select_one("#content")
+
+
+def expected(kind, allowed, ok=200):
+    if kind == "anonymous":
+        return 302
+    if kind in {"outsider", "prefecture_autre"}:
+        return 404
+    return ok if kind in allowed else 403
+
+
+def check_refusal(response, kind):
+    if kind == "anonymous":
+        assert "/comptes/connexion/" in response["Location"]
+
+
+@pytest.fixture
+def cadre(dossier, adhesion):
+    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE, titre="Convention-cadre de test")
+    SignataireFactory(convention=cadre, organisation=OrganisationFactory(nom="Banque des Territoires"))
+    return cadre
+
+
+def urls(dossier, convention):
+    signataire = convention.signataires.first()
+    document = services.document_add(
+        convention=convention, kind=DocumentKind.PROJET_PDF, filename="p.pdf", content=b"%PDF-1.4", by=None
+    )
+    base = {"dossier_pk": dossier.pk}
+    conv = {**base, "pk": convention.pk}
+    return {
+        "index": (reverse("conventions:index", kwargs=base), CAN_VIEW),
+        "create": (reverse("conventions:create", kwargs=base), CAN_EDIT),
+        "detail": (reverse("conventions:detail", kwargs=conv), CAN_VIEW),
+        "update": (reverse("conventions:update", kwargs=conv), CAN_EDIT),
+        "signataire_create": (reverse("conventions:signataire_create", kwargs=conv), CAN_EDIT),
+        "signataire_update": (
+            reverse("conventions:signataire_update", kwargs={**conv, "signataire_pk": signataire.pk}),
+            CAN_EDIT,
+        ),
+        "signed_upload": (reverse("conventions:signed_upload", kwargs=conv), CHEF),
+        "document": (reverse("conventions:document", kwargs={**conv, "document_pk": document.pk}), CAN_VIEW),
+    }
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_get_pages_per_viewer(client_for, dossier, cadre, kind):
+    client = client_for(dossier, kind)
+    for page, (url, allowed) in urls(dossier, cadre).items():
+        response = client.get(url)
+        assert response.status_code == expected(kind, allowed), page
+        check_refusal(response, kind)
+        if response.status_code == 200 and page == "document":
+            assert b"".join(response.streaming_content) == b"%PDF-1.4"
+            response.close()
+        elif response.status_code == 200:
+            assert len(main(response).find_all("h1")) == 1, page
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_detail_shows_signatories_and_actions_by_role(client_for, dossier, cadre, kind):
+    client = client_for(dossier, kind)
+    response = client.get(reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk}))
+    if kind not in CAN_VIEW:
+        return
+    content = main(response)
+    assert content.h1.get_text(strip=True) == "Convention-cadre valant ORT"
+    assert "Banque des Territoires" in content.select_one("#signataires-table").get_text()
+    assert bool(content.select("#generer")) == (kind in CHEF)
+    assert bool(content.select("#depot-signe")) == (kind in CHEF)
+    assert bool(content.select("form[action$='/signature/']")) == (kind in CHEF)
+    assert bool(content.find("a", string="Ajouter un signataire")) == (kind in CAN_EDIT)
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_generate_only_by_chef_de_projet(client_for, dossier, cadre, kind):
+    client = client_for(dossier, kind)
+    url = reverse("conventions:generate", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "fmt": "docx"})
+    response = client.post(url)
+    created = ConventionDocument.objects.filter(convention=cadre, kind=DocumentKind.PROJET_DOCX)
+    assert response.status_code == expected(kind, CHEF, ok=302)
+    check_refusal(response, kind)
+    assert created.count() == (1 if kind in CHEF else 0)
+    if kind in CHEF:
+        client.post(url)  # same data: no new version
+        assert created.count() == 1
+        FicheAction.objects.create(dossier=dossier, numero=1, titre="Halles", cout_ht=Decimal(10))
+        client.post(url)
+        assert list(created.order_by("version").values_list("version", flat=True)) == [1, 2]
+        download = client.get(
+            reverse(
+                "conventions:document",
+                kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "document_pk": created.last().pk},
+            )
+        )
+        assert download.status_code == 200 and b"".join(download.streaming_content)[:2] == b"PK"
+        download.close()
+
+
+def test_generate_unknown_format_or_avenant_is_404(client_for, dossier, adhesion):
+    client = client_for(dossier, "chef_de_projet")
+    avenant = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
+    base = {"dossier_pk": dossier.pk}
+    assert (
+        client.post(reverse("conventions:generate", kwargs={**base, "pk": adhesion.pk, "fmt": "odt"})).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("conventions:generate", kwargs={**base, "pk": avenant.pk, "fmt": "pdf"})).status_code == 404
+    )
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_upload_signed_only_by_chef_de_projet(client_for, dossier, cadre, kind):
+    client = client_for(dossier, kind)
+    url = reverse("conventions:signed_upload", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
+    response = client.post(
+        url, {"file": SimpleUploadedFile("signee.pdf", b"%PDF-1.7 scan", content_type="application/pdf")}
+    )
+    assert response.status_code == expected(kind, CHEF, ok=302)
+    check_refusal(response, kind)
+    assert ConventionDocument.objects.filter(kind=DocumentKind.SIGNE_PDF).count() == (1 if kind in CHEF else 0)
+
+
+def test_upload_refuses_a_non_pdf(client_for, dossier, cadre):
+    client = client_for(dossier, "chef_de_projet")
+    url = reverse("conventions:signed_upload", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
+    response = client.post(url, {"file": SimpleUploadedFile("signee.pdf", b"<html>", content_type="application/pdf")})
+    assert response.status_code == 200
+    assert "n'est pas un PDF" in main(response).get_text()
+    assert not ConventionDocument.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_record_signature_only_by_chef_and_moves_phase(client_for, dossier, cadre, kind):
+    client = client_for(dossier, kind)
+    signataire = cadre.signataires.get()
+    url = reverse(
+        "conventions:signature", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": signataire.pk}
+    )
+    response = client.post(url, {"signe_le": "2023-05-02"})
+    assert response.status_code == expected(kind, CHEF, ok=302)
+    check_refusal(response, kind)
+    cadre.refresh_from_db()
+    if kind in CHEF:
+        assert cadre.etat == ConventionEtat.SIGNEE and cadre.date_signature == D(2023, 5, 2)
+        home = main(client.get(reverse("dossiers:detail", kwargs={"dossier_pk": dossier.pk})))
+        assert home.select_one("#phase").get_text(strip=True) == "Convention-cadre signée (ORT)"
+        assert home.select_one("#echeance-cadre")["data-etat"] == "respectee"
+    else:
+        assert cadre.etat == ConventionEtat.PROJET
+
+
+def test_signature_before_adhesion_refused_through_the_view(client_for, dossier, cadre):
+    client = client_for(dossier, "chef_de_projet")
+    signataire = cadre.signataires.get()
+    url = reverse(
+        "conventions:signature", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": signataire.pk}
+    )
+    response = client.post(url, {"signe_le": "2022-01-01"}, follow=True)
+    assert "avant la convention d'adhésion" in BeautifulSoup(response.content, "html.parser").get_text()
+    signataire.refresh_from_db()
+    assert signataire.signe_le is None
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_create_convention_and_avenants_numbered(client_for, dossier, adhesion, kind):
+    client = client_for(dossier, kind)
+    url = reverse("conventions:create", kwargs={"dossier_pk": dossier.pk})
+    response = client.post(url, {"type": "avenant", "amende": adhesion.pk, "titre": "Périmètre"})
+    assert response.status_code == expected(kind, CAN_EDIT, ok=302)
+    check_refusal(response, kind)
+    avenants = Convention.objects.filter(type=ConventionType.AVENANT)
+    if kind in CAN_EDIT:
+        client.post(url, {"type": "avenant", "amende": adhesion.pk})
+        assert sorted(avenants.values_list("numero_avenant", flat=True)) == [1, 2]
+        response = client.post(url, {"type": "adhesion"})
+        assert response.status_code == 200 and "déjà" in main(response).get_text()
+    else:
+        assert not avenants.exists()
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_signataire_crud(client_for, dossier, kind):
+    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    organisation = OrganisationFactory(nom="Commune de Langres")
+    client = client_for(dossier, kind)
+    base = {"dossier_pk": dossier.pk, "pk": convention.pk}
+    data = {
+        "organisation": organisation.pk,
+        "representant": "Anne Rousseau",
+        "qualite": "Maire",
+        "engagements": "Recruter",
+    }
+    response = client.post(reverse("conventions:signataire_create", kwargs=base), data)
+    assert response.status_code == expected(kind, CAN_EDIT, ok=302)
+    if kind not in CAN_EDIT:
+        assert not Signataire.objects.exists()
+        signataire = SignataireFactory(convention=convention)
+        response = client.post(
+            reverse("conventions:signataire_delete", kwargs={**base, "signataire_pk": signataire.pk})
+        )
+        assert response.status_code == expected(kind, CAN_EDIT) and Signataire.objects.exists()
+        return
+    signataire = Signataire.objects.get()
+    assert (signataire.representant, signataire.engagements, signataire.ordre) == ("Anne Rousseau", "Recruter", 1)
+    response = client.post(
+        reverse("conventions:signataire_update", kwargs={**base, "signataire_pk": signataire.pk}),
+        {**data, "qualite": "Maire de Langres", "date_deliberation": "2021-05-27"},
+    )
+    assert response.status_code == 302
+    signataire.refresh_from_db()
+    assert signataire.qualite == "Maire de Langres" and signataire.date_deliberation == D(2021, 5, 27)
+    client.post(reverse("conventions:signataire_delete", kwargs={**base, "signataire_pk": signataire.pk}))
+    assert not Signataire.objects.exists()
+
+
+def test_sub_objects_of_another_dossier_are_404(client_for, dossier):
+    other = services.convention_create(dossier=DossierFactory(), type=ConventionType.ADHESION)
+    client = client_for(dossier, "chef_de_projet")
+    assert (
+        client.get(reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": other.pk})).status_code == 404
+    )
+
+
+def test_update_convention(client_for, dossier):
+    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    client = client_for(dossier, "equipe")
+    url = reverse("conventions:update", kwargs={"dossier_pk": dossier.pk, "pk": convention.pk})
+    response = client.post(url, {"titre": "Adhésion", "objet": "", "duree_annees": "6", "etat": "en_signature"})
+    assert response.status_code == 302
+    convention.refresh_from_db()
+    assert (convention.titre, convention.duree_annees, convention.etat) == ("Adhésion", 6, "en_signature")
+    response = client.post(url, {"titre": "", "objet": "", "duree_annees": "", "etat": "signee"})
+    assert response.status_code == 200  # not a choice: signée comes from the signatures
+
+
+def test_index_lists_conventions_in_constant_queries(client_for, dossier, django_assert_num_queries, sign_convention):
+    client = client_for(dossier, "partenaire")
+    url = reverse("conventions:index", kwargs={"dossier_pk": dossier.pk})
+    adhesion = sign_convention(dossier, ConventionType.ADHESION, D(2022, 8, 31), signatories=1)
+    client.get(url)  # warm up sessions and content types
+    with django_assert_num_queries(7) as small:
+        client.get(url)
+    services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    for _ in range(3):
+        avenant = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
+        SignataireFactory.create_batch(2, convention=avenant)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    rows = main(response).select("#conventions-table tbody tr")
+    assert len(rows) == 5
+    assert rows[0].get_text(" ", strip=True).startswith("Convention d'adhésion")
+    assert "Avenant n° 3" in rows[-1].get_text()
+
+
+@pytest.mark.parametrize(
+    "adhesion_date, etat, alert_class",
+    [(D(2020, 1, 15), "depassee", "fr-alert--error"), (None, None, None)],
+)
+def test_dossier_home_shows_the_deadline(client_for, dossier, sign_convention, adhesion_date, etat, alert_class):
+    if adhesion_date:
+        sign_convention(dossier, ConventionType.ADHESION, adhesion_date)
+    home = main(client_for(dossier, "lecteur").get(reverse("dossiers:detail", kwargs={"dossier_pk": dossier.pk})))
+    alert = home.select_one("#echeance-cadre")
+    if etat is None:
+        assert alert is None
+        return
+    assert alert["data-etat"] == etat and alert_class in alert["class"]
+    assert "15 juillet 2021" in alert.get_text()
+    assert home.select_one("#phase").get_text(strip=True) == "Élaboration du projet de territoire"
+    dates = home.select_one("#dates-cles").get_text(" ", strip=True)
+    assert "Échéance de la convention-cadre (18 mois) 15 juillet 2021" in dates
+
+
+def test_dossier_list_filters_on_the_deadline(client, sign_convention, django_assert_num_queries):
+    from django.utils import timezone
+
+    from pvd.comptes.tests.factories import UserFactory
+    from pvd.conventions import deadline
+
+    today = timezone.localdate()
+    overdue, soon, respected, none = (DossierFactory(nom=n) for n in ("Dépassée", "Bientôt", "Respectée", "Sans"))
+    sign_convention(overdue, ConventionType.ADHESION, deadline.add_months(today, -19))
+    sign_convention(soon, ConventionType.ADHESION, deadline.add_months(today, -17))
+    sign_convention(respected, ConventionType.ADHESION, deadline.add_months(today, -12))
+    sign_convention(respected, ConventionType.CADRE, deadline.add_months(today, -1))
+    client.force_login(UserFactory(anct=True))
+    url = reverse("dossiers:list")
+
+    def names(query):
+        content = main(client.get(url, {"echeance": query}))
+        return [a.get_text() for a in content.select("#dossiers-table tbody a")]
+
+    assert names("depassee") == ["Dépassée"]
+    assert names("bientot") == ["Bientôt"]
+    assert names("respectee") == ["Respectée"]
+    assert names("") == ["Bientôt", "Dépassée", "Respectée", "Sans"]
+    assert names("nimporte") == ["Bientôt", "Dépassée", "Respectée", "Sans"]
+    assert none.pk

@@ -1,0 +1,264 @@
+import hashlib
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from pvd.dossiers.views import apply_validation_error
+from pvd.dossiers.views_utils import dossier_context, dossier_view
+
+from . import documents, selectors, services
+from .forms import ConventionCreateForm, ConventionUpdateForm, SignataireForm, SignatureForm, SignedScanForm
+from .models import Convention, ConventionDocument, ConventionType, DocumentKind, Signataire
+
+GENERABLE = {ConventionType.ADHESION: "adhesion", ConventionType.CADRE: "cadre"}
+FORMATS = {"docx": DocumentKind.PROJET_DOCX, "pdf": DocumentKind.PROJET_PDF}
+
+
+def _convention(dossier, pk):
+    return get_object_or_404(Convention.objects.filter(dossier=dossier).select_related("amende"), pk=pk)
+
+
+def _signataire(convention, pk):
+    return get_object_or_404(Signataire.objects.filter(convention=convention).select_related("organisation"), pk=pk)
+
+
+def _index_crumb(dossier):
+    return {"url": reverse("conventions:index", kwargs={"dossier_pk": dossier.pk}), "title": "Conventions"}
+
+
+def _detail_url(convention):
+    return reverse("conventions:detail", kwargs={"dossier_pk": convention.dossier_id, "pk": convention.pk})
+
+
+def _form_page(request, dossier, *, title, form, crumbs, cancel_url, submit_label="Enregistrer"):
+    context = dossier_context(
+        request, dossier, page_title=title, crumbs=crumbs, form=form, cancel_url=cancel_url, submit_label=submit_label
+    )
+    return render(request, "dossiers/form.html", context)
+
+
+@dossier_view("dossier.view")
+def index(request, dossier):
+    conventions = list(selectors.conventions_of(dossier))
+    for convention in conventions:
+        signataires = list(convention.signataires.all())
+        convention.nb_signataires = len(signataires)
+        convention.nb_signes = sum(1 for s in signataires if s.signe_le)
+    context = dossier_context(
+        request,
+        dossier,
+        page_title="Conventions",
+        crumbs=[],
+        conventions=conventions,
+        echeance=selectors.echeance_for(dossier),
+    )
+    return render(request, "conventions/index.html", context)
+
+
+@dossier_view("conventions.edit")
+def convention_create(request, dossier):
+    form = ConventionCreateForm(request.POST or None, dossier=dossier)
+    if request.method == "POST" and form.is_valid():
+        try:
+            convention = services.convention_create(dossier=dossier, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"{convention} créée.")
+            return redirect(_detail_url(convention))
+    cancel = reverse("conventions:index", kwargs={"dossier_pk": dossier.pk})
+    return _form_page(
+        request, dossier, title="Nouvelle convention", form=form, crumbs=[_index_crumb(dossier)], cancel_url=cancel
+    )
+
+
+@dossier_view("dossier.view")
+def convention_detail(request, dossier, pk):
+    convention = _convention(dossier, pk)
+    detail = selectors.convention_detail(convention)
+    for signataire in detail["signataires"]:
+        signataire.signature_form = SignatureForm(
+            initial={"signe_le": signataire.signe_le}, auto_id=f"id_signature_{signataire.pk}_%s"
+        )
+    context = dossier_context(
+        request,
+        dossier,
+        page_title=str(convention),
+        crumbs=[_index_crumb(dossier)],
+        convention=convention,
+        generable=convention.type in GENERABLE,
+        upload_form=SignedScanForm(),
+        **detail,
+    )
+    return render(request, "conventions/detail.html", context)
+
+
+@dossier_view("conventions.edit")
+def convention_update(request, dossier, pk):
+    convention = _convention(dossier, pk)
+    initial = {
+        "titre": convention.titre,
+        "objet": convention.objet,
+        "duree_annees": convention.duree_annees,
+        "etat": convention.etat,
+    }
+    form = ConventionUpdateForm(request.POST or None, initial=initial, convention=convention)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.convention_update(convention=convention, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "La convention a été modifiée.")
+            return redirect(_detail_url(convention))
+    crumbs = [_index_crumb(dossier), {"url": _detail_url(convention), "title": str(convention)}]
+    return _form_page(
+        request, dossier, title="Modifier la convention", form=form, crumbs=crumbs, cancel_url=_detail_url(convention)
+    )
+
+
+@dossier_view("conventions.edit")
+def signataire_create(request, dossier, pk):
+    convention = _convention(dossier, pk)
+    form = SignataireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.signataire_create(convention=convention, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Le signataire a été ajouté.")
+            return redirect(_detail_url(convention))
+    crumbs = [_index_crumb(dossier), {"url": _detail_url(convention), "title": str(convention)}]
+    return _form_page(
+        request, dossier, title="Ajouter un signataire", form=form, crumbs=crumbs, cancel_url=_detail_url(convention)
+    )
+
+
+@dossier_view("conventions.edit")
+def signataire_update(request, dossier, pk, signataire_pk):
+    convention = _convention(dossier, pk)
+    signataire = _signataire(convention, signataire_pk)
+    initial = {
+        "organisation": signataire.organisation,
+        "representant": signataire.representant,
+        "qualite": signataire.qualite,
+        "date_deliberation": signataire.date_deliberation,
+        "engagements": signataire.engagements,
+        "ordre": signataire.ordre,
+    }
+    form = SignataireForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["ordre"] = data["ordre"] if data["ordre"] is not None else signataire.ordre
+        try:
+            services.signataire_update(signataire=signataire, **data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Le signataire a été modifié.")
+            return redirect(_detail_url(convention))
+    crumbs = [_index_crumb(dossier), {"url": _detail_url(convention), "title": str(convention)}]
+    return _form_page(
+        request, dossier, title="Modifier le signataire", form=form, crumbs=crumbs, cancel_url=_detail_url(convention)
+    )
+
+
+@require_POST
+@dossier_view("conventions.edit")
+def signataire_delete(request, dossier, pk, signataire_pk):
+    convention = _convention(dossier, pk)
+    signataire = _signataire(convention, signataire_pk)
+    try:
+        services.signataire_delete(signataire=signataire)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Le signataire a été retiré.")
+    return redirect(_detail_url(convention))
+
+
+@require_POST
+@dossier_view("conventions.sign")
+def signature_record(request, dossier, pk, signataire_pk):
+    convention = _convention(dossier, pk)
+    signataire = _signataire(convention, signataire_pk)
+    form = SignatureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Date de signature invalide.")
+        return redirect(_detail_url(convention))
+    try:
+        services.signature_record(signataire=signataire, signe_le=form.cleaned_data["signe_le"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        convention.refresh_from_db()
+        messages.success(request, f"Signature enregistrée ; la convention est {convention.get_etat_display().lower()}.")
+    return redirect(_detail_url(convention))
+
+
+@require_POST
+@dossier_view("conventions.generate")
+def generate(request, dossier, pk, fmt):
+    convention = _convention(dossier, pk)
+    if convention.type not in GENERABLE or fmt not in FORMATS:
+        raise Http404("Document inconnu.")
+    filename, data = documents.generate(GENERABLE[convention.type], dossier, fmt)
+    kind = FORMATS[fmt]
+    latest = convention.documents.filter(kind=kind).order_by("-version").first()
+    if latest is not None and _same_content(latest, data):
+        messages.info(request, f"Le dossier n'a pas changé : la version {latest.version} est à jour.")
+        return redirect(_detail_url(convention))
+    document = services.document_add(convention=convention, kind=kind, filename=filename, content=data, by=request.user)
+    messages.success(request, f"{document.get_kind_display()} : version {document.version} générée.")
+    return redirect(_detail_url(convention))
+
+
+def _same_content(document, data: bytes) -> bool:
+    try:
+        with document.file.open("rb") as handle:
+            return hashlib.sha256(handle.read()).digest() == hashlib.sha256(data).digest()
+    except OSError:
+        return False
+
+
+@dossier_view("conventions.sign")
+def signed_upload(request, dossier, pk):
+    convention = _convention(dossier, pk)
+    form = SignedScanForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.signed_scan_upload(
+                convention=convention, uploaded=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Version signée déposée (version {document.version}).")
+            return redirect(_detail_url(convention))
+    crumbs = [_index_crumb(dossier), {"url": _detail_url(convention), "title": str(convention)}]
+    return _form_page(
+        request,
+        dossier,
+        title="Déposer la version signée",
+        form=form,
+        crumbs=crumbs,
+        cancel_url=_detail_url(convention),
+        submit_label="Déposer",
+    )
+
+
+@dossier_view("dossier.view")
+def document_download(request, dossier, pk, document_pk):
+    convention = _convention(dossier, pk)
+    document = get_object_or_404(ConventionDocument.objects.filter(convention=convention), pk=document_pk)
+    try:
+        handle = document.file.open("rb")
+    except OSError as error:
+        raise Http404("Fichier introuvable.") from error
+    name = document.file.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=name)
