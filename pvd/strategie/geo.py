@@ -119,6 +119,11 @@ def validate_geometry(geometry) -> dict:
         clean.append(rings)
     _check_no_intersection(clean, kind)
     _check_nesting(clean, kind)
+    for p_index, rings in enumerate(clean, start=1):
+        where = f"polygone n° {p_index}" if kind == "MultiPolygon" else "polygone"
+        for r_index, ring in enumerate(rings):
+            if abs(_ring_signed_area(ring)) < 1e-14:
+                raise ValidationError(f"{_ring_name(where, r_index).capitalize()} est plat : sa surface est nulle.")
     if kind == "Polygon":
         return {"type": "Polygon", "coordinates": clean[0]}
     return {"type": "MultiPolygon", "coordinates": clean}
@@ -160,8 +165,6 @@ def _clean_ring(ring, name: str) -> list[list[float]]:
             deduped.append(position)
     if len(deduped) < 4:
         raise ValidationError(f"{name.capitalize()} doit compter au moins 3 points distincts.")
-    if abs(_ring_signed_area(deduped)) < 1e-14:
-        raise ValidationError(f"{name.capitalize()} est plat : sa surface est nulle.")
     return deduped
 
 

@@ -16,7 +16,8 @@ def strategie(dossier) -> tuple[str, str]:
     parts = [f"{nb_axes} axe{'s' if nb_axes > 1 else ''} stratégique{'s' if nb_axes > 1 else ''}"]
     parts.append("périmètre ORT défini" if has_ort else "périmètre ORT à définir")
     parts.append("stratégie validée par le comité de projet" if validated else "stratégie non validée")
-    detail = ", ".join(parts).capitalize() + "."
+    detail = ", ".join(parts) + "."
+    detail = detail[0].upper() + detail[1:]
     if nb_axes and has_ort and validated:
         return TERMINE, detail
     return EN_COURS, detail
