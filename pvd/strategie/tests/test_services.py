@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from pvd.comptes.tests.factories import UserFactory
 from pvd.gouvernance.selectors import validation_state
 from pvd.strategie import selectors, services, steps
-from pvd.strategie.models import AxeStrategique, ProjetTerritoireVersion, SecteurIntervention
+from pvd.strategie.models import AxeStrategique, ProjetTerritoire, ProjetTerritoireVersion, SecteurIntervention
 from pvd.territoires.tests.factories import CommuneFactory
 
 from .factories import AxeFactory, square
@@ -229,7 +229,9 @@ def test_demo_is_idempotent(db):
     assert dossier.secteurs.count() == 3
     ort = dossier.secteurs.get(kind="perimetre_ort")
     assert 1_000_000 < ort.surface_m2 < 3_000_000  # about 236 ha
-    assert dossier.projet_territoire.publie
-    versions = dossier.projet_territoire.versions.count()
+    projet = ProjetTerritoire.objects.get(dossier=dossier)
+    assert projet.publie
+    assert projet.version_publiee.snapshot["axes"][3]["titre"] == "Patrimoine, tourisme et transition écologique"
+    versions = projet.versions.count()
     demo.seed(context)
-    assert dossier.projet_territoire.versions.count() == versions
+    assert projet.versions.count() == versions
