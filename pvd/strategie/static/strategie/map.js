@@ -86,6 +86,10 @@
       map.pm.setGlobalOptions({ allowSelfIntersection: false, layerGroup: drawn });
       map.on("pm:create", function (event) { drawn.addLayer(event.layer); watch(event.layer); write(); });
       map.on("pm:remove", function (event) { drawn.removeLayer(event.layer); write(); });
+      map.on("pm:cut", function (event) {
+        if (event.originalLayer) { drawn.removeLayer(event.originalLayer); }
+        drawn.addLayer(event.layer); watch(event.layer); write();
+      });
     }
     textarea.addEventListener("change", function () { load(); drawn.eachLayer(watch); });
   }
