@@ -81,7 +81,7 @@ class SecteurForm(BaseForm):
         label="Géométrie (GeoJSON)",
         help_text="Dessinez le contour sur la carte, ou collez un GeoJSON (Polygon ou MultiPolygon, "
         "longitude puis latitude en WGS 84 ; un Feature ou une FeatureCollection d'un seul objet sont acceptés).",
-        widget=forms.Textarea(attrs={"rows": 6, "class": "pvd-geojson"}),
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
 
     def __init__(self, *args, dossier, **kwargs):
