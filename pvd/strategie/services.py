@@ -276,10 +276,7 @@ def secteur_warnings(secteur: SecteurIntervention) -> list[str]:
     return []
 
 
-@transaction.atomic
-def secteur_create(
-    *, dossier, nom: str, kind: str, commune, geometry, by, description: str = ""
-) -> SecteurIntervention:
+def _secteur_new(*, dossier, nom, kind, commune, geometry, description) -> SecteurIntervention:
     _check_commune(dossier=dossier, commune=commune)
     try:
         geometry = geo.validate_geometry(geometry)
@@ -296,6 +293,16 @@ def secteur_create(
     )
     secteur.full_clean()
     secteur.save()
+    return secteur
+
+
+@transaction.atomic
+def secteur_create(
+    *, dossier, nom: str, kind: str, commune, geometry, by, description: str = ""
+) -> SecteurIntervention:
+    secteur = _secteur_new(
+        dossier=dossier, nom=nom, kind=kind, commune=commune, geometry=geometry, description=description
+    )
     version_record(dossier=dossier, by=by, motif=f"Secteur « {nom} » créé")
     return secteur
 
@@ -338,15 +345,17 @@ def secteurs_import(*, dossier, data, kind: str, commune, by, nom: str = "") -> 
         feature_kind = props.get("kind") if props.get("kind") in SecteurKind.values else kind
         feature_commune = communes.get(str(props.get("commune", ""))) or commune
         description = str(props.get("description") or "")
-        created.append(
-            secteur_create(
+        try:
+            secteur = _secteur_new(
                 dossier=dossier,
                 nom=feature_nom,
                 kind=feature_kind,
                 commune=feature_commune,
                 geometry=feature.geometry,
                 description=description,
-                by=by,
             )
-        )
+        except ValidationError as error:
+            raise ValidationError(f"Objet n° {index} « {feature_nom} » : {' '.join(error.messages)}") from error
+        created.append(secteur)
+    version_record(dossier=dossier, by=by, motif=f"{len(created)} secteur(s) importé(s) depuis un GeoJSON")
     return created

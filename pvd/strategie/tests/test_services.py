@@ -235,3 +235,30 @@ def test_demo_is_idempotent(db):
     versions = projet.versions.count()
     demo.seed(context)
     assert projet.versions.count() == versions
+
+
+def test_import_records_one_version_and_falls_back_on_the_form_values(dossier, strategie, auteur):
+    versions = ProjetTerritoireVersion.objects.count()
+    feature = {"type": "Feature", "geometry": square(5.34, 47.87), "properties": {"commune": "99999", "kind": "?"}}
+    data = {"type": "FeatureCollection", "features": [feature, {**feature, "properties": {"name": "Nommé"}}]}
+    created = services.secteurs_import(
+        dossier=dossier, data=json.dumps(data), kind="autre", commune=dossier.communes.first(), nom="Îlot", by=auteur
+    )
+    assert [(s.nom, s.kind, s.commune) for s in created] == [
+        ("Îlot", "autre", dossier.communes.first()),
+        ("Nommé", "autre", dossier.communes.first()),
+    ]
+    assert ProjetTerritoireVersion.objects.count() == versions + 1
+
+
+def test_indicateur_with_mesures_cannot_be_deleted(dossier, strategie, auteur):
+    import datetime
+
+    from pvd.suivi.models import Mesure
+
+    indicateur = strategie["indicateur"]
+    Mesure.objects.create(indicateur=indicateur, date=datetime.date(2025, 1, 1), valeur=17)
+    with pytest.raises(ValidationError, match="déjà des mesures"):
+        services.axe_indicateur_delete(indicateur=indicateur, by=auteur)
+    with pytest.raises(ValidationError, match="Des mesures"):
+        services.axe_delete(axe=strategie["axe"], by=auteur)
