@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.urls import reverse
 
 from pvd.dossiers.tests.factories import MembreFactory
@@ -29,6 +30,8 @@ def page(live_server, monkeypatch):
         context = browser.new_context(viewport={"width": 1280, "height": 1000})
         yield context
         browser.close()
+        # The ORM calls made while Playwright runs use their own connection (another context): close it.
+        connections.close_all()
 
 
 def _login(context, live_server, client, user):
