@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "widget_tweaks",  # required by django-dsfr's checkbox and radio field templates
     "dsfr",
     "widget_tweaks",
     "django_htmx",

@@ -35,6 +35,8 @@ class Indicateur(models.Model):
     echeance = models.DateField("échéance de la cible", null=True, blank=True)
     source = models.CharField("source", max_length=300, blank=True)
     frequence = models.CharField("fréquence", max_length=20, choices=Frequence.choices, default=Frequence.ANNUELLE)
+    # Key of the built-in catalogue entry it was created from (pvd.suivi.catalogue), if any.
+    catalogue = models.CharField("modèle du catalogue", max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

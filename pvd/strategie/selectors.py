@@ -1,0 +1,253 @@
+"""Reads of the strategy: the overview page, the snapshot a version stores, the diff of two."""
+
+import difflib
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from pvd.gouvernance.selectors import validation_state, validation_states
+from pvd.suivi.models import Frequence, Indicateur, IndicateurKind
+
+from .models import AxeStrategique, Echelle, OrientationCrte, ProjetTerritoire, SecteurIntervention, SecteurKind
+
+
+def axes_of(dossier):
+    return (
+        AxeStrategique.objects.filter(dossier=dossier)
+        .prefetch_related(
+            "partenaires",
+            "sous_objectifs",
+            Prefetch("indicateurs", queryset=Indicateur.objects.filter(fiche__isnull=True).order_by("kind", "nom")),
+        )
+        .order_by("ordre", "numero")
+    )
+
+
+def secteurs_of(dossier):
+    return SecteurIntervention.objects.filter(dossier=dossier).select_related("commune").order_by("kind", "nom")
+
+
+def projet_of(dossier) -> ProjetTerritoire | None:
+    return ProjetTerritoire.objects.filter(dossier=dossier).select_related("version_publiee").first()
+
+
+def strategie_overview(dossier) -> dict:
+    axes = list(axes_of(dossier))
+    states = validation_states(axes)
+    for axe in axes:
+        axe.validation = states[axe.pk]
+    projet = projet_of(dossier)
+    return {
+        "projet": projet,
+        "projet_validation": validation_state(projet) if projet else None,
+        "axes": axes,
+        "secteurs": list(secteurs_of(dossier)),
+    }
+
+
+def secteurs_geojson(secteurs) -> dict:
+    from .geo import feature_collection
+
+    return feature_collection(
+        [
+            (
+                secteur.geometry,
+                {
+                    "nom": secteur.nom,
+                    "kind": secteur.kind,
+                    "type": secteur.get_kind_display(),
+                    "commune": secteur.commune_id,
+                    "commune_nom": secteur.commune.nom,
+                    "description": secteur.description,
+                    "surface_m2": round(secteur.surface_m2),
+                },
+            )
+            for secteur in secteurs
+        ]
+    )
+
+
+# --- Snapshots and diffs -------------------------------------------------------------------
+
+
+def _number(value):
+    return None if value is None else format(value.normalize(), "f")
+
+
+def strategie_snapshot(dossier) -> dict:
+    """The whole strategy as plain JSON: what a version stores and the public page shows."""
+    projet = ProjetTerritoire.objects.filter(dossier=dossier).first()
+    return {
+        "resume": projet.resume if projet else "",
+        "axes": [
+            {
+                "id": axe.pk,
+                "numero": axe.numero,
+                "titre": axe.titre,
+                "enjeux": axe.enjeux,
+                "echelle": axe.echelle,
+                "partenaires": sorted(organisation.nom for organisation in axe.partenaires.all()),
+                "orientations_crte": list(axe.orientations_crte),
+                "transition_ecologique": axe.transition_ecologique,
+                "cohesion_territoriale": axe.cohesion_territoriale,
+                "sous_objectifs": [sous.titre for sous in axe.sous_objectifs.all()],
+                "indicateurs": [
+                    {
+                        "id": indicateur.pk,
+                        "nom": indicateur.nom,
+                        "kind": indicateur.kind,
+                        "unite": indicateur.unite,
+                        "valeur_initiale": _number(indicateur.valeur_initiale),
+                        "date_initiale": indicateur.date_initiale.isoformat() if indicateur.date_initiale else None,
+                        "cible": _number(indicateur.cible),
+                        "echeance": indicateur.echeance.isoformat() if indicateur.echeance else None,
+                        "source": indicateur.source,
+                        "frequence": indicateur.frequence,
+                    }
+                    for indicateur in axe.indicateurs.all()
+                ],
+            }
+            for axe in axes_of(dossier)
+        ],
+        "secteurs": [
+            {
+                "id": secteur.pk,
+                "nom": secteur.nom,
+                "kind": secteur.kind,
+                "commune": secteur.commune.nom,
+                "surface_m2": round(secteur.surface_m2),
+                "geometry": secteur.geometry,
+            }
+            for secteur in secteurs_of(dossier)
+        ],
+    }
+
+
+_ECHELLES = dict(Echelle.choices)
+_ORIENTATIONS = dict(OrientationCrte.choices)
+_KINDS = dict(IndicateurKind.choices)
+_SECTEUR_KINDS = dict(SecteurKind.choices)
+
+
+def _yes_no(value) -> str:
+    return "oui" if value else "non"
+
+
+def flatten_snapshot(snapshot: dict) -> dict[str, tuple[str, str]]:
+    """{stable key: (readable label, readable text)} for every field a person would compare."""
+    fields: dict[str, tuple[str, str]] = {"resume": ("Synthèse du projet de territoire", snapshot.get("resume", ""))}
+    for axe in snapshot.get("axes", []):
+        prefix, label = f"axe:{axe['id']}", f"Axe {axe['numero']}"
+        fields[f"{prefix}:titre"] = (f"{label} — titre", axe["titre"])
+        fields[f"{prefix}:enjeux"] = (f"{label} — enjeux", axe["enjeux"])
+        fields[f"{prefix}:echelle"] = (f"{label} — échelle", _ECHELLES.get(axe["echelle"], axe["echelle"]))
+        fields[f"{prefix}:partenaires"] = (f"{label} — partenaires mobilisés", "\n".join(axe["partenaires"]))
+        fields[f"{prefix}:crte"] = (
+            f"{label} — orientations du CRTE",
+            "\n".join(_ORIENTATIONS.get(code, code) for code in axe["orientations_crte"]),
+        )
+        fields[f"{prefix}:te"] = (f"{label} — transition écologique", _yes_no(axe["transition_ecologique"]))
+        fields[f"{prefix}:ct"] = (f"{label} — cohésion territoriale", _yes_no(axe["cohesion_territoriale"]))
+        fields[f"{prefix}:sous"] = (f"{label} — sous-objectifs", "\n".join(axe["sous_objectifs"]))
+        for ind in axe["indicateurs"]:
+            text = "\n".join(
+                [
+                    f"Type : {_KINDS.get(ind['kind'], ind['kind'])}",
+                    f"Unité : {ind['unite']}",
+                    f"Valeur de référence : {ind['valeur_initiale'] or '—'} ({ind['date_initiale'] or 'sans date'})",
+                    f"Cible : {ind['cible'] or '—'} (échéance {ind['echeance'] or 'non fixée'})",
+                    f"Source : {ind['source'] or '—'}",
+                    f"Fréquence : {ind['frequence']}",
+                ]
+            )
+            fields[f"ind:{ind['id']}"] = (f"{label} — indicateur « {ind['nom']} »", text)
+    for secteur in snapshot.get("secteurs", []):
+        text = (
+            f"{_SECTEUR_KINDS.get(secteur['kind'], secteur['kind'])}, {secteur['commune']}, "
+            f"{secteur['surface_m2'] / 10_000:.2f} ha"
+        )
+        fields[f"secteur:{secteur['id']}"] = (f"Secteur « {secteur['nom']} »", text)
+    return fields
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    label: str
+    change: str  # "ajouté", "supprimé", "modifié"
+    lines: list[tuple[str, str]]  # (" ", "-", "+") and the line
+
+
+def snapshot_diff(old: dict, new: dict) -> list[FieldDiff]:
+    """Per field, what changed from `old` to `new`, as lines of a readable diff."""
+    before, after = flatten_snapshot(old), flatten_snapshot(new)
+    diffs = []
+    keys = list(before) + [key for key in after if key not in before]
+    for key in keys:
+        old_label, old_text = before.get(key, ("", None))
+        new_label, new_text = after.get(key, ("", None))
+        if old_text == new_text:
+            continue
+        if old_text is None:
+            diffs.append(FieldDiff(new_label, "ajouté", [("+", line) for line in new_text.splitlines() or [""]]))
+        elif new_text is None:
+            diffs.append(FieldDiff(old_label, "supprimé", [("-", line) for line in old_text.splitlines() or [""]]))
+        else:
+            lines = []
+            for line in difflib.ndiff(old_text.splitlines(), new_text.splitlines()):
+                if line.startswith("? "):
+                    continue
+                lines.append((line[0], line[2:]))
+            diffs.append(FieldDiff(new_label or old_label, "modifié", lines))
+    return diffs
+
+
+_FREQUENCES = dict(Frequence.choices)
+
+
+def present_snapshot(snapshot: dict) -> dict:
+    """A snapshot with readable labels, for the printable and public pages (same template)."""
+    return {
+        "resume": snapshot.get("resume", ""),
+        "axes": [
+            {
+                **axe,
+                "echelle_label": _ECHELLES.get(axe["echelle"], axe["echelle"]),
+                "orientations_labels": [_ORIENTATIONS.get(code, code) for code in axe["orientations_crte"]],
+                "indicateurs": [
+                    {
+                        **ind,
+                        "kind_label": _KINDS.get(ind["kind"], ind["kind"]),
+                        "frequence_label": _FREQUENCES.get(ind["frequence"], ind["frequence"]),
+                    }
+                    for ind in axe["indicateurs"]
+                ],
+            }
+            for axe in snapshot.get("axes", [])
+        ],
+        "secteurs": [
+            {
+                **secteur,
+                "kind_label": _SECTEUR_KINDS.get(secteur["kind"], secteur["kind"]),
+                "surface_ha": secteur["surface_m2"] / 10_000,
+            }
+            for secteur in snapshot.get("secteurs", [])
+        ],
+    }
+
+
+def snapshot_geojson(snapshot: dict) -> dict:
+    from .geo import feature_collection
+
+    return feature_collection(
+        [
+            (
+                secteur["geometry"],
+                {
+                    "nom": secteur["nom"],
+                    "kind": secteur["kind"],
+                    "type": _SECTEUR_KINDS.get(secteur["kind"], secteur["kind"]),
+                },
+            )
+            for secteur in snapshot.get("secteurs", [])
+        ]
+    )

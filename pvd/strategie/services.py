@@ -1,0 +1,361 @@
+"""Every write on the strategy. Each change of the summary, an axe, its indicators or a
+sector records a version of the whole projet de territoire (who, when, what)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from pvd.gouvernance.services import object_submit
+from pvd.suivi import services as suivi_services
+
+from . import geo
+from .models import (
+    AxeStrategique,
+    OrientationCrte,
+    ProjetTerritoire,
+    ProjetTerritoireVersion,
+    SecteurIntervention,
+    SecteurKind,
+    SousObjectif,
+)
+from .selectors import strategie_snapshot
+
+# --- Projet de territoire and its versions -----------------------------------------------
+
+
+def projet_get_or_create(*, dossier) -> ProjetTerritoire:
+    projet, _ = ProjetTerritoire.objects.get_or_create(dossier=dossier)
+    return projet
+
+
+@transaction.atomic
+def version_record(*, dossier, by, motif: str) -> ProjetTerritoireVersion | None:
+    """Snapshot the whole strategy; nothing is recorded when nothing changed."""
+    projet = ProjetTerritoire.objects.select_for_update().get(pk=projet_get_or_create(dossier=dossier).pk)
+    snapshot = strategie_snapshot(dossier)
+    last = projet.versions.order_by("-numero").first()
+    if last is not None and last.snapshot == snapshot:
+        return None
+    version = ProjetTerritoireVersion(
+        projet=projet,
+        numero=(last.numero + 1) if last else 1,
+        snapshot=snapshot,
+        motif=motif[:300],
+        auteur=by,
+    )
+    version.full_clean()
+    version.save()
+    return version
+
+
+@transaction.atomic
+def projet_update(*, dossier, resume: str, by) -> ProjetTerritoire:
+    projet = projet_get_or_create(dossier=dossier)
+    projet.resume = resume
+    projet.full_clean()
+    projet.save()
+    version_record(dossier=dossier, by=by, motif="Synthèse modifiée")
+    return projet
+
+
+@transaction.atomic
+def projet_publish(*, dossier, by) -> ProjetTerritoire:
+    """Publish the current state: the public page shows this version until the next publication."""
+    projet = projet_get_or_create(dossier=dossier)
+    if not projet.resume.strip() and not dossier.axes.exists():
+        raise ValidationError("Rédigez la synthèse ou créez un axe avant de publier le projet de territoire.")
+    version_record(dossier=dossier, by=by, motif="Publication")
+    projet.version_publiee = projet.versions.order_by("-numero").first()
+    projet.publie = True
+    projet.full_clean()
+    projet.save()
+    return projet
+
+
+@transaction.atomic
+def projet_unpublish(*, dossier, by) -> ProjetTerritoire:
+    projet = projet_get_or_create(dossier=dossier)
+    projet.publie = False
+    projet.save(update_fields=["publie", "updated_at"])
+    return projet
+
+
+def projet_submit(*, dossier, by):
+    """Submit the strategy as a whole to the comité de projet."""
+    projet = projet_get_or_create(dossier=dossier)
+    version_record(dossier=dossier, by=by, motif="Soumission au comité de projet")
+    return object_submit(
+        dossier=dossier, target=projet, titre=f"Validation du projet de territoire — {dossier.nom}", by=by
+    )
+
+
+# --- Axes --------------------------------------------------------------------------------
+
+
+def _check_orientations(orientations) -> list[str]:
+    orientations = list(orientations or [])
+    unknown = [code for code in orientations if code not in OrientationCrte.values]
+    if unknown:
+        raise ValidationError({"orientations_crte": "Orientation du CRTE inconnue."})
+    return orientations
+
+
+def _check_partenaires(partenaires) -> list:
+    return list(partenaires or [])
+
+
+@transaction.atomic
+def axe_create(
+    *,
+    dossier,
+    numero: int,
+    titre: str,
+    by,
+    enjeux: str = "",
+    echelle: str = "commune",
+    orientations_crte=(),
+    transition_ecologique: bool = False,
+    cohesion_territoriale: bool = False,
+    partenaires=(),
+) -> AxeStrategique:
+    if AxeStrategique.objects.filter(dossier=dossier, numero=numero).exists():
+        raise ValidationError({"numero": f"L'axe n° {numero} existe déjà dans ce dossier."})
+    ordre = (AxeStrategique.objects.filter(dossier=dossier).aggregate(m=Max("ordre"))["m"] or 0) + 1
+    axe = AxeStrategique(
+        dossier=dossier,
+        numero=numero,
+        titre=titre,
+        enjeux=enjeux,
+        echelle=echelle,
+        orientations_crte=_check_orientations(orientations_crte),
+        transition_ecologique=transition_ecologique,
+        cohesion_territoriale=cohesion_territoriale,
+        ordre=ordre,
+    )
+    axe.full_clean()
+    axe.save()
+    axe.partenaires.set(_check_partenaires(partenaires))
+    version_record(dossier=dossier, by=by, motif=f"Axe {numero} créé")
+    return axe
+
+
+AXE_FIELDS = (
+    "numero",
+    "titre",
+    "enjeux",
+    "echelle",
+    "orientations_crte",
+    "transition_ecologique",
+    "cohesion_territoriale",
+)
+
+
+@transaction.atomic
+def axe_update(*, axe: AxeStrategique, by, partenaires=None, **changes) -> AxeStrategique:
+    unknown = set(changes) - set(AXE_FIELDS)
+    if unknown:
+        raise ValueError(f"Champs non modifiables : {', '.join(sorted(unknown))}")
+    if "numero" in changes and (
+        AxeStrategique.objects.filter(dossier_id=axe.dossier_id, numero=changes["numero"]).exclude(pk=axe.pk).exists()
+    ):
+        raise ValidationError({"numero": f"L'axe n° {changes['numero']} existe déjà dans ce dossier."})
+    if "orientations_crte" in changes:
+        changes["orientations_crte"] = _check_orientations(changes["orientations_crte"])
+    for name, value in changes.items():
+        setattr(axe, name, value)
+    axe.full_clean()
+    axe.save()
+    if partenaires is not None:
+        axe.partenaires.set(_check_partenaires(partenaires))
+    version_record(dossier=axe.dossier, by=by, motif=f"Axe {axe.numero} modifié")
+    return axe
+
+
+@transaction.atomic
+def axe_delete(*, axe: AxeStrategique, by) -> None:
+    dossier, numero = axe.dossier, axe.numero
+    if axe.indicateurs.filter(mesures__isnull=False).exists():
+        raise ValidationError("Des mesures ont été saisies sur les indicateurs de cet axe : il ne peut être supprimé.")
+    axe.delete()
+    version_record(dossier=dossier, by=by, motif=f"Axe {numero} supprimé")
+
+
+@transaction.atomic
+def axe_move(*, axe: AxeStrategique, direction: str, by) -> None:
+    """Move an axe up or down in the order of the projet de territoire."""
+    if direction not in ("up", "down"):
+        raise ValidationError("Sens de déplacement inconnu.")
+    axes = list(
+        AxeStrategique.objects.select_for_update().filter(dossier_id=axe.dossier_id).order_by("ordre", "numero")
+    )
+    index = next(i for i, other in enumerate(axes) if other.pk == axe.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(axes):
+        return
+    axes[index], axes[target] = axes[target], axes[index]
+    for position, other in enumerate(axes, start=1):
+        if other.ordre != position:
+            other.ordre = position
+            other.save(update_fields=["ordre"])
+    version_record(dossier=axe.dossier, by=by, motif=f"Ordre des axes modifié (axe {axe.numero})")
+
+
+def axe_submit(*, axe: AxeStrategique, by):
+    return object_submit(dossier=axe.dossier, target=axe, titre=f"Validation de l'{axe}", by=by)
+
+
+@transaction.atomic
+def sous_objectif_create(*, axe: AxeStrategique, titre: str, by) -> SousObjectif:
+    ordre = (axe.sous_objectifs.aggregate(m=Max("ordre"))["m"] or 0) + 1
+    sous = SousObjectif(axe=axe, titre=titre, ordre=ordre)
+    sous.full_clean()
+    sous.save()
+    version_record(dossier=axe.dossier, by=by, motif=f"Sous-objectif ajouté à l'axe {axe.numero}")
+    return sous
+
+
+@transaction.atomic
+def sous_objectif_delete(*, sous_objectif: SousObjectif, by) -> None:
+    axe = sous_objectif.axe
+    sous_objectif.delete()
+    version_record(dossier=axe.dossier, by=by, motif=f"Sous-objectif retiré de l'axe {axe.numero}")
+
+
+# --- Indicators of an axe (the shared suivi model) -----------------------------------------
+
+
+@transaction.atomic
+def axe_indicateur_create(*, axe: AxeStrategique, by, **fields):
+    indicateur = suivi_services.indicateur_create(dossier=axe.dossier, axe=axe, by=by, **fields)
+    version_record(dossier=axe.dossier, by=by, motif=f"Indicateur « {indicateur.nom} » ajouté à l'axe {axe.numero}")
+    return indicateur
+
+
+@transaction.atomic
+def axe_indicateur_update(*, indicateur, by, **changes):
+    indicateur = suivi_services.indicateur_update(indicateur=indicateur, by=by, **changes)
+    version_record(dossier=indicateur.dossier, by=by, motif=f"Indicateur « {indicateur.nom} » modifié")
+    return indicateur
+
+
+@transaction.atomic
+def axe_indicateur_delete(*, indicateur, by) -> None:
+    dossier, nom = indicateur.dossier, indicateur.nom
+    suivi_services.indicateur_delete(indicateur=indicateur, by=by)
+    version_record(dossier=dossier, by=by, motif=f"Indicateur « {nom} » supprimé")
+
+
+# --- Secteurs d'intervention ---------------------------------------------------------------
+
+# Beyond this distance from the other sectors of the dossier, a new sector is suspicious.
+FAR_FROM_OTHERS_M = 15_000
+
+
+def _check_commune(*, dossier, commune) -> None:
+    if commune is None or not dossier.communes.filter(pk=commune.pk).exists():
+        raise ValidationError(
+            {
+                "commune": "La commune doit être l'une des communes bénéficiaires du dossier : un secteur se situe "
+                "sur le territoire du dossier."
+            }
+        )
+
+
+def secteur_warnings(secteur: SecteurIntervention) -> list[str]:
+    """Soft checks on the location (there are no commune outlines in the platform)."""
+    others = [other for other in secteur.dossier.secteurs.exclude(pk=secteur.pk) if other.geometry]
+    if not others:
+        return []
+    here = geo.centroid(secteur.geometry)
+    nearest = min(geo.distance_m(here, geo.centroid(other.geometry)) for other in others)
+    if nearest > FAR_FROM_OTHERS_M:
+        return [
+            f"Ce secteur est à {nearest / 1000:.0f} km des autres secteurs du dossier : vérifiez qu'il est bien "
+            f"situé sur le territoire de {secteur.commune.nom}."
+        ]
+    return []
+
+
+def _secteur_new(*, dossier, nom, kind, commune, geometry, description) -> SecteurIntervention:
+    _check_commune(dossier=dossier, commune=commune)
+    try:
+        geometry = geo.validate_geometry(geometry)
+    except ValidationError as error:
+        raise ValidationError({"geometry": error.messages}) from error
+    secteur = SecteurIntervention(
+        dossier=dossier,
+        nom=nom,
+        kind=kind,
+        commune=commune,
+        description=description,
+        geometry=geometry,
+        surface_m2=geo.area_m2(geometry),
+    )
+    secteur.full_clean()
+    secteur.save()
+    return secteur
+
+
+@transaction.atomic
+def secteur_create(
+    *, dossier, nom: str, kind: str, commune, geometry, by, description: str = ""
+) -> SecteurIntervention:
+    secteur = _secteur_new(
+        dossier=dossier, nom=nom, kind=kind, commune=commune, geometry=geometry, description=description
+    )
+    version_record(dossier=dossier, by=by, motif=f"Secteur « {nom} » créé")
+    return secteur
+
+
+@transaction.atomic
+def secteur_update(
+    *, secteur: SecteurIntervention, nom: str, kind: str, commune, geometry, by, description: str = ""
+) -> SecteurIntervention:
+    _check_commune(dossier=secteur.dossier, commune=commune)
+    try:
+        geometry = geo.validate_geometry(geometry)
+    except ValidationError as error:
+        raise ValidationError({"geometry": error.messages}) from error
+    secteur.nom, secteur.kind, secteur.commune, secteur.description = nom, kind, commune, description
+    secteur.geometry, secteur.surface_m2 = geometry, geo.area_m2(geometry)
+    secteur.full_clean()
+    secteur.save()
+    version_record(dossier=secteur.dossier, by=by, motif=f"Secteur « {nom} » modifié")
+    return secteur
+
+
+@transaction.atomic
+def secteur_delete(*, secteur: SecteurIntervention, by) -> None:
+    dossier, nom = secteur.dossier, secteur.nom
+    secteur.delete()
+    version_record(dossier=dossier, by=by, motif=f"Secteur « {nom} » supprimé")
+
+
+@transaction.atomic
+def secteurs_import(*, dossier, data, kind: str, commune, by, nom: str = "") -> list[SecteurIntervention]:
+    """Create one sector per polygon feature of a GeoJSON text or file. A feature's properties
+    `nom`/`name`, `kind` and `commune` (INSEE code of a commune of the dossier) take precedence
+    over the form's values, so that an export imports back as it was."""
+    features = geo.parse_geojson(data)
+    communes = {commune.pk: commune for commune in dossier.communes.all()}
+    created = []
+    for index, feature in enumerate(features, start=1):
+        props = feature.properties
+        feature_nom = str(props.get("nom") or props.get("name") or nom or f"Secteur importé {index}")[:200]
+        feature_kind = props.get("kind") if props.get("kind") in SecteurKind.values else kind
+        feature_commune = communes.get(str(props.get("commune", ""))) or commune
+        description = str(props.get("description") or "")
+        try:
+            secteur = _secteur_new(
+                dossier=dossier,
+                nom=feature_nom,
+                kind=feature_kind,
+                commune=feature_commune,
+                geometry=feature.geometry,
+                description=description,
+            )
+        except ValidationError as error:
+            raise ValidationError(f"Objet n° {index} « {feature_nom} » : {' '.join(error.messages)}") from error
+        created.append(secteur)
+    version_record(dossier=dossier, by=by, motif=f"{len(created)} secteur(s) importé(s) depuis un GeoJSON")
+    return created

@@ -1,0 +1,264 @@
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from pvd.comptes.tests.factories import UserFactory
+from pvd.gouvernance.selectors import validation_state
+from pvd.strategie import selectors, services, steps
+from pvd.strategie.models import AxeStrategique, ProjetTerritoire, ProjetTerritoireVersion, SecteurIntervention
+from pvd.territoires.tests.factories import CommuneFactory
+
+from .factories import AxeFactory, square
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_change_records_a_version_with_its_author(dossier, strategie, auteur):
+    versions = list(ProjetTerritoireVersion.objects.filter(projet__dossier=dossier).order_by("numero"))
+    assert [v.numero for v in versions] == [1, 2, 3, 4, 5]
+    assert [v.motif for v in versions] == [
+        "Synthèse modifiée",
+        "Axe 1 créé",
+        "Sous-objectif ajouté à l'axe 1",
+        "Indicateur « Taux de logements vacants » ajouté à l'axe 1",
+        "Secteur « Périmètre ORT » créé",
+    ]
+    assert {v.auteur for v in versions} == {auteur}
+    snapshot = versions[-1].snapshot
+    assert snapshot["resume"] == "Une ville-centre attractive."
+    assert snapshot["axes"][0]["partenaires"] == ["Anah"]
+    assert snapshot["axes"][0]["indicateurs"][0]["nom"] == "Taux de logements vacants"
+    # Saving without any change records nothing.
+    services.projet_update(dossier=dossier, resume="Une ville-centre attractive.", by=auteur)
+    assert ProjetTerritoireVersion.objects.filter(projet__dossier=dossier).count() == 5
+
+
+def test_version_diff_per_field(dossier, strategie, auteur):
+    axe = strategie["axe"]
+    autre = UserFactory()
+    before = ProjetTerritoireVersion.objects.filter(projet__dossier=dossier).latest("numero").snapshot
+    services.axe_update(axe=axe, titre="Habitat", enjeux="La vacance.\nLe vieillissement.", by=autre)
+    services.axe_indicateur_update(indicateur=strategie["indicateur"], cible=12, by=autre)
+    services.axe_create(dossier=dossier, numero=2, titre="Commerce", by=autre)
+    last = ProjetTerritoireVersion.objects.filter(projet__dossier=dossier).latest("numero")
+    assert last.auteur == autre
+    diffs = {d.label: d for d in selectors.snapshot_diff(before, last.snapshot)}
+    assert diffs["Axe 1 — titre"].change == "modifié"
+    assert diffs["Axe 1 — titre"].lines == [("-", "Habitat et cadre de vie"), ("+", "Habitat")]
+    assert diffs["Axe 1 — enjeux"].lines == [(" ", "La vacance."), ("+", "Le vieillissement.")]
+    assert ("+", "Cible : 12 (échéance non fixée)") in diffs["Axe 1 — indicateur « Taux de logements vacants »"].lines
+    assert diffs["Axe 2 — titre"].change == "ajouté"
+    assert "Axe 1 — partenaires mobilisés" not in diffs
+    # And back: the removal of the axe is a deletion.
+    removed = {d.label: d.change for d in selectors.snapshot_diff(last.snapshot, before)}
+    assert removed["Axe 2 — titre"] == "supprimé"
+
+
+def test_axe_numbers_unique_and_move(dossier, auteur):
+    first = services.axe_create(dossier=dossier, numero=1, titre="Un", by=auteur)
+    second = services.axe_create(dossier=dossier, numero=2, titre="Deux", by=auteur)
+    with pytest.raises(ValidationError, match="existe déjà"):
+        services.axe_create(dossier=dossier, numero=2, titre="Doublon", by=auteur)
+    with pytest.raises(ValidationError, match="existe déjà"):
+        services.axe_update(axe=first, numero=2, by=auteur)
+    services.axe_move(axe=second, direction="up", by=auteur)
+    assert list(AxeStrategique.objects.filter(dossier=dossier).values_list("titre", flat=True)) == ["Deux", "Un"]
+    services.axe_move(axe=second, direction="up", by=auteur)  # already first: nothing moves
+    assert list(AxeStrategique.objects.filter(dossier=dossier).values_list("titre", flat=True)) == ["Deux", "Un"]
+    with pytest.raises(ValidationError):
+        services.axe_update(axe=first, orientations_crte=["inconnue"], by=auteur)
+
+
+def test_indicateur_must_belong_to_the_dossier(dossier, auteur):
+    from pvd.suivi import services as suivi_services
+
+    other_axe = AxeFactory()
+    with pytest.raises(ValidationError, match="n'appartient pas"):
+        suivi_services.indicateur_create(dossier=dossier, axe=other_axe, nom="X", kind="resultat", unite="%")
+    with pytest.raises(ValidationError, match="rattache"):
+        suivi_services.indicateur_create(dossier=dossier, nom="X", kind="resultat", unite="%")
+    axe = AxeFactory(dossier=dossier)
+    with pytest.raises(ValidationError):
+        suivi_services.indicateur_create(
+            dossier=dossier,
+            axe=axe,
+            nom="X",
+            kind="resultat",
+            unite="%",
+            date_initiale="2024-01-01",
+            echeance="2020-01-01",
+        )
+
+
+def test_secteur_must_be_in_a_commune_of_the_dossier(dossier, auteur):
+    elsewhere = CommuneFactory()
+    with pytest.raises(ValidationError) as error:
+        services.secteur_create(
+            dossier=dossier, nom="Ailleurs", kind="autre", commune=elsewhere, geometry=square(), by=auteur
+        )
+    assert "communes bénéficiaires" in str(error.value.message_dict["commune"])
+    with pytest.raises(ValidationError) as error:
+        services.secteur_create(
+            dossier=dossier,
+            nom="Bowtie",
+            kind="autre",
+            commune=dossier.communes.first(),
+            geometry={"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]},
+            by=auteur,
+        )
+    assert "se croise" in str(error.value.message_dict["geometry"])
+    assert not SecteurIntervention.objects.exists()
+
+
+def test_far_sector_is_warned(dossier, strategie, auteur):
+    near = services.secteur_create(
+        dossier=dossier,
+        nom="Proche",
+        kind="autre",
+        commune=dossier.communes.first(),
+        geometry=square(5.34, 47.87),
+        by=auteur,
+    )
+    assert services.secteur_warnings(near) == []
+    far = services.secteur_create(
+        dossier=dossier,
+        nom="Loin",
+        kind="autre",
+        commune=dossier.communes.first(),
+        geometry=square(2.35, 48.85),
+        by=auteur,
+    )
+    assert "km des autres secteurs" in services.secteur_warnings(far)[0]
+
+
+def test_geojson_export_import_round_trip(dossier, strategie, auteur):
+    services.secteur_create(
+        dossier=dossier,
+        nom="Rue Diderot",
+        kind="secteur_prioritaire",
+        commune=dossier.communes.first(),
+        geometry={
+            "type": "MultiPolygon",
+            "coordinates": [square(5.335, 47.86, 0.001)["coordinates"], square(5.338, 47.86, 0.001)["coordinates"]],
+        },
+        description="Le cœur commerçant.",
+        by=auteur,
+    )
+    exported = json.dumps(selectors.secteurs_geojson(selectors.secteurs_of(dossier)))
+    before = [
+        (s.nom, s.kind, s.commune_id, s.description, s.geometry, s.surface_m2) for s in selectors.secteurs_of(dossier)
+    ]
+    SecteurIntervention.objects.filter(dossier=dossier).delete()
+    created = services.secteurs_import(
+        dossier=dossier, data=exported.encode(), kind="autre", commune=dossier.communes.first(), by=auteur
+    )
+    assert len(created) == 2
+    after = [
+        (s.nom, s.kind, s.commune_id, s.description, s.geometry, s.surface_m2) for s in selectors.secteurs_of(dossier)
+    ]
+    assert after == before
+    assert json.loads(exported) == selectors.secteurs_geojson(selectors.secteurs_of(dossier))
+
+
+def test_import_of_an_invalid_collection_creates_nothing(dossier, auteur):
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": square(), "properties": {"nom": "Bon"}},
+            {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}, "properties": {}},
+        ],
+    }
+    with pytest.raises(ValidationError, match="Objet n° 2"):
+        services.secteurs_import(
+            dossier=dossier, data=json.dumps(data), kind="autre", commune=dossier.communes.first(), by=auteur
+        )
+    assert not SecteurIntervention.objects.exists()
+
+
+def test_publication_keeps_the_published_version(dossier, strategie, auteur):
+    projet = services.projet_publish(dossier=dossier, by=auteur)
+    published = projet.version_publiee
+    services.axe_update(axe=strategie["axe"], titre="Brouillon", by=auteur)
+    projet.refresh_from_db()
+    assert projet.version_publiee == published
+    assert published.snapshot["axes"][0]["titre"] == "Habitat et cadre de vie"
+
+
+def test_submission_to_the_comite_and_steps(dossier, strategie, auteur):
+    from pvd.dossiers.steps import EN_COURS, TERMINE
+    from pvd.gouvernance.models import Instance, Seance
+    from pvd.gouvernance.services import decision_record
+
+    assert steps.strategie(dossier)[0] == EN_COURS
+    point = services.projet_submit(dossier=dossier, by=auteur)
+    projet = dossier.projet_territoire
+    assert validation_state(projet).code == "soumis"
+    with pytest.raises(ValidationError, match="déjà soumis"):
+        services.projet_submit(dossier=dossier, by=auteur)
+    instance = Instance.objects.create(dossier=dossier, type="comite_projet", nom="Comité de projet")
+    point.seance = Seance.objects.create(instance=instance, date="2026-03-01T18:00:00Z")
+    point.save()
+    decision_record(point=point, resultat="valide", by=auteur)
+    assert validation_state(projet).is_validated
+    etat, detail = steps.strategie(dossier)
+    assert etat == TERMINE
+    assert "périmètre ORT défini" in detail
+
+
+def test_step_a_venir_without_content(dossier):
+    from pvd.dossiers.steps import A_VENIR
+
+    assert steps.strategie(dossier) == (A_VENIR, "Aucun axe stratégique ni périmètre ORT.")
+
+
+def test_demo_is_idempotent(db):
+    from pvd.dossiers.demo import DemoContext
+    from pvd.dossiers.tests.factories import DossierFactory, MembreFactory
+    from pvd.strategie import demo
+    from pvd.suivi.models import Indicateur
+
+    dossier = DossierFactory()
+    chef = MembreFactory(dossier=dossier).user
+    context = DemoContext(dossier=dossier, users={"chef@demo.pvd.fr": chef})
+    demo.seed(context)
+    demo.seed(context)
+    assert dossier.axes.count() == 4
+    assert Indicateur.objects.filter(dossier=dossier).count() == 12
+    assert {s.kind for s in dossier.secteurs.all()} == {"perimetre_ort", "secteur_prioritaire"}
+    assert dossier.secteurs.count() == 3
+    ort = dossier.secteurs.get(kind="perimetre_ort")
+    assert 1_000_000 < ort.surface_m2 < 3_000_000  # about 236 ha
+    projet = ProjetTerritoire.objects.get(dossier=dossier)
+    assert projet.publie
+    assert projet.version_publiee.snapshot["axes"][3]["titre"] == "Patrimoine, tourisme et transition écologique"
+    versions = projet.versions.count()
+    demo.seed(context)
+    assert projet.versions.count() == versions
+
+
+def test_import_records_one_version_and_falls_back_on_the_form_values(dossier, strategie, auteur):
+    versions = ProjetTerritoireVersion.objects.count()
+    feature = {"type": "Feature", "geometry": square(5.34, 47.87), "properties": {"commune": "99999", "kind": "?"}}
+    data = {"type": "FeatureCollection", "features": [feature, {**feature, "properties": {"name": "Nommé"}}]}
+    created = services.secteurs_import(
+        dossier=dossier, data=json.dumps(data), kind="autre", commune=dossier.communes.first(), nom="Îlot", by=auteur
+    )
+    assert [(s.nom, s.kind, s.commune) for s in created] == [
+        ("Îlot", "autre", dossier.communes.first()),
+        ("Nommé", "autre", dossier.communes.first()),
+    ]
+    assert ProjetTerritoireVersion.objects.count() == versions + 1
+
+
+def test_indicateur_with_mesures_cannot_be_deleted(dossier, strategie, auteur):
+    import datetime
+
+    from pvd.suivi.models import Mesure
+
+    indicateur = strategie["indicateur"]
+    Mesure.objects.create(indicateur=indicateur, date=datetime.date(2025, 1, 1), valeur=17)
+    with pytest.raises(ValidationError, match="déjà des mesures"):
+        services.axe_indicateur_delete(indicateur=indicateur, by=auteur)
+    with pytest.raises(ValidationError, match="Des mesures"):
+        services.axe_delete(axe=strategie["axe"], by=auteur)

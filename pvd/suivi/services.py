@@ -1,0 +1,91 @@
+"""Writes on indicators, shared by the strategy (indicators of an axe) and the plan d'action
+(indicators of a fiche action)."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import Frequence, Indicateur
+
+EDITABLE_FIELDS = (
+    "nom",
+    "kind",
+    "unite",
+    "valeur_initiale",
+    "date_initiale",
+    "cible",
+    "echeance",
+    "source",
+    "frequence",
+)
+
+
+def _check_owner(*, dossier, axe, fiche) -> None:
+    if axe is None and fiche is None:
+        raise ValidationError("Un indicateur se rattache à un axe stratégique ou à une fiche action.")
+    if axe is not None and fiche is not None:
+        raise ValidationError("Un indicateur se rattache à un axe ou à une fiche action, pas aux deux.")
+    owner = axe if axe is not None else fiche
+    if owner.dossier_id != dossier.pk:
+        raise ValidationError("L'axe ou la fiche action n'appartient pas à ce dossier.")
+
+
+@transaction.atomic
+def indicateur_create(
+    *,
+    dossier,
+    nom: str,
+    kind: str,
+    unite: str,
+    axe=None,
+    fiche=None,
+    valeur_initiale: Decimal | None = None,
+    date_initiale: datetime.date | None = None,
+    cible: Decimal | None = None,
+    echeance: datetime.date | None = None,
+    source: str = "",
+    frequence: str = Frequence.ANNUELLE,
+    catalogue: str = "",
+    by=None,
+) -> Indicateur:
+    _check_owner(dossier=dossier, axe=axe, fiche=fiche)
+    indicateur = Indicateur(
+        dossier=dossier,
+        axe=axe,
+        fiche=fiche,
+        nom=nom,
+        kind=kind,
+        unite=unite,
+        valeur_initiale=valeur_initiale,
+        date_initiale=date_initiale,
+        cible=cible,
+        echeance=echeance,
+        source=source,
+        frequence=frequence,
+        catalogue=catalogue,
+    )
+    indicateur.full_clean()
+    indicateur.save()
+    return indicateur
+
+
+@transaction.atomic
+def indicateur_update(*, indicateur: Indicateur, by=None, **changes) -> Indicateur:
+    """Change any of EDITABLE_FIELDS (the axe or fiche it hangs on does not change)."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Champs non modifiables : {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(indicateur, name, value)
+    indicateur.full_clean()
+    indicateur.save()
+    return indicateur
+
+
+@transaction.atomic
+def indicateur_delete(*, indicateur: Indicateur, by=None) -> None:
+    if indicateur.mesures.exists():
+        raise ValidationError("Cet indicateur a déjà des mesures : il ne peut plus être supprimé.")
+    indicateur.delete()
