@@ -31,7 +31,6 @@ INSTALLED_APPS = [
     "django.forms",
     "widget_tweaks",  # required by django-dsfr's checkbox and radio field templates
     "dsfr",
-    "widget_tweaks",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
