@@ -33,7 +33,8 @@ CHROMIUM_ARGS = [
 HERE = Path(__file__).resolve().parent
 
 # Fail fast on a lost condition: every wait in these tests is on something that shows at once.
-expect.set_options(timeout=5_000)
+TIMEOUT_MS = 5_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -54,29 +55,39 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="fr-FR")
-    context.set_default_timeout(5_000)
-    yield context
-    context.close()
+def new_page(browser, live_server):
+    """new_page(**context_options) → a page in a fresh browser context (its own cookies), closed after the test.
 
-
-@pytest.fixture
-def page(context):
-    page = context.new_page()
+    Use it for a second person in a journey, or `java_script_enabled=False` for the no-JS checks.
+    """
+    contexts = []
     errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
+
+    def make(**options):
+        options = {"base_url": live_server.url, "viewport": DESKTOP, "locale": "fr-FR", **options}
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{page.url} : {error}"))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
     assert not errors, f"Erreurs JavaScript dans la page : {errors}"
 
 
 @pytest.fixture
-def nojs_page(browser, live_server):
-    """A page in a context where JavaScript is disabled (reading and plain-HTML forms must work)."""
-    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, java_script_enabled=False)
-    context.set_default_timeout(5_000)
-    yield context.new_page()
-    context.close()
+def page(new_page):
+    """The page of the test (desktop 1280 px, JavaScript on, base URL of the live server)."""
+    return new_page()
+
+
+@pytest.fixture
+def nojs_page(new_page):
+    """A page with JavaScript disabled: reading and the main forms must work as plain HTML."""
+    return new_page(java_script_enabled=False)
 
 
 @pytest.fixture
