@@ -87,9 +87,7 @@ MAIN_PAGES = [
     MainPage("dossier-modifier", lambda w: w.dossier_url("dossiers:update"), user="chef", h1="Modifier"),
     MainPage("membres", lambda w: w.dossier_url("dossiers:membres"), user="chef", h1="Membres"),
     # Other ways of seeing a dossier
-    MainPage("dossier-elu", lambda w: w.dossier_url("dossiers:detail"), user="elu", h1="PVD Langres"),
     MainPage("membres-elu", lambda w: w.dossier_url("dossiers:membres"), user="elu", h1="Membres"),
     MainPage("erreur-403", lambda w: w.dossier_url("dossiers:update"), user="elu", status=403),
     MainPage("dossiers-prefecture", lambda w: reverse("dossiers:list"), user="prefecture", h1="Dossiers"),
-    MainPage("erreur-404-dossier", lambda w: reverse("dossiers:detail", args=[999999]), user="chef", status=404),
 ]

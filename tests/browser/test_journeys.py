@@ -32,6 +32,7 @@ def test_chef_creates_dossier_invites_elu_who_sees_it(new_page, page, live_serve
     expect(page.locator("h1")).to_have_text("Dossiers")
     page.get_by_role("link", name="Nouveau dossier").click()
     expect(page.locator("h1")).to_have_text("Nouveau dossier")
+    assert_keyboard_reaches(page, ["#id_nom", "#id_epci", "#id_pvd_id", "#id_date_entree", "main button[type=submit]"])
     page.get_by_label("Nom du dossier").fill("PVD Langres")
     # A JS commune picker may enhance this field; the INSEE code typed in it is the plain-HTML contract.
     page.locator("[name=communes]").fill("52269")
@@ -137,6 +138,7 @@ def test_prefecture_sees_its_departement_only(page, live_server, transactional_d
     assert response.status == 404
     expect(page.locator("h1")).to_have_text("Page introuvable")
     expect(page.locator("#content")).not_to_contain_text("PVD Sartène")
+    assert_accessible(page)
 
 
 def test_password_reset_through_the_emailed_link(page, live_server, transactional_db):

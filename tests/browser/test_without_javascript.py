@@ -7,7 +7,7 @@ from pvd.comptes.tests.factories import UserFactory
 from pvd.dossiers.models import Dossier, Invitation, Role
 from pvd.territoires.tests.factories import CommuneFactory, EpciFactory
 
-from .helpers import assert_no_horizontal_scroll, login
+from .helpers import assert_no_horizontal_scroll, login, screenshot
 from .pages import make_world
 
 
@@ -27,6 +27,8 @@ def test_reading_without_javascript(nojs_page, live_server, transactional_db):
     assert_no_horizontal_scroll(page, width=320)
     # On a phone too, the sections of the dossier and the main menu stay reachable without JS.
     expect(page.locator(".fr-sidemenu").get_by_role("link", name="Tableau de bord")).to_be_visible()
+    expect(page.locator("header").get_by_role("link", name="Mes dossiers")).to_be_visible()
+    screenshot(page, "sans-javascript-membres")
 
 
 def test_main_forms_without_javascript(nojs_page, live_server, transactional_db):
