@@ -1,0 +1,1 @@
+"""Project-wide tests that span several apps (browser journeys, accessibility)."""

@@ -1,0 +1,1 @@
+"""End-to-end journeys and accessibility checks in Debian's Chromium (Playwright)."""

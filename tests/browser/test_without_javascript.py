@@ -1,0 +1,61 @@
+"""With JavaScript disabled, the main pages read and the main forms submit as plain HTML."""
+
+from django.core import mail
+from playwright.sync_api import expect
+
+from pvd.comptes.tests.factories import UserFactory
+from pvd.dossiers.models import Dossier, Invitation, Role
+from pvd.territoires.tests.factories import CommuneFactory, EpciFactory
+
+from .helpers import assert_no_horizontal_scroll, login, screenshot
+from .pages import make_world
+
+
+def test_reading_without_javascript(nojs_page, live_server, transactional_db):
+    world = make_world()
+    page = nojs_page
+    login(page, live_server, world.chef)
+    expect(page.locator("#dossiers-table")).to_contain_text("PVD Langres")
+
+    page.get_by_role("link", name="PVD Langres").click()
+    expect(page.locator("h1")).to_have_text("PVD Langres")
+    # The side menu is a collapsed disclosure with JS; without JS its links must still be reachable.
+    membres = page.locator(".fr-sidemenu").get_by_role("link", name="Membres")
+    expect(membres).to_be_visible()
+    membres.click()
+    expect(page.locator("#membres-table")).to_contain_text("Éric Élu")
+    assert_no_horizontal_scroll(page, width=320)
+    # On a phone too, the sections of the dossier and the main menu stay reachable without JS.
+    expect(page.locator(".fr-sidemenu").get_by_role("link", name="Tableau de bord")).to_be_visible()
+    expect(page.locator("header").get_by_role("link", name="Mes dossiers")).to_be_visible()
+    screenshot(page, "sans-javascript-membres")
+
+
+def test_main_forms_without_javascript(nojs_page, live_server, transactional_db):
+    CommuneFactory(code="52269", nom="Langres", epci=EpciFactory(nom="CC du Grand Langres"))
+    page = nojs_page
+    login(page, live_server, UserFactory())
+
+    page.goto("/dossiers/nouveau/")
+    page.get_by_label("Nom du dossier").fill("PVD Langres")
+    page.locator("[name=communes]").fill("52269")
+    page.get_by_role("button", name="Créer le dossier").click()
+    expect(page.locator("h1")).to_have_text("PVD Langres")
+    dossier = Dossier.objects.get(nom="PVD Langres")
+
+    page.goto(f"/dossiers/{dossier.pk}/membres/")
+    invite = page.locator("main form:has(#id_email)")
+    invite.get_by_label("Adresse électronique").fill("pat.partenaire@exemple.fr")
+    invite.get_by_label("Rôle").select_option(Role.PARTENAIRE)
+    invite.get_by_role("button", name="Envoyer l'invitation").click()
+    expect(page.locator("#invitations")).to_contain_text("pat.partenaire@exemple.fr")
+    assert Invitation.objects.filter(dossier=dossier, role=Role.PARTENAIRE).count() == 1
+    assert [m.to for m in mail.outbox] == [["pat.partenaire@exemple.fr"]]
+
+    # A form with an error answers with the error, not a silent failure.
+    page.goto("/dossiers/nouveau/")
+    page.get_by_label("Nom du dossier").fill("Sans commune")
+    page.locator("[name=communes]").fill("99999")
+    page.get_by_role("button", name="Créer le dossier").click()
+    expect(page.get_by_role("alert")).to_contain_text("Le formulaire contient des erreurs")
+    expect(page.locator("#content")).to_contain_text("Codes de commune inconnus : 99999")
