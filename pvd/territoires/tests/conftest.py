@@ -1,13 +1,17 @@
 import copy
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from pvd.territoires import services
 
-SHARED_PVD_CSV = Path("/work/shared/data/pvd/pvd_communes_2021-01-22.csv")
+# ../shared/ stands beside the repository (on developers' machines and in CI).
+SHARED_DIR = Path(os.environ.get("PVD_SHARED_DIR", Path(settings.BASE_DIR).parent / "shared"))
+SHARED_PVD_CSV = SHARED_DIR / "data" / "pvd" / "pvd_communes_2021-01-22.csv"
 
 
 @pytest.fixture(scope="session")
