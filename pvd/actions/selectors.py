@@ -20,7 +20,7 @@ SORTS = {
     "fin": ("date_fin", "numero"),
     "cout": ("cout_ht", "numero"),
 }
-FILTER_KEYS = ["axe", "statut", "maturite", "maitre_ouvrage", "financeur", "annee", "sort"]
+FILTER_KEYS = ["axe", "statut", "maturite", "maitre_ouvrage", "financeur", "secteur", "annee", "sort"]
 
 
 def fiches_for(dossier, access):
@@ -28,7 +28,7 @@ def fiches_for(dossier, access):
 
 
 def _with_relations(qs):
-    return qs.select_related("maitre_ouvrage", "commune").prefetch_related(
+    return qs.select_related("maitre_ouvrage", "commune", "secteur").prefetch_related(
         "axes",
         "partenaires",
         "budgets",
@@ -50,7 +50,7 @@ def clean_filters(data) -> dict:
         filters["statut"] = ""
     if filters["maturite"] not in Maturite.values:
         filters["maturite"] = ""
-    for key in ("axe", "maitre_ouvrage", "financeur", "annee"):
+    for key in ("axe", "maitre_ouvrage", "financeur", "secteur", "annee"):
         if _int(filters[key]) is None:
             filters[key] = ""
     sort = filters["sort"].lstrip("-")
@@ -70,6 +70,8 @@ def filter_fiches(qs, filters: dict):
         qs = qs.filter(maitre_ouvrage_id=int(filters["maitre_ouvrage"]))
     if filters.get("financeur"):
         qs = qs.filter(financements__financeur_id=int(filters["financeur"]))
+    if filters.get("secteur"):
+        qs = qs.filter(secteur_id=int(filters["secteur"]))
     if filters.get("annee"):
         year = int(filters["annee"])
         qs = qs.filter(
@@ -123,7 +125,7 @@ def plan_page(dossier, access, filters: dict) -> PlanPage:
 
 
 def plan_filter_choices(dossier, access) -> dict:
-    from pvd.strategie.models import AxeStrategique
+    from pvd.strategie.models import AxeStrategique, SecteurIntervention
     from pvd.territoires.models import Organisation
 
     fiches = fiches_for(dossier, access)
@@ -139,6 +141,7 @@ def plan_filter_choices(dossier, access) -> dict:
         "maturites": Maturite.choices,
         "maitres_ouvrage": Organisation.objects.filter(fiches_maitrise_ouvrage__in=fiches).distinct(),
         "financeurs": Organisation.objects.filter(financements__fiche__in=fiches).distinct(),
+        "secteurs": SecteurIntervention.objects.filter(dossier=dossier).order_by("nom"),
         "annees": sorted(years),
     }
 
