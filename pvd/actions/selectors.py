@@ -24,7 +24,15 @@ FILTER_KEYS = ["axe", "statut", "maturite", "maitre_ouvrage", "financeur", "sect
 
 
 def fiches_for(dossier, access):
-    return FicheAction.objects.filter(dossier=dossier).visible_to(access)
+    """The fiches of the dossier `access` may see; access=None: the fiches every reader of a
+    shared document may see (no confidential fiche), e.g. the generated convention-cadre."""
+    qs = FicheAction.objects.filter(dossier=dossier)
+    return qs.filter(confidentielle=False) if access is None else qs.visible_to(access)
+
+
+def fiches_with_finance(dossier, access=None) -> list[FicheAction]:
+    """The fiches (by number) with their axes, budgets and financing lines prefetched."""
+    return list(_with_relations(fiches_for(dossier, access).order_by("numero")))
 
 
 def _with_relations(qs):
@@ -193,8 +201,14 @@ def _status_sums(lignes) -> list[Decimal]:
 FIN_HEADERS = ["Accordé (€)", "Sollicité (€)", "Refusé (€)"]
 
 
-def maquette(dossier, access) -> list[Table]:
-    fiches = list(_with_relations(fiches_for(dossier, access).order_by("numero")))
+def maquette(dossier, access=None, *, fiches: list[FicheAction] | None = None) -> list[Table]:
+    """The maquette financière: tables by year, funder, dispositif, axe and fiche status.
+
+    `fiches` (from `fiches_with_finance`) avoids reading them again when the caller has them;
+    access=None leaves the confidential fiches out (documents shared outside the team).
+    """
+    if fiches is None:
+        fiches = fiches_with_finance(dossier, access)
     lignes = [ligne for fiche in fiches for ligne in fiche.financements.all()]
 
     by_year: dict[int, list[Decimal]] = {}
