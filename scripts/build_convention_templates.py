@@ -113,6 +113,7 @@ def build_cadre():
     document.add_heading(s[3], level=1)
     tag(document, "{{ diagnostic }}")
     document.add_heading(s[4], level=1)
+    tag(document, "{{ projet_territoire }}")
     tag(document, "{%p for axe in axes %}")
     document.add_heading("Axe {{ axe.numero }} — {{ axe.titre }}", level=2)
     tag(document, "Enjeux : {{ axe.enjeux }}")
@@ -123,7 +124,7 @@ def build_cadre():
     document.add_heading(s[5], level=1)
     tag(document, "{%p for secteur in secteurs.liste %}")
     document.add_paragraph(
-        "{{ secteur.nom }}{% if secteur.commune %} ({{ secteur.commune }}){% endif %}", style="List Bullet"
+        "{{ secteur.nom }} — {{ secteur.type }} ({{ secteur.commune }}, {{ secteur.surface }})", style="List Bullet"
     )
     tag(document, "{%p else %}")
     tag(document, "{{ a_completer }}")
@@ -141,14 +142,33 @@ def build_cadre():
     tag(document, "{%p endif %}")
     document.add_heading(s[7], level=1)
     tag(document, "Coût total HT du plan d'action : {{ maquette.cout_total }}")
-    tag(document, "Financements identifiés : {{ maquette.total_finance }}")
-    tag(document, "Reste à financer : {{ maquette.reste_a_financer }}")
+    tag(
+        document,
+        "Financements accordés : {{ maquette.accorde }} ({{ maquette.taux_accorde }} du coût HT) ; "
+        "financements sollicités : {{ maquette.sollicite }}",
+    )
+    tag(
+        document,
+        "Reste à financer (coût HT moins les financements accordés) : {{ maquette.reste_a_financer }} ; "
+        "reste à trouver (hors financements sollicités) : {{ maquette.reste_a_trouver }}",
+    )
     tag(document, "{%p if maquette.par_axe %}")
-    table(document, ["Axe", "Coût HT"], ["{{ l.axe }}", "{{ l.montant }}"], "l in maquette.par_axe")
+    table(
+        document,
+        ["Axe", "Coût HT", "Accordé", "Sollicité"],
+        ["{{ l.label }}", "{{ l.cout }}", "{{ l.accorde }}", "{{ l.sollicite }}"],
+        "l in maquette.par_axe",
+    )
     tag(document, "{%p endif %}")
-    tag(document, "{%p if maquette.par_financeur %}")
-    table(document, ["Financeur", "Montant"], ["{{ l.financeur }}", "{{ l.montant }}"], "l in maquette.par_financeur")
-    tag(document, "{%p endif %}")
+    for key, label in (("par_financeur", "Financeur"), ("par_dispositif", "Dispositif")):
+        tag(document, "{%p if maquette." + key + " %}")
+        table(
+            document,
+            [label, "Accordé", "Sollicité"],
+            ["{{ l.label }}", "{{ l.accorde }}", "{{ l.sollicite }}"],
+            "l in maquette." + key,
+        )
+        tag(document, "{%p endif %}")
     document.add_heading(s[8], level=1)
     tag(document, "Comité de projet : {{ gouvernance.comite.nom }}")
     tag(document, "{%p for membre in gouvernance.comite.membres %}")
@@ -179,11 +199,16 @@ def build_cadre():
     document.add_heading(s[12], level=1)
     tag(document, "{%p for f in fiches %}")
     document.add_heading("Fiche action n° {{ f.numero }} — {{ f.titre }}", level=2)
-    tag(document, "Axes : {{ f.axes }} ; statut : {{ f.statut }} ; maturité : {{ f.maturite }}")
+    tag(
+        document,
+        "Axes : {{ f.axes }} ; statut : {{ f.statut }} ; maturité : {{ f.maturite }} ; "
+        "secteur d'intervention : {{ f.secteur }}",
+    )
     tag(document, "Calendrier : {{ f.debut }} → {{ f.fin }} ; coût HT : {{ f.cout }}")
     tag(
         document,
-        "Financements : {% for l in f.financements %}{{ l.financeur }} {{ l.dispositif }} {{ l.montant }}"
+        "Financements : {% for l in f.financements %}"
+        "{{ l.financeur }} ({{ l.dispositif }}) {{ l.montant }} {{ l.statut }}"
         "{% if not loop.last %} ; {% endif %}{% else %}{{ a_completer }}{% endfor %}",
     )
     tag(document, "{%p else %}")

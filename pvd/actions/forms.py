@@ -1,7 +1,8 @@
 from django import forms
 
 from pvd.core.forms import BaseForm, BaseModelForm, DateInput
-from pvd.strategie.models import AxeStrategique
+from pvd.strategie.models import AxeStrategique, SecteurIntervention
+from pvd.suivi.catalogue import BY_KEY
 from pvd.suivi.models import Indicateur
 from pvd.territoires.models import Organisation, OrganisationType
 
@@ -43,6 +44,7 @@ class FicheForm(_CheckboxTemplates, BaseModelForm):
         self.fields["numero"].required = False
         self.fields["numero"].help_text = "Laissez vide pour le numéro suivant."
         self.fields["commune"].queryset = dossier.communes.all()
+        self.fields["secteur"].queryset = SecteurIntervention.objects.filter(dossier=dossier)
 
     def validate_unique(self):
         # The dossier is not a form field: the services and the constraint check uniqueness.
@@ -147,8 +149,32 @@ class IndicateurForm(BaseModelForm):
             "echeance",
             "source",
             "frequence",
+            "catalogue",
         ]
-        widgets = {"date_initiale": DateInput(), "echeance": DateInput()}
+        widgets = {"date_initiale": DateInput(), "echeance": DateInput(), "catalogue": forms.HiddenInput()}
+
+    def clean_catalogue(self):
+        key = self.cleaned_data.get("catalogue") or ""
+        if key and key not in BY_KEY:
+            raise forms.ValidationError("Modèle de catalogue inconnu.")
+        return key
+
+    @classmethod
+    def from_catalogue(cls, key: str):
+        """An empty form pre-filled from a catalogue entry (pvd.suivi.catalogue), or None if unknown."""
+        modele = BY_KEY.get(key)
+        if modele is None:
+            return None
+        return cls(
+            initial={
+                "nom": modele.nom,
+                "kind": modele.kind,
+                "unite": modele.unite,
+                "source": modele.source,
+                "frequence": modele.frequence,
+                "catalogue": modele.key,
+            }
+        )
 
     def _post_clean(self):
         pass

@@ -1,8 +1,7 @@
 """The plan d'action: fiches action, their financing plan, budget, milestones, notes and history.
 
-The location of a fiche is a commune, a point (latitude/longitude) and a free text. The
-intervention sector (SecteurIntervention) belongs to the strategy app and does not exist yet:
-a foreign key to it will be added when it does.
+The location of a fiche is a commune, an intervention sector of the dossier
+(strategie.SecteurIntervention), a point (latitude/longitude) and a free text.
 """
 
 from decimal import Decimal
@@ -93,6 +92,14 @@ class FicheAction(models.Model):
         blank=True,
         related_name="+",
         verbose_name="commune",
+    )
+    secteur = models.ForeignKey(
+        "strategie.SecteurIntervention",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fiches",
+        verbose_name="secteur d'intervention",
     )
     localisation = models.CharField("localisation (adresse, lieu-dit)", max_length=300, blank=True)
     latitude = models.DecimalField(

@@ -20,15 +20,23 @@ SORTS = {
     "fin": ("date_fin", "numero"),
     "cout": ("cout_ht", "numero"),
 }
-FILTER_KEYS = ["axe", "statut", "maturite", "maitre_ouvrage", "financeur", "annee", "sort"]
+FILTER_KEYS = ["axe", "statut", "maturite", "maitre_ouvrage", "financeur", "secteur", "annee", "sort"]
 
 
 def fiches_for(dossier, access):
-    return FicheAction.objects.filter(dossier=dossier).visible_to(access)
+    """The fiches of the dossier `access` may see; access=None: the fiches every reader of a
+    shared document may see (no confidential fiche), e.g. the generated convention-cadre."""
+    qs = FicheAction.objects.filter(dossier=dossier)
+    return qs.filter(confidentielle=False) if access is None else qs.visible_to(access)
+
+
+def fiches_with_finance(dossier, access=None) -> list[FicheAction]:
+    """The fiches (by number) with their axes, budgets and financing lines prefetched."""
+    return list(_with_relations(fiches_for(dossier, access).order_by("numero")))
 
 
 def _with_relations(qs):
-    return qs.select_related("maitre_ouvrage", "commune").prefetch_related(
+    return qs.select_related("maitre_ouvrage", "commune", "secteur").prefetch_related(
         "axes",
         "partenaires",
         "budgets",
@@ -50,7 +58,7 @@ def clean_filters(data) -> dict:
         filters["statut"] = ""
     if filters["maturite"] not in Maturite.values:
         filters["maturite"] = ""
-    for key in ("axe", "maitre_ouvrage", "financeur", "annee"):
+    for key in ("axe", "maitre_ouvrage", "financeur", "secteur", "annee"):
         if _int(filters[key]) is None:
             filters[key] = ""
     sort = filters["sort"].lstrip("-")
@@ -70,6 +78,8 @@ def filter_fiches(qs, filters: dict):
         qs = qs.filter(maitre_ouvrage_id=int(filters["maitre_ouvrage"]))
     if filters.get("financeur"):
         qs = qs.filter(financements__financeur_id=int(filters["financeur"]))
+    if filters.get("secteur"):
+        qs = qs.filter(secteur_id=int(filters["secteur"]))
     if filters.get("annee"):
         year = int(filters["annee"])
         qs = qs.filter(
@@ -123,7 +133,7 @@ def plan_page(dossier, access, filters: dict) -> PlanPage:
 
 
 def plan_filter_choices(dossier, access) -> dict:
-    from pvd.strategie.models import AxeStrategique
+    from pvd.strategie.models import AxeStrategique, SecteurIntervention
     from pvd.territoires.models import Organisation
 
     fiches = fiches_for(dossier, access)
@@ -139,6 +149,7 @@ def plan_filter_choices(dossier, access) -> dict:
         "maturites": Maturite.choices,
         "maitres_ouvrage": Organisation.objects.filter(fiches_maitrise_ouvrage__in=fiches).distinct(),
         "financeurs": Organisation.objects.filter(financements__fiche__in=fiches).distinct(),
+        "secteurs": SecteurIntervention.objects.filter(dossier=dossier).order_by("nom"),
         "annees": sorted(years),
     }
 
@@ -190,8 +201,14 @@ def _status_sums(lignes) -> list[Decimal]:
 FIN_HEADERS = ["Accordé (€)", "Sollicité (€)", "Refusé (€)"]
 
 
-def maquette(dossier, access) -> list[Table]:
-    fiches = list(_with_relations(fiches_for(dossier, access).order_by("numero")))
+def maquette(dossier, access=None, *, fiches: list[FicheAction] | None = None) -> list[Table]:
+    """The maquette financière: tables by year, funder, dispositif, axe and fiche status.
+
+    `fiches` (from `fiches_with_finance`) avoids reading them again when the caller has them;
+    access=None leaves the confidential fiches out (documents shared outside the team).
+    """
+    if fiches is None:
+        fiches = fiches_with_finance(dossier, access)
     lignes = [ligne for fiche in fiches for ligne in fiche.financements.all()]
 
     by_year: dict[int, list[Decimal]] = {}

@@ -30,6 +30,7 @@ FICHE_FIELDS = [
     "maitre_ouvrage_texte",
     "pilote",
     "commune",
+    "secteur",
     "localisation",
     "latitude",
     "longitude",
@@ -71,6 +72,11 @@ def _log(fiche, by, champ, ancien, nouveau):
     FicheHistory.objects.create(fiche=fiche, by=by, champ=champ, ancien=ancien, nouveau=nouveau)
 
 
+def _check_secteur(dossier, secteur):
+    if secteur is not None and secteur.dossier_id != dossier.pk:
+        raise ValidationError({"secteur": "Ce secteur d'intervention n'appartient pas au dossier."})
+
+
 def _check_axes(dossier, axes):
     for axe in axes:
         if axe.dossier_id != dossier.pk:
@@ -84,6 +90,7 @@ def fiche_create(
     unknown = set(fields) - set(FICHE_FIELDS)
     if unknown:
         raise TypeError(f"Champs inconnus : {sorted(unknown)}")
+    _check_secteur(dossier, fields.get("secteur"))
     fiche = FicheAction(dossier=dossier, titre=titre, numero=numero or next_numero(dossier), **fields)
     fiche.full_clean()
     fiche.save()
@@ -99,6 +106,8 @@ def fiche_update(*, fiche: FicheAction, by, axes=None, partenaires=None, **field
     unknown = set(fields) - set(FICHE_FIELDS)
     if unknown:
         raise TypeError(f"Champs inconnus : {sorted(unknown)}")
+    if "secteur" in fields:
+        _check_secteur(fiche.dossier, fields["secteur"])
     # Read the stored values: a ModelForm may already have set the new ones on `fiche`.
     stored = FicheAction.objects.get(pk=fiche.pk)
     before = {name: getattr(stored, name) for name in fields}
@@ -229,10 +238,9 @@ def piece_add(*, fiche: FicheAction, by, titre: str, fichier) -> PieceJointe:
 
 @transaction.atomic
 def indicateur_create(*, fiche: FicheAction, by, **fields):
-    from pvd.suivi.models import Indicateur
+    """An indicator of the fiche: the rules are suivi's (`pvd.suivi.services`), the history is ours."""
+    from pvd.suivi import services as suivi_services
 
-    indicateur = Indicateur(dossier=fiche.dossier, fiche=fiche, **fields)
-    indicateur.full_clean()
-    indicateur.save()
+    indicateur = suivi_services.indicateur_create(dossier=fiche.dossier, fiche=fiche, by=by, **fields)
     _log(fiche, by, "indicateur ajouté", "", indicateur.nom)
     return indicateur

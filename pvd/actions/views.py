@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pvd.dossiers.views import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
+from pvd.strategie.forms import CatalogueForm
 
 from . import exports, selectors, services
 from .forms import BudgetForm, EtapeForm, FicheForm, IndicateurForm, LigneFinancementForm, NoteForm, PieceForm
@@ -139,13 +140,19 @@ def fiche_update(request, dossier, fiche_pk):
 
 def _detail_context(request, dossier, fiche, **forms):
     today = timezone.localdate()
+    # "Partir d'un indicateur du catalogue": a GET form that pre-fills the indicator form.
+    catalogue_form = CatalogueForm(request.GET if "modele" in request.GET else None)
+    picked = None
+    if catalogue_form.is_bound and catalogue_form.is_valid():
+        picked = IndicateurForm.from_catalogue(catalogue_form.cleaned_data["modele"])
     defaults = {
+        "catalogue_form": catalogue_form if catalogue_form.is_bound else CatalogueForm(),
         "ligne_form": LigneFinancementForm(),
         "budget_form": BudgetForm(initial={"annee": today.year}),
         "etape_form": EtapeForm(),
         "note_form": NoteForm(initial={"date": today}),
         "piece_form": PieceForm(),
-        "indicateur_form": IndicateurForm(),
+        "indicateur_form": picked or IndicateurForm(),
     }
     defaults.update(forms)
     return dossier_context(

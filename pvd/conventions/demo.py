@@ -73,6 +73,10 @@ CADRE_SIGNATURES = [
 
 
 def _organisation(nom, type_, dossier):
+    if type_ == OrganisationType.EPCI:
+        # The EPCI's organisation as the gouvernance demo names it (the COG name), so that the
+        # signatory of the convention d'adhésion sits in the comité de projet.
+        nom = dossier.epci.nom
     defaults = {}
     if type_ == OrganisationType.COMMUNE:
         defaults["commune"] = Commune.objects.filter(code="52269").first()

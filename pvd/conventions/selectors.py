@@ -4,8 +4,7 @@ generated documents (one plain data structure per document, rendered to DOCX and
 import datetime
 from decimal import Decimal
 
-from django.apps import apps
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from pvd.dossiers.models import Membre, Role
@@ -158,82 +157,53 @@ def _chef_de_projet(dossier) -> str:
     return f"{name} ({membre.user.email})"
 
 
-def _members_of_instance(instance) -> list[str]:
-    for attr in ("membres", "membres_instance", "composition"):
-        manager = getattr(instance, attr, None)
-        if manager is not None and hasattr(manager, "all"):
-            return [str(m) for m in manager.all().order_by("pk")]
-    return []
+def _membre_label(membre) -> str:
+    """ "Nom, fonction — Organisation (rôle)", the parts that are known."""
+    label = membre.nom
+    if membre.fonction:
+        label += f", {membre.fonction}"
+    if membre.organisation_id:
+        label += f" — {membre.organisation.nom}"
+    return f"{label} ({membre.get_role_display()})"
 
 
 def _comite_de_projet(dossier) -> dict:
-    if not apps.is_installed("pvd.gouvernance"):
-        return {"nom": A_COMPLETER, "membres": []}
-    from pvd.gouvernance.models import Instance, InstanceType
+    from pvd.gouvernance.models import Instance, InstanceType, MembreInstance
 
     instance = Instance.objects.filter(dossier=dossier, type=InstanceType.COMITE_PROJET).first()
     if instance is None:
-        return {"nom": A_COMPLETER, "membres": []}
-    return {"nom": instance.nom, "description": instance.description, "membres": _members_of_instance(instance)}
+        return {"nom": A_COMPLETER, "description": "", "membres": []}
+    membres = MembreInstance.objects.filter(instance=instance).select_related("organisation")
+    return {
+        "nom": instance.nom,
+        "description": instance.description,
+        "membres": [_membre_label(m) for m in membres.order_by("role", "nom", "pk")],
+    }
 
 
-_FUNDING_ATTRS = ("financements", "lignes_financement", "lignefinancement_set", "lignes")
+def _projet_territoire(dossier) -> str:
+    from pvd.strategie.models import ProjetTerritoire
 
-
-def _funding_attr():
-    from pvd.actions.models import FicheAction
-
-    for attr in _FUNDING_ATTRS:
-        if hasattr(FicheAction, attr):
-            return attr
-    return None
-
-
-def _fiche_funding(fiche, attr) -> list[dict]:
-    if attr is None:
-        return []
-    lines = []
-    for line in getattr(fiche, attr).all():
-        statut = getattr(line, "statut", "")
-        if statut == "refuse":
-            continue
-        financeur = getattr(line, "financeur", None)
-        lines.append(
-            {
-                "financeur": str(financeur) if financeur is not None else A_COMPLETER,
-                "dispositif": str(getattr(line, "dispositif", "") or ""),
-                "montant": getattr(line, "montant", None),
-            }
-        )
-    lines.sort(key=lambda line: (line["financeur"], line["dispositif"], line["montant"] or 0))
-    return lines
+    projet = ProjetTerritoire.objects.filter(dossier=dossier).first()
+    return _or(projet.resume if projet else "")
 
 
 def _secteurs(dossier) -> dict:
-    try:
-        from pvd.strategie.models import SecteurIntervention
-    except ImportError:
-        return {"liste": [], "carte_svg": ""}
-    try:
-        secteurs = list(SecteurIntervention.objects.filter(dossier=dossier).order_by("pk"))
-    except Exception:  # noqa: BLE001 - the model is built in parallel: a different shape shows the list only
-        return {"liste": [], "carte_svg": ""}
-    liste, shapes = [], []
-    for secteur in secteurs:
-        commune = getattr(secteur, "commune", None)
-        liste.append(
-            {
-                "nom": str(getattr(secteur, "nom", "") or secteur),
-                "type": str(secteur.get_type_display()) if hasattr(secteur, "get_type_display") else "",
-                "commune": getattr(commune, "nom", "") if commune else "",
-            }
-        )
-        for attr in ("geometrie", "geojson", "geometry", "perimetre", "polygone"):
-            value = getattr(secteur, attr, None)
-            if value:
-                shapes.append((liste[-1]["nom"], value))
-                break
-    return {"liste": liste, "carte_svg": _svg_map(shapes)}
+    from pvd.strategie.models import SecteurIntervention
+
+    secteurs = list(
+        SecteurIntervention.objects.filter(dossier=dossier).select_related("commune").order_by("kind", "nom", "pk")
+    )
+    liste = [
+        {
+            "nom": secteur.nom,
+            "type": secteur.get_kind_display(),
+            "commune": secteur.commune.nom,
+            "surface": f"{fmt_num(round(Decimal(secteur.surface_ha), 2))}{NBSP}ha",
+        }
+        for secteur in secteurs
+    ]
+    return {"liste": liste, "carte_svg": _svg_map([(s.nom, s.geometry) for s in secteurs])}
 
 
 def _rings(geometry) -> list[list]:
@@ -327,17 +297,18 @@ def _convention(dossier, type_):
 
 def convention_cadre_content(dossier) -> dict:
     """Everything the convention-cadre says, read from the live dossier; empty parts say "À compléter"."""
-    from pvd.actions.models import FicheAction
     from pvd.strategie.models import AxeStrategique
     from pvd.suivi.models import Indicateur
 
     convention = _convention(dossier, ConventionType.CADRE)
     adhesion = _convention(dossier, ConventionType.ADHESION)
 
+    # Indicators of the strategy, then of the fiches shown in the convention (no confidential one).
     indicateurs = list(
-        Indicateur.objects.filter(dossier=dossier, fiche__isnull=True)
-        .select_related("axe")
-        .order_by("axe__numero", "nom", "pk")
+        Indicateur.objects.filter(dossier=dossier)
+        .filter(Q(fiche__isnull=True) | Q(fiche__confidentielle=False))
+        .select_related("axe", "fiche")
+        .order_by(F("fiche__numero").asc(nulls_first=True), "axe__numero", "nom", "pk")
     )
     axes = []
     for axe in AxeStrategique.objects.filter(dossier=dossier).order_by("ordre", "numero", "pk"):
@@ -350,30 +321,16 @@ def convention_cadre_content(dossier) -> dict:
             }
         )
 
-    funding_attr = _funding_attr()
-    fiches_qs = (
-        FicheAction.objects.filter(dossier=dossier, confidentielle=False)
-        .prefetch_related("axes")
-        .order_by("numero", "pk")
-    )
-    if funding_attr:
-        fiches_qs = fiches_qs.prefetch_related(funding_attr)
-    fiches, cout_total, par_axe, par_financeur = [], Decimal(0), {}, {}
-    for fiche in fiches_qs:
-        funding = _fiche_funding(fiche, funding_attr)
-        fiche_axes = sorted(fiche.axes.all(), key=lambda a: (a.numero, a.pk))
-        cout = fiche.cout_ht
-        if cout is not None:
-            cout_total += cout
-            key = fiche_axes[0].numero if fiche_axes else None
-            label = f"Axe {fiche_axes[0].numero} — {fiche_axes[0].titre}" if fiche_axes else "Sans axe"
-            entry = par_axe.setdefault(key if key is not None else 10**9, {"axe": label, "montant": Decimal(0)})
-            entry["montant"] += cout
-        for line in funding:
-            if line["montant"] is not None:
-                par_financeur.setdefault(line["financeur"], Decimal(0))
-                par_financeur[line["financeur"]] += line["montant"]
-        financeurs = sorted({line["financeur"] for line in funding})
+    # The maquette financière is the plan d'action's (pvd.actions), without confidential fiches.
+    from pvd.actions import selectors as actions_selectors
+    from pvd.actions.finance import plan_financement
+    from pvd.actions.models import StatutFinancement
+
+    fiche_list = actions_selectors.fiches_with_finance(dossier)
+    fiches = []
+    for fiche in fiche_list:
+        lignes = [ligne for ligne in fiche.financements.all() if ligne.statut != StatutFinancement.REFUSE]
+        fiche_axes = list(fiche.axes.all())
         fiches.append(
             {
                 "numero": fiche.numero,
@@ -381,33 +338,57 @@ def convention_cadre_content(dossier) -> dict:
                 "axes": ", ".join(f"Axe {a.numero}" for a in fiche_axes) or A_COMPLETER,
                 "statut": fiche.get_statut_display(),
                 "maturite": fiche.get_maturite_display(),
+                "secteur": fiche.secteur.nom if fiche.secteur_id else A_COMPLETER,
                 "debut": fmt_date(fiche.date_debut),
                 "fin": fmt_date(fiche.date_fin),
-                "cout": fmt_eur(cout),
-                "financeurs": ", ".join(financeurs) or A_COMPLETER,
+                "cout": fmt_eur(fiche.cout_ht),
+                "financeurs": ", ".join(sorted({ligne.financeur.nom for ligne in lignes})) or A_COMPLETER,
                 "financements": [
                     {
-                        "financeur": line["financeur"],
-                        "dispositif": line["dispositif"],
-                        "montant": fmt_eur(line["montant"]),
+                        "financeur": ligne.financeur.nom,
+                        "dispositif": ligne.get_dispositif_display(),
+                        "montant": fmt_eur(ligne.montant),
+                        "statut": ligne.get_statut_display().lower(),
                     }
-                    for line in funding
+                    for ligne in lignes
                 ],
             }
         )
-    total_finance = sum(par_financeur.values(), Decimal(0))
+    tables = {table.key: table for table in actions_selectors.maquette(dossier, fiches=fiche_list)}
+    cout_total = sum((fiche.cout_ht or Decimal(0) for fiche in fiche_list), Decimal(0))
+    plan = plan_financement(cout_total, [ligne for fiche in fiche_list for ligne in fiche.financements.all()])
+
+    def rows(table, names: tuple[str, ...], *, keep_unfunded=False) -> list[dict]:
+        """A maquette table's rows as text, columns named in order (the refusé column left out)."""
+        out = []
+        for label, values in table.rows:
+            named = dict(zip(names, values, strict=False))
+            if keep_unfunded or named["accorde"] + named["sollicite"]:
+                out.append({"label": label, **{name: fmt_eur(value) for name, value in named.items()}})
+        return out
+
     maquette = {
         "cout_total": fmt_eur(cout_total),
-        "total_finance": fmt_eur(total_finance),
-        "reste_a_financer": fmt_eur(cout_total - total_finance),
-        "par_axe": [{"axe": v["axe"], "montant": fmt_eur(v["montant"])} for _, v in sorted(par_axe.items())],
-        "par_financeur": [{"financeur": k, "montant": fmt_eur(v)} for k, v in sorted(par_financeur.items())],
+        "accorde": fmt_eur(plan.accorde),
+        "sollicite": fmt_eur(plan.sollicite),
+        "reste_a_financer": fmt_eur(plan.reste_a_financer),
+        "reste_a_trouver": fmt_eur(plan.reste_a_trouver),
+        "taux_accorde": f"{fmt_num(plan.taux_accorde)}{NBSP}%" if plan.taux_accorde is not None else A_COMPLETER,
+        "par_axe": rows(tables["axes"], ("cout", "accorde", "sollicite"), keep_unfunded=True),
+        "par_financeur": rows(tables["financeurs"], ("accorde", "sollicite")),
+        "par_dispositif": rows(tables["dispositifs"], ("accorde", "sollicite")),
     }
 
     suivi = [
         {
             "nom": i.nom,
-            "rattachement": f"Axe {i.axe.numero}" if i.axe_id else "Projet de territoire",
+            "rattachement": (
+                f"Axe {i.axe.numero}"
+                if i.axe_id
+                else f"Fiche action n° {i.fiche.numero}"
+                if i.fiche_id
+                else "Projet de territoire"
+            ),
             "type": i.get_kind_display(),
             "unite": i.unite,
             "initiale": fmt_num(i.valeur_initiale),
@@ -430,6 +411,7 @@ def convention_cadre_content(dossier) -> dict:
         "echeance": fmt_date(ech.due),
         "objet": convention.objet if convention and convention.objet else OBJET_CADRE,
         "diagnostic": A_COMPLETER,
+        "projet_territoire": _projet_territoire(dossier),
         "axes": axes,
         "secteurs": _secteurs(dossier),
         "fiches": fiches,

@@ -83,9 +83,10 @@ def target_models():
     """The models whose objects the comité de projet decides on: (key, label, model)."""
     from pvd.actions.models import FicheAction
     from pvd.conventions.models import Convention
-    from pvd.strategie.models import AxeStrategique
+    from pvd.strategie.models import AxeStrategique, ProjetTerritoire
 
     return [
+        ("projet", "Projet de territoire (stratégie dans son ensemble)", ProjetTerritoire),
         ("axe", "Axes stratégiques", AxeStrategique),
         ("fiche", "Fiches action", FicheAction),
         ("convention", "Conventions", Convention),
@@ -99,6 +100,8 @@ def targetable_objects(dossier) -> list[tuple[str, str, list]]:
         queryset = model.objects.filter(dossier=dossier)
         if key == "convention":
             queryset = queryset.select_related("amende")
+        elif key == "projet":
+            queryset = queryset.select_related("dossier")
         groups.append((key, label, list(queryset)))
     return groups
 

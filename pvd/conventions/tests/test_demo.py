@@ -22,7 +22,7 @@ def test_demo_seed_is_idempotent():
     assert adhesion.etat == ConventionEtat.SIGNEE and adhesion.date_signature == datetime.date(2021, 6, 18)
     assert set(adhesion.signataires.values_list("organisation__nom", flat=True)) == {
         "Commune de Langres",
-        "Communauté de communes du Grand Langres",
+        context.dossier.epci.nom,
         "Préfecture de la Haute-Marne",
     }
     cadre = Convention.objects.get(type=ConventionType.CADRE)

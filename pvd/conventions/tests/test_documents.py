@@ -7,14 +7,16 @@ from docx import Document
 from pypdf import PdfReader
 
 from pvd.actions.models import FicheAction
+from pvd.actions.tests.factories import LigneFactory, OrganisationFactory
 from pvd.conventions import documents, selectors
 from pvd.conventions.models import ConventionType
 from pvd.conventions.sections import ADHESION_SECTIONS, CADRE_SECTIONS
 from pvd.conventions.tests.factories import SignataireFactory
 from pvd.dossiers.models import Role
 from pvd.dossiers.tests.factories import MembreFactory
-from pvd.gouvernance.models import Instance, InstanceType
-from pvd.strategie.models import AxeStrategique
+from pvd.gouvernance.models import Instance, InstanceType, MembreInstance
+from pvd.strategie.models import AxeStrategique, ProjetTerritoire
+from pvd.strategie.tests.factories import SecteurFactory
 from pvd.suivi.models import Indicateur
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +30,16 @@ def full_dossier(dossier, adhesion):
     cadre.duree_annees = 6
     cadre.save()
     MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET, user__first_name="Claire", user__last_name="Martin")
-    Instance.objects.create(dossier=dossier, type=InstanceType.COMITE_PROJET, nom="Comité de projet PVD de Langres")
+    comite = Instance.objects.create(
+        dossier=dossier, type=InstanceType.COMITE_PROJET, nom="Comité de projet PVD de Langres"
+    )
+    mairie = OrganisationFactory(nom="Ville de Langres", type="commune")
+    MembreInstance.objects.create(
+        instance=comite, nom="Jean Dupont", fonction="maire", organisation=mairie, role="president"
+    )
+    MembreInstance.objects.create(instance=comite, nom="Sophie Bernard", role="prefet")
+    ProjetTerritoire.objects.create(dossier=dossier, resume="Redonner vie au centre ancien de Langres.")
+    centre = SecteurFactory(dossier=dossier, nom="Centre ancien", kind="perimetre_ort")
     habitat = AxeStrategique.objects.create(
         dossier=dossier, numero=1, titre="Habiter le centre-ville", enjeux="Vacance"
     )
@@ -45,12 +56,28 @@ def full_dossier(dossier, adhesion):
         dossier=dossier, numero=1, titre="Rénovation des halles", cout_ht=Decimal("1250000")
     )
     halles.axes.add(commerce)
+    halles.secteur = centre
+    halles.save()
+    etat, region = OrganisationFactory(nom="État"), OrganisationFactory(nom="Région Grand Est")
+    LigneFactory(fiche=halles, financeur=etat, dispositif="detr", montant=Decimal("300000"), statut="accorde")
+    LigneFactory(fiche=halles, financeur=region, dispositif="region", montant=Decimal("200000"), statut="sollicite")
+    LigneFactory(
+        fiche=halles, financeur=OrganisationFactory(nom="Banque des Territoires"), dispositif="bdt", statut="refuse"
+    )
     opah = FicheAction.objects.create(
         dossier=dossier, numero=2, titre="OPAH-RU du centre ancien", cout_ht=Decimal("480000.50")
     )
     opah.axes.add(habitat)
+    LigneFactory(fiche=opah, financeur=OrganisationFactory(nom="Anah"), dispositif="anah", montant=Decimal("150000"))
+    Indicateur.objects.create(
+        dossier=dossier, fiche=opah, nom="Logements rénovés par l'OPAH-RU", kind="mise_en_oeuvre", unite="logements"
+    )
     FicheAction.objects.create(dossier=dossier, numero=3, titre="Étude de mobilité")  # no cost yet
-    FicheAction.objects.create(dossier=dossier, numero=4, titre="Projet confidentiel", cout_ht=1, confidentielle=True)
+    secret = FicheAction.objects.create(
+        dossier=dossier, numero=4, titre="Projet confidentiel", cout_ht=1, confidentielle=True
+    )
+    LigneFactory(fiche=secret, financeur=OrganisationFactory(nom="Financeur secret"), montant=Decimal("1"))
+    Indicateur.objects.create(dossier=dossier, fiche=secret, nom="Indicateur secret", kind="resultat", unite="u")
     return dossier
 
 
@@ -70,6 +97,29 @@ def pdf_text(data: bytes) -> str:
 
 
 NUMBERS = ["1 250 000,00 €", "480 000,50 €", "1 730 000,50 €"]
+# The maquette as the plan d'action computes it (pvd.actions.finance): accordé 450 000, sollicité
+# 200 000, reste à financer = coût HT − accordé, reste à trouver = − sollicité too; refused lines out.
+MAQUETTE = [
+    "Financements accordés : 450 000,00 € (26,01 % du coût HT) ; financements sollicités : 200 000,00 €",
+    "Reste à financer (coût HT moins les financements accordés) : 1 280 000,50 €",
+    "reste à trouver (hors financements sollicités) : 1 080 000,50 €",
+]
+SECRETS = ["Projet confidentiel", "Financeur secret", "Indicateur secret", "Banque des Territoires"]
+
+
+def check_linked_content(text):
+    """What the other apps bring into the convention-cadre, in a document's text."""
+    for line in MAQUETTE:
+        assert line in text
+    assert "Redonner vie au centre ancien de Langres." in text  # projet de territoire (strategie)
+    assert "Centre ancien — Périmètre ORT" in text  # secteur d'intervention (strategie)
+    assert "Jean Dupont, maire — Ville de Langres (Président)" in text  # membres du comité (gouvernance)
+    assert "Sophie Bernard (Préfet ou délégué de l'ANCT)" in text
+    assert "Logements rénovés par l'OPAH-RU" in text and "Fiche action n° 2" in text  # indicateur (suivi)
+    assert "État (DETR) 300 000,00 € accordé ; Région Grand Est (Région) 200 000,00 € sollicité" in text
+    assert "secteur d'intervention : Centre ancien" in text
+    for secret in SECRETS:
+        assert secret not in text
 
 
 def test_docx_of_the_convention_cadre_has_every_section_and_the_numbers(full_dossier):
@@ -89,6 +139,23 @@ def test_docx_of_the_convention_cadre_has_every_section_and_the_numbers(full_dos
     assert "6 ans" in text
     assert "Projet confidentiel" not in text  # a convention is shared: confidential fiches stay out
     assert "{{" not in text and "{%" not in text
+    check_linked_content(text)
+    # The maquette tables: by axe (cost, accordé, sollicité), by funder and by dispositif.
+    tables = {
+        tuple(c.text for c in table.rows[0].cells): [
+            [c.text.replace("\u00a0", " ") for c in r.cells] for r in table.rows[1:]
+        ]
+        for table in Document(io.BytesIO(data)).tables
+    }
+    assert tables[("Financeur", "Accordé", "Sollicité")] == [
+        ["Anah", "150 000,00 €", "0,00 €"],
+        ["Région Grand Est", "0,00 €", "200 000,00 €"],
+        ["État", "300 000,00 €", "0,00 €"],
+    ]
+    assert ["Axe 2 — Commerce de proximité", "1 250 000,00 €", "300 000,00 €", "200 000,00 €"] in tables[
+        ("Axe", "Coût HT", "Accordé", "Sollicité")
+    ]
+    assert ["DETR", "300 000,00 €", "0,00 €"] in tables[("Dispositif", "Accordé", "Sollicité")]
 
 
 def test_pdf_of_the_convention_cadre_has_every_section_and_the_numbers(full_dossier):
@@ -100,6 +167,7 @@ def test_pdf_of_the_convention_cadre_has_every_section_and_the_numbers(full_doss
         assert number in text
     assert "Rénovation des halles" in text and "Projet confidentiel" not in text
     assert "29/02/2024" in text  # the due date: adhésion 31/08/2022 + 18 months
+    check_linked_content(text)
 
 
 def test_empty_dossier_generates_with_a_completer(dossier):
@@ -115,6 +183,9 @@ def test_empty_dossier_generates_with_a_completer(dossier):
     content = selectors.convention_cadre_content(dossier)
     assert content["diagnostic"] == "À compléter"
     assert content["fiches"] == [] and content["maquette"]["cout_total"] == "0,00\u00a0€"
+    assert content["projet_territoire"] == "À compléter" and content["secteurs"]["liste"] == []
+    assert content["gouvernance"]["comite"] == {"nom": "À compléter", "description": "", "membres": []}
+    assert content["maquette"]["taux_accorde"] == "À compléter"
 
 
 def test_adhesion_document_from_the_parties(full_dossier):
@@ -124,6 +195,7 @@ def test_adhesion_document_from_the_parties(full_dossier):
     assert f"Commune de {commune.nom}" in text and full_dossier.epci.nom in text
     assert "préfet de Haute-Marne" in text
     assert "Claire Martin" in text and "Comité de projet PVD de Langres" in text
+    assert "Jean Dupont, maire — Ville de Langres (Président)" in text
     pdf = pdf_text(documents.generate("adhesion", full_dossier, "pdf")[1])
     assert all(section in pdf for section in ADHESION_SECTIONS) and "Claire Martin" in pdf
 

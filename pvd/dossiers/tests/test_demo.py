@@ -1,0 +1,80 @@
+"""The demo dossier seeded by every app (pvd.dossiers.demo.seed_all): what its home page shows,
+and that seeding twice adds nothing anywhere."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.apps import apps
+from django.urls import reverse
+from django.utils.module_loading import import_string
+
+from pvd.dossiers import demo
+from pvd.dossiers.steps import A_VENIR, EN_COURS, STEPS, TERMINE
+from pvd.territoires.tests.factories import CommuneFactory, DepartementFactory, EpciFactory
+
+pytestmark = pytest.mark.django_db
+
+APPS = ["territoires", "comptes", "dossiers", "gouvernance", "strategie", "actions", "suivi", "conventions"]
+APPS += ["participation"]
+NO_APP_YET = {"diagnostic", "suivi"}  # their steps stay "à venir"
+EXPECTED = {
+    "engagement": TERMINE,  # convention d'adhésion signed, chef de projet named
+    "gouvernance": TERMINE,  # complete comité (the adhesion's signatories in it), minutes approved
+    "diagnostic": A_VENIR,
+    "strategie": EN_COURS,  # axes and ORT perimeter, strategy not validated yet
+    "plan": TERMINE,  # every fiche dated and financed
+    "fiches": A_VENIR,  # no fiche submitted to the comité de projet in the demo
+    "convention_cadre": EN_COURS,  # in signature
+    "suivi": A_VENIR,
+}
+
+
+@pytest.fixture
+def langres(db):
+    epci = EpciFactory(siren="200072999", nom="CC du Grand Langres")
+    return CommuneFactory(code="52269", nom="Langres", epci=epci, departement=DepartementFactory(code="52"))
+
+
+def counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count() for label in APPS for model in apps.get_app_config(label).get_models()
+    }
+
+
+def test_every_step_provider_exists_except_apps_not_built():
+    for key, _titre, path in STEPS:
+        if key in NO_APP_YET:
+            with pytest.raises(ImportError):
+                import_string(path)
+        else:
+            assert callable(import_string(path)), path
+
+
+def test_demo_dossier_home_shows_each_step_state(client, langres):
+    context = demo.seed_all()
+    client.force_login(context.chef)
+    response = client.get(reverse("dossiers:detail", kwargs={"dossier_pk": context.dossier.pk}))
+    assert response.status_code == 200
+    steps = BeautifulSoup(response.content, "html.parser").select("#content #etapes [data-step]")
+    assert {li["data-step"]: li["data-etat"] for li in steps} == EXPECTED
+    gouvernance = next(li for li in steps if li["data-step"] == "gouvernance").get_text(" ", strip=True)
+    assert "incomplet" not in gouvernance  # the adhesion's signatories sit in the comité de projet
+
+
+def test_seed_all_is_idempotent_across_every_app(langres):
+    demo.seed_all()
+    first = counts()
+    for label in (
+        "dossiers.Dossier",
+        "gouvernance.MembreInstance",
+        "gouvernance.Decision",
+        "strategie.AxeStrategique",
+        "strategie.SecteurIntervention",
+        "actions.FicheAction",
+        "actions.LigneFinancement",
+        "suivi.Indicateur",
+        "conventions.Signataire",
+    ):
+        assert first[label] > 0, label
+    demo.seed_all()
+    second = counts()
+    assert {k: (v, second[k]) for k, v in first.items() if second[k] != v} == {}

@@ -1,0 +1,61 @@
+"""The strategy as a whole (strategie.ProjetTerritoire) goes through the comité de projet:
+submitted from the strategy page, decided on the séance page, its state back on the strategy page."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from pvd.gouvernance.models import PointOrdreDuJour
+from pvd.gouvernance.selectors import target_lookup, validation_state
+from pvd.strategie.models import ProjetTerritoire
+
+pytestmark = pytest.mark.django_db
+
+
+def main(response):
+    return BeautifulSoup(response.content, "html.parser").select_one("#content")
+
+
+def test_projet_de_territoire_submitted_decided_and_shown(client_for, dossier, seance):
+    client = client_for(dossier, "chef_de_projet")
+    kw = {"dossier_pk": dossier.pk}
+    strategie_url = reverse("strategie:index", kwargs=kw)
+    seance_url = reverse("gouvernance:seance", kwargs={**kw, "pk": seance.pk})
+
+    assert main(client.get(strategie_url)).select_one("[data-validation]")["data-validation"] == "non_soumis"
+    response = client.post(reverse("strategie:submit", kwargs=kw))
+    assert response.status_code == 302
+    projet = ProjetTerritoire.objects.get(dossier=dossier)
+    assert validation_state(projet).code == "soumis"
+
+    # The governance page lists the strategy with its state.
+    index = main(client.get(reverse("gouvernance:index", kwargs=kw)))
+    groups = {h.get_text(strip=True): h.find_next("ul") for h in index.select("#validations h3")}
+    group = groups["Projet de territoire (stratégie dans son ensemble)"]
+    assert str(projet) in group.get_text() and group.select_one("[data-etat]")["data-etat"] == "soumis"
+
+    # The séance page offers the pending submission and the projet as a target.
+    content = main(client.get(seance_url))
+    pending = PointOrdreDuJour.objects.get(dossier=dossier, seance__isnull=True)
+    assert str(pending.pk) in [o["value"] for o in content.select("#id_point-pending option")]
+    assert f"projet:{projet.pk}" in [o["value"] for o in content.select("#id_point-target option")]
+    client.post(seance_url, {"action": "point", "point-pending": str(pending.pk)})
+    pending.refresh_from_db()
+    assert pending.seance == seance
+
+    client.post(
+        reverse("gouvernance:decision", kwargs={**kw, "pk": seance.pk, "point_pk": pending.pk}),
+        {"resultat": "valide", "texte": "Stratégie adoptée."},
+    )
+    assert validation_state(projet).code == "valide"
+    badge = main(client.get(strategie_url)).select_one("[data-validation]")
+    assert badge["data-validation"] == "valide" and badge.get_text(strip=True) == "Validé"
+
+
+def test_projet_target_lookup_is_scoped_to_the_dossier(dossier):
+    from pvd.dossiers.tests.factories import DossierFactory
+
+    own = ProjetTerritoire.objects.create(dossier=dossier)
+    other = ProjetTerritoire.objects.create(dossier=DossierFactory())
+    assert target_lookup(dossier, f"projet:{own.pk}") == own
+    assert target_lookup(dossier, f"projet:{other.pk}") is None
