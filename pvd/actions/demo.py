@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from pvd.strategie.models import AxeStrategique
-from pvd.territoires.models import Organisation, OrganisationType
+from pvd.territoires.models import OrganisationType
 
 from . import services
 from .models import FicheAction
@@ -123,7 +123,7 @@ def seed(context) -> None:
         axes[numero], _ = AxeStrategique.objects.get_or_create(
             dossier=dossier, numero=numero, defaults={"titre": titre, "ordre": numero}
         )
-    funders = [Organisation.objects.get_or_create(nom=nom, type=kind)[0] for nom, kind in FUNDERS]
+    funders = [context.organisation(nom, kind) for nom, kind in FUNDERS]
     commune = dossier.communes.first()
     for index, (axe, titre, statut, maturite, cout, debut, mois, mo, crte, confid) in enumerate(FICHES):
         numero = index + 1

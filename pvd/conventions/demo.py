@@ -4,7 +4,8 @@ import datetime
 
 from django.db import transaction
 
-from pvd.territoires.models import Commune, Departement, Epci, Organisation, OrganisationType
+from pvd.territoires.models import Commune, Departement, Epci, OrganisationType
+from pvd.territoires.services import organisation_get_or_create
 
 from . import services
 from .models import Convention, ConventionType, Signataire
@@ -84,8 +85,7 @@ def _organisation(nom, type_, dossier):
         defaults["epci"] = Epci.objects.filter(pk=dossier.epci_id).first()
     elif type_ == OrganisationType.ETAT:
         defaults["departement"] = Departement.objects.filter(code="52").first()
-    organisation, _ = Organisation.objects.get_or_create(nom=nom, type=type_, defaults=defaults)
-    return organisation
+    return organisation_get_or_create(nom=nom, type=type_, **defaults)
 
 
 def _fill(convention, rows, dossier):

@@ -19,7 +19,7 @@ from .models import Dossier, Membre, Role
 DEMO_PASSWORD = "demo-pvd-2026"  # noqa: S105 - demo accounts, printed by make run
 DEMO_COMMUNE = "52269"  # Langres, in the PVD list (pvd-44-52-15)
 DEMO_PVD_ID = "pvd-44-52-15"
-DEMO_APPS = ["gouvernance", "strategie", "actions", "suivi", "conventions", "participation"]
+DEMO_APPS = ["strategie", "actions", "gouvernance", "suivi", "conventions", "participation"]
 
 ACCOUNTS = [
     ("chef@demo.pvd.fr", "Claire", "Martin", "Commune de Langres", Role.CHEF_DE_PROJET, ""),
@@ -40,6 +40,21 @@ class DemoContext:
     @property
     def chef(self) -> User:
         return self.users["chef@demo.pvd.fr"]
+
+    def organisation(self, nom: str, type: str):  # noqa: A002
+        """The demo's organisations, linked to the dossier's commune, EPCI or département so that
+        every app's seeder finds the same row (and the comité de projet's composition check too)."""
+        from pvd.territoires.models import OrganisationType
+        from pvd.territoires.services import organisation_get_or_create
+
+        links = {}
+        if type == OrganisationType.COMMUNE:
+            links["commune"] = self.dossier.communes.order_by("code").first()
+        elif type == OrganisationType.EPCI:
+            links["epci"] = self.dossier.epci
+        elif type in {OrganisationType.ETAT, OrganisationType.DEPARTEMENT}:
+            links["departement"] = Departement.objects.get(code="52")
+        return organisation_get_or_create(nom=nom, type=type, **links)
 
 
 @transaction.atomic

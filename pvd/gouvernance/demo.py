@@ -1,8 +1,9 @@
 """Demo governance of Langres: comité de projet, équipe-projet, comités technique and participatif,
 two séances of the comité (one held, with approved minutes and decisions; one to come).
 
-Runs first among the apps' seeders: axes and fiches do not exist yet, so the decisions of the
-past séance bear on points without object (the diagnostic, the strategic orientations).
+Runs after the strategie and actions seeders: the held séance validates the projet de territoire,
+its axes and the first fiches action (one fiche is adjourned), and two fiches wait for the next
+séance, one of them already on its agenda.
 """
 
 import datetime
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from pvd.territoires.models import Departement, Organisation, OrganisationType
+from pvd.territoires.models import OrganisationType
 
 from . import services
 from .models import Instance, InstanceType, MembreInstance, Seance
@@ -19,11 +20,6 @@ from .models import Instance, InstanceType, MembreInstance, Seance
 PARIS = ZoneInfo("Europe/Paris")
 LIEU_PASSE = "Hôtel de ville de Langres, salle du conseil"
 LIEU_A_VENIR = "Maison du pays de Langres, salle Diderot"
-
-
-def _organisation(nom, type, **links):
-    organisation, _ = Organisation.objects.get_or_create(nom=nom, type=type, defaults=links)
-    return organisation
 
 
 def _instance(dossier, type, nom, **extra):
@@ -52,15 +48,15 @@ def _membres(instance, rows):
 def seed(context) -> None:
     dossier, users, chef = context.dossier, context.users, context.chef
     commune = dossier.communes.order_by("code").first()
-    haute_marne = Departement.objects.filter(code="52").first()
-    mairie = _organisation(f"Commune de {commune.nom}", OrganisationType.COMMUNE, commune=commune)
-    epci = _organisation(dossier.epci.nom, OrganisationType.EPCI, epci=dossier.epci)
-    prefecture = _organisation("Préfecture de la Haute-Marne", OrganisationType.ETAT, departement=haute_marne)
-    bdt = _organisation("Banque des Territoires", OrganisationType.BANQUE_TERRITOIRES)
-    region = _organisation("Région Grand Est", OrganisationType.REGION)
-    departement = _organisation("Département de la Haute-Marne", OrganisationType.DEPARTEMENT, departement=haute_marne)
-    anah = _organisation("Anah", OrganisationType.ANAH)
-    caue = _organisation("CAUE de la Haute-Marne", OrganisationType.ASSOCIATION)
+    organisation = context.organisation
+    mairie = organisation(f"Commune de {commune.nom}", OrganisationType.COMMUNE)
+    epci = organisation(dossier.epci.nom, OrganisationType.EPCI)
+    prefecture = organisation("Préfecture de la Haute-Marne", OrganisationType.ETAT)
+    bdt = organisation("Banque des Territoires", OrganisationType.BANQUE_TERRITOIRES)
+    region = organisation("Région Grand Est", OrganisationType.REGION)
+    departement = organisation("Département de la Haute-Marne", OrganisationType.DEPARTEMENT)
+    anah = organisation("Anah", OrganisationType.ANAH)
+    caue = organisation("CAUE de la Haute-Marne", OrganisationType.ASSOCIATION)
 
     comite = _instance(
         dossier,
@@ -160,6 +156,7 @@ def seed(context) -> None:
             seance=passee, titre="Orientations stratégiques du projet de revitalisation", by=chef
         )
         perimetre = services.point_add(seance=passee, titre="Périmètre de l'opération de revitalisation (ORT)", by=chef)
+        _decide_on_strategy_and_fiches(dossier, passee, chef)
         services.decision_record(
             point=diagnostic, resultat="valide", texte="Le diagnostic est validé à l'unanimité.", by=chef
         )
@@ -203,4 +200,40 @@ def seed(context) -> None:
     if created:
         services.point_add(seance=a_venir, titre="Approbation du compte rendu de la séance précédente", by=chef)
         services.point_add(seance=a_venir, titre="Périmètre de l'ORT (point ajourné)", by=chef)
-        services.point_add(seance=a_venir, titre="Examen des premières fiches action", by=chef)
+        _submit_fiches(dossier, a_venir, chef)
+
+
+VALIDATED_FICHES = [1, 2, 5, 6, 7, 11]
+ADJOURNED_FICHE = 9
+SUBMITTED_FICHES = [3, 8]  # the first is put on the next séance's agenda
+
+
+def _decide_on_strategy_and_fiches(dossier, seance, chef):
+    from pvd.actions.models import FicheAction
+    from pvd.strategie.models import ProjetTerritoire
+
+    projet = ProjetTerritoire.objects.filter(dossier=dossier).first()
+    targets = [(projet, "Projet de territoire", "valide", "La stratégie de revitalisation est validée.")]
+    targets += [(axe, str(axe), "valide", "") for axe in dossier.axes.order_by("numero")]
+    fiches = {f.numero: f for f in FicheAction.objects.filter(dossier=dossier)}
+    targets += [(fiches.get(n), str(fiches.get(n)), "valide", "") for n in VALIDATED_FICHES]
+    targets.append(
+        (fiches.get(ADJOURNED_FICHE), "", "ajourne", "Le plan de financement doit être consolidé avec la Région.")
+    )
+    for target, titre, resultat, texte in targets:
+        if target is None:
+            continue
+        point = services.point_add(seance=seance, titre=titre or str(target), target=target, by=chef)
+        services.decision_record(point=point, resultat=resultat, texte=texte, by=chef)
+
+
+def _submit_fiches(dossier, seance, chef):
+    from pvd.actions.models import FicheAction
+
+    fiches = {f.numero: f for f in FicheAction.objects.filter(dossier=dossier, numero__in=SUBMITTED_FICHES)}
+    for index, numero in enumerate(SUBMITTED_FICHES):
+        if numero not in fiches:
+            continue
+        pending = services.object_submit(dossier=dossier, target=fiches[numero], titre=str(fiches[numero]), by=chef)
+        if index == 0:
+            services.point_add(seance=seance, pending=pending, by=chef)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from pvd.suivi.models import Indicateur
-from pvd.territoires.models import Organisation, OrganisationType
+from pvd.territoires.models import OrganisationType
 
 from . import services
 from .models import AxeStrategique, ProjetTerritoire, SecteurIntervention, SecteurKind
@@ -242,9 +242,7 @@ SECTEURS = [
 @transaction.atomic
 def seed(context) -> None:
     dossier, chef = context.dossier, context.chef
-    organisations = {
-        key: Organisation.objects.get_or_create(nom=nom, type=kind)[0] for key, (nom, kind) in PARTNERS.items()
-    }
+    organisations = {key: context.organisation(nom, kind) for key, (nom, kind) in PARTNERS.items()}
     projet = ProjetTerritoire.objects.filter(dossier=dossier).first()
     if projet is None or not projet.resume:
         services.projet_update(dossier=dossier, resume=RESUME, by=chef)

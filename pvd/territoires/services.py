@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Commune, Departement, Epci, Region
+from .models import Commune, Departement, Epci, Organisation, Region
 from .search import normalize
 
 COG_EXTRACT = Path(__file__).resolve().parent / "data" / "cog2026.json.gz"
@@ -225,3 +225,20 @@ def pvd_import(*, content: bytes, replace: bool = False) -> PvdImportResult:
         others = Commune.objects.filter(pvd=True).exclude(code__in=list(communes))
         result.unflagged = others.update(pvd=False, pvd_id="")
     return result
+
+
+@transaction.atomic
+def organisation_get_or_create(*, nom: str, type: str, commune=None, epci=None, departement=None) -> Organisation:  # noqa: A002
+    """The organisation of this name and type, created if needed; links (commune, EPCI,
+    département) that an existing row lacks are filled in, never replaced."""
+    links = {"commune": commune, "epci": epci, "departement": departement}
+    organisation, created = Organisation.objects.get_or_create(
+        nom=nom.strip(), type=type, defaults={k: v for k, v in links.items() if v is not None}
+    )
+    missing = [k for k, v in links.items() if v is not None and getattr(organisation, f"{k}_id") is None]
+    if not created and missing:
+        for key in missing:
+            setattr(organisation, key, links[key])
+        organisation.full_clean()
+        organisation.save(update_fields=missing)
+    return organisation

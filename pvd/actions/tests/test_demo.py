@@ -3,16 +3,12 @@ import pytest
 from pvd.actions import demo
 from pvd.actions.models import FicheAction, LigneFinancement
 from pvd.comptes.tests.factories import UserFactory
-
-
-class Context:
-    def __init__(self, dossier, chef):
-        self.dossier, self.chef = dossier, chef
+from pvd.dossiers.demo import DemoContext
 
 
 @pytest.mark.django_db
 def test_demo_seed_is_idempotent(dossier):
-    context = Context(dossier, UserFactory())
+    context = DemoContext(dossier, users={"chef@demo.pvd.fr": UserFactory()})
     demo.seed(context)
     demo.seed(context)
     fiches = FicheAction.objects.filter(dossier=dossier)

@@ -20,9 +20,9 @@ EXPECTED = {
     "engagement": TERMINE,  # convention d'adhésion signed, chef de projet named
     "gouvernance": TERMINE,  # complete comité (the adhesion's signatories in it), minutes approved
     "diagnostic": A_VENIR,
-    "strategie": EN_COURS,  # axes and ORT perimeter, strategy not validated yet
+    "strategie": TERMINE,  # axes and ORT perimeter, strategy validated by the comité de projet
     "plan": TERMINE,  # every fiche dated and financed
-    "fiches": A_VENIR,  # no fiche submitted to the comité de projet in the demo
+    "fiches": EN_COURS,  # 6 fiches validated, 1 adjourned, 2 waiting for the next séance
     "convention_cadre": EN_COURS,  # in signature
     "suivi": A_VENIR,
 }
