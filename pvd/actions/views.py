@@ -139,13 +139,13 @@ def fiche_update(request, dossier, fiche_pk):
 
 def _detail_context(request, dossier, fiche, **forms):
     today = timezone.localdate()
-    defaults = {
-        "ligne_form": LigneFinancementForm(),
-        "budget_form": BudgetForm(initial={"annee": today.year}),
-        "etape_form": EtapeForm(),
-        "note_form": NoteForm(initial={"date": today}),
-        "piece_form": PieceForm(),
-        "indicateur_form": IndicateurForm(),
+    defaults = {  # distinct ids per form: they share the page (see _sub_form)
+        "ligne_form": LigneFinancementForm(auto_id="ligne_%s"),
+        "budget_form": BudgetForm(initial={"annee": today.year}, auto_id="budget_%s"),
+        "etape_form": EtapeForm(auto_id="etape_%s"),
+        "note_form": NoteForm(initial={"date": today}, auto_id="note_%s"),
+        "piece_form": PieceForm(auto_id="piece_%s"),
+        "indicateur_form": IndicateurForm(auto_id="indicateur_%s"),
     }
     defaults.update(forms)
     return dossier_context(
@@ -169,7 +169,8 @@ def _sub_form(request, dossier, fiche_pk, form_class, key, perm, save):
     """POST handler of a small form of the fiche page; on error, the page again with the errors."""
     request.access.require(perm)
     fiche = _fiche(request, dossier, fiche_pk)
-    form = form_class(request.POST, request.FILES)
+    # Several small forms share the fiche page: distinct ids ("etape_date", "note_date"...) for their labels.
+    form = form_class(request.POST, request.FILES, auto_id=f"{key}_%s")
     if form.is_valid():
         try:
             save(fiche, form)
