@@ -1,0 +1,124 @@
+"""Journeys through the programme: strategy and ORT map, fiche action, comité de projet, convention-cadre,
+public participation. Real clicks and typing; the data a journey does not exercise comes from factories."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from pvd.actions.models import FicheAction
+from pvd.actions.tests.factories import FicheFactory
+from pvd.comptes.tests.factories import UserFactory
+from pvd.conventions.models import ConventionType
+from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
+from pvd.dossiers.models import Role
+from pvd.dossiers.tests.factories import MembreFactory
+from pvd.gouvernance.selectors import validation_state
+from pvd.gouvernance.tests.factories import InstanceFactory
+from pvd.participation.models import Contribution
+from pvd.participation.tests.factories import PageParticipationFactory
+from pvd.strategie.models import AxeStrategique, SecteurIntervention
+from pvd.strategie.tests.factories import AxeFactory
+
+from .helpers import assert_accessible, assert_keyboard_reaches, force_login, login, tab_to
+
+
+def _url(name, dossier, **kwargs):
+    return reverse(name, kwargs={"dossier_pk": dossier.pk, **kwargs})
+
+
+@pytest.fixture
+def signed_in(page, live_server, chef):
+    """The page, with the chef de projet's session (the login form has its own journeys)."""
+    force_login(page, live_server, chef)
+    return page
+
+
+def test_chef_creates_two_axes_with_indicators_and_draws_an_ort_sector(signed_in, chef_dossier):
+    page, dossier = signed_in, chef_dossier
+    page.goto(_url("strategie:index", dossier))
+    expect(page.locator("h1")).to_have_text("Stratégie")
+
+    for numero, titre, indicateur in (
+        (1, "Habiter le centre-bourg", "Logements vacants remis sur le marché"),
+        (2, "Commerces et services", "Taux de vacance commerciale"),
+    ):
+        page.get_by_role("link", name="Ajouter un axe").click()
+        page.get_by_label("Numéro").fill(str(numero))
+        page.get_by_label("Titre").fill(titre)
+        page.get_by_label("Échelle").select_option(label="Commune")
+        page.get_by_role("button", name="Enregistrer").click()
+        card = page.locator(".pvd-axe").filter(has_text=f"Axe {numero} — {titre}")
+        expect(card).to_be_visible()
+
+        card.get_by_role("link", name=f"Ajouter un indicateur à l'axe {numero}").click()
+        page.locator("#main-form").get_by_label("Nom").fill(indicateur)
+        page.get_by_label("Unité").fill("%")
+        page.get_by_role("button", name="Enregistrer").click()
+        expect(page.locator(".pvd-axe").filter(has_text=titre)).to_contain_text(indicateur)
+
+    axes = AxeStrategique.objects.filter(dossier=dossier).order_by("numero")
+    assert [(a.numero, a.indicateurs.count()) for a in axes] == [(1, 1), (2, 1)]
+
+    # The ORT perimeter, drawn with geoman's polygon tool (moved here from pvd/strategie/tests/test_browser.py).
+    page.get_by_role("link", name="Dessiner un secteur").click()
+    page.get_by_role("button", name="Dessiner des polygones").click()
+    box = page.locator("[data-secteur-editor]").bounding_box()
+    points = [(300, 150), (500, 160), (480, 350), (320, 330)]
+    for x, y in [*points, points[0]]:
+        page.mouse.click(box["x"] + x, box["y"] + y)
+    expect(page.locator("#id_geometry")).to_have_value(_polygon_of(5))
+    geometry = json.loads(page.locator("#id_geometry").input_value())
+    assert geometry["type"] == "Polygon" and len(geometry["coordinates"][0]) == 5
+    page.get_by_label("Nom").fill("Périmètre ORT du centre")
+    page.get_by_label("Type").select_option(label="Périmètre ORT")
+    page.locator("#main-form").get_by_role("button", name="Enregistrer").click()
+
+    expect(page.locator("#secteurs-table")).to_contain_text("Périmètre ORT du centre")
+    expect(page.locator("[data-secteurs-map] path.leaflet-interactive")).to_have_count(1)
+    secteur = SecteurIntervention.objects.get(dossier=dossier, nom="Périmètre ORT du centre")
+    assert secteur.kind == "perimetre_ort" and secteur.surface_m2 > 0
+
+
+def _polygon_of(count):
+    """A regular expression matching a GeoJSON Polygon whose ring has `count` positions."""
+    import re
+
+    position = r"\[\s*-?[\d.]+\s*,\s*-?[\d.]+\s*\]"
+    ring = r"\[\s*" + r"\s*,\s*".join([position] * count) + r"\s*\]"
+    return re.compile(r'"type":\s*"Polygon".*' + ring)
+
+
+def test_chef_writes_a_fiche_with_financing_and_submits_it(signed_in, chef_dossier):
+    page, dossier = signed_in, chef_dossier
+    AxeFactory(dossier=dossier, numero=1, titre="Revitaliser le centre-bourg")
+    page.goto(_url("actions:plan", dossier))
+    page.get_by_role("link", name="Nouvelle fiche action").click()
+    page.get_by_label("Titre").fill("Rénover les halles")
+    page.get_by_label("Coût HT (€)").fill("200000")
+    # A DSFR checkbox is drawn by its label: click the label, as a person does.
+    page.locator("label", has_text="Axe 1 — Revitaliser le centre-bourg").click()
+    expect(page.get_by_label("Axe 1 — Revitaliser le centre-bourg")).to_be_checked()
+    page.get_by_role("button", name="Enregistrer").click()
+
+    expect(page.locator("h1")).to_contain_text("Rénover les halles")
+    ligne = page.locator("form#ligne")
+    ligne.get_by_label("ou nouveau financeur").fill("Région Grand Est")
+    ligne.get_by_label("Dispositif").select_option(index=1)
+    ligne.get_by_label("Montant (€)").fill("80000")
+    ligne.get_by_label("Statut").select_option(label="Accordé")
+    ligne.get_by_role("button", name="Ajouter").click()
+    expect(page.locator("#financements")).to_contain_text("Région Grand Est")
+    expect(page.locator("#synthese")).to_contain_text("40,00 %")
+
+    page.get_by_role("button", name="Soumettre au comité de projet").click()
+    expect(page.locator("#validation")).to_contain_text("Soumis")
+    fiche = FicheAction.objects.get(dossier=dossier, titre="Rénover les halles")
+    assert validation_state(fiche).code == "soumis"
+    assert fiche.financements.get().montant == 80000
