@@ -1,9 +1,10 @@
 """Journeys through the programme: strategy and ORT map, fiche action, comité de projet, convention-cadre,
 public participation. Real clicks and typing; the data a journey does not exercise comes from factories."""
 
-import datetime
 import io
 import json
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -13,8 +14,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from pvd.actions.models import FicheAction
+from pvd.actions.services import fiche_submit
 from pvd.actions.tests.factories import FicheFactory
-from pvd.comptes.tests.factories import UserFactory
 from pvd.conventions.models import ConventionType
 from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
 from pvd.dossiers.models import Role
@@ -26,7 +27,7 @@ from pvd.participation.tests.factories import PageParticipationFactory
 from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.strategie.tests.factories import AxeFactory
 
-from .helpers import assert_accessible, assert_keyboard_reaches, force_login, login, tab_to
+from .helpers import assert_accessible, force_login, login
 
 
 def _url(name, dossier, **kwargs):
@@ -122,3 +123,92 @@ def test_chef_writes_a_fiche_with_financing_and_submits_it(signed_in, chef_dossi
     fiche = FicheAction.objects.get(dossier=dossier, titre="Rénover les halles")
     assert validation_state(fiche).code == "soumis"
     assert fiche.financements.get().montant == 80000
+
+
+def test_comite_de_projet_validates_the_submitted_fiche(signed_in, chef, chef_dossier):
+    page, dossier = signed_in, chef_dossier
+    fiche = FicheFactory(dossier=dossier, numero=1, titre="Rénover les halles")
+    fiche_submit(fiche=fiche, by=chef)
+    comite = InstanceFactory(dossier=dossier, nom="Comité de projet de Langres")
+
+    page.goto(_url("gouvernance:instance", dossier, pk=comite.pk))
+    seance_form = page.locator("#seance-form")
+    seance_form.get_by_label("Date et heure").fill(
+        (timezone.localtime() + timedelta(days=7)).strftime("%Y-%m-%dT10:00")
+    )
+    seance_form.get_by_label("Lieu").fill("Hôtel de ville")
+    seance_form.get_by_role("button", name="Créer la séance").click()
+    expect(page.locator("h1")).to_contain_text("Comité de projet de Langres — séance du")
+
+    point_form = page.locator("#point-form")
+    point_form.get_by_label("Soumission en attente").select_option(label="Fiche action n° 1 : Rénover les halles")
+    point_form.get_by_role("button", name="Inscrire le point").click()
+    decision = page.locator("form[action*='/decision/']").filter(has_text="Rénover les halles")
+    decision.get_by_label("Résultat").select_option(label="Validé")
+    decision.get_by_label("Texte de la décision").fill("Le comité valide la fiche.")
+    decision.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.locator("form[action*='/decision/']").get_by_role("button")).to_contain_text("Modifier la décision")
+
+    page.goto(_url("actions:fiche", dossier, fiche_pk=fiche.pk))
+    expect(page.locator("#validation")).to_contain_text("Validé le")
+    expect(page.get_by_role("button", name="Soumettre au comité de projet")).to_have_count(0)
+    assert validation_state(fiche).code == "valide"
+
+
+def test_chef_generates_the_convention_cadre_and_downloads_docx_and_pdf(signed_in, chef_dossier):
+    page, dossier = signed_in, chef_dossier
+    convention = ConventionFactory(dossier=dossier, type=ConventionType.CADRE)
+    SignataireFactory(convention=convention, representant="Anne Maire")
+
+    page.goto(_url("conventions:detail", dossier, pk=convention.pk))
+    documents = {}
+    for fmt in ("DOCX", "PDF"):
+        page.get_by_role("button", name=f"Générer le projet ({fmt})").click()
+        expect(page.get_by_role("status")).to_contain_text("version 1 générée")
+        with page.expect_download() as download_info:
+            page.locator("#documents").get_by_role("link", name=f"Projet généré ({fmt})").click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(f".{fmt.lower()}"), download.suggested_filename
+        documents[fmt] = Path(download.path()).read_bytes()
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(documents["DOCX"])).paragraphs)
+    assert "PVD Langres" in text
+    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(documents["PDF"])).pages)
+    assert "PVD Langres" in pdf_text
+
+
+def test_resident_proposes_equipe_publishes_and_answers(new_page, live_server, chef_dossier):
+    dossier = chef_dossier
+    PageParticipationFactory(dossier=dossier, titre="Participez au projet de Langres")
+    equipe = MembreFactory(dossier=dossier, role=Role.EQUIPE).user
+
+    resident = new_page()
+    resident.goto(reverse("participation:public", args=[dossier.pk]))
+    expect(resident.locator("h1")).to_have_text("Participez au projet de Langres")
+    form = resident.locator("#contribution-form")
+    form.get_by_label("Nature de votre contribution").select_option(label="Proposition")
+    form.get_by_label("Thème").select_option(index=1)
+    form.get_by_role("textbox", name="Votre contribution").fill("Des bancs ombragés sur la place Diderot.")
+    form.get_by_label("Votre nom").fill("Jeanne")
+    form.get_by_role("button", name="Envoyer ma contribution").click()
+    expect(resident.get_by_role("status")).to_contain_text("publiée après modération")
+    expect(resident.locator("#contributions")).not_to_contain_text("bancs ombragés")
+    contribution = Contribution.objects.get(dossier=dossier)
+
+    moderator = new_page()
+    login(moderator, live_server, equipe)
+    moderator.goto(_url("participation:moderation", dossier))
+    item = moderator.locator("#moderation")
+    item.get_by_role("button", name=f"Publier la contribution n° {contribution.pk}").click()
+    expect(moderator.get_by_role("status")).to_contain_text("La contribution est publiée")
+    moderator.get_by_label("Réponse").fill("Merci : des bancs seront posés au printemps.")
+    moderator.get_by_role("button", name=f"Répondre à la contribution n° {contribution.pk}").click()
+    expect(moderator.get_by_role("status")).to_contain_text("La réponse est enregistrée")
+
+    resident.reload()
+    published = resident.locator("#contributions")
+    expect(published).to_contain_text("Des bancs ombragés sur la place Diderot.")
+    expect(published.locator(".reponse")).to_contain_text("des bancs seront posés au printemps")
+    published.get_by_role("link", name=f"Lien vers cette contribution n° {contribution.pk}").click()
+    expect(resident.locator(".reponse")).to_contain_text("des bancs seront posés au printemps")
+    assert_accessible(resident)
