@@ -16,9 +16,10 @@ from pypdf import PdfReader
 from pvd.actions.models import FicheAction
 from pvd.actions.services import fiche_submit
 from pvd.actions.tests.factories import FicheFactory
+from pvd.comptes.tests.factories import UserFactory
 from pvd.conventions.models import ConventionType
 from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
-from pvd.dossiers.models import Role
+from pvd.dossiers.models import Dossier, Role
 from pvd.dossiers.tests.factories import MembreFactory
 from pvd.gouvernance.selectors import validation_state
 from pvd.gouvernance.tests.factories import InstanceFactory
@@ -26,8 +27,10 @@ from pvd.participation.models import Contribution
 from pvd.participation.tests.factories import PageParticipationFactory
 from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.strategie.tests.factories import AxeFactory
+from pvd.territoires.services import commune_search_text
+from pvd.territoires.tests.factories import CommuneFactory, EpciFactory
 
-from .helpers import assert_accessible, force_login, login
+from .helpers import assert_accessible, assert_keyboard_reaches, force_login, login, tab_to
 
 
 def _url(name, dossier, **kwargs):
@@ -212,3 +215,71 @@ def test_resident_proposes_equipe_publishes_and_answers(new_page, live_server, c
     published.get_by_role("link", name=f"Lien vers cette contribution n° {contribution.pk}").click()
     expect(resident.locator(".reponse")).to_contain_text("des bancs seront posés au printemps")
     assert_accessible(resident)
+
+
+def test_commune_picker_finds_a_commune_typed_without_accents(page, live_server, transactional_db):
+    epci = EpciFactory(siren="200070928", nom="CC du Pays Châtillonnais")
+    # The search text as the referential import writes it (the factory's is a simple lower-case name).
+    search_text = commune_search_text(nom="Châtillon-sur-Seine", code="21154", codes_postaux=["21400"])
+    CommuneFactory(code="21154", nom="Châtillon-sur-Seine", epci=epci, search_text=search_text)
+    CommuneFactory(code="52269", nom="Langres")
+    force_login(page, live_server, UserFactory())
+
+    page.goto(reverse("dossiers:create"))
+    page.get_by_label("Nom du dossier").fill("PVD Châtillon-sur-Seine")
+    search = page.get_by_role("searchbox", name="Rechercher une commune")
+    search.press_sequentially("chatillon")
+    page.get_by_role("button", name="Châtillon-sur-Seine (21154)").click()
+    expect(page.locator("[name=communes]")).to_have_value("21154")
+    expect(page.locator("[data-picker-target=id_communes] [data-picker-tags]")).to_contain_text("Châtillon-sur-Seine")
+    page.get_by_role("button", name="Créer le dossier").click()
+
+    expect(page.locator("h1")).to_have_text("PVD Châtillon-sur-Seine")
+    dossier = Dossier.objects.get(nom="PVD Châtillon-sur-Seine")
+    assert [c.code for c in dossier.communes.all()] == ["21154"]
+
+
+# --- The keyboard alone ------------------------------------------------------------------------
+
+
+def test_fiche_action_created_with_the_keyboard_alone(signed_in, chef_dossier):
+    page, dossier = signed_in, chef_dossier
+    page.goto(_url("actions:fiche_create", dossier))
+    assert_keyboard_reaches(
+        page, ["#id_numero", "#id_titre", "#id_description", "#id_cout_ht", "main form button[type=submit]"]
+    )
+    page.goto(_url("actions:fiche_create", dossier))
+    tab_to(page, "#id_titre")
+    page.keyboard.type("Créer une maison de santé")
+    tab_to(page, "#id_cout_ht")
+    page.keyboard.type("350000")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("h1")).to_contain_text("Créer une maison de santé")
+    fiche = FicheAction.objects.get(dossier=dossier)
+    assert (fiche.titre, fiche.cout_ht) == ("Créer une maison de santé", 350000)
+
+
+def test_public_contribution_with_the_keyboard_alone(page, chef_dossier):
+    dossier = chef_dossier
+    PageParticipationFactory(dossier=dossier)
+    page.goto(reverse("participation:public", args=[dossier.pk]))
+    assert_keyboard_reaches(
+        page, ["#id_kind", "#id_theme", "#id_texte", "#id_auteur", "#contribution-form button[type=submit]"]
+    )
+    page.goto(reverse("participation:public", args=[dossier.pk]))
+    tab_to(page, "#id_kind")
+    page.keyboard.press("Home")  # first nature: proposition
+    tab_to(page, "#id_theme")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "#id_texte")
+    page.keyboard.type("Ouvrir la médiathèque le dimanche matin.")
+    tab_to(page, "#id_auteur")
+    page.keyboard.type("Paul")
+    tab_to(page, "#contribution-form button[type=submit]")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text("publiée après modération")
+    contribution = Contribution.objects.get(dossier=dossier)
+    assert (contribution.texte, contribution.auteur) == ("Ouvrir la médiathèque le dimanche matin.", "Paul")
