@@ -160,7 +160,7 @@ class IndicateurForm(BaseModelForm):
         return key
 
     @classmethod
-    def from_catalogue(cls, key: str):
+    def from_catalogue(cls, key: str, **kwargs):
         """An empty form pre-filled from a catalogue entry (pvd.suivi.catalogue), or None if unknown."""
         modele = BY_KEY.get(key)
         if modele is None:
@@ -173,7 +173,8 @@ class IndicateurForm(BaseModelForm):
                 "source": modele.source,
                 "frequence": modele.frequence,
                 "catalogue": modele.key,
-            }
+            },
+            **kwargs,
         )
 
     def _post_clean(self):

@@ -141,18 +141,18 @@ def fiche_update(request, dossier, fiche_pk):
 def _detail_context(request, dossier, fiche, **forms):
     today = timezone.localdate()
     # "Partir d'un indicateur du catalogue": a GET form that pre-fills the indicator form.
-    catalogue_form = CatalogueForm(request.GET if "modele" in request.GET else None)
+    catalogue_form = CatalogueForm(request.GET if "modele" in request.GET else None, auto_id="catalogue_%s")
     picked = None
     if catalogue_form.is_bound and catalogue_form.is_valid():
-        picked = IndicateurForm.from_catalogue(catalogue_form.cleaned_data["modele"])
-    defaults = {
-        "catalogue_form": catalogue_form if catalogue_form.is_bound else CatalogueForm(),
-        "ligne_form": LigneFinancementForm(),
-        "budget_form": BudgetForm(initial={"annee": today.year}),
-        "etape_form": EtapeForm(),
-        "note_form": NoteForm(initial={"date": today}),
-        "piece_form": PieceForm(),
-        "indicateur_form": picked or IndicateurForm(),
+        picked = IndicateurForm.from_catalogue(catalogue_form.cleaned_data["modele"], auto_id="indicateur_%s")
+    defaults = {  # distinct ids per form: they share the page (see _sub_form)
+        "catalogue_form": catalogue_form if catalogue_form.is_bound else CatalogueForm(auto_id="catalogue_%s"),
+        "ligne_form": LigneFinancementForm(auto_id="ligne_%s"),
+        "budget_form": BudgetForm(initial={"annee": today.year}, auto_id="budget_%s"),
+        "etape_form": EtapeForm(auto_id="etape_%s"),
+        "note_form": NoteForm(initial={"date": today}, auto_id="note_%s"),
+        "piece_form": PieceForm(auto_id="piece_%s"),
+        "indicateur_form": picked or IndicateurForm(auto_id="indicateur_%s"),
     }
     defaults.update(forms)
     return dossier_context(
@@ -176,7 +176,8 @@ def _sub_form(request, dossier, fiche_pk, form_class, key, perm, save):
     """POST handler of a small form of the fiche page; on error, the page again with the errors."""
     request.access.require(perm)
     fiche = _fiche(request, dossier, fiche_pk)
-    form = form_class(request.POST, request.FILES)
+    # Several small forms share the fiche page: distinct ids ("etape_date", "note_date"...) for their labels.
+    form = form_class(request.POST, request.FILES, auto_id=f"{key}_%s")
     if form.is_valid():
         try:
             save(fiche, form)

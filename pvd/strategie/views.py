@@ -174,7 +174,7 @@ def axe_update(request, dossier, axe_pk):
         else:
             messages.success(request, f"L'{axe} a été modifié.")
             return redirect(_index(dossier) + f"#axe-{axe.pk}")
-    sous_form = SousObjectifForm()
+    sous_form = SousObjectifForm(auto_id="sous_objectif_%s")  # the axe form has its own id_titre
     return _form_page(
         request,
         dossier,

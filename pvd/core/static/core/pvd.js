@@ -32,6 +32,9 @@ document.addEventListener("htmx:configRequest", function (event) {
       if (!input) { return; }
       picker._labels = {};
       picker.hidden = false;
+      // Follow the typing ("input"), not only "change": a "change" on blur re-rendered the tags while the
+      // submit button was being pressed, the layout moved under the pointer and the click was lost.
+      input.addEventListener("input", function () { render(picker); });
       input.addEventListener("change", function () { render(picker); });
       render(picker);
     });

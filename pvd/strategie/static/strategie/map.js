@@ -83,6 +83,10 @@
         drawText: false, drawRectangle: true, drawPolygon: true, editMode: true, dragMode: true, cutPolygon: true,
         removalMode: true, rotateMode: false,
       });
+      // Geoman's buttons are links whose name is only on their parent's title: give them an accessible name.
+      map.getContainer().querySelectorAll(".button-container[title] > .leaflet-buttons-control-button").forEach(
+        function (button) { button.setAttribute("aria-label", button.parentElement.getAttribute("title")); }
+      );
       map.pm.setGlobalOptions({ allowSelfIntersection: false, layerGroup: drawn });
       map.on("pm:create", function (event) { drawn.addLayer(event.layer); watch(event.layer); write(); });
       map.on("pm:remove", function (event) { drawn.removeLayer(event.layer); write(); });
