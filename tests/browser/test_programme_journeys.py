@@ -27,7 +27,6 @@ from pvd.participation.models import Contribution
 from pvd.participation.tests.factories import PageParticipationFactory
 from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.strategie.tests.factories import AxeFactory
-from pvd.territoires.services import commune_search_text
 from pvd.territoires.tests.factories import CommuneFactory, EpciFactory
 
 from .helpers import assert_accessible, assert_keyboard_reaches, force_login, login, tab_to
@@ -219,9 +218,7 @@ def test_resident_proposes_equipe_publishes_and_answers(new_page, live_server, c
 
 def test_commune_picker_finds_a_commune_typed_without_accents(page, live_server, transactional_db):
     epci = EpciFactory(siren="200070928", nom="CC du Pays Châtillonnais")
-    # The search text as the referential import writes it (the factory's is a simple lower-case name).
-    search_text = commune_search_text(nom="Châtillon-sur-Seine", code="21154", codes_postaux=["21400"])
-    CommuneFactory(code="21154", nom="Châtillon-sur-Seine", epci=epci, search_text=search_text)
+    CommuneFactory(code="21154", nom="Châtillon-sur-Seine", epci=epci, codes_postaux=["21400"])
     CommuneFactory(code="52269", nom="Langres")
     force_login(page, live_server, UserFactory())
 

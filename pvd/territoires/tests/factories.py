@@ -1,6 +1,7 @@
 import factory
 
 from pvd.territoires.models import Commune, Departement, Epci, Organisation, OrganisationType, Region
+from pvd.territoires.services import commune_search_text
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -42,7 +43,9 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     epci = factory.SubFactory(EpciFactory)
     population = 5000
     codes_postaux = factory.LazyAttribute(lambda o: ["52200"])
-    search_text = factory.LazyAttribute(lambda o: f"{o.nom.lower()} {o.code} 52200")
+    search_text = factory.LazyAttribute(
+        lambda o: commune_search_text(nom=o.nom, code=o.code, codes_postaux=o.codes_postaux)
+    )
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
