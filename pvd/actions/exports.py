@@ -201,6 +201,7 @@ def fiche_docx(fiche, detail: dict) -> bytes:
         ("Partenaires", ", ".join(p.nom for p in detail["partenaires"]) or "—"),
         ("Commune", str(fiche.commune) if fiche.commune_id else "—"),
         ("Localisation", fiche.localisation or "—"),
+        ("Secteur d'intervention", str(fiche.secteur) if fiche.secteur_id else "—"),
         ("Début prévu", fiche.date_debut.strftime("%d/%m/%Y") if fiche.date_debut else "—"),
         ("Fin prévue", fiche.date_fin.strftime("%d/%m/%Y") if fiche.date_fin else "—"),
         ("Coût HT", _money(fiche.cout_ht)),

@@ -138,3 +138,24 @@ def test_plan_filters_by_secteur(client_for, dossier, main):
     assert selected.get_text(strip=True) == "Quartier de la gare"
     content = main(client.get(plan_url))
     assert len(content.select("#plan-table tbody td a")) == 3
+
+
+def test_fiche_exports_show_the_sector(client_for, dossier):
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    from pvd.strategie.tests.factories import SecteurFactory
+
+    fiche = services.fiche_create(
+        dossier=dossier, by=None, titre="Halle", secteur=SecteurFactory(dossier=dossier, nom="Centre ancien")
+    )
+    client = client_for(dossier, "equipe")
+    kwargs = {"dossier_pk": dossier.pk, "fiche_pk": fiche.pk}
+    pdf = client.get(reverse("actions:fiche_pdf", kwargs=kwargs)).content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Secteur d'intervention" in text and "Centre ancien" in text
+    document = Document(io.BytesIO(client.get(reverse("actions:fiche_docx", kwargs=kwargs)).content))
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    assert ["Secteur d'intervention", str(fiche.secteur)] in rows
