@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from pvd.core.forms import BaseForm
+from pvd.core.forms import BaseForm, DateInput
 from pvd.territoires.models import Organisation
 
 from .models import InstanceType, PresenceStatut, Resultat, RoleInstance
@@ -84,7 +84,8 @@ class PointForm(BaseForm):
 
     def __init__(self, *args, pending_points, target_groups, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pending"].choices = [("", "—")] + [(str(p.pk), p.titre) for p in pending_points]
+        pending = [(str(p.pk), getattr(p, "libelle", p.titre)) for p in pending_points]
+        self.fields["pending"].choices = [("", "—"), *pending]
         choices = [("", "— Aucun (point d'information) —")]
         for key, label, objects in target_groups:
             if objects:
@@ -110,3 +111,7 @@ class CompteRenduForm(BaseForm):
 
 
 PRESENCE_CHOICES = [("", "Non renseigné"), *PresenceStatut.choices]
+
+
+class MembreFinForm(BaseForm):
+    fin = forms.DateField(label="Ancien membre depuis le", widget=DateInput())

@@ -6,6 +6,7 @@ an agenda point that targets it (generic relation). Other apps never store their
 validation state; they read it with `gouvernance.selectors.validation_state(s)`.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -64,8 +65,19 @@ class RoleInstance(models.TextChoices):
     INVITE = "invite", "Invité"
 
 
+class MembreInstanceQuerySet(models.QuerySet):
+    def actifs(self, on: datetime.date | None = None):
+        """Members still sitting on `on` (today by default): no end date, or an end date after it."""
+        on = on or timezone.localdate()
+        return self.filter(Q(fin__isnull=True) | Q(fin__gt=on))
+
+
 class MembreInstance(models.Model):
-    """A person sitting in an instance, for an organisation; an account is optional."""
+    """A person sitting in an instance, for an organisation; an account is optional.
+
+    A member who leaves keeps their row with an end date (`fin`): the attendance lists of
+    séances whose minutes are approved still name them.
+    """
 
     instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="membres")
     nom = models.CharField("nom de la personne", max_length=200)
@@ -88,6 +100,9 @@ class MembreInstance(models.Model):
         related_name="+",
     )
     email = models.EmailField("adresse électronique", blank=True)
+    fin = models.DateField("ancien membre depuis le", null=True, blank=True)
+
+    objects = MembreInstanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["instance", "role", "nom"]
@@ -96,6 +111,10 @@ class MembreInstance(models.Model):
 
     def __str__(self):
         return f"{self.nom} ({self.get_role_display()})"
+
+    @property
+    def is_ancien(self) -> bool:
+        return self.fin is not None and self.fin <= timezone.localdate()
 
 
 class Seance(models.Model):
@@ -133,7 +152,8 @@ class PresenceStatut(models.TextChoices):
 
 class Presence(models.Model):
     seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="presences")
-    membre = models.ForeignKey(MembreInstance, on_delete=models.CASCADE, related_name="presences")
+    # PROTECT: removing a member must never change an attendance list (services decide).
+    membre = models.ForeignKey(MembreInstance, on_delete=models.PROTECT, related_name="presences")
     statut = models.CharField("présence", max_length=10, choices=PresenceStatut.choices)
 
     class Meta:
@@ -150,13 +170,38 @@ def _calendar_token() -> str:
 
 
 class CalendrierDossier(models.Model):
-    """The secret address of a dossier's ICS feed, for calendar clients that cannot log in."""
+    """The secret address of a dossier's ICS feed, for calendar clients that cannot log in.
 
-    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, related_name="calendrier")
+    One per user and dossier: the feed answers only while that user may still see the dossier.
+    """
+
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="calendriers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=64, unique=True, default=_calendar_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dossier", "user"], name="un_calendrier_par_personne")]
 
     def __str__(self):
-        return f"Calendrier — {self.dossier}"
+        return f"Calendrier — {self.dossier} ({self.user})"
+
+
+class ConvocationEnvoi(models.Model):
+    """One convocation e-mail sent to one member for one séance: a retry skips them."""
+
+    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="envois")
+    membre = models.ForeignKey(MembreInstance, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField("adresse électronique")
+    envoyee_le = models.DateTimeField("envoyée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "convocation envoyée"
+        verbose_name_plural = "convocations envoyées"
+        constraints = [models.UniqueConstraint(fields=["seance", "membre"], name="une_convocation_par_membre")]
+
+    def __str__(self):
+        return f"{self.membre} — {self.seance}"
 
 
 class PointOrdreDuJour(models.Model):

@@ -93,12 +93,17 @@ def target_models():
     ]
 
 
-def targetable_objects(dossier) -> list[tuple[str, str, list]]:
-    """[(key, group label, [objects])] for the objects of the dossier an agenda point can target."""
+def targetable_objects(dossier, access=None) -> list[tuple[str, str, list]]:
+    """[(key, group label, [objects])] for the objects of the dossier an agenda point can target.
+
+    Confidential fiches only for an `access` that may see them (never with access=None).
+    """
     groups = []
     for key, label, model in target_models():
         queryset = model.objects.filter(dossier=dossier)
-        if key == "convention":
+        if key == "fiche":
+            queryset = queryset.visible_to(access) if access is not None else queryset.filter(confidentielle=False)
+        elif key == "convention":
             queryset = queryset.select_related("amende")
         elif key == "projet":
             queryset = queryset.select_related("dossier")
@@ -106,30 +111,71 @@ def targetable_objects(dossier) -> list[tuple[str, str, list]]:
     return groups
 
 
-def target_lookup(dossier, value: str):
+def target_lookup(dossier, value: str, access=None):
     """The object named "key:pk" among the dossier's targetable objects, or None."""
     key, _, pk = value.partition(":")
     models = {k: model for k, _, model in target_models()}
     if key not in models or not pk.isdigit():
         return None
-    return models[key].objects.filter(dossier=dossier, pk=int(pk)).first()
+    queryset = models[key].objects.filter(dossier=dossier)
+    if key == "fiche":
+        queryset = queryset.visible_to(access) if access is not None else queryset.filter(confidentielle=False)
+    return queryset.filter(pk=int(pk)).first()
 
 
-def dossier_validations(dossier) -> list[dict]:
+def dossier_validations(dossier, access=None) -> list[dict]:
     """Every targetable object of the dossier with its validation state (one group per model)."""
     rows = []
-    for _key, label, objects in targetable_objects(dossier):
+    for _key, label, objects in targetable_objects(dossier, access):
         states = validation_states(objects)
         rows.append({"label": label, "items": [{"object": obj, "state": states[obj.pk]} for obj in objects]})
     return rows
 
 
-def pending_submissions(dossier):
-    return (
+def pending_submissions(dossier, access=None):
+    """Points waiting for a séance, labelled for `access` (see `label_points`)."""
+    points = (
         PointOrdreDuJour.objects.filter(dossier=dossier, seance__isnull=True)
         .select_related("target_type", "submitted_by")
         .order_by("submitted_at")
     )
+    return label_points(points, dossier, access)
+
+
+# Confidential fiches: their titles never leave the équipe-projet.
+
+CONFIDENTIAL_LABEL = "Fiche action confidentielle"
+
+
+def confidential_fiche_ids(dossier) -> set[int]:
+    from pvd.actions.models import FicheAction
+
+    return set(FicheAction.objects.filter(dossier=dossier, confidentielle=True).values_list("pk", flat=True))
+
+
+def label_points(points, dossier, access=None, *, hidden: set[int] | None = None) -> list:
+    """Set `libelle` (the title to show) and `objet` (the target's name to show) on each point.
+
+    A point on a confidential fiche reads "Fiche action confidentielle" unless `access` may see
+    confidential fiches; access=None is for what leaves the platform (ICS, e-mails, PDF).
+    One query whatever the number of points (none when `hidden`, the confidential fiche ids,
+    is given).
+    """
+    from pvd.actions.models import FicheAction
+
+    points = list(points)
+    can_see = access is not None and access.can("fiche.view_confidential")
+    if can_see:
+        hidden = set()
+    elif hidden is None:
+        hidden = confidential_fiche_ids(dossier) if points else set()
+    fiche_type_id = ContentType.objects.get_for_model(FicheAction).pk
+    for point in points:
+        point.confidentiel = point.target_type_id == fiche_type_id and point.target_id in hidden
+        point.libelle = CONFIDENTIAL_LABEL if point.confidentiel else point.titre
+        target = getattr(point, "target_object", None)
+        point.objet = CONFIDENTIAL_LABEL if point.confidentiel else (str(target) if target is not None else "")
+    return points
 
 
 def instances_of(dossier):
@@ -148,8 +194,9 @@ def seances_of_dossier(dossier):
     return Seance.objects.filter(instance__dossier=dossier).select_related("instance")
 
 
-def seance_points(seance):
-    """The agenda of a séance with decisions and targets, in a fixed number of queries."""
+def seance_points(seance, access=None):
+    """The agenda of a séance with decisions and targets, in a fixed number of queries,
+    labelled for `access` (access=None: for documents that leave the platform)."""
     from django.db.models import Prefetch
 
     points = list(
@@ -179,7 +226,7 @@ def seance_points(seance):
         corrected = {d.corrige_id for d in decisions if d.corrige_id}
         current = [d for d in decisions if d.pk not in corrected]
         point.current_decision = current[-1] if current else None
-    return points
+    return label_points(points, seance.instance.dossier, access)
 
 
 def composition_check(instance) -> list[str]:
@@ -192,7 +239,7 @@ def composition_check(instance) -> list[str]:
     from pvd.conventions.models import Signataire
 
     dossier = instance.dossier
-    membres = list(instance.membres.select_related("organisation"))
+    membres = list(instance.membres.actifs().select_related("organisation"))
     executives = [m for m in membres if m.role in ("president", "elu") and m.organisation_id]
     missing = []
     for commune in dossier.communes.order_by("nom"):

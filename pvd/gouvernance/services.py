@@ -6,6 +6,9 @@ new decision (`decision_correct`) that replaces the old one in the validation st
 """
 
 import datetime
+import logging
+import smtplib
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +20,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import (
+    CalendrierDossier,
+    ConvocationEnvoi,
     Decision,
     Instance,
     InstanceType,
@@ -28,6 +33,8 @@ from .models import (
     Seance,
 )
 from .selectors import SOUMIS, validation_state
+
+logger = logging.getLogger(__name__)
 
 
 def _check_target(dossier, target) -> None:
@@ -166,7 +173,40 @@ def membre_instance_add(
 
 @transaction.atomic
 def membre_instance_remove(*, membre: MembreInstance, by) -> None:
+    """Remove a member entered by mistake. A member who attended a séance whose minutes are
+    approved stays in those minutes: they are marked as a former member instead."""
+    membre = MembreInstance.objects.select_for_update().get(pk=membre.pk)
+    if Presence.objects.filter(membre=membre, seance__compte_rendu_approuve_le__isnull=False).exists():
+        raise ValidationError(
+            f"{membre.nom} figure sur la feuille de présence d'une séance dont le compte rendu est approuvé : "
+            "la personne ne peut pas être retirée. Indiquez plutôt une date de fin pour en faire un ancien membre."
+        )
+    Presence.objects.filter(membre=membre).delete()  # only draft attendance lists remain
     membre.delete()
+
+
+@transaction.atomic
+def membre_instance_end(*, membre: MembreInstance, fin: datetime.date, by) -> MembreInstance:
+    """Mark a member as a former member from `fin`: no longer convoked, kept in past minutes."""
+    if fin is None:
+        raise ValidationError({"fin": "Indiquez la date de fin."})
+    membre.fin = fin
+    membre.full_clean()
+    membre.save(update_fields=["fin"])
+    return membre
+
+
+# Calendar subscriptions
+
+
+@transaction.atomic
+def calendrier_renew(*, dossier, user) -> CalendrierDossier:
+    """A new secret feed address for `user` on `dossier`; their previous one stops working."""
+    CalendrierDossier.objects.filter(dossier=dossier, user=user).delete()
+    calendrier = CalendrierDossier(dossier=dossier, user=user)
+    calendrier.full_clean()
+    calendrier.save()
+    return calendrier
 
 
 # Séances
@@ -294,23 +334,46 @@ def seance_approve_minutes(*, seance: Seance, by) -> Seance:
     return seance
 
 
-def seance_send_convocation(*, seance: Seance, by, convocation_url: str) -> int:
-    """E-mail the convocation (with the ICS file) to every member with an address."""
-    from .documents import seance_ics  # noqa: PLC0415 - avoids a cycle with documents
+@dataclass
+class ConvocationReport:
+    sent: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    already: int = 0
 
-    membres = [m for m in seance.instance.membres.all() if m.email]
+
+def seance_send_convocation(*, seance: Seance, by, convocation_url: str) -> ConvocationReport:
+    """E-mail the convocation (with the ICS file) to every current member with an address who
+    has not received it yet. Each sending is recorded as it succeeds, so a retry after a
+    failure of the mail server sends only to the missing members. Confidential fiche titles
+    never appear (the e-mail leaves the platform)."""
+    from .documents import seance_ics  # noqa: PLC0415 - avoids a cycle with documents
+    from .selectors import label_points  # noqa: PLC0415
+
+    membres = [m for m in seance.instance.membres.actifs(seance.date.date()) if m.email]
     if not membres:
         raise ValidationError("Aucun membre de l'instance n'a d'adresse électronique.")
-    points = list(seance.points.order_by("ordre", "pk"))
+    done = set(ConvocationEnvoi.objects.filter(seance=seance).values_list("membre_id", flat=True))
+    report = ConvocationReport(already=sum(1 for m in membres if m.pk in done))
+    points = label_points(seance.points.order_by("ordre", "pk"), seance.instance.dossier)
     subject = f"Convocation : {seance.instance.nom} du {timezone.localtime(seance.date):%d/%m/%Y à %H:%M}"
     ics = seance_ics(seance)
     for membre in membres:
+        if membre.pk in done:
+            continue
         body = render_to_string(
             "gouvernance/email/convocation.txt",
             {"seance": seance, "membre": membre, "points": points, "url": convocation_url},
         )
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [membre.email])
         message.attach(f"seance-{seance.pk}.ics", ics, "text/calendar")
-        message.send()
-    Seance.objects.filter(pk=seance.pk).update(convocation_envoyee_le=timezone.now())
-    return len(membres)
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError):
+            logger.warning("Convocation de la séance %s non envoyée à %s", seance.pk, membre.email, exc_info=True)
+            report.failed.append(membre.email)
+            continue
+        ConvocationEnvoi.objects.create(seance=seance, membre=membre, email=membre.email)
+        report.sent.append(membre.email)
+    if report.sent:
+        Seance.objects.filter(pk=seance.pk).update(convocation_envoyee_le=timezone.now())
+    return report

@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pvd.dossiers.models import Dossier
+from pvd.dossiers.perms import access_for
 from pvd.dossiers.views import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
@@ -18,6 +21,7 @@ from .forms import (
     DecisionForm,
     InstanceForm,
     InstanceUpdateForm,
+    MembreFinForm,
     MembreInstanceForm,
     PointForm,
     SeanceForm,
@@ -57,7 +61,7 @@ def index(request, dossier):
                 return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
     instances = list(selectors.instances_of(dossier))
     seances = list(selectors.seances_of_dossier(dossier)[:20])
-    calendrier = CalendrierDossier.objects.filter(dossier=dossier).first()
+    calendrier = CalendrierDossier.objects.filter(dossier=dossier, user=request.user).first()
     context = dossier_context(
         request,
         dossier,
@@ -66,8 +70,8 @@ def index(request, dossier):
         instances=instances,
         has_comite_projet=any(i.type == InstanceType.COMITE_PROJET for i in instances),
         seances=seances,
-        pending=list(selectors.pending_submissions(dossier)),
-        validations=selectors.dossier_validations(dossier),
+        pending=selectors.pending_submissions(dossier, request.access),
+        validations=selectors.dossier_validations(dossier, request.access),
         form=form,
         feed_url=(
             request.build_absolute_uri(reverse("gouvernance:feed_token", args=[calendrier.token])) if calendrier else ""
@@ -77,10 +81,10 @@ def index(request, dossier):
 
 
 @require_POST
-@dossier_view("gouvernance.edit")
+@dossier_view("dossier.view")
 def feed_token_create(request, dossier):
-    CalendrierDossier.objects.filter(dossier=dossier).delete()
-    CalendrierDossier.objects.create(dossier=dossier)
+    """Each person who may see the séances gets their own secret address."""
+    services.calendrier_renew(dossier=dossier, user=request.user)
     messages.success(request, "Une nouvelle adresse d'abonnement a été créée ; l'ancienne ne fonctionne plus.")
     return redirect("gouvernance:index", dossier_pk=dossier.pk)
 
@@ -171,24 +175,48 @@ def instance_detail(request, dossier, pk):
 def membre_remove(request, dossier, pk, membre_pk):
     instance = _instance(dossier, pk)
     membre = get_object_or_404(MembreInstance.objects.filter(instance=instance), pk=membre_pk)
-    services.membre_instance_remove(membre=membre, by=request.user)
-    messages.success(request, f"{membre.nom} a été retiré de l'instance.")
+    try:
+        services.membre_instance_remove(membre=membre, by=request.user)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, f"{membre.nom} a été retiré de l'instance.")
+    return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def membre_end(request, dossier, pk, membre_pk):
+    instance = _instance(dossier, pk)
+    membre = get_object_or_404(MembreInstance.objects.filter(instance=instance), pk=membre_pk)
+    form = MembreFinForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez une date de fin valide.")
+    else:
+        try:
+            services.membre_instance_end(membre=membre, fin=form.cleaned_data["fin"], by=request.user)
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, f"{membre.nom} est désormais un ancien membre de l'instance.")
     return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
 
 
 def _presences(seance):
+    """Members sitting on the séance's date, and anyone already on its attendance list."""
     current = {p.membre_id: p.statut for p in seance.presences.all()}
-    return [
-        {"membre": membre, "statut": current.get(membre.pk, "")}
-        for membre in seance.instance.membres.select_related("organisation")
-    ]
+    membres = seance.instance.membres.filter(
+        Q(pk__in=list(current)) | Q(pk__in=seance.instance.membres.actifs(seance.date.date()).values("pk"))
+    ).select_related("organisation")
+    return [{"membre": membre, "statut": current.get(membre.pk, "")} for membre in membres]
 
 
 @dossier_view("dossier.view")
 def seance_detail(request, dossier, pk):
     seance = _seance(dossier, pk)
-    pending = list(selectors.pending_submissions(dossier)) if seance.instance.type == InstanceType.COMITE_PROJET else []
-    targets = selectors.targetable_objects(dossier) if seance.instance.type == InstanceType.COMITE_PROJET else []
+    is_comite = seance.instance.type == InstanceType.COMITE_PROJET
+    pending = selectors.pending_submissions(dossier, request.access) if is_comite else []
+    targets = selectors.targetable_objects(dossier, request.access) if is_comite else []
     point_form = PointForm(pending_points=pending, target_groups=targets, prefix="point")
     compte_rendu_form = CompteRenduForm(initial={"compte_rendu": seance.compte_rendu}, prefix="cr")
     seance_form = SeanceForm(initial={"date": seance.date, "lieu": seance.lieu}, prefix="seance")
@@ -200,7 +228,7 @@ def seance_detail(request, dossier, pk):
             if point_form.is_valid():
                 data = point_form.cleaned_data
                 pending_point = next((p for p in pending if str(p.pk) == data["pending"]), None)
-                target = selectors.target_lookup(dossier, data["target"]) if data["target"] else None
+                target = selectors.target_lookup(dossier, data["target"], request.access) if data["target"] else None
                 try:
                     services.point_add(
                         seance=seance,
@@ -253,7 +281,7 @@ def seance_detail(request, dossier, pk):
             },
         ),
         seance=seance,
-        points=selectors.seance_points(seance),
+        points=selectors.seance_points(seance, request.access),
         presences=_presences(seance),
         presence_choices=PRESENCE_CHOICES,
         point_form=point_form,
@@ -339,12 +367,14 @@ def approve(request, dossier, pk):
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
 
 
-def _convocation_context(seance):
+def _convocation_context(seance, access=None):
+    """access=None: for a document that leaves the platform (no confidential fiche title)."""
+    dossier = seance.instance.dossier
     return {
         "seance": seance,
-        "dossier": seance.instance.dossier,
-        "points": list(seance.points.order_by("ordre", "pk")),
-        "membres": list(seance.instance.membres.select_related("organisation")),
+        "dossier": dossier,
+        "points": selectors.label_points(seance.points.order_by("ordre", "pk"), dossier, access),
+        "membres": list(seance.instance.membres.actifs(seance.date.date()).select_related("organisation")),
     }
 
 
@@ -362,7 +392,7 @@ def convocation(request, dossier, pk):
                 "title": f"Séance du {timezone.localtime(seance.date):%d/%m/%Y}",
             },
         ),
-        **{k: v for k, v in _convocation_context(seance).items() if k != "dossier"},
+        **{k: v for k, v in _convocation_context(seance, request.access).items() if k != "dossier"},
     )
     return render(request, "gouvernance/convocation.html", context)
 
@@ -382,13 +412,24 @@ def convocation_send(request, dossier, pk):
     seance = _seance(dossier, pk)
     url = request.build_absolute_uri(reverse("gouvernance:convocation", kwargs={"dossier_pk": dossier.pk, "pk": pk}))
     try:
-        count = services.seance_send_convocation(seance=seance, by=request.user, convocation_url=url)
+        report = services.seance_send_convocation(seance=seance, by=request.user, convocation_url=url)
     except ValidationError as error:
         _error(request, error)
     else:
         if seance.is_past:
             messages.warning(request, "Attention : la date de cette séance est passée.")
-        messages.success(request, f"La convocation a été envoyée à {count} membre(s).")
+        if report.sent:
+            messages.success(request, f"La convocation a été envoyée à {len(report.sent)} membre(s).")
+        if report.failed:
+            messages.error(
+                request,
+                "La convocation n'a pas pu être envoyée à : "
+                + ", ".join(report.failed)
+                + ". Vérifiez ces adresses puis cliquez de nouveau sur « Envoyer » : "
+                "seuls les membres qui ne l'ont pas reçue seront convoqués.",
+            )
+        if not report.sent and not report.failed:
+            messages.info(request, f"Les {report.already} membre(s) ont déjà reçu la convocation.")
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
 
 
@@ -430,8 +471,14 @@ def feed(request, dossier):
 
 @login_not_required
 def feed_token(request, token):
-    """The same feed at a secret address, for calendar clients (the token is renewable)."""
-    calendrier = CalendrierDossier.objects.select_related("dossier").filter(token=token).first()
+    """The same feed at a secret address, for calendar clients (the token is renewable).
+
+    It answers only while the person who created it may still see the dossier; confidential
+    fiche titles never appear in it (see documents.py)."""
+    calendrier = CalendrierDossier.objects.select_related("user").filter(token=token).first()
     if calendrier is None:
         raise Http404
-    return _feed(calendrier.dossier)
+    dossier = Dossier.objects.visible_to(calendrier.user).filter(pk=calendrier.dossier_id).first()
+    if dossier is None or not access_for(calendrier.user, dossier).can("dossier.view"):
+        raise Http404
+    return _feed(dossier)

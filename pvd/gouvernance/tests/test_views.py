@@ -83,7 +83,6 @@ POSTS = [
     "convocation_send",
     "decision",
     "approve",
-    "feed_token",
 ]
 
 
@@ -107,7 +106,6 @@ def test_write_actions_per_viewer(client_for, dossier, seance, kind):
         "convocation_send": (reverse("gouvernance:convocation_send", kwargs=skw), {}),
         "decision": (reverse("gouvernance:decision", kwargs=skw | {"point_pk": point.pk}), {"resultat": "valide"}),
         "approve": (reverse("gouvernance:approve", kwargs=skw), {}),
-        "feed_token": (reverse("gouvernance:feed_token_create", kwargs={"dossier_pk": dossier.pk}), {}),
     }
     effects = {
         "instance_create": lambda: Instance.objects.filter(nom="Comité habitat").exists(),
@@ -118,7 +116,6 @@ def test_write_actions_per_viewer(client_for, dossier, seance, kind):
         "convocation_send": lambda: len(mail.outbox) == 1,
         "decision": lambda: Decision.objects.filter(point=point).exists(),
         "approve": lambda: Seance.objects.get(pk=seance.pk).is_approved,
-        "feed_token": lambda: CalendrierDossier.objects.filter(dossier=dossier).exists(),
     }
     for action in POSTS:
         url, data = requests[action]
@@ -271,8 +268,8 @@ def test_ics_parsed_back(client_for, dossier, seance):
     assert sorted(str(e["LOCATION"]) for e in feed.walk("VEVENT")) == ["Hôtel de ville", "Salle B"]
 
 
-def test_token_feed_without_login(client, dossier, seance):
-    calendrier = CalendrierDossier.objects.create(dossier=dossier)
+def test_token_feed_without_login(client, dossier, seance, user):
+    calendrier = CalendrierDossier.objects.create(dossier=dossier, user=user)
     response = client.get(reverse("gouvernance:feed_token", args=[calendrier.token]))
     assert response.status_code == 200
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 1
