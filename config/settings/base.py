@@ -154,6 +154,10 @@ PVD_MAP_TILES_ATTRIBUTION = os.environ.get("PVD_MAP_TILES_ATTRIBUTION", "")
 # Anti-spam of the public participation pages.
 PVD_CONTRIBUTION_RATE_LIMIT = int(os.environ.get("PVD_CONTRIBUTION_RATE_LIMIT", "5"))
 PVD_CONTRIBUTION_RATE_WINDOW = int(os.environ.get("PVD_CONTRIBUTION_RATE_WINDOW", "3600"))
+# Number of reverse proxies in front of the application that append to X-Forwarded-For
+# (0: REMOTE_ADDR is the person's address). Never more than there really are: the
+# addresses further left in X-Forwarded-For are written by the client and can be forged.
+PVD_TRUSTED_PROXIES = int(os.environ.get("PVD_TRUSTED_PROXIES", "0"))
 
 LOGGING = {
     "version": 1,

@@ -36,4 +36,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# One cache shared by every process and server (the participation rate limit must count
+# across workers): a table of the database, created once by `python manage.py createcachetable`.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pvd_cache"}}
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -170,3 +170,7 @@ class Moderation(models.Model):
 
     def __str__(self):
         return f"{self.action} — {self.contribution}"
+
+    @property
+    def action_label(self) -> str:
+        return {"publication": "publiée", "refus": "refusée", "reponse": "réponse"}.get(self.action, self.action)

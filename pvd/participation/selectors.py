@@ -25,21 +25,45 @@ def published_contributions(dossier):
     )
 
 
-def public_axes(dossier):
+def _published_projet(dossier):
+    from pvd.strategie.models import ProjetTerritoire
+
+    return ProjetTerritoire.objects.filter(dossier=dossier, publie=True).select_related("version_publiee").first()
+
+
+def public_axes(dossier) -> list:
+    """The axes residents may comment on: those of the published projet de territoire, as
+    published (number and title of the published version), none while it is unpublished."""
     from pvd.strategie.models import AxeStrategique
 
-    return AxeStrategique.objects.filter(dossier=dossier)
+    projet = _published_projet(dossier)
+    if projet is None or projet.version_publiee is None:
+        return []
+    published = {axe["id"]: axe for axe in projet.version_publiee.snapshot.get("axes", [])}
+    axes = list(AxeStrategique.objects.filter(dossier=dossier, pk__in=list(published)))
+    for axe in axes:  # shown as published, never saved
+        axe.numero, axe.titre = published[axe.pk]["numero"], published[axe.pk]["titre"]
+    return sorted(axes, key=lambda axe: axe.numero)
 
 
-def public_fiches(dossier):
+def public_fiches(dossier) -> list:
+    """Non-confidential fiches, once the projet de territoire is published."""
     from pvd.actions.models import FicheAction
 
-    return FicheAction.objects.filter(dossier=dossier, confidentielle=False)
+    if _published_projet(dossier) is None:
+        return []
+    return list(FicheAction.objects.filter(dossier=dossier, confidentielle=False))
 
 
 def moderation_list(dossier, *, statut: str = "", theme: str = ""):
-    queryset = Contribution.objects.filter(dossier=dossier).select_related(
-        "axe", "fiche", "consultation", "moderee_par", "reponse_par"
+    from django.db.models import Prefetch
+
+    from .models import Moderation
+
+    queryset = (
+        Contribution.objects.filter(dossier=dossier)
+        .select_related("axe", "fiche", "consultation", "moderee_par", "reponse_par")
+        .prefetch_related(Prefetch("moderations", queryset=Moderation.objects.select_related("by")))
     )
     if statut in Statut.values:
         queryset = queryset.filter(statut=statut)

@@ -42,18 +42,25 @@ def consultation_create(
     return consultation
 
 
-def rate_limit_check(*, ip: str) -> None:
-    """At most PVD_CONTRIBUTION_RATE_LIMIT contributions per address in the window."""
-    key = f"participation:contributions:{ip}"
-    window = settings.PVD_CONTRIBUTION_RATE_WINDOW
+def _rate_key(ip: str) -> str:
+    return f"participation:contributions:{ip}"
+
+
+def rate_limit_exceeded(*, ip: str) -> bool:
+    """True when the address already posted PVD_CONTRIBUTION_RATE_LIMIT contributions in the window."""
+    return (cache.get(_rate_key(ip)) or 0) >= settings.PVD_CONTRIBUTION_RATE_LIMIT
+
+
+def rate_limit_count(*, ip: str) -> None:
+    """Count one contribution of the address: an accepted one or a robot's (honeypot).
+
+    Forms sent back for correction are not counted, so a resident who mistypes is not blocked."""
+    key, window = _rate_key(ip), settings.PVD_CONTRIBUTION_RATE_WINDOW
     cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
-        count = 1
-    if count > settings.PVD_CONTRIBUTION_RATE_LIMIT:
-        raise ValidationError("Vous avez déposé trop de contributions en peu de temps. Merci de réessayer plus tard.")
 
 
 @transaction.atomic

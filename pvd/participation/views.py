@@ -1,5 +1,7 @@
 import csv
+import ipaddress
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -16,9 +18,26 @@ from .forms import HONEYPOT, AnswerForm, ConsultationForm, ContributionForm, Pag
 from .models import Contribution, PageParticipation, Statut, Theme
 
 
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: a reverse proxy must set it (X-Forwarded-For can be forged by anyone).
-    return request.META.get("REMOTE_ADDR", "") or "inconnue"
+def client_ip(request) -> str:
+    """The address of the person, for the rate limit.
+
+    Without a proxy (PVD_TRUSTED_PROXIES = 0), REMOTE_ADDR. Behind N trusted reverse proxies,
+    each appends the address it received the request from to X-Forwarded-For: the person is
+    the N-th address from the right, the right-most one our proxies did not write. Addresses
+    further left were sent by the client and can be forged, so they are never used.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "inconnue"
+    trusted = settings.PVD_TRUSTED_PROXIES
+    if trusted <= 0:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    if not forwarded:
+        return remote
+    candidate = forwarded[-trusted] if len(forwarded) >= trusted else forwarded[0]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def _public_page(dossier_pk):
@@ -47,14 +66,14 @@ def public_page(request, dossier_pk):
     form = ContributionForm(consultations=consultations, axes=axes, fiches=fiches)
     if request.method == "POST":
         form = ContributionForm(request.POST, consultations=consultations, axes=axes, fiches=fiches)
-        if form.is_spam():
-            # Say nothing to a robot, keep nothing.
-            messages.success(request, "Merci : votre contribution sera publiée après modération.")
-            return redirect("participation:public", dossier_pk=dossier.pk)
-        try:
-            services.rate_limit_check(ip=_client_ip(request))
-        except ValidationError as error:
-            apply_validation_error(form, error)
+        ip = client_ip(request)
+        if services.rate_limit_exceeded(ip=ip):
+            apply_validation_error(
+                form,
+                ValidationError(
+                    "Vous avez déposé trop de contributions en peu de temps. Merci de réessayer plus tard."
+                ),
+            )
             form.is_valid()
             return render(
                 request,
@@ -68,12 +87,18 @@ def public_page(request, dossier_pk):
                 ),
                 status=429,
             )
+        if form.is_spam():
+            # Say nothing to a robot, keep nothing, but count it.
+            services.rate_limit_count(ip=ip)
+            messages.success(request, "Merci : votre contribution sera publiée après modération.")
+            return redirect("participation:public", dossier_pk=dossier.pk)
         if form.is_valid():
             try:
                 services.contribution_submit(dossier=dossier, **form.service_kwargs())
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
+                services.rate_limit_count(ip=ip)
                 messages.success(request, "Merci : votre contribution sera publiée après modération.")
                 return redirect("participation:public", dossier_pk=dossier.pk)
     context = _public_context(

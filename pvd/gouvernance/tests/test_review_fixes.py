@@ -259,3 +259,43 @@ def test_convocation_os_error_is_caught(dossier, seance, monkeypatch):
     assert not ConvocationEnvoi.objects.exists()
     seance.refresh_from_db()
     assert seance.convocation_envoyee_le is None
+
+
+# 7. Refusals of the remaining write actions
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_membre_remove_refusals(client_for, dossier, seance, kind):
+    membre = MembreInstanceFactory(instance=seance.instance)
+    client = client_for(dossier, kind)
+    kw = {"dossier_pk": dossier.pk, "pk": seance.instance_id, "membre_pk": membre.pk}
+    response = client.post(reverse("gouvernance:membre_remove", kwargs=kw))
+    exists = MembreInstance.objects.filter(pk=membre.pk).exists()
+    if kind in TEAM:
+        assert response.status_code == 302 and not exists
+    else:
+        assert response.status_code == {"anonymous": 302, "outsider": 404, "prefecture_autre": 404}.get(kind, 403)
+        assert exists
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_point_move_refusals(client_for, dossier, seance, kind):
+    first = services.point_add(seance=seance, titre="Premier", by=None)
+    second = services.point_add(seance=seance, titre="Second", by=None)
+    client = client_for(dossier, kind)
+    kw = {"dossier_pk": dossier.pk, "pk": seance.pk, "point_pk": second.pk}
+    response = client.post(reverse("gouvernance:point_move", kwargs=kw), {"sens": "haut"})
+    order = list(seance.points.order_by("ordre").values_list("pk", flat=True))
+    if kind in TEAM:
+        assert response.status_code == 302 and order == [second.pk, first.pk]
+    else:
+        assert response.status_code == {"anonymous": 302, "outsider": 404, "prefecture_autre": 404}.get(kind, 403)
+        assert order == [first.pk, second.pk]
+
+
+def test_point_move_of_another_seance_is_404(client_for, dossier, seance):
+    other = SeanceFactory(instance=seance.instance)
+    point = services.point_add(seance=other, titre="Ailleurs", by=None)
+    client = client_for(dossier, "chef_de_projet")
+    kw = {"dossier_pk": dossier.pk, "pk": seance.pk, "point_pk": point.pk}
+    assert client.post(reverse("gouvernance:point_move", kwargs=kw), {"sens": "haut"}).status_code == 404

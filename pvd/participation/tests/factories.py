@@ -45,3 +45,11 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     class Params:
         publiee = factory.Trait(statut="publiee")
         refusee = factory.Trait(statut="refusee", motif_refus="Hors sujet")
+
+
+def publish_strategy(dossier):
+    """Publish the dossier's projet de territoire as it stands (axes offered to residents)."""
+    from pvd.comptes.tests.factories import UserFactory
+    from pvd.strategie.services import projet_publish
+
+    return projet_publish(dossier=dossier, by=UserFactory())

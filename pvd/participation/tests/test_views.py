@@ -12,7 +12,7 @@ from pvd.actions.models import FicheAction
 from pvd.participation.models import Contribution, Moderation, PageParticipation
 from pvd.strategie.models import AxeStrategique
 
-from .factories import ConsultationFactory, ContributionFactory
+from .factories import ConsultationFactory, ContributionFactory, publish_strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,7 @@ def test_public_page_404_unless_published(client, dossier):
 
 def test_submit_anonymous_and_pending(client, dossier, page):
     axe = AxeStrategique.objects.create(dossier=dossier, numero=1, titre="Commerce")
+    publish_strategy(dossier)
     response = client.post(public_url(dossier), valid_data(auteur="", cible=f"axe:{axe.pk}"))
     assert response.status_code == 302
     contribution = Contribution.objects.get()
@@ -117,6 +118,8 @@ def test_oversized_and_malformed(client, dossier, page):
 def test_confidential_fiche_and_foreign_targets_refused(client, dossier, page):
     public = FicheAction.objects.create(dossier=dossier, numero=1, titre="Halle")
     secret = FicheAction.objects.create(dossier=dossier, numero=2, titre="Rachat", confidentielle=True)
+    AxeStrategique.objects.create(dossier=dossier, numero=1, titre="Commerce")
+    publish_strategy(dossier)
     options = [o["value"] for o in main(client.get(public_url(dossier))).select("#id_cible option")]
     assert f"fiche:{public.pk}" in options and f"fiche:{secret.pk}" not in options
     response = client.post(public_url(dossier), valid_data(cible=f"fiche:{secret.pk}"))
@@ -246,6 +249,7 @@ def test_query_counts(client_for, dossier, page, django_assert_num_queries):
     client = client_for(dossier, "equipe")
     moderation = reverse("participation:moderation", kwargs={"dossier_pk": dossier.pk})
     axe = AxeStrategique.objects.create(dossier=dossier, numero=1, titre="Axe")
+    publish_strategy(dossier)
     ContributionFactory.create_batch(2, dossier=dossier, publiee=True, axe=axe)
     ContributionFactory(dossier=dossier, consultation=ConsultationFactory(dossier=dossier))
     counts = {url: _count(client, url) for url in (moderation, public_url(dossier))}
