@@ -1,5 +1,3 @@
-import hashlib
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -208,22 +206,14 @@ def generate(request, dossier, pk, fmt):
     if convention.type not in GENERABLE or fmt not in FORMATS:
         raise Http404("Document inconnu.")
     filename, data = documents.generate(GENERABLE[convention.type], dossier, fmt)
-    kind = FORMATS[fmt]
-    latest = convention.documents.filter(kind=kind).order_by("-version").first()
-    if latest is not None and _same_content(latest, data):
-        messages.info(request, f"Le dossier n'a pas changé : la version {latest.version} est à jour.")
-        return redirect(_detail_url(convention))
-    document = services.document_add(convention=convention, kind=kind, filename=filename, content=data, by=request.user)
-    messages.success(request, f"{document.get_kind_display()} : version {document.version} générée.")
+    document, created = services.generated_document_add(
+        convention=convention, kind=FORMATS[fmt], filename=filename, content=data, by=request.user
+    )
+    if created:
+        messages.success(request, f"{document.get_kind_display()} : version {document.version} générée.")
+    else:
+        messages.info(request, f"Le dossier n'a pas changé : la version {document.version} est à jour.")
     return redirect(_detail_url(convention))
-
-
-def _same_content(document, data: bytes) -> bool:
-    try:
-        with document.file.open("rb") as handle:
-            return hashlib.sha256(handle.read()).digest() == hashlib.sha256(data).digest()
-    except OSError:
-        return False
 
 
 @dossier_view("conventions.sign")
