@@ -109,6 +109,15 @@ def convention_update(
     return convention
 
 
+def convention_submit(*, convention: Convention, by):
+    """Submit the convention to the comité de projet (a point waiting for a séance)."""
+    from pvd.gouvernance.services import object_submit
+
+    return object_submit(
+        dossier=convention.dossier, target=convention, titre=str(convention), description=convention.objet, by=by
+    )
+
+
 def _check_open(convention: Convention) -> None:
     # Read the state from the database (locked): the caller's instance may be stale.
     convention.etat = Convention.objects.select_for_update().values_list("etat", flat=True).get(pk=convention.pk)

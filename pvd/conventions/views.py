@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from pvd.dossiers.views import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
+from pvd.gouvernance.selectors import validation_state
 
 from . import documents, selectors, services
 from .forms import ConventionCreateForm, ConventionUpdateForm, SignataireForm, SignatureForm, SignedScanForm
@@ -90,9 +91,23 @@ def convention_detail(request, dossier, pk):
         convention=convention,
         generable=convention.type in GENERABLE,
         upload_form=SignedScanForm(),
+        validation=validation_state(convention),
         **detail,
     )
     return render(request, "conventions/detail.html", context)
+
+
+@require_POST
+@dossier_view("conventions.edit")
+def convention_submit(request, dossier, pk):
+    convention = _convention(dossier, pk)
+    try:
+        services.convention_submit(convention=convention, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "La convention est soumise au comité de projet.")
+    return redirect(_detail_url(convention))
 
 
 @dossier_view("conventions.edit")
