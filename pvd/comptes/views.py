@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pvd.dossiers import services as dossier_services
@@ -26,9 +27,16 @@ def accept_invitation(request, token):
 
     form = None if existing else AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):
-        user = dossier_services.invitation_accept(
-            invitation=invitation, user=existing, **(form.cleaned_data if form else {})
-        )
+        try:
+            user = dossier_services.invitation_accept(
+                invitation=invitation, user=existing, **(form.cleaned_data if form else {})
+            )
+        except ValidationError as error:
+            # A double submit: the first request accepted the invitation in the meantime.
+            messages.info(request, " ".join(error.messages))
+            if request.user.is_authenticated:
+                return redirect("dossiers:detail", dossier_pk=invitation.dossier_id)
+            return redirect("comptes:login")
         if not request.user.is_authenticated:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Vous avez rejoint le dossier {invitation.dossier}.")

@@ -1,6 +1,7 @@
 """Every write on conventions: creation, signatories, signatures, documents."""
 
 import datetime
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -38,6 +39,27 @@ def _check_date_order(convention: Convention, signed_on: datetime.date) -> None:
                     f"(signée le {amende.date_signature:%d/%m/%Y})."
                 }
             )
+
+
+def _check_dependants(convention: Convention, signed_on: datetime.date) -> None:
+    """Conventions signed after this one (its avenants; for the adhésion, the convention-cadre and
+    every avenant of the dossier) must not come before its new date of signature."""
+    dependants = Convention.objects.filter(amende=convention, date_signature__isnull=False)
+    if convention.type == ConventionType.ADHESION:
+        dependants = Convention.objects.filter(
+            dossier_id=convention.dossier_id,
+            type__in=[ConventionType.CADRE, ConventionType.AVENANT],
+            date_signature__isnull=False,
+        )
+    earlier = dependants.filter(date_signature__lt=signed_on).select_related("amende").order_by("date_signature")
+    first = earlier.first()
+    if first is not None:
+        raise ValidationError(
+            {
+                "signe_le": f"La convention ne peut pas être signée après « {first} », qui en dépend "
+                f"(signée le {first.date_signature:%d/%m/%Y})."
+            }
+        )
 
 
 @transaction.atomic
@@ -79,10 +101,21 @@ def convention_update(
         raise ValidationError({"etat": "Une convention devient signée quand tous ses signataires ont signé."})
     if convention.etat == ConventionEtat.SIGNEE and etat not in {ConventionEtat.SIGNEE, ConventionEtat.RESILIEE}:
         raise ValidationError({"etat": "Une convention signée ne peut être que résiliée."})
+    if convention.etat == ConventionEtat.RESILIEE and etat != ConventionEtat.RESILIEE:
+        raise ValidationError({"etat": "Une convention résiliée le reste (passez par une nouvelle convention)."})
     convention.titre, convention.objet, convention.duree_annees, convention.etat = titre, objet, duree_annees, etat
     convention.full_clean()
     convention.save()
     return convention
+
+
+def convention_submit(*, convention: Convention, by):
+    """Submit the convention to the comité de projet (a point waiting for a séance)."""
+    from pvd.gouvernance.services import object_submit
+
+    return object_submit(
+        dossier=convention.dossier, target=convention, titre=str(convention), description=convention.objet, by=by
+    )
 
 
 def _check_open(convention: Convention) -> None:
@@ -203,8 +236,10 @@ def signature_record(*, signataire: Signataire, signe_le: datetime.date | None, 
     signataire.save(update_fields=["signe_le"])
     _refresh_signature_state(convention)
     if convention.date_signature is not None:
-        # The last signature must also respect the order with respect to the other conventions.
+        # The last signature must also respect the order with respect to the other conventions,
+        # before it (adhésion, amended convention) and after it (convention-cadre, avenants).
         _check_date_order(convention, convention.date_signature)
+        _check_dependants(convention, convention.date_signature)
     return signataire
 
 
@@ -224,14 +259,41 @@ def _next_version(convention: Convention, kind: str) -> int:
 
 @transaction.atomic
 def document_add(*, convention: Convention, kind: str, filename: str, content: bytes, by) -> ConventionDocument:
+    """A new version of a document. Validated before anything is written to the storage; the file
+    is removed again if the row cannot be saved."""
     Convention.objects.select_for_update().filter(pk=convention.pk).first()
     document = ConventionDocument(
         convention=convention, kind=kind, version=_next_version(convention, kind), uploaded_by=by
     )
-    document.file.save(filename, ContentFile(content), save=False)
+    document.file = ContentFile(content, name=filename)
     document.full_clean()
-    document.save()
+    try:
+        document.save()  # writes the file (FileField.pre_save), then the row
+    except Exception:
+        if document.file.name and document.file._committed:
+            document.file.storage.delete(document.file.name)
+        raise
     return document
+
+
+def _same_content(document: ConventionDocument, data: bytes) -> bool:
+    try:
+        with document.file.open("rb") as handle:
+            return hashlib.sha256(handle.read()).digest() == hashlib.sha256(data).digest()
+    except OSError:
+        return False
+
+
+@transaction.atomic
+def generated_document_add(
+    *, convention: Convention, kind: str, filename: str, content: bytes, by
+) -> tuple[ConventionDocument, bool]:
+    """(document, created): a generated draft identical to the latest version is not stored again."""
+    Convention.objects.select_for_update().filter(pk=convention.pk).first()
+    latest = convention.documents.filter(kind=kind).order_by("-version").first()
+    if latest is not None and _same_content(latest, content):
+        return latest, False
+    return document_add(convention=convention, kind=kind, filename=filename, content=content, by=by), True
 
 
 def signed_scan_upload(*, convention: Convention, uploaded, by) -> ConventionDocument:

@@ -1,5 +1,3 @@
-import hashlib
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -9,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from pvd.dossiers.views import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
+from pvd.gouvernance.selectors import validation_state
 
 from . import documents, selectors, services
 from .forms import ConventionCreateForm, ConventionUpdateForm, SignataireForm, SignatureForm, SignedScanForm
@@ -92,9 +91,23 @@ def convention_detail(request, dossier, pk):
         convention=convention,
         generable=convention.type in GENERABLE,
         upload_form=SignedScanForm(),
+        validation=validation_state(convention),
         **detail,
     )
     return render(request, "conventions/detail.html", context)
+
+
+@require_POST
+@dossier_view("conventions.edit")
+def convention_submit(request, dossier, pk):
+    convention = _convention(dossier, pk)
+    try:
+        services.convention_submit(convention=convention, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "La convention est soumise au comité de projet.")
+    return redirect(_detail_url(convention))
 
 
 @dossier_view("conventions.edit")
@@ -208,22 +221,14 @@ def generate(request, dossier, pk, fmt):
     if convention.type not in GENERABLE or fmt not in FORMATS:
         raise Http404("Document inconnu.")
     filename, data = documents.generate(GENERABLE[convention.type], dossier, fmt)
-    kind = FORMATS[fmt]
-    latest = convention.documents.filter(kind=kind).order_by("-version").first()
-    if latest is not None and _same_content(latest, data):
-        messages.info(request, f"Le dossier n'a pas changé : la version {latest.version} est à jour.")
-        return redirect(_detail_url(convention))
-    document = services.document_add(convention=convention, kind=kind, filename=filename, content=data, by=request.user)
-    messages.success(request, f"{document.get_kind_display()} : version {document.version} générée.")
+    document, created = services.generated_document_add(
+        convention=convention, kind=FORMATS[fmt], filename=filename, content=data, by=request.user
+    )
+    if created:
+        messages.success(request, f"{document.get_kind_display()} : version {document.version} générée.")
+    else:
+        messages.info(request, f"Le dossier n'a pas changé : la version {document.version} est à jour.")
     return redirect(_detail_url(convention))
-
-
-def _same_content(document, data: bytes) -> bool:
-    try:
-        with document.file.open("rb") as handle:
-            return hashlib.sha256(handle.read()).digest() == hashlib.sha256(data).digest()
-    except OSError:
-        return False
 
 
 @dossier_view("conventions.sign")

@@ -23,12 +23,22 @@ def dossier_create(
     if outside:
         noms = ", ".join(str(c) for c in outside)
         raise ValidationError({"communes": f"Ces communes n'appartiennent pas à l'EPCI {epci} : {noms}."})
+    taken = (
+        Dossier.communes.through.objects.filter(commune__in=communes, dossier__cloture_le__isnull=True)
+        .select_related("commune", "dossier")
+        .order_by("commune__nom")
+    )
+    if taken:
+        noms = ", ".join(f"{link.commune} (dossier « {link.dossier.nom} »)" for link in taken)
+        raise ValidationError({"communes": f"Ces communes ont déjà un dossier en cours : {noms}."})
     dossier = Dossier(nom=nom.strip(), epci=epci, pvd_id=pvd_id, date_entree=date_entree)
     dossier.full_clean()
     dossier.save()
     dossier.communes.set(communes)
     if by is not None:
-        Membre.objects.create(dossier=dossier, user=by, role=Role.CHEF_DE_PROJET)
+        membre = Membre(dossier=dossier, user=by, role=Role.CHEF_DE_PROJET)
+        membre.full_clean()
+        membre.save()
     return dossier
 
 
@@ -57,6 +67,7 @@ def membre_set_role(*, membre: Membre, role: str, by: User) -> Membre:
     ):
         raise ValidationError({"role": "Le dossier doit garder au moins un chef de projet."})
     membre.role = role
+    membre.full_clean()
     membre.save(update_fields=["role"])
     return membre
 
@@ -77,7 +88,9 @@ def invitation_create(*, dossier: Dossier, email: str, role: str, by: User, base
         raise ValidationError({"email": "Cette personne est déjà membre du dossier."})
     if dossier.invitations.filter(email__iexact=email, accepted_at__isnull=True).exists():
         raise ValidationError({"email": "Une invitation est déjà en attente pour cette adresse."})
-    invitation = Invitation.objects.create(dossier=dossier, email=email, role=role, invited_by=by)
+    invitation = Invitation(dossier=dossier, email=email, role=role, invited_by=by)
+    invitation.full_clean()
+    invitation.save()
     link = base_url.rstrip("/") + reverse("comptes:invitation", args=[invitation.token])
     send_mail(
         subject=f"Invitation au dossier {dossier} — Petites villes de demain",

@@ -1,6 +1,8 @@
 """Reads of the strategy: the overview page, the snapshot a version stores, the diff of two."""
 
 import difflib
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -116,6 +118,7 @@ def strategie_snapshot(dossier) -> dict:
                 "kind": secteur.kind,
                 "commune": secteur.commune.nom,
                 "surface_m2": round(secteur.surface_m2),
+                "description": secteur.description,
                 "geometry": secteur.geometry,
             }
             for secteur in secteurs_of(dossier)
@@ -131,6 +134,14 @@ _SECTEUR_KINDS = dict(SecteurKind.choices)
 
 def _yes_no(value) -> str:
     return "oui" if value else "non"
+
+
+def geometry_fingerprint(geometry) -> str:
+    """A short fingerprint of a shape: two shapes of equal area still differ in the diff."""
+    if not geometry:
+        return "aucune"
+    data = json.dumps(geometry, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(data).hexdigest()[:10]
 
 
 def flatten_snapshot(snapshot: dict) -> dict[str, tuple[str, str]]:
@@ -162,9 +173,13 @@ def flatten_snapshot(snapshot: dict) -> dict[str, tuple[str, str]]:
             )
             fields[f"ind:{ind['id']}"] = (f"{label} — indicateur « {ind['nom']} »", text)
     for secteur in snapshot.get("secteurs", []):
-        text = (
-            f"{_SECTEUR_KINDS.get(secteur['kind'], secteur['kind'])}, {secteur['commune']}, "
-            f"{secteur['surface_m2'] / 10_000:.2f} ha"
+        text = "\n".join(
+            [
+                f"{_SECTEUR_KINDS.get(secteur['kind'], secteur['kind'])}, {secteur['commune']}, "
+                f"{secteur['surface_m2'] / 10_000:.2f} ha",
+                f"Description : {secteur.get('description') or '—'}",
+                f"Forme : empreinte {geometry_fingerprint(secteur.get('geometry'))}",
+            ]
         )
         fields[f"secteur:{secteur['id']}"] = (f"Secteur « {secteur['nom']} »", text)
     return fields

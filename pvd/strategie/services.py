@@ -1,10 +1,13 @@
 """Every write on the strategy. Each change of the summary, an axe, its indicators or a
 sector records a version of the whole projet de territoire (who, when, what)."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from pvd.gouvernance.models import PointOrdreDuJour
+from pvd.gouvernance.selectors import validation_state
 from pvd.gouvernance.services import object_submit
 from pvd.suivi import services as suivi_services
 
@@ -80,13 +83,16 @@ def projet_unpublish(*, dossier, by) -> ProjetTerritoire:
     return projet
 
 
+@transaction.atomic
 def projet_submit(*, dossier, by):
-    """Submit the strategy as a whole to the comité de projet."""
+    """Submit the strategy as a whole to the comité de projet; the version is recorded only when
+    the submission is accepted."""
     projet = projet_get_or_create(dossier=dossier)
-    version_record(dossier=dossier, by=by, motif="Soumission au comité de projet")
-    return object_submit(
+    point = object_submit(
         dossier=dossier, target=projet, titre=f"Validation du projet de territoire — {dossier.nom}", by=by
     )
+    version_record(dossier=dossier, by=by, motif="Soumission au comité de projet")
+    return point
 
 
 # --- Axes --------------------------------------------------------------------------------
@@ -174,6 +180,16 @@ def axe_update(*, axe: AxeStrategique, by, partenaires=None, **changes) -> AxeSt
 @transaction.atomic
 def axe_delete(*, axe: AxeStrategique, by) -> None:
     dossier, numero = axe.dossier, axe.numero
+    if validation_state(axe).decision is not None:
+        raise ValidationError(
+            "Le comité de projet a statué sur cet axe : il ne peut plus être supprimé (modifiez-le plutôt)."
+        )
+    if PointOrdreDuJour.objects.filter(
+        target_type=ContentType.objects.get_for_model(AxeStrategique), target_id=axe.pk
+    ).exists():
+        raise ValidationError(
+            "Cet axe est inscrit à l'ordre du jour du comité de projet : il ne peut pas être supprimé."
+        )
     if axe.indicateurs.filter(mesures__isnull=False).exists():
         raise ValidationError("Des mesures ont été saisies sur les indicateurs de cet axe : il ne peut être supprimé.")
     axe.delete()
@@ -200,8 +216,11 @@ def axe_move(*, axe: AxeStrategique, direction: str, by) -> None:
     version_record(dossier=axe.dossier, by=by, motif=f"Ordre des axes modifié (axe {axe.numero})")
 
 
+@transaction.atomic
 def axe_submit(*, axe: AxeStrategique, by):
-    return object_submit(dossier=axe.dossier, target=axe, titre=f"Validation de l'{axe}", by=by)
+    point = object_submit(dossier=axe.dossier, target=axe, titre=f"Validation de l'{axe}", by=by)
+    version_record(dossier=axe.dossier, by=by, motif=f"Axe {axe.numero} soumis au comité de projet")
+    return point
 
 
 @transaction.atomic

@@ -167,3 +167,117 @@ def test_stale_instance_cannot_add_a_signatory_to_a_signed_convention(dossier):
         services.signataire_create(
             convention=convention, organisation=OrganisationFactory(), representant="A", qualite="B"
         )
+
+
+def test_redating_a_signed_adhesion_after_the_cadre_is_refused(dossier, adhesion, sign_convention):
+    cadre = sign_convention(dossier, ConventionType.CADRE, D(2023, 1, 10), signatories=1)
+    signataire = adhesion.signataires.first()
+    with pytest.raises(ValidationError, match="qui en dépend"):
+        services.signature_record(signataire=signataire, signe_le=D(2023, 1, 11))
+    adhesion.refresh_from_db()
+    signataire.refresh_from_db()
+    assert adhesion.date_signature == D(2022, 8, 31) and signataire.signe_le == D(2022, 8, 31)
+    # The same day as the convention-cadre, or any earlier day, is fine.
+    services.signature_record(signataire=signataire, signe_le=D(2023, 1, 10))
+    adhesion.refresh_from_db()
+    assert adhesion.date_signature == D(2023, 1, 10) and cadre.date_signature == D(2023, 1, 10)
+
+
+def test_redating_a_signed_adhesion_after_an_avenant_of_the_cadre_is_refused(dossier, adhesion, sign_convention):
+    cadre = sign_convention(dossier, ConventionType.CADRE, D(2023, 1, 10), signatories=1)
+    sign_convention(dossier, ConventionType.AVENANT, D(2023, 6, 1), signatories=1, amende=cadre)
+    with pytest.raises(ValidationError, match="qui en dépend"):
+        services.signature_record(signataire=adhesion.signataires.first(), signe_le=D(2023, 7, 1))
+    adhesion.refresh_from_db()
+    assert adhesion.date_signature == D(2022, 8, 31)
+
+
+def test_redating_an_amended_convention_after_its_signed_avenant_is_refused(dossier, adhesion, sign_convention):
+    cadre = sign_convention(dossier, ConventionType.CADRE, D(2023, 1, 10), signatories=1)
+    avenant = sign_convention(dossier, ConventionType.AVENANT, D(2023, 2, 1), signatories=1, amende=cadre)
+    with pytest.raises(ValidationError, match="Avenant n° 1"):
+        services.signature_record(signataire=cadre.signataires.first(), signe_le=D(2023, 2, 2))
+    cadre.refresh_from_db()
+    assert cadre.date_signature == D(2023, 1, 10)
+    services.signature_record(signataire=cadre.signataires.first(), signe_le=D(2023, 2, 1))
+    cadre.refresh_from_db()
+    assert cadre.date_signature == avenant.date_signature
+
+
+def test_a_resiliated_convention_stays_resiliated(dossier):
+    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    services.convention_update(
+        convention=convention, titre="", objet="", duree_annees=None, etat=ConventionEtat.RESILIEE
+    )
+    for etat in (ConventionEtat.PROJET, ConventionEtat.EN_SIGNATURE):
+        with pytest.raises(ValidationError, match="résiliée le reste"):
+            services.convention_update(convention=convention, titre="", objet="", duree_annees=None, etat=etat)
+        convention.refresh_from_db()
+        assert convention.etat == ConventionEtat.RESILIEE
+    services.convention_update(
+        convention=convention, titre="Nouveau titre", objet="", duree_annees=None, etat=ConventionEtat.RESILIEE
+    )
+    convention.refresh_from_db()
+    assert convention.titre == "Nouveau titre"
+
+
+def _stored_files(root):
+    return sorted(p.name for p in root.rglob("*") if p.is_file())
+
+
+def test_a_refused_upload_leaves_no_file_in_the_storage(adhesion, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    # Both uploads get version 1 (as two concurrent requests would): the second is refused by the
+    # unique constraint during full_clean, before anything is written.
+    monkeypatch.setattr(services, "_next_version", lambda convention, kind: 1)
+    services.signed_scan_upload(convention=adhesion, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4 un"), by=None)
+    assert len(_stored_files(tmp_path)) == 1
+    with pytest.raises(ValidationError):
+        services.signed_scan_upload(
+            convention=adhesion, uploaded=SimpleUploadedFile("b.pdf", b"%PDF-1.4 deux"), by=None
+        )
+    assert len(_stored_files(tmp_path)) == 1
+    assert ConventionDocument.objects.count() == 1
+
+
+def test_a_refused_first_upload_leaves_the_storage_empty(adhesion, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+
+    def refuse(self, *args, **kwargs):
+        raise ValidationError("refusé")
+
+    monkeypatch.setattr(ConventionDocument, "full_clean", refuse)
+    with pytest.raises(ValidationError):
+        services.signed_scan_upload(convention=adhesion, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4"), by=None)
+    assert _stored_files(tmp_path) == []
+
+
+def test_a_failing_save_removes_the_written_file(adhesion, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+
+    def save_then_fail(self, *args, **kwargs):
+        self.file.save(self.file.name, self.file.file, save=False)  # the file is written, then the row fails
+        raise RuntimeError("base indisponible")
+
+    monkeypatch.setattr(ConventionDocument, "save", save_then_fail)
+    with pytest.raises(RuntimeError):
+        services.signed_scan_upload(convention=adhesion, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4"), by=None)
+    assert _stored_files(tmp_path) == []
+
+
+def test_generated_document_identical_to_the_latest_is_not_stored_again(adhesion, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    kind = "projet_pdf"
+    first, created = services.generated_document_add(
+        convention=adhesion, kind=kind, filename="c.pdf", content=b"%PDF-1 a", by=None
+    )
+    assert created and first.version == 1
+    same, created = services.generated_document_add(
+        convention=adhesion, kind=kind, filename="c.pdf", content=b"%PDF-1 a", by=None
+    )
+    assert not created and same.pk == first.pk
+    changed, created = services.generated_document_add(
+        convention=adhesion, kind=kind, filename="c.pdf", content=b"%PDF-1 b", by=None
+    )
+    assert created and changed.version == 2
+    assert ConventionDocument.objects.filter(kind=kind).count() == 2

@@ -335,3 +335,71 @@ def test_dossier_list_filters_on_the_deadline(client, sign_convention, django_as
     assert names("") == ["Bientôt", "Dépassée", "Respectée", "Sans"]
     assert names("nimporte") == ["Bientôt", "Dépassée", "Respectée", "Sans"]
     assert none.pk
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_detail_shows_the_validation_state_and_the_submit_button_by_role(client_for, dossier, cadre, kind):
+    from pvd.gouvernance import services as gouvernance
+    from pvd.gouvernance.tests.factories import SeanceFactory
+
+    client = client_for(dossier, kind)
+    url = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
+    response = client.get(url)
+    assert response.status_code == expected(kind, CAN_VIEW)
+    if kind not in CAN_VIEW:
+        return
+    block = main(response).select_one("#validation")
+    assert block.select_one("[data-etat]")["data-etat"] == "non_soumis"
+    assert bool(block.find("button", string="Soumettre au comité de projet")) == (kind in CAN_EDIT)
+
+    chef = make_chef(dossier)
+    point = services.convention_submit(convention=cadre, by=chef)
+    block = main(client.get(url)).select_one("#validation")
+    assert block.select_one("[data-etat]")["data-etat"] == "soumis"
+    assert not block.find("button")
+
+    seance = SeanceFactory(instance__dossier=dossier, passee=True)
+    gouvernance.point_add(seance=seance, pending=point, by=chef)
+    gouvernance.decision_record(point=point, resultat="valide", by=chef)
+    block = main(client.get(url)).select_one("#validation")
+    assert block.select_one("[data-etat]")["data-etat"] == "valide"
+    assert f"séance du {seance.date.day}" in block.get_text(" ", strip=True)
+    assert block.select_one("a")["href"] == reverse(
+        "gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk}
+    )
+    assert not block.find("button")
+
+
+def make_chef(dossier):
+    from pvd.dossiers.models import Role
+    from pvd.dossiers.tests.factories import MembreFactory
+
+    return MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET).user
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_submit_to_the_comite_by_role(client_for, dossier, cadre, kind):
+    from pvd.gouvernance.selectors import validation_state
+
+    client = client_for(dossier, kind)
+    response = client.post(reverse("conventions:submit", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk}))
+    assert response.status_code == expected(kind, CAN_EDIT, ok=302)
+    check_refusal(response, kind)
+    assert validation_state(cadre).code == ("soumis" if kind in CAN_EDIT else "non_soumis")
+    if kind in CAN_EDIT:
+        # A second submission is refused with a message, not a second point.
+        response = client.post(
+            reverse("conventions:submit", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk}), follow=True
+        )
+        assert "déjà soumis" in [str(m) for m in response.context["messages"]][-1]
+        from pvd.gouvernance.models import PointOrdreDuJour
+
+        assert PointOrdreDuJour.objects.filter(target_id=cadre.pk).count() == 1
+
+
+def test_submit_a_convention_of_another_dossier_is_404(client_for, dossier, cadre):
+    other = DossierFactory()
+    other_convention = services.convention_create(dossier=other, type=ConventionType.ADHESION)
+    client = client_for(dossier, "chef_de_projet")
+    response = client.post(reverse("conventions:submit", kwargs={"dossier_pk": dossier.pk, "pk": other_convention.pk}))
+    assert response.status_code == 404

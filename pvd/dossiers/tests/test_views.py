@@ -17,6 +17,15 @@ def main(response):
     return BeautifulSoup(response.content, "html.parser").select_one("#content")
 
 
+def expected(kind, allowed, ok=200):
+    """The status code a kind of viewer gets on a page that `allowed` kinds may use."""
+    if kind == "anonymous":
+        return 302
+    if kind in {"outsider", "prefecture_autre"}:
+        return 404
+    return ok if kind in allowed else 403
+
+
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
 def test_dossier_detail_per_viewer(client_for, dossier, kind):
     client = client_for(dossier, kind)
@@ -42,10 +51,10 @@ def test_dossier_update_per_viewer(client_for, dossier, kind):
         assert response.status_code == 302
         assert dossier.nom == "Nouveau nom"
     else:
-        assert response.status_code in {302, 403, 404}
+        assert response.status_code == expected(kind, CAN_EDIT, ok=302)
         assert dossier.nom != "Nouveau nom"
-        if kind in CAN_VIEW:
-            assert response.status_code == 403
+        if kind == "anonymous":
+            assert "/comptes/connexion/" in response["Location"]
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
@@ -165,3 +174,112 @@ def test_create_dossier_rejects_unknown_code_and_foreign_commune(client, db):
     response = client.post(reverse("dossiers:create"), {"nom": "X", "communes": f"{a.code},{b.code}"})
     assert "n&#x27;appartiennent pas à l&#x27;EPCI" in response.content.decode()
     assert not Membre.objects.filter(user=user).exists()
+
+
+CHEF = {"chef_de_projet"}
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_membres_page_per_viewer(client_for, dossier, kind):
+    lecteur = MembreFactory(dossier=dossier, role=Role.LECTEUR)
+    client = client_for(dossier, kind)
+    response = client.get(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}))
+    assert response.status_code == expected(kind, CAN_VIEW)
+    if kind == "anonymous":
+        assert "/comptes/connexion/" in response["Location"]
+    if response.status_code != 200:
+        return
+    content = main(response)
+    assert content.h1.get_text(strip=True) == "Membres"
+    assert lecteur.user.email in content.select_one("#membres-table").get_text()
+    is_chef = kind in CHEF
+    assert bool(content.find("button", string="Envoyer l'invitation")) == is_chef
+    assert bool(content.select("form[action$='/role/']")) == is_chef
+    assert bool(content.select("form[action$='/retirer/']")) == is_chef
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_membre_remove_per_viewer(client_for, dossier, kind):
+    MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET)  # the dossier keeps a chef whatever happens
+    lecteur = MembreFactory(dossier=dossier, role=Role.LECTEUR)
+    client = client_for(dossier, kind)
+    url = reverse("dossiers:membre_remove", kwargs={"dossier_pk": dossier.pk, "membre_pk": lecteur.pk})
+    response = client.post(url)
+    assert response.status_code == expected(kind, CHEF, ok=302)
+    assert Membre.objects.filter(pk=lecteur.pk).exists() == (kind not in CHEF)
+    if kind == "anonymous":
+        assert "/comptes/connexion/" in response["Location"]
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_membre_role_per_viewer(client_for, dossier, kind):
+    MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET)
+    lecteur = MembreFactory(dossier=dossier, role=Role.LECTEUR)
+    client = client_for(dossier, kind)
+    url = reverse("dossiers:membre_role", kwargs={"dossier_pk": dossier.pk, "membre_pk": lecteur.pk})
+    response = client.post(url, {"role": "equipe"})
+    assert response.status_code == expected(kind, CHEF, ok=302)
+    lecteur.refresh_from_db()
+    assert lecteur.role == (Role.EQUIPE if kind in CHEF else Role.LECTEUR)
+    if kind == "anonymous":
+        assert "/comptes/connexion/" in response["Location"]
+
+
+def test_membre_of_another_dossier_cannot_be_changed_or_removed(client, dossier):
+    chef = MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET)
+    elsewhere = MembreFactory(role=Role.LECTEUR)
+    client.force_login(chef.user)
+    kwargs = {"dossier_pk": dossier.pk, "membre_pk": elsewhere.pk}
+    assert client.post(reverse("dossiers:membre_role", kwargs=kwargs), {"role": "equipe"}).status_code == 404
+    assert client.post(reverse("dossiers:membre_remove", kwargs=kwargs)).status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.role == Role.LECTEUR
+
+
+def test_create_dossier_needs_a_login(client, db):
+    from pvd.territoires.tests.factories import CommuneFactory
+
+    commune = CommuneFactory()
+    assert client.get(reverse("dossiers:create")).status_code == 302
+    response = client.post(reverse("dossiers:create"), {"nom": "PVD Test", "communes": commune.code})
+    assert response.status_code == 302 and "/comptes/connexion/" in response["Location"]
+    assert not commune.dossiers.exists()
+
+
+@pytest.mark.parametrize("kind", [k for k in ALL_VIEWERS if k != "anonymous"])
+def test_any_logged_in_user_can_create_a_dossier_and_becomes_its_chef(client_for, dossier, kind):
+    from pvd.territoires.tests.factories import CommuneFactory
+
+    client = client_for(dossier, kind)
+    assert client.get(reverse("dossiers:create")).status_code == 200
+    commune = CommuneFactory()
+    response = client.post(reverse("dossiers:create"), {"nom": f"PVD {kind}", "communes": commune.code})
+    assert response.status_code == 302
+    created = commune.dossiers.get()
+    assert created.membres.get().user == client.user
+    assert created.membres.get().role == Role.CHEF_DE_PROJET
+
+
+def test_a_commune_with_a_dossier_in_progress_is_refused(client, dossier):
+    from pvd.comptes.tests.factories import UserFactory
+
+    commune = dossier.communes.get()
+    client.force_login(UserFactory())
+    response = client.post(reverse("dossiers:create"), {"nom": "Doublon", "communes": commune.code})
+    assert response.status_code == 200
+    errors = main(response).get_text(" ", strip=True)
+    assert "ont déjà un dossier en cours" in errors and f"dossier « {dossier.nom} »" in errors
+    assert commune.dossiers.count() == 1
+
+
+def test_a_commune_of_a_closed_dossier_can_start_a_new_one(dossier):
+    import datetime
+
+    from pvd.comptes.tests.factories import UserFactory
+    from pvd.dossiers import services
+
+    commune = dossier.communes.get()
+    dossier.cloture_le = datetime.date(2025, 12, 31)
+    dossier.save()
+    nouveau = services.dossier_create(nom="Nouveau", communes=[commune], epci=commune.epci, by=UserFactory())
+    assert set(commune.dossiers.all()) == {dossier, nouveau}

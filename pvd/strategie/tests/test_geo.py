@@ -147,3 +147,14 @@ def test_segments_intersect():
     assert geo.segments_intersect([0, 0], [2, 0], [1, 0], [3, 0])  # collinear overlap
     assert geo.segments_intersect([0, 0], [2, 0], [2, 0], [2, 3])  # touching end
     assert not geo.segments_intersect([0, 0], [1, 0], [0, 1], [1, 1])
+
+
+def test_maps_have_a_french_zoom_control():
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    source = Path(finders.find("strategie/map.js")).read_text(encoding="utf-8")
+    # Leaflet's default control says "Zoom in"/"Zoom out": it is replaced by a French one.
+    assert "zoomControl: false" in source
+    assert 'zoomInTitle: "Zoom avant"' in source and 'zoomOutTitle: "Zoom arrière"' in source

@@ -262,3 +262,91 @@ def test_indicateur_with_mesures_cannot_be_deleted(dossier, strategie, auteur):
         services.axe_indicateur_delete(indicateur=indicateur, by=auteur)
     with pytest.raises(ValidationError, match="Des mesures"):
         services.axe_delete(axe=strategie["axe"], by=auteur)
+
+
+def _versions(dossier):
+    return ProjetTerritoireVersion.objects.filter(projet__dossier=dossier).count()
+
+
+def test_refused_submission_records_no_version(dossier, strategie, auteur):
+    services.projet_submit(dossier=dossier, by=auteur)
+    # The strategy changes behind the services' back: a new submission would snapshot it...
+    ProjetTerritoire.objects.filter(dossier=dossier).update(resume="Changée en base.")
+    count = _versions(dossier)
+    with pytest.raises(ValidationError, match="déjà soumis"):
+        services.projet_submit(dossier=dossier, by=auteur)
+    # ...but it is refused, so no version is left behind.
+    assert _versions(dossier) == count
+
+
+def test_axe_submission_is_versioned_only_when_accepted(dossier, strategie, auteur):
+    axe = strategie["axe"]
+    AxeStrategique.objects.filter(pk=axe.pk).update(titre="Titre changé en base")
+    count = _versions(dossier)
+    services.axe_submit(axe=axe, by=auteur)
+    assert validation_state(axe).code == "soumis"
+    last = ProjetTerritoireVersion.objects.filter(projet__dossier=dossier).latest("numero")
+    assert _versions(dossier) == count + 1 and last.motif == "Axe 1 soumis au comité de projet"
+    AxeStrategique.objects.filter(pk=axe.pk).update(titre="Encore changé")
+    with pytest.raises(ValidationError, match="déjà soumis"):
+        services.axe_submit(axe=axe, by=auteur)
+    assert _versions(dossier) == count + 1
+
+
+def test_axe_submitted_or_decided_cannot_be_deleted(dossier, strategie, auteur):
+    from pvd.gouvernance.models import Decision
+    from pvd.gouvernance.services import decision_record, point_add
+    from pvd.gouvernance.tests.factories import SeanceFactory
+
+    axe = strategie["axe"]
+    point = services.axe_submit(axe=axe, by=auteur)
+    with pytest.raises(ValidationError, match="ordre du jour du comité de projet"):
+        services.axe_delete(axe=axe, by=auteur)
+    assert AxeStrategique.objects.filter(pk=axe.pk).exists()
+
+    seance = SeanceFactory(instance__dossier=dossier, passee=True)
+    point_add(seance=seance, pending=point, by=auteur)
+    decision_record(point=point, resultat="valide", by=auteur)
+    with pytest.raises(ValidationError, match="a statué sur cet axe"):
+        services.axe_delete(axe=axe, by=auteur)
+    assert AxeStrategique.objects.filter(pk=axe.pk).exists()
+    assert Decision.objects.get().point.target == axe
+
+    # An axe the comité never saw can still be deleted.
+    free = services.axe_create(dossier=dossier, numero=2, titre="Commerce", by=auteur)
+    services.axe_delete(axe=free, by=auteur)
+    assert not AxeStrategique.objects.filter(pk=free.pk).exists()
+
+
+def test_diff_shows_a_change_of_shape_with_the_same_area_and_of_description(dossier, strategie, auteur):
+    secteur = strategie["secteur"]
+    before = ProjetTerritoireVersion.objects.filter(projet__dossier=dossier).latest("numero").snapshot
+    # The same square moved east: same latitude band, so exactly the same area.
+    services.secteur_update(
+        secteur=secteur,
+        nom=secteur.nom,
+        kind=secteur.kind,
+        commune=secteur.commune,
+        geometry=square(lon=5.343, size=0.01),
+        by=auteur,
+    )
+    moved = ProjetTerritoireVersion.objects.filter(projet__dossier=dossier).latest("numero")
+    assert moved.motif == "Secteur « Périmètre ORT » modifié"
+    assert moved.snapshot["secteurs"][0]["surface_m2"] == before["secteurs"][0]["surface_m2"]
+    diffs = {d.label: d for d in selectors.snapshot_diff(before, moved.snapshot)}
+    lines = diffs["Secteur « Périmètre ORT »"].lines
+    assert [sign for sign, line in lines if line.startswith("Forme")] == ["-", "+"]
+    assert not [line for sign, line in lines if sign != " " and "ha" in line]
+
+    services.secteur_update(
+        secteur=secteur,
+        nom=secteur.nom,
+        kind=secteur.kind,
+        commune=secteur.commune,
+        geometry=square(lon=5.343, size=0.01),
+        description="Le cœur historique.",
+        by=auteur,
+    )
+    described = ProjetTerritoireVersion.objects.filter(projet__dossier=dossier).latest("numero")
+    diffs = {d.label: d for d in selectors.snapshot_diff(moved.snapshot, described.snapshot)}
+    assert ("+", "Description : Le cœur historique.") in diffs["Secteur « Périmètre ORT »"].lines

@@ -6,7 +6,8 @@
   var LANGRES = [47.862, 5.333];
 
   function baseMap(element) {
-    var map = L.map(element, { scrollWheelZoom: false });
+    var map = L.map(element, { scrollWheelZoom: false, zoomControl: false });
+    L.control.zoom({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" }).addTo(map);
     var url = element.dataset.tilesUrl;
     if (url) {
       L.tileLayer(url, { attribution: element.dataset.tilesAttribution || "", maxZoom: 19 }).addTo(map);

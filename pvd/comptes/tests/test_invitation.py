@@ -1,0 +1,56 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pvd.comptes.tests.factories import UserFactory
+from pvd.dossiers import services as dossier_services
+from pvd.dossiers.models import Invitation, Membre, Role
+from pvd.dossiers.tests.factories import MembreFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def invitation(dossier):
+    chef = MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET).user
+    return Invitation.objects.create(dossier=dossier, email="elu@exemple.fr", role=Role.ELU, invited_by=chef)
+
+
+@pytest.fixture
+def accepted_meanwhile(monkeypatch):
+    """Another request (the first of a double submit) accepts the invitation just before this one."""
+    real = dossier_services.invitation_accept
+
+    def accept(*, invitation, **kwargs):
+        Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+        return real(invitation=invitation, **kwargs)
+
+    monkeypatch.setattr(dossier_services, "invitation_accept", accept)
+
+
+def _messages(response):
+    return [str(message) for message in response.wsgi_request._messages]
+
+
+def test_double_submit_of_a_new_account_redirects_with_a_message(client, invitation, accepted_meanwhile):
+    url = reverse("comptes:invitation", args=[invitation.token])
+    response = client.post(url, {"first_name": "Élise", "last_name": "Durand", "password": "un mot de passe solide"})
+    assert response.status_code == 302 and response["Location"] == reverse("comptes:login")
+    assert _messages(response) == ["Cette invitation a déjà été acceptée."]
+    assert not Membre.objects.filter(user__email="elu@exemple.fr").exists()
+
+
+def test_double_submit_of_a_logged_in_user_goes_to_the_dossier(client, dossier, invitation, accepted_meanwhile):
+    user = UserFactory(email="elu@exemple.fr")
+    client.force_login(user)
+    response = client.post(reverse("comptes:invitation", args=[invitation.token]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dossiers:detail", kwargs={"dossier_pk": dossier.pk})
+    assert _messages(response) == ["Cette invitation a déjà été acceptée."]
+
+
+def test_an_accepted_invitation_opened_again_redirects_to_login(client, invitation):
+    invitation.accepted_at = timezone.now()
+    invitation.save()
+    response = client.post(reverse("comptes:invitation", args=[invitation.token]), {"password": "x"})
+    assert response.status_code == 302 and response["Location"] == reverse("comptes:login")
