@@ -122,6 +122,7 @@ def build_cadre():
     tag(document, "{{ a_completer }}")
     tag(document, "{%p endfor %}")
     document.add_heading(s[5], level=1)
+    tag(document, "{{ secteurs.carte }}")
     tag(document, "{%p for secteur in secteurs.liste %}")
     document.add_paragraph(
         "{{ secteur.nom }} — {{ secteur.type }} ({{ secteur.commune }}, {{ secteur.surface }})", style="List Bullet"

@@ -49,6 +49,18 @@ def render_docx(kind: str, content: dict) -> bytes:
     from docxtpl import DocxTemplate
 
     template = DocxTemplate(TEMPLATES_DIR / KINDS[kind]["docx"])
+    secteurs = content.get("secteurs")
+    if secteurs is not None:
+        # The DOCX cannot hold the PDF's SVG map: the same drawing as a PNG.
+        carte = ""
+        if secteurs["polygones"]:
+            from docx.shared import Mm
+            from docxtpl import InlineImage
+
+            from .selectors import png_map
+
+            carte = InlineImage(template, io.BytesIO(png_map(secteurs["polygones"])), width=Mm(140))
+        content = {**content, "secteurs": {**secteurs, "carte": carte}}
     template.render(content, autoescape=True)
     buffer = io.BytesIO()
     template.save(buffer)

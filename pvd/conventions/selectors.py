@@ -203,7 +203,8 @@ def _secteurs(dossier) -> dict:
         }
         for secteur in secteurs
     ]
-    return {"liste": liste, "carte_svg": _svg_map([(s.nom, s.geometry) for s in secteurs])}
+    polygons = _map_polygons([(s.nom, s.geometry) for s in secteurs])
+    return {"liste": liste, "polygones": polygons, "carte_svg": _svg_map(polygons)}
 
 
 def _rings(geometry) -> list[list]:
@@ -228,8 +229,14 @@ def _rings(geometry) -> list[list]:
     return []
 
 
-def _svg_map(shapes) -> str:
-    """Inline SVG of the sectors' outer rings (equirectangular projection), or "" when none."""
+MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 480.0, 320.0, 10.0
+MAP_COLOURS = ["#000091", "#e1000f", "#18753c", "#b34000", "#6a6af4"]
+
+
+def _map_polygons(shapes) -> list[dict]:
+    """The sectors' outer rings in the pixels of a MAP_WIDTH × MAP_HEIGHT map (equirectangular
+    projection fitted to the sectors), one colour per sector: what the SVG of the PDF and the
+    PNG of the DOCX both draw."""
     import math
 
     drawn = []
@@ -239,33 +246,65 @@ def _svg_map(shapes) -> str:
             drawn.append((nom, rings))
     points = [p for _, rings in drawn for ring in rings for p in ring]
     if not points:
-        return ""
+        return []
     try:
         xs, ys = [float(p[0]) for p in points], [float(p[1]) for p in points]
     except (TypeError, ValueError, IndexError):
-        return ""
+        return []
     kx = math.cos(math.radians(sum(ys) / len(ys)))
-    width, height, margin = 480.0, 320.0, 10.0
     span_x, span_y = max((max(xs) - min(xs)) * kx, 1e-9), max(max(ys) - min(ys), 1e-9)
-    scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
-    colours = ["#000091", "#e1000f", "#18753c", "#b34000", "#6a6af4"]
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
-        f'height="{height:.0f}" role="img" aria-label="Carte du périmètre ORT et des secteurs d\'intervention">'
-    ]
+    scale = min((MAP_WIDTH - 2 * MAP_MARGIN) / span_x, (MAP_HEIGHT - 2 * MAP_MARGIN) / span_y)
+    polygons = []
     for index, (nom, rings) in enumerate(drawn):
-        colour = colours[index % len(colours)]
         for ring in rings:
-            coords = " ".join(
-                f"{margin + (float(x) - min(xs)) * kx * scale:.1f},{height - margin - (float(y) - min(ys)) * scale:.1f}"
+            pixels = [
+                (
+                    round(MAP_MARGIN + (float(x) - min(xs)) * kx * scale, 1),
+                    round(MAP_HEIGHT - MAP_MARGIN - (float(y) - min(ys)) * scale, 1),
+                )
                 for x, y, *_ in ring
-            )
-            parts.append(
-                f'<polygon points="{coords}" fill="{colour}" fill-opacity="0.2" stroke="{colour}">'
-                f"<title>{_xml(nom)}</title></polygon>"
-            )
+            ]
+            polygons.append({"nom": nom, "colour": MAP_COLOURS[index % len(MAP_COLOURS)], "pixels": pixels})
+    return polygons
+
+
+def _svg_map(polygons: list[dict]) -> str:
+    """Inline SVG of the map polygons, or "" when there are none."""
+    if not polygons:
+        return ""
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH:.0f} {MAP_HEIGHT:.0f}" '
+        f'width="{MAP_WIDTH:.0f}" height="{MAP_HEIGHT:.0f}" role="img" '
+        f'aria-label="Carte du périmètre ORT et des secteurs d\'intervention">'
+    ]
+    for polygon in polygons:
+        coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in polygon["pixels"])
+        parts.append(
+            f'<polygon points="{coords}" fill="{polygon["colour"]}" fill-opacity="0.2" stroke="{polygon["colour"]}">'
+            f"<title>{_xml(polygon['nom'])}</title></polygon>"
+        )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def png_map(polygons: list[dict]) -> bytes:
+    """The same map as a PNG (for the DOCX, which cannot hold SVG); deterministic bytes."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    factor = 2  # drawn at twice the size for print
+    image = Image.new("RGB", (int(MAP_WIDTH) * factor, int(MAP_HEIGHT) * factor), "white")
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    for polygon in polygons:
+        colour = tuple(int(polygon["colour"][i : i + 2], 16) for i in (1, 3, 5))
+        pixels = [(x * factor, y * factor) for x, y in polygon["pixels"]]
+        draw.polygon(pixels, fill=(*colour, 50), outline=(*colour, 255), width=2 * factor)
+    image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
 
 
 def _xml(text: str) -> str:

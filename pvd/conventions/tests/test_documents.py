@@ -225,6 +225,26 @@ def test_fmt_eur():
 
 def test_svg_map_of_sectors():
     square = {"type": "Polygon", "coordinates": [[[5.33, 47.86], [5.34, 47.86], [5.34, 47.87], [5.33, 47.86]]]}
-    svg = selectors._svg_map([("Centre <ancien>", {"type": "Feature", "geometry": square})])
+    polygons = selectors._map_polygons([("Centre <ancien>", {"type": "Feature", "geometry": square})])
+    svg = selectors._svg_map(polygons)
     assert svg.startswith("<svg") and svg.count("<polygon") == 1 and "Centre &lt;ancien&gt;" in svg
-    assert selectors._svg_map([("vide", {"type": "Point", "coordinates": [1, 2]})]) == ""
+    assert selectors._map_polygons([("vide", {"type": "Point", "coordinates": [1, 2]})]) == []
+    assert selectors._svg_map([]) == ""
+
+
+def test_docx_has_the_map_of_the_sectors_as_an_image(full_dossier):
+    from PIL import Image
+
+    from pvd.dossiers.tests.factories import DossierFactory
+
+    document = Document(io.BytesIO(documents.generate("cadre", full_dossier, "docx")[1]))
+    assert len(document.inline_shapes) == 1
+    images = [part for part in document.part.package.parts if part.content_type == "image/png"]
+    assert len(images) == 1
+    image = Image.open(io.BytesIO(images[0].blob))
+    assert image.size == (960, 640)
+    # The sector is drawn in the DSFR blue over a white background.
+    colours = {colour for _, colour in image.getcolors(maxcolors=100000)}
+    assert (255, 255, 255) in colours and (0, 0, 145) in colours
+    empty = Document(io.BytesIO(documents.generate("cadre", DossierFactory(), "docx")[1]))
+    assert len(empty.inline_shapes) == 0
