@@ -30,5 +30,6 @@ urlpatterns = [
     path(_F + "etapes/<int:etape_pk>/basculer/", views.etape_toggle, name="etape_toggle"),
     path(_F + "notes/", views.note_add, name="note_add"),
     path(_F + "pieces/", views.piece_add, name="piece_add"),
+    path(_F + "pieces/<int:piece_pk>/", views.piece_download, name="piece_download"),
     path(_F + "indicateurs/", views.indicateur_add, name="indicateur_add"),
 ]

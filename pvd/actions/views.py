@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from pvd.strategie.forms import CatalogueForm
 
 from . import exports, selectors, services
 from .forms import BudgetForm, EtapeForm, FicheForm, IndicateurForm, LigneFinancementForm, NoteForm, PieceForm
-from .models import Etape, FicheAction, LigneFinancement
+from .models import Etape, FicheAction, LigneFinancement, PieceJointe
 
 
 def _fiche(request, dossier, fiche_pk) -> FicheAction:
@@ -270,6 +270,19 @@ def piece_add(request, dossier, fiche_pk):
         services.piece_add(fiche=fiche, by=request.user, **form.cleaned_data)
 
     return _sub_form(request, dossier, fiche_pk, PieceForm, "piece", "plan.edit", save)
+
+
+@dossier_view("dossier.view")
+def piece_download(request, dossier, fiche_pk, piece_pk):
+    """An attachment, streamed only to who may see the fiche (confidential: the équipe only)."""
+    fiche = _fiche(request, dossier, fiche_pk)
+    piece = get_object_or_404(PieceJointe.objects.filter(fiche=fiche), pk=piece_pk)
+    try:
+        handle = piece.fichier.open("rb")
+    except OSError as error:
+        raise Http404("Fichier introuvable.") from error
+    name = piece.fichier.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @require_POST
