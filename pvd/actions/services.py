@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from pvd.gouvernance.services import object_submit
+from pvd.territoires.models import OrganisationType
+from pvd.territoires.services import organisation_get_or_create
 
 from .models import (
     PIECE_MAX_SIZE,
@@ -157,8 +159,25 @@ def _ligne_label(ligne) -> str:
 
 @transaction.atomic
 def ligne_financement_create(
-    *, fiche: FicheAction, by, financeur, dispositif: str, montant: Decimal, statut: str, date=None
+    *,
+    fiche: FicheAction,
+    by,
+    financeur=None,
+    nouveau_financeur: str = "",
+    type_financeur: str = "",
+    dispositif: str,
+    montant: Decimal,
+    statut: str,
+    date=None,
 ) -> LigneFinancement:
+    """A financing line; `nouveau_financeur` (a name) creates the funder if needed, in the same
+    transaction: a refused line leaves no new organisation behind."""
+    if financeur is None:
+        if not (nouveau_financeur or "").strip():
+            raise ValidationError({"financeur": "Choisissez un financeur ou saisissez-en un nouveau."})
+        financeur = organisation_get_or_create(
+            nom=nouveau_financeur, type=type_financeur or OrganisationType.AUTRE
+        )
     ligne = LigneFinancement(
         fiche=fiche, financeur=financeur, dispositif=dispositif, montant=montant, statut=statut, date=date
     )

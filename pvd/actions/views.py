@@ -198,7 +198,7 @@ def ligne_add(request, dossier, fiche_pk):
         services.ligne_financement_create(
             fiche=fiche,
             by=request.user,
-            financeur=form.financeur(),
+            **form.financeur_fields(),
             **{k: form.cleaned_data[k] for k in ("dispositif", "montant", "statut", "date")},
         )
 

@@ -79,3 +79,66 @@ def test_piece_download_missing_file_is_404(client_for, dossier, media):
     client = client_for(dossier, "chef_de_projet")
     response = client.get(url("piece_download", dossier, fiche_pk=piece.fiche_id, piece_pk=piece.pk))
     assert response.status_code == 404
+
+
+# 2. A new funder is created by the service, inside its transaction -----------------------------
+
+
+def test_refused_line_leaves_no_new_organisation(dossier):
+    from django.core.exceptions import ValidationError
+
+    from pvd.actions import services
+    from pvd.territoires.models import Organisation
+
+    fiche = FicheFactory(dossier=dossier)
+    before = Organisation.objects.count()
+    with pytest.raises(ValidationError):
+        services.ligne_financement_create(
+            fiche=fiche,
+            by=None,
+            nouveau_financeur="Fondation du patrimoine",
+            type_financeur="autre",
+            dispositif="autre",
+            montant=Decimal("-1"),
+            statut="sollicite",
+        )
+    assert Organisation.objects.count() == before
+    ligne = services.ligne_financement_create(
+        fiche=fiche,
+        by=None,
+        nouveau_financeur=" Fondation du patrimoine ",
+        type_financeur="autre",
+        dispositif="autre",
+        montant=Decimal("10"),
+        statut="sollicite",
+    )
+    assert ligne.financeur.nom == "Fondation du patrimoine"
+    assert Organisation.objects.count() == before + 1
+
+
+def test_view_refused_line_with_new_funder_leaves_no_organisation(client_for, dossier, monkeypatch):
+    """Whatever the service refuses (here full_clean), the new funder typed in the form is not kept."""
+    from django.core.exceptions import ValidationError
+
+    from pvd.actions.models import LigneFinancement
+    from pvd.territoires.models import Organisation
+
+    def refuse(self, *args, **kwargs):
+        raise ValidationError({"montant": "Refusé."})
+
+    monkeypatch.setattr(LigneFinancement, "full_clean", refuse)
+    fiche = FicheFactory(dossier=dossier)
+    client = client_for(dossier, "chef_de_projet")
+    response = client.post(
+        url("ligne_add", dossier, fiche_pk=fiche.pk),
+        {
+            "nouveau_financeur": "Mécène inconnu",
+            "type_financeur": "autre",
+            "dispositif": "autre",
+            "montant": "100",
+            "statut": "sollicite",
+        },
+    )
+    assert response.status_code == 400
+    assert not Organisation.objects.filter(nom="Mécène inconnu").exists()
+    assert not fiche.financements.exists()
