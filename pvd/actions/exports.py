@@ -22,6 +22,15 @@ def _num(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
+def _append_text(sheet, values) -> None:
+    """Append a row whose text cells stay text: openpyxl would turn "=…" into a formula
+    (a formula injection in a workbook opened by someone else)."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _save(workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -34,11 +43,11 @@ def maquette_xlsx(tables, dossier) -> bytes:
     workbook.remove(workbook.active)
     for table in tables:
         sheet = workbook.create_sheet(table.title[:31])
-        sheet.append([table.label, *table.headers])
+        _append_text(sheet, [table.label, *table.headers])
         for cell in sheet[1]:
             cell.font = BOLD
         for label, values in table.rows:
-            sheet.append([label, *[_num(v) for v in values]])
+            _append_text(sheet, [label, *[_num(v) for v in values]])
         last = sheet.max_row
         total_row = ["Total"]
         for i in range(len(table.headers)):
@@ -112,11 +121,11 @@ CRTE_EXTRA = [("accorde", "Financements accordés (€)"), ("sollicite", "Financ
 
 def _sheet(workbook, title, columns, rows):
     sheet = workbook.create_sheet(title)
-    sheet.append([label for _, label in columns])
+    _append_text(sheet, [label for _, label in columns])
     for cell in sheet[1]:
         cell.font = BOLD
     for values in rows:
-        sheet.append([values.get(key) for key, _ in columns])
+        _append_text(sheet, [values.get(key) for key, _ in columns])
     for i, (key, label) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = 40 if key in ("titre", "description") else 16
         for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
@@ -157,6 +166,8 @@ def _csv_value(value):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
         return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value  # a spreadsheet would run it as a formula
     return value
 
 

