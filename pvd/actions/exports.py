@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .columns import BUDGET_COLUMNS, FICHE_COLUMNS, FINANCEMENT_COLUMNS, SHEET_BUDGETS, SHEET_FICHES, SHEET_FINANCEMENTS
-from .finance import plan_financement
+from .finance import percent, plan_financement
 
 MONEY_FORMAT = '#,##0.00 "€"'
 BOLD = Font(bold=True)
@@ -248,7 +248,7 @@ def fiche_docx(fiche, detail: dict) -> bytes:
             ligne.get_dispositif_display(),
             _money(ligne.montant),
             ligne.get_statut_display(),
-            f"{taux} %" if taux is not None else "—",
+            percent(taux) if taux is not None else "—",
         ]
         for cell, text in zip(cells, values, strict=True):
             cell.text = text

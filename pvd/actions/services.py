@@ -10,6 +10,7 @@ from pvd.gouvernance.services import object_submit
 from pvd.territoires.models import OrganisationType
 from pvd.territoires.services import organisation_get_or_create
 
+from .finance import euros
 from .models import (
     PIECE_MAX_SIZE,
     BudgetAnnuel,
@@ -63,6 +64,8 @@ def _display(fiche, name, value) -> str:
         return "oui" if value else "non"
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
+    if name.startswith("cout_"):
+        return euros(value)
     return str(value)
 
 
@@ -154,7 +157,7 @@ def fiche_submit(*, fiche: FicheAction, by):
 
 
 def _ligne_label(ligne) -> str:
-    return f"{ligne.financeur} / {ligne.get_dispositif_display()} / {ligne.montant} € ({ligne.get_statut_display()})"
+    return f"{ligne.financeur} / {ligne.get_dispositif_display()} / {euros(ligne.montant)} ({ligne.get_statut_display()})"
 
 
 @transaction.atomic
@@ -211,11 +214,11 @@ def ligne_financement_delete(*, ligne: LigneFinancement, by) -> None:
 @transaction.atomic
 def budget_set(*, fiche: FicheAction, by, annee: int, investissement: Decimal, fonctionnement: Decimal) -> BudgetAnnuel:
     budget = BudgetAnnuel.objects.filter(fiche=fiche, annee=annee).first() or BudgetAnnuel(fiche=fiche, annee=annee)
-    old = "" if budget.pk is None else f"{budget.investissement} € inv. / {budget.fonctionnement} € fonct."
+    old = "" if budget.pk is None else f"{euros(budget.investissement)} inv. / {euros(budget.fonctionnement)} fonct."
     budget.investissement, budget.fonctionnement = investissement, fonctionnement
     budget.full_clean(validate_unique=False)
     budget.save()
-    _log(fiche, by, f"budget {annee}", old, f"{investissement} € inv. / {fonctionnement} € fonct.")
+    _log(fiche, by, f"budget {annee}", old, f"{euros(investissement)} inv. / {euros(fonctionnement)} fonct.")
     return budget
 
 

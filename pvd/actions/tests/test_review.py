@@ -200,3 +200,42 @@ def test_csv_export_neutralises_formulas(client_for, dossier):
     assert values["Titre"] == "'" + INJECTION
     assert values["Pilote"] == "'+33 6 00"
     assert not any(value[:1] in "=+@" for value in row if value)
+
+
+# 5. French shown to users ---------------------------------------------------------------------
+
+
+def test_history_amounts_in_french(client_for, dossier, main):
+    from pvd.actions.tests.factories import OrganisationFactory
+
+    fiche = FicheFactory(dossier=dossier, cout_ht=Decimal("1000"))
+    client = client_for(dossier, "chef_de_projet")
+    org = OrganisationFactory(nom="État")
+    client.post(
+        url("ligne_add", dossier, fiche_pk=fiche.pk),
+        {"financeur": org.pk, "dispositif": "detr", "montant": "1234.56", "statut": "sollicite"},
+    )
+    client.post(
+        url("budget_add", dossier, fiche_pk=fiche.pk),
+        {"annee": "2025", "investissement": "12345", "fonctionnement": "0.5"},
+    )
+    from pvd.actions import services
+
+    services.fiche_update(fiche=fiche, by=None, cout_ht=Decimal("2500000"))
+    history = main(client.get(url("fiche", dossier, fiche_pk=fiche.pk))).select_one("#historique + div").get_text()
+    assert "1 234,56 €" in history and "1234.56" not in history
+    assert "12 345,00 € inv. / 0,50 € fonct." in history
+    assert "1 000,00 €" in history and "2 500 000,00 €" in history
+
+
+def test_gantt_is_decorative_and_french(client_for, dossier, main):
+    from django.contrib.staticfiles import finders
+
+    FicheFactory(dossier=dossier, located=True)
+    gantt = main(client_for(dossier, "lecteur").get(url("plan", dossier))).select_one("#gantt")
+    assert gantt.has_attr("inert") and gantt["aria-hidden"] == "true"
+    from pathlib import Path
+
+    script = Path(finders.find("actions/plan.js")).read_text(encoding="utf-8")
+    for expected in ('language: "fr"', "today_button: false", "Avancement", "Zoom avant", "Zoom arrière", "alt: p.titre"):
+        assert expected in script, expected
