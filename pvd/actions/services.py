@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
@@ -140,6 +140,14 @@ def fiche_update(*, fiche: FicheAction, by, axes=None, partenaires=None, **field
 
 @transaction.atomic
 def fiche_delete(*, fiche: FicheAction, by) -> None:
+    """Delete a fiche, unless the comité de projet has decided on it (its decision must keep its object)."""
+    from pvd.gouvernance.selectors import validation_state
+
+    if validation_state(fiche).decision is not None:
+        raise ValidationError(
+            "Cette fiche a fait l'objet d'une décision du comité de projet : elle ne peut pas être supprimée. "
+            "Passez-la au statut « abandonné » si elle n'est plus d'actualité."
+        )
     fiche.delete()
 
 
@@ -237,6 +245,32 @@ def etape_toggle(*, etape: Etape, by) -> Etape:
     etape.save(update_fields=["faite"])
     _log(etape.fiche, by, f"étape « {etape.nom} »", "", "réalisée" if etape.faite else "à faire")
     return etape
+
+
+@transaction.atomic
+def etape_delete(*, etape: Etape, by) -> None:
+    _log(etape.fiche, by, "étape supprimée", f"{etape.nom} ({etape.date:%d/%m/%Y})", "")
+    etape.delete()
+
+
+@transaction.atomic
+def budget_delete(*, budget: BudgetAnnuel, by) -> None:
+    _log(
+        budget.fiche,
+        by,
+        f"budget {budget.annee}",
+        f"{euros(budget.investissement)} inv. / {euros(budget.fonctionnement)} fonct.",
+        "",
+    )
+    budget.delete()
+
+
+@transaction.atomic
+def note_delete(*, note: Note, by, access) -> None:
+    """Only the note's author, or the chef de projet, deletes a note."""
+    if not (note.auteur_id is not None and note.auteur_id == getattr(by, "pk", None)) and access.role != "chef_de_projet":
+        raise PermissionDenied("Seul l'auteur de la note ou le chef de projet peut la supprimer.")
+    note.delete()
 
 
 @transaction.atomic

@@ -239,3 +239,121 @@ def test_gantt_is_decorative_and_french(client_for, dossier, main):
     script = Path(finders.find("actions/plan.js")).read_text(encoding="utf-8")
     for expected in ('language: "fr"', "today_button: false", "Avancement", "Zoom avant", "Zoom arrière", "alt: p.titre"):
         assert expected in script, expected
+
+
+# 6. Deletions ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_fiche_delete_per_viewer(client_for, dossier, kind, main):
+    from pvd.actions.models import FicheAction
+
+    fiche = FicheFactory(dossier=dossier, titre="Halle à démolir")
+    client = client_for(dossier, kind)
+    confirm = client.get(url("fiche_delete", dossier, fiche_pk=fiche.pk))
+    response = client.post(url("fiche_delete", dossier, fiche_pk=fiche.pk))
+    if kind in TEAM:
+        assert confirm.status_code == 200
+        content = main(confirm)
+        assert "Halle à démolir" in content.get_text() and content.select_one("form#confirmation[method=post]")
+        assert response.status_code == 302 and response["Location"] == url("plan", dossier)
+        assert not FicheAction.objects.filter(pk=fiche.pk).exists()
+    else:
+        check_refusal(confirm, kind)
+        check_refusal(response, kind)
+        assert FicheAction.objects.filter(pk=fiche.pk).exists()
+
+
+def test_fiche_delete_refused_once_decided(client_for, dossier, main):
+    from pvd.actions.models import FicheAction
+    from django.utils import timezone
+
+    from pvd.gouvernance.models import Instance, PointOrdreDuJour, Seance
+    from pvd.gouvernance.services import decision_record
+
+    fiche = FicheFactory(dossier=dossier)
+    client = client_for(dossier, "chef_de_projet")
+    client.post(url("fiche_submit", dossier, fiche_pk=fiche.pk))
+    # The comité de projet records a decision on it (even "ajourné"): the fiche must stay.
+    point = PointOrdreDuJour.objects.get(target_id=fiche.pk)
+    instance = Instance.objects.create(dossier=dossier, type="comite_projet", nom="Comité de projet")
+    point.seance = Seance.objects.create(instance=instance, date=timezone.make_aware(datetime.datetime(2025, 4, 3)))
+    point.save()
+    decision_record(point=point, resultat="ajourne", by=client.user)
+    response = client.post(url("fiche_delete", dossier, fiche_pk=fiche.pk), follow=True)
+    assert response.redirect_chain == [(url("fiche", dossier, fiche_pk=fiche.pk), 302)]
+    assert FicheAction.objects.filter(pk=fiche.pk).exists()
+    assert "décision du comité de projet" in response.content.decode()
+
+
+def test_fiche_delete_confidential_hidden_from_non_team(client_for, dossier):
+    fiche = FicheFactory(dossier=dossier, confidential=True)
+    response = client_for(dossier, "elu").post(url("fiche_delete", dossier, fiche_pk=fiche.pk))
+    assert response.status_code == 403  # the permission is checked before the fiche is looked up
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_etape_and_budget_delete_per_viewer(client_for, dossier, kind):
+    fiche = FicheFactory(dossier=dossier)
+    etape = fiche.etapes.create(nom="Consultation", date=datetime.date(2025, 6, 1))
+    budget = fiche.budgets.create(annee=2025, investissement=Decimal("10"), fonctionnement=Decimal("1"))
+    client = client_for(dossier, kind)
+    responses = [
+        client.post(url("etape_delete", dossier, fiche_pk=fiche.pk, etape_pk=etape.pk)),
+        client.post(url("budget_delete", dossier, fiche_pk=fiche.pk, budget_pk=budget.pk)),
+    ]
+    if kind in TEAM:
+        assert [r.status_code for r in responses] == [302, 302]
+        assert not fiche.etapes.exists() and not fiche.budgets.exists()
+        assert set(fiche.historique.values_list("champ", flat=True)) >= {"étape supprimée", "budget 2025"}
+    else:
+        for response in responses:
+            check_refusal(response, kind)
+        assert fiche.etapes.exists() and fiche.budgets.exists()
+
+
+def test_deletes_are_post_only_and_scoped_to_the_fiche(client_for, dossier):
+    fiche, other = FicheFactory(dossier=dossier), FicheFactory(dossier=dossier)
+    etape = other.etapes.create(nom="Consultation", date=datetime.date(2025, 6, 1))
+    client = client_for(dossier, "chef_de_projet")
+    assert client.get(url("etape_delete", dossier, fiche_pk=other.pk, etape_pk=etape.pk)).status_code == 405
+    assert client.post(url("etape_delete", dossier, fiche_pk=fiche.pk, etape_pk=etape.pk)).status_code == 404
+    assert other.etapes.exists()
+
+
+CAN_COMMENT = CAN_VIEW - {"lecteur"}
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_note_delete_by_its_author_per_viewer(client_for, dossier, kind):
+    from pvd.actions.models import Note
+
+    fiche = FicheFactory(dossier=dossier)
+    client = client_for(dossier, kind)
+    note = Note.objects.create(fiche=fiche, auteur=client.user, date=datetime.date(2025, 5, 2), texte="Vue")
+    response = client.post(url("note_delete", dossier, fiche_pk=fiche.pk, note_pk=note.pk))
+    if kind in CAN_COMMENT:
+        assert response.status_code == 302
+        assert not Note.objects.filter(pk=note.pk).exists()
+    else:
+        check_refusal(response, kind)
+        assert Note.objects.filter(pk=note.pk).exists()
+
+
+@pytest.mark.parametrize("kind", sorted(CAN_COMMENT))
+def test_note_of_someone_else_only_deleted_by_the_chef(client_for, make_viewer, dossier, kind, main):
+    from pvd.actions.models import Note
+
+    fiche = FicheFactory(dossier=dossier)
+    author = make_viewer(dossier, "elu")
+    note = Note.objects.create(fiche=fiche, auteur=author, date=datetime.date(2025, 5, 2), texte="Vue")
+    client = client_for(dossier, kind)
+    delete_url = url("note_delete", dossier, fiche_pk=fiche.pk, note_pk=note.pk)
+    shown = bool(main(client.get(url("fiche", dossier, fiche_pk=fiche.pk))).select(f"form[action='{delete_url}']"))
+    response = client.post(delete_url)
+    if kind == "chef_de_projet":
+        assert shown and response.status_code == 302
+        assert not Note.objects.filter(pk=note.pk).exists()
+    else:
+        assert not shown and response.status_code == 403
+        assert Note.objects.filter(pk=note.pk).exists()
