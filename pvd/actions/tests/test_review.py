@@ -357,3 +357,67 @@ def test_note_of_someone_else_only_deleted_by_the_chef(client_for, make_viewer, 
     else:
         assert not shown and response.status_code == 403
         assert Note.objects.filter(pk=note.pk).exists()
+
+
+# 7. Refusals that had no test -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_ligne_statut_and_delete_per_viewer(client_for, dossier, kind):
+    from pvd.actions.tests.factories import LigneFactory
+
+    fiche = FicheFactory(dossier=dossier)
+    ligne = LigneFactory(fiche=fiche, statut="sollicite")
+    client = client_for(dossier, kind)
+    statut = client.post(url("ligne_statut", dossier, fiche_pk=fiche.pk, ligne_pk=ligne.pk), {"statut": "accorde"})
+    ligne.refresh_from_db()
+    if kind in TEAM:
+        assert statut.status_code == 302 and ligne.statut == "accorde"
+    else:
+        check_refusal(statut, kind)
+        assert ligne.statut == "sollicite"
+    delete = client.post(url("ligne_delete", dossier, fiche_pk=fiche.pk, ligne_pk=ligne.pk))
+    if kind in TEAM:
+        assert delete.status_code == 302 and not fiche.financements.exists()
+    else:
+        check_refusal(delete, kind)
+        assert fiche.financements.exists()
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_etape_toggle_and_piece_add_per_viewer(client_for, dossier, kind, media):
+    fiche = FicheFactory(dossier=dossier)
+    etape = fiche.etapes.create(nom="Consultation", date=datetime.date(2025, 6, 1))
+    client = client_for(dossier, kind)
+    toggle = client.post(url("etape_toggle", dossier, fiche_pk=fiche.pk, etape_pk=etape.pk))
+    upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4", content_type="application/pdf")
+    piece = client.post(url("piece_add", dossier, fiche_pk=fiche.pk), {"titre": "Plan", "fichier": upload})
+    etape.refresh_from_db()
+    if kind in TEAM:
+        assert toggle.status_code == 302 and etape.faite
+        assert piece.status_code == 302 and fiche.pieces.get().titre == "Plan"
+    else:
+        check_refusal(toggle, kind)
+        check_refusal(piece, kind)
+        assert not etape.faite and not fiche.pieces.exists()
+        assert not list(media.rglob("*.pdf"))
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+@pytest.mark.parametrize(
+    ("name", "params", "content_type"),
+    [
+        ("plan_xlsx", {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("plan_csv", {}, "text/csv; charset=utf-8"),
+        ("crte_export", {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("crte_export", {"format": "csv"}, "text/csv; charset=utf-8"),
+    ],
+)
+def test_plan_exports_per_viewer(client_for, dossier, kind, name, params, content_type):
+    FicheFactory(dossier=dossier, inscrite_crte=True)
+    response = client_for(dossier, kind).get(url(name, dossier), params)
+    if kind in CAN_VIEW:
+        assert response.status_code == 200 and response["Content-Type"] == content_type
+        assert response["Content-Disposition"].startswith("attachment;")
+    else:
+        check_refusal(response, kind)
