@@ -213,6 +213,14 @@ def fiche_docx(fiche, detail: dict) -> bytes:
         ("Commune", str(fiche.commune) if fiche.commune_id else "—"),
         ("Localisation", fiche.localisation or "—"),
         ("Secteur d'intervention", str(fiche.secteur) if fiche.secteur_id else "—"),
+        (
+            "Coordonnées du point",
+            f"latitude {fiche.latitude}, longitude {fiche.longitude}" if fiche.is_located else "—",
+        ),
+        (
+            "Confidentialité",
+            "Confidentielle (visible de l'équipe projet seulement)" if fiche.confidentielle else "Non confidentielle",
+        ),
         ("Début prévu", fiche.date_debut.strftime("%d/%m/%Y") if fiche.date_debut else "—"),
         ("Fin prévue", fiche.date_fin.strftime("%d/%m/%Y") if fiche.date_fin else "—"),
         ("Coût HT", _money(fiche.cout_ht)),
@@ -279,6 +287,17 @@ def fiche_docx(fiche, detail: dict) -> bytes:
         document.add_heading("Indicateurs", level=1)
         for indicateur in detail["indicateurs"]:
             document.add_paragraph(f"{indicateur.nom} ({indicateur.unite})", style="List Bullet")
+    document.add_heading("Notes de suivi", level=1)
+    for note in detail["notes"]:
+        auteur = f" — {note.auteur.get_full_name()}" if note.auteur_id else ""
+        document.add_paragraph(f"{note.date:%d/%m/%Y}{auteur} : {note.texte}", style="List Bullet")
+    if not detail["notes"]:
+        document.add_paragraph("Aucune note.")
+    document.add_heading("Pièces jointes", level=1)
+    for piece in detail["pieces"]:
+        document.add_paragraph(f"{piece.titre} ({piece.created_at:%d/%m/%Y})", style="List Bullet")
+    if not detail["pieces"]:
+        document.add_paragraph("Aucune pièce jointe.")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -421,3 +421,54 @@ def test_plan_exports_per_viewer(client_for, dossier, kind, name, params, conten
         assert response["Content-Disposition"].startswith("attachment;")
     else:
         check_refusal(response, kind)
+
+
+# 8. The fiche's PDF and DOCX show every field ---------------------------------------------------
+
+
+@pytest.fixture
+def full_fiche(dossier, media):
+    from pvd.actions.models import Note
+
+    fiche = FicheFactory(
+        dossier=dossier, numero=4, titre="Maison de santé", confidentielle=True, located=True, cout_ht=Decimal("1000")
+    )
+    Note.objects.create(fiche=fiche, date=datetime.date(2025, 5, 2), texte="Réunion avec l'ARS faite")
+    _piece(fiche)
+    return fiche
+
+
+def test_fiche_pdf_has_notes_pieces_confidentiality_and_point(client_for, dossier, full_fiche):
+    import io
+
+    from pypdf import PdfReader
+
+    response = client_for(dossier, "equipe").get(url("fiche_pdf", dossier, fiche_pk=full_fiche.pk))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).replace("\xa0", " ")
+    text = " ".join(text.split())
+    for expected in (
+        "Notes de suivi",
+        "02/05/2025",
+        "Réunion avec l'ARS faite",
+        "Pièces jointes",
+        "Plan du site",
+        "Confidentielle (visible de l'équipe projet seulement)",
+        "latitude 47.862000, longitude 5.333000",
+    ):
+        assert expected in text, expected
+
+
+def test_fiche_docx_has_notes_pieces_confidentiality_and_point(client_for, dossier, full_fiche):
+    import io
+
+    from docx import Document
+
+    response = client_for(dossier, "chef_de_projet").get(url("fiche_docx", dossier, fiche_pk=full_fiche.pk))
+    document = Document(io.BytesIO(response.content))
+    paragraphs = [p.text for p in document.paragraphs]
+    cells = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert cells["Confidentialité"] == "Confidentielle (visible de l'équipe projet seulement)"
+    assert cells["Coordonnées du point"] == "latitude 47.862000, longitude 5.333000"
+    assert "02/05/2025 : Réunion avec l'ARS faite" in paragraphs
+    assert paragraphs[paragraphs.index("Pièces jointes") + 1].startswith("Plan du site (")
+    assert "Notes de suivi" in paragraphs
