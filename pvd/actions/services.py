@@ -165,7 +165,9 @@ def fiche_submit(*, fiche: FicheAction, by):
 
 
 def _ligne_label(ligne) -> str:
-    return f"{ligne.financeur} / {ligne.get_dispositif_display()} / {euros(ligne.montant)} ({ligne.get_statut_display()})"
+    return (
+        f"{ligne.financeur} / {ligne.get_dispositif_display()} / {euros(ligne.montant)} ({ligne.get_statut_display()})"
+    )
 
 
 @transaction.atomic
@@ -186,9 +188,7 @@ def ligne_financement_create(
     if financeur is None:
         if not (nouveau_financeur or "").strip():
             raise ValidationError({"financeur": "Choisissez un financeur ou saisissez-en un nouveau."})
-        financeur = organisation_get_or_create(
-            nom=nouveau_financeur, type=type_financeur or OrganisationType.AUTRE
-        )
+        financeur = organisation_get_or_create(nom=nouveau_financeur, type=type_financeur or OrganisationType.AUTRE)
     ligne = LigneFinancement(
         fiche=fiche, financeur=financeur, dispositif=dispositif, montant=montant, statut=statut, date=date
     )
@@ -268,7 +268,10 @@ def budget_delete(*, budget: BudgetAnnuel, by) -> None:
 @transaction.atomic
 def note_delete(*, note: Note, by, access) -> None:
     """Only the note's author, or the chef de projet, deletes a note."""
-    if not (note.auteur_id is not None and note.auteur_id == getattr(by, "pk", None)) and access.role != "chef_de_projet":
+    if (
+        not (note.auteur_id is not None and note.auteur_id == getattr(by, "pk", None))
+        and access.role != "chef_de_projet"
+    ):
         raise PermissionDenied("Seul l'auteur de la note ou le chef de projet peut la supprimer.")
     note.delete()
 

@@ -237,7 +237,14 @@ def test_gantt_is_decorative_and_french(client_for, dossier, main):
     from pathlib import Path
 
     script = Path(finders.find("actions/plan.js")).read_text(encoding="utf-8")
-    for expected in ('language: "fr"', "today_button: false", "Avancement", "Zoom avant", "Zoom arrière", "alt: p.titre"):
+    for expected in (
+        'language: "fr"',
+        "today_button: false",
+        "Avancement",
+        "Zoom avant",
+        "Zoom arrière",
+        "alt: p.titre",
+    ):
         assert expected in script, expected
 
 
@@ -265,9 +272,9 @@ def test_fiche_delete_per_viewer(client_for, dossier, kind, main):
 
 
 def test_fiche_delete_refused_once_decided(client_for, dossier, main):
-    from pvd.actions.models import FicheAction
     from django.utils import timezone
 
+    from pvd.actions.models import FicheAction
     from pvd.gouvernance.models import Instance, PointOrdreDuJour, Seance
     from pvd.gouvernance.services import decision_record
 
