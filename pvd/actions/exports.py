@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .columns import BUDGET_COLUMNS, FICHE_COLUMNS, FINANCEMENT_COLUMNS, SHEET_BUDGETS, SHEET_FICHES, SHEET_FINANCEMENTS
-from .finance import plan_financement
+from .finance import percent, plan_financement
 
 MONEY_FORMAT = '#,##0.00 "€"'
 BOLD = Font(bold=True)
@@ -20,6 +20,15 @@ def _num(value):
     if value is None:
         return None
     return float(value) if isinstance(value, Decimal) else value
+
+
+def _append_text(sheet, values) -> None:
+    """Append a row whose text cells stay text: openpyxl would turn "=…" into a formula
+    (a formula injection in a workbook opened by someone else)."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def _save(workbook) -> bytes:
@@ -34,11 +43,11 @@ def maquette_xlsx(tables, dossier) -> bytes:
     workbook.remove(workbook.active)
     for table in tables:
         sheet = workbook.create_sheet(table.title[:31])
-        sheet.append([table.label, *table.headers])
+        _append_text(sheet, [table.label, *table.headers])
         for cell in sheet[1]:
             cell.font = BOLD
         for label, values in table.rows:
-            sheet.append([label, *[_num(v) for v in values]])
+            _append_text(sheet, [label, *[_num(v) for v in values]])
         last = sheet.max_row
         total_row = ["Total"]
         for i in range(len(table.headers)):
@@ -112,11 +121,11 @@ CRTE_EXTRA = [("accorde", "Financements accordés (€)"), ("sollicite", "Financ
 
 def _sheet(workbook, title, columns, rows):
     sheet = workbook.create_sheet(title)
-    sheet.append([label for _, label in columns])
+    _append_text(sheet, [label for _, label in columns])
     for cell in sheet[1]:
         cell.font = BOLD
     for values in rows:
-        sheet.append([values.get(key) for key, _ in columns])
+        _append_text(sheet, [values.get(key) for key, _ in columns])
     for i, (key, label) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = 40 if key in ("titre", "description") else 16
         for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
@@ -157,6 +166,8 @@ def _csv_value(value):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
         return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value  # a spreadsheet would run it as a formula
     return value
 
 
@@ -202,6 +213,14 @@ def fiche_docx(fiche, detail: dict) -> bytes:
         ("Commune", str(fiche.commune) if fiche.commune_id else "—"),
         ("Localisation", fiche.localisation or "—"),
         ("Secteur d'intervention", str(fiche.secteur) if fiche.secteur_id else "—"),
+        (
+            "Coordonnées du point",
+            f"latitude {fiche.latitude}, longitude {fiche.longitude}" if fiche.is_located else "—",
+        ),
+        (
+            "Confidentialité",
+            "Confidentielle (visible de l'équipe projet seulement)" if fiche.confidentielle else "Non confidentielle",
+        ),
         ("Début prévu", fiche.date_debut.strftime("%d/%m/%Y") if fiche.date_debut else "—"),
         ("Fin prévue", fiche.date_fin.strftime("%d/%m/%Y") if fiche.date_fin else "—"),
         ("Coût HT", _money(fiche.cout_ht)),
@@ -237,7 +256,7 @@ def fiche_docx(fiche, detail: dict) -> bytes:
             ligne.get_dispositif_display(),
             _money(ligne.montant),
             ligne.get_statut_display(),
-            f"{taux} %" if taux is not None else "—",
+            percent(taux) if taux is not None else "—",
         ]
         for cell, text in zip(cells, values, strict=True):
             cell.text = text
@@ -268,6 +287,17 @@ def fiche_docx(fiche, detail: dict) -> bytes:
         document.add_heading("Indicateurs", level=1)
         for indicateur in detail["indicateurs"]:
             document.add_paragraph(f"{indicateur.nom} ({indicateur.unite})", style="List Bullet")
+    document.add_heading("Notes de suivi", level=1)
+    for note in detail["notes"]:
+        auteur = f" — {note.auteur.get_full_name()}" if note.auteur_id else ""
+        document.add_paragraph(f"{note.date:%d/%m/%Y}{auteur} : {note.texte}", style="List Bullet")
+    if not detail["notes"]:
+        document.add_paragraph("Aucune note.")
+    document.add_heading("Pièces jointes", level=1)
+    for piece in detail["pieces"]:
+        document.add_paragraph(f"{piece.titre} ({piece.created_at:%d/%m/%Y})", style="List Bullet")
+    if not detail["pieces"]:
+        document.add_paragraph("Aucune pièce jointe.")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -72,6 +72,16 @@ def _money(value: Decimal) -> str:
     return f"{value:,.2f}".replace(",", " ").replace(".", ",") + " €"
 
 
+def euros(value) -> str:
+    """An amount the French way: 1 234,56 €."""
+    return _money(Decimal(value))
+
+
+def percent(value) -> str:
+    """A rate the French way: 30,00 %."""
+    return f"{value:.2f}".replace(".", ",") + " %"
+
+
 def plan_financement(cout_ht: Decimal | None, lignes) -> PlanFinancement:
     """lignes: iterable of objects or dicts with financeur (name), montant and statut."""
     plan = PlanFinancement(cout_ht=cout_ht)

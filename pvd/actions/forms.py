@@ -85,14 +85,15 @@ class LigneFinancementForm(BaseModelForm):
         # The fiche is set by the service, which runs full_clean() itself.
         pass
 
-    def financeur(self) -> Organisation:
+    def financeur_fields(self) -> dict:
+        """The funder as the service takes it: an organisation, or a new one's name and type
+        (created by the service, inside its transaction)."""
         if self.cleaned_data.get("financeur"):
-            return self.cleaned_data["financeur"]
-        organisation, _ = Organisation.objects.get_or_create(
-            nom=self.cleaned_data["nouveau_financeur"].strip(),
-            type=self.cleaned_data.get("type_financeur") or OrganisationType.AUTRE,
-        )
-        return organisation
+            return {"financeur": self.cleaned_data["financeur"]}
+        return {
+            "nouveau_financeur": self.cleaned_data["nouveau_financeur"].strip(),
+            "type_financeur": self.cleaned_data.get("type_financeur") or OrganisationType.AUTRE,
+        }
 
 
 class BudgetForm(BaseModelForm):

@@ -2,12 +2,15 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
 from pvd.gouvernance.services import object_submit
+from pvd.territoires.models import OrganisationType
+from pvd.territoires.services import organisation_get_or_create
 
+from .finance import euros
 from .models import (
     PIECE_MAX_SIZE,
     BudgetAnnuel,
@@ -61,6 +64,8 @@ def _display(fiche, name, value) -> str:
         return "oui" if value else "non"
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
+    if name.startswith("cout_"):
+        return euros(value)
     return str(value)
 
 
@@ -135,6 +140,14 @@ def fiche_update(*, fiche: FicheAction, by, axes=None, partenaires=None, **field
 
 @transaction.atomic
 def fiche_delete(*, fiche: FicheAction, by) -> None:
+    """Delete a fiche, unless the comité de projet has decided on it (its decision must keep its object)."""
+    from pvd.gouvernance.selectors import validation_state
+
+    if validation_state(fiche).decision is not None:
+        raise ValidationError(
+            "Cette fiche a fait l'objet d'une décision du comité de projet : elle ne peut pas être supprimée. "
+            "Passez-la au statut « abandonné » si elle n'est plus d'actualité."
+        )
     fiche.delete()
 
 
@@ -152,13 +165,30 @@ def fiche_submit(*, fiche: FicheAction, by):
 
 
 def _ligne_label(ligne) -> str:
-    return f"{ligne.financeur} / {ligne.get_dispositif_display()} / {ligne.montant} € ({ligne.get_statut_display()})"
+    return (
+        f"{ligne.financeur} / {ligne.get_dispositif_display()} / {euros(ligne.montant)} ({ligne.get_statut_display()})"
+    )
 
 
 @transaction.atomic
 def ligne_financement_create(
-    *, fiche: FicheAction, by, financeur, dispositif: str, montant: Decimal, statut: str, date=None
+    *,
+    fiche: FicheAction,
+    by,
+    financeur=None,
+    nouveau_financeur: str = "",
+    type_financeur: str = "",
+    dispositif: str,
+    montant: Decimal,
+    statut: str,
+    date=None,
 ) -> LigneFinancement:
+    """A financing line; `nouveau_financeur` (a name) creates the funder if needed, in the same
+    transaction: a refused line leaves no new organisation behind."""
+    if financeur is None:
+        if not (nouveau_financeur or "").strip():
+            raise ValidationError({"financeur": "Choisissez un financeur ou saisissez-en un nouveau."})
+        financeur = organisation_get_or_create(nom=nouveau_financeur, type=type_financeur or OrganisationType.AUTRE)
     ligne = LigneFinancement(
         fiche=fiche, financeur=financeur, dispositif=dispositif, montant=montant, statut=statut, date=date
     )
@@ -192,11 +222,11 @@ def ligne_financement_delete(*, ligne: LigneFinancement, by) -> None:
 @transaction.atomic
 def budget_set(*, fiche: FicheAction, by, annee: int, investissement: Decimal, fonctionnement: Decimal) -> BudgetAnnuel:
     budget = BudgetAnnuel.objects.filter(fiche=fiche, annee=annee).first() or BudgetAnnuel(fiche=fiche, annee=annee)
-    old = "" if budget.pk is None else f"{budget.investissement} € inv. / {budget.fonctionnement} € fonct."
+    old = "" if budget.pk is None else f"{euros(budget.investissement)} inv. / {euros(budget.fonctionnement)} fonct."
     budget.investissement, budget.fonctionnement = investissement, fonctionnement
     budget.full_clean(validate_unique=False)
     budget.save()
-    _log(fiche, by, f"budget {annee}", old, f"{investissement} € inv. / {fonctionnement} € fonct.")
+    _log(fiche, by, f"budget {annee}", old, f"{euros(investissement)} inv. / {euros(fonctionnement)} fonct.")
     return budget
 
 
@@ -215,6 +245,35 @@ def etape_toggle(*, etape: Etape, by) -> Etape:
     etape.save(update_fields=["faite"])
     _log(etape.fiche, by, f"étape « {etape.nom} »", "", "réalisée" if etape.faite else "à faire")
     return etape
+
+
+@transaction.atomic
+def etape_delete(*, etape: Etape, by) -> None:
+    _log(etape.fiche, by, "étape supprimée", f"{etape.nom} ({etape.date:%d/%m/%Y})", "")
+    etape.delete()
+
+
+@transaction.atomic
+def budget_delete(*, budget: BudgetAnnuel, by) -> None:
+    _log(
+        budget.fiche,
+        by,
+        f"budget {budget.annee}",
+        f"{euros(budget.investissement)} inv. / {euros(budget.fonctionnement)} fonct.",
+        "",
+    )
+    budget.delete()
+
+
+@transaction.atomic
+def note_delete(*, note: Note, by, access) -> None:
+    """Only the note's author, or the chef de projet, deletes a note."""
+    if (
+        not (note.auteur_id is not None and note.auteur_id == getattr(by, "pk", None))
+        and access.role != "chef_de_projet"
+    ):
+        raise PermissionDenied("Seul l'auteur de la note ou le chef de projet peut la supprimer.")
+    note.delete()
 
 
 @transaction.atomic

@@ -19,6 +19,10 @@ urlpatterns = [
     path(_D + "fiches/nouvelle/", views.fiche_create, name="fiche_create"),
     path(_F, views.fiche_detail, name="fiche"),
     path(_F + "modifier/", views.fiche_update, name="fiche_update"),
+    path(_F + "supprimer/", views.fiche_delete, name="fiche_delete"),
+    path(_F + "budgets/<int:budget_pk>/supprimer/", views.budget_delete, name="budget_delete"),
+    path(_F + "etapes/<int:etape_pk>/supprimer/", views.etape_delete, name="etape_delete"),
+    path(_F + "notes/<int:note_pk>/supprimer/", views.note_delete, name="note_delete"),
     path(_F + "soumettre/", views.fiche_submit, name="fiche_submit"),
     path(_F + "fiche.pdf", views.fiche_pdf, name="fiche_pdf"),
     path(_F + "fiche.docx", views.fiche_docx, name="fiche_docx"),
@@ -30,5 +34,6 @@ urlpatterns = [
     path(_F + "etapes/<int:etape_pk>/basculer/", views.etape_toggle, name="etape_toggle"),
     path(_F + "notes/", views.note_add, name="note_add"),
     path(_F + "pieces/", views.piece_add, name="piece_add"),
+    path(_F + "pieces/<int:piece_pk>/", views.piece_download, name="piece_download"),
     path(_F + "indicateurs/", views.indicateur_add, name="indicateur_add"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from pvd.strategie.forms import CatalogueForm
 
 from . import exports, selectors, services
 from .forms import BudgetForm, EtapeForm, FicheForm, IndicateurForm, LigneFinancementForm, NoteForm, PieceForm
-from .models import Etape, FicheAction, LigneFinancement
+from .models import BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
 
 
 def _fiche(request, dossier, fiche_pk) -> FicheAction:
@@ -198,7 +198,7 @@ def ligne_add(request, dossier, fiche_pk):
         services.ligne_financement_create(
             fiche=fiche,
             by=request.user,
-            financeur=form.financeur(),
+            **form.financeur_fields(),
             **{k: form.cleaned_data[k] for k in ("dispositif", "montant", "statut", "date")},
         )
 
@@ -254,6 +254,61 @@ def etape_toggle(request, dossier, fiche_pk, etape_pk):
     return redirect(_fiche_url(fiche) + "#etapes")
 
 
+@dossier_view("plan.edit")
+def fiche_delete(request, dossier, fiche_pk):
+    """GET: the confirmation page; POST: the deletion (refused once the comité de projet decided)."""
+    fiche = _fiche(request, dossier, fiche_pk)
+    if request.method == "POST":
+        try:
+            services.fiche_delete(fiche=fiche, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_fiche_url(fiche))
+        messages.success(request, f"La fiche action n° {fiche.numero} a été supprimée.")
+        return redirect(_plan_url(dossier))
+    return render(
+        request,
+        "actions/confirm_delete.html",
+        dossier_context(
+            request,
+            dossier,
+            page_title=f"Supprimer la fiche action n° {fiche.numero}",
+            crumbs=[_plan_crumb(dossier), {"url": _fiche_url(fiche), "title": f"Fiche n° {fiche.numero}"}],
+            fiche=fiche,
+        ),
+    )
+
+
+@require_POST
+@dossier_view("plan.edit")
+def etape_delete(request, dossier, fiche_pk, etape_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    etape = get_object_or_404(Etape.objects.filter(fiche=fiche), pk=etape_pk)
+    services.etape_delete(etape=etape, by=request.user)
+    messages.success(request, "L'étape a été supprimée.")
+    return redirect(_fiche_url(fiche) + "#etapes")
+
+
+@require_POST
+@dossier_view("plan.edit")
+def budget_delete(request, dossier, fiche_pk, budget_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    budget = get_object_or_404(BudgetAnnuel.objects.filter(fiche=fiche), pk=budget_pk)
+    services.budget_delete(budget=budget, by=request.user)
+    messages.success(request, f"Le budget {budget.annee} a été supprimé.")
+    return redirect(_fiche_url(fiche) + "#budget")
+
+
+@require_POST
+@dossier_view("fiche.comment")
+def note_delete(request, dossier, fiche_pk, note_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    note = get_object_or_404(Note.objects.filter(fiche=fiche), pk=note_pk)
+    services.note_delete(note=note, by=request.user, access=request.access)
+    messages.success(request, "La note a été supprimée.")
+    return redirect(_fiche_url(fiche) + "#notes")
+
+
 @require_POST
 @dossier_view("fiche.comment")
 def note_add(request, dossier, fiche_pk):
@@ -270,6 +325,19 @@ def piece_add(request, dossier, fiche_pk):
         services.piece_add(fiche=fiche, by=request.user, **form.cleaned_data)
 
     return _sub_form(request, dossier, fiche_pk, PieceForm, "piece", "plan.edit", save)
+
+
+@dossier_view("dossier.view")
+def piece_download(request, dossier, fiche_pk, piece_pk):
+    """An attachment, streamed only to who may see the fiche (confidential: the équipe only)."""
+    fiche = _fiche(request, dossier, fiche_pk)
+    piece = get_object_or_404(PieceJointe.objects.filter(fiche=fiche), pk=piece_pk)
+    try:
+        handle = piece.fichier.open("rb")
+    except OSError as error:
+        raise Http404("Fichier introuvable.") from error
+    name = piece.fichier.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @require_POST

@@ -7,7 +7,7 @@ from pvd.comptes.tests.factories import UserFactory
 from pvd.dossiers.models import Dossier, Invitation, Role
 from pvd.territoires.tests.factories import CommuneFactory, EpciFactory
 
-from .helpers import assert_no_horizontal_scroll, login, screenshot
+from .helpers import assert_no_horizontal_scroll, force_login, login, screenshot
 from .pages import make_world
 
 
@@ -59,3 +59,37 @@ def test_main_forms_without_javascript(nojs_page, live_server, transactional_db)
     page.get_by_role("button", name="Créer le dossier").click()
     expect(page.get_by_role("alert")).to_contain_text("Le formulaire contient des erreurs")
     expect(page.locator("#content")).to_contain_text("Codes de commune inconnus : 99999")
+
+
+def test_plan_tabs_read_without_javascript(nojs_page, live_server, transactional_db):
+    """DSFR hides the unselected tab panels: without JS, the calendar and the map's list still read."""
+    import datetime
+    from decimal import Decimal
+
+    from pvd.actions.tests.factories import FicheFactory
+
+    world = make_world()
+    FicheFactory(
+        dossier=world.dossier,
+        numero=7,
+        titre="Halle couverte",
+        date_debut=datetime.date(2025, 3, 1),
+        date_fin=datetime.date(2026, 9, 30),
+        latitude=Decimal("47.862"),
+        longitude=Decimal("5.333"),
+    )
+    page = nojs_page
+    force_login(page, live_server, world.chef)
+    page.goto(live_server.url + world.dossier_url("actions:plan"))
+    calendrier = page.locator("#calendrier-table")
+    expect(calendrier).to_be_visible()
+    expect(calendrier.locator("tbody tr", has_text="7. Halle couverte")).to_have_text(
+        "7. Halle couvertemars 2025septembre 2026"
+    )
+    expect(page.get_by_role("heading", name="Calendrier")).to_be_visible()
+    carte = page.locator("#carte-liste")
+    expect(carte).to_be_visible()
+    expect(carte.get_by_role("link", name="7. Halle couverte")).to_be_visible()
+    expect(page.locator("#plan-table")).to_be_visible()
+    expect(page.locator(".fr-tabs__list")).to_be_hidden()
+    assert_no_horizontal_scroll(page, width=320)

@@ -68,7 +68,7 @@ def test_maquette_page_totals(client_for, dossier, plan, main):
 def test_maquette_xlsx_per_viewer_numbers_and_formulas(client_for, dossier, plan, kind):
     response = client_for(dossier, kind).get(url("maquette_xlsx", dossier))
     if kind not in CAN_VIEW:
-        assert response.status_code in {302, 404}
+        assert response.status_code == (302 if kind == "anonymous" else 404)
         return
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Par année", "Par financeur", "Par dispositif", "Par axe", "Par statut des fiches"]
@@ -138,4 +138,4 @@ def test_fiche_docx_read_back(client_for, dossier, plan):
     assert "Fiche action n° 1 — Rénovation de la halle" in text
     assert "reste à financer : 700 000,00 €" in text
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-    assert "Claire Martin" in cells and "DETR" in cells and "30.00 %" in cells
+    assert "Claire Martin" in cells and "DETR" in cells and "30,00 %" in cells
