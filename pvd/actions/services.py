@@ -141,14 +141,19 @@ def fiche_update(*, fiche: FicheAction, by, axes=None, partenaires=None, **field
 @transaction.atomic
 def fiche_delete(*, fiche: FicheAction, by) -> None:
     """Delete a fiche, unless the comité de projet has decided on it (its decision must keep its object)."""
-    from pvd.gouvernance.selectors import validation_state
+    from pvd.gouvernance.selectors import has_decisions
+    from pvd.gouvernance.services import submissions_withdraw
 
-    if validation_state(fiche).decision is not None:
+    if has_decisions(fiche):
         raise ValidationError(
             "Cette fiche a fait l'objet d'une décision du comité de projet : elle ne peut pas être supprimée. "
             "Passez-la au statut « abandonné » si elle n'est plus d'actualité."
         )
+    submissions_withdraw(target=fiche)  # a pending submission goes with the fiche
+    files = [piece.fichier for piece in fiche.pieces.all() if piece.fichier]
     fiche.delete()
+    # The attachments' files go once the deletion is committed (never for a rolled-back one).
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 
 
 @transaction.atomic

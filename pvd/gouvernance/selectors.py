@@ -264,3 +264,13 @@ def composition_check(instance) -> list[str]:
 def current_decision(point) -> Decision | None:
     """The decision in force on a point: the last one that no correction replaced."""
     return point.decisions.filter(correction__isnull=True).order_by("-created_at", "-pk").first()
+
+
+def points_on(target):
+    """The agenda points (submitted or on a séance) that target this object."""
+    return PointOrdreDuJour.objects.filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
+
+
+def has_decisions(target) -> bool:
+    """Whether the comité de projet ever decided on this object (even if it was resubmitted since)."""
+    return Decision.objects.filter(point__in=points_on(target)).exists()

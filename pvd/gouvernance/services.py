@@ -377,3 +377,19 @@ def seance_send_convocation(*, seance: Seance, by, convocation_url: str) -> Conv
     if report.sent:
         Seance.objects.filter(pk=seance.pk).update(convocation_envoyee_le=timezone.now())
     return report
+
+
+@transaction.atomic
+def submissions_withdraw(*, target) -> int:
+    """Remove the agenda points on an object that no decision was taken on (before deleting it,
+    so no point is left pointing at nothing). Refuses when a decision exists."""
+    from .selectors import has_decisions, points_on
+
+    if has_decisions(target):
+        raise ValidationError("Le comité de projet a statué sur cet objet : ses points ne peuvent pas être retirés.")
+    points = points_on(target)
+    locked = points.filter(seance__compte_rendu_approuve_le__isnull=False)
+    if locked.exists():
+        raise ValidationError("Cet objet figure au compte rendu approuvé d'une séance : il ne peut pas être retiré.")
+    count, _ = points.delete()
+    return count

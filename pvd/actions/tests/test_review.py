@@ -479,3 +479,44 @@ def test_fiche_docx_has_notes_pieces_confidentiality_and_point(client_for, dossi
     assert "02/05/2025 : Réunion avec l'ARS faite" in paragraphs
     assert paragraphs[paragraphs.index("Pièces jointes") + 1].startswith("Plan du site (")
     assert "Notes de suivi" in paragraphs
+
+
+def test_fiche_delete_withdraws_its_pending_submission_and_removes_its_files(
+    client_for, dossier, media, django_capture_on_commit_callbacks
+):
+    from pvd.actions.models import FicheAction
+    from pvd.gouvernance.models import PointOrdreDuJour
+
+    fiche = FicheFactory(dossier=dossier)
+    piece = _piece(fiche)
+    path = media / piece.fichier.name
+    assert path.exists()
+    client = client_for(dossier, "chef_de_projet")
+    client.post(url("fiche_submit", dossier, fiche_pk=fiche.pk))
+    assert PointOrdreDuJour.objects.filter(target_id=fiche.pk).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("fiche_delete", dossier, fiche_pk=fiche.pk))
+    assert not FicheAction.objects.filter(pk=fiche.pk).exists()
+    assert not PointOrdreDuJour.objects.filter(target_id=fiche.pk).exists()  # no point left pointing at nothing
+    assert not path.exists()
+
+
+def test_fiche_delete_refused_when_decided_then_resubmitted(dossier, make_viewer):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from pvd.actions import services
+    from pvd.gouvernance.models import Instance, PointOrdreDuJour, Seance
+    from pvd.gouvernance.services import decision_record, object_submit
+
+    chef = make_viewer(dossier, "chef_de_projet")
+    fiche = FicheFactory(dossier=dossier)
+    point = object_submit(dossier=dossier, target=fiche, titre="Fiche", by=chef)
+    instance = Instance.objects.create(dossier=dossier, type="comite_projet", nom="Comité de projet")
+    point.seance = Seance.objects.create(instance=instance, date=timezone.now())
+    point.save()
+    decision_record(point=point, resultat="ajourne", by=chef)
+    object_submit(dossier=dossier, target=fiche, titre="Fiche, nouvelle version", by=chef)  # pending again
+    with pytest.raises(ValidationError):
+        services.fiche_delete(fiche=fiche, by=chef)
+    assert PointOrdreDuJour.objects.filter(target_id=fiche.pk).count() == 2
