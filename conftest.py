@@ -1,10 +1,15 @@
 """Fixtures shared by every app's tests: a dossier and a user for each way of seeing it."""
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from pvd.comptes.tests.factories import UserFactory
 from pvd.dossiers.models import Role
 from pvd.dossiers.tests.factories import DossierFactory, MembreFactory
+
+# Property tests check results, not speed: a busy 2-core machine must not fail them on timing.
+settings.register_profile("pvd", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("pvd")
 
 MEMBER_ROLES = [role.value for role in Role]
 # Every way a user can relate to a dossier, used to parametrize permission tests.
