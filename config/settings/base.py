@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pvd.suivi",
     "pvd.conventions",
     "pvd.participation",
+    "pvd.documents",
 ]
 
 MIDDLEWARE = [

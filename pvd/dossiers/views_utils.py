@@ -17,6 +17,7 @@ SECTIONS = [
     ("Plan d'action", "actions:plan", "dossier.view"),
     ("Maquette financière", "actions:maquette", "dossier.view"),
     ("Conventions", "conventions:index", "dossier.view"),
+    ("Documents", "documents:list", "dossier.view"),
     ("Participation", "participation:moderation", "participation.moderate"),
     ("Suivi", "suivi:index", "dossier.view"),
     ("Membres", "dossiers:membres", "dossier.view"),

@@ -83,6 +83,7 @@ def target_models():
     """The models whose objects the comité de projet decides on: (key, label, model)."""
     from pvd.actions.models import FicheAction
     from pvd.conventions.models import Convention
+    from pvd.documents.models import Document
     from pvd.strategie.models import AxeStrategique, ProjetTerritoire
 
     return [
@@ -90,6 +91,7 @@ def target_models():
         ("axe", "Axes stratégiques", AxeStrategique),
         ("fiche", "Fiches action", FicheAction),
         ("convention", "Conventions", Convention),
+        ("document", "Documents", Document),
     ]
 
 
@@ -103,6 +105,8 @@ def targetable_objects(dossier, access=None) -> list[tuple[str, str, list]]:
         queryset = model.objects.filter(dossier=dossier)
         if key == "fiche":
             queryset = queryset.visible_to(access) if access is not None else queryset.filter(confidentielle=False)
+        elif key == "document":  # a confidential document is never submitted (documents.services)
+            queryset = queryset.filter(confidentiel=False)
         elif key == "convention":
             queryset = queryset.select_related("amende")
         elif key == "projet":
@@ -120,6 +124,8 @@ def target_lookup(dossier, value: str, access=None):
     queryset = models[key].objects.filter(dossier=dossier)
     if key == "fiche":
         queryset = queryset.visible_to(access) if access is not None else queryset.filter(confidentielle=False)
+    elif key == "document":
+        queryset = queryset.filter(confidentiel=False)
     return queryset.filter(pk=int(pk)).first()
 
 

@@ -1,0 +1,152 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from pvd.dossiers.views import apply_validation_error
+from pvd.dossiers.views_utils import dossier_context, dossier_view
+
+from . import selectors, services
+from .forms import DocumentForm, VersionForm
+from .models import DocumentVersion
+
+# Permissions reused from the one table (pvd/dossiers/perms.py): every reader of the dossier
+# sees its documents, the équipe-projet writes them and submits them like fiches action.
+VIEW, EDIT, SUBMIT = "dossier.view", "dossier.edit", "fiche.submit"
+
+
+def _document(request, dossier, document_pk):
+    return get_object_or_404(selectors.documents_for(dossier, request.access), pk=document_pk)
+
+
+def _list_url(dossier):
+    return reverse("documents:list", kwargs={"dossier_pk": dossier.pk})
+
+
+def _detail_url(document):
+    return reverse("documents:detail", kwargs={"dossier_pk": document.dossier_id, "document_pk": document.pk})
+
+
+def _list_crumb(dossier):
+    return {"url": _list_url(dossier), "title": "Documents"}
+
+
+@dossier_view(VIEW)
+def document_list(request, dossier):
+    documents = selectors.document_rows(dossier, request.access)
+    return render(
+        request,
+        "documents/list.html",
+        dossier_context(request, dossier, page_title="Documents", crumbs=[], documents=documents),
+    )
+
+
+@dossier_view(EDIT)
+def document_create(request, dossier):
+    form = DocumentForm()
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                document = services.document_create(dossier=dossier, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, "Le document est déposé.")
+                return redirect(_detail_url(document))
+    response = render(
+        request,
+        "documents/form.html",
+        dossier_context(
+            request, dossier, page_title="Déposer un document", crumbs=[_list_crumb(dossier)], form=form
+        ),
+    )
+    if form.errors:
+        response.status_code = 400
+    return response
+
+
+def _detail(request, dossier, document, version_form=None, status=200):
+    context = dossier_context(
+        request,
+        dossier,
+        page_title=document.titre,
+        crumbs=[_list_crumb(dossier)],
+        document=document,
+        version_form=version_form or VersionForm(),
+        **selectors.document_detail(document),
+    )
+    return render(request, "documents/detail.html", context, status=status)
+
+
+@dossier_view(VIEW)
+def document_detail(request, dossier, document_pk):
+    return _detail(request, dossier, _document(request, dossier, document_pk))
+
+
+@require_POST
+@dossier_view(EDIT)
+def version_add(request, dossier, document_pk):
+    document = _document(request, dossier, document_pk)
+    form = VersionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            version = services.document_version_add(document=document, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"La version {version.numero} est déposée : elle devient la version en vigueur.")
+            return redirect(_detail_url(document))
+    return _detail(request, dossier, document, version_form=form, status=400)
+
+
+@dossier_view(VIEW)
+def version_download(request, dossier, document_pk, version_pk):
+    """A version's file, streamed only to who may see the document (never a public media URL)."""
+    document = _document(request, dossier, document_pk)
+    version = get_object_or_404(DocumentVersion.objects.filter(document=document), pk=version_pk)
+    try:
+        handle = version.fichier.open("rb")
+    except OSError as error:
+        raise Http404("Fichier introuvable.") from error
+    return FileResponse(handle, as_attachment=True, filename=version.nom)
+
+
+@dossier_view(EDIT)
+def document_delete(request, dossier, document_pk):
+    """GET: the confirmation page; POST: the deletion (refused once the comité de projet decided)."""
+    document = _document(request, dossier, document_pk)
+    if request.method == "POST":
+        try:
+            services.document_delete(document=document, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_detail_url(document))
+        messages.success(request, f"Le document « {document.titre} » a été supprimé.")
+        return redirect(_list_url(dossier))
+    return render(
+        request,
+        "documents/confirm_delete.html",
+        dossier_context(
+            request,
+            dossier,
+            page_title="Supprimer le document",
+            crumbs=[_list_crumb(dossier), {"url": _detail_url(document), "title": document.titre}],
+            document=document,
+        ),
+    )
+
+
+@require_POST
+@dossier_view(SUBMIT)
+def document_submit(request, dossier, document_pk):
+    document = _document(request, dossier, document_pk)
+    try:
+        services.document_submit(document=document, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Le document est soumis au comité de projet : il attend son inscription en séance.")
+    return redirect(_detail_url(document))
