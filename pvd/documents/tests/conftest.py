@@ -1,0 +1,17 @@
+import pytest
+from bs4 import BeautifulSoup
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never to the project's media."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def main():
+    def parse(response):
+        return BeautifulSoup(response.content, "html.parser").select_one("#content")
+
+    return parse
