@@ -31,6 +31,12 @@ def _published_projet(dossier):
     return ProjetTerritoire.objects.filter(dossier=dossier, publie=True).select_related("version_publiee").first()
 
 
+def published_projet(dossier):
+    """The projet de territoire of the dossier if it is published (its public page exists), else None."""
+    projet = _published_projet(dossier)
+    return projet if projet is not None and projet.version_publiee_id else None
+
+
 def public_axes(dossier) -> list:
     """The axes residents may comment on: those of the published projet de territoire, as
     published (number and title of the published version), none while it is unpublished."""
@@ -44,6 +50,38 @@ def public_axes(dossier) -> list:
     for axe in axes:  # shown as published, never saved
         axe.numero, axe.titre = published[axe.pk]["numero"], published[axe.pk]["titre"]
     return sorted(axes, key=lambda axe: axe.numero)
+
+
+def published_axe_titles(dossier, projet=None) -> dict[int, str]:
+    """{axe pk: "Axe n — titre"} as published (the current draft's titles never reach the public)."""
+    projet = projet or _published_projet(dossier)
+    if projet is None or projet.version_publiee is None:
+        return {}
+    return {
+        axe["id"]: f"Axe {axe['numero']} — {axe['titre']}" for axe in projet.version_publiee.snapshot.get("axes", [])
+    }
+
+
+def with_subjects(items, dossier, *, public: bool) -> list:
+    """Set `sujet_axe` and `sujet_fiche` (the labels to show, or "") on contributions or consultations.
+
+    For the public: the axe as published (nothing if it is not in the published projet de
+    territoire) and the fiche unless it is confidential *now* (it may have become confidential
+    after a contribution referred to it). For the équipe-projet: current titles.
+    One query at most (the published projet), whatever the number of items; the axe and the
+    fiche must be select_related.
+    """
+    items = list(items)
+    if public:
+        titles = published_axe_titles(dossier) if any(item.axe_id for item in items) else {}
+    for item in items:
+        if public:
+            item.sujet_axe = titles.get(item.axe_id, "")
+            item.sujet_fiche = str(item.fiche) if item.fiche_id and not item.fiche.confidentielle else ""
+        else:
+            item.sujet_axe = str(item.axe) if item.axe_id else ""
+            item.sujet_fiche = str(item.fiche) if item.fiche_id else ""
+    return items
 
 
 def public_fiches(dossier) -> list:

@@ -46,21 +46,26 @@ def _rate_key(ip: str) -> str:
     return f"participation:contributions:{ip}"
 
 
-def rate_limit_exceeded(*, ip: str) -> bool:
-    """True when the address already posted PVD_CONTRIBUTION_RATE_LIMIT contributions in the window."""
-    return (cache.get(_rate_key(ip)) or 0) >= settings.PVD_CONTRIBUTION_RATE_LIMIT
+def rate_limit_take(*, ip: str) -> str | None:
+    """Take one of the address's PVD_CONTRIBUTION_RATE_LIMIT slots for the window; None when all
+    are taken. Returns the slot, to give back with `rate_limit_release`.
+
+    Check and count are one step: `cache.add` is atomic in every cache backend (the database
+    cache relies on its unique key, where get-then-incr is not), so two simultaneous posts
+    never both get the last slot. Each slot expires on its own, a window after it was taken.
+    """
+    window = settings.PVD_CONTRIBUTION_RATE_WINDOW
+    for n in range(settings.PVD_CONTRIBUTION_RATE_LIMIT):
+        slot = f"{_rate_key(ip)}:{n}"
+        if cache.add(slot, 1, timeout=window):
+            return slot
+    return None
 
 
-def rate_limit_count(*, ip: str) -> None:
-    """Count one contribution of the address: an accepted one or a robot's (honeypot).
-
-    Forms sent back for correction are not counted, so a resident who mistypes is not blocked."""
-    key, window = _rate_key(ip), settings.PVD_CONTRIBUTION_RATE_WINDOW
-    cache.add(key, 0, timeout=window)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
+def rate_limit_release(slot: str) -> None:
+    """Give back the slot of a form sent back for correction: only accepted contributions and
+    robots (honeypot) count, so a resident who mistypes is not blocked."""
+    cache.delete(slot)
 
 
 @transaction.atomic

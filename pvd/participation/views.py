@@ -4,10 +4,12 @@ import ipaddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pvd.dossiers.views import apply_validation_error
@@ -47,6 +49,18 @@ def _public_page(dossier_pk):
     return page
 
 
+PUBLIC_PAGE_SIZE = 20
+MODERATION_PAGE_SIZE = 30
+
+
+def _page_of(request, queryset, size):
+    """One page of a list and the query string of the other filters (for the pagination links)."""
+    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
 def _public_context(page, **extra):
     return {
         "page": page,
@@ -55,6 +69,27 @@ def _public_context(page, **extra):
         "breadcrumb_data": {"links": [], "current": f"Participation — {page.dossier.nom}"},
         **extra,
     }
+
+
+def _public_page_context(request, page, form):
+    """What the public page shows besides the form: consultations, one page of published
+    contributions, the link to the published projet de territoire."""
+    dossier = page.dossier
+    contributions, query_string = _page_of(request, selectors.published_contributions(dossier), PUBLIC_PAGE_SIZE)
+    return _public_context(
+        page,
+        form=form,
+        consultations=selectors.with_subjects(form.consultations, dossier, public=True),
+        contributions=selectors.with_subjects(contributions.object_list, dossier, public=True),
+        page_obj=contributions,
+        query_string=query_string,
+        projet_url=(
+            reverse("strategie:public", kwargs={"dossier_pk": dossier.pk})
+            if selectors.published_projet(dossier)
+            else ""
+        ),
+        honeypot=HONEYPOT,
+    )
 
 
 @login_not_required
@@ -66,8 +101,10 @@ def public_page(request, dossier_pk):
     form = ContributionForm(consultations=consultations, axes=axes, fiches=fiches)
     if request.method == "POST":
         form = ContributionForm(request.POST, consultations=consultations, axes=axes, fiches=fiches)
-        ip = client_ip(request)
-        if services.rate_limit_exceeded(ip=ip):
+        # The slot is taken before anything else (check and count in one step), given back
+        # only when the form is sent back for correction.
+        slot = services.rate_limit_take(ip=client_ip(request))
+        if slot is None:
             apply_validation_error(
                 form,
                 ValidationError(
@@ -75,21 +112,9 @@ def public_page(request, dossier_pk):
                 ),
             )
             form.is_valid()
-            return render(
-                request,
-                "participation/public.html",
-                _public_context(
-                    page,
-                    form=form,
-                    consultations=consultations,
-                    contributions=list(selectors.published_contributions(dossier)),
-                    honeypot=HONEYPOT,
-                ),
-                status=429,
-            )
+            return render(request, "participation/public.html", _public_page_context(request, page, form), status=429)
         if form.is_spam():
-            # Say nothing to a robot, keep nothing, but count it.
-            services.rate_limit_count(ip=ip)
+            # Say nothing to a robot, keep nothing, but count it (the slot stays taken).
             messages.success(request, "Merci : votre contribution sera publiée après modération.")
             return redirect("participation:public", dossier_pk=dossier.pk)
         if form.is_valid():
@@ -98,16 +123,10 @@ def public_page(request, dossier_pk):
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                services.rate_limit_count(ip=ip)
                 messages.success(request, "Merci : votre contribution sera publiée après modération.")
                 return redirect("participation:public", dossier_pk=dossier.pk)
-    context = _public_context(
-        page,
-        form=form,
-        consultations=consultations,
-        contributions=list(selectors.published_contributions(dossier)),
-        honeypot=HONEYPOT,
-    )
+        services.rate_limit_release(slot)
+    context = _public_page_context(request, page, form)
     return render(request, "participation/public.html", context, status=400 if form.errors else 200)
 
 
@@ -115,6 +134,7 @@ def public_page(request, dossier_pk):
 def public_contribution(request, dossier_pk, pk):
     page = _public_page(dossier_pk)
     contribution = get_object_or_404(selectors.published_contributions(page.dossier), pk=pk)
+    selectors.with_subjects([contribution], page.dossier, public=True)
     return render(request, "participation/public_contribution.html", _public_context(page, contribution=contribution))
 
 
@@ -123,6 +143,9 @@ def moderation(request, dossier):
     filters = {"statut": request.GET.get("statut", ""), "theme": request.GET.get("theme", "")}
     page = PageParticipation.objects.filter(dossier=dossier).first()
     axes, fiches = list(selectors.public_axes(dossier)), list(selectors.public_fiches(dossier))
+    contributions, query_string = _page_of(
+        request, selectors.moderation_list(dossier, **filters), MODERATION_PAGE_SIZE
+    )
     context = dossier_context(
         request,
         dossier,
@@ -130,7 +153,9 @@ def moderation(request, dossier):
         crumbs=[],
         page=page,
         public_url=reverse("participation:public", kwargs={"dossier_pk": dossier.pk}) if page and page.publiee else "",
-        contributions=list(selectors.moderation_list(dossier, **filters)),
+        contributions=selectors.with_subjects(contributions.object_list, dossier, public=False),
+        page_obj=contributions,
+        query_string=query_string,
         counts=selectors.counts_by_theme_and_status(dossier),
         consultations=list(dossier.consultations.all()),
         filters=filters,
@@ -234,17 +259,17 @@ def export_csv(request, dossier):
         writer.writerow(
             [
                 c.pk,
-                c.created_at.strftime("%Y-%m-%d %H:%M"),
+                _local(c.created_at),
                 c.get_kind_display(),
                 c.get_theme_display(),
-                str(c.axe or c.fiche or ""),
-                c.consultation.question if c.consultation else "",
+                _csv_safe(str(c.axe or c.fiche or "")),
+                _csv_safe(c.consultation.question if c.consultation else ""),
                 _csv_safe(c.auteur_affiche),
-                c.email,
+                _csv_safe(c.email),
                 c.get_statut_display(),
-                c.motif_refus,
-                c.moderee_par.get_full_name() if c.moderee_par else "",
-                c.moderee_le.strftime("%Y-%m-%d %H:%M") if c.moderee_le else "",
+                _csv_safe(c.motif_refus),
+                _csv_safe(c.moderee_par.get_full_name() if c.moderee_par else ""),
+                _local(c.moderee_le),
                 _csv_safe(c.texte),
                 _csv_safe(c.reponse),
             ]
@@ -252,6 +277,16 @@ def export_csv(request, dossier):
     return response
 
 
+def _local(moment) -> str:
+    """A date and time as the équipe-projet reads it (Europe/Paris), not in UTC."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+# A cell starting with one of these is read as a formula by spreadsheet software (tab and
+# carriage return too: some strip them and read what follows).
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in text written by the public."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """Neutralise spreadsheet formulas in text written by people (the public or the équipe)."""
+    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
