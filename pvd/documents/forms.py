@@ -5,8 +5,7 @@ from pvd.core.forms import BaseForm
 from .models import ALLOWED_EXTENSIONS, MAX_SIZE, Document, DocumentKind
 
 _FILE_HELP = (
-    f"{', '.join(sorted({e.upper() for e in ALLOWED_EXTENSIONS} - {'JPEG'}))} ; "
-    f"{MAX_SIZE // (1024 * 1024)} Mo au plus."
+    f"{', '.join(sorted({e.upper() for e in ALLOWED_EXTENSIONS} - {'JPEG'}))} ; {MAX_SIZE // (1024 * 1024)} Mo au plus."
 )
 _ACCEPT = ",".join(f".{e}" for e in ALLOWED_EXTENSIONS)
 

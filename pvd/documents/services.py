@@ -60,9 +60,7 @@ def check_upload(fichier) -> bytes:
     if extension not in ALLOWED_EXTENSIONS:
         raise ValidationError({"fichier": f"Ce type de fichier n'est pas accepté. Formats acceptés : {allowed}."})
     if fichier.size > MAX_SIZE:
-        raise ValidationError(
-            {"fichier": f"Le fichier dépasse la taille maximale de {MAX_SIZE // (1024 * 1024)} Mo."}
-        )
+        raise ValidationError({"fichier": f"Le fichier dépasse la taille maximale de {MAX_SIZE // (1024 * 1024)} Mo."})
     if fichier.size == 0:
         raise ValidationError({"fichier": "Le fichier est vide."})
     fichier.seek(0)

@@ -59,9 +59,7 @@ def document_create(request, dossier):
     response = render(
         request,
         "documents/form.html",
-        dossier_context(
-            request, dossier, page_title="Déposer un document", crumbs=[_list_crumb(dossier)], form=form
-        ),
+        dossier_context(request, dossier, page_title="Déposer un document", crumbs=[_list_crumb(dossier)], form=form),
     )
     if form.errors:
         response.status_code = 400

@@ -4,8 +4,8 @@ import ipaddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -143,9 +143,7 @@ def moderation(request, dossier):
     filters = {"statut": request.GET.get("statut", ""), "theme": request.GET.get("theme", "")}
     page = PageParticipation.objects.filter(dossier=dossier).first()
     axes, fiches = list(selectors.public_axes(dossier)), list(selectors.public_fiches(dossier))
-    contributions, query_string = _page_of(
-        request, selectors.moderation_list(dossier, **filters), MODERATION_PAGE_SIZE
-    )
+    contributions, query_string = _page_of(request, selectors.moderation_list(dossier, **filters), MODERATION_PAGE_SIZE)
     context = dossier_context(
         request,
         dossier,

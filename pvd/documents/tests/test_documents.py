@@ -52,7 +52,7 @@ VALID = {
     "budget.xlsx": _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<w/>"}),
     "compte-rendu.odt": _zip({"mimetype": b"application/vnd.oasis.opendocument.text"}),
     "tableau.ods": _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}),
-    "donnees.csv": "commune;population\nLangres;7 500\n".encode(),
+    "donnees.csv": b"commune;population\nLangres;7 500\n",
     "plan.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 16,
     "photo.jpg": b"\xff\xd8\xff\xe0" + b"\x00" * 16,
     "photo2.jpeg": b"\xff\xd8\xff\xe0" + b"\x00" * 16,
@@ -254,9 +254,7 @@ def test_missing_title_is_refused_and_saves_no_file(client_for, dossier, media, 
 def test_new_version_per_viewer(client_for, dossier, kind, main):
     document = DocumentFactory(dossier=dossier)
     client = client_for(dossier, kind)
-    response = client.post(
-        url("version_add", dossier, document_pk=document.pk), {"fichier": upload("note.docx")}
-    )
+    response = client.post(url("version_add", dossier, document_pk=document.pk), {"fichier": upload("note.docx")})
     if kind not in TEAM:
         check_refusal(response, kind)
         assert document.versions.count() == 1
@@ -345,7 +343,10 @@ def test_submit_per_viewer(client_for, dossier, kind):
 def test_confidential_document_cannot_be_submitted(client_for, dossier, main):
     document = DocumentFactory(dossier=dossier, confidential=True)
     client = client_for(dossier, "chef_de_projet")
-    assert "Soumettre au comité de projet" not in main(client.get(url("detail", dossier, document_pk=document.pk))).get_text()
+    assert (
+        "Soumettre au comité de projet"
+        not in main(client.get(url("detail", dossier, document_pk=document.pk))).get_text()
+    )
     response = client.post(url("submit", dossier, document_pk=document.pk), follow=True)
     assert "Un document confidentiel ne peut pas être soumis" in response.content.decode()
     assert not PointOrdreDuJour.objects.exists()
