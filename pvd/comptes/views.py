@@ -3,6 +3,8 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from pvd.dossiers import services as dossier_services
 from pvd.dossiers.models import Invitation
@@ -23,7 +25,7 @@ def accept_invitation(request, token):
         return redirect("dossiers:list")
     if existing and not request.user.is_authenticated:
         messages.info(request, "Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation.")
-        return redirect(f"/comptes/connexion/?next={request.path}")
+        return redirect(f"{reverse('comptes:login')}?{urlencode({'next': request.path})}")
 
     form = None if existing else AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):

@@ -283,3 +283,27 @@ def test_a_commune_of_a_closed_dossier_can_start_a_new_one(dossier):
     dossier.save()
     nouveau = services.dossier_create(nom="Nouveau", communes=[commune], epci=commune.epci, by=UserFactory())
     assert set(commune.dossiers.all()) == {dossier, nouveau}
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_dossier_list_per_viewer(client_for, dossier, kind):
+    from pvd.territoires.tests.factories import CommuneFactory, DepartementFactory
+
+    # A dossier in another département: only ANCT sees it (nobody here is its member).
+    cote_dor = DepartementFactory(code="21", nom="Côte-d'Or")
+    commune = CommuneFactory(code="21001", departement=cote_dor)
+    elsewhere = DossierFactory(nom="Dossier de Côte-d'Or", communes=[commune])
+    client = client_for(dossier, kind)
+    response = client.get(reverse("dossiers:list"))
+    if kind == "anonymous":
+        assert response.status_code == 302 and "/comptes/connexion/" in response["Location"]
+        return
+    assert response.status_code == 200
+    table = main(response).select_one("#dossiers-table")
+    shown = {a.get_text(strip=True) for a in table.select("tbody td:first-child a")} if table else set()
+    assert (dossier.nom in shown) == (kind in CAN_VIEW)
+    assert (elsewhere.nom in shown) == (kind == "anct")
+    if kind == "outsider":
+        assert shown == {client.user.memberships.get().dossier.nom}
+    if kind == "prefecture_autre":
+        assert shown == set()
