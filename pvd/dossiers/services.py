@@ -19,6 +19,17 @@ def dossier_create(
 ) -> Dossier:
     if not communes:
         raise ValidationError({"communes": "Choisissez au moins une commune bénéficiaire."})
+    if by is not None and not (by.is_superuser or by.state_scope == "anct"):
+        # Otherwise anyone could take a commune and lock it out (one dossier in progress each).
+        hors_programme = [c for c in communes if not c.pvd]
+        if hors_programme:
+            noms = ", ".join(str(c) for c in hors_programme)
+            raise ValidationError(
+                {
+                    "communes": f"Ces communes ne font pas partie du programme Petites villes de demain : {noms}. "
+                    "Seule l'ANCT peut ouvrir un dossier pour une commune hors programme."
+                }
+            )
     outside = [c for c in communes if c.epci_id != epci.pk]
     if outside:
         noms = ", ".join(str(c) for c in outside)

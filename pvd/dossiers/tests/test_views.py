@@ -307,3 +307,31 @@ def test_dossier_list_per_viewer(client_for, dossier, kind):
         assert shown == {client.user.memberships.get().dossier.nom}
     if kind == "prefecture_autre":
         assert shown == set()
+
+
+@pytest.mark.parametrize("kind", [k for k in ALL_VIEWERS if k != "anonymous"])
+def test_only_anct_opens_a_dossier_for_a_commune_outside_the_programme(client_for, dossier, kind):
+    from pvd.territoires.tests.factories import CommuneFactory
+
+    client = client_for(dossier, kind)
+    commune = CommuneFactory(nom="Hors-Programme", pvd=False)
+    response = client.post(reverse("dossiers:create"), {"nom": f"PVD {kind}", "communes": commune.code})
+    if kind == "anct":
+        assert response.status_code == 302
+        assert commune.dossiers.get().membres.get().user == client.user
+    else:
+        assert response.status_code == 200
+        text = main(response).get_text(" ", strip=True)
+        assert "ne font pas partie du programme Petites villes de demain : Hors-Programme" in text
+        assert not commune.dossiers.exists()
+
+
+def test_a_superuser_opens_a_dossier_for_a_commune_outside_the_programme(client, db):
+    from pvd.comptes.tests.factories import UserFactory
+    from pvd.territoires.tests.factories import CommuneFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    commune = CommuneFactory(pvd=False)
+    assert client.post(reverse("dossiers:create"), {"nom": "PVD", "communes": commune.code}).status_code == 302
+    assert commune.dossiers.exists()

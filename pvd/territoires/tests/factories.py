@@ -53,6 +53,8 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     departement = factory.SubFactory(DepartementFactory)
     epci = factory.SubFactory(EpciFactory)
     population = 5000
+    # A commune of the programme: only those may open a dossier (set pvd=False for the others).
+    pvd = True
     codes_postaux = factory.LazyAttribute(lambda o: ["52200"])
     search_text = factory.LazyAttribute(
         lambda o: commune_search_text(nom=o.nom, code=o.code, codes_postaux=o.codes_postaux)
