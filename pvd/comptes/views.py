@@ -19,6 +19,13 @@ def accept_invitation(request, token):
     if invitation.accepted_at:
         messages.info(request, "Cette invitation a déjà été acceptée. Connectez-vous pour accéder au dossier.")
         return redirect("comptes:login")
+    if invitation.is_expired:
+        return render(
+            request,
+            "comptes/invitation_expired.html",
+            {"message": dossier_services.INVITATION_EXPIRED, "page_title": "Invitation expirée"},
+            status=410,
+        )
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if request.user.is_authenticated and request.user.email.lower() != invitation.email.lower():
         messages.error(request, "Cette invitation a été envoyée à une autre adresse électronique.")
@@ -34,7 +41,8 @@ def accept_invitation(request, token):
                 invitation=invitation, user=existing, **(form.cleaned_data if form else {})
             )
         except ValidationError as error:
-            # A double submit: the first request accepted the invitation in the meantime.
+            # A double submit (the first request accepted the invitation in the meantime) or a
+            # link that expired while the form was open.
             messages.info(request, " ".join(error.messages))
             if request.user.is_authenticated:
                 return redirect("dossiers:detail", dossier_pk=invitation.dossier_id)

@@ -1,5 +1,8 @@
 """Every write on dossiers, members and invitations."""
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -10,7 +13,14 @@ from django.utils import timezone
 from pvd.comptes.models import User
 from pvd.territoires.models import Commune, Epci
 
-from .models import Dossier, Invitation, Membre, Role
+from .models import INVITATION_VALIDITY, Dossier, Invitation, Membre, Role
+
+logger = logging.getLogger(__name__)
+
+INVITATION_EXPIRED = (
+    f"Cette invitation a expiré : un lien d'invitation est valable {INVITATION_VALIDITY.days} jours. "
+    "Demandez au chef de projet du dossier de vous en envoyer une nouvelle."
+)
 
 
 @transaction.atomic
@@ -97,22 +107,41 @@ def invitation_create(*, dossier: Dossier, email: str, role: str, by: User, base
         raise ValidationError({"role": "Rôle inconnu."})
     if Membre.objects.filter(dossier=dossier, user__email__iexact=email).exists():
         raise ValidationError({"email": "Cette personne est déjà membre du dossier."})
-    if dossier.invitations.filter(email__iexact=email, accepted_at__isnull=True).exists():
+    pending = dossier.invitations.filter(email__iexact=email, accepted_at__isnull=True)
+    if any(not invitation.is_expired for invitation in pending):
         raise ValidationError({"email": "Une invitation est déjà en attente pour cette adresse."})
+    pending.delete()  # an expired link is replaced by the new one
     invitation = Invitation(dossier=dossier, email=email, role=role, invited_by=by)
     invitation.full_clean()
     invitation.save()
     link = base_url.rstrip("/") + reverse("comptes:invitation", args=[invitation.token])
-    send_mail(
-        subject=f"Invitation au dossier {dossier} — Petites villes de demain",
-        message=(
-            f"Bonjour,\n\n{by.get_full_name()} vous invite à rejoindre le dossier « {dossier} » "
-            f"avec le rôle « {invitation.get_role_display()} ».\n\nPour accepter, ouvrez ce lien :\n{link}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-    )
+    try:
+        send_mail(
+            subject=f"Invitation au dossier {dossier} — Petites villes de demain",
+            message=(
+                f"Bonjour,\n\n{by.get_full_name()} vous invite à rejoindre le dossier « {dossier} » "
+                f"avec le rôle « {invitation.get_role_display()} ».\n\nPour accepter, ouvrez ce lien :\n{link}\n\n"
+                f"Ce lien est valable jusqu'au {timezone.localtime(invitation.expires_at):%d/%m/%Y}.\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+    except (smtplib.SMTPException, OSError) as error:
+        # Raising rolls the invitation back: no pending invitation whose link nobody received.
+        logger.exception("Invitation non envoyée à %s", email)
+        raise ValidationError(
+            "Le courriel d'invitation n'a pas pu être envoyé (serveur de messagerie indisponible). "
+            "Rien n'a été enregistré : réessayez dans quelques minutes."
+        ) from error
     return invitation
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: Invitation, by: User) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError("Cette invitation a déjà été acceptée : retirez plutôt le membre du dossier.")
+    invitation.delete()
 
 
 @transaction.atomic
@@ -122,6 +151,8 @@ def invitation_accept(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise ValidationError("Cette invitation a déjà été acceptée.")
+    if invitation.is_expired:
+        raise ValidationError(INVITATION_EXPIRED)
     if user is None:
         user = User.objects.create_user(
             email=invitation.email, password=password, first_name=first_name, last_name=last_name

@@ -86,3 +86,35 @@ def test_anonymous_with_an_existing_account_is_sent_to_login_then_back(client, d
     response = client.post(url)
     assert response["Location"] == reverse("dossiers:detail", kwargs={"dossier_pk": dossier.pk})
     assert Membre.objects.get(dossier=dossier, user=user).role == Role.ELU
+
+
+def test_an_expired_link_shows_a_french_message_and_creates_nothing(client, dossier, invitation):
+    import datetime
+
+    from bs4 import BeautifulSoup
+
+    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - datetime.timedelta(days=30))
+    url = reverse("comptes:invitation", args=[invitation.token])
+    for response in (
+        client.get(url),
+        client.post(url, {"first_name": "Élise", "last_name": "Durand", "password": "un mot de passe solide"}),
+    ):
+        assert response.status_code == 410
+        content = BeautifulSoup(response.content, "html.parser").select_one("#content")
+        assert content.h1.get_text(strip=True) == "Invitation expirée"
+        assert "un lien d'invitation est valable 30 jours" in content.get_text()
+    assert not Membre.objects.filter(user__email="elu@exemple.fr").exists()
+    # One day earlier, the same link works.
+    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - datetime.timedelta(days=29))
+    assert client.get(url).status_code == 200
+
+
+def test_invitation_accept_service_refuses_an_expired_invitation(invitation):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - datetime.timedelta(days=31))
+    with pytest.raises(ValidationError, match="a expiré"):
+        dossier_services.invitation_accept(invitation=invitation, user=UserFactory(email="elu@exemple.fr"))
+    assert not Membre.objects.filter(user__email="elu@exemple.fr").exists()
