@@ -9,12 +9,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from pvd.comptes.models import User
 from pvd.territoires.models import Commune, Departement
 
 from .models import Dossier, Membre, Role
+from .steps import optional_provider
 
 DEMO_PASSWORD = "demo-pvd-2026"  # noqa: S105 - demo accounts, printed by make run
 DEMO_COMMUNE = "52269"  # Langres, in the PVD list (pvd-44-52-15)
@@ -95,9 +95,7 @@ def seed() -> DemoContext:
 def seed_all() -> DemoContext:
     context = seed()
     for app in DEMO_APPS:
-        try:
-            seeder = import_string(f"pvd.{app}.demo.seed")
-        except ImportError:
-            continue
-        seeder(context)
+        seeder = optional_provider(f"pvd.{app}.demo.seed")
+        if seeder is not None:
+            seeder(context)
     return context

@@ -65,11 +65,13 @@ def dossier_create(
 
 @transaction.atomic
 def dossier_update(*, dossier: Dossier, nom: str, date_entree=None, pvd_id: str = "") -> Dossier:
-    dossier.nom = nom.strip()
-    dossier.date_entree = date_entree
-    dossier.pvd_id = pvd_id
-    dossier.full_clean()
-    dossier.save()
+    # Validate a copy: a refused value must not leak into the page that shows the error.
+    candidate = Dossier.objects.get(pk=dossier.pk)
+    candidate.nom, candidate.date_entree, candidate.pvd_id = nom.strip(), date_entree, pvd_id
+    candidate.full_clean()
+    candidate.save()
+    dossier.nom, dossier.date_entree, dossier.pvd_id = candidate.nom, candidate.date_entree, candidate.pvd_id
+    dossier.updated_at = candidate.updated_at
     return dossier
 
 
