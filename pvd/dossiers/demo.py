@@ -60,8 +60,8 @@ class DemoContext:
 @transaction.atomic
 def seed() -> DemoContext:
     commune = Commune.objects.select_related("epci", "departement").get(code=DEMO_COMMUNE)
-    if not commune.pvd:
-        commune.pvd, commune.pvd_id = True, DEMO_PVD_ID
+    if not (commune.pvd and commune.pvd_id):
+        commune.pvd, commune.pvd_id = True, commune.pvd_id or DEMO_PVD_ID
         commune.save(update_fields=["pvd", "pvd_id"])
     dossier, _ = Dossier.objects.get_or_create(
         pvd_id=DEMO_PVD_ID,

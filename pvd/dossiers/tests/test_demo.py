@@ -129,3 +129,5 @@ def test_seed_demo_prints_the_accounts_with_their_role_and_scope(langres):
     assert prefecture.state_scope == "prefecture" and prefecture.departement_id == "52"
     assert User.objects.get(email="anct@demo.pvd.fr").state_scope == "anct"
     assert not User.objects.filter(email__endswith="@demo.pvd.fr", is_staff=True).exists()
+    langres = dossier.communes.get()
+    assert (langres.code, langres.pvd, langres.pvd_id) == ("52269", True, "pvd-44-52-15")
