@@ -21,6 +21,7 @@ for app in ("gouvernance", "strategie", "actions", "suivi", "conventions", "part
         if error.name != f"pvd.{app}.urls":
             raise
 
+handler400 = "pvd.core.views.error_400"
 handler403 = "pvd.core.views.error_403"
 handler404 = "pvd.core.views.error_404"
 handler500 = "pvd.core.views.error_500"

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseForbidden, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 @login_not_required
@@ -14,7 +16,7 @@ def home(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
     try:
@@ -51,6 +53,22 @@ def error_404(request, exception=None):
     return render(request, "404.html", {"page_title": "Page introuvable"}, status=404)
 
 
+def _standalone(template: str) -> str:
+    # No request context: no context processor, session or database query can fail the page.
+    return loader.render_to_string(template, {"site_title": settings.PVD_BRANDING["site_title"]})
+
+
+@login_not_required
+def error_400(request, exception=None):
+    return HttpResponseBadRequest(_standalone("400.html"))
+
+
 @login_not_required
 def error_500(request):
-    return render(request, "500.html", status=500)
+    return HttpResponseServerError(_standalone("500.html"))
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a French page instead of Django's English one."""
+    return HttpResponseForbidden(_standalone("403_csrf.html"))

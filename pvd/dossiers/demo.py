@@ -9,12 +9,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from pvd.comptes.models import User
 from pvd.territoires.models import Commune, Departement
 
 from .models import Dossier, Membre, Role
+from .steps import optional_provider
 
 DEMO_PASSWORD = "demo-pvd-2026"  # noqa: S105 - demo accounts, printed by make run
 DEMO_COMMUNE = "52269"  # Langres, in the PVD list (pvd-44-52-15)
@@ -60,8 +60,8 @@ class DemoContext:
 @transaction.atomic
 def seed() -> DemoContext:
     commune = Commune.objects.select_related("epci", "departement").get(code=DEMO_COMMUNE)
-    if not commune.pvd:
-        commune.pvd, commune.pvd_id = True, DEMO_PVD_ID
+    if not (commune.pvd and commune.pvd_id):
+        commune.pvd, commune.pvd_id = True, commune.pvd_id or DEMO_PVD_ID
         commune.save(update_fields=["pvd", "pvd_id"])
     dossier, _ = Dossier.objects.get_or_create(
         pvd_id=DEMO_PVD_ID,
@@ -95,9 +95,7 @@ def seed() -> DemoContext:
 def seed_all() -> DemoContext:
     context = seed()
     for app in DEMO_APPS:
-        try:
-            seeder = import_string(f"pvd.{app}.demo.seed")
-        except ImportError:
-            continue
-        seeder(context)
+        seeder = optional_provider(f"pvd.{app}.demo.seed")
+        if seeder is not None:
+            seeder(context)
     return context

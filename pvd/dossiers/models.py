@@ -1,8 +1,10 @@
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -73,6 +75,10 @@ class Membre(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
+# An invitation link is a password-less way into a dossier: it does not stay valid forever.
+INVITATION_VALIDITY = datetime.timedelta(days=30)
+
+
 def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -98,3 +104,11 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"Invitation de {self.email} ({self.get_role_display()})"
+
+    @property
+    def expires_at(self):
+        return self.created_at + INVITATION_VALIDITY
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at

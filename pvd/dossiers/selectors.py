@@ -1,10 +1,9 @@
 from django.db.models import Count, Prefetch
-from django.utils.module_loading import import_string
 
 from pvd.territoires.models import Commune
 
 from .models import Dossier, Membre
-from .steps import dossier_steps
+from .steps import dossier_steps, optional_provider
 
 PHASES = {
     "adhesion": "Adhésion à signer",
@@ -22,7 +21,7 @@ def dossier_list(*, user, filters: dict | None = None):
         .select_related("epci")
         .prefetch_related(Prefetch("communes", queryset=Commune.objects.select_related("departement").order_by("nom")))
         .annotate(nb_membres=Count("membres", distinct=True))
-        .order_by("nom")
+        .order_by("nom", "pk")  # same-name dossiers keep a stable order across pages
     )
     filters = filters or {}
     if filters.get("departement"):
@@ -40,9 +39,8 @@ def dossier_phase(dossier) -> tuple[str, str]:
     """(code, label) of the phase, derived from the conventions when that app provides it."""
     if dossier.cloture_le:
         return "cloture", PHASES["cloture"]
-    try:
-        provider = import_string("pvd.conventions.steps.phase")
-    except ImportError:
+    provider = optional_provider("pvd.conventions.steps.phase")
+    if provider is None:
         return "adhesion", PHASES["adhesion"]
     code = provider(dossier)
     return code, PHASES[code]
@@ -52,10 +50,7 @@ def dossier_key_dates(dossier) -> list[tuple[str, object]]:
     dates = [("Création du dossier", dossier.created_at.date())]
     if dossier.date_entree:
         dates.insert(0, ("Entrée dans le programme", dossier.date_entree))
-    try:
-        provider = import_string("pvd.conventions.steps.key_dates")
-    except ImportError:
-        provider = None
+    provider = optional_provider("pvd.conventions.steps.key_dates")
     if provider:
         dates.extend(provider(dossier))
     if dossier.cloture_le:

@@ -1,5 +1,8 @@
 """Every write on dossiers, members and invitations."""
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -10,7 +13,14 @@ from django.utils import timezone
 from pvd.comptes.models import User
 from pvd.territoires.models import Commune, Epci
 
-from .models import Dossier, Invitation, Membre, Role
+from .models import INVITATION_VALIDITY, Dossier, Invitation, Membre, Role
+
+logger = logging.getLogger(__name__)
+
+INVITATION_EXPIRED = (
+    f"Cette invitation a expiré : un lien d'invitation est valable {INVITATION_VALIDITY.days} jours. "
+    "Demandez au chef de projet du dossier de vous en envoyer une nouvelle."
+)
 
 
 @transaction.atomic
@@ -19,6 +29,17 @@ def dossier_create(
 ) -> Dossier:
     if not communes:
         raise ValidationError({"communes": "Choisissez au moins une commune bénéficiaire."})
+    if by is not None and not (by.is_superuser or by.state_scope == "anct"):
+        # Otherwise anyone could take a commune and lock it out (one dossier in progress each).
+        hors_programme = [c for c in communes if not c.pvd]
+        if hors_programme:
+            noms = ", ".join(str(c) for c in hors_programme)
+            raise ValidationError(
+                {
+                    "communes": f"Ces communes ne font pas partie du programme Petites villes de demain : {noms}. "
+                    "Seule l'ANCT peut ouvrir un dossier pour une commune hors programme."
+                }
+            )
     outside = [c for c in communes if c.epci_id != epci.pk]
     if outside:
         noms = ", ".join(str(c) for c in outside)
@@ -44,11 +65,13 @@ def dossier_create(
 
 @transaction.atomic
 def dossier_update(*, dossier: Dossier, nom: str, date_entree=None, pvd_id: str = "") -> Dossier:
-    dossier.nom = nom.strip()
-    dossier.date_entree = date_entree
-    dossier.pvd_id = pvd_id
-    dossier.full_clean()
-    dossier.save()
+    # Validate a copy: a refused value must not leak into the page that shows the error.
+    candidate = Dossier.objects.get(pk=dossier.pk)
+    candidate.nom, candidate.date_entree, candidate.pvd_id = nom.strip(), date_entree, pvd_id
+    candidate.full_clean()
+    candidate.save()
+    dossier.nom, dossier.date_entree, dossier.pvd_id = candidate.nom, candidate.date_entree, candidate.pvd_id
+    dossier.updated_at = candidate.updated_at
     return dossier
 
 
@@ -86,22 +109,41 @@ def invitation_create(*, dossier: Dossier, email: str, role: str, by: User, base
         raise ValidationError({"role": "Rôle inconnu."})
     if Membre.objects.filter(dossier=dossier, user__email__iexact=email).exists():
         raise ValidationError({"email": "Cette personne est déjà membre du dossier."})
-    if dossier.invitations.filter(email__iexact=email, accepted_at__isnull=True).exists():
+    pending = dossier.invitations.filter(email__iexact=email, accepted_at__isnull=True)
+    if any(not invitation.is_expired for invitation in pending):
         raise ValidationError({"email": "Une invitation est déjà en attente pour cette adresse."})
+    pending.delete()  # an expired link is replaced by the new one
     invitation = Invitation(dossier=dossier, email=email, role=role, invited_by=by)
     invitation.full_clean()
     invitation.save()
     link = base_url.rstrip("/") + reverse("comptes:invitation", args=[invitation.token])
-    send_mail(
-        subject=f"Invitation au dossier {dossier} — Petites villes de demain",
-        message=(
-            f"Bonjour,\n\n{by.get_full_name()} vous invite à rejoindre le dossier « {dossier} » "
-            f"avec le rôle « {invitation.get_role_display()} ».\n\nPour accepter, ouvrez ce lien :\n{link}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-    )
+    try:
+        send_mail(
+            subject=f"Invitation au dossier {dossier} — Petites villes de demain",
+            message=(
+                f"Bonjour,\n\n{by.get_full_name()} vous invite à rejoindre le dossier « {dossier} » "
+                f"avec le rôle « {invitation.get_role_display()} ».\n\nPour accepter, ouvrez ce lien :\n{link}\n\n"
+                f"Ce lien est valable jusqu'au {timezone.localtime(invitation.expires_at):%d/%m/%Y}.\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+    except (smtplib.SMTPException, OSError) as error:
+        # Raising rolls the invitation back: no pending invitation whose link nobody received.
+        logger.exception("Invitation non envoyée à %s", email)
+        raise ValidationError(
+            "Le courriel d'invitation n'a pas pu être envoyé (serveur de messagerie indisponible). "
+            "Rien n'a été enregistré : réessayez dans quelques minutes."
+        ) from error
     return invitation
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: Invitation, by: User) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError("Cette invitation a déjà été acceptée : retirez plutôt le membre du dossier.")
+    invitation.delete()
 
 
 @transaction.atomic
@@ -111,6 +153,8 @@ def invitation_accept(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise ValidationError("Cette invitation a déjà été acceptée.")
+    if invitation.is_expired:
+        raise ValidationError(INVITATION_EXPIRED)
     if user is None:
         user = User.objects.create_user(
             email=invitation.email, password=password, first_name=first_name, last_name=last_name

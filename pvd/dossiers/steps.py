@@ -5,8 +5,7 @@ only gathers them. A step whose app has no provider yet shows as "à venir".
 """
 
 from dataclasses import dataclass
-
-from django.utils.module_loading import import_string
+from importlib import import_module
 
 A_VENIR = "a_venir"
 EN_COURS = "en_cours"
@@ -38,17 +37,26 @@ class StepState:
         return STATE_LABELS[self.etat]
 
 
-def _provider(path: str):
+def optional_provider(path: str):
+    """The function at `path`, or None when its app (or the app's module) is not built yet.
+
+    Only that absence is tolerated: an import error inside an existing module, or a missing
+    function in it, is a bug and must show.
+    """
+    module_path, _, name = path.rpartition(".")
     try:
-        return import_string(path)
-    except ImportError:
-        return None
+        module = import_module(module_path)
+    except ModuleNotFoundError as error:
+        if error.name == module_path or module_path.startswith(f"{error.name}."):
+            return None
+        raise
+    return getattr(module, name)
 
 
 def dossier_steps(dossier) -> list[StepState]:
     states = []
     for numero, (key, titre, path) in enumerate(STEPS, start=1):
-        provider = _provider(path)
+        provider = optional_provider(path)
         etat, detail = provider(dossier) if provider else (A_VENIR, "Pas encore commencée.")
         states.append(StepState(numero=numero, key=key, titre=titre, etat=etat, detail=detail))
     return states

@@ -11,4 +11,9 @@ urlpatterns = [
     path("<int:dossier_pk>/membres/", views.membres, name="membres"),
     path("<int:dossier_pk>/membres/<int:membre_pk>/role/", views.membre_role, name="membre_role"),
     path("<int:dossier_pk>/membres/<int:membre_pk>/retirer/", views.membre_remove, name="membre_remove"),
+    path(
+        "<int:dossier_pk>/invitations/<int:invitation_pk>/annuler/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
 ]

@@ -10,7 +10,7 @@ from pvd.territoires.models import Departement
 
 from . import selectors, services
 from .forms import DossierCreateForm, DossierUpdateForm, InvitationForm, RoleForm
-from .models import Membre
+from .models import Invitation, Membre
 from .views_utils import dossier_context, dossier_view
 
 
@@ -171,4 +171,17 @@ def membre_remove(request, dossier, membre_pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{membre.user} a été retiré du dossier.")
+    return redirect("dossiers:membres", dossier_pk=dossier.pk)
+
+
+@require_POST
+@dossier_view("membres.manage")
+def invitation_cancel(request, dossier, invitation_pk):
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, dossier=dossier, accepted_at__isnull=True)
+    try:
+        services.invitation_cancel(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"L'invitation de {invitation.email} est annulée : son lien ne fonctionne plus.")
     return redirect("dossiers:membres", dossier_pk=dossier.pk)

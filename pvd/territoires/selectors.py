@@ -1,3 +1,5 @@
+import re
+
 from django.db.models import Q
 
 from .models import Commune, Epci
@@ -15,7 +17,7 @@ def search_words(query: str) -> list[str]:
 def commune_search(query: str, *, limit: int = 20) -> list[Commune]:
     """Communes matching a name (accents, hyphens and "st" optional), an INSEE code or a postcode.
 
-    Exact name or code first, then names that start with the query, then the most populated.
+    Exact name, code or postcode first, then names that start with the query, then the most populated.
     """
     words = search_words(query)
     if not words:
@@ -23,8 +25,18 @@ def commune_search(query: str, *, limit: int = 20) -> list[Commune]:
     condition = Q()
     for word in words:
         condition &= Q(search_text__contains=word)
-    qs = Commune.objects.filter(condition).select_related("departement", "epci")
-    return _rank(list(qs.order_by("-population", "code")[:CANDIDATES]), " ".join(words), limit)
+    text = " ".join(words)
+    qs = Commune.objects.select_related("departement", "epci").order_by("-population", "code")
+    # Exact names and codes are fetched apart: "Mont" or "Ur" must not be crowded out of the
+    # candidates by the hundreds of bigger communes whose name merely contains the query.
+    # search_text is "<name> <code> <postcodes>", and codes start with a digit.
+    exact = Q(search_text__regex="^" + " ".join(re.escape(word) for word in words) + " [0-9]")
+    exact |= Q(code__iexact=text)
+    if text.isdigit():
+        exact |= Q(search_text__regex=rf" {text}( |$)")
+    exact_matches = list(qs.filter(exact)[:limit])
+    others = qs.filter(condition).exclude(pk__in=[c.pk for c in exact_matches])
+    return (exact_matches + _rank(list(others[:CANDIDATES]), text, limit))[:limit]
 
 
 def _rank(candidates: list[Commune], text: str, limit: int) -> list[Commune]:

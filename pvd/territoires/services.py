@@ -96,6 +96,22 @@ def _sync(model, rows: dict[str, dict], fields: list[str]) -> ImportCounts:
     return counts
 
 
+def _check_commune_references(rows: list) -> None:
+    """Every commune's département and EPCI must exist: a French error (rolled back with
+    everything written so far) rather than an IntegrityError at commit."""
+    departements = set(Departement.objects.values_list("code", flat=True))
+    epcis = set(Epci.objects.values_list("siren", flat=True))
+    problems = []
+    for code, nom, departement, _region, _siren, _postaux, _population, epci in rows:
+        if departement not in departements:
+            problems.append(f"{nom} ({code}) : département « {departement} » inconnu")
+        if epci and epci not in epcis:
+            problems.append(f"{nom} ({code}) : EPCI « {epci} » inconnu")
+    if problems:
+        shown = " ; ".join(problems[:10]) + (f" ; et {len(problems) - 10} autres" if len(problems) > 10 else "")
+        raise ValidationError(f"Extrait du COG incohérent : {shown}.")
+
+
 @transaction.atomic
 def cog_import(*, path: Path = COG_EXTRACT) -> CogImportResult:
     """Load (or refresh) régions, départements, EPCI and current communes from the COG extract.
@@ -119,6 +135,7 @@ def cog_import(*, path: Path = COG_EXTRACT) -> CogImportResult:
             "search_text": epci_search_text(nom=nom, siren=siren, type=type_ or ""),
         }
     result.epci = _sync(Epci, epcis, ["nom", "type", "population", "search_text"])
+    _check_commune_references(data["communes"])
     communes = {}
     for code, nom, departement, _region, siren, codes_postaux, population, epci in data["communes"]:
         communes[code] = {
@@ -171,7 +188,10 @@ def read_pvd_csv(content: bytes) -> list[dict[str, str]]:
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    try:
+        columns = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as error:
+        raise ValidationError(f"Le fichier CSV est mal formé : {error}.") from error
     missing = [name for name in PVD_REQUIRED_COLUMNS if name not in columns]
     if missing:
         raise ValidationError(
@@ -206,12 +226,17 @@ def pvd_import(*, content: bytes, replace: bool = False) -> PvdImportResult:
     rows = read_pvd_csv(content)
     result = PvdImportResult(rows=len(rows))
     ids: dict[str, str] = {}
+    max_length = Commune._meta.get_field("pvd_id").max_length
     for row in rows:
         code = _normalize_code(row.get("insee_com", ""))
         if not COMMUNE_CODE.match(code):
             result.unknown.append(code or "(vide)")
             continue
         ids[code] = row.get("id_pvd", "")
+        if len(ids[code]) > max_length:
+            raise ValidationError(
+                f"Commune {code} : l'identifiant PVD « {ids[code][:40]} » dépasse {max_length} caractères."
+            )
     communes = {c.code: c for c in Commune.objects.filter(code__in=ids)}
     result.unknown += sorted(set(ids) - set(communes))
     changed = []

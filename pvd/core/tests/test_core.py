@@ -13,6 +13,8 @@ def test_healthz_json(client, db):
     assert response.json() == {"status": "ok", "database": "ok", "vendor": connection.vendor}
     assert "no-cache" in response["Cache-Control"]
     assert client.post("/healthz").status_code == 405
+    head = client.head("/healthz")  # load balancers probe with HEAD
+    assert head.status_code == 200 and head.content == b""
 
 
 def test_healthz_reports_database_failure(client, db, monkeypatch):
@@ -51,14 +53,50 @@ def test_403_page_is_dsfr(client_for, dossier, settings):
     assert soup.select_one("header.fr-header") is not None
 
 
-def test_500_page_renders(rf, db):
+def _assert_standalone_dsfr_page(response, status, h1):
+    assert response.status_code == status
+    soup = _main(response)
+    assert soup.select_one("#content h1").get_text(strip=True) == h1
+    assert soup.select_one("header.fr-header") and soup.select_one("footer.fr-footer")
+    stylesheets = [link["href"] for link in soup.select("link[rel=stylesheet]")]
+    assert any(href.endswith("dsfr.min.css") for href in stylesheets), stylesheets
+    assert soup.title.get_text().startswith(h1)
+    assert soup.html["lang"] == "fr"
+
+
+def test_500_page_is_dsfr_and_standalone(rf, db, monkeypatch):
+    from pvd.core import context_processors
     from pvd.core.views import error_500
 
-    response = error_500(rf.get("/"))
-    assert response.status_code == 500
-    # Standalone page: it must render even when the database or the templates' context fail.
-    soup = _main(response)
-    assert soup.select_one("#content h1").get_text(strip=True) == "Erreur inattendue"
+    def fail(*args, **kwargs):
+        raise AssertionError("base ou processeur de contexte utilisé par la page d'erreur")
+
+    # Standalone page: it renders without the database, the session or the context processors.
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "cursor", fail)
+        patch.setattr(context_processors, "site", fail)
+        response = error_500(rf.get("/"))
+    _assert_standalone_dsfr_page(response, 500, "Erreur inattendue")
+
+
+def test_400_page_is_dsfr(client, db, settings):
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["testserver"]
+    response = client.get("/", HTTP_HOST="hote-inconnu.example")  # DisallowedHost → 400
+    _assert_standalone_dsfr_page(response, 400, "Requête incorrecte")
+
+
+def test_csrf_failure_page_is_french_dsfr(db, settings):
+    from django.test import Client
+
+    from pvd.comptes.tests.factories import UserFactory
+
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True)
+    user = UserFactory()
+    response = client.post(reverse("comptes:login"), {"username": user.email, "password": "x"})
+    _assert_standalone_dsfr_page(response, 403, "Formulaire expiré")
+    assert "rechargez-la" in _main(response).select_one("#content").get_text()
 
 
 @pytest.mark.parametrize("path", ["/accessibilite/", "/mentions-legales/", "/"])

@@ -78,3 +78,56 @@ def test_seed_all_is_idempotent_across_every_app(langres):
     demo.seed_all()
     second = counts()
     assert {k: (v, second[k]) for k, v in first.items() if second[k] != v} == {}
+
+
+def test_seed_demo_without_territories_is_a_clear_error(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Les territoires ne sont pas chargés"):
+        call_command("seed_demo")
+    assert not demo.Dossier.objects.exists()
+
+
+def test_seed_demo_prints_the_accounts_with_their_role_and_scope(langres):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from pvd.comptes.models import User
+    from pvd.dossiers.perms import access_for
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    lines = out.getvalue().splitlines()
+    dossier = demo.Dossier.objects.get(pvd_id=demo.DEMO_PVD_ID)
+    assert lines[0] == f"Dossier de démonstration : {dossier} (n° {dossier.pk})"
+    assert lines[1] == "Comptes de démonstration (mot de passe : demo-pvd-2026) :"
+    printed = {line.split()[0]: " ".join(line.split()[1:]) for line in lines[2:]}
+    assert printed == {
+        "chef@demo.pvd.fr": "Chef de projet",
+        "equipe@demo.pvd.fr": "Équipe-projet",
+        "elu@demo.pvd.fr": "Élu",
+        "partenaire@demo.pvd.fr": "Partenaire ou financeur",
+        "lecteur@demo.pvd.fr": "Lecteur",
+        "prefecture@demo.pvd.fr": "Préfecture (52)",
+        "anct@demo.pvd.fr": "ANCT",
+    }
+    roles = {
+        "chef@demo.pvd.fr": "chef_de_projet",
+        "equipe@demo.pvd.fr": "equipe",
+        "elu@demo.pvd.fr": "elu",
+        "partenaire@demo.pvd.fr": "partenaire",
+        "lecteur@demo.pvd.fr": "lecteur",
+        "prefecture@demo.pvd.fr": "prefecture",
+        "anct@demo.pvd.fr": "anct",
+    }
+    for email, role in roles.items():
+        user = User.objects.get(email=email)
+        assert user.check_password(demo.DEMO_PASSWORD), email
+        assert access_for(user, dossier).role == role, email
+    prefecture = User.objects.get(email="prefecture@demo.pvd.fr")
+    assert prefecture.state_scope == "prefecture" and prefecture.departement_id == "52"
+    assert User.objects.get(email="anct@demo.pvd.fr").state_scope == "anct"
+    assert not User.objects.filter(email__endswith="@demo.pvd.fr", is_staff=True).exists()
+    langres = dossier.communes.get()
+    assert (langres.code, langres.pvd, langres.pvd_id) == ("52269", True, "pvd-44-52-15")

@@ -52,3 +52,40 @@ def test_membre_set_role_is_validated(dossier):
     services.membre_set_role(membre=lecteur, role=Role.EQUIPE, by=chef.user)
     lecteur.refresh_from_db()
     assert lecteur.role == Role.EQUIPE
+
+
+def test_dossier_update_refused_leaves_the_instance_unchanged(dossier):
+    nom = dossier.nom
+    with pytest.raises(ValidationError):
+        services.dossier_update(dossier=dossier, nom="   ", pvd_id="x" * 30)
+    assert (dossier.nom, dossier.pvd_id) == (nom, "")  # the page title still shows the saved name
+    dossier.refresh_from_db()
+    assert dossier.nom == nom
+    services.dossier_update(dossier=dossier, nom=" Nouveau nom ", pvd_id="pvd-1")
+    assert (dossier.nom, dossier.pvd_id) == ("Nouveau nom", "pvd-1")
+    dossier.refresh_from_db()
+    assert (dossier.nom, dossier.pvd_id) == ("Nouveau nom", "pvd-1")
+
+
+def test_optional_provider_tolerates_only_an_app_not_built(tmp_path, monkeypatch):
+    from pvd.dossiers.steps import optional_provider
+
+    assert optional_provider("pvd.diagnostic.steps.diagnostic") is None  # no app
+    assert optional_provider("pvd.suivi.steps.suivi") is None  # the app, not yet its module
+    assert optional_provider("pvd.dossiers.steps.dossier_steps").__name__ == "dossier_steps"
+    with pytest.raises(AttributeError):
+        optional_provider("pvd.dossiers.steps.fonction_absente")
+    package = tmp_path / "appli_cassee"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "steps.py").write_text("import module_absent_de_la_plateforme\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError, match="module_absent_de_la_plateforme"):
+        optional_provider("appli_cassee.steps.etat")
+
+
+def test_dossier_list_order_is_stable_for_same_names(dossier):
+    from pvd.dossiers import selectors
+
+    qs = selectors.dossier_list(user=UserFactory(anct=True))
+    assert qs.query.order_by == ("nom", "pk")

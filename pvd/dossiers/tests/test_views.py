@@ -1,7 +1,11 @@
+import datetime
+import smtplib
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import ALL_VIEWERS
 from pvd.dossiers.models import Invitation, Membre, Role
@@ -283,3 +287,143 @@ def test_a_commune_of_a_closed_dossier_can_start_a_new_one(dossier):
     dossier.save()
     nouveau = services.dossier_create(nom="Nouveau", communes=[commune], epci=commune.epci, by=UserFactory())
     assert set(commune.dossiers.all()) == {dossier, nouveau}
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_dossier_list_per_viewer(client_for, dossier, kind):
+    from pvd.territoires.tests.factories import CommuneFactory, DepartementFactory
+
+    # A dossier in another département: only ANCT sees it (nobody here is its member).
+    cote_dor = DepartementFactory(code="21", nom="Côte-d'Or")
+    commune = CommuneFactory(code="21001", departement=cote_dor)
+    elsewhere = DossierFactory(nom="Dossier de Côte-d'Or", communes=[commune])
+    client = client_for(dossier, kind)
+    response = client.get(reverse("dossiers:list"))
+    if kind == "anonymous":
+        assert response.status_code == 302 and "/comptes/connexion/" in response["Location"]
+        return
+    assert response.status_code == 200
+    table = main(response).select_one("#dossiers-table")
+    shown = {a.get_text(strip=True) for a in table.select("tbody td:first-child a")} if table else set()
+    assert (dossier.nom in shown) == (kind in CAN_VIEW)
+    assert (elsewhere.nom in shown) == (kind == "anct")
+    if kind == "outsider":
+        assert shown == {client.user.memberships.get().dossier.nom}
+    if kind == "prefecture_autre":
+        assert shown == set()
+
+
+@pytest.mark.parametrize("kind", [k for k in ALL_VIEWERS if k != "anonymous"])
+def test_only_anct_opens_a_dossier_for_a_commune_outside_the_programme(client_for, dossier, kind):
+    from pvd.territoires.tests.factories import CommuneFactory
+
+    client = client_for(dossier, kind)
+    commune = CommuneFactory(nom="Hors-Programme", pvd=False)
+    response = client.post(reverse("dossiers:create"), {"nom": f"PVD {kind}", "communes": commune.code})
+    if kind == "anct":
+        assert response.status_code == 302
+        assert commune.dossiers.get().membres.get().user == client.user
+    else:
+        assert response.status_code == 200
+        text = main(response).get_text(" ", strip=True)
+        assert "ne font pas partie du programme Petites villes de demain : Hors-Programme" in text
+        assert not commune.dossiers.exists()
+
+
+def test_a_superuser_opens_a_dossier_for_a_commune_outside_the_programme(client, db):
+    from pvd.comptes.tests.factories import UserFactory
+    from pvd.territoires.tests.factories import CommuneFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    commune = CommuneFactory(pvd=False)
+    assert client.post(reverse("dossiers:create"), {"nom": "PVD", "communes": commune.code}).status_code == 302
+    assert commune.dossiers.exists()
+
+
+@pytest.mark.parametrize("failure", [smtplib.SMTPServerDisconnected("déconnecté"), ConnectionRefusedError()])
+def test_invitation_mail_failure_shows_an_error_and_saves_nothing(client, dossier, monkeypatch, failure):
+    from pvd.dossiers import services
+
+    def broken_send_mail(**kwargs):
+        raise failure
+
+    monkeypatch.setattr(services, "send_mail", broken_send_mail)
+    chef = MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET).user
+    client.force_login(chef)
+    url = reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk})
+    response = client.post(url, {"email": "nouvel.elu@exemple.fr", "role": "elu"})
+    assert response.status_code == 200
+    errors = main(response).get_text(" ", strip=True)
+    assert "Le courriel d'invitation n'a pas pu être envoyé" in errors
+    assert "Rien n'a été enregistré" in errors
+    assert not Invitation.objects.filter(dossier=dossier).exists()
+    # Once the mail server is back, the same invitation goes through.
+    monkeypatch.undo()
+    assert client.post(url, {"email": "nouvel.elu@exemple.fr", "role": "elu"}).status_code == 302
+    assert Invitation.objects.filter(dossier=dossier, email="nouvel.elu@exemple.fr").count() == 1
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_invitation_cancel_per_viewer(client_for, dossier, kind):
+    chef = MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET).user
+    invitation = Invitation.objects.create(dossier=dossier, email="elu@exemple.fr", role=Role.ELU, invited_by=chef)
+    client = client_for(dossier, kind)
+    url = reverse("dossiers:invitation_cancel", kwargs={"dossier_pk": dossier.pk, "invitation_pk": invitation.pk})
+    response = client.post(url)
+    assert response.status_code == expected(kind, CHEF, ok=302)
+    assert Invitation.objects.filter(pk=invitation.pk).exists() == (kind not in CHEF)
+    if kind in CHEF:
+        # The link no longer works.
+        client.logout()
+        assert client.get(reverse("comptes:invitation", args=[invitation.token])).status_code == 404
+
+
+def test_invitation_cancel_button_and_scope(client, dossier):
+    chef = MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET).user
+    invitation = Invitation.objects.create(dossier=dossier, email="elu@exemple.fr", role=Role.ELU, invited_by=chef)
+    other = Invitation.objects.create(dossier=DossierFactory(), email="x@exemple.fr", role=Role.ELU)
+    client.force_login(chef)
+    page = main(client.get(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk})))
+    button = page.select_one("#invitations form button")
+    assert button.get_text(strip=True) == "Annuler l'invitation"
+    assert page.select_one("#invitations form")["action"] == reverse(
+        "dossiers:invitation_cancel", kwargs={"dossier_pk": dossier.pk, "invitation_pk": invitation.pk}
+    )
+    # Another dossier's invitation, or an accepted one, cannot be cancelled from here.
+    url = reverse("dossiers:invitation_cancel", kwargs={"dossier_pk": dossier.pk, "invitation_pk": other.pk})
+    assert client.post(url).status_code == 404
+    assert client.get(url).status_code == 405
+    invitation.accepted_at = timezone.now()
+    invitation.save()
+    url = reverse("dossiers:invitation_cancel", kwargs={"dossier_pk": dossier.pk, "invitation_pk": invitation.pk})
+    assert client.post(url).status_code == 404
+    assert Invitation.objects.count() == 2
+
+
+def test_invitation_cancel_service_refuses_an_accepted_invitation(dossier):
+    from django.core.exceptions import ValidationError
+
+    from pvd.dossiers import services
+
+    chef = MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET).user
+    invitation = Invitation.objects.create(
+        dossier=dossier, email="elu@exemple.fr", role=Role.ELU, invited_by=chef, accepted_at=timezone.now()
+    )
+    with pytest.raises(ValidationError, match="déjà été acceptée"):
+        services.invitation_cancel(invitation=invitation, by=chef)
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+
+
+def test_an_expired_invitation_can_be_sent_again(client, dossier):
+    chef = MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET).user
+    old = Invitation.objects.create(dossier=dossier, email="elu@exemple.fr", role=Role.ELU, invited_by=chef)
+    client.force_login(chef)
+    url = reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk})
+    response = client.post(url, {"email": "elu@exemple.fr", "role": "elu"})
+    assert "Une invitation est déjà en attente" in main(response).get_text()
+    Invitation.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=31))
+    assert "expirée" in main(client.get(url)).select_one("#invitations").get_text()
+    assert client.post(url, {"email": "elu@exemple.fr", "role": "elu"}).status_code == 302
+    new = Invitation.objects.get(dossier=dossier, email="elu@exemple.fr")
+    assert new.pk != old.pk and not new.is_expired

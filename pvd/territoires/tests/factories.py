@@ -33,15 +33,28 @@ class EpciFactory(factory.django.DjangoModelFactory):
     population = 20000
 
 
+# Code prefixes that no real commune uses (no département 00, 20, 96 or 99): factory codes never
+# collide with the real codes that tests create explicitly ("52269", "2A004"…).
+FREE_PREFIXES = ("00", "20", "96", "99")
+
+
+def commune_code(n: int) -> str:
+    """Always 5 characters (varchar(5) on PostgreSQL), unique over 4,000 consecutive communes."""
+    n %= 1000 * len(FREE_PREFIXES)
+    return f"{FREE_PREFIXES[n // 1000]}{n % 1000:03d}"
+
+
 class CommuneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commune
 
-    code = factory.Sequence(lambda n: f"52{n:03d}")
+    code = factory.Sequence(commune_code)
     nom = factory.Sequence(lambda n: f"Commune {n}")
     departement = factory.SubFactory(DepartementFactory)
     epci = factory.SubFactory(EpciFactory)
     population = 5000
+    # A commune of the programme: only those may open a dossier (set pvd=False for the others).
+    pvd = True
     codes_postaux = factory.LazyAttribute(lambda o: ["52200"])
     search_text = factory.LazyAttribute(
         lambda o: commune_search_text(nom=o.nom, code=o.code, codes_postaux=o.codes_postaux)

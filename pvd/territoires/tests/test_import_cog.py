@@ -75,3 +75,41 @@ def test_import_cog_unreadable_file_changes_nothing(db, tmp_path):
     with pytest.raises(CommandError, match="il manque communes, departements, epci"):
         call_command("import_cog", fichier=incomplete, stdout=StringIO())
     assert not Region.objects.exists()
+
+
+def test_import_cog_failing_midway_changes_nothing(db, write_extract):
+    codes = ["52269", "2A004"]
+    services.cog_import(path=write_extract(codes))
+    before = {
+        "regions": dict(Region.objects.values_list("code", "nom")),
+        "communes": dict(Commune.objects.values_list("code", "nom")),
+        "epci": Epci.objects.count(),
+    }
+
+    def break_it(data):
+        # Régions are written first (a renamed one), then a commune of an unknown département fails.
+        data["regions"] = [[code, f"{nom} (renommée)"] for code, nom in data["regions"]]
+        data["communes"].append(["99001", "Nulle-Part", "99", "44", "", [], 10, ""])
+        data["communes"][0][1] = "Nom changé"
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_cog", fichier=write_extract(codes, edit=break_it), stdout=StringIO())
+    message = str(error.value)
+    assert message == (
+        "Extrait du COG incohérent : Nulle-Part (99001) : département « 99 » inconnu. Aucune modification."
+    )
+    after = {
+        "regions": dict(Region.objects.values_list("code", "nom")),
+        "communes": dict(Commune.objects.values_list("code", "nom")),
+        "epci": Epci.objects.count(),
+    }
+    assert after == before
+
+
+def test_import_cog_unknown_epci_is_refused(db, write_extract):
+    def break_it(data):
+        data["communes"][0][7] = "200000000"
+
+    with pytest.raises(CommandError, match="EPCI « 200000000 » inconnu"):
+        call_command("import_cog", fichier=write_extract(["52269"], edit=break_it), stdout=StringIO())
+    assert not Region.objects.exists() and not Commune.objects.exists()

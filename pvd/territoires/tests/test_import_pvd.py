@@ -1,4 +1,5 @@
 import csv
+import re
 from io import StringIO
 
 import pytest
@@ -68,19 +69,26 @@ BROKEN_FILES = {
     "entete.csv": (b"id_pvd,insee_com,lib_com\n", "ne contient aucune commune"),
     "image.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "n'est pas un fichier CSV"),
     "texte.csv": (b"Bonjour,\nceci n'est pas la liste\n", "Colonnes manquantes"),
+    "entete-geant.csv": (b"id_pvd,insee_com," + b"x" * 200_000 + b"\n", "Le fichier CSV est mal formé"),
+    "id-trop-long.csv": (
+        b"id_pvd,insee_com\npvd-44-52-15,52269\npvd-un-identifiant-bien-trop-long,2A004\n",
+        "Commune 2A004 : l'identifiant PVD « pvd-un-identifiant-bien-trop-long » dépasse 20 caractères",
+    ),
 }
 
 
 @pytest.mark.parametrize("name", BROKEN_FILES)
 def test_import_pvd_malformed_file_changes_nothing(load_communes, tmp_path, name):
-    load_communes("52269")
+    load_communes("52269", "2A004")
+    # Flags set beforehand: --remplacer with a broken file must neither remove nor change them.
+    Commune.objects.filter(code="52269").update(pvd=True, pvd_id="ancien-id")
     content, message = BROKEN_FILES[name]
     path = tmp_path / name
     path.write_bytes(content)
-    with pytest.raises(CommandError, match=message) as error:
+    with pytest.raises(CommandError, match=re.escape(message)) as error:
         call_command("import_pvd", str(path), "--remplacer", stdout=StringIO())
     assert "Aucune modification" in str(error.value)
-    assert not Commune.objects.filter(pvd=True).exists()
+    assert dict(Commune.objects.filter(pvd=True).values_list("code", "pvd_id")) == {"52269": "ancien-id"}
 
 
 def test_import_pvd_missing_file_and_empty_database(db, tmp_path):

@@ -96,3 +96,37 @@ def test_dossier_create_form_has_pickers(client, communes):
     assert pickers[1].select_one("[data-picker-search]")["hx-get"] == reverse("territoires:epci_search")
     # Without JavaScript the codes are typed in the field itself.
     assert soup.select_one("#content input#id_communes[name=communes]") is not None
+
+
+def test_factory_commune_codes_are_five_characters_and_unique():
+    from pvd.territoires.tests.factories import commune_code
+
+    codes = [commune_code(n) for n in range(4000)]
+    assert {len(code) for code in codes} == {5}
+    assert len(set(codes)) == 4000
+    assert commune_code(1000) != commune_code(0)
+
+
+@pytest.mark.parametrize("nom", ["Mont", "Ver", "Ger", "Nay", "Ur", "Llo", "Igny"])
+def test_commune_search_finds_a_small_commune_by_its_exact_name(db, nom):
+    from pvd.territoires.models import Commune
+    from pvd.territoires.selectors import CANDIDATES
+    from pvd.territoires.tests.factories import CommuneFactory, DepartementFactory, EpciFactory, commune_code
+
+    departement, epci = DepartementFactory(), EpciFactory()
+    # More bigger communes whose name contains the query than the ranking's candidates.
+    bigger = []
+    for i in range(CANDIDATES + 20):
+        name = f"{nom}ville {i}" if i % 2 else f"Saint-{nom}in {i}"
+        code = commune_code(3000 + i)
+        bigger.append(
+            CommuneFactory.build(
+                code=code, nom=name, departement=departement, epci=epci, population=10_000 + i, codes_postaux=[]
+            )
+        )
+    Commune.objects.bulk_create(bigger)
+    small = CommuneFactory(nom=nom, population=80, departement=departement, epci=epci)
+    results = commune_search(nom)
+    assert results[0] == small
+    assert len(results) == 20
+    assert commune_search(nom.upper())[0] == small

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DataError, IntegrityError
 
 from ... import services
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         try:
             result = services.cog_import(path=options["fichier"])
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
+            raise CommandError(f"{' '.join(error.messages)} Aucune modification.") from error
+        except (IntegrityError, DataError) as error:  # what the checks above did not foresee
+            raise CommandError(f"Extrait du COG incohérent : {error}. Aucune modification.") from error
         self.stdout.write(f"Source : {result.source}")
         for label, counts in [
             ("Régions", result.regions),
