@@ -151,12 +151,47 @@ def instance_update(
     return instance
 
 
+def _collectivite_organisation(*, dossier, commune=None, epci=None):
+    """The organisation of a commune or of the EPCI of the dossier, created on first use with
+    its link, which the composition check reads."""
+    from pvd.territoires.models import Organisation, OrganisationType
+    from pvd.territoires.services import organisation_get_or_create
+
+    if commune is not None:
+        if not dossier.communes.filter(pk=commune.pk).exists():
+            raise ValidationError({"organisation": "Cette commune n'est pas une commune bénéficiaire du dossier."})
+        existing = Organisation.objects.filter(type=OrganisationType.COMMUNE, commune=commune).order_by("pk").first()
+        return existing or organisation_get_or_create(
+            nom=f"Commune de {commune.nom}", type=OrganisationType.COMMUNE, commune=commune
+        )
+    if epci.pk != dossier.epci_id:
+        raise ValidationError({"organisation": "Cet EPCI n'est pas celui du dossier."})
+    existing = Organisation.objects.filter(type=OrganisationType.EPCI, epci=epci).order_by("pk").first()
+    return existing or organisation_get_or_create(nom=epci.nom, type=OrganisationType.EPCI, epci=epci)
+
+
 @transaction.atomic
 def membre_instance_add(
-    *, instance: Instance, nom: str, role: str, organisation=None, fonction: str = "", user=None, email: str = "", by
+    *,
+    instance: Instance,
+    nom: str,
+    role: str,
+    organisation=None,
+    commune=None,
+    epci=None,
+    fonction: str = "",
+    user=None,
+    email: str = "",
+    by,
 ) -> MembreInstance:
+    """Add a member. `commune` or `epci` (of the dossier) stands for the collectivité's own
+    organisation, created here if it does not exist yet."""
     if user is not None and not instance.dossier.membres.filter(user=user).exists():
         raise ValidationError({"user": "Ce compte n'est pas membre du dossier."})
+    if sum(x is not None for x in (organisation, commune, epci)) > 1:
+        raise ValidationError({"organisation": "Choisissez une seule organisation."})
+    if commune is not None or epci is not None:
+        organisation = _collectivite_organisation(dossier=instance.dossier, commune=commune, epci=epci)
     membre = MembreInstance(
         instance=instance,
         nom=nom,
