@@ -14,37 +14,46 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
+def _existing_body_fields():
+    # A select rather than a checkbox: django-dsfr's checkbox template needs widget_tweaks.
+    return {
+        "instance_existante": forms.TypedChoiceField(
+            label="Une instance locale existante tient lieu de comité de projet",
+            choices=[("non", "Non"), ("oui", "Oui")],
+            coerce=lambda value: value == "oui",
+            required=False,
+            empty_value=False,
+        ),
+        "nom_instance_existante": forms.CharField(
+            label="Nom de l'instance existante",
+            max_length=200,
+            required=False,
+            help_text="Par exemple : comité de pilotage de l'opération de revitalisation.",
+        ),
+    }
+
+
 class InstanceForm(BaseForm):
     type = forms.ChoiceField(label="Type d'instance", choices=InstanceType.choices)
     nom = forms.CharField(label="Nom", max_length=200)
     theme = forms.CharField(label="Thème", max_length=200, required=False, help_text="Pour un comité technique.")
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The comité de projet can be declared, at its creation, as an existing local body.
+        self.fields.update(_existing_body_fields())
+
 
 class InstanceUpdateForm(BaseForm):
     nom = forms.CharField(label="Nom", max_length=200)
     theme = forms.CharField(label="Thème", max_length=200, required=False)
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    # A select rather than a checkbox: django-dsfr's checkbox template needs widget_tweaks.
-    instance_existante = forms.TypedChoiceField(
-        label="Une instance locale existante tient lieu de comité de projet",
-        choices=[("non", "Non"), ("oui", "Oui")],
-        coerce=lambda value: value == "oui",
-        required=False,
-        empty_value=False,
-    )
-    nom_instance_existante = forms.CharField(
-        label="Nom de l'instance existante",
-        max_length=200,
-        required=False,
-        help_text="Par exemple : comité de pilotage de l'opération de revitalisation.",
-    )
 
     def __init__(self, *args, comite_projet=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if not comite_projet:
-            del self.fields["instance_existante"]
-            del self.fields["nom_instance_existante"]
+        if comite_projet:
+            self.fields.update(_existing_body_fields())
 
 
 class MembreInstanceForm(BaseForm):

@@ -154,10 +154,33 @@ def decision_correct(*, decision: Decision, resultat: str, texte: str, by) -> De
 
 
 @transaction.atomic
-def instance_create(*, dossier, type: str, nom: str, theme: str = "", description: str = "", by) -> Instance:
+def instance_create(
+    *,
+    dossier,
+    type: str,
+    nom: str,
+    theme: str = "",
+    description: str = "",
+    instance_existante: bool = False,
+    nom_instance_existante: str = "",
+    by,
+) -> Instance:
+    """`instance_existante`: an existing local steering body declared as the comité de projet."""
     if type == InstanceType.COMITE_PROJET and Instance.objects.filter(dossier=dossier, type=type).exists():
         raise ValidationError({"type": "Le dossier a déjà un comité de projet."})
-    instance = Instance(dossier=dossier, type=type, nom=nom, theme=theme, description=description)
+    if instance_existante and type != InstanceType.COMITE_PROJET:
+        raise ValidationError(
+            {"instance_existante": "Seul le comité de projet peut être déclaré comme une instance existante."}
+        )
+    instance = Instance(
+        dossier=dossier,
+        type=type,
+        nom=nom,
+        theme=theme,
+        description=description,
+        instance_existante=instance_existante,
+        nom_instance_existante=nom_instance_existante if instance_existante else "",
+    )
     instance.full_clean()
     instance.save()
     return instance
@@ -304,7 +327,10 @@ def seance_update(*, seance: Seance, date: datetime.datetime, lieu: str = "", by
     changed = stored.date != date or stored.lieu != lieu
     if changed and date > timezone.now() and Decision.objects.filter(point__seance=seance).exists():
         raise ValidationError(
-            {"date": "Des décisions ont été prises lors de cette séance : elle ne peut pas être reportée à une date future."}
+            {
+                "date": "Des décisions ont été prises lors de cette séance : "
+                "elle ne peut pas être reportée à une date future."
+            }
         )
     seance.date, seance.lieu = date, lieu
     if changed:
@@ -390,7 +416,18 @@ def presences_record(*, seance: Seance, statuts: dict, by) -> None:
             raise ValidationError(f"{membre.nom} n'est pas membre de l'instance de cette séance.")
         if statut not in PresenceStatut.values:
             raise ValidationError("Statut de présence inconnu.")
-        Presence.objects.update_or_create(seance=seance, membre=membre, defaults={"statut": statut})
+    # A fixed number of queries whatever the number of members.
+    existing = {p.membre_id: p for p in Presence.objects.filter(seance=seance, membre__in=list(statuts))}
+    to_create, to_update = [], []
+    for membre, statut in statuts.items():
+        presence = existing.get(membre.pk)
+        if presence is None:
+            to_create.append(Presence(seance=seance, membre=membre, statut=statut))
+        elif presence.statut != statut:
+            presence.statut = statut
+            to_update.append(presence)
+    Presence.objects.bulk_create(to_create)
+    Presence.objects.bulk_update(to_update, ["statut"])
 
 
 @transaction.atomic
@@ -450,7 +487,13 @@ def seance_send_convocation(*, seance: Seance, by, convocation_url: str) -> Conv
             continue
         body = render_to_string(
             "gouvernance/email/convocation.txt",
-            {"seance": seance, "membre": membre, "points": points, "url": convocation_url, "rectificative": rectificative},
+            {
+                "seance": seance,
+                "membre": membre,
+                "points": points,
+                "url": convocation_url,
+                "rectificative": rectificative,
+            },
         )
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [membre.email])
         message.attach(f"seance-{seance.pk}.ics", ics, "text/calendar")

@@ -61,7 +61,8 @@ def test_member_form_refuses_a_commune_of_another_dossier(client_for, dossier, c
     other = CommuneFactory()
     client = client_for(dossier, "chef_de_projet")
     url = reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
-    data = {"action": "membre", "membre-nom": "X", "membre-role": "president", "membre-organisation": f"commune:{other.pk}"}
+    data = {"action": "membre", "membre-nom": "X", "membre-role": "president"}
+    data["membre-organisation"] = f"commune:{other.pk}"
     response = client.post(url, data)
     assert response.status_code == 200 and not comite.membres.exists() and not Organisation.objects.exists()
 
@@ -71,16 +72,16 @@ def test_member_form_refuses_a_commune_of_another_dossier(client_for, dossier, c
 
 def test_changed_place_sends_a_convocation_rectificative_to_all(client_for, dossier, comite):
     from django.core import mail
+    from django.utils import timezone
     from icalendar import Calendar
 
     from pvd.gouvernance.models import ConvocationEnvoi, Seance
 
     from .factories import MembreInstanceFactory, SeanceFactory
 
-    from django.utils import timezone
-
     day = timezone.localdate() + datetime.timedelta(days=10)
-    seance = SeanceFactory(instance=comite, date=timezone.make_aware(datetime.datetime(day.year, day.month, day.day, 18)))
+    date = timezone.make_aware(datetime.datetime(day.year, day.month, day.day, 18))
+    seance = SeanceFactory(instance=comite, date=date)
     MembreInstanceFactory.create_batch(2, instance=comite)
     client = client_for(dossier, "chef_de_projet")
     kw = {"dossier_pk": dossier.pk, "pk": seance.pk}
@@ -222,3 +223,136 @@ def test_ics_dtstamp_is_generation_time_in_utc_and_sequence_follows_changes(sean
     services.seance_update(seance=seance, date=seance.date, lieu="Autre salle", by=user)
     feed = Calendar.from_ical(dossier_ics(seance.instance.dossier, [seance], now=now))
     assert feed.walk("VEVENT")[0]["SEQUENCE"] == 1
+
+
+def test_existing_local_body_declared_at_creation(client_for, dossier):
+    from pvd.gouvernance.models import Instance
+
+    client = client_for(dossier, "chef_de_projet")
+    url = reverse("gouvernance:index", kwargs={"dossier_pk": dossier.pk})
+    data = {"type": "comite_technique", "nom": "Comité habitat", "instance_existante": "oui"}
+    data["nom_instance_existante"] = "Copil ORT"
+    response = client.post(url, data)
+    assert response.status_code == 200 and not Instance.objects.exists()
+    assert "Seul le comité de projet" in main(response).get_text()
+    response = client.post(url, data | {"type": "comite_projet", "nom_instance_existante": ""})
+    assert "nom de l'instance locale existante" in main(response).get_text() and not Instance.objects.exists()
+    response = client.post(url, data | {"type": "comite_projet", "nom": "Comité de projet"})
+    instance = Instance.objects.get()
+    assert instance.instance_existante and instance.nom_instance_existante == "Copil ORT"
+    assert "Copil ORT" in main(client.get(response.url)).select_one("#instance-existante").get_text()
+
+
+def test_presences_recorded_in_a_fixed_number_of_queries(seance, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pvd.gouvernance import services
+
+    from .factories import MembreInstanceFactory
+
+    def record(n, statut):
+        membres = MembreInstanceFactory.create_batch(n, instance=seance.instance)
+        services.presences_record(seance=seance, statuts=dict.fromkeys(membres, "excuse"), by=user)
+        statuts = dict.fromkeys(membres, statut)
+        with CaptureQueriesContext(connection) as ctx:
+            services.presences_record(seance=seance, statuts=statuts | dict.fromkeys(membres[:1], "absent"), by=user)
+        return len(ctx.captured_queries)
+
+    assert record(2, "present") == record(20, "present")
+    assert seance.presences.filter(statut="present").count() == 1 + 19
+    assert seance.presences.filter(statut="absent").count() == 2
+
+
+def test_admin_lists_the_governance_and_decisions_are_read_only(client, seance, user):
+    from pvd.comptes.models import User
+    from pvd.gouvernance import services
+    from pvd.gouvernance.models import Decision
+
+    from .factories import MembreInstanceFactory
+
+    point = services.point_add(seance=seance, titre="Budget", by=user)
+    decision = services.decision_record(point=point, resultat="valide", texte="Adopté", by=user)
+    MembreInstanceFactory(instance=seance.instance)
+    admin = User.objects.create_superuser(email="admin@exemple.fr", password="x")
+    client.force_login(admin)
+    for model in ("instance", "seance", "pointordredujour", "decision", "convocationenvoi", "calendrierdossier"):
+        assert client.get(reverse(f"admin:gouvernance_{model}_changelist")).status_code == 200, model
+    assert client.get(reverse("admin:gouvernance_instance_change", args=[seance.instance_id])).status_code == 200
+    change = reverse("admin:gouvernance_decision_change", args=[decision.pk])
+    page = client.get(change)
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    client.post(change, {"resultat": "rejete", "texte": "Modifié"})
+    assert Decision.objects.get(pk=decision.pk).resultat == "valide"
+    assert client.get(reverse("admin:gouvernance_decision_add")).status_code == 403
+    delete = reverse("admin:gouvernance_decision_delete", args=[decision.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Decision.objects.filter(pk=decision.pk).exists()
+
+
+def _fill_seance(seance, n, user):
+    """n agenda points (on fiches, axes and without object, half decided) and n members with
+    their attendance."""
+    from pvd.actions.models import FicheAction
+    from pvd.gouvernance import services
+    from pvd.strategie.models import AxeStrategique
+
+    from .factories import MembreInstanceFactory
+
+    dossier = seance.instance.dossier
+    start = seance.points.count()
+    for i in range(start, start + n):
+        if i % 3 == 0:
+            target = FicheAction.objects.create(dossier=dossier, numero=i + 1, titre=f"Fiche {i}")
+        elif i % 3 == 1:
+            target = AxeStrategique.objects.create(dossier=dossier, numero=i + 1, titre=f"Axe {i}")
+        else:
+            target = None
+        point = services.point_add(seance=seance, titre=f"Point {i}", target=target, by=user)
+        if i % 2 == 0:
+            services.decision_record(point=point, resultat="valide", texte="Adopté", by=user)
+    membres = MembreInstanceFactory.create_batch(n, instance=seance.instance)
+    services.presences_record(seance=seance, statuts=dict.fromkeys(membres, "present"), by=user)
+
+
+@pytest.mark.parametrize("page", ["seance", "convocation"])
+def test_seance_and_convocation_pages_queries_do_not_grow(client_for, dossier, seance, user, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(dossier, "chef_de_projet")
+    url = reverse(f"gouvernance:{page}", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})
+
+    def count():
+        client.get(url)  # warm the caches (ContentType)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response
+
+    _fill_seance(seance, 2, user)
+    small, response = count()
+    assert len(main(response).select("#ordre-du-jour > li, #convocation li")) >= 2
+    _fill_seance(seance, 18, user)
+    large, response = count()
+    assert "Point 19" in main(response).get_text()
+    assert large == small
+
+
+def test_no_decision_form_on_undecided_points_once_minutes_approved(client_for, dossier, seance, user):
+    from pvd.gouvernance import services
+
+    decided = services.point_add(seance=seance, titre="Budget", by=user)
+    undecided = services.point_add(seance=seance, titre="Information", by=user)
+    client = client_for(dossier, "chef_de_projet")
+    url = reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})
+    forms = main(client.get(url)).select("form[action*='/decision/']")
+    assert len(forms) == 2 and all(f.select_one("textarea[name=texte]") for f in forms)
+    services.decision_record(point=decided, resultat="valide", by=user)
+    services.seance_set_minutes(seance=seance, compte_rendu="CR", by=user)
+    services.seance_approve_minutes(seance=seance, by=user)
+    page = main(client.get(url))
+    items = {li["data-point"]: li for li in page.select("#ordre-du-jour > li")}
+    assert items[str(decided.pk)].select_one("form[action*='/decision/']")  # a correction stays possible
+    assert not items[str(undecided.pk)].select_one("form")
+    assert "inscrivez-le à une prochaine séance" in items[str(undecided.pk)].select_one(".sans-decision").get_text()
