@@ -85,9 +85,10 @@ def decision_record(*, point: PointOrdreDuJour, resultat: str, texte: str = "", 
     if point.seance.instance.type != "comite_projet" and point.target_id is not None:
         raise ValidationError("Seul le comité de projet valide la stratégie, les documents et les fiches action.")
     _check_not_approved(point.seance)
-    if not point.seance.is_past:
+    held = Seance.objects.only("date").get(pk=point.seance_id)  # as stored, not as the caller holds it
+    if not held.is_past:
         raise ValidationError(
-            f"La séance du {timezone.localtime(point.seance.date):%d/%m/%Y à %H:%M} n'a pas encore eu lieu : "
+            f"La séance du {timezone.localtime(held.date):%d/%m/%Y à %H:%M} n'a pas encore eu lieu : "
             "la décision s'enregistre une fois la séance tenue."
         )
     if point.decisions.exists():
