@@ -1,8 +1,9 @@
 """Demo governance of Langres: comité de projet, équipe-projet, comités technique and participatif,
-two séances of the comité (one held, with approved minutes and decisions; one to come).
+three séances of the comité: two held, with approved minutes and decisions, and one to come.
 
-Runs after the strategie and actions seeders: the held séance validates the projet de territoire,
-its axes and the first fiches action (one fiche is adjourned), and two fiches wait for the next
+Runs after the strategie and actions seeders: the first séance validates the diagnostic, the
+projet de territoire and its axes and adjourns the ORT perimeter; the second validates the
+perimeter and the first fiches action (one fiche is adjourned); two fiches wait for the next
 séance, one of them already on its agenda.
 """
 
@@ -18,7 +19,8 @@ from . import services
 from .models import Instance, InstanceType, MembreInstance, Seance
 
 PARIS = ZoneInfo("Europe/Paris")
-LIEU_PASSE = "Hôtel de ville de Langres, salle du conseil"
+LIEU_PREMIERE = "Hôtel de ville de Langres, salle du conseil"
+LIEU_SECONDE = "Hôtel de ville de Langres, salle des mariages"
 LIEU_A_VENIR = "Maison du pays de Langres, salle Diderot"
 
 
@@ -142,51 +144,17 @@ def seed(context) -> None:
         ],
     )
 
-    passee, created = Seance.objects.get_or_create(
-        instance=comite, lieu=LIEU_PASSE, defaults={"date": datetime.datetime(2026, 6, 18, 18, 0, tzinfo=PARIS)}
+    statuts = {m: ("excuse" if m.role == "partenaire" else "present") for m in comite.membres.all()}
+    premiere, created = Seance.objects.get_or_create(
+        instance=comite, lieu=LIEU_PREMIERE, defaults={"date": _days_ago(150)}
     )
     if created:
-        diagnostic = services.point_add(
-            seance=passee,
-            titre="Validation du diagnostic partagé",
-            by=chef,
-            description="Synthèse des ateliers et des données territoriales.",
-        )
-        orientations = services.point_add(
-            seance=passee, titre="Orientations stratégiques du projet de revitalisation", by=chef
-        )
-        perimetre = services.point_add(seance=passee, titre="Périmètre de l'opération de revitalisation (ORT)", by=chef)
-        _decide_on_strategy_and_fiches(dossier, passee, chef)
-        services.decision_record(
-            point=diagnostic, resultat="valide", texte="Le diagnostic est validé à l'unanimité.", by=chef
-        )
-        services.decision_record(
-            point=orientations,
-            resultat="valide",
-            texte="Trois orientations : habiter, commercer, se déplacer.",
-            by=chef,
-        )
-        services.decision_record(
-            point=perimetre,
-            resultat="ajourne",
-            texte="Le périmètre sera précisé avec la DDT avant le prochain comité.",
-            by=chef,
-        )
-        statuts = {}
-        for membre in comite.membres.all():
-            statuts[membre] = "excuse" if membre.role == "partenaire" else "present"
-        services.presences_record(seance=passee, statuts=statuts, by=chef)
-        services.seance_set_minutes(
-            seance=passee,
-            compte_rendu=(
-                "Le maire ouvre la séance et rappelle les objectifs du programme Petites villes de demain.\n\n"
-                "La cheffe de projet présente le diagnostic partagé, issu de trois ateliers avec les habitants "
-                "et les commerçants. Le comité valide le diagnostic et les trois orientations stratégiques.\n\n"
-                "Le périmètre de l'ORT est ajourné : il sera retravaillé avec les services de l'État."
-            ),
-            by=chef,
-        )
-        services.seance_approve_minutes(seance=passee, by=chef)
+        _first_seance(dossier, premiere, chef, statuts)
+    seconde, created = Seance.objects.get_or_create(
+        instance=comite, lieu=LIEU_SECONDE, defaults={"date": _days_ago(45)}
+    )
+    if created:
+        _second_seance(dossier, seconde, chef, statuts)
 
     a_venir, created = Seance.objects.get_or_create(
         instance=comite,
@@ -199,32 +167,105 @@ def seed(context) -> None:
     )
     if created:
         services.point_add(seance=a_venir, titre="Approbation du compte rendu de la séance précédente", by=chef)
-        services.point_add(seance=a_venir, titre="Périmètre de l'ORT (point ajourné)", by=chef)
+        services.point_add(seance=a_venir, titre="Bilan de la première consultation des habitants", by=chef)
         _submit_fiches(dossier, a_venir, chef)
+
+
+def _days_ago(days: int) -> datetime.datetime:
+    """Séances held before today: decisions are recorded only once a séance has taken place.
+    Relative to today, so the demo stays consistent whenever it is seeded."""
+    day = timezone.localdate() - datetime.timedelta(days=days)
+    return datetime.datetime(day.year, day.month, day.day, 18, 0, tzinfo=PARIS)
+
+
+def _decide(seance, chef, rows):
+    """rows: (titre, target or None, resultat, texte)."""
+    for titre, target, resultat, texte in rows:
+        point = services.point_add(seance=seance, titre=titre, target=target, by=chef)
+        services.decision_record(point=point, resultat=resultat, texte=texte, by=chef)
+
+
+def _close(seance, chef, statuts, compte_rendu):
+    services.presences_record(seance=seance, statuts=statuts, by=chef)
+    services.seance_set_minutes(seance=seance, compte_rendu=compte_rendu, by=chef)
+    services.seance_approve_minutes(seance=seance, by=chef)
+
+
+def _first_seance(dossier, seance, chef, statuts):
+    """The strategy: diagnostic, orientations, projet de territoire and its axes; the ORT
+    perimeter is adjourned."""
+    from pvd.strategie.models import ProjetTerritoire
+
+    rows = [
+        (
+            "Validation du diagnostic partagé",
+            None,
+            "valide",
+            "Le diagnostic, issu des ateliers et des données territoriales, est validé à l'unanimité.",
+        ),
+        (
+            "Orientations stratégiques du projet de revitalisation",
+            None,
+            "valide",
+            "Trois orientations : habiter, commercer, se déplacer.",
+        ),
+    ]
+    projet = ProjetTerritoire.objects.filter(dossier=dossier).first()
+    if projet is not None:
+        rows.append(("Projet de territoire", projet, "valide", "La stratégie de revitalisation est validée."))
+    rows += [(str(axe), axe, "valide", "") for axe in dossier.axes.order_by("numero")]
+    rows.append(
+        (
+            "Périmètre de l'opération de revitalisation (ORT)",
+            None,
+            "ajourne",
+            "Le périmètre sera précisé avec la DDT avant le prochain comité.",
+        )
+    )
+    _decide(seance, chef, rows)
+    _close(
+        seance,
+        chef,
+        statuts,
+        "Le maire ouvre la séance et rappelle les objectifs du programme Petites villes de demain.\n\n"
+        "La cheffe de projet présente le diagnostic partagé, issu de trois ateliers avec les habitants "
+        "et les commerçants. Le comité valide le diagnostic, les trois orientations et le projet de "
+        "territoire avec ses axes.\n\n"
+        "Le périmètre de l'ORT est ajourné : il sera retravaillé avec les services de l'État.",
+    )
+
+
+def _second_seance(dossier, seance, chef, statuts):
+    """The fiches action (one adjourned) and the ORT perimeter adjourned at the first séance."""
+    from pvd.actions.models import FicheAction
+
+    rows = [
+        (
+            "Périmètre de l'ORT (point ajourné à la séance précédente)",
+            None,
+            "valide",
+            "Le périmètre précisé avec la DDT est validé ; il sera annexé à la convention d'ORT.",
+        )
+    ]
+    fiches = {f.numero: f for f in FicheAction.objects.filter(dossier=dossier)}
+    rows += [(str(fiches[n]), fiches[n], "valide", "") for n in VALIDATED_FICHES if n in fiches]
+    if ADJOURNED_FICHE in fiches:
+        fiche = fiches[ADJOURNED_FICHE]
+        rows.append((str(fiche), fiche, "ajourne", "Le plan de financement doit être consolidé avec la Région."))
+    _decide(seance, chef, rows)
+    _close(
+        seance,
+        chef,
+        statuts,
+        "Le comité valide le périmètre de l'ORT précisé avec la DDT.\n\n"
+        "La cheffe de projet présente le plan d'action : six fiches sont validées ; la fiche sur la "
+        "halle est ajournée, son plan de financement devant être consolidé avec la Région.",
+    )
 
 
 VALIDATED_FICHES = [1, 2, 5, 6, 7, 11]
 ADJOURNED_FICHE = 9
 SUBMITTED_FICHES = [3, 8]  # the first is put on the next séance's agenda
-
-
-def _decide_on_strategy_and_fiches(dossier, seance, chef):
-    from pvd.actions.models import FicheAction
-    from pvd.strategie.models import ProjetTerritoire
-
-    projet = ProjetTerritoire.objects.filter(dossier=dossier).first()
-    targets = [(projet, "Projet de territoire", "valide", "La stratégie de revitalisation est validée.")]
-    targets += [(axe, str(axe), "valide", "") for axe in dossier.axes.order_by("numero")]
-    fiches = {f.numero: f for f in FicheAction.objects.filter(dossier=dossier)}
-    targets += [(fiches.get(n), str(fiches.get(n)), "valide", "") for n in VALIDATED_FICHES]
-    targets.append(
-        (fiches.get(ADJOURNED_FICHE), "", "ajourne", "Le plan de financement doit être consolidé avec la Région.")
-    )
-    for target, titre, resultat, texte in targets:
-        if target is None:
-            continue
-        point = services.point_add(seance=seance, titre=titre or str(target), target=target, by=chef)
-        services.decision_record(point=point, resultat=resultat, texte=texte, by=chef)
 
 
 def _submit_fiches(dossier, seance, chef):

@@ -16,8 +16,15 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
-def _event(seance, hidden: set[int]) -> Event:
-    """A séance for any calendar: confidential fiche titles never appear (the file leaves the platform)."""
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _event(seance, hidden: set[int], now: datetime.datetime) -> Event:
+    """A séance for any calendar: confidential fiche titles never appear (the file leaves the platform).
+
+    DTSTAMP is when the file is made (RFC 5545, in UTC); SEQUENCE rises with each change of date
+    or place, so calendar clients replace the event they already have."""
     from .selectors import label_points
 
     event = Event()
@@ -25,7 +32,8 @@ def _event(seance, hidden: set[int]) -> Event:
     event.add("summary", f"{seance.instance.nom} — {seance.instance.dossier.nom}")
     event.add("dtstart", seance.date)
     event.add("dtend", seance.date + DUREE_SEANCE)
-    event.add("dtstamp", seance.date)
+    event.add("dtstamp", now.astimezone(datetime.UTC))
+    event.add("sequence", seance.sequence)
     if seance.lieu:
         event.add("location", seance.lieu)
     points = [p.libelle for p in label_points(seance.points.all(), seance.instance.dossier, hidden=hidden)]
@@ -34,21 +42,22 @@ def _event(seance, hidden: set[int]) -> Event:
     return event
 
 
-def seance_ics(seance) -> bytes:
+def seance_ics(seance, *, now: datetime.datetime | None = None) -> bytes:
     from .selectors import confidential_fiche_ids
 
     calendar = _calendar(seance.instance.nom)
-    calendar.add_component(_event(seance, confidential_fiche_ids(seance.instance.dossier)))
+    calendar.add_component(_event(seance, confidential_fiche_ids(seance.instance.dossier), now or _now()))
     return calendar.to_ical()
 
 
-def dossier_ics(dossier, seances) -> bytes:
+def dossier_ics(dossier, seances, *, now: datetime.datetime | None = None) -> bytes:
     from .selectors import confidential_fiche_ids
 
     calendar = _calendar(f"Instances — {dossier.nom}")
     hidden = confidential_fiche_ids(dossier)
+    now = now or _now()
     for seance in seances:
-        calendar.add_component(_event(seance, hidden))
+        calendar.add_component(_event(seance, hidden, now))
     return calendar.to_ical()
 
 

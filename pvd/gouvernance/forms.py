@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from pvd.core.forms import BaseForm, DateInput
-from pvd.territoires.models import Organisation
+from pvd.territoires.models import Organisation, OrganisationType
 
 from .models import InstanceType, PresenceStatut, Resultat, RoleInstance
 
@@ -14,46 +14,57 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
+def _existing_body_fields():
+    # A select rather than a checkbox: django-dsfr's checkbox template needs widget_tweaks.
+    return {
+        "instance_existante": forms.TypedChoiceField(
+            label="Une instance locale existante tient lieu de comité de projet",
+            choices=[("non", "Non"), ("oui", "Oui")],
+            coerce=lambda value: value == "oui",
+            required=False,
+            empty_value=False,
+        ),
+        "nom_instance_existante": forms.CharField(
+            label="Nom de l'instance existante",
+            max_length=200,
+            required=False,
+            help_text="Par exemple : comité de pilotage de l'opération de revitalisation.",
+        ),
+    }
+
+
 class InstanceForm(BaseForm):
     type = forms.ChoiceField(label="Type d'instance", choices=InstanceType.choices)
     nom = forms.CharField(label="Nom", max_length=200)
     theme = forms.CharField(label="Thème", max_length=200, required=False, help_text="Pour un comité technique.")
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The comité de projet can be declared, at its creation, as an existing local body.
+        self.fields.update(_existing_body_fields())
+
 
 class InstanceUpdateForm(BaseForm):
     nom = forms.CharField(label="Nom", max_length=200)
     theme = forms.CharField(label="Thème", max_length=200, required=False)
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    # A select rather than a checkbox: django-dsfr's checkbox template needs widget_tweaks.
-    instance_existante = forms.TypedChoiceField(
-        label="Une instance locale existante tient lieu de comité de projet",
-        choices=[("non", "Non"), ("oui", "Oui")],
-        coerce=lambda value: value == "oui",
-        required=False,
-        empty_value=False,
-    )
-    nom_instance_existante = forms.CharField(
-        label="Nom de l'instance existante",
-        max_length=200,
-        required=False,
-        help_text="Par exemple : comité de pilotage de l'opération de revitalisation.",
-    )
 
     def __init__(self, *args, comite_projet=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if not comite_projet:
-            del self.fields["instance_existante"]
-            del self.fields["nom_instance_existante"]
+        if comite_projet:
+            self.fields.update(_existing_body_fields())
 
 
 class MembreInstanceForm(BaseForm):
+    """A member of an instance. The organisation is an existing one or one of the dossier's
+    communes and EPCI, whose organisation the service creates on save if needed (so the
+    composition check can recognise the executives of the collectivités)."""
+
     nom = forms.CharField(label="Nom de la personne", max_length=200)
     fonction = forms.CharField(label="Fonction", max_length=200, required=False, help_text="Par exemple : maire.")
     role = forms.ChoiceField(label="Rôle dans l'instance", choices=RoleInstance.choices)
-    organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.order_by("nom"), required=False
-    )
+    organisation = forms.ChoiceField(label="Organisation", required=False)
     email = forms.EmailField(label="Adresse électronique", required=False, help_text="Pour recevoir les convocations.")
     user = forms.ModelChoiceField(label="Compte sur la plateforme", queryset=None, required=False)
 
@@ -62,6 +73,27 @@ class MembreInstanceForm(BaseForm):
         from pvd.comptes.models import User
 
         self.fields["user"].queryset = User.objects.filter(memberships__dossier=dossier).order_by("last_name")
+        self.communes = {str(c.pk): c for c in dossier.communes.order_by("nom")}
+        self.epci = dossier.epci
+        collectivites = [(f"commune:{pk}", f"Commune de {c.nom}") for pk, c in self.communes.items()]
+        collectivites.append((f"epci:{self.epci.pk}", self.epci.nom))
+        # The collectivités' own organisations are offered once, in the first group.
+        others = Organisation.objects.exclude(type=OrganisationType.COMMUNE, commune__in=self.communes.values())
+        others = others.exclude(type=OrganisationType.EPCI, epci=self.epci).order_by("nom")
+        self.organisations = {str(o.pk): o for o in others}
+        self.fields["organisation"].choices = [
+            ("", "—"),
+            ("Collectivités du dossier", collectivites),
+            ("Autres organisations", [(f"organisation:{pk}", o.nom) for pk, o in self.organisations.items()]),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        key, _, pk = (data.pop("organisation", "") or "").partition(":")
+        data["organisation"] = self.organisations.get(pk) if key == "organisation" else None
+        data["commune"] = self.communes.get(pk) if key == "commune" else None
+        data["epci"] = self.epci if key == "epci" and pk == str(self.epci.pk) else None
+        return data
 
 
 class SeanceForm(BaseForm):

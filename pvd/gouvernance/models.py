@@ -127,13 +127,19 @@ class Seance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     convocation_envoyee_le = models.DateTimeField("convocation envoyée le", null=True, blank=True)
+    # Set when the date or the place changes after a convocation was sent: the next sending is
+    # a "convocation rectificative" to every member.
+    convocation_modifiee_le = models.DateTimeField("date ou lieu modifiés le", null=True, blank=True)
+    # The ICS SEQUENCE: raised at each change of date or place, so calendars update the event.
+    sequence = models.PositiveIntegerField("version du rendez-vous", default=0)
 
     class Meta:
         ordering = ["-date"]
         verbose_name = "séance"
 
     def __str__(self):
-        return f"{self.instance} — {self.date:%d/%m/%Y}"
+        # In French local time: 23:30 UTC on the 1st is already the 2nd in Paris.
+        return f"{self.instance} — {timezone.localtime(self.date):%d/%m/%Y}"
 
     @property
     def is_past(self) -> bool:
@@ -252,7 +258,15 @@ class Decision(models.Model):
     texte = models.TextField("texte de la décision", blank=True)
     # A correction after the minutes are approved is a new decision that replaces this one.
     corrige = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Required by the services; empty only once the account is deleted (SET_NULL).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="enregistrée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -69,8 +69,15 @@ def _check_not_approved(seance: Seance) -> None:
         raise ValidationError("Le compte rendu de cette séance est approuvé : ses décisions ne peuvent plus changer.")
 
 
+def _check_by(by) -> None:
+    # A decision always names who recorded it (the minutes and the history rely on it).
+    if by is None:
+        raise ValidationError("Indiquez la personne qui enregistre la décision.")
+
+
 @transaction.atomic
 def decision_record(*, point: PointOrdreDuJour, resultat: str, texte: str = "", by) -> Decision:
+    _check_by(by)
     if resultat not in Resultat.values:
         raise ValidationError({"resultat": "Résultat inconnu."})
     if point.seance_id is None:
@@ -78,8 +85,31 @@ def decision_record(*, point: PointOrdreDuJour, resultat: str, texte: str = "", 
     if point.seance.instance.type != "comite_projet" and point.target_id is not None:
         raise ValidationError("Seul le comité de projet valide la stratégie, les documents et les fiches action.")
     _check_not_approved(point.seance)
+    held = Seance.objects.only("date").get(pk=point.seance_id)  # as stored, not as the caller holds it
+    if not held.is_past:
+        raise ValidationError(
+            f"La séance du {timezone.localtime(held.date):%d/%m/%Y à %H:%M} n'a pas encore eu lieu : "
+            "la décision s'enregistre une fois la séance tenue."
+        )
     if point.decisions.exists():
         raise ValidationError("Ce point a déjà fait l'objet d'une décision.")
+    if point.target_id is not None:
+        # Two points on the same object in one séance: only one decision, or they would contradict.
+        other = (
+            PointOrdreDuJour.objects.filter(
+                seance_id=point.seance_id,
+                target_type_id=point.target_type_id,
+                target_id=point.target_id,
+                decisions__isnull=False,
+            )
+            .exclude(pk=point.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                f"Le comité a déjà statué sur cet objet lors de cette séance (point « {other.titre} ») : "
+                "modifiez cette décision plutôt que d'en prendre une seconde."
+            )
     decision = Decision(point=point, resultat=resultat, texte=texte, recorded_by=by)
     decision.full_clean()
     decision.save()
@@ -89,6 +119,7 @@ def decision_record(*, point: PointOrdreDuJour, resultat: str, texte: str = "", 
 @transaction.atomic
 def decision_update(*, decision: Decision, resultat: str, texte: str, by) -> Decision:
     """Amend a decision while the minutes are still a draft."""
+    _check_by(by)
     decision = Decision.objects.select_for_update(of=("self",)).select_related("point__seance").get(pk=decision.pk)
     if resultat not in Resultat.values:
         raise ValidationError({"resultat": "Résultat inconnu."})
@@ -104,6 +135,7 @@ def decision_update(*, decision: Decision, resultat: str, texte: str, by) -> Dec
 @transaction.atomic
 def decision_correct(*, decision: Decision, resultat: str, texte: str, by) -> Decision:
     """A correction of a decision whose minutes are approved: a new decision replacing it."""
+    _check_by(by)
     decision = Decision.objects.select_for_update(of=("self",)).select_related("point__seance").get(pk=decision.pk)
     if resultat not in Resultat.values:
         raise ValidationError({"resultat": "Résultat inconnu."})
@@ -123,10 +155,33 @@ def decision_correct(*, decision: Decision, resultat: str, texte: str, by) -> De
 
 
 @transaction.atomic
-def instance_create(*, dossier, type: str, nom: str, theme: str = "", description: str = "", by) -> Instance:
+def instance_create(
+    *,
+    dossier,
+    type: str,
+    nom: str,
+    theme: str = "",
+    description: str = "",
+    instance_existante: bool = False,
+    nom_instance_existante: str = "",
+    by,
+) -> Instance:
+    """`instance_existante`: an existing local steering body declared as the comité de projet."""
     if type == InstanceType.COMITE_PROJET and Instance.objects.filter(dossier=dossier, type=type).exists():
         raise ValidationError({"type": "Le dossier a déjà un comité de projet."})
-    instance = Instance(dossier=dossier, type=type, nom=nom, theme=theme, description=description)
+    if instance_existante and type != InstanceType.COMITE_PROJET:
+        raise ValidationError(
+            {"instance_existante": "Seul le comité de projet peut être déclaré comme une instance existante."}
+        )
+    instance = Instance(
+        dossier=dossier,
+        type=type,
+        nom=nom,
+        theme=theme,
+        description=description,
+        instance_existante=instance_existante,
+        nom_instance_existante=nom_instance_existante if instance_existante else "",
+    )
     instance.full_clean()
     instance.save()
     return instance
@@ -151,12 +206,47 @@ def instance_update(
     return instance
 
 
+def _collectivite_organisation(*, dossier, commune=None, epci=None):
+    """The organisation of a commune or of the EPCI of the dossier, created on first use with
+    its link, which the composition check reads."""
+    from pvd.territoires.models import Organisation, OrganisationType
+    from pvd.territoires.services import organisation_get_or_create
+
+    if commune is not None:
+        if not dossier.communes.filter(pk=commune.pk).exists():
+            raise ValidationError({"organisation": "Cette commune n'est pas une commune bénéficiaire du dossier."})
+        existing = Organisation.objects.filter(type=OrganisationType.COMMUNE, commune=commune).order_by("pk").first()
+        return existing or organisation_get_or_create(
+            nom=f"Commune de {commune.nom}", type=OrganisationType.COMMUNE, commune=commune
+        )
+    if epci.pk != dossier.epci_id:
+        raise ValidationError({"organisation": "Cet EPCI n'est pas celui du dossier."})
+    existing = Organisation.objects.filter(type=OrganisationType.EPCI, epci=epci).order_by("pk").first()
+    return existing or organisation_get_or_create(nom=epci.nom, type=OrganisationType.EPCI, epci=epci)
+
+
 @transaction.atomic
 def membre_instance_add(
-    *, instance: Instance, nom: str, role: str, organisation=None, fonction: str = "", user=None, email: str = "", by
+    *,
+    instance: Instance,
+    nom: str,
+    role: str,
+    organisation=None,
+    commune=None,
+    epci=None,
+    fonction: str = "",
+    user=None,
+    email: str = "",
+    by,
 ) -> MembreInstance:
+    """Add a member. `commune` or `epci` (of the dossier) stands for the collectivité's own
+    organisation, created here if it does not exist yet."""
     if user is not None and not instance.dossier.membres.filter(user=user).exists():
         raise ValidationError({"user": "Ce compte n'est pas membre du dossier."})
+    if sum(x is not None for x in (organisation, commune, epci)) > 1:
+        raise ValidationError({"organisation": "Choisissez une seule organisation."})
+    if commune is not None or epci is not None:
+        organisation = _collectivite_organisation(dossier=instance.dossier, commune=commune, epci=epci)
     membre = MembreInstance(
         instance=instance,
         nom=nom,
@@ -230,9 +320,26 @@ def seance_create(*, instance: Instance, date: datetime.datetime, lieu: str = ""
 
 @transaction.atomic
 def seance_update(*, seance: Seance, date: datetime.datetime, lieu: str = "", by) -> Seance:
+    """Change the date or the place. After a convocation was sent, the members must be told:
+    the sendings are reset so that the next one is a convocation rectificative to all."""
     if _locked(seance).is_approved:
         raise ValidationError("Le compte rendu de cette séance est approuvé : elle ne peut plus changer.")
+    stored = Seance.objects.get(pk=seance.pk)
+    changed = stored.date != date or stored.lieu != lieu
+    if changed and date > timezone.now() and Decision.objects.filter(point__seance=seance).exists():
+        raise ValidationError(
+            {
+                "date": "Des décisions ont été prises lors de cette séance : "
+                "elle ne peut pas être reportée à une date future."
+            }
+        )
     seance.date, seance.lieu = date, lieu
+    if changed:
+        seance.sequence = stored.sequence + 1
+        if ConvocationEnvoi.objects.filter(seance=seance).exists():
+            ConvocationEnvoi.objects.filter(seance=seance).delete()
+            seance.convocation_modifiee_le = timezone.now()
+            seance.convocation_envoyee_le = None
     seance.full_clean()
     seance.save()
     return seance
@@ -257,6 +364,10 @@ def point_add(
     if pending is not None:
         if pending.dossier_id != dossier.pk or pending.seance_id is not None:
             raise ValidationError({"pending": "Cette soumission n'est pas en attente dans ce dossier."})
+        if seance.instance.type != InstanceType.COMITE_PROJET:
+            raise ValidationError(
+                {"pending": "Une soumission s'inscrit à une séance du comité de projet, seul à valider les objets."}
+            )
         pending.seance, pending.ordre = seance, ordre
         if titre:
             pending.titre = titre
@@ -306,7 +417,18 @@ def presences_record(*, seance: Seance, statuts: dict, by) -> None:
             raise ValidationError(f"{membre.nom} n'est pas membre de l'instance de cette séance.")
         if statut not in PresenceStatut.values:
             raise ValidationError("Statut de présence inconnu.")
-        Presence.objects.update_or_create(seance=seance, membre=membre, defaults={"statut": statut})
+    # A fixed number of queries whatever the number of members.
+    existing = {p.membre_id: p for p in Presence.objects.filter(seance=seance, membre__in=list(statuts))}
+    to_create, to_update = [], []
+    for membre, statut in statuts.items():
+        presence = existing.get(membre.pk)
+        if presence is None:
+            to_create.append(Presence(seance=seance, membre=membre, statut=statut))
+        elif presence.statut != statut:
+            presence.statut = statut
+            to_update.append(presence)
+    Presence.objects.bulk_create(to_create)
+    Presence.objects.bulk_update(to_update, ["statut"])
 
 
 @transaction.atomic
@@ -355,14 +477,24 @@ def seance_send_convocation(*, seance: Seance, by, convocation_url: str) -> Conv
     done = set(ConvocationEnvoi.objects.filter(seance=seance).values_list("membre_id", flat=True))
     report = ConvocationReport(already=sum(1 for m in membres if m.pk in done))
     points = label_points(seance.points.order_by("ordre", "pk"), seance.instance.dossier)
-    subject = f"Convocation : {seance.instance.nom} du {timezone.localtime(seance.date):%d/%m/%Y à %H:%M}"
+    rectificative = seance.convocation_modifiee_le is not None
+    subject = (
+        f"{'Convocation rectificative' if rectificative else 'Convocation'} : "
+        f"{seance.instance.nom} du {timezone.localtime(seance.date):%d/%m/%Y à %H:%M}"
+    )
     ics = seance_ics(seance)
     for membre in membres:
         if membre.pk in done:
             continue
         body = render_to_string(
             "gouvernance/email/convocation.txt",
-            {"seance": seance, "membre": membre, "points": points, "url": convocation_url},
+            {
+                "seance": seance,
+                "membre": membre,
+                "points": points,
+                "url": convocation_url,
+                "rectificative": rectificative,
+            },
         )
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [membre.email])
         message.attach(f"seance-{seance.pk}.ics", ics, "text/calendar")

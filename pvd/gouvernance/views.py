@@ -258,6 +258,7 @@ def seance_detail(request, dossier, pk):
         elif action == "seance":
             seance_form = SeanceForm(request.POST, prefix="seance")
             if seance_form.is_valid():
+                modifiee_le = seance.convocation_modifiee_le
                 try:
                     services.seance_update(seance=seance, by=request.user, **seance_form.cleaned_data)
                 except ValidationError as error:
@@ -266,6 +267,12 @@ def seance_detail(request, dossier, pk):
                     if seance_form.date_is_past:
                         messages.warning(request, "Attention : la date de cette séance est passée.")
                     messages.success(request, "La séance a été modifiée.")
+                    if seance.convocation_modifiee_le != modifiee_le:
+                        messages.warning(
+                            request,
+                            "La convocation avait déjà été envoyée : envoyez la convocation rectificative "
+                            "pour prévenir les membres du changement.",
+                        )
                     return redirect(request.path)
         else:
             messages.error(request, "Action inconnue.")

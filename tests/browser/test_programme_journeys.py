@@ -135,8 +135,9 @@ def test_comite_de_projet_validates_the_submitted_fiche(signed_in, chef, chef_do
 
     page.goto(_url("gouvernance:instance", dossier, pk=comite.pk))
     seance_form = page.locator("#seance-form")
+    # A séance already held: decisions are recorded only once the séance has taken place.
     seance_form.get_by_label("Date et heure").fill(
-        (timezone.localtime() + timedelta(days=7)).strftime("%Y-%m-%dT10:00")
+        (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT10:00")
     )
     seance_form.get_by_label("Lieu").fill("Hôtel de ville")
     seance_form.get_by_role("button", name="Créer la séance").click()

@@ -36,9 +36,54 @@ def test_demo_is_complete_and_idempotent():
         Contribution.objects.count(),
         Moderation.objects.count(),
     ] == counts
-    assert counts[0] == 4 and counts[2] == 2 and counts[3] == 3 and counts[4] == 12
+    # Without the strategy and the fiches: 3 decisions at the first séance, 1 at the second.
+    assert counts[0] == 4 and counts[2] == 3 and counts[3] == 4 and counts[4] == 12
     comite = Instance.objects.get(type="comite_projet")
     assert composition_check(comite) == []
-    assert Seance.objects.filter(compte_rendu_approuve_le__isnull=False).count() == 1
+    assert Seance.objects.filter(compte_rendu_approuve_le__isnull=False).count() == 2
     assert set(Contribution.objects.values_list("statut", flat=True)) == {"publiee", "en_attente", "refusee"}
     assert gouvernance(context.dossier)[0] == "termine"
+
+
+def test_full_demo_has_two_seances_deciding_on_the_strategy_and_the_fiches(client):
+    """seed_all: the strategie and actions demos first, so the séances decide on real objects,
+    whose pages show their validation state with the date and the séance."""
+    from bs4 import BeautifulSoup
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from pvd.actions.models import FicheAction
+    from pvd.gouvernance.selectors import validation_state, validation_states
+    from pvd.strategie.models import ProjetTerritoire
+
+    DepartementFactory(code="52")
+    CommuneFactory(code=demo.DEMO_COMMUNE, nom="Langres", epci=EpciFactory(nom="CC du Grand Langres"))
+    context = demo.seed_all()
+    held = list(Seance.objects.filter(points__decisions__isnull=False).distinct().order_by("date"))
+    assert len(held) == 2 and all(s.is_past and s.is_approved for s in held)
+    assert Seance.objects.filter(date__gt=timezone.now()).count() == 1
+
+    projet = ProjetTerritoire.objects.get(dossier=context.dossier)
+    state = validation_state(projet)
+    assert state.code == "valide" and state.seance == held[0]
+    fiches = {f.numero: f for f in FicheAction.objects.filter(dossier=context.dossier)}
+    states = validation_states(fiches.values())
+    by_code = {}
+    for numero, fiche in fiches.items():
+        by_code.setdefault(states[fiche.pk].code, []).append(numero)
+        if states[fiche.pk].decision:
+            assert states[fiche.pk].seance == held[1]
+    assert sorted(by_code["valide"]) == gouvernance_demo.VALIDATED_FICHES
+    assert by_code["ajourne"] == [gouvernance_demo.ADJOURNED_FICHE]
+    assert sorted(by_code["soumis"]) == gouvernance_demo.SUBMITTED_FICHES
+
+    client.force_login(context.chef)
+    kw = {"dossier_pk": context.dossier.pk}
+    page = BeautifulSoup(client.get(reverse("strategie:index", kwargs=kw)).content, "html.parser")
+    badge = page.select_one("#content [data-validation]")
+    assert badge["data-validation"] == "valide"
+    assert timezone.localtime(held[0].date).strftime("%d/%m/%Y") in badge.find_next("span").get_text()
+    for numero, expected in ((1, "Validé le"), (gouvernance_demo.ADJOURNED_FICHE, "Ajourné le")):
+        url = reverse("actions:fiche", kwargs=kw | {"fiche_pk": fiches[numero].pk})
+        text = BeautifulSoup(client.get(url).content, "html.parser").select_one("#validation").get_text(strip=True)
+        assert text == f"{expected} {timezone.localtime(held[1].date):%d/%m/%Y}"

@@ -79,6 +79,10 @@ POSTS = [
     "membre_add",
     "seance_create",
     "point_add",
+    # Before "approve": an approved séance refuses these changes whatever the role.
+    "instance_update",
+    "seance_update",
+    "minutes",
     "presences",
     "convocation_send",
     "decision",
@@ -106,6 +110,12 @@ def test_write_actions_per_viewer(client_for, dossier, seance, kind):
         "convocation_send": (reverse("gouvernance:convocation_send", kwargs=skw), {}),
         "decision": (reverse("gouvernance:decision", kwargs=skw | {"point_pk": point.pk}), {"resultat": "valide"}),
         "approve": (reverse("gouvernance:approve", kwargs=skw), {}),
+        "instance_update": (u["instance"], {"action": "update", "instance-nom": "Comité renommé"}),
+        "seance_update": (
+            u["seance"],
+            {"action": "seance", "seance-date": "2020-02-01T18:00", "seance-lieu": "Salle des fêtes"},
+        ),
+        "minutes": (u["seance"], {"action": "compte_rendu", "cr-compte_rendu": "Compte rendu modifié"}),
     }
     effects = {
         "instance_create": lambda: Instance.objects.filter(nom="Comité habitat").exists(),
@@ -116,6 +126,9 @@ def test_write_actions_per_viewer(client_for, dossier, seance, kind):
         "convocation_send": lambda: len(mail.outbox) == 1,
         "decision": lambda: Decision.objects.filter(point=point).exists(),
         "approve": lambda: Seance.objects.get(pk=seance.pk).is_approved,
+        "instance_update": lambda: Instance.objects.filter(nom="Comité renommé").exists(),
+        "seance_update": lambda: Seance.objects.filter(lieu="Salle des fêtes").exists(),
+        "minutes": lambda: Seance.objects.get(pk=seance.pk).compte_rendu == "Compte rendu modifié",
     }
     for action in POSTS:
         url, data = requests[action]
