@@ -112,7 +112,7 @@ def test_one_adhesion_per_dossier_and_avenant_needs_a_convention(dossier, adhesi
     assert Convention.objects.filter(dossier=dossier).count() == 1
 
 
-def test_signed_convention_keeps_its_signatories_and_is_only_resiliable(adhesion):
+def test_signed_convention_keeps_its_signatories_and_is_only_resiliable(adhesion, chef):
     with pytest.raises(ValidationError, match="avenant"):
         services.signataire_create(
             convention=adhesion, organisation=OrganisationFactory(), representant="A", qualite="B"
@@ -121,7 +121,7 @@ def test_signed_convention_keeps_its_signatories_and_is_only_resiliable(adhesion
         services.convention_update(
             convention=adhesion, titre="", objet="", duree_annees=None, etat=ConventionEtat.PROJET
         )
-    services.convention_update(convention=adhesion, titre="", objet="", duree_annees=None, etat=ConventionEtat.RESILIEE)
+    services.convention_resilier(convention=adhesion, by=chef)
     adhesion.refresh_from_db()
     assert adhesion.etat == ConventionEtat.RESILIEE
 
@@ -204,11 +204,11 @@ def test_redating_an_amended_convention_after_its_signed_avenant_is_refused(doss
     assert cadre.date_signature == avenant.date_signature
 
 
-def test_a_resiliated_convention_stays_resiliated(dossier):
+def test_a_resiliated_convention_stays_resiliated(dossier, chef):
     convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    services.convention_update(
-        convention=convention, titre="", objet="", duree_annees=None, etat=ConventionEtat.RESILIEE
-    )
+    services.convention_resilier(convention=convention, by=chef)
+    with pytest.raises(ValidationError, match="déjà résiliée"):
+        services.convention_resilier(convention=convention, by=chef)
     for etat in (ConventionEtat.PROJET, ConventionEtat.EN_SIGNATURE):
         with pytest.raises(ValidationError, match="résiliée le reste"):
             services.convention_update(convention=convention, titre="", objet="", duree_annees=None, etat=etat)

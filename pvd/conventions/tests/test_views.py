@@ -58,6 +58,14 @@ def cadre(dossier, adhesion):
     return cadre
 
 
+@pytest.fixture
+def cadre_en_signature(cadre):
+    """The cadre once it has gone out for signature: its signed scan may then be uploaded."""
+    return services.convention_update(
+        convention=cadre, titre=cadre.titre, objet="", duree_annees=None, etat=ConventionEtat.EN_SIGNATURE
+    )
+
+
 def urls(dossier, convention):
     signataire = convention.signataires.first()
     document = services.document_add(
@@ -95,10 +103,14 @@ def test_get_pages_per_viewer(client_for, dossier, cadre, kind):
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
-def test_detail_shows_signatories_and_actions_by_role(client_for, dossier, cadre, kind):
+def test_detail_shows_signatories_and_actions_by_role(client_for, dossier, cadre_en_signature, kind):
+    cadre = cadre_en_signature
     client = client_for(dossier, kind)
     response = client.get(reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk}))
+    assert response.status_code == expected(kind, CAN_VIEW)
+    check_refusal(response, kind)
     if kind not in CAN_VIEW:
+        assert b"Banque des Territoires" not in response.content
         return
     content = main(response)
     assert content.h1.get_text(strip=True) == "Convention-cadre valant ORT"
@@ -106,7 +118,21 @@ def test_detail_shows_signatories_and_actions_by_role(client_for, dossier, cadre
     assert bool(content.select("#generer")) == (kind in CHEF)
     assert bool(content.select("#depot-signe")) == (kind in CHEF)
     assert bool(content.select("form[action$='/signature/']")) == (kind in CHEF)
+    assert bool(content.select("#resilier")) == (kind in CHEF)
     assert bool(content.find("a", string="Ajouter un signataire")) == (kind in CAN_EDIT)
+
+
+def test_detail_hides_the_scan_upload_on_a_draft_and_signing_on_a_resiliee(client_for, dossier, cadre, chef):
+    client = client_for(dossier, "chef_de_projet")
+    url = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
+    content = main(client.get(url))
+    assert not content.select("#depot-signe")  # a projet has no signed version yet
+    assert content.select("form[action$='/signature/']") and content.select("#generer")
+    services.convention_resilier(convention=cadre, by=chef)
+    content = main(client.get(url))
+    assert content.select_one("#etat").get_text(strip=True) == "Résiliée"
+    assert not content.select("form[action$='/signature/']")
+    assert not content.select("#depot-signe") and not content.select("#generer") and not content.select("#resilier")
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
@@ -148,7 +174,8 @@ def test_generate_unknown_format_or_avenant_is_404(client_for, dossier, adhesion
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
-def test_upload_signed_only_by_chef_de_projet(client_for, dossier, cadre, kind):
+def test_upload_signed_only_by_chef_de_projet(client_for, dossier, cadre_en_signature, kind):
+    cadre = cadre_en_signature
     client = client_for(dossier, kind)
     url = reverse("conventions:signed_upload", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
     response = client.post(
@@ -159,7 +186,8 @@ def test_upload_signed_only_by_chef_de_projet(client_for, dossier, cadre, kind):
     assert ConventionDocument.objects.filter(kind=DocumentKind.SIGNE_PDF).count() == (1 if kind in CHEF else 0)
 
 
-def test_upload_refuses_a_non_pdf(client_for, dossier, cadre):
+def test_upload_refuses_a_non_pdf(client_for, dossier, cadre_en_signature):
+    cadre = cadre_en_signature
     client = client_for(dossier, "chef_de_projet")
     url = reverse("conventions:signed_upload", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
     response = client.post(url, {"file": SimpleUploadedFile("signee.pdf", b"<html>", content_type="application/pdf")})
