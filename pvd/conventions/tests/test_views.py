@@ -431,3 +431,50 @@ def test_submit_a_convention_of_another_dossier_is_404(client_for, dossier, cadr
     client = client_for(dossier, "chef_de_projet")
     response = client.post(reverse("conventions:submit", kwargs={"dossier_pk": dossier.pk, "pk": other_convention.pk}))
     assert response.status_code == 404
+
+
+@pytest.fixture
+def today_is(monkeypatch):
+    """today_is(date): the deadline is computed for that day (selectors read today through
+    `timezone.localdate()`, replaced here for the selectors module only)."""
+    from types import SimpleNamespace
+
+    from pvd.conventions import selectors
+
+    def set_today(day):
+        monkeypatch.setattr(selectors, "timezone", SimpleNamespace(localdate=lambda: day))
+
+    return set_today
+
+
+@pytest.mark.parametrize(
+    "today, etat, alert_class, text",
+    [
+        (D(2025, 5, 28), "dans_les_temps", "fr-alert--info", "au plus tard le 29 août 2025"),
+        (D(2025, 5, 29), "bientot", "fr-alert--warning", "plus que 92 jours"),
+        (D(2025, 8, 28), "bientot", "fr-alert--warning", "plus que 1 jour."),
+        (D(2025, 8, 29), "bientot", "fr-alert--warning", "c'est le dernier jour"),
+        (D(2025, 8, 30), "depassee", "fr-alert--error", "l'échéance est dépassée"),
+    ],
+)
+def test_dossier_home_banner_around_the_boundaries(
+    client_for, dossier, sign_convention, today_is, today, etat, alert_class, text
+):
+    sign_convention(dossier, ConventionType.ADHESION, D(2024, 2, 29))
+    today_is(today)
+    home = main(client_for(dossier, "partenaire").get(reverse("dossiers:detail", kwargs={"dossier_pk": dossier.pk})))
+    alert = home.select_one("#echeance-cadre")
+    assert alert["data-etat"] == etat and alert_class in alert["class"]
+    assert text in alert.get_text(" ", strip=True)
+
+
+def test_dossier_home_shows_a_cadre_signed_after_the_deadline(client_for, dossier, sign_convention, today_is):
+    sign_convention(dossier, ConventionType.ADHESION, D(2024, 2, 29))
+    sign_convention(dossier, ConventionType.CADRE, D(2025, 8, 30))
+    today_is(D(2025, 10, 1))
+    home = main(client_for(dossier, "lecteur").get(reverse("dossiers:detail", kwargs={"dossier_pk": dossier.pk})))
+    alert = home.select_one("#echeance-cadre")
+    assert alert["data-etat"] == "hors_delai" and "fr-alert--warning" in alert["class"]
+    assert alert.h2.get_text(strip=True) == "Convention-cadre : signée après l'échéance"
+    assert "Signée le 30 août 2025 (échéance du 29 août 2025)" in alert.get_text(" ", strip=True)
+    assert home.select_one("#phase").get_text(strip=True) == "Convention-cadre signée (ORT)"
