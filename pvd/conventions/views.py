@@ -153,7 +153,8 @@ def convention_resilier(request, dossier, pk):
     if convention.etat == ConventionEtat.RESILIEE:
         messages.info(request, "La convention est déjà résiliée.")
         return redirect(_detail_url(convention))
-    form = ResiliationForm(request.POST or None)
+    # Bound on any POST: an empty one (box left unticked) must show the error, not a blank form.
+    form = ResiliationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.convention_resilier(convention=convention, by=request.user)

@@ -362,7 +362,8 @@ def test_dossier_list_filters_on_the_deadline(client, sign_convention, django_as
     assert names("respectee") == ["Respectée"]
     assert names("") == ["Bientôt", "Dépassée", "Respectée", "Sans"]
     assert names("nimporte") == ["Bientôt", "Dépassée", "Respectée", "Sans"]
-    assert none.pk
+    # A dossier without adhésion is in no deadline state.
+    assert none.nom not in names("depassee") + names("bientot") + names("respectee")
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
@@ -478,3 +479,117 @@ def test_dossier_home_shows_a_cadre_signed_after_the_deadline(client_for, dossie
     assert alert.h2.get_text(strip=True) == "Convention-cadre : signée après l'échéance"
     assert "Signée le 30 août 2025 (échéance du 29 août 2025)" in alert.get_text(" ", strip=True)
     assert home.select_one("#phase").get_text(strip=True) == "Convention-cadre signée (ORT)"
+
+
+GENERATED = [
+    ("adhesion", "docx", b"PK"),
+    ("adhesion", "pdf", b"%PDF-"),
+    ("cadre", "docx", b"PK"),
+    ("cadre", "pdf", b"%PDF-"),
+]
+
+
+@pytest.mark.parametrize("type_, fmt, magic", GENERATED)
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_each_document_generated_by_the_chef_only_and_read_by_every_reader(
+    client_for, dossier, cadre, kind, type_, fmt, magic
+):
+    from pvd.conventions import documents
+
+    convention = Convention.objects.get(dossier=dossier, type=type_)
+    client = client_for(dossier, kind)
+    base = {"dossier_pk": dossier.pk, "pk": convention.pk}
+    response = client.post(reverse("conventions:generate", kwargs={**base, "fmt": fmt}))
+    assert response.status_code == expected(kind, CHEF, ok=302)
+    check_refusal(response, kind)
+    generated = ConventionDocument.objects.filter(convention=convention, kind=FORMATS_KIND[fmt])
+    assert generated.count() == (1 if kind in CHEF else 0)
+    if kind not in CHEF:
+        filename, data = documents.generate(type_, dossier, fmt)
+        services.generated_document_add(
+            convention=convention, kind=FORMATS_KIND[fmt], filename=filename, content=data, by=None
+        )
+    response = client.get(reverse("conventions:document", kwargs={**base, "document_pk": generated.get().pk}))
+    assert response.status_code == expected(kind, CAN_VIEW)
+    check_refusal(response, kind)
+    if response.status_code == 200:
+        assert b"".join(response.streaming_content).startswith(magic)
+        response.close()
+
+
+FORMATS_KIND = {"docx": DocumentKind.PROJET_DOCX, "pdf": DocumentKind.PROJET_PDF}
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_resiliation_only_by_the_chef_after_confirmation(client_for, dossier, adhesion, kind):
+    client = client_for(dossier, kind)
+    url = reverse("conventions:resilier", kwargs={"dossier_pk": dossier.pk, "pk": adhesion.pk})
+    response = client.get(url)
+    assert response.status_code == expected(kind, CHEF)
+    check_refusal(response, kind)
+    response = client.post(url, {})
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.SIGNEE
+    if kind not in CHEF:
+        assert response.status_code == expected(kind, CHEF)
+        response = client.post(url, {"confirmation": "on"})
+        assert response.status_code == expected(kind, CHEF)
+        adhesion.refresh_from_db()
+        assert adhesion.etat == ConventionEtat.SIGNEE
+        return
+    assert response.status_code == 200 and "Ce champ est obligatoire" in main(response).get_text()
+    response = client.post(url, {"confirmation": "on"})
+    assert response.status_code == 302
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.RESILIEE
+    # A new adhésion can now replace it.
+    response = client.post(reverse("conventions:create", kwargs={"dossier_pk": dossier.pk}), {"type": "adhesion"})
+    assert response.status_code == 302
+    assert Convention.objects.filter(dossier=dossier, type=ConventionType.ADHESION).count() == 2
+
+
+def test_the_update_form_cannot_resiliate_and_edits_the_diagnostic_of_the_cadre(client_for, dossier, cadre, adhesion):
+    client = client_for(dossier, "equipe")
+    url = reverse("conventions:update", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
+    form = main(client.get(url))
+    assert [o["value"] for o in form.select("select[name=etat] option")] == ["projet", "en_signature"]
+    response = client.post(url, {"titre": "", "objet": "", "duree_annees": "", "etat": "resiliee"})
+    assert response.status_code == 200
+    cadre.refresh_from_db()
+    assert cadre.etat == ConventionEtat.PROJET
+    data = {"titre": "", "objet": "", "duree_annees": "", "etat": "projet", "synthese_diagnostic": "Centre vacant."}
+    assert client.post(url, data).status_code == 302
+    cadre.refresh_from_db()
+    assert cadre.synthese_diagnostic == "Centre vacant."
+    # Only the convention-cadre has a diagnostic summary; a signed convention keeps its state.
+    form = main(client.get(reverse("conventions:update", kwargs={"dossier_pk": dossier.pk, "pk": adhesion.pk})))
+    assert not form.select("[name=synthese_diagnostic]")
+    assert [o["value"] for o in form.select("select[name=etat] option")] == ["signee"]
+
+
+def test_creation_messages_agree_with_the_type(client_for, dossier, adhesion):
+    client = client_for(dossier, "equipe")
+    url = reverse("conventions:create", kwargs={"dossier_pk": dossier.pk})
+    response = client.post(url, {"type": "cadre"}, follow=True)
+    assert "Convention-cadre valant ORT créée." in [str(m) for m in response.context["messages"]]
+    response = client.post(url, {"type": "avenant", "amende": adhesion.pk}, follow=True)
+    assert "Avenant n° 1 à la convention d'adhésion créé." in [str(m) for m in response.context["messages"]]
+    avenant = Convention.objects.get(type=ConventionType.AVENANT)
+    form = main(client.get(url))
+    choices = [o["value"] for o in form.select("select[name=amende] option") if o["value"]]
+    assert str(avenant.pk) not in choices and str(adhesion.pk) in choices
+
+
+def test_the_equipe_cannot_complete_a_signature_by_removing_a_signatory(client_for, dossier, cadre, adhesion):
+    signed = SignataireFactory(convention=cadre)
+    services.signature_record(signataire=signed, signe_le=D(2023, 5, 2))
+    unsigned = cadre.signataires.get(signe_le__isnull=True)
+    client = client_for(dossier, "equipe")
+    url = reverse(
+        "conventions:signataire_delete",
+        kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": unsigned.pk},
+    )
+    response = client.post(url, follow=True)
+    assert "seul le chef de projet" in [str(m) for m in response.context["messages"]][-1]
+    cadre.refresh_from_db()
+    assert cadre.etat == ConventionEtat.EN_SIGNATURE and cadre.signataires.count() == 2
