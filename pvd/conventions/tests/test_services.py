@@ -420,3 +420,19 @@ def test_synthese_du_diagnostic_feeds_the_generated_convention_cadre(dossier):
     services.convention_update(convention=cadre, titre="T", objet="", duree_annees=None, etat=ConventionEtat.PROJET)
     cadre.refresh_from_db()
     assert cadre.synthese_diagnostic == "Vacance commerciale de 18 % en centre-ville."
+
+
+def test_a_new_adhesion_is_not_held_back_by_resiliees_conventions(dossier, adhesion, sign_convention, chef):
+    cadre = sign_convention(dossier, ConventionType.CADRE, D(2023, 1, 10), signatories=1)
+    avenant = sign_convention(dossier, ConventionType.AVENANT, D(2023, 2, 1), signatories=1, amende=adhesion)
+    services.convention_resilier(convention=adhesion, by=chef)
+    new = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    signataire = SignataireFactory(convention=new)
+    # The cadre in force was signed before: the new adhésion cannot come after it.
+    with pytest.raises(ValidationError, match="Convention-cadre valant ORT"):
+        services.signature_record(signataire=signataire, signe_le=D(2024, 1, 1))
+    services.convention_resilier(convention=cadre, by=chef)
+    # Neither the résiliée cadre nor the avenant of the résiliée adhésion holds it back any more.
+    services.signature_record(signataire=signataire, signe_le=D(2024, 1, 1))
+    new.refresh_from_db()
+    assert new.etat == ConventionEtat.SIGNEE and avenant.date_signature == D(2023, 2, 1)
