@@ -18,23 +18,35 @@ class ConventionCreateForm(BaseForm):
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amende"].queryset = Convention.objects.filter(dossier=dossier).exclude(type=ConventionType.AVENANT)
+        # An avenant amends a convention in force: neither another avenant nor a résiliée one.
+        self.fields["amende"].queryset = (
+            Convention.objects.filter(dossier=dossier)
+            .exclude(type=ConventionType.AVENANT)
+            .exclude(etat=ConventionEtat.RESILIEE)
+        )
 
 
 class ConventionUpdateForm(BaseForm):
     titre = forms.CharField(label="Titre", max_length=300, required=False)
     objet = forms.CharField(label="Objet", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     duree_annees = forms.IntegerField(label="Durée (années)", min_value=1, max_value=30, required=False)
+    synthese_diagnostic = forms.CharField(
+        label="Synthèse du diagnostic",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text="Reprise dans la convention-cadre générée (« À compléter » si vide).",
+    )
     etat = forms.ChoiceField(label="État")
 
     def __init__(self, *args, convention, **kwargs):
         super().__init__(*args, **kwargs)
+        if convention.type != ConventionType.CADRE:
+            del self.fields["synthese_diagnostic"]
+        # Signée comes from the signatures and résiliée from its own confirmed action: a signed or
+        # résiliée convention keeps its state here.
         etats = [(value, label) for value, label in ConventionEtat.choices if value in EDITABLE_ETATS]
-        if convention.etat == ConventionEtat.SIGNEE:
-            etats = [
-                (ConventionEtat.SIGNEE.value, ConventionEtat.SIGNEE.label),
-                (ConventionEtat.RESILIEE.value, ConventionEtat.RESILIEE.label),
-            ]
+        if convention.etat not in EDITABLE_ETATS:
+            etats = [(convention.etat, convention.get_etat_display())]
         self.fields["etat"].choices = etats
 
 
@@ -55,3 +67,11 @@ class SignatureForm(BaseForm):
 
 class SignedScanForm(BaseForm):
     file = forms.FileField(label="Convention signée (PDF)", help_text="Fichier PDF, 20 Mo au plus.")
+
+
+class ResiliationForm(BaseForm):
+    confirmation = forms.BooleanField(
+        label="Je confirme la résiliation de cette convention. Elle est définitive.",
+        required=True,
+        help_text="La convention n'engage plus les parties ; une nouvelle convention du même type pourra la remplacer.",
+    )

@@ -9,6 +9,11 @@ class ConventionType(models.TextChoices):
     AVENANT = "avenant", "Avenant"
 
 
+def lower_first(label: str) -> str:
+    """ "Convention-cadre valant ORT" → "convention-cadre valant ORT" (the acronym keeps its capitals)."""
+    return label[:1].lower() + label[1:]
+
+
 class ConventionEtat(models.TextChoices):
     PROJET = "projet", "Projet"
     EN_SIGNATURE = "en_signature", "En signature"
@@ -33,14 +38,21 @@ class Convention(models.Model):
     date_signature = models.DateField("date de signature", null=True, blank=True)
     duree_annees = models.PositiveSmallIntegerField("durée (années)", null=True, blank=True)
     objet = models.TextField("objet", blank=True)
+    # Written by hand for now; the diagnostic app (step 3 of the programme, not built yet) will
+    # feed it later. Only the convention-cadre uses it.
+    synthese_diagnostic = models.TextField("synthèse du diagnostic", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["dossier", "created_at"]
         verbose_name = "convention"
         constraints = [
+            # A résiliée convention steps aside: the dossier may then sign a new one of the same type.
             models.UniqueConstraint(
-                fields=["dossier", "type"], condition=Q(type__in=["adhesion", "cadre"]), name="une_convention_par_type"
+                fields=["dossier", "type"],
+                condition=Q(type__in=["adhesion", "cadre"]) & ~Q(etat="resiliee"),
+                name="une_convention_par_type",
+                violation_error_message="Ce dossier a déjà une convention de ce type en cours.",
             ),
             models.CheckConstraint(
                 name="avenant_amende_une_convention",
@@ -59,7 +71,7 @@ class Convention(models.Model):
 
     def __str__(self):
         if self.type == ConventionType.AVENANT:
-            return f"Avenant n° {self.numero_avenant} à la {self.amende.get_type_display().lower()}"
+            return f"Avenant n° {self.numero_avenant} à la {lower_first(self.amende.get_type_display())}"
         return self.get_type_display()
 
 

@@ -10,9 +10,10 @@ CADRE_SECTIONS = [
     "Article 4 — Périmètre de l'ORT et secteurs d'intervention",
     "Article 5 — Plan d'action",
     "Article 6 — Maquette financière",
-    "Article 7 — Gouvernance",
-    "Article 8 — Suivi et évaluation",
-    "Article 9 — Durée de la convention",
+    "Article 7 — Engagements des partenaires",
+    "Article 8 — Gouvernance",
+    "Article 9 — Suivi et évaluation",
+    "Article 10 — Durée de la convention",
     "Signatures",
     "Annexe — Fiches action",
 ]

@@ -42,10 +42,13 @@ def convention_detail(convention) -> dict:
 
 
 def _signature_dates(dossier) -> dict[str, datetime.date | None]:
-    rows = Convention.objects.filter(
-        dossier=dossier, type__in=[ConventionType.ADHESION, ConventionType.CADRE]
-    ).values_list("type", "date_signature", "etat")
-    return {type_: (signed if etat != ConventionEtat.RESILIEE else None) for type_, signed, etat in rows}
+    # A résiliée convention counts as none (a new one of the same type may exist beside it).
+    rows = (
+        Convention.objects.filter(dossier=dossier, type__in=[ConventionType.ADHESION, ConventionType.CADRE])
+        .exclude(etat=ConventionEtat.RESILIEE)
+        .values_list("type", "date_signature")
+    )
+    return dict(rows)
 
 
 def echeance_for(dossier, *, today: datetime.date | None = None) -> deadline.Echeance:
@@ -331,7 +334,8 @@ OBJET_ADHESION = (
 
 
 def _convention(dossier, type_):
-    return Convention.objects.filter(dossier=dossier, type=type_).first()
+    """The dossier's current convention of `type_` (a résiliée one is no longer generated)."""
+    return Convention.objects.filter(dossier=dossier, type=type_).exclude(etat=ConventionEtat.RESILIEE).first()
 
 
 def convention_cadre_content(dossier) -> dict:
@@ -449,7 +453,8 @@ def convention_cadre_content(dossier) -> dict:
         "adhesion_signee_le": fmt_date(adhesion.date_signature if adhesion else None),
         "echeance": fmt_date(ech.due),
         "objet": convention.objet if convention and convention.objet else OBJET_CADRE,
-        "diagnostic": A_COMPLETER,
+        # Typed on the convention-cadre for now; the diagnostic app will feed it when it exists.
+        "diagnostic": _or(convention.synthese_diagnostic if convention else ""),
         "projet_territoire": _projet_territoire(dossier),
         "axes": axes,
         "secteurs": _secteurs(dossier),

@@ -9,16 +9,37 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import Convention, ConventionDocument, ConventionEtat, ConventionType, DocumentKind, Signataire
+from .models import (
+    Convention,
+    ConventionDocument,
+    ConventionEtat,
+    ConventionType,
+    DocumentKind,
+    Signataire,
+    lower_first,
+)
 
 PDF_MAX_BYTES = 20 * 1024 * 1024
-EDITABLE_ETATS = {ConventionEtat.PROJET, ConventionEtat.EN_SIGNATURE, ConventionEtat.RESILIEE}
+# The states a form may set; signée comes from the signatures, résiliée from convention_resilier.
+EDITABLE_ETATS = {ConventionEtat.PROJET, ConventionEtat.EN_SIGNATURE}
+# A signed scan exists once signatures are being collected, not for a draft or a résiliée one.
+SCAN_ETATS = {ConventionEtat.EN_SIGNATURE, ConventionEtat.SIGNEE}
+
+
+def _can_sign(user, convention: Convention) -> bool:
+    from pvd.dossiers.perms import access_for
+
+    return user is not None and access_for(user, convention.dossier).can("conventions.sign")
 
 
 def _check_date_order(convention: Convention, signed_on: datetime.date) -> None:
     """A convention-cadre follows the adhésion; an avenant follows the convention it amends."""
     if convention.type == ConventionType.CADRE:
-        adhesion = Convention.objects.filter(dossier_id=convention.dossier_id, type=ConventionType.ADHESION).first()
+        adhesion = (
+            Convention.objects.filter(dossier_id=convention.dossier_id, type=ConventionType.ADHESION)
+            .exclude(etat=ConventionEtat.RESILIEE)
+            .first()
+        )
         if adhesion is None or adhesion.date_signature is None:
             raise ValidationError({"signe_le": "La convention d'adhésion doit être signée avant la convention-cadre."})
         if signed_on < adhesion.date_signature:
@@ -46,10 +67,15 @@ def _check_dependants(convention: Convention, signed_on: datetime.date) -> None:
     every avenant of the dossier) must not come before its new date of signature."""
     dependants = Convention.objects.filter(amende=convention, date_signature__isnull=False)
     if convention.type == ConventionType.ADHESION:
-        dependants = Convention.objects.filter(
-            dossier_id=convention.dossier_id,
-            type__in=[ConventionType.CADRE, ConventionType.AVENANT],
-            date_signature__isnull=False,
+        # A résiliée convention (or an avenant of one) no longer depends on the current adhésion.
+        dependants = (
+            Convention.objects.filter(
+                dossier_id=convention.dossier_id,
+                type__in=[ConventionType.CADRE, ConventionType.AVENANT],
+                date_signature__isnull=False,
+            )
+            .exclude(etat=ConventionEtat.RESILIEE)
+            .exclude(amende__etat=ConventionEtat.RESILIEE)
         )
     earlier = dependants.filter(date_signature__lt=signed_on).select_related("amende").order_by("date_signature")
     first = earlier.first()
@@ -71,14 +97,18 @@ def convention_create(
             raise ValidationError({"amende": "Choisissez la convention que cet avenant modifie."})
         # Lock the amended convention so that two avenants created at once get distinct numbers.
         amende = Convention.objects.select_for_update().get(pk=amende.pk)
+        if amende.type == ConventionType.AVENANT:
+            raise ValidationError({"amende": "Un avenant modifie une convention, pas un autre avenant."})
+        if amende.etat == ConventionEtat.RESILIEE:
+            raise ValidationError({"amende": "Une convention résiliée ne peut plus être modifiée par avenant."})
         numero = (amende.avenants.aggregate(n=Max("numero_avenant"))["n"] or 0) + 1
     else:
         if amende is not None:
             raise ValidationError({"amende": "Seul un avenant modifie une convention."})
         numero = None
-        if Convention.objects.filter(dossier=dossier, type=type).exists():
-            label = dict(ConventionType.choices)[type]
-            raise ValidationError({"type": f"Ce dossier a déjà une {label.lower()}."})
+        if Convention.objects.filter(dossier=dossier, type=type).exclude(etat=ConventionEtat.RESILIEE).exists():
+            label = lower_first(dict(ConventionType.choices)[type])
+            raise ValidationError({"type": f"Ce dossier a déjà une {label} en cours."})
     convention = Convention(
         dossier=dossier,
         type=type,
@@ -95,17 +125,45 @@ def convention_create(
 
 @transaction.atomic
 def convention_update(
-    *, convention: Convention, titre: str, objet: str, duree_annees: int | None, etat: str
+    *,
+    convention: Convention,
+    titre: str,
+    objet: str,
+    duree_annees: int | None,
+    etat: str,
+    synthese_diagnostic: str | None = None,
 ) -> Convention:
+    """Edit the text of a convention; `synthese_diagnostic` None leaves it unchanged."""
+    # The state as stored (locked), not as the caller's possibly stale instance says.
+    convention.etat = Convention.objects.select_for_update().values_list("etat", flat=True).get(pk=convention.pk)
+    if etat == ConventionEtat.RESILIEE and convention.etat != ConventionEtat.RESILIEE:
+        raise ValidationError({"etat": "La résiliation se fait par « Résilier la convention », après confirmation."})
     if etat not in EDITABLE_ETATS and etat != convention.etat:
         raise ValidationError({"etat": "Une convention devient signée quand tous ses signataires ont signé."})
-    if convention.etat == ConventionEtat.SIGNEE and etat not in {ConventionEtat.SIGNEE, ConventionEtat.RESILIEE}:
+    if convention.etat == ConventionEtat.SIGNEE and etat != ConventionEtat.SIGNEE:
         raise ValidationError({"etat": "Une convention signée ne peut être que résiliée."})
     if convention.etat == ConventionEtat.RESILIEE and etat != ConventionEtat.RESILIEE:
         raise ValidationError({"etat": "Une convention résiliée le reste (passez par une nouvelle convention)."})
     convention.titre, convention.objet, convention.duree_annees, convention.etat = titre, objet, duree_annees, etat
+    if synthese_diagnostic is not None:
+        convention.synthese_diagnostic = synthese_diagnostic
     convention.full_clean()
     convention.save()
+    return convention
+
+
+@transaction.atomic
+def convention_resilier(*, convention: Convention, by) -> Convention:
+    """Irreversible: only someone who may sign (the chef de projet) résilie a convention. The
+    dossier may then create a new convention of the same type."""
+    if not _can_sign(by, convention):
+        raise ValidationError("Seul le chef de projet peut résilier une convention.")
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    if convention.etat == ConventionEtat.RESILIEE:
+        raise ValidationError("La convention est déjà résiliée.")
+    convention.etat = ConventionEtat.RESILIEE
+    convention.full_clean()
+    convention.save(update_fields=["etat"])
     return convention
 
 
@@ -170,6 +228,16 @@ def signataire_update(
     ordre: int,
 ) -> Signataire:
     _check_open(signataire.convention)
+    signed = Signataire.objects.select_for_update().get(pk=signataire.pk)
+    if signed.signe_le and (organisation.pk, representant, qualite) != (
+        signed.organisation_id,
+        signed.representant,
+        signed.qualite,
+    ):
+        raise ValidationError(
+            "Ce signataire a signé : son organisation, son représentant et sa qualité ne changent plus "
+            "(retirez d'abord sa signature)."
+        )
     if signataire.signe_le and date_deliberation and signataire.signe_le < date_deliberation:
         raise ValidationError({"date_deliberation": "La délibération qui autorise la signature ne peut pas la suivre."})
     others = signataire.convention.signataires.exclude(pk=signataire.pk)
@@ -183,9 +251,23 @@ def signataire_update(
 
 
 @transaction.atomic
-def signataire_delete(*, signataire: Signataire) -> None:
-    _check_open(signataire.convention)
+def signataire_delete(*, signataire: Signataire, by) -> None:
+    """Remove a signatory who has not signed. If every other one has signed, the removal makes the
+    convention signée: only someone who may record signatures (conventions.sign) may do that."""
     convention = signataire.convention
+    _check_open(convention)
+    signataire = Signataire.objects.select_for_update().get(pk=signataire.pk)
+    if signataire.signe_le is not None:
+        raise ValidationError("Ce signataire a signé : retirez d'abord sa signature.")
+    others = list(convention.signataires.exclude(pk=signataire.pk).values_list("signe_le", flat=True))
+    if others and all(others):
+        if not _can_sign(by, convention):
+            raise ValidationError(
+                "Tous les autres signataires ont signé : retirer celui-ci rendrait la convention signée, "
+                "ce que seul le chef de projet peut faire."
+            )
+        _check_date_order(convention, max(others))
+        _check_dependants(convention, max(others))
     signataire.delete()
     _refresh_signature_state(convention)
 
@@ -297,6 +379,14 @@ def generated_document_add(
 
 
 def signed_scan_upload(*, convention: Convention, uploaded, by) -> ConventionDocument:
+    etat = Convention.objects.values_list("etat", flat=True).get(pk=convention.pk)
+    if etat not in SCAN_ETATS:
+        raise ValidationError(
+            {
+                "file": "La version signée se dépose sur une convention en signature ou signée, pas sur un projet "
+                "ni sur une convention résiliée."
+            }
+        )
     content = validate_pdf(uploaded)
     return document_add(
         convention=convention, kind=DocumentKind.SIGNE_PDF, filename="convention-signee.pdf", content=content, by=by

@@ -10,8 +10,15 @@ from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import validation_state
 
 from . import documents, selectors, services
-from .forms import ConventionCreateForm, ConventionUpdateForm, SignataireForm, SignatureForm, SignedScanForm
-from .models import Convention, ConventionDocument, ConventionType, DocumentKind, Signataire
+from .forms import (
+    ConventionCreateForm,
+    ConventionUpdateForm,
+    ResiliationForm,
+    SignataireForm,
+    SignatureForm,
+    SignedScanForm,
+)
+from .models import Convention, ConventionDocument, ConventionEtat, ConventionType, DocumentKind, Signataire
 
 GENERABLE = {ConventionType.ADHESION: "adhesion", ConventionType.CADRE: "cadre"}
 FORMATS = {"docx": DocumentKind.PROJET_DOCX, "pdf": DocumentKind.PROJET_PDF}
@@ -67,7 +74,9 @@ def convention_create(request, dossier):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"{convention} créée.")
+            # "Avenant n° 1 à la convention d'adhésion créé", "Convention-cadre valant ORT créée".
+            ending = "créé" if convention.type == ConventionType.AVENANT else "créée"
+            messages.success(request, f"{convention} {ending}.")
             return redirect(_detail_url(convention))
     cancel = reverse("conventions:index", kwargs={"dossier_pk": dossier.pk})
     return _form_page(
@@ -89,7 +98,9 @@ def convention_detail(request, dossier, pk):
         page_title=str(convention),
         crumbs=[_index_crumb(dossier)],
         convention=convention,
-        generable=convention.type in GENERABLE,
+        generable=convention.type in GENERABLE and convention.etat != ConventionEtat.RESILIEE,
+        resiliee=convention.etat == ConventionEtat.RESILIEE,
+        scan_allowed=convention.etat in services.SCAN_ETATS,
         upload_form=SignedScanForm(),
         validation=validation_state(convention),
         **detail,
@@ -117,6 +128,7 @@ def convention_update(request, dossier, pk):
         "titre": convention.titre,
         "objet": convention.objet,
         "duree_annees": convention.duree_annees,
+        "synthese_diagnostic": convention.synthese_diagnostic,
         "etat": convention.etat,
     }
     form = ConventionUpdateForm(request.POST or None, initial=initial, convention=convention)
@@ -131,6 +143,35 @@ def convention_update(request, dossier, pk):
     crumbs = [_index_crumb(dossier), {"url": _detail_url(convention), "title": str(convention)}]
     return _form_page(
         request, dossier, title="Modifier la convention", form=form, crumbs=crumbs, cancel_url=_detail_url(convention)
+    )
+
+
+@dossier_view("conventions.sign")
+def convention_resilier(request, dossier, pk):
+    """Résilier is irreversible: the chef de projet confirms it on its own page."""
+    convention = _convention(dossier, pk)
+    if convention.etat == ConventionEtat.RESILIEE:
+        messages.info(request, "La convention est déjà résiliée.")
+        return redirect(_detail_url(convention))
+    # Bound on any POST: an empty one (box left unticked) must show the error, not a blank form.
+    form = ResiliationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.convention_resilier(convention=convention, by=request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "La convention est résiliée. Une nouvelle convention peut la remplacer.")
+            return redirect(_detail_url(convention))
+    crumbs = [_index_crumb(dossier), {"url": _detail_url(convention), "title": str(convention)}]
+    return _form_page(
+        request,
+        dossier,
+        title="Résilier la convention",
+        form=form,
+        crumbs=crumbs,
+        cancel_url=_detail_url(convention),
+        submit_label="Résilier définitivement",
     )
 
 
@@ -187,7 +228,7 @@ def signataire_delete(request, dossier, pk, signataire_pk):
     convention = _convention(dossier, pk)
     signataire = _signataire(convention, signataire_pk)
     try:
-        services.signataire_delete(signataire=signataire)
+        services.signataire_delete(signataire=signataire, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -220,6 +261,9 @@ def generate(request, dossier, pk, fmt):
     convention = _convention(dossier, pk)
     if convention.type not in GENERABLE or fmt not in FORMATS:
         raise Http404("Document inconnu.")
+    if convention.etat == ConventionEtat.RESILIEE:
+        messages.error(request, "La convention est résiliée : son projet n'est plus généré.")
+        return redirect(_detail_url(convention))
     filename, data = documents.generate(GENERABLE[convention.type], dossier, fmt)
     document, created = services.generated_document_add(
         convention=convention, kind=FORMATS[fmt], filename=filename, content=data, by=request.user

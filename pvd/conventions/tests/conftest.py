@@ -5,6 +5,8 @@ import pytest
 from pvd.conventions import services
 from pvd.conventions.models import ConventionType
 from pvd.conventions.tests.factories import SignataireFactory
+from pvd.dossiers.models import Role
+from pvd.dossiers.tests.factories import MembreFactory
 
 
 @pytest.fixture
@@ -25,3 +27,13 @@ def sign_convention():
 @pytest.fixture
 def adhesion(dossier, sign_convention):
     return sign_convention(dossier, ConventionType.ADHESION, datetime.date(2022, 8, 31))
+
+
+@pytest.fixture
+def chef(dossier):
+    return MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET).user
+
+
+@pytest.fixture
+def equipe(dossier):
+    return MembreFactory(dossier=dossier, role=Role.EQUIPE).user

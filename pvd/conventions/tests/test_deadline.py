@@ -77,3 +77,18 @@ def test_add_months_properties(start, months):
     moved = deadline.add_months(start, months)
     assert (moved.year * 12 + moved.month) - (start.year * 12 + start.month) == months
     assert moved.day == start.day or (moved.day < start.day and (moved + datetime.timedelta(days=1)).day == 1)
+
+
+def test_adhesion_signed_on_a_29_february():
+    """Adhésion 29/02/2024: due 29/08/2025 (18 months, the 29th exists), warning from 29/05/2025."""
+    adhesion = D(2024, 2, 29)
+    assert deadline.due_date(adhesion) == D(2025, 8, 29)
+    assert deadline.warning_date(adhesion) == D(2025, 5, 29)
+    assert state(adhesion, D(2025, 5, 28)) == deadline.DANS_LES_TEMPS
+    assert state(adhesion, D(2025, 5, 29)) == deadline.BIENTOT
+    assert state(adhesion, D(2025, 5, 30)) == deadline.BIENTOT
+    assert state(adhesion, D(2025, 8, 28)) == deadline.BIENTOT
+    assert state(adhesion, D(2025, 8, 29)) == deadline.BIENTOT
+    assert state(adhesion, D(2025, 8, 30)) == deadline.DEPASSEE
+    assert state(adhesion, D(2025, 9, 1), cadre=D(2025, 8, 29)) == deadline.RESPECTEE
+    assert state(adhesion, D(2025, 9, 1), cadre=D(2025, 8, 30)) == deadline.HORS_DELAI

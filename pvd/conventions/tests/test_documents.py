@@ -25,9 +25,23 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def full_dossier(dossier, adhesion):
     cadre = SignataireFactory(
-        convention__dossier=dossier, convention__type=ConventionType.CADRE, representant="Anne Rousseau"
+        convention__dossier=dossier,
+        convention__type=ConventionType.CADRE,
+        organisation=OrganisationFactory(nom="Commune de Langres"),
+        representant="Anne Rousseau",
+        qualite="Maire",
+        engagements="Recruter un chef de projet et mobiliser les services municipaux.",
     ).convention
+    SignataireFactory(
+        convention=cadre,
+        organisation=OrganisationFactory(nom="Caisse des Dépôts"),
+        representant="Paul Lefèvre",
+        qualite="Directeur régional",
+        engagements="Cofinancer l'ingénierie.",
+    )
+    SignataireFactory(convention=cadre, organisation=OrganisationFactory(nom="Département"), representant="Marc Petit")
     cadre.duree_annees = 6
+    cadre.synthese_diagnostic = "Vacance commerciale de 18 % dans le centre ancien."
     cadre.save()
     MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET, user__first_name="Claire", user__last_name="Martin")
     comite = Instance.objects.create(
@@ -105,6 +119,18 @@ MAQUETTE = [
     "reste à trouver (hors financements sollicités) : 1 080 000,50 €",
 ]
 SECRETS = ["Projet confidentiel", "Financeur secret", "Indicateur secret", "Banque des Territoires"]
+ENGAGEMENTS = [
+    "Commune de Langres s'engage à : Recruter un chef de projet et mobiliser les services municipaux.",
+    "Caisse des Dépôts s'engage à : Cofinancer l'ingénierie.",
+    "Département s'engage à : À compléter",
+]
+
+
+def section_text(text: str, title: str) -> str:
+    """The text of a section, from its heading to the next one's."""
+    start = text.index(title)
+    following = CADRE_SECTIONS[CADRE_SECTIONS.index(title) + 1]
+    return text[start : text.index(following, start)]
 
 
 def check_linked_content(text):
@@ -139,6 +165,7 @@ def test_docx_of_the_convention_cadre_has_every_section_and_the_numbers(full_dos
     assert "6 ans" in text
     assert "Projet confidentiel" not in text  # a convention is shared: confidential fiches stay out
     assert "{{" not in text and "{%" not in text
+    assert "Vacance commerciale de 18 % dans le centre ancien." in section_text(text, CADRE_SECTIONS[3])
     check_linked_content(text)
     # The maquette tables: by axe (cost, accordé, sollicité), by funder and by dispositif.
     tables = {
@@ -161,13 +188,68 @@ def test_docx_of_the_convention_cadre_has_every_section_and_the_numbers(full_dos
 def test_pdf_of_the_convention_cadre_has_every_section_and_the_numbers(full_dossier):
     _, data = documents.generate("cadre", full_dossier, "pdf")
     text = pdf_text(data)
-    for section in CADRE_SECTIONS:
-        assert section in text
+    positions = [text.index(section) for section in CADRE_SECTIONS]
+    assert positions == sorted(positions)  # every section, in order
     for number in NUMBERS:
         assert number in text
     assert "Rénovation des halles" in text and "Projet confidentiel" not in text
     assert "29/02/2024" in text  # the due date: adhésion 31/08/2022 + 18 months
     check_linked_content(text)
+    # Parties: the signatories' table (organisation, representative, capacity).
+    parties = section_text(text, "Parties et signataires")
+    assert "Commune de Langres Anne Rousseau Maire" in parties
+    assert "Caisse des Dépôts Paul Lefèvre Directeur régional" in parties
+    assert "préfet de Haute-Marne" in parties
+    preambule = section_text(text, "Préambule")
+    assert "Contrat de relance et de transition écologique (CRTE)" in preambule
+    assert "Convention d'adhésion signée le 31/08/2022" in preambule
+    assert "vaut opération de revitalisation de territoire (ORT)" in section_text(text, CADRE_SECTIONS[2])
+    assert "Vacance commerciale de 18 % dans le centre ancien." in section_text(text, CADRE_SECTIONS[3])
+    perimetre = section_text(text, CADRE_SECTIONS[5])
+    assert "Périmètre de l'ORT et secteurs d'intervention" in perimetre.removeprefix(CADRE_SECTIONS[5])  # map caption
+    assert "Centre ancien — Périmètre ORT" in perimetre
+    maquette = section_text(text, CADRE_SECTIONS[7])
+    assert "Coût total HT du plan d'action : 1 730 000,50 €" in maquette
+    # The tables by axe, by funder and by dispositif, row by row.
+    assert "Axe 2 — Commerce de proximité 1 250 000,00 € 300 000,00 € 200 000,00 €" in maquette
+    assert (
+        "Financeur Accordé Sollicité Anah 150 000,00 € 0,00 € Région Grand Est 0,00 € 200 000,00 € "
+        "État 300 000,00 € 0,00 €" in maquette
+    )
+    assert (
+        "Dispositif Accordé Sollicité Anah 150 000,00 € 0,00 € DETR 300 000,00 € 0,00 € Région 0,00 € 200 000,00 €"
+        in maquette
+    )
+    engagements = section_text(text, "Article 7 — Engagements des partenaires")
+    for line in ENGAGEMENTS:
+        assert line in engagements
+    assert "Chef de projet : Claire Martin" in section_text(text, "Article 8 — Gouvernance")
+    assert "durée de : 6 ans." in section_text(text, "Article 10 — Durée de la convention")
+    signatures = section_text(text, "Signatures")
+    assert "Pour Commune de Langres, Anne Rousseau, Maire" in signatures
+
+
+def test_pdf_map_is_the_svg_of_the_sectors(full_dossier):
+    """The map reaches the PDF as inline SVG in the HTML that WeasyPrint renders."""
+    from bs4 import BeautifulSoup
+    from django.template.loader import render_to_string
+
+    content = selectors.convention_cadre_content(full_dossier)
+    html = render_to_string(documents.KINDS["cadre"]["html"], {"c": content, "sections": CADRE_SECTIONS})
+    svg = BeautifulSoup(html, "html.parser").select_one("figure svg")
+    assert svg is not None and svg["role"] == "img"
+    assert [title.get_text() for title in svg.select("polygon title")] == ["Centre ancien"]
+    assert len(svg.select_one("polygon")["points"].split()) >= 3
+
+
+def test_docx_and_pdf_show_the_partners_commitments(full_dossier):
+    _, text = docx_text(documents.generate("cadre", full_dossier, "docx")[1])
+    docx_section = section_text(text, "Article 7 — Engagements des partenaires")
+    pdf_section = section_text(
+        pdf_text(documents.generate("cadre", full_dossier, "pdf")[1]), "Article 7 — Engagements des partenaires"
+    )
+    for line in ENGAGEMENTS:
+        assert line in docx_section and line in pdf_section
 
 
 def test_empty_dossier_generates_with_a_completer(dossier):
@@ -213,7 +295,8 @@ def test_generation_is_deterministic(full_dossier):
         documents.generate("cadre", full_dossier, "pdf")[1],
         documents.generate("cadre", full_dossier, "pdf")[1],
     )
-    assert pdf_text(pdf_one) == pdf_text(pdf_two)
+    # WeasyPrint writes no creation date: the same data gives the same bytes.
+    assert pdf_one == pdf_two and b"/CreationDate" not in pdf_one
 
 
 def test_fmt_eur():
@@ -248,3 +331,23 @@ def test_docx_has_the_map_of_the_sectors_as_an_image(full_dossier):
     assert (255, 255, 255) in colours and (0, 0, 145) in colours
     empty = Document(io.BytesIO(documents.generate("cadre", DossierFactory(), "docx")[1]))
     assert len(empty.inline_shapes) == 0
+
+
+def test_committed_docx_templates_are_the_build_scripts_output(tmp_path):
+    """The templates hold every section (engagements included): rebuilding them changes nothing."""
+    import importlib.util
+
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "scripts" / "build_convention_templates.py"
+    spec = importlib.util.spec_from_file_location("build_convention_templates", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    script.OUT = tmp_path
+    script.build_cadre()
+    script.build_adhesion()
+    for name in ("convention_cadre.docx", "convention_adhesion.docx"):
+        assert (tmp_path / name).read_bytes() == (documents.TEMPLATES_DIR / name).read_bytes(), name
+    template = Document(documents.TEMPLATES_DIR / "convention_cadre.docx")
+    assert "Article 7 — Engagements des partenaires" in [p.text for p in template.paragraphs]
+    assert "{{ s.organisation }} s'engage à : {{ s.engagements }}" in [p.text for p in template.paragraphs]

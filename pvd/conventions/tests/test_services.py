@@ -112,7 +112,7 @@ def test_one_adhesion_per_dossier_and_avenant_needs_a_convention(dossier, adhesi
     assert Convention.objects.filter(dossier=dossier).count() == 1
 
 
-def test_signed_convention_keeps_its_signatories_and_is_only_resiliable(adhesion):
+def test_signed_convention_keeps_its_signatories_and_is_only_resiliable(adhesion, chef):
     with pytest.raises(ValidationError, match="avenant"):
         services.signataire_create(
             convention=adhesion, organisation=OrganisationFactory(), representant="A", qualite="B"
@@ -121,7 +121,7 @@ def test_signed_convention_keeps_its_signatories_and_is_only_resiliable(adhesion
         services.convention_update(
             convention=adhesion, titre="", objet="", duree_annees=None, etat=ConventionEtat.PROJET
         )
-    services.convention_update(convention=adhesion, titre="", objet="", duree_annees=None, etat=ConventionEtat.RESILIEE)
+    services.convention_resilier(convention=adhesion, by=chef)
     adhesion.refresh_from_db()
     assert adhesion.etat == ConventionEtat.RESILIEE
 
@@ -204,11 +204,11 @@ def test_redating_an_amended_convention_after_its_signed_avenant_is_refused(doss
     assert cadre.date_signature == avenant.date_signature
 
 
-def test_a_resiliated_convention_stays_resiliated(dossier):
+def test_a_resiliated_convention_stays_resiliated(dossier, chef):
     convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    services.convention_update(
-        convention=convention, titre="", objet="", duree_annees=None, etat=ConventionEtat.RESILIEE
-    )
+    services.convention_resilier(convention=convention, by=chef)
+    with pytest.raises(ValidationError, match="déjà résiliée"):
+        services.convention_resilier(convention=convention, by=chef)
     for etat in (ConventionEtat.PROJET, ConventionEtat.EN_SIGNATURE):
         with pytest.raises(ValidationError, match="résiliée le reste"):
             services.convention_update(convention=convention, titre="", objet="", duree_annees=None, etat=etat)
@@ -281,3 +281,158 @@ def test_generated_document_identical_to_the_latest_is_not_stored_again(adhesion
     )
     assert created and changed.version == 2
     assert ConventionDocument.objects.filter(kind=kind).count() == 2
+
+
+def _half_signed_adhesion(dossier):
+    """An adhésion with one signatory who signed and one who has not."""
+    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    signed, unsigned = SignataireFactory(convention=adhesion), SignataireFactory(convention=adhesion)
+    services.signature_record(signataire=signed, signe_le=D(2022, 8, 31))
+    return adhesion, signed, unsigned
+
+
+def test_deleting_the_last_unsigned_signatory_needs_the_sign_permission(dossier, equipe, chef):
+    adhesion, signed, unsigned = _half_signed_adhesion(dossier)
+    # The équipe cannot sign: removing the last unsigned signatory would sign the convention.
+    with pytest.raises(ValidationError, match="seul le chef de projet"):
+        services.signataire_delete(signataire=unsigned, by=equipe)
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.EN_SIGNATURE and Signataire.objects.count() == 2
+    # Nobody removes a signatory who has signed.
+    with pytest.raises(ValidationError, match="a signé"):
+        services.signataire_delete(signataire=signed, by=chef)
+    services.signataire_delete(signataire=unsigned, by=chef)
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.SIGNEE and adhesion.date_signature == D(2022, 8, 31)
+
+
+def test_the_equipe_may_delete_a_signatory_when_others_still_have_to_sign(dossier, equipe):
+    adhesion, _, unsigned = _half_signed_adhesion(dossier)
+    other = SignataireFactory(convention=adhesion)
+    services.signataire_delete(signataire=other, by=equipe)
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.EN_SIGNATURE
+    assert list(adhesion.signataires.values_list("pk", flat=True).order_by("pk")) == [
+        adhesion.signataires.get(signe_le__isnull=False).pk,
+        unsigned.pk,
+    ]
+
+
+def test_a_signatory_who_signed_cannot_be_reassigned(dossier):
+    adhesion, signed, _ = _half_signed_adhesion(dossier)
+    data = {
+        "organisation": signed.organisation,
+        "representant": signed.representant,
+        "qualite": signed.qualite,
+        "date_deliberation": None,
+        "engagements": "Recruter un chef de projet",
+        "ordre": signed.ordre,
+    }
+    for change in ({"organisation": OrganisationFactory()}, {"representant": "Quelqu'un d'autre"}, {"qualite": "X"}):
+        with pytest.raises(ValidationError, match="a signé"):
+            services.signataire_update(signataire=signed, **{**data, **change})
+    signed.refresh_from_db()
+    assert signed.engagements == ""
+    services.signataire_update(signataire=signed, **data)  # the commitments may still be completed
+    signed.refresh_from_db()
+    assert signed.engagements == "Recruter un chef de projet"
+
+
+def test_only_the_chef_resiliates_and_a_new_convention_can_then_be_made(dossier, adhesion, equipe, chef):
+    with pytest.raises(ValidationError, match="Seul le chef de projet"):
+        services.convention_resilier(convention=adhesion, by=equipe)
+    with pytest.raises(ValidationError, match="Résilier la convention"):
+        services.convention_update(
+            convention=adhesion, titre="", objet="", duree_annees=None, etat=ConventionEtat.RESILIEE
+        )
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.SIGNEE
+    services.convention_resilier(convention=adhesion, by=chef)
+    assert steps.phase(dossier) == "adhesion"
+    # The résiliée one steps aside: a new adhésion may be made (service and database constraint).
+    new = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    with pytest.raises(ValidationError, match="déjà une convention d'adhésion en cours"):
+        services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    signataire = SignataireFactory(convention=new)
+    services.signature_record(signataire=signataire, signe_le=D(2023, 3, 1))
+    # The order of dates follows the adhésion in force, not the résiliée one (signed 31/08/2022).
+    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    with pytest.raises(ValidationError, match="avant la convention d'adhésion"):
+        services.signature_record(signataire=SignataireFactory(convention=cadre), signe_le=D(2023, 1, 1))
+    assert steps.phase(dossier) == "elaboration"
+    assert ("Échéance de la convention-cadre (18 mois)", D(2024, 9, 1)) in steps.key_dates(dossier)
+
+
+def test_database_allows_a_new_convention_beside_a_resiliee_one_only(dossier, adhesion, chef):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Convention.objects.create(dossier=dossier, type=ConventionType.ADHESION)
+    services.convention_resilier(convention=adhesion, by=chef)
+    Convention.objects.create(dossier=dossier, type=ConventionType.ADHESION)
+
+
+def test_an_avenant_amends_neither_an_avenant_nor_a_resiliee_convention(dossier, adhesion, chef):
+    avenant = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
+    with pytest.raises(ValidationError, match="pas un autre avenant"):
+        services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=avenant)
+    services.convention_resilier(convention=adhesion, by=chef)
+    with pytest.raises(ValidationError, match="résiliée ne peut plus"):
+        services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
+    assert Convention.objects.filter(type=ConventionType.AVENANT).count() == 1
+
+
+def test_french_labels_keep_the_capitals_of_ort(dossier, adhesion):
+    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    with pytest.raises(ValidationError) as error:
+        services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    assert error.value.message_dict["type"] == ["Ce dossier a déjà une convention-cadre valant ORT en cours."]
+    avenant = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=cadre)
+    assert str(avenant) == "Avenant n° 1 à la convention-cadre valant ORT"
+
+
+def test_signed_scan_refused_on_a_draft_or_a_resiliee_convention(dossier, adhesion, chef, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    draft = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    with pytest.raises(ValidationError, match="pas sur un projet"):
+        services.signed_scan_upload(convention=draft, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4"), by=chef)
+    services.convention_resilier(convention=adhesion, by=chef)
+    with pytest.raises(ValidationError, match="résiliée"):
+        services.signed_scan_upload(convention=adhesion, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4"), by=chef)
+    assert not ConventionDocument.objects.exists()
+
+
+def test_synthese_du_diagnostic_feeds_the_generated_convention_cadre(dossier):
+    from pvd.conventions import selectors
+
+    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    assert selectors.convention_cadre_content(dossier)["diagnostic"] == "À compléter"
+    services.convention_update(
+        convention=cadre,
+        titre="",
+        objet="",
+        duree_annees=None,
+        etat=ConventionEtat.PROJET,
+        synthese_diagnostic="Vacance commerciale de 18 % en centre-ville.",
+    )
+    assert selectors.convention_cadre_content(dossier)["diagnostic"] == "Vacance commerciale de 18 % en centre-ville."
+    # Left out (None), the summary is kept.
+    services.convention_update(convention=cadre, titre="T", objet="", duree_annees=None, etat=ConventionEtat.PROJET)
+    cadre.refresh_from_db()
+    assert cadre.synthese_diagnostic == "Vacance commerciale de 18 % en centre-ville."
+
+
+def test_a_new_adhesion_is_not_held_back_by_resiliees_conventions(dossier, adhesion, sign_convention, chef):
+    cadre = sign_convention(dossier, ConventionType.CADRE, D(2023, 1, 10), signatories=1)
+    avenant = sign_convention(dossier, ConventionType.AVENANT, D(2023, 2, 1), signatories=1, amende=adhesion)
+    services.convention_resilier(convention=adhesion, by=chef)
+    new = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    signataire = SignataireFactory(convention=new)
+    # The cadre in force was signed before: the new adhésion cannot come after it.
+    with pytest.raises(ValidationError, match="Convention-cadre valant ORT"):
+        services.signature_record(signataire=signataire, signe_le=D(2024, 1, 1))
+    services.convention_resilier(convention=cadre, by=chef)
+    # Neither the résiliée cadre nor the avenant of the résiliée adhésion holds it back any more.
+    services.signature_record(signataire=signataire, signe_le=D(2024, 1, 1))
+    new.refresh_from_db()
+    assert new.etat == ConventionEtat.SIGNEE and avenant.date_signature == D(2023, 2, 1)

@@ -58,6 +58,14 @@ def cadre(dossier, adhesion):
     return cadre
 
 
+@pytest.fixture
+def cadre_en_signature(cadre):
+    """The cadre once it has gone out for signature: its signed scan may then be uploaded."""
+    return services.convention_update(
+        convention=cadre, titre=cadre.titre, objet="", duree_annees=None, etat=ConventionEtat.EN_SIGNATURE
+    )
+
+
 def urls(dossier, convention):
     signataire = convention.signataires.first()
     document = services.document_add(
@@ -95,10 +103,14 @@ def test_get_pages_per_viewer(client_for, dossier, cadre, kind):
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
-def test_detail_shows_signatories_and_actions_by_role(client_for, dossier, cadre, kind):
+def test_detail_shows_signatories_and_actions_by_role(client_for, dossier, cadre_en_signature, kind):
+    cadre = cadre_en_signature
     client = client_for(dossier, kind)
     response = client.get(reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk}))
+    assert response.status_code == expected(kind, CAN_VIEW)
+    check_refusal(response, kind)
     if kind not in CAN_VIEW:
+        assert b"Banque des Territoires" not in response.content
         return
     content = main(response)
     assert content.h1.get_text(strip=True) == "Convention-cadre valant ORT"
@@ -106,7 +118,21 @@ def test_detail_shows_signatories_and_actions_by_role(client_for, dossier, cadre
     assert bool(content.select("#generer")) == (kind in CHEF)
     assert bool(content.select("#depot-signe")) == (kind in CHEF)
     assert bool(content.select("form[action$='/signature/']")) == (kind in CHEF)
+    assert bool(content.select("#resilier")) == (kind in CHEF)
     assert bool(content.find("a", string="Ajouter un signataire")) == (kind in CAN_EDIT)
+
+
+def test_detail_hides_the_scan_upload_on_a_draft_and_signing_on_a_resiliee(client_for, dossier, cadre, chef):
+    client = client_for(dossier, "chef_de_projet")
+    url = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
+    content = main(client.get(url))
+    assert not content.select("#depot-signe")  # a projet has no signed version yet
+    assert content.select("form[action$='/signature/']") and content.select("#generer")
+    services.convention_resilier(convention=cadre, by=chef)
+    content = main(client.get(url))
+    assert content.select_one("#etat").get_text(strip=True) == "Résiliée"
+    assert not content.select("form[action$='/signature/']")
+    assert not content.select("#depot-signe") and not content.select("#generer") and not content.select("#resilier")
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
@@ -148,7 +174,8 @@ def test_generate_unknown_format_or_avenant_is_404(client_for, dossier, adhesion
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
-def test_upload_signed_only_by_chef_de_projet(client_for, dossier, cadre, kind):
+def test_upload_signed_only_by_chef_de_projet(client_for, dossier, cadre_en_signature, kind):
+    cadre = cadre_en_signature
     client = client_for(dossier, kind)
     url = reverse("conventions:signed_upload", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
     response = client.post(
@@ -159,7 +186,8 @@ def test_upload_signed_only_by_chef_de_projet(client_for, dossier, cadre, kind):
     assert ConventionDocument.objects.filter(kind=DocumentKind.SIGNE_PDF).count() == (1 if kind in CHEF else 0)
 
 
-def test_upload_refuses_a_non_pdf(client_for, dossier, cadre):
+def test_upload_refuses_a_non_pdf(client_for, dossier, cadre_en_signature):
+    cadre = cadre_en_signature
     client = client_for(dossier, "chef_de_projet")
     url = reverse("conventions:signed_upload", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
     response = client.post(url, {"file": SimpleUploadedFile("signee.pdf", b"<html>", content_type="application/pdf")})
@@ -334,7 +362,8 @@ def test_dossier_list_filters_on_the_deadline(client, sign_convention, django_as
     assert names("respectee") == ["Respectée"]
     assert names("") == ["Bientôt", "Dépassée", "Respectée", "Sans"]
     assert names("nimporte") == ["Bientôt", "Dépassée", "Respectée", "Sans"]
-    assert none.pk
+    # A dossier without adhésion is in no deadline state.
+    assert none.nom not in names("depassee") + names("bientot") + names("respectee")
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
@@ -403,3 +432,169 @@ def test_submit_a_convention_of_another_dossier_is_404(client_for, dossier, cadr
     client = client_for(dossier, "chef_de_projet")
     response = client.post(reverse("conventions:submit", kwargs={"dossier_pk": dossier.pk, "pk": other_convention.pk}))
     assert response.status_code == 404
+
+
+@pytest.fixture
+def today_is(monkeypatch):
+    """today_is(date): the deadline is computed for that day (selectors read today through
+    `timezone.localdate()`, replaced here for the selectors module only)."""
+    from types import SimpleNamespace
+
+    from pvd.conventions import selectors
+
+    def set_today(day):
+        monkeypatch.setattr(selectors, "timezone", SimpleNamespace(localdate=lambda: day))
+
+    return set_today
+
+
+@pytest.mark.parametrize(
+    "today, etat, alert_class, text",
+    [
+        (D(2025, 5, 28), "dans_les_temps", "fr-alert--info", "au plus tard le 29 août 2025"),
+        (D(2025, 5, 29), "bientot", "fr-alert--warning", "plus que 92 jours"),
+        (D(2025, 8, 28), "bientot", "fr-alert--warning", "plus que 1 jour."),
+        (D(2025, 8, 29), "bientot", "fr-alert--warning", "c'est le dernier jour"),
+        (D(2025, 8, 30), "depassee", "fr-alert--error", "l'échéance est dépassée"),
+    ],
+)
+def test_dossier_home_banner_around_the_boundaries(
+    client_for, dossier, sign_convention, today_is, today, etat, alert_class, text
+):
+    sign_convention(dossier, ConventionType.ADHESION, D(2024, 2, 29))
+    today_is(today)
+    home = main(client_for(dossier, "partenaire").get(reverse("dossiers:detail", kwargs={"dossier_pk": dossier.pk})))
+    alert = home.select_one("#echeance-cadre")
+    assert alert["data-etat"] == etat and alert_class in alert["class"]
+    assert text in alert.get_text(" ", strip=True)
+
+
+def test_dossier_home_shows_a_cadre_signed_after_the_deadline(client_for, dossier, sign_convention, today_is):
+    sign_convention(dossier, ConventionType.ADHESION, D(2024, 2, 29))
+    sign_convention(dossier, ConventionType.CADRE, D(2025, 8, 30))
+    today_is(D(2025, 10, 1))
+    home = main(client_for(dossier, "lecteur").get(reverse("dossiers:detail", kwargs={"dossier_pk": dossier.pk})))
+    alert = home.select_one("#echeance-cadre")
+    assert alert["data-etat"] == "hors_delai" and "fr-alert--warning" in alert["class"]
+    assert alert.h2.get_text(strip=True) == "Convention-cadre : signée après l'échéance"
+    assert "Signée le 30 août 2025 (échéance du 29 août 2025)" in alert.get_text(" ", strip=True)
+    assert home.select_one("#phase").get_text(strip=True) == "Convention-cadre signée (ORT)"
+
+
+GENERATED = [
+    ("adhesion", "docx", b"PK"),
+    ("adhesion", "pdf", b"%PDF-"),
+    ("cadre", "docx", b"PK"),
+    ("cadre", "pdf", b"%PDF-"),
+]
+
+
+@pytest.mark.parametrize("type_, fmt, magic", GENERATED)
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_each_document_generated_by_the_chef_only_and_read_by_every_reader(
+    client_for, dossier, cadre, kind, type_, fmt, magic
+):
+    from pvd.conventions import documents
+
+    convention = Convention.objects.get(dossier=dossier, type=type_)
+    client = client_for(dossier, kind)
+    base = {"dossier_pk": dossier.pk, "pk": convention.pk}
+    response = client.post(reverse("conventions:generate", kwargs={**base, "fmt": fmt}))
+    assert response.status_code == expected(kind, CHEF, ok=302)
+    check_refusal(response, kind)
+    generated = ConventionDocument.objects.filter(convention=convention, kind=FORMATS_KIND[fmt])
+    assert generated.count() == (1 if kind in CHEF else 0)
+    if kind not in CHEF:
+        filename, data = documents.generate(type_, dossier, fmt)
+        services.generated_document_add(
+            convention=convention, kind=FORMATS_KIND[fmt], filename=filename, content=data, by=None
+        )
+    response = client.get(reverse("conventions:document", kwargs={**base, "document_pk": generated.get().pk}))
+    assert response.status_code == expected(kind, CAN_VIEW)
+    check_refusal(response, kind)
+    if response.status_code == 200:
+        assert b"".join(response.streaming_content).startswith(magic)
+        response.close()
+
+
+FORMATS_KIND = {"docx": DocumentKind.PROJET_DOCX, "pdf": DocumentKind.PROJET_PDF}
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_resiliation_only_by_the_chef_after_confirmation(client_for, dossier, adhesion, kind):
+    client = client_for(dossier, kind)
+    url = reverse("conventions:resilier", kwargs={"dossier_pk": dossier.pk, "pk": adhesion.pk})
+    response = client.get(url)
+    assert response.status_code == expected(kind, CHEF)
+    check_refusal(response, kind)
+    response = client.post(url, {})
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.SIGNEE
+    if kind not in CHEF:
+        assert response.status_code == expected(kind, CHEF)
+        response = client.post(url, {"confirmation": "on"})
+        assert response.status_code == expected(kind, CHEF)
+        adhesion.refresh_from_db()
+        assert adhesion.etat == ConventionEtat.SIGNEE
+        return
+    assert response.status_code == 200 and "Ce champ est obligatoire" in main(response).get_text()
+    response = client.post(url, {"confirmation": "on"})
+    assert response.status_code == 302
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.RESILIEE
+    # A new adhésion can now replace it.
+    response = client.post(reverse("conventions:create", kwargs={"dossier_pk": dossier.pk}), {"type": "adhesion"})
+    assert response.status_code == 302
+    assert Convention.objects.filter(dossier=dossier, type=ConventionType.ADHESION).count() == 2
+
+
+def test_the_update_form_cannot_resiliate_and_edits_the_diagnostic_of_the_cadre(client_for, dossier, cadre, adhesion):
+    client = client_for(dossier, "equipe")
+    url = reverse("conventions:update", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
+    form = main(client.get(url))
+    assert [o["value"] for o in form.select("select[name=etat] option")] == ["projet", "en_signature"]
+    response = client.post(url, {"titre": "", "objet": "", "duree_annees": "", "etat": "resiliee"})
+    assert response.status_code == 200
+    cadre.refresh_from_db()
+    assert cadre.etat == ConventionEtat.PROJET
+    data = {"titre": "", "objet": "", "duree_annees": "", "etat": "projet", "synthese_diagnostic": "Centre vacant."}
+    assert client.post(url, data).status_code == 302
+    cadre.refresh_from_db()
+    assert cadre.synthese_diagnostic == "Centre vacant."
+    # Only the convention-cadre has a diagnostic summary; a signed convention keeps its state.
+    form = main(client.get(reverse("conventions:update", kwargs={"dossier_pk": dossier.pk, "pk": adhesion.pk})))
+    assert not form.select("[name=synthese_diagnostic]")
+    assert [o["value"] for o in form.select("select[name=etat] option")] == ["signee"]
+
+
+def test_creation_messages_agree_with_the_type(client_for, dossier, adhesion):
+    client = client_for(dossier, "equipe")
+    url = reverse("conventions:create", kwargs={"dossier_pk": dossier.pk})
+    response = client.post(url, {"type": "cadre"}, follow=True)
+    assert "Convention-cadre valant ORT créée." in [str(m) for m in response.context["messages"]]
+    response = client.post(url, {"type": "avenant", "amende": adhesion.pk}, follow=True)
+    assert "Avenant n° 1 à la convention d'adhésion créé." in [str(m) for m in response.context["messages"]]
+    avenant = Convention.objects.get(type=ConventionType.AVENANT)
+    form = main(client.get(url))
+    choices = [o["value"] for o in form.select("select[name=amende] option") if o["value"]]
+    assert str(avenant.pk) not in choices and str(adhesion.pk) in choices
+
+
+def test_the_equipe_cannot_complete_a_signature_by_removing_a_signatory(client_for, dossier, cadre, adhesion):
+    signed = SignataireFactory(convention=cadre)
+    services.signature_record(signataire=signed, signe_le=D(2023, 5, 2))
+    unsigned = cadre.signataires.get(signe_le__isnull=True)
+    client = client_for(dossier, "equipe")
+    url = reverse(
+        "conventions:signataire_delete",
+        kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": unsigned.pk},
+    )
+    response = client.post(url, follow=True)
+    assert "seul le chef de projet" in [str(m) for m in response.context["messages"]][-1]
+    cadre.refresh_from_db()
+    assert cadre.etat == ConventionEtat.EN_SIGNATURE and cadre.signataires.count() == 2
+    # A signatory who signed offers no "Retirer" button.
+    rows = main(response).select("#signataires-table tbody tr")
+    buttons = {row["data-signataire"]: [b.get_text(" ", strip=True) for b in row.select("button")] for row in rows}
+    assert not any("Retirer" in b for b in buttons[str(signed.pk)])
+    assert any("Retirer" in b for b in buttons[str(unsigned.pk)])
