@@ -46,7 +46,7 @@ test: install chromium
 
 test-sqlite:
 	@echo "== Suite complète sur SQLite"
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres:
 	@if $(BIN)/python scripts/pg_ready.py "$(POSTGRES_URL)"; then \

@@ -130,6 +130,7 @@ _ECHELLES = dict(Echelle.choices)
 _ORIENTATIONS = dict(OrientationCrte.choices)
 _KINDS = dict(IndicateurKind.choices)
 _SECTEUR_KINDS = dict(SecteurKind.choices)
+_FREQUENCES = dict(Frequence.choices)
 
 
 def _yes_no(value) -> str:
@@ -149,6 +150,7 @@ def flatten_snapshot(snapshot: dict) -> dict[str, tuple[str, str]]:
     fields: dict[str, tuple[str, str]] = {"resume": ("Synthèse du projet de territoire", snapshot.get("resume", ""))}
     for axe in snapshot.get("axes", []):
         prefix, label = f"axe:{axe['id']}", f"Axe {axe['numero']}"
+        fields[f"{prefix}:numero"] = (f"{label} — numéro", str(axe["numero"]))
         fields[f"{prefix}:titre"] = (f"{label} — titre", axe["titre"])
         fields[f"{prefix}:enjeux"] = (f"{label} — enjeux", axe["enjeux"])
         fields[f"{prefix}:echelle"] = (f"{label} — échelle", _ECHELLES.get(axe["echelle"], axe["echelle"]))
@@ -163,18 +165,20 @@ def flatten_snapshot(snapshot: dict) -> dict[str, tuple[str, str]]:
         for ind in axe["indicateurs"]:
             text = "\n".join(
                 [
+                    f"Nom : {ind['nom']}",
                     f"Type : {_KINDS.get(ind['kind'], ind['kind'])}",
                     f"Unité : {ind['unite']}",
                     f"Valeur de référence : {ind['valeur_initiale'] or '—'} ({ind['date_initiale'] or 'sans date'})",
                     f"Cible : {ind['cible'] or '—'} (échéance {ind['echeance'] or 'non fixée'})",
                     f"Source : {ind['source'] or '—'}",
-                    f"Fréquence : {ind['frequence']}",
+                    f"Fréquence : {_FREQUENCES.get(ind['frequence'], ind['frequence'])}",
                 ]
             )
             fields[f"ind:{ind['id']}"] = (f"{label} — indicateur « {ind['nom']} »", text)
     for secteur in snapshot.get("secteurs", []):
         text = "\n".join(
             [
+                f"Nom : {secteur['nom']}",
                 f"{_SECTEUR_KINDS.get(secteur['kind'], secteur['kind'])}, {secteur['commune']}, "
                 f"{secteur['surface_m2'] / 10_000:.2f} ha",
                 f"Description : {secteur.get('description') or '—'}",
@@ -192,10 +196,28 @@ class FieldDiff:
     lines: list[tuple[str, str]]  # (" ", "-", "+") and the line
 
 
+def _order_diff(old: dict, new: dict) -> list[FieldDiff]:
+    """The order of the axes (a snapshot lists them in order), shown only when the axes kept
+    from one version to the other changed places: adding or removing one is shown on its own."""
+    old_axes, new_axes = old.get("axes", []), new.get("axes", [])
+    common = {axe["id"] for axe in old_axes} & {axe["id"] for axe in new_axes}
+    if [a["id"] for a in old_axes if a["id"] in common] == [a["id"] for a in new_axes if a["id"] in common]:
+        return []
+
+    def lines(axes):
+        return [f"{position}. Axe {axe['numero']} — {axe['titre']}" for position, axe in enumerate(axes, start=1)]
+
+    diff = []
+    for line in difflib.ndiff(lines(old_axes), lines(new_axes)):
+        if not line.startswith("? "):
+            diff.append((line[0], line[2:]))
+    return [FieldDiff("Ordre des axes", "modifié", diff)]
+
+
 def snapshot_diff(old: dict, new: dict) -> list[FieldDiff]:
     """Per field, what changed from `old` to `new`, as lines of a readable diff."""
     before, after = flatten_snapshot(old), flatten_snapshot(new)
-    diffs = []
+    diffs = _order_diff(old, new)
     keys = list(before) + [key for key in after if key not in before]
     for key in keys:
         old_label, old_text = before.get(key, ("", None))
@@ -214,9 +236,6 @@ def snapshot_diff(old: dict, new: dict) -> list[FieldDiff]:
                 lines.append((line[0], line[2:]))
             diffs.append(FieldDiff(new_label or old_label, "modifié", lines))
     return diffs
-
-
-_FREQUENCES = dict(Frequence.choices)
 
 
 def present_snapshot(snapshot: dict) -> dict:
