@@ -368,8 +368,8 @@ def _secteur_page(request, dossier, *, title, form, secteur=None):
     )
 
 
-def _warn(request, secteur) -> None:
-    for warning in services.secteur_warnings(secteur):
+def _warn(request, dossier, secteurs) -> None:
+    for warning in services.secteurs_warnings(dossier=dossier, secteurs=secteurs):
         messages.warning(request, warning)
 
 
@@ -383,7 +383,7 @@ def secteur_create(request, dossier):
             apply_validation_error(form, error)
         else:
             messages.success(request, f"Le secteur « {secteur.nom} » a été créé ({secteur.surface_ha:.2f} ha).")
-            _warn(request, secteur)
+            _warn(request, dossier, [secteur])
             return redirect(_index(dossier) + "#secteurs")
     return _secteur_page(request, dossier, title="Nouveau secteur", form=form)
 
@@ -406,7 +406,7 @@ def secteur_update(request, dossier, pk):
             apply_validation_error(form, error)
         else:
             messages.success(request, f"Le secteur « {secteur.nom} » a été modifié ({secteur.surface_ha:.2f} ha).")
-            _warn(request, secteur)
+            _warn(request, dossier, [secteur])
             return redirect(_index(dossier) + "#secteurs")
     return _secteur_page(request, dossier, title=f"Modifier le secteur « {secteur.nom} »", form=form, secteur=secteur)
 
@@ -438,7 +438,7 @@ def secteurs_import(request, dossier):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            created = services.secteurs_import(
+            result = services.secteurs_import(
                 dossier=dossier,
                 data=data["data"],
                 kind=data["kind"],
@@ -449,9 +449,10 @@ def secteurs_import(request, dossier):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"{len(created)} secteur(s) importé(s).")
-            for secteur in created:
-                _warn(request, secteur)
+            messages.success(request, f"{len(result.created)} secteur(s) importé(s).")
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            _warn(request, dossier, result.created)
             return redirect(_index(dossier) + "#secteurs")
     return _form_page(
         request,

@@ -1,0 +1,103 @@
+"""Where a sector lies: in France (swapped coordinates), inside the outline of the dossier's EPCI
+(the ANCT file the users download), and the command that imports those outlines."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from pvd.dossiers.tests.factories import DossierFactory
+from pvd.strategie import geo, services
+from pvd.territoires.models import Epci
+from pvd.territoires.tests.factories import CommuneFactory, EpciFactory
+
+from .factories import square
+
+# ../shared/ stands beside the repository (as in pvd/territoires/tests/conftest.py).
+SHARED_DIR = Path(os.environ.get("PVD_SHARED_DIR", Path(settings.BASE_DIR).parent / "shared"))
+EPCI_FILE = SHARED_DIR / "data" / "geo" / "anct_fr-drom-4326-pur-style1-epci.geojson"
+GRAND_LANGRES = "200072999"
+PARIS = (2.35, 48.85)
+
+
+def _import_contours():
+    out = io.StringIO()
+    call_command("import_contours_epci", str(EPCI_FILE), stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def langres(db):
+    epci = EpciFactory(siren=GRAND_LANGRES, nom="CC du Grand Langres")
+    return DossierFactory(epci=epci, communes=[CommuneFactory(code="52269", nom="Langres", epci=epci)])
+
+
+def _create(dossier, auteur, geometry, nom="Secteur"):
+    return services.secteur_create(
+        dossier=dossier, nom=nom, kind="autre", commune=dossier.communes.first(), geometry=geometry, by=auteur
+    )
+
+
+def test_swapped_coordinates_are_warned_even_for_the_first_sector(langres, auteur):
+    swapped = _create(langres, auteur, square(47.862, 5.333, 0.002), nom="Inversé")
+    [warning] = services.secteur_warnings(swapped)
+    assert "hors de France" in warning
+    assert "5,33300° N, 47,86200° E" in warning
+    assert "longitude et la latitude sont peut-être inversées" in warning
+
+
+def test_overseas_and_western_positions_are_in_france():
+    assert geo.first_outside_france(square(55.45, -20.9)) is None  # La Réunion
+    assert geo.first_outside_france(square(-61.5, 16.2)) is None  # Guadeloupe
+    assert geo.first_outside_france(square(-1.55, 47.2)) is None  # Nantes, west of Greenwich
+    assert geo.first_outside_france(square(47.862, 5.333)) == [47.862, 5.333]
+
+
+def test_first_sector_in_paris_is_warned_for_a_langres_dossier(langres, auteur):
+    report = _import_contours()
+    assert "Contours enregistrés : 1 " in report
+    paris = _create(langres, auteur, square(*PARIS), nom="Paris")
+    [warning] = services.secteur_warnings(paris)
+    assert "sort du territoire de l'EPCI du dossier (CC du Grand Langres)" in warning
+    assert "à 2" in warning and "km" in warning  # Paris is some 230 km from the Grand Langres
+    centre = _create(langres, auteur, square(5.333, 47.862), nom="Centre-ville")
+    assert services.secteur_warnings(centre) == []
+
+
+def test_sector_just_outside_the_simplified_outline_is_not_warned(langres, auteur):
+    _import_contours()
+    outline = Epci.objects.get(pk=GRAND_LANGRES).contour
+    west = min(point for polygon in outline["coordinates"] for point in polygon[0])  # its westernmost vertex
+    # 1 km west of the outline: within the margin of a simplified shape.
+    near = _create(langres, auteur, square(west[0] - 0.013, west[1], 0.002))
+    assert services.secteur_warnings(near) == []
+
+
+def test_import_contours_is_idempotent_reports_unknown_codes_and_skips_overseas(db):
+    EpciFactory(siren=GRAND_LANGRES)
+    paris = EpciFactory(siren="200054781", nom="Métropole du Grand Paris")
+    mayotte = EpciFactory(siren="200060457")  # CA de Dembéni-Mamoudzou: moved by the ANCT file
+    report = _import_contours()
+    assert "Contours enregistrés : 2 (inchangés : 0)" in report
+    assert "EPCI d'outre-mer ignorés : 23" in report
+    assert "SIREN inconnus de la plateforme (1230," in report
+    assert Epci.objects.get(pk=mayotte.pk).contour is None
+    # The Métropole du Grand Paris has one feature per département: all of them are kept.
+    paris.refresh_from_db()
+    assert paris.contour["type"] == "MultiPolygon" and len(paris.contour["coordinates"]) >= 6
+    again = _import_contours()
+    assert "Contours enregistrés : 0 (inchangés : 2)" in again
+
+
+def test_import_contours_refuses_a_malformed_file(db, tmp_path):
+    from django.core.management.base import CommandError
+
+    EpciFactory(siren=GRAND_LANGRES)
+    bad = tmp_path / "epci.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [{"properties": {"siren_epci": "200072999"}}]}')
+    with pytest.raises(CommandError, match="n'a pas de polygone valide. Aucune modification."):
+        call_command("import_contours_epci", str(bad), stdout=io.StringIO())
+    assert Epci.objects.get(pk=GRAND_LANGRES).contour is None
