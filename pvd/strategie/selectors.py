@@ -47,6 +47,16 @@ def strategie_overview(dossier) -> dict:
     }
 
 
+def map_bounds(dossier) -> list[list[float]] | None:
+    """Where a map of the dossier opens when it has no sector yet: its EPCI's outline, when known."""
+    from pvd.territoires.models import Epci
+
+    from .geo import bounds
+
+    outline = Epci.objects.filter(pk=dossier.epci_id).values_list("contour", flat=True).first()
+    return bounds(outline) if outline else None
+
+
 def secteurs_geojson(secteurs) -> dict:
     from .geo import feature_collection
 

@@ -36,8 +36,13 @@ def _crumbs(dossier):
     return [{"url": _index(dossier), "title": "Stratégie"}]
 
 
-def _map_settings() -> dict:
-    return {"tiles_url": settings.PVD_MAP_TILES_URL, "tiles_attribution": settings.PVD_MAP_TILES_ATTRIBUTION}
+def _map_settings(dossier) -> dict:
+    return {
+        "tiles_url": settings.PVD_MAP_TILES_URL,
+        "tiles_attribution": settings.PVD_MAP_TILES_ATTRIBUTION,
+        # Where the map opens when there is no sector to show (the JavaScript fits the sectors otherwise).
+        "bounds": json.dumps(selectors.map_bounds(dossier)),
+    }
 
 
 def _form_page(
@@ -76,7 +81,7 @@ def index(request, dossier):
         page_title="Stratégie",
         crumbs=[],
         geojson=selectors.secteurs_geojson(overview["secteurs"]),
-        map=_map_settings(),
+        map=_map_settings(dossier),
         **overview,
     )
     return render(request, "strategie/index.html", context)
@@ -364,7 +369,7 @@ def _secteur_page(request, dossier, *, title, form, secteur=None):
         cancel_url=_index(dossier),
         template="strategie/secteur_form.html",
         geojson=selectors.secteurs_geojson(others),
-        map=_map_settings(),
+        map=_map_settings(dossier),
     )
 
 
@@ -528,7 +533,7 @@ def projet(request, dossier):
         crumbs=_crumbs(dossier),
         projet=selectors.present_snapshot(snapshot),
         geojson=selectors.snapshot_geojson(snapshot),
-        map=_map_settings(),
+        map=_map_settings(dossier),
         public=False,
     )
     return render(request, "strategie/projet.html", context)
@@ -548,7 +553,7 @@ def public(request, dossier_pk):
         "version": version,
         "projet": selectors.present_snapshot(snapshot),
         "geojson": selectors.snapshot_geojson(snapshot),
-        "map": _map_settings(),
+        "map": _map_settings(dossier),
         "public": True,
         "page_title": f"Projet de territoire — {dossier.nom}",
         "heading": "Projet de territoire",

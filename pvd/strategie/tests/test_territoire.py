@@ -2,6 +2,7 @@
 (the ANCT file the users download), and the command that imports those outlines."""
 
 import io
+import json
 import os
 from pathlib import Path
 
@@ -101,3 +102,16 @@ def test_import_contours_refuses_a_malformed_file(db, tmp_path):
     with pytest.raises(CommandError, match="n'a pas de polygone valide. Aucune modification."):
         call_command("import_contours_epci", str(bad), stdout=io.StringIO())
     assert Epci.objects.get(pk=GRAND_LANGRES).contour is None
+
+
+def test_the_map_editor_opens_on_the_dossier_territory(langres, client_for):
+    from bs4 import BeautifulSoup
+    from django.urls import reverse
+
+    client = client_for(langres, "equipe")
+    url = reverse("strategie:secteur_create", kwargs={"dossier_pk": langres.pk})
+    editor = BeautifulSoup(client.get(url).content, "html.parser").select_one("[data-secteur-editor]")
+    assert json.loads(editor["data-bounds"]) is None  # no outline known: the script opens on France
+    Epci.objects.filter(pk=GRAND_LANGRES).update(contour=square(5.1, 47.8, 0.5))
+    editor = BeautifulSoup(client.get(url).content, "html.parser").select_one("[data-secteur-editor]")
+    assert json.loads(editor["data-bounds"]) == [[47.8, 5.1], [48.3, 5.6]]
