@@ -33,15 +33,59 @@ def projet_of(dossier) -> ProjetTerritoire | None:
     return ProjetTerritoire.objects.filter(dossier=dossier).select_related("version_publiee").first()
 
 
+def changed_since_validation(projet, projet_state, axe_states: dict) -> tuple[bool, set[int]]:
+    """(whether the strategy, which axes) changed after the comité de projet validated them.
+
+    A decision is not tied to a version: the version in force when it was recorded is compared
+    with the latest one (the whole strategy for the projet, the axe's own entry for an axe).
+    Two queries: the dates of the versions, then the few snapshots needed."""
+    decided = {
+        key: state.decision.created_at
+        for key, state in [("projet", projet_state), *axe_states.items()]
+        if state is not None and state.is_validated and state.decision is not None
+    }
+    if projet is None or not decided:
+        return False, set()
+    dates = list(projet.versions.order_by("numero").values_list("numero", "created_at"))
+    if not dates:
+        return False, set()
+    latest = dates[-1][0]
+
+    def in_force_at(moment):
+        numeros = [numero for numero, created_at in dates if created_at <= moment]
+        return numeros[-1] if numeros else None
+
+    wanted = {key: in_force_at(moment) for key, moment in decided.items()}
+    snapshots = dict(
+        projet.versions.filter(numero__in={latest, *wanted.values()} - {None}).values_list("numero", "snapshot")
+    )
+    current = snapshots[latest]
+
+    def axe_entry(snapshot, pk):
+        return next((axe for axe in snapshot.get("axes", []) if axe["id"] == pk), None)
+
+    projet_changed = "projet" in wanted and (wanted["projet"] is None or snapshots[wanted["projet"]] != current)
+    axes_changed = {
+        pk
+        for pk, numero in wanted.items()
+        if pk != "projet" and (numero is None or axe_entry(snapshots[numero], pk) != axe_entry(current, pk))
+    }
+    return projet_changed, axes_changed
+
+
 def strategie_overview(dossier) -> dict:
     axes = list(axes_of(dossier))
     states = validation_states(axes)
+    projet = projet_of(dossier)
+    projet_state = validation_state(projet) if projet else None
+    projet_changed, axes_changed = changed_since_validation(projet, projet_state, states)
     for axe in axes:
         axe.validation = states[axe.pk]
-    projet = projet_of(dossier)
+        axe.modifie_depuis_validation = axe.pk in axes_changed
     return {
         "projet": projet,
-        "projet_validation": validation_state(projet) if projet else None,
+        "projet_validation": projet_state,
+        "projet_modifie_depuis_validation": projet_changed,
         "axes": axes,
         "secteurs": list(secteurs_of(dossier)),
     }
