@@ -123,6 +123,53 @@ def secteurs_geojson(secteurs) -> dict:
     )
 
 
+# --- What a deletion unlinks ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unlinked:
+    label: str  # "Fiches action", ...
+    items: list[str]  # what the user may read of them
+    hidden: int = 0  # those the user may not see (confidential fiches), counted only
+
+
+def _fiches_unlinked(queryset, access) -> list[Unlinked]:
+    rows = list(queryset.order_by("numero").values_list("numero", "titre", "confidentielle"))
+    if not rows:
+        return []
+    may_see = access.can("fiche.view_confidential")
+    items = [f"Fiche n° {numero} — {titre}" for numero, titre, confidential in rows if may_see or not confidential]
+    return [Unlinked("Fiches action (le lien est retiré, les fiches restent)", items, len(rows) - len(items))]
+
+
+def secteur_unlinks(secteur, access) -> list[Unlinked]:
+    """What deleting the sector leaves without its sector: one query."""
+    from pvd.actions.models import FicheAction
+
+    return _fiches_unlinked(FicheAction.objects.filter(secteur=secteur), access)
+
+
+def axe_unlinks(axe, access) -> list[Unlinked]:
+    """What deleting the axe leaves without it: fiches, consultations and contributions (one query each)."""
+    from pvd.actions.models import FicheAction
+    from pvd.participation.models import Consultation, Contribution
+
+    result = _fiches_unlinked(FicheAction.objects.filter(axes=axe), access)
+    questions = list(Consultation.objects.filter(axe=axe).order_by("ouverture").values_list("question", flat=True))
+    if questions:
+        result.append(Unlinked("Consultations (elles ne seront plus rattachées à un axe)", questions))
+    contributions = Contribution.objects.filter(axe=axe).count()
+    if contributions:
+        # Residents' texts are not quoted here: their number is enough to decide.
+        result.append(
+            Unlinked(
+                "Contributions des habitants (elles ne seront plus rattachées à un axe)",
+                [f"{contributions} contribution{'s' if contributions > 1 else ''}"],
+            )
+        )
+    return result
+
+
 # --- Snapshots and diffs -------------------------------------------------------------------
 
 

@@ -211,6 +211,7 @@ def axe_delete(request, dossier, axe_pk):
         crumbs=_crumbs(dossier),
         objet=str(axe),
         consequence="Ses sous-objectifs et ses indicateurs seront supprimés avec lui.",
+        unlinked=selectors.axe_unlinks(axe, request.access),
         cancel_url=_index(dossier),
     )
     return render(request, "strategie/confirm_delete.html", context)
@@ -345,6 +346,7 @@ def indicateur_delete(request, dossier, pk):
         crumbs=_crumbs(dossier),
         objet=f"l'indicateur « {indicateur.nom} »",
         consequence="",
+        unlinked=[],
         cancel_url=_index(dossier),
     )
     return render(request, "strategie/confirm_delete.html", context)
@@ -430,6 +432,7 @@ def secteur_delete(request, dossier, pk):
         crumbs=_crumbs(dossier),
         objet=f"le secteur « {secteur.nom} »",
         consequence="",
+        unlinked=selectors.secteur_unlinks(secteur, request.access),
         cancel_url=_index(dossier),
     )
     return render(request, "strategie/confirm_delete.html", context)
