@@ -486,7 +486,8 @@ def secteurs_export(request, dossier):
 @dossier_view("dossier.view")
 def versions(request, dossier):
     projet = selectors.projet_of(dossier)
-    items = list(projet.versions.select_related("auteur")) if projet else []
+    # The list shows who and when: the snapshots (the whole strategy each) stay in the database.
+    items = list(projet.versions.select_related("auteur").defer("snapshot")) if projet else []
     context = dossier_context(
         request,
         dossier,

@@ -115,3 +115,35 @@ def test_the_map_editor_opens_on_the_dossier_territory(langres, client_for):
     Epci.objects.filter(pk=GRAND_LANGRES).update(contour=square(5.1, 47.8, 0.5))
     editor = BeautifulSoup(client.get(url).content, "html.parser").select_one("[data-secteur-editor]")
     assert json.loads(editor["data-bounds"]) == [[47.8, 5.1], [48.3, 5.6]]
+
+
+def test_import_page_shows_what_the_file_said_and_was_not_followed(langres, client_for):
+    from django.urls import reverse
+
+    feature = {
+        "type": "Feature",
+        "geometry": square(47.862, 5.333),  # latitude first: swapped
+        "properties": {"nom": "Halles", "kind": "zone_bleue", "commune": "75056"},
+    }
+    client = client_for(langres, "equipe")
+    response = client.post(
+        reverse("strategie:secteurs_import", kwargs={"dossier_pk": langres.pk}),
+        {
+            "texte": json.dumps({"type": "FeatureCollection", "features": [feature]}),
+            "kind": "autre",
+            "commune": "52269",
+            "nom": "",
+        },
+        follow=True,
+    )
+    texts = [str(message) for message in response.context["messages"]]
+    assert any("le type « zone_bleue » est inconnu" in text for text in texts)
+    assert any("la commune « 75056 » n'est pas une commune du dossier" in text for text in texts)
+    assert any("hors de France" in text for text in texts)
+
+
+def test_warnings_take_the_same_queries_for_one_or_many_sectors(langres, auteur, django_assert_num_queries):
+    secteurs = [_create(langres, auteur, square(5.333 + i * 0.003, 47.862), nom=f"S{i}") for i in range(6)]
+    for count in (1, 6):
+        with django_assert_num_queries(2):
+            services.secteurs_warnings(dossier=langres, secteurs=secteurs[:count])

@@ -374,3 +374,19 @@ def test_public_page_shows_only_the_published_version(client, dossier, strategie
     assert "Axe pas encore publié" in main(client.get(url)).get_text()
     services.projet_unpublish(dossier=dossier, by=auteur)
     assert client.get(url).status_code == 404
+
+
+def test_sector_added_after_publication_stays_off_the_public_page(client, dossier, strategie, auteur):
+    services.projet_publish(dossier=dossier, by=auteur)
+    services.secteur_create(
+        dossier=dossier,
+        nom="Secteur pas encore publié",
+        kind="secteur_prioritaire",
+        commune=dossier.communes.first(),
+        geometry=square(5.34, 47.87),
+        by=auteur,
+    )
+    content = main(client.get(reverse("strategie:public", kwargs={"dossier_pk": dossier.pk})))
+    assert "Secteur pas encore publié" not in content.get_text()
+    geojson = json.loads(content.select_one("#projet-geojson").string)
+    assert [feature["properties"]["nom"] for feature in geojson["features"]] == ["Périmètre ORT"]
