@@ -237,6 +237,16 @@ def sous_objectif_create(*, axe: AxeStrategique, titre: str, by) -> SousObjectif
 
 
 @transaction.atomic
+def sous_objectif_update(*, sous_objectif: SousObjectif, titre: str, by) -> SousObjectif:
+    sous_objectif.titre = titre
+    sous_objectif.full_clean()
+    sous_objectif.save()
+    axe = sous_objectif.axe
+    version_record(dossier=axe.dossier, by=by, motif=f"Sous-objectif de l'axe {axe.numero} modifié")
+    return sous_objectif
+
+
+@transaction.atomic
 def sous_objectif_delete(*, sous_objectif: SousObjectif, by) -> None:
     axe = sous_objectif.axe
     sous_objectif.delete()

@@ -256,6 +256,23 @@ def sous_objectif_create(request, dossier, axe_pk):
 
 @require_POST
 @dossier_view("strategie.edit")
+def sous_objectif_update(request, dossier, pk):
+    sous = get_object_or_404(SousObjectif.objects.filter(axe__dossier=dossier).select_related("axe__dossier"), pk=pk)
+    form = SousObjectifForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sous_objectif_update(sous_objectif=sous, titre=form.cleaned_data["titre"], by=request.user)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, "Le sous-objectif a été modifié.")
+    else:
+        messages.error(request, "Indiquez le sous-objectif (300 caractères au plus).")
+    return redirect("strategie:axe_update", dossier_pk=dossier.pk, axe_pk=sous.axe_id)
+
+
+@require_POST
+@dossier_view("strategie.edit")
 def sous_objectif_delete(request, dossier, pk):
     sous = get_object_or_404(SousObjectif.objects.filter(axe__dossier=dossier).select_related("axe"), pk=pk)
     services.sous_objectif_delete(sous_objectif=sous, by=request.user)

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('territoires', '0001_initial'),
+        ("territoires", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='epci',
-            name='contour',
-            field=models.JSONField(blank=True, editable=False, null=True, verbose_name='contour simplifié (GeoJSON)'),
+            model_name="epci",
+            name="contour",
+            field=models.JSONField(blank=True, editable=False, null=True, verbose_name="contour simplifié (GeoJSON)"),
         ),
     ]
