@@ -13,16 +13,21 @@ class AxeStrategiqueAdmin(admin.ModelAdmin):
     list_display = ["__str__", "dossier", "echelle", "ordre"]
     list_select_related = ["dossier"]
     search_fields = ["titre", "dossier__nom"]
-    raw_id_fields = ["dossier"]
     filter_horizontal = ["partenaires"]
     inlines = [SousObjectifInline]
+    # Numbers are unique per dossier and every change records a version: through the pages only.
+    readonly_fields = ["dossier", "numero"]
+
+    def has_add_permission(self, request):
+        return False  # created by the strategy pages, which record a version
 
 
 @admin.register(ProjetTerritoire)
 class ProjetTerritoireAdmin(admin.ModelAdmin):
     list_display = ["dossier", "publie", "updated_at"]
     list_select_related = ["dossier"]
-    raw_id_fields = ["dossier", "version_publiee"]
+    raw_id_fields = ["version_publiee"]
+    readonly_fields = ["dossier"]
 
 
 @admin.register(ProjetTerritoireVersion)
@@ -36,6 +41,9 @@ class ProjetTerritoireVersionAdmin(admin.ModelAdmin):
 class SecteurInterventionAdmin(admin.ModelAdmin):
     list_display = ["nom", "kind", "commune", "dossier", "surface_m2"]
     list_select_related = ["commune", "dossier"]
-    raw_id_fields = ["dossier", "commune"]
-    # Geometry goes through the validating services (pages and import), never raw edits.
-    readonly_fields = ["geometry", "surface_m2"]
+    # Dossier, commune and geometry go through the validating services (pages and import), never
+    # raw edits: the commune must be one of the dossier's, the shape valid, its area computed.
+    readonly_fields = ["dossier", "commune", "geometry", "surface_m2"]
+
+    def has_add_permission(self, request):
+        return False  # drawn or imported on the strategy pages, which validate the shape

@@ -12,6 +12,7 @@ Chamberlain & Duquette (JPL, 2007), exact for polygons whose edges follow parall
 meridians and within a fraction of a percent of the ellipsoid for sectors of a town.
 """
 
+import bisect
 import json
 import math
 from dataclasses import dataclass, field
@@ -19,7 +20,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 EARTH_RADIUS_M = 6_371_008.8
-MAX_POSITIONS = 20_000
+# A hand-drawn sector has tens of points, a detailed imported one a few thousand.
+MAX_POSITIONS = 5_000
+# Pairs of segments whose extents overlap along the sweep axis: a real outline has a few per
+# segment; a comb of long parallel teeth has them all, which Python would test for minutes.
+MAX_CANDIDATE_PAIRS = 500_000
 POLYGON_TYPES = ("Polygon", "MultiPolygon")
 
 
@@ -115,7 +120,11 @@ def validate_geometry(geometry) -> dict:
             rings.append(_clean_ring(ring, ring_name))
             count += len(rings[-1])
             if count > MAX_POSITIONS:
-                raise ValidationError(f"La géométrie compte plus de {MAX_POSITIONS} points : simplifiez-la.")
+                limit = f"{MAX_POSITIONS:,}".replace(",", "\u202f")
+                raise ValidationError(
+                    f"La géométrie compte plus de {limit} points : simplifiez-la (un secteur "
+                    "d'intervention n'a pas besoin d'un tel détail)."
+                )
         clean.append(rings)
     _check_no_intersection(clean, kind)
     _check_nesting(clean, kind)
@@ -190,21 +199,46 @@ def segments_intersect(p1, p2, q1, q2) -> bool:
     )
 
 
+def _candidate_pairs(intervals: list[tuple[float, float]]) -> int:
+    """How many pairs of closed intervals overlap (what a sweep along that axis would test)."""
+    starts = sorted(start for start, _ in intervals)
+    return sum(bisect.bisect_right(starts, end) - bisect.bisect_right(starts, start) for start, end in intervals)
+
+
 def _check_no_intersection(polygons, kind: str) -> None:
-    """Sweep over the segments sorted by their smallest longitude: only pairs whose
-    longitude ranges overlap are tested."""
-    segments = []  # (min x, max x, polygon, ring, index, a, b, ring length)
+    """Sweep over the segments sorted along the axis (longitude or latitude) where their extents
+    overlap least: only pairs whose extents overlap on both axes are tested. Shapes that would
+    still need too many tests are refused rather than checked for minutes."""
+    segments = []  # (min, max on the sweep axis, polygon, ring, index, a, b, ring length, min, max on the other)
     for p_index, rings in enumerate(polygons):
         for r_index, ring in enumerate(rings):
             n = len(ring) - 1  # number of segments
             for i in range(n):
                 a, b = ring[i], ring[i + 1]
-                segments.append((min(a[0], b[0]), max(a[0], b[0]), p_index, r_index, i, a, b, n))
-    segments.sort(key=lambda s: s[0])
-    for position, first in enumerate(segments):
-        for second in segments[position + 1 :]:
-            if second[0] > first[1]:
+                segments.append((a, b, p_index, r_index, i, n))
+    x_extents = [(min(a[0], b[0]), max(a[0], b[0])) for a, b, *_ in segments]
+    y_extents = [(min(a[1], b[1]), max(a[1], b[1])) for a, b, *_ in segments]
+    x_pairs, y_pairs = _candidate_pairs(x_extents), _candidate_pairs(y_extents)
+    if min(x_pairs, y_pairs) > MAX_CANDIDATE_PAIRS:
+        raise ValidationError(
+            "La géométrie est trop complexe à vérifier (de nombreux segments longs et parallèles) : "
+            "simplifiez-la ou découpez-la en plusieurs secteurs."
+        )
+    sweep, other = (x_extents, y_extents) if x_pairs <= y_pairs else (y_extents, x_extents)
+    items = sorted(
+        (
+            (sweep[k][0], sweep[k][1], p_index, r_index, i, a, b, n, other[k][0], other[k][1])
+            for k, (a, b, p_index, r_index, i, n) in enumerate(segments)
+        ),
+        key=lambda s: s[0],
+    )
+    for position, first in enumerate(items):
+        first_max, low, high = first[1], first[8], first[9]
+        for second in items[position + 1 :]:
+            if second[0] > first_max:
                 break
+            if second[8] > high or second[9] < low:
+                continue
             same_ring = first[2] == second[2] and first[3] == second[3]
             if same_ring:
                 i, j, n = first[4], second[4], first[7]
@@ -233,16 +267,35 @@ def _intersection_message(first, second, kind: str, polygons) -> str:
         where = f"polygone n° {segment[2] + 1}" if kind == "MultiPolygon" else "polygone"
         return _ring_name(where, segment[3])
 
-    point = first[5]
+    where = format_point(crossing_point(first[5], first[6], second[5], second[6]))
     if (first[2], first[3]) == (second[2], second[3]):
         return (
-            f"La géométrie se recoupe : {name(first)} se croise lui-même (près de "
-            f"{point[1]:.5f} N, {point[0]:.5f} E). Redessinez le contour sans croisement."
+            f"La géométrie se recoupe : {name(first)} se croise lui-même (en {where}). "
+            "Redessinez le contour sans croisement."
         )
-    return (
-        f"La géométrie se recoupe : {name(first)} touche ou croise {name(second)} (près de "
-        f"{point[1]:.5f} N, {point[0]:.5f} E)."
-    )
+    return f"La géométrie se recoupe : {name(first)} touche ou croise {name(second)} (en {where})."
+
+
+def crossing_point(p1, p2, q1, q2) -> tuple[float, float]:
+    """Where two intersecting segments meet (a shared point when they overlap or touch)."""
+    denominator = (p2[0] - p1[0]) * (q2[1] - q1[1]) - (p2[1] - p1[1]) * (q2[0] - q1[0])
+    if denominator == 0:  # collinear or touching: one of the ends lies on the other segment
+        for point in (q1, q2, p1, p2):
+            if _on_segment(p1, p2, point) and _on_segment(q1, q2, point):
+                return point[0], point[1]
+        return p1[0], p1[1]
+    t = ((q1[0] - p1[0]) * (q2[1] - q1[1]) - (q1[1] - p1[1]) * (q2[0] - q1[0])) / denominator
+    return p1[0] + t * (p2[0] - p1[0]), p1[1] + t * (p2[1] - p1[1])
+
+
+def _degrees(value: float, positive: str, negative: str) -> str:
+    return f"{abs(value):.5f}".replace(".", ",") + f"° {positive if value >= 0 else negative}"
+
+
+def format_point(point) -> str:
+    """(lon, lat) → "47,86200° N, 1,55000° O": the way a French reader writes a position."""
+    lon, lat = point
+    return f"{_degrees(lat, 'N', 'S')}, {_degrees(lon, 'E', 'O')}"
 
 
 def point_in_ring(point, ring) -> bool:
@@ -311,6 +364,93 @@ def distance_m(a, b) -> float:
     lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+# --- Where a shape lies ----------------------------------------------------------------------
+
+# (west, south, east, north) in degrees, with a margin: where the communes of the programme are.
+FRANCE_BOXES = {
+    "France métropolitaine": (-5.5, 41.2, 9.8, 51.3),
+    "Guadeloupe": (-61.9, 15.8, -60.9, 16.6),
+    "Martinique": (-61.3, 14.3, -60.7, 14.95),
+    "Guyane": (-54.7, 2.0, -51.5, 5.9),
+    "La Réunion": (55.1, -21.5, 55.9, -20.8),
+    "Mayotte": (44.9, -13.1, 45.4, -12.5),
+    "Saint-Pierre-et-Miquelon": (-56.5, 46.7, -56.1, 47.2),
+    "Saint-Martin et Saint-Barthélemy": (-63.2, 17.8, -62.7, 18.2),
+}
+
+
+def positions(geometry: dict):
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    for rings in polygons:
+        for ring in rings:
+            yield from ring
+
+
+def in_france(point) -> bool:
+    lon, lat = point[0], point[1]
+    return any(west <= lon <= east and south <= lat <= north for west, south, east, north in FRANCE_BOXES.values())
+
+
+def first_outside_france(geometry: dict):
+    """The first position outside France (mainland and overseas), or None."""
+    return next((point for point in positions(geometry) if not in_france(point)), None)
+
+
+def point_in_geometry(point, geometry: dict) -> bool:
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    return any(
+        point_in_ring(point, rings[0]) and not any(point_in_ring(point, hole) for hole in rings[1:])
+        for rings in polygons
+    )
+
+
+def _segment_distance_m(point, a, b) -> float:
+    """Distance from a point to a segment on a local plane (equirectangular): enough within a few km."""
+    scale = math.cos(math.radians(point[1]))
+    ax, ay = (a[0] - point[0]) * scale, a[1] - point[1]
+    bx, by = (b[0] - point[0]) * scale, b[1] - point[1]
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / length2))
+    x, y = ax + t * dx, ay + t * dy
+    return math.radians(math.hypot(x, y)) * EARTH_RADIUS_M
+
+
+def distance_to_geometry_m(point, geometry: dict) -> float:
+    """0 inside the shape, else the distance to its nearest edge."""
+    if point_in_geometry(point, geometry):
+        return 0.0
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    return min(
+        _segment_distance_m(point, ring[i], ring[i + 1])
+        for rings in polygons
+        for ring in rings
+        for i in range(len(ring) - 1)
+    )
+
+
+def farthest_outside_m(geometry: dict, outline: dict, *, sample: int = 200) -> tuple[float, tuple]:
+    """(distance, position) of the vertex of `geometry` farthest outside `outline` (0 when inside).
+    At most `sample` vertices are measured: the outline is coarse anyway."""
+    points = list(positions(geometry))
+    step = max(1, len(points) // sample)
+    worst = (0.0, points[0])
+    for point in points[::step]:
+        distance = distance_to_geometry_m(point, outline)
+        if distance > worst[0]:
+            worst = (distance, point)
+    return worst
+
+
+def bounds(geometry: dict) -> list[list[float]]:
+    """[[south, west], [north, east]]: what Leaflet's fitBounds takes."""
+    points = list(positions(geometry))
+    return [
+        [min(p[1] for p in points), min(p[0] for p in points)],
+        [max(p[1] for p in points), max(p[0] for p in points)],
+    ]
 
 
 # --- Export --------------------------------------------------------------------------------

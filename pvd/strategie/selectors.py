@@ -33,18 +33,72 @@ def projet_of(dossier) -> ProjetTerritoire | None:
     return ProjetTerritoire.objects.filter(dossier=dossier).select_related("version_publiee").first()
 
 
+def changed_since_validation(projet, projet_state, axe_states: dict) -> tuple[bool, set[int]]:
+    """(whether the strategy, which axes) changed after the comité de projet validated them.
+
+    A decision is not tied to a version: the version in force when it was recorded is compared
+    with the latest one (the whole strategy for the projet, the axe's own entry for an axe).
+    Two queries: the dates of the versions, then the few snapshots needed."""
+    decided = {
+        key: state.decision.created_at
+        for key, state in [("projet", projet_state), *axe_states.items()]
+        if state is not None and state.is_validated and state.decision is not None
+    }
+    if projet is None or not decided:
+        return False, set()
+    dates = list(projet.versions.order_by("numero").values_list("numero", "created_at"))
+    if not dates:
+        return False, set()
+    latest = dates[-1][0]
+
+    def in_force_at(moment):
+        numeros = [numero for numero, created_at in dates if created_at <= moment]
+        return numeros[-1] if numeros else None
+
+    wanted = {key: in_force_at(moment) for key, moment in decided.items()}
+    snapshots = dict(
+        projet.versions.filter(numero__in={latest, *wanted.values()} - {None}).values_list("numero", "snapshot")
+    )
+    current = snapshots[latest]
+
+    def axe_entry(snapshot, pk):
+        return next((axe for axe in snapshot.get("axes", []) if axe["id"] == pk), None)
+
+    projet_changed = "projet" in wanted and (wanted["projet"] is None or snapshots[wanted["projet"]] != current)
+    axes_changed = {
+        pk
+        for pk, numero in wanted.items()
+        if pk != "projet" and (numero is None or axe_entry(snapshots[numero], pk) != axe_entry(current, pk))
+    }
+    return projet_changed, axes_changed
+
+
 def strategie_overview(dossier) -> dict:
     axes = list(axes_of(dossier))
     states = validation_states(axes)
+    projet = projet_of(dossier)
+    projet_state = validation_state(projet) if projet else None
+    projet_changed, axes_changed = changed_since_validation(projet, projet_state, states)
     for axe in axes:
         axe.validation = states[axe.pk]
-    projet = projet_of(dossier)
+        axe.modifie_depuis_validation = axe.pk in axes_changed
     return {
         "projet": projet,
-        "projet_validation": validation_state(projet) if projet else None,
+        "projet_validation": projet_state,
+        "projet_modifie_depuis_validation": projet_changed,
         "axes": axes,
         "secteurs": list(secteurs_of(dossier)),
     }
+
+
+def map_bounds(dossier) -> list[list[float]] | None:
+    """Where a map of the dossier opens when it has no sector yet: its EPCI's outline, when known."""
+    from pvd.territoires.models import Epci
+
+    from .geo import bounds
+
+    outline = Epci.objects.filter(pk=dossier.epci_id).values_list("contour", flat=True).first()
+    return bounds(outline) if outline else None
 
 
 def secteurs_geojson(secteurs) -> dict:
@@ -67,6 +121,53 @@ def secteurs_geojson(secteurs) -> dict:
             for secteur in secteurs
         ]
     )
+
+
+# --- What a deletion unlinks ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unlinked:
+    label: str  # "Fiches action", ...
+    items: list[str]  # what the user may read of them
+    hidden: int = 0  # those the user may not see (confidential fiches), counted only
+
+
+def _fiches_unlinked(queryset, access) -> list[Unlinked]:
+    rows = list(queryset.order_by("numero").values_list("numero", "titre", "confidentielle"))
+    if not rows:
+        return []
+    may_see = access.can("fiche.view_confidential")
+    items = [f"Fiche n° {numero} — {titre}" for numero, titre, confidential in rows if may_see or not confidential]
+    return [Unlinked("Fiches action (le lien est retiré, les fiches restent)", items, len(rows) - len(items))]
+
+
+def secteur_unlinks(secteur, access) -> list[Unlinked]:
+    """What deleting the sector leaves without its sector: one query."""
+    from pvd.actions.models import FicheAction
+
+    return _fiches_unlinked(FicheAction.objects.filter(secteur=secteur), access)
+
+
+def axe_unlinks(axe, access) -> list[Unlinked]:
+    """What deleting the axe leaves without it: fiches, consultations and contributions (one query each)."""
+    from pvd.actions.models import FicheAction
+    from pvd.participation.models import Consultation, Contribution
+
+    result = _fiches_unlinked(FicheAction.objects.filter(axes=axe), access)
+    questions = list(Consultation.objects.filter(axe=axe).order_by("ouverture").values_list("question", flat=True))
+    if questions:
+        result.append(Unlinked("Consultations (elles ne seront plus rattachées à un axe)", questions))
+    contributions = Contribution.objects.filter(axe=axe).count()
+    if contributions:
+        # Residents' texts are not quoted here: their number is enough to decide.
+        result.append(
+            Unlinked(
+                "Contributions des habitants (elles ne seront plus rattachées à un axe)",
+                [f"{contributions} contribution{'s' if contributions > 1 else ''}"],
+            )
+        )
+    return result
 
 
 # --- Snapshots and diffs -------------------------------------------------------------------
@@ -130,6 +231,7 @@ _ECHELLES = dict(Echelle.choices)
 _ORIENTATIONS = dict(OrientationCrte.choices)
 _KINDS = dict(IndicateurKind.choices)
 _SECTEUR_KINDS = dict(SecteurKind.choices)
+_FREQUENCES = dict(Frequence.choices)
 
 
 def _yes_no(value) -> str:
@@ -149,6 +251,7 @@ def flatten_snapshot(snapshot: dict) -> dict[str, tuple[str, str]]:
     fields: dict[str, tuple[str, str]] = {"resume": ("Synthèse du projet de territoire", snapshot.get("resume", ""))}
     for axe in snapshot.get("axes", []):
         prefix, label = f"axe:{axe['id']}", f"Axe {axe['numero']}"
+        fields[f"{prefix}:numero"] = (f"{label} — numéro", str(axe["numero"]))
         fields[f"{prefix}:titre"] = (f"{label} — titre", axe["titre"])
         fields[f"{prefix}:enjeux"] = (f"{label} — enjeux", axe["enjeux"])
         fields[f"{prefix}:echelle"] = (f"{label} — échelle", _ECHELLES.get(axe["echelle"], axe["echelle"]))
@@ -163,18 +266,20 @@ def flatten_snapshot(snapshot: dict) -> dict[str, tuple[str, str]]:
         for ind in axe["indicateurs"]:
             text = "\n".join(
                 [
+                    f"Nom : {ind['nom']}",
                     f"Type : {_KINDS.get(ind['kind'], ind['kind'])}",
                     f"Unité : {ind['unite']}",
                     f"Valeur de référence : {ind['valeur_initiale'] or '—'} ({ind['date_initiale'] or 'sans date'})",
                     f"Cible : {ind['cible'] or '—'} (échéance {ind['echeance'] or 'non fixée'})",
                     f"Source : {ind['source'] or '—'}",
-                    f"Fréquence : {ind['frequence']}",
+                    f"Fréquence : {_FREQUENCES.get(ind['frequence'], ind['frequence'])}",
                 ]
             )
             fields[f"ind:{ind['id']}"] = (f"{label} — indicateur « {ind['nom']} »", text)
     for secteur in snapshot.get("secteurs", []):
         text = "\n".join(
             [
+                f"Nom : {secteur['nom']}",
                 f"{_SECTEUR_KINDS.get(secteur['kind'], secteur['kind'])}, {secteur['commune']}, "
                 f"{secteur['surface_m2'] / 10_000:.2f} ha",
                 f"Description : {secteur.get('description') or '—'}",
@@ -192,10 +297,28 @@ class FieldDiff:
     lines: list[tuple[str, str]]  # (" ", "-", "+") and the line
 
 
+def _order_diff(old: dict, new: dict) -> list[FieldDiff]:
+    """The order of the axes (a snapshot lists them in order), shown only when the axes kept
+    from one version to the other changed places: adding or removing one is shown on its own."""
+    old_axes, new_axes = old.get("axes", []), new.get("axes", [])
+    common = {axe["id"] for axe in old_axes} & {axe["id"] for axe in new_axes}
+    if [a["id"] for a in old_axes if a["id"] in common] == [a["id"] for a in new_axes if a["id"] in common]:
+        return []
+
+    def lines(axes):
+        return [f"{position}. Axe {axe['numero']} — {axe['titre']}" for position, axe in enumerate(axes, start=1)]
+
+    diff = []
+    for line in difflib.ndiff(lines(old_axes), lines(new_axes)):
+        if not line.startswith("? "):
+            diff.append((line[0], line[2:]))
+    return [FieldDiff("Ordre des axes", "modifié", diff)]
+
+
 def snapshot_diff(old: dict, new: dict) -> list[FieldDiff]:
     """Per field, what changed from `old` to `new`, as lines of a readable diff."""
     before, after = flatten_snapshot(old), flatten_snapshot(new)
-    diffs = []
+    diffs = _order_diff(old, new)
     keys = list(before) + [key for key in after if key not in before]
     for key in keys:
         old_label, old_text = before.get(key, ("", None))
@@ -214,9 +337,6 @@ def snapshot_diff(old: dict, new: dict) -> list[FieldDiff]:
                 lines.append((line[0], line[2:]))
             diffs.append(FieldDiff(new_label or old_label, "modifié", lines))
     return diffs
-
-
-_FREQUENCES = dict(Frequence.choices)
 
 
 def present_snapshot(snapshot: dict) -> dict:

@@ -1,6 +1,8 @@
 """Every write on the strategy. Each change of the summary, an axe, its indicators or a
 sector records a version of the whole projet de territoire (who, when, what)."""
 
+from dataclasses import dataclass, field
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +12,7 @@ from pvd.gouvernance.models import PointOrdreDuJour
 from pvd.gouvernance.selectors import validation_state
 from pvd.gouvernance.services import object_submit
 from pvd.suivi import services as suivi_services
+from pvd.territoires.models import Epci
 
 from . import geo
 from .models import (
@@ -234,6 +237,16 @@ def sous_objectif_create(*, axe: AxeStrategique, titre: str, by) -> SousObjectif
 
 
 @transaction.atomic
+def sous_objectif_update(*, sous_objectif: SousObjectif, titre: str, by) -> SousObjectif:
+    sous_objectif.titre = titre
+    sous_objectif.full_clean()
+    sous_objectif.save()
+    axe = sous_objectif.axe
+    version_record(dossier=axe.dossier, by=by, motif=f"Sous-objectif de l'axe {axe.numero} modifié")
+    return sous_objectif
+
+
+@transaction.atomic
 def sous_objectif_delete(*, sous_objectif: SousObjectif, by) -> None:
     axe = sous_objectif.axe
     sous_objectif.delete()
@@ -280,19 +293,56 @@ def _check_commune(*, dossier, commune) -> None:
         )
 
 
-def secteur_warnings(secteur: SecteurIntervention) -> list[str]:
-    """Soft checks on the location (there are no commune outlines in the platform)."""
-    others = [other for other in secteur.dossier.secteurs.exclude(pk=secteur.pk) if other.geometry]
-    if not others:
+# The ANCT outlines are much simplified: a sector a little outside its EPCI's outline is normal.
+OUTLINE_MARGIN_M = 3_000
+
+
+def secteurs_warnings(*, dossier, secteurs) -> list[str]:
+    """Soft checks on where sectors lie, in two queries whatever their number: every position in
+    France (mainland or overseas: swapped longitude and latitude land elsewhere), inside the
+    outline of the dossier's EPCI when it is known, else not far from the other sectors."""
+    secteurs = list(secteurs)
+    if not secteurs:
         return []
-    here = geo.centroid(secteur.geometry)
-    nearest = min(geo.distance_m(here, geo.centroid(other.geometry)) for other in others)
-    if nearest > FAR_FROM_OTHERS_M:
-        return [
-            f"Ce secteur est à {nearest / 1000:.0f} km des autres secteurs du dossier : vérifiez qu'il est bien "
-            f"situé sur le territoire de {secteur.commune.nom}."
-        ]
-    return []
+    outline, epci_nom = Epci.objects.filter(pk=dossier.epci_id).values_list("contour", "nom").first() or (None, "")
+    new_ids = {secteur.pk for secteur in secteurs}
+    others = [
+        (pk, geometry)
+        for pk, geometry in SecteurIntervention.objects.filter(dossier=dossier).values_list("pk", "geometry")
+        if pk not in new_ids and geometry
+    ]
+    warnings = []
+    for secteur in secteurs:
+        outside = geo.first_outside_france(secteur.geometry)
+        if outside is not None:
+            warnings.append(
+                f"Le secteur « {secteur.nom} » a un point hors de France (métropole et outre-mer) : "
+                f"{geo.format_point(outside)}. La longitude et la latitude sont peut-être inversées : "
+                "en GeoJSON, la longitude vient en premier."
+            )
+            continue
+        if outline:
+            distance, point = geo.farthest_outside_m(secteur.geometry, outline)
+            if distance > OUTLINE_MARGIN_M:
+                warnings.append(
+                    f"Le secteur « {secteur.nom} » sort du territoire de l'EPCI du dossier ({epci_nom}) : "
+                    f"le point {geo.format_point(point)} en est à {distance / 1000:.0f} km. Vérifiez qu'il est "
+                    f"bien situé sur le territoire de {secteur.commune.nom}."
+                )
+            continue
+        if others:
+            here = geo.centroid(secteur.geometry)
+            nearest = min(geo.distance_m(here, geo.centroid(geometry)) for _, geometry in others)
+            if nearest > FAR_FROM_OTHERS_M:
+                warnings.append(
+                    f"Le secteur « {secteur.nom} » est à {nearest / 1000:.0f} km des autres secteurs du dossier : "
+                    f"vérifiez qu'il est bien situé sur le territoire de {secteur.commune.nom}."
+                )
+    return warnings
+
+
+def secteur_warnings(secteur: SecteurIntervention) -> list[str]:
+    return secteurs_warnings(dossier=secteur.dossier, secteurs=[secteur])
 
 
 def _secteur_new(*, dossier, nom, kind, commune, geometry, description) -> SecteurIntervention:
@@ -350,19 +400,43 @@ def secteur_delete(*, secteur: SecteurIntervention, by) -> None:
     version_record(dossier=dossier, by=by, motif=f"Secteur « {nom} » supprimé")
 
 
+@dataclass
+class SecteursImport:
+    created: list[SecteurIntervention]
+    # What the file said and was not followed (unknown commune or kind), for the user to check.
+    warnings: list[str] = field(default_factory=list)
+
+
 @transaction.atomic
-def secteurs_import(*, dossier, data, kind: str, commune, by, nom: str = "") -> list[SecteurIntervention]:
+def secteurs_import(*, dossier, data, kind: str, commune, by, nom: str = "") -> SecteursImport:
     """Create one sector per polygon feature of a GeoJSON text or file. A feature's properties
     `nom`/`name`, `kind` and `commune` (INSEE code of a commune of the dossier) take precedence
-    over the form's values, so that an export imports back as it was."""
+    over the form's values, so that an export imports back as it was. When a feature names an
+    unknown commune or kind, the form's value is used and a warning says so."""
     features = geo.parse_geojson(data)
     communes = {commune.pk: commune for commune in dossier.communes.all()}
-    created = []
+    result = SecteursImport(created=[])
     for index, feature in enumerate(features, start=1):
         props = feature.properties
         feature_nom = str(props.get("nom") or props.get("name") or nom or f"Secteur importé {index}")[:200]
-        feature_kind = props.get("kind") if props.get("kind") in SecteurKind.values else kind
-        feature_commune = communes.get(str(props.get("commune", ""))) or commune
+        feature_kind, feature_commune = kind, commune
+        if props.get("kind") not in (None, ""):
+            if props["kind"] in SecteurKind.values:
+                feature_kind = props["kind"]
+            else:
+                result.warnings.append(
+                    f"Objet n° {index} « {feature_nom} » : le type « {props['kind']} » est inconnu ; "
+                    f"le type choisi dans le formulaire ({dict(SecteurKind.choices).get(kind, kind)}) a été utilisé."
+                )
+        if props.get("commune") not in (None, ""):
+            code = str(props["commune"])
+            if code in communes:
+                feature_commune = communes[code]
+            else:
+                result.warnings.append(
+                    f"Objet n° {index} « {feature_nom} » : la commune « {code} » n'est pas une commune du dossier ; "
+                    f"la commune choisie dans le formulaire ({commune.nom if commune else '—'}) a été utilisée."
+                )
         description = str(props.get("description") or "")
         try:
             secteur = _secteur_new(
@@ -375,6 +449,6 @@ def secteurs_import(*, dossier, data, kind: str, commune, by, nom: str = "") -> 
             )
         except ValidationError as error:
             raise ValidationError(f"Objet n° {index} « {feature_nom} » : {' '.join(error.messages)}") from error
-        created.append(secteur)
-    version_record(dossier=dossier, by=by, motif=f"{len(created)} secteur(s) importé(s) depuis un GeoJSON")
-    return created
+        result.created.append(secteur)
+    version_record(dossier=dossier, by=by, motif=f"{len(result.created)} secteur(s) importé(s) depuis un GeoJSON")
+    return result

@@ -19,6 +19,7 @@ urlpatterns = [
     path(f"{base}axes/<int:axe_pk>/deplacer/<str:direction>/", views.axe_move, name="axe_move"),
     path(f"{base}axes/<int:axe_pk>/soumettre/", views.axe_submit, name="axe_submit"),
     path(f"{base}axes/<int:axe_pk>/sous-objectifs/", views.sous_objectif_create, name="sous_objectif_create"),
+    path(f"{base}sous-objectifs/<int:pk>/", views.sous_objectif_update, name="sous_objectif_update"),
     path(f"{base}sous-objectifs/<int:pk>/supprimer/", views.sous_objectif_delete, name="sous_objectif_delete"),
     path(f"{base}axes/<int:axe_pk>/indicateurs/nouveau/", views.indicateur_create, name="indicateur_create"),
     path(f"{base}indicateurs/<int:pk>/", views.indicateur_update, name="indicateur_update"),

@@ -36,8 +36,13 @@ def _crumbs(dossier):
     return [{"url": _index(dossier), "title": "Stratégie"}]
 
 
-def _map_settings() -> dict:
-    return {"tiles_url": settings.PVD_MAP_TILES_URL, "tiles_attribution": settings.PVD_MAP_TILES_ATTRIBUTION}
+def _map_settings(dossier) -> dict:
+    return {
+        "tiles_url": settings.PVD_MAP_TILES_URL,
+        "tiles_attribution": settings.PVD_MAP_TILES_ATTRIBUTION,
+        # Where the map opens when there is no sector to show (the JavaScript fits the sectors otherwise).
+        "bounds": json.dumps(selectors.map_bounds(dossier)),
+    }
 
 
 def _form_page(
@@ -76,7 +81,7 @@ def index(request, dossier):
         page_title="Stratégie",
         crumbs=[],
         geojson=selectors.secteurs_geojson(overview["secteurs"]),
-        map=_map_settings(),
+        map=_map_settings(dossier),
         **overview,
     )
     return render(request, "strategie/index.html", context)
@@ -206,6 +211,7 @@ def axe_delete(request, dossier, axe_pk):
         crumbs=_crumbs(dossier),
         objet=str(axe),
         consequence="Ses sous-objectifs et ses indicateurs seront supprimés avec lui.",
+        unlinked=selectors.axe_unlinks(axe, request.access),
         cancel_url=_index(dossier),
     )
     return render(request, "strategie/confirm_delete.html", context)
@@ -246,6 +252,23 @@ def sous_objectif_create(request, dossier, axe_pk):
     else:
         messages.error(request, "Indiquez le sous-objectif (300 caractères au plus).")
     return redirect("strategie:axe_update", dossier_pk=dossier.pk, axe_pk=axe.pk)
+
+
+@require_POST
+@dossier_view("strategie.edit")
+def sous_objectif_update(request, dossier, pk):
+    sous = get_object_or_404(SousObjectif.objects.filter(axe__dossier=dossier).select_related("axe__dossier"), pk=pk)
+    form = SousObjectifForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sous_objectif_update(sous_objectif=sous, titre=form.cleaned_data["titre"], by=request.user)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, "Le sous-objectif a été modifié.")
+    else:
+        messages.error(request, "Indiquez le sous-objectif (300 caractères au plus).")
+    return redirect("strategie:axe_update", dossier_pk=dossier.pk, axe_pk=sous.axe_id)
 
 
 @require_POST
@@ -340,6 +363,7 @@ def indicateur_delete(request, dossier, pk):
         crumbs=_crumbs(dossier),
         objet=f"l'indicateur « {indicateur.nom} »",
         consequence="",
+        unlinked=[],
         cancel_url=_index(dossier),
     )
     return render(request, "strategie/confirm_delete.html", context)
@@ -364,12 +388,12 @@ def _secteur_page(request, dossier, *, title, form, secteur=None):
         cancel_url=_index(dossier),
         template="strategie/secteur_form.html",
         geojson=selectors.secteurs_geojson(others),
-        map=_map_settings(),
+        map=_map_settings(dossier),
     )
 
 
-def _warn(request, secteur) -> None:
-    for warning in services.secteur_warnings(secteur):
+def _warn(request, dossier, secteurs) -> None:
+    for warning in services.secteurs_warnings(dossier=dossier, secteurs=secteurs):
         messages.warning(request, warning)
 
 
@@ -383,7 +407,7 @@ def secteur_create(request, dossier):
             apply_validation_error(form, error)
         else:
             messages.success(request, f"Le secteur « {secteur.nom} » a été créé ({secteur.surface_ha:.2f} ha).")
-            _warn(request, secteur)
+            _warn(request, dossier, [secteur])
             return redirect(_index(dossier) + "#secteurs")
     return _secteur_page(request, dossier, title="Nouveau secteur", form=form)
 
@@ -406,7 +430,7 @@ def secteur_update(request, dossier, pk):
             apply_validation_error(form, error)
         else:
             messages.success(request, f"Le secteur « {secteur.nom} » a été modifié ({secteur.surface_ha:.2f} ha).")
-            _warn(request, secteur)
+            _warn(request, dossier, [secteur])
             return redirect(_index(dossier) + "#secteurs")
     return _secteur_page(request, dossier, title=f"Modifier le secteur « {secteur.nom} »", form=form, secteur=secteur)
 
@@ -425,6 +449,7 @@ def secteur_delete(request, dossier, pk):
         crumbs=_crumbs(dossier),
         objet=f"le secteur « {secteur.nom} »",
         consequence="",
+        unlinked=selectors.secteur_unlinks(secteur, request.access),
         cancel_url=_index(dossier),
     )
     return render(request, "strategie/confirm_delete.html", context)
@@ -438,7 +463,7 @@ def secteurs_import(request, dossier):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            created = services.secteurs_import(
+            result = services.secteurs_import(
                 dossier=dossier,
                 data=data["data"],
                 kind=data["kind"],
@@ -449,9 +474,10 @@ def secteurs_import(request, dossier):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"{len(created)} secteur(s) importé(s).")
-            for secteur in created:
-                _warn(request, secteur)
+            messages.success(request, f"{len(result.created)} secteur(s) importé(s).")
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            _warn(request, dossier, result.created)
             return redirect(_index(dossier) + "#secteurs")
     return _form_page(
         request,
@@ -477,7 +503,8 @@ def secteurs_export(request, dossier):
 @dossier_view("dossier.view")
 def versions(request, dossier):
     projet = selectors.projet_of(dossier)
-    items = list(projet.versions.select_related("auteur")) if projet else []
+    # The list shows who and when: the snapshots (the whole strategy each) stay in the database.
+    items = list(projet.versions.select_related("auteur").defer("snapshot")) if projet else []
     context = dossier_context(
         request,
         dossier,
@@ -527,7 +554,7 @@ def projet(request, dossier):
         crumbs=_crumbs(dossier),
         projet=selectors.present_snapshot(snapshot),
         geojson=selectors.snapshot_geojson(snapshot),
-        map=_map_settings(),
+        map=_map_settings(dossier),
         public=False,
     )
     return render(request, "strategie/projet.html", context)
@@ -547,7 +574,7 @@ def public(request, dossier_pk):
         "version": version,
         "projet": selectors.present_snapshot(snapshot),
         "geojson": selectors.snapshot_geojson(snapshot),
-        "map": _map_settings(),
+        "map": _map_settings(dossier),
         "public": True,
         "page_title": f"Projet de territoire — {dossier.nom}",
         "heading": "Projet de territoire",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .catalogue import BY_KEY
 from .models import Frequence, Indicateur
 
 EDITABLE_FIELDS = (
@@ -51,6 +52,9 @@ def indicateur_create(
     by=None,
 ) -> Indicateur:
     _check_owner(dossier=dossier, axe=axe, fiche=fiche)
+    if catalogue and catalogue not in BY_KEY:
+        # The key is a hidden field of the form: anything else than a catalogue entry is refused.
+        raise ValidationError({"catalogue": "Modèle du catalogue inconnu."})
     indicateur = Indicateur(
         dossier=dossier,
         axe=axe,

@@ -34,6 +34,9 @@ class Epci(models.Model):
     type = models.CharField("type", max_length=10, blank=True)  # CC, CA, CU, METRO, MET69
     population = models.PositiveIntegerField("population", null=True, blank=True)
     search_text = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+    # A much simplified outline (GeoJSON geometry, WGS 84) from the ANCT file imported by
+    # `import_contours_epci`: enough to warn about a sector drawn far away, not to measure.
+    contour = models.JSONField("contour simplifié (GeoJSON)", null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["nom"]

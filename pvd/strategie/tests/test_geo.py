@@ -158,3 +158,54 @@ def test_maps_have_a_french_zoom_control():
     # Leaflet's default control says "Zoom in"/"Zoom out": it is replaced by a French one.
     assert "zoomControl: false" in source
     assert 'zoomInTitle: "Zoom avant"' in source and 'zoomOutTitle: "Zoom arrière"' in source
+
+
+def _circle(count, lon=5.33, lat=47.86, radius=0.01):
+    ring = [
+        [lon + radius * math.cos(2 * math.pi * i / count), lat + radius * math.sin(2 * math.pi * i / count)]
+        for i in range(count)
+    ]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def test_point_limit_is_refused_with_a_french_message():
+    geo.validate_geometry(_circle(4_999))  # 5 000 positions with the closing one
+    with pytest.raises(ValidationError) as error:
+        geo.validate_geometry(_circle(5_000))
+    assert error.value.messages[0].startswith("La géométrie compte plus de 5\u202f000 points : simplifiez-la")
+
+
+def _diagonal_comb(teeth):
+    """A comb of long parallel teeth at 45°: every segment's extents overlap every other's on both axes."""
+    ring = []
+    for i in range(teeth):
+        x = i * 0.001
+        ring += [[x, 0.0], [x + 1.0, 1.0], [x + 1.0005, 1.0], [x + 0.0005, 0.0]]
+    ring += [[teeth * 0.001 + 1.0, 0.0 - 0.5], [0.0, -0.5], [0.0, 0.0]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_a_comb_too_costly_to_check_is_refused_not_checked_for_minutes():
+    with pytest.raises(ValidationError, match="trop complexe à vérifier"):
+        geo.validate_geometry(_diagonal_comb(1_000))
+
+
+def test_an_axis_aligned_comb_is_checked_along_its_teeth():
+    # Long horizontal teeth overlap each other in longitude but not in latitude: the sweep runs
+    # along the latitude and the comb is accepted.
+    ring = [[0.0, 0.0]]
+    for i in range(1_000):
+        y = i * 0.002
+        ring += [[1.0, y], [1.0, y + 0.001], [0.001, y + 0.001], [0.001, y + 0.002]]
+    ring += [[0.0, 2.0], [0.0, 0.0]]
+    assert geo.validate_geometry({"type": "Polygon", "coordinates": [ring]})["type"] == "Polygon"
+
+
+def test_self_intersection_message_gives_the_crossing_point_in_french():
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[-1.56, 47.2], [-1.54, 47.22], [-1.54, 47.2], [-1.56, 47.22], [-1.56, 47.2]]],
+    }
+    with pytest.raises(ValidationError) as error:
+        geo.validate_geometry(bowtie)
+    assert "(en 47,21000° N, 1,55000° O)" in error.value.messages[0]

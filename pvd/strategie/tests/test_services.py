@@ -150,10 +150,11 @@ def test_geojson_export_import_round_trip(dossier, strategie, auteur):
         (s.nom, s.kind, s.commune_id, s.description, s.geometry, s.surface_m2) for s in selectors.secteurs_of(dossier)
     ]
     SecteurIntervention.objects.filter(dossier=dossier).delete()
-    created = services.secteurs_import(
+    result = services.secteurs_import(
         dossier=dossier, data=exported.encode(), kind="autre", commune=dossier.communes.first(), by=auteur
     )
-    assert len(created) == 2
+    assert len(result.created) == 2
+    assert result.warnings == []  # an export names known communes and kinds
     after = [
         (s.nom, s.kind, s.commune_id, s.description, s.geometry, s.surface_m2) for s in selectors.secteurs_of(dossier)
     ]
@@ -241,12 +242,20 @@ def test_import_records_one_version_and_falls_back_on_the_form_values(dossier, s
     versions = ProjetTerritoireVersion.objects.count()
     feature = {"type": "Feature", "geometry": square(5.34, 47.87), "properties": {"commune": "99999", "kind": "?"}}
     data = {"type": "FeatureCollection", "features": [feature, {**feature, "properties": {"name": "Nommé"}}]}
-    created = services.secteurs_import(
+    result = services.secteurs_import(
         dossier=dossier, data=json.dumps(data), kind="autre", commune=dossier.communes.first(), nom="Îlot", by=auteur
     )
-    assert [(s.nom, s.kind, s.commune) for s in created] == [
+    assert [(s.nom, s.kind, s.commune) for s in result.created] == [
         ("Îlot", "autre", dossier.communes.first()),
         ("Nommé", "autre", dossier.communes.first()),
+    ]
+    # The file said otherwise for the first feature: the user is told, not silently overridden.
+    commune = dossier.communes.first()
+    assert result.warnings == [
+        "Objet n° 1 « Îlot » : le type « ? » est inconnu ; le type choisi dans le formulaire (Autre secteur) a "
+        "été utilisé.",
+        f"Objet n° 1 « Îlot » : la commune « 99999 » n'est pas une commune du dossier ; la commune choisie dans "
+        f"le formulaire ({commune.nom}) a été utilisée.",
     ]
     assert ProjetTerritoireVersion.objects.count() == versions + 1
 

@@ -34,6 +34,7 @@ def _kwargs(dossier, objs, name):
         "axe_submit": {"axe_pk": objs["axe"].pk},
         "sous_objectif_create": {"axe_pk": objs["axe"].pk},
         "sous_objectif_delete": {"pk": objs["sous"].pk},
+        "sous_objectif_update": {"pk": objs["sous"].pk},
         "indicateur_create": {"axe_pk": objs["axe"].pk},
         "indicateur_update": {"pk": objs["indicateur"].pk},
         "indicateur_delete": {"pk": objs["indicateur"].pk},
@@ -68,6 +69,7 @@ VIEWS = [
     ("axe_submit", "post", "edit", ""),
     ("sous_objectif_create", "post", "edit", ""),
     ("sous_objectif_delete", "post", "edit", ""),
+    ("sous_objectif_update", "post", "edit", ""),
 ]
 
 
@@ -374,3 +376,37 @@ def test_public_page_shows_only_the_published_version(client, dossier, strategie
     assert "Axe pas encore publié" in main(client.get(url)).get_text()
     services.projet_unpublish(dossier=dossier, by=auteur)
     assert client.get(url).status_code == 404
+
+
+def test_sector_added_after_publication_stays_off_the_public_page(client, dossier, strategie, auteur):
+    services.projet_publish(dossier=dossier, by=auteur)
+    services.secteur_create(
+        dossier=dossier,
+        nom="Secteur pas encore publié",
+        kind="secteur_prioritaire",
+        commune=dossier.communes.first(),
+        geometry=square(5.34, 47.87),
+        by=auteur,
+    )
+    content = main(client.get(reverse("strategie:public", kwargs={"dossier_pk": dossier.pk})))
+    assert "Secteur pas encore publié" not in content.get_text()
+    geojson = json.loads(content.select_one("#projet-geojson").string)
+    assert [feature["properties"]["nom"] for feature in geojson["features"]] == ["Périmètre ORT"]
+
+
+def test_sous_objectif_can_be_edited_and_the_change_is_versioned(client_for, dossier, strategie):
+    client = client_for(dossier, "equipe")
+    sous = strategie["sous"]
+    response = client.post(
+        reverse("strategie:sous_objectif_update", kwargs={"dossier_pk": dossier.pk, "pk": sous.pk}),
+        {"titre": "Lancer une OPAH-RU renforcée"},
+    )
+    assert response.status_code == 302
+    sous.refresh_from_db()
+    assert sous.titre == "Lancer une OPAH-RU renforcée"
+    last = ProjetTerritoireVersion.objects.filter(projet__dossier=dossier).latest("numero")
+    assert last.motif == "Sous-objectif de l'axe 1 modifié"
+    assert last.snapshot["axes"][0]["sous_objectifs"] == ["Lancer une OPAH-RU renforcée"]
+    page = client.get(reverse("strategie:axe_update", kwargs={"dossier_pk": dossier.pk, "axe_pk": sous.axe_id}))
+    field = BeautifulSoup(page.content, "html.parser").select_one(f"#sous-objectif-{sous.pk}")
+    assert field["value"] == "Lancer une OPAH-RU renforcée"

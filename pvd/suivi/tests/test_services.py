@@ -79,3 +79,16 @@ def test_delete_without_measures(dossier):
     indicateur = create(dossier, fiche=FicheFactory(dossier=dossier))
     services.indicateur_delete(indicateur=indicateur)
     assert not Indicateur.objects.exists()
+
+
+def test_unknown_catalogue_key_is_refused(db):
+    axe = AxeFactory()
+    with pytest.raises(ValidationError) as error:
+        services.indicateur_create(
+            dossier=axe.dossier, axe=axe, nom="X", kind="resultat", unite="%", catalogue="inventé"
+        )
+    assert error.value.message_dict == {"catalogue": ["Modèle du catalogue inconnu."]}
+    assert not Indicateur.objects.exists()
+    services.indicateur_create(
+        dossier=axe.dossier, axe=axe, nom="X", kind="resultat", unite="%", catalogue="population"
+    )

@@ -3,7 +3,15 @@
 (function () {
   "use strict";
   var COLORS = { perimetre_ort: "#000091", secteur_prioritaire: "#e1000f", autre: "#6a6af4" };
-  var LANGRES = [47.862, 5.333];
+  var FRANCE = [46.6, 2.4];
+
+  // Without a sector to fit, open on the dossier's territory (data-bounds, from the server),
+  // else on mainland France.
+  function openOnTerritory(map, element) {
+    var bounds = null;
+    try { bounds = JSON.parse(element.dataset.bounds || "null"); } catch (error) { bounds = null; }
+    if (bounds) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView(FRANCE, 6); }
+  }
 
   function baseMap(element) {
     var map = L.map(element, { scrollWheelZoom: false, zoomControl: false });
@@ -35,7 +43,7 @@
         item.bindTooltip((p.nom || "") + (p.type ? " — " + p.type : ""));
       },
     }).addTo(map);
-    if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [20, 20] }); } else { map.setView(LANGRES, 13); }
+    if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [20, 20] }); } else { openOnTerritory(map, element); }
   }
 
   function editor(element) {
@@ -75,7 +83,7 @@
     drawn.eachLayer(watch);
     if (drawn.getLayers().length) { map.fitBounds(drawn.getBounds(), { padding: [20, 20] }); }
     else if (others.getLayers().length) { map.fitBounds(others.getBounds(), { padding: [20, 20] }); }
-    else { map.setView(LANGRES, 14); }
+    else { openOnTerritory(map, element); }
 
     if (map.pm) {
       map.pm.setLang("fr");
