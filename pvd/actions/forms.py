@@ -4,9 +4,10 @@ from pvd.core.forms import BaseForm, BaseModelForm, DateInput
 from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.suivi.catalogue import BY_KEY
 from pvd.suivi.models import Indicateur
-from pvd.territoires.models import Organisation, OrganisationType
+from pvd.territoires.models import OrganisationType
 
 from .models import PIECE_EXTENSIONS, BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
+from .selectors import organisations_for
 from .services import FICHE_FIELDS
 
 
@@ -42,8 +43,16 @@ class FicheForm(_CheckboxTemplates, BaseModelForm):
         self.dossier = dossier
         self.fields["axes"].queryset = AxeStrategique.objects.filter(dossier=dossier)
         self.fields["numero"].required = False
-        self.fields["numero"].help_text = "Laissez vide pour le numéro suivant."
+        self.fields["numero"].help_text = (
+            "Laissez vide pour garder le numéro actuel."
+            if self.instance.pk
+            else "Laissez vide pour le numéro suivant."
+        )
         self.fields["commune"].queryset = dossier.communes.all()
+        organisations = organisations_for(dossier)
+        self.fields["maitre_ouvrage"].queryset = organisations
+        self.fields["maitre_ouvrage"].help_text = "Absent de la liste ? Saisissez-le dans le champ suivant."
+        self.fields["partenaires"].queryset = organisations
         self.fields["secteur"].queryset = SecteurIntervention.objects.filter(dossier=dossier)
 
     def validate_unique(self):
@@ -67,10 +76,10 @@ class LigneFinancementForm(BaseModelForm):
         fields = ["financeur", "dispositif", "montant", "statut", "date"]
         widgets = {"date": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["financeur"].required = False
-        self.fields["financeur"].queryset = Organisation.objects.order_by("nom")
+        self.fields["financeur"].queryset = organisations_for(dossier)
 
     def clean(self):
         data = super().clean()

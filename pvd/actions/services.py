@@ -205,8 +205,26 @@ def ligne_financement_create(
     return ligne
 
 
+LIGNE_FIELDS = {"financeur", "dispositif", "montant", "statut", "date"}
+
+
 @transaction.atomic
-def ligne_financement_update(*, ligne: LigneFinancement, by, **fields) -> LigneFinancement:
+def ligne_financement_update(
+    *, ligne: LigneFinancement, by, nouveau_financeur: str = "", type_financeur: str = "", **fields
+) -> LigneFinancement:
+    """Any field of a line, with the same checks as its creation (negative amount, the same
+    funder and scheme twice); `nouveau_financeur` names a funder to find or create."""
+    unknown = set(fields) - LIGNE_FIELDS
+    if unknown:
+        raise TypeError(f"Champs inconnus : {sorted(unknown)}")
+    if fields.get("financeur") is None and (nouveau_financeur or "").strip():
+        fields["financeur"] = organisation_get_or_create(
+            nom=nouveau_financeur, type=type_financeur or OrganisationType.AUTRE
+        )
+    elif "financeur" in fields and fields["financeur"] is None:
+        raise ValidationError({"financeur": "Choisissez un financeur ou saisissez-en un nouveau."})
+    if fields.get("montant") is not None and fields["montant"] < 0:
+        raise ValidationError({"montant": "Le montant ne peut pas être négatif."})
     old = _ligne_label(ligne)
     for name, value in fields.items():
         setattr(ligne, name, value)
@@ -270,6 +288,11 @@ def budget_delete(*, budget: BudgetAnnuel, by) -> None:
     budget.delete()
 
 
+def _note_label(note: Note) -> str:
+    texte = note.texte if len(note.texte) <= 80 else note.texte[:79] + "…"
+    return f"{note.date:%d/%m/%Y} : {texte}"
+
+
 @transaction.atomic
 def note_delete(*, note: Note, by, access) -> None:
     """Only the note's author, or the chef de projet, deletes a note."""
@@ -278,6 +301,7 @@ def note_delete(*, note: Note, by, access) -> None:
         and access.role != "chef_de_projet"
     ):
         raise PermissionDenied("Seul l'auteur de la note ou le chef de projet peut la supprimer.")
+    _log(note.fiche, by, "note supprimée", _note_label(note), "")
     note.delete()
 
 
@@ -286,6 +310,7 @@ def note_create(*, fiche: FicheAction, by, date, texte: str) -> Note:
     note = Note(fiche=fiche, auteur=by, date=date, texte=texte)
     note.full_clean()
     note.save()
+    _log(fiche, by, "note ajoutée", "", _note_label(note))
     return note
 
 
@@ -308,3 +333,35 @@ def indicateur_create(*, fiche: FicheAction, by, **fields):
     indicateur = suivi_services.indicateur_create(dossier=fiche.dossier, fiche=fiche, by=by, **fields)
     _log(fiche, by, "indicateur ajouté", "", indicateur.nom)
     return indicateur
+
+
+@transaction.atomic
+def indicateur_update(*, indicateur, by, **fields):
+    """The rules are suivi's; the history is ours. `indicateur` must hang on a fiche."""
+    from pvd.suivi import services as suivi_services
+
+    old = indicateur.nom
+    indicateur = suivi_services.indicateur_update(indicateur=indicateur, by=by, **fields)
+    _log(indicateur.fiche, by, "indicateur modifié", old, indicateur.nom)
+    return indicateur
+
+
+@transaction.atomic
+def indicateur_delete(*, indicateur, by) -> None:
+    """Refused by suivi once the indicator has measures."""
+    from pvd.suivi import services as suivi_services
+
+    fiche, nom = indicateur.fiche, indicateur.nom
+    suivi_services.indicateur_delete(indicateur=indicateur, by=by)
+    _log(fiche, by, "indicateur supprimé", nom, "")
+
+
+@transaction.atomic
+def piece_delete(*, piece: PieceJointe, by) -> None:
+    """The row now, the stored file once the deletion is committed (never for a rolled-back one)."""
+    fichier = piece.fichier
+    _log(piece.fiche, by, "pièce jointe supprimée", piece.titre, "")
+    piece.delete()
+    if fichier:
+        storage, name = fichier.storage, fichier.name
+        transaction.on_commit(lambda: storage.delete(name))
