@@ -117,7 +117,7 @@ def _fiche_form_view(request, dossier, fiche=None):
         crumbs.append({"url": _fiche_url(fiche), "title": f"Fiche n° {fiche.numero}"})
     return render(
         request,
-        "dossiers/form.html",
+        "actions/fiche_form.html",
         dossier_context(
             request,
             dossier,
@@ -126,6 +126,8 @@ def _fiche_form_view(request, dossier, fiche=None):
             form=form,
             submit_label="Enregistrer",
             cancel_url=_fiche_url(fiche) if fiche else _plan_url(dossier),
+            tiles_url=_tiles_url(),
+            map_center=selectors.map_center(dossier, request.access),
         ),
     )
 
@@ -164,6 +166,8 @@ def _detail_context(request, dossier, fiche, **forms):
         crumbs=[_plan_crumb(dossier)],
         fiche=fiche,
         **selectors.fiche_detail(fiche),
+        point={"lat": float(fiche.latitude), "lng": float(fiche.longitude)} if fiche.is_located else None,
+        tiles_url=_tiles_url(),
         **defaults,
     )
 

@@ -255,3 +255,25 @@ def test_ttc_below_ht_refused():
     with pytest.raises(Exception, match="TTC"):
         fiche.clean()
     assert FicheAction is not None
+
+
+# --- The point on a map -----------------------------------------------------------------------
+
+
+def test_fiche_form_has_a_map_that_fills_the_coordinates(client_for, dossier, main):
+    FicheFactory(dossier=dossier, located=True)
+    page = main(client_for(dossier, "equipe").get(url("fiche_create", dossier)))
+    assert page.select_one("input#id_latitude") and page.select_one("input#id_longitude")  # no-JS fallback
+    carte = page.select_one("#carte-point")
+    assert carte["data-editable"] == "1" and carte.has_attr("hidden")
+    assert (carte["data-center-lat"], carte["data-center-lng"]) == ("47.862", "5.333")
+    assert any("fiche_point.js" in s.get("src", "") for s in page.select("script"))
+
+
+def test_fiche_page_shows_the_point(client_for, dossier, main):
+    located = FicheFactory(dossier=dossier, located=True)
+    plain = FicheFactory(dossier=dossier)
+    client = client_for(dossier, "lecteur")
+    carte = main(client.get(url("fiche", dossier, fiche_pk=located.pk))).select_one("#carte-point")
+    assert (carte["data-lat"], carte["data-lng"], carte["data-editable"]) == ("47.862", "5.333", "0")
+    assert main(client.get(url("fiche", dossier, fiche_pk=plain.pk))).select_one("#carte-point") is None
