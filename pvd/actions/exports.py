@@ -187,7 +187,10 @@ def plan_csv(fiches, *, crte: bool = False) -> bytes:
 def fiche_pdf(fiche, detail: dict) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("actions/fiche_print.html", {"fiche": fiche, **detail})
+    from pvd.core.context_processors import site
+
+    # The site's branding context, as on the pages: no State block when PVD_STATE_BRANDING=0.
+    html = render_to_string("actions/fiche_print.html", {**site(None), "fiche": fiche, **detail})
     return HTML(string=html).write_pdf()
 
 
