@@ -1,0 +1,82 @@
+"""The confidential fiche is left out of every view a non-team role sees, and a few filters."""
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from pvd.actions import demo
+from pvd.actions.models import FicheAction, LigneFinancement, Statut, StatutFinancement
+from pvd.actions.tests.factories import FicheFactory, LigneFactory, OrganisationFactory
+from pvd.actions.tests.test_views import TEAM, url
+from pvd.comptes.tests.factories import UserFactory
+from pvd.dossiers.demo import DemoContext
+
+pytestmark = pytest.mark.django_db
+SECRET = "Acquisition foncière secrète"
+VIEWERS = ["chef_de_projet", "equipe", "elu", "partenaire", "lecteur", "prefecture", "anct"]
+
+
+@pytest.fixture
+def fiches(dossier):
+    public = FicheFactory(dossier=dossier, titre="Halle", located=True, inscrite_crte=True, cout_ht=Decimal("1000"))
+    secret = FicheFactory(
+        dossier=dossier, confidential=True, located=True, inscrite_crte=True, cout_ht=Decimal("777777")
+    )
+    funder = OrganisationFactory(nom="Fonds secret", type="bdt")
+    LigneFactory(fiche=secret, financeur=funder, montant=Decimal("55555"))
+    LigneFactory(fiche=public, montant=Decimal("100"))
+    return public, secret
+
+
+def _xlsx_text(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content))
+    return " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None)
+
+
+@pytest.mark.parametrize("kind", VIEWERS)
+def test_confidential_left_out_of_maquette_exports_gantt_and_map(client_for, dossier, fiches, kind, main):
+    public, secret = fiches
+    client = client_for(dossier, kind)
+    shown = kind in TEAM
+
+    maquette = main(client.get(url("maquette", dossier))).get_text()
+    assert ("Fonds secret" in maquette) is shown
+    assert ("777" in maquette.replace("\u202f", "").replace(" ", "")) is shown
+    maquette_xlsx = _xlsx_text(client.get(url("maquette_xlsx", dossier)).content)
+    assert ("Fonds secret" in maquette_xlsx) is shown
+    assert (SECRET in _xlsx_text(client.get(url("plan_xlsx", dossier)).content)) is shown
+    assert (SECRET in _xlsx_text(client.get(url("crte_export", dossier)).content)) is shown
+    crte_csv = client.get(url("crte_export", dossier), {"format": "csv"}).content.decode("utf-8-sig")
+    assert (SECRET in crte_csv) is shown
+
+    page = main(client.get(url("plan", dossier)))
+    gantt = json.loads(page.select_one("#gantt-data").string)
+    points = json.loads(page.select_one("#points-data").string)
+    assert (f"fiche-{secret.pk}" in {t["id"] for t in gantt}) is shown
+    assert f"fiche-{public.pk}" in {t["id"] for t in gantt}
+    assert any(SECRET in p["titre"] for p in points) is shown
+    assert any("Halle" in p["titre"] for p in points)
+
+
+def test_filter_by_maitre_ouvrage(client_for, dossier, main):
+    commune = OrganisationFactory(nom="Commune de Test", type="commune")
+    epci = OrganisationFactory(nom="Communauté de communes", type="epci")
+    FicheFactory(dossier=dossier, titre="Par la commune", maitre_ouvrage=commune)
+    FicheFactory(dossier=dossier, titre="Par l'EPCI", maitre_ouvrage=epci)
+    FicheFactory(dossier=dossier, titre="Sans maître d'ouvrage")
+    page = main(client_for(dossier, "lecteur").get(url("plan", dossier), {"maitre_ouvrage": commune.pk}))
+    titles = [a.get_text(strip=True) for a in page.select("#plan-table tbody td a")]
+    assert titles == ["Par la commune"]
+    options = [o.get_text(strip=True) for o in page.select("select[name=maitre_ouvrage] option")]
+    assert "Commune de Test" in options and "Communauté de communes" in options
+
+
+def test_demo_has_every_fiche_and_financing_status(dossier):
+    demo.seed(DemoContext(dossier, users={"chef@demo.pvd.fr": UserFactory()}))
+    statuts = set(FicheAction.objects.filter(dossier=dossier).values_list("statut", flat=True))
+    assert statuts == set(Statut.values) and len(statuts) == 6
+    lignes = set(LigneFinancement.objects.filter(fiche__dossier=dossier).values_list("statut", flat=True))
+    assert lignes == set(StatutFinancement.values) and len(lignes) == 3
