@@ -4,21 +4,47 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower, NullIf
 
 from pvd.gouvernance.selectors import validation_states
 
 from .finance import ZERO, plan_financement
 from .models import Dispositif, FicheAction, LigneFinancement, Maturite, Statut, StatutFinancement
 
+# The statuses in the programme's order (a fiche's life), not the codes' alphabetical order.
+STATUT_ORDER = [
+    Statut.A_VENIR,
+    Statut.EN_COURS,
+    Statut.EN_PAUSE,
+    Statut.BLOQUE,
+    Statut.REALISE,
+    Statut.ABANDONNE,
+]
+MATURITE_ORDER = [Maturite.IDEE, Maturite.ETUDE, Maturite.OPERATIONNEL]
+
+
+def _rank(field_name, order):
+    return Case(*(When(**{field_name: value}, then=Value(i)) for i, value in enumerate(order)), default=Value(99))
+
+
+def _first_axe():
+    from pvd.strategie.models import AxeStrategique
+
+    return Subquery(AxeStrategique.objects.filter(fiches=OuterRef("pk")).order_by("numero").values("numero")[:1])
+
+
+# Each sort key → the expression ordered on (then the number); blanks always come last.
 SORTS = {
-    "numero": ("numero",),
-    "titre": ("titre", "numero"),
-    "statut": ("statut", "numero"),
-    "maturite": ("maturite", "numero"),
-    "debut": ("date_debut", "numero"),
-    "fin": ("date_fin", "numero"),
-    "cout": ("cout_ht", "numero"),
+    "numero": lambda: F("numero"),
+    "titre": lambda: F("titre"),
+    "axe": _first_axe,
+    "statut": lambda: _rank("statut", STATUT_ORDER),
+    "maturite": lambda: _rank("maturite", MATURITE_ORDER),
+    "maitre_ouvrage": lambda: Lower(Coalesce(F("maitre_ouvrage__nom"), NullIf(F("maitre_ouvrage_texte"), Value("")))),
+    "debut": lambda: F("date_debut"),
+    "fin": lambda: F("date_fin"),
+    "cout": lambda: F("cout_ht"),
 }
 FILTER_KEYS = ["axe", "statut", "maturite", "maitre_ouvrage", "financeur", "secteur", "annee", "sort"]
 
@@ -87,12 +113,13 @@ def filter_fiches(qs, filters: dict):
             | Q(date_debut__year__lte=year, date_fin__year__gte=year)
             | Q(date_debut__year=year, date_fin__isnull=True)
         )
-    qs = qs.distinct()
     sort = filters.get("sort") or "numero"
-    fields = SORTS[sort.lstrip("-")]
-    if sort.startswith("-"):
-        fields = tuple("-" + name for name in fields)
-    return qs.order_by(*fields)
+    # Annotated, so that the sort value is in the SELECT DISTINCT list (PostgreSQL requires it);
+    # nulls_last on both directions: SQLite and PostgreSQL put NULLs at opposite ends otherwise.
+    qs = qs.annotate(sort_value=SORTS[sort.lstrip("-")]()).distinct()
+    value = F("sort_value")
+    order = value.desc(nulls_last=True) if sort.startswith("-") else value.asc(nulls_last=True)
+    return qs.order_by(order, "numero")
 
 
 @dataclass

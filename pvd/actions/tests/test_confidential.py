@@ -80,3 +80,50 @@ def test_demo_has_every_fiche_and_financing_status(dossier):
     assert statuts == set(Statut.values) and len(statuts) == 6
     lignes = set(LigneFinancement.objects.filter(fiche__dossier=dossier).values_list("statut", flat=True))
     assert lignes == set(StatutFinancement.values) and len(lignes) == 3
+
+
+def _titles(client, dossier, main, **params):
+    page = main(client.get(url("plan", dossier), params))
+    return [a.get_text(strip=True) for a in page.select("#plan-table tbody td a")]
+
+
+def test_sort_by_axe_and_maitre_ouvrage_blanks_last(client_for, dossier, main):
+    from pvd.actions.tests.factories import AxeFactory
+
+    axe1, axe2 = AxeFactory(dossier=dossier, numero=1), AxeFactory(dossier=dossier, numero=2)
+    zoo = OrganisationFactory(nom="Zoo municipal", type="autre")
+    b = FicheFactory(dossier=dossier, numero=1, titre="B", maitre_ouvrage=zoo)
+    a = FicheFactory(dossier=dossier, numero=2, titre="A", maitre_ouvrage_texte="Association des commerçants")
+    FicheFactory(dossier=dossier, numero=3, titre="Sans")
+    b.axes.set([axe2])
+    a.axes.set([axe1, axe2])
+    client = client_for(dossier, "lecteur")
+    assert _titles(client, dossier, main, sort="axe") == ["A", "B", "Sans"]
+    assert _titles(client, dossier, main, sort="-axe") == ["B", "A", "Sans"]
+    assert _titles(client, dossier, main, sort="maitre_ouvrage") == ["A", "B", "Sans"]
+    assert _titles(client, dossier, main, sort="-maitre_ouvrage") == ["B", "A", "Sans"]
+    page = main(client.get(url("plan", dossier)))
+    headers = {a.get_text(strip=True): a["href"] for a in page.select("#plan-table thead a")}
+    assert "sort=axe" in headers["Axes"] and "sort=maitre_ouvrage" in headers["Maître d'ouvrage"]
+
+
+def test_sort_by_status_in_programme_order(client_for, dossier, main):
+    for numero, statut in enumerate(["abandonne", "realise", "bloque", "en_pause", "en_cours", "a_venir"], start=1):
+        FicheFactory(dossier=dossier, numero=numero, titre=statut, statut=statut)
+    client = client_for(dossier, "lecteur")
+    expected = ["a_venir", "en_cours", "en_pause", "bloque", "realise", "abandonne"]
+    assert _titles(client, dossier, main, sort="statut") == expected
+    assert _titles(client, dossier, main, sort="-statut") == expected[::-1]
+
+
+@pytest.mark.parametrize("sort", ["debut", "-debut", "fin", "-fin", "cout", "-cout"])
+def test_blanks_last_in_both_directions(client_for, dossier, main, sort):
+    import datetime
+
+    FicheFactory(dossier=dossier, numero=1, titre="Vide", date_debut=None, date_fin=None, cout_ht=None)
+    early, late = datetime.date(2024, 1, 1), datetime.date(2025, 1, 1)
+    FicheFactory(dossier=dossier, numero=2, titre="Tôt", date_debut=early, date_fin=early, cout_ht=Decimal("1"))
+    FicheFactory(dossier=dossier, numero=3, titre="Tard", date_debut=late, date_fin=late, cout_ht=Decimal("2"))
+    titles = _titles(client_for(dossier, "lecteur"), dossier, main, sort=sort)
+    assert titles[-1] == "Vide"
+    assert titles[:2] == (["Tard", "Tôt"] if sort.startswith("-") else ["Tôt", "Tard"])
