@@ -112,6 +112,7 @@ def filter_fiches(qs, filters: dict):
             Q(budgets__annee=year)
             | Q(date_debut__year__lte=year, date_fin__year__gte=year)
             | Q(date_debut__year=year, date_fin__isnull=True)
+            | Q(date_debut__isnull=True, date_fin__year=year)
         )
     sort = filters.get("sort") or "numero"
     # Annotated, so that the sort value is in the SELECT DISTINCT list (PostgreSQL requires it);
@@ -168,6 +169,8 @@ def plan_filter_choices(dossier, access) -> dict:
     for debut, fin in fiches.values_list("date_debut", "date_fin"):
         if debut:
             years.update(range(debut.year, (fin or debut).year + 1))
+        elif fin:
+            years.add(fin.year)
     years.update(fiches.values_list("budgets__annee", flat=True))
     years.discard(None)
     return {

@@ -66,6 +66,9 @@ def _display(fiche, name, value) -> str:
         return value.strftime("%d/%m/%Y")
     if name.startswith("cout_"):
         return euros(value)
+    if isinstance(value, Decimal):  # latitude, longitude: "47,862", not "47.862000"
+        text = format(value.normalize(), "f")
+        return text.replace(".", ",")
     return str(value)
 
 

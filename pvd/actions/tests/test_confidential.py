@@ -127,3 +127,45 @@ def test_blanks_last_in_both_directions(client_for, dossier, main, sort):
     titles = _titles(client_for(dossier, "lecteur"), dossier, main, sort=sort)
     assert titles[-1] == "Vide"
     assert titles[:2] == (["Tard", "Tôt"] if sort.startswith("-") else ["Tôt", "Tard"])
+
+
+# --- Nits: history numbers, year filter, CRTE orientations -------------------------------------
+
+
+def test_history_shows_coordinates_in_french(dossier):
+    from pvd.actions import services
+
+    fiche = FicheFactory(dossier=dossier)
+    services.fiche_update(fiche=fiche, by=None, latitude=Decimal("47.862000"), longitude=Decimal("5.333"))
+    rows = set(fiche.historique.values_list("champ", "nouveau"))
+    assert ("latitude", "47,862") in rows and ("longitude", "5,333") in rows
+    count = fiche.historique.count()
+    services.fiche_update(fiche=fiche, by=None, latitude=Decimal("47.862"), longitude=Decimal("5.333000"))
+    assert fiche.historique.count() == count  # the same point, written differently: no change
+
+
+def test_year_filter_finds_fiche_with_only_an_end_date(client_for, dossier, main):
+    import datetime
+
+    FicheFactory(dossier=dossier, titre="Fin seule", date_debut=None, date_fin=datetime.date(2027, 6, 30))
+    client = client_for(dossier, "lecteur")
+    assert _titles(client, dossier, main, annee=2027) == ["Fin seule"]
+    options = [o["value"] for o in main(client.get(url("plan", dossier))).select("select[name=annee] option")]
+    assert "2027" in options
+
+
+def test_crte_export_has_the_axes_orientations(client_for, dossier):
+    from pvd.actions.tests.factories import AxeFactory
+
+    axe1 = AxeFactory(dossier=dossier, numero=1, orientations_crte=["habitat", "mobilites"])
+    axe2 = AxeFactory(dossier=dossier, numero=2, orientations_crte=["mobilites", "cohesion_sociale"])
+    fiche = FicheFactory(dossier=dossier, titre="Gare", inscrite_crte=True)
+    fiche.axes.set([axe1, axe2])
+    client = client_for(dossier, "prefecture")
+    book = load_workbook(io.BytesIO(client.get(url("crte_export", dossier)).content))
+    header = [c.value for c in book["Fiches"][1]]
+    row = [c.value for c in book["Fiches"][2]]
+    column = header.index("Orientations du CRTE (par les axes)")
+    assert row[column] == "Habitat et cadre de vie ; Mobilités ; Cohésion sociale et territoriale"
+    raw = client.get(url("crte_export", dossier), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "Habitat et cadre de vie ; Mobilités ; Cohésion sociale et territoriale" in raw
