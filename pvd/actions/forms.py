@@ -44,9 +44,7 @@ class FicheForm(_CheckboxTemplates, BaseModelForm):
         self.fields["axes"].queryset = AxeStrategique.objects.filter(dossier=dossier)
         self.fields["numero"].required = False
         self.fields["numero"].help_text = (
-            "Laissez vide pour garder le numéro actuel."
-            if self.instance.pk
-            else "Laissez vide pour le numéro suivant."
+            "Laissez vide pour garder le numéro actuel." if self.instance.pk else "Laissez vide pour le numéro suivant."
         )
         self.fields["commune"].queryset = dossier.communes.all()
         organisations = organisations_for(dossier)

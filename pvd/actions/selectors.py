@@ -188,8 +188,8 @@ def map_center(dossier, access) -> dict | None:
     """Where a map of this dossier opens when there is no point yet: the mean of its points."""
     from django.db.models import Avg
 
-    center = fiches_for(dossier, access).filter(latitude__isnull=False).aggregate(
-        lat=Avg("latitude"), lng=Avg("longitude")
+    center = (
+        fiches_for(dossier, access).filter(latitude__isnull=False).aggregate(lat=Avg("latitude"), lng=Avg("longitude"))
     )
     return {"lat": float(center["lat"]), "lng": float(center["lng"])} if center["lat"] is not None else None
 

@@ -83,7 +83,9 @@ def test_ligne_of_another_fiche_is_404(client_for, dossier):
 
 def test_status_dropdown_shows_the_line_status(client_for, dossier, main):
     fiche = FicheFactory(dossier=dossier)
-    lignes = {s: LigneFactory(fiche=fiche, statut=s, dispositif=d) for s, d in (("accorde", "detr"), ("refuse", "dsil"))}
+    lignes = {
+        s: LigneFactory(fiche=fiche, statut=s, dispositif=d) for s, d in (("accorde", "detr"), ("refuse", "dsil"))
+    }
     page = main(client_for(dossier, "equipe").get(url("fiche", dossier, fiche_pk=fiche.pk)))
     for statut, ligne in lignes.items():
         selected = page.select(f"#statut-{ligne.pk} option[selected]")
@@ -126,7 +128,13 @@ def test_indicateur_update_and_delete_per_viewer(client_for, dossier, kind):
     fiche = FicheFactory(dossier=dossier)
     indicateur = IndicateurFactory(dossier=dossier, fiche=fiche, nom="Logements", unite="logements")
     client = client_for(dossier, kind)
-    data = {"nom": "Logements rénovés", "kind": "resultat", "unite": "logements", "cible": "40", "frequence": "annuelle"}
+    data = {
+        "nom": "Logements rénovés",
+        "kind": "resultat",
+        "unite": "logements",
+        "cible": "40",
+        "frequence": "annuelle",
+    }
     edited = client.post(url("indicateur_update", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk), data)
     deleted = client.post(url("indicateur_delete", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk))
     if kind not in TEAM:
@@ -159,7 +167,9 @@ def test_indicateur_with_measures_cannot_be_deleted(client_for, dossier):
     fiche = FicheFactory(dossier=dossier)
     indicateur = IndicateurFactory(dossier=dossier, fiche=fiche)
     MesureFactory(indicateur=indicateur)
-    client_for(dossier, "equipe").post(url("indicateur_delete", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk))
+    client_for(dossier, "equipe").post(
+        url("indicateur_delete", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk)
+    )
     assert fiche.indicateurs.filter(pk=indicateur.pk).exists()
 
 
