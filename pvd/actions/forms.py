@@ -4,7 +4,7 @@ from pvd.core.forms import BaseForm, BaseModelForm, DateInput
 from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.suivi.catalogue import BY_KEY
 from pvd.suivi.models import Indicateur
-from pvd.territoires.models import OrganisationType
+from pvd.territoires.models import Organisation, OrganisationType
 
 from .models import PIECE_EXTENSIONS, BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
 from .selectors import organisations_for
@@ -25,6 +25,13 @@ class _CheckboxTemplates:
 
 
 class FicheForm(_CheckboxTemplates, BaseModelForm):
+    nouveaux_partenaires = forms.CharField(
+        label="Autres partenaires",
+        required=False,
+        help_text="Absents de la liste ? Un nom par ligne : ils sont ajoutés aux organisations.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     class Meta:
         model = FicheAction
         fields = [*FICHE_FIELDS[:5], "axes", *FICHE_FIELDS[5:8], "partenaires", *FICHE_FIELDS[8:]]
@@ -52,6 +59,16 @@ class FicheForm(_CheckboxTemplates, BaseModelForm):
         self.fields["maitre_ouvrage"].help_text = "Absent de la liste ? Saisissez-le dans le champ suivant."
         self.fields["partenaires"].queryset = organisations
         self.fields["secteur"].queryset = SecteurIntervention.objects.filter(dossier=dossier)
+
+    field_order = [*FICHE_FIELDS[:5], "axes", *FICHE_FIELDS[5:8], "partenaires", "nouveaux_partenaires"]
+
+    def clean_nouveaux_partenaires(self) -> list[str]:
+        noms = [nom.strip() for nom in self.cleaned_data.get("nouveaux_partenaires", "").splitlines() if nom.strip()]
+        limit = Organisation._meta.get_field("nom").max_length
+        too_long = [nom for nom in noms if len(nom) > limit]
+        if too_long:
+            raise forms.ValidationError(f"Un nom d'organisation compte au plus {limit} caractères.")
+        return noms
 
     def validate_unique(self):
         # The dossier is not a form field: the services and the constraint check uniqueness.

@@ -91,9 +91,18 @@ def _check_axes(dossier, axes):
             raise ValidationError({"axes": "Cet axe n'appartient pas au dossier."})
 
 
+def _with_new_partners(partenaires, nouveaux_partenaires) -> list | None:
+    """The chosen partners plus the typed names, each found or created (same transaction)."""
+    noms = [nom.strip() for nom in nouveaux_partenaires if nom.strip()]
+    if not noms:
+        return partenaires
+    created = [organisation_get_or_create(nom=nom, type=OrganisationType.AUTRE) for nom in noms]
+    return list(partenaires or ()) + [org for org in created if org not in (partenaires or ())]
+
+
 @transaction.atomic
 def fiche_create(
-    *, dossier, by, titre: str, axes=(), partenaires=(), numero: int | None = None, **fields
+    *, dossier, by, titre: str, axes=(), partenaires=(), nouveaux_partenaires=(), numero: int | None = None, **fields
 ) -> FicheAction:
     unknown = set(fields) - set(FICHE_FIELDS)
     if unknown:
@@ -104,13 +113,15 @@ def fiche_create(
     fiche.save()
     _check_axes(dossier, axes)
     fiche.axes.set(axes)
-    fiche.partenaires.set(partenaires)
+    fiche.partenaires.set(_with_new_partners(partenaires, nouveaux_partenaires))
     _log(fiche, by, "création", "", str(fiche))
     return fiche
 
 
 @transaction.atomic
-def fiche_update(*, fiche: FicheAction, by, axes=None, partenaires=None, **fields) -> FicheAction:
+def fiche_update(
+    *, fiche: FicheAction, by, axes=None, partenaires=None, nouveaux_partenaires=(), **fields
+) -> FicheAction:
     unknown = set(fields) - set(FICHE_FIELDS)
     if unknown:
         raise TypeError(f"Champs inconnus : {sorted(unknown)}")
@@ -127,6 +138,9 @@ def fiche_update(*, fiche: FicheAction, by, axes=None, partenaires=None, **field
         old, new = _display(fiche, name, before[name]), _display(fiche, name, value)
         if old != new:
             _log(fiche, by, str(FicheAction._meta.get_field(name).verbose_name), old, new)
+    if nouveaux_partenaires and partenaires is None:
+        partenaires = list(fiche.partenaires.all())
+    partenaires = _with_new_partners(partenaires, nouveaux_partenaires)
     for name, value in (("axes", axes), ("partenaires", partenaires)):
         if value is None:
             continue

@@ -96,6 +96,7 @@ def _fiche_form_view(request, dossier, fiche=None):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.FICHE_FIELDS}
         axes, partenaires = list(form.cleaned_data["axes"]), list(form.cleaned_data["partenaires"])
+        data["nouveaux_partenaires"] = form.cleaned_data["nouveaux_partenaires"]
         try:
             if fiche is None:
                 fiche = services.fiche_create(

@@ -287,3 +287,14 @@ def test_fiche_page_shows_the_point(client_for, dossier, main):
     carte = main(client.get(url("fiche", dossier, fiche_pk=located.pk))).select_one("#carte-point")
     assert (carte["data-lat"], carte["data-lng"], carte["data-editable"]) == ("47.862", "5.333", "0")
     assert main(client.get(url("fiche", dossier, fiche_pk=plain.pk))).select_one("#carte-point") is None
+
+
+def test_new_partner_can_be_typed_on_the_fiche_form(client_for, dossier):
+    anct = OrganisationFactory(nom="ANCT", type="anct")
+    fiche = FicheFactory(dossier=dossier, numero=3)
+    data = _fiche_data(numero="3", partenaires=[anct.pk], nouveaux_partenaires="Office de tourisme\n\nCCI locale\n")
+    response = client_for(dossier, "equipe").post(url("fiche_update", dossier, fiche_pk=fiche.pk), data)
+    assert response.status_code == 302
+    assert sorted(p.nom for p in fiche.partenaires.all()) == ["ANCT", "CCI locale", "Office de tourisme"]
+    assert {"CCI locale", "Office de tourisme"} <= {o.nom for o in organisations_for(dossier)}
+    assert fiche.historique.filter(champ="partenaires").exists()
