@@ -116,7 +116,19 @@ def _budget_values(fiche, budget) -> dict:
     }
 
 
-CRTE_EXTRA = [("accorde", "Financements accordés (€)"), ("sollicite", "Financements sollicités (€)")]
+CRTE_EXTRA = [
+    ("accorde", "Financements accordés (€)"),
+    ("sollicite", "Financements sollicités (€)"),
+    ("orientations_crte", "Orientations du CRTE (par les axes)"),
+]
+
+
+def _orientations_crte(fiche) -> str:
+    """The CRTE orientations of the fiche's axes, each once, in the axes' order."""
+    labels = []
+    for axe in fiche.axes.all():
+        labels += [label for label in axe.orientations_crte_labels if label not in labels]
+    return " ; ".join(labels)
 
 
 def _sheet(workbook, title, columns, rows):
@@ -146,7 +158,11 @@ def plan_xlsx(fiches, *, crte: bool = False) -> bytes:
         values = fiche_values(fiche)
         if crte:
             plan = plan_financement(fiche.cout_ht, fiche.financements.all())
-            values |= {"accorde": _num(plan.accorde), "sollicite": _num(plan.sollicite)}
+            values |= {
+                "accorde": _num(plan.accorde),
+                "sollicite": _num(plan.sollicite),
+                "orientations_crte": _orientations_crte(fiche),
+            }
         rows.append(values)
     _sheet(workbook, SHEET_FICHES, columns, rows)
     _sheet(
@@ -175,11 +191,13 @@ def plan_csv(fiches, *, crte: bool = False) -> bytes:
     """One line per fiche, UTF-8 with BOM and semicolons (what French spreadsheets open)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    columns = FICHE_COLUMNS + [("accorde", "Financements accordés (€)"), ("sollicite", "Financements sollicités (€)")]
+    columns = FICHE_COLUMNS + (CRTE_EXTRA if crte else CRTE_EXTRA[:2])
     writer.writerow([label for _, label in columns])
     for fiche in fiches:
         plan = plan_financement(fiche.cout_ht, fiche.financements.all())
         values = fiche_values(fiche) | {"accorde": _num(plan.accorde), "sollicite": _num(plan.sollicite)}
+        if crte:
+            values["orientations_crte"] = _orientations_crte(fiche)
         writer.writerow([_csv_value(values[key]) for key, _ in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -187,7 +205,10 @@ def plan_csv(fiches, *, crte: bool = False) -> bytes:
 def fiche_pdf(fiche, detail: dict) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("actions/fiche_print.html", {"fiche": fiche, **detail})
+    from pvd.core.context_processors import site
+
+    # The site's branding context, as on the pages: no State block when PVD_STATE_BRANDING=0.
+    html = render_to_string("actions/fiche_print.html", {**site(None), "fiche": fiche, **detail})
     return HTML(string=html).write_pdf()
 
 

@@ -7,6 +7,7 @@ from pvd.suivi.models import Indicateur
 from pvd.territoires.models import Organisation, OrganisationType
 
 from .models import PIECE_EXTENSIONS, BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
+from .selectors import organisations_for
 from .services import FICHE_FIELDS
 
 
@@ -24,6 +25,13 @@ class _CheckboxTemplates:
 
 
 class FicheForm(_CheckboxTemplates, BaseModelForm):
+    nouveaux_partenaires = forms.CharField(
+        label="Autres partenaires",
+        required=False,
+        help_text="Absents de la liste ? Un nom par ligne : ils sont ajoutés aux organisations.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     class Meta:
         model = FicheAction
         fields = [*FICHE_FIELDS[:5], "axes", *FICHE_FIELDS[5:8], "partenaires", *FICHE_FIELDS[8:]]
@@ -42,9 +50,25 @@ class FicheForm(_CheckboxTemplates, BaseModelForm):
         self.dossier = dossier
         self.fields["axes"].queryset = AxeStrategique.objects.filter(dossier=dossier)
         self.fields["numero"].required = False
-        self.fields["numero"].help_text = "Laissez vide pour le numéro suivant."
+        self.fields["numero"].help_text = (
+            "Laissez vide pour garder le numéro actuel." if self.instance.pk else "Laissez vide pour le numéro suivant."
+        )
         self.fields["commune"].queryset = dossier.communes.all()
+        organisations = organisations_for(dossier)
+        self.fields["maitre_ouvrage"].queryset = organisations
+        self.fields["maitre_ouvrage"].help_text = "Absent de la liste ? Saisissez-le dans le champ suivant."
+        self.fields["partenaires"].queryset = organisations
         self.fields["secteur"].queryset = SecteurIntervention.objects.filter(dossier=dossier)
+
+    field_order = [*FICHE_FIELDS[:5], "axes", *FICHE_FIELDS[5:8], "partenaires", "nouveaux_partenaires"]
+
+    def clean_nouveaux_partenaires(self) -> list[str]:
+        noms = [nom.strip() for nom in self.cleaned_data.get("nouveaux_partenaires", "").splitlines() if nom.strip()]
+        limit = Organisation._meta.get_field("nom").max_length
+        too_long = [nom for nom in noms if len(nom) > limit]
+        if too_long:
+            raise forms.ValidationError(f"Un nom d'organisation compte au plus {limit} caractères.")
+        return noms
 
     def validate_unique(self):
         # The dossier is not a form field: the services and the constraint check uniqueness.
@@ -67,10 +91,10 @@ class LigneFinancementForm(BaseModelForm):
         fields = ["financeur", "dispositif", "montant", "statut", "date"]
         widgets = {"date": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["financeur"].required = False
-        self.fields["financeur"].queryset = Organisation.objects.order_by("nom")
+        self.fields["financeur"].queryset = organisations_for(dossier)
 
     def clean(self):
         data = super().clean()

@@ -13,16 +13,27 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pvd.strategie.models import AxeStrategique
 from pvd.territoires.models import Organisation, OrganisationType
+from pvd.territoires.services import organisation_get_or_create
 
 from . import services
 from .columns import BUDGET_COLUMNS, FICHE_COLUMNS, FINANCEMENT_COLUMNS, SHEET_BUDGETS, SHEET_FICHES, SHEET_FINANCEMENTS
-from .models import Dispositif, FicheAction, Maturite, Priorite, Statut, StatutFinancement
+from .models import (
+    BudgetAnnuel,
+    Dispositif,
+    FicheAction,
+    LigneFinancement,
+    Maturite,
+    Priorite,
+    Statut,
+    StatutFinancement,
+)
 
 
 @dataclass
@@ -126,6 +137,44 @@ def _rows(sheet, columns, parsed: ParsedPlan):
 
 
 LABELS = dict(FICHE_COLUMNS + FINANCEMENT_COLUMNS + BUDGET_COLUMNS)
+# The column of a model field whose name is not the column's key.
+FIELD_COLUMNS = {"maitre_ouvrage_texte": "maitre_ouvrage"}
+
+
+def _field_errors(model, values: dict, skip=()) -> list[tuple[str, str]]:
+    """(field name, message) for each value the model field refuses: lengths, digit counts and
+    ranges come from the model (max_length, max_digits, validators), never from a copy here,
+    so that every such fault is reported by line and column before anything is saved."""
+    errors = []
+    for name, value in values.items():
+        if name in skip or value is None:
+            continue
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            continue
+        try:
+            field.clean(value, None)
+        except ValidationError as error:
+            errors.append((name, " ".join(error.messages)))
+    return errors
+
+
+def _organisations_by_name(names) -> dict[str, Organisation]:
+    """The existing organisations of these names (case-insensitive), in one query."""
+    wanted = {_norm_name(n) for n in names if n}
+    if not wanted:
+        return {}
+    query = Q()
+    for name in {n.strip() for n in names if n}:
+        query |= Q(nom__iexact=name)
+    found = {}
+    for organisation in Organisation.objects.filter(query).order_by("pk"):
+        found.setdefault(_norm_name(organisation.nom), organisation)
+    return found
+
+
+def _norm_name(name: str) -> str:
+    return str(name).strip().casefold()
 
 
 def parse_workbook(content: bytes, dossier) -> ParsedPlan:
@@ -145,8 +194,12 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
     existing = set(FicheAction.objects.filter(dossier=dossier).values_list("numero", flat=True))
     seen_numbers: dict[int, int] = {}
     sheet = workbook[SHEET_FICHES]
+    fiche_rows = list(_rows(sheet, FICHE_COLUMNS, parsed))
+    maitres_ouvrage = _organisations_by_name(
+        [str(raw["maitre_ouvrage"]) for _, raw in fiche_rows if not _blank(raw.get("maitre_ouvrage"))]
+    )
 
-    for line, raw in _rows(sheet, FICHE_COLUMNS, parsed):
+    for line, raw in fiche_rows:
 
         def fault(key, message, line=line):
             parsed.errors.append(ImportFault(SHEET_FICHES, line, LABELS[key], message))
@@ -174,7 +227,7 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
         if _blank(titre):
             fault("titre", "Le titre est obligatoire.")
         else:
-            values["titre"] = str(titre).strip()[:300]
+            values["titre"] = str(titre).strip()
         for part in re.split(r"[,;/ ]+", str(raw.get("axes") or "").strip()):
             if not part:
                 continue
@@ -200,11 +253,11 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
                 fault(key, f"Valeur inconnue : « {value} » ({', '.join(label for _, label in choices)}).")
         mo = raw.get("maitre_ouvrage")
         if not _blank(mo):
-            organisation = Organisation.objects.filter(nom__iexact=str(mo).strip()).first()
+            organisation = maitres_ouvrage.get(_norm_name(mo))
             if organisation:
                 values["maitre_ouvrage"] = organisation
             else:
-                values["maitre_ouvrage_texte"] = str(mo).strip()[:200]
+                values["maitre_ouvrage_texte"] = str(mo).strip()
         for key in ("pilote", "localisation", "contexte", "description", "objectifs"):
             if not _blank(raw.get(key)):
                 values[key] = str(raw[key]).strip()
@@ -253,10 +306,36 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
                 values[key] = _bool(raw.get(key) or "")
             except ValueError:
                 fault(key, f"Valeur « {raw[key]} » : répondez oui ou non.")
+        faulty = {e.column for e in parsed.errors if e.sheet == SHEET_FICHES and e.line == line}
+        checked = {**values, "numero": fiche["numero"]}
+        for name, message in _field_errors(FicheAction, checked):
+            label = LABELS[FIELD_COLUMNS.get(name, name)]
+            if label not in faulty:  # one message per cell
+                fault(FIELD_COLUMNS.get(name, name), message)
+        if not faulty and not any(e.sheet == SHEET_FICHES and e.line == line for e in parsed.errors):
+            # The model's own cross-field rules (FicheAction.clean), on the scalar values.
+            scalars = {k: v for k, v in values.items() if not FicheAction._meta.get_field(k).is_relation}
+            try:
+                FicheAction(dossier=dossier, **scalars).clean()
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    column = FIELD_COLUMNS.get(name, name)
+                    fault(column if column in LABELS else "numero", " ".join(messages))
         fiche["titre"], fiche["cout_ht"] = values.get("titre", ""), values.get("cout_ht")
         parsed.fiches.append(fiche)
 
     known = {f["numero"] for f in parsed.fiches if f["numero"]}
+    # Blank numbers are given here, not at save time: in line order, the next numbers after the
+    # dossier's that no line of the file asks for, so that a later line never collides with them.
+    candidate = max(existing, default=0) + 1
+    for fiche in parsed.fiches:
+        if fiche["numero"] is None and not any(
+            e.sheet == SHEET_FICHES and e.line == fiche["line"] and e.column == LABELS["numero"] for e in parsed.errors
+        ):
+            while candidate in known:
+                candidate += 1
+            fiche["numero"] = candidate
+            candidate += 1
     if SHEET_FINANCEMENTS in workbook.sheetnames:
         seen_lines = {}
         for line, raw in _rows(workbook[SHEET_FINANCEMENTS], FINANCEMENT_COLUMNS, parsed):
@@ -274,7 +353,9 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
             if _blank(raw.get("financeur")):
                 fault("financeur", "Le financeur est obligatoire.")
             else:
-                item["financeur"] = str(raw["financeur"]).strip()[:200]
+                item["financeur"] = str(raw["financeur"]).strip()
+                for _name, message in _field_errors(Organisation, {"nom": item["financeur"]}):
+                    fault("financeur", message)
             try:
                 item["dispositif"] = _choice(Dispositif.choices, raw.get("dispositif") or "")
             except ValueError:
@@ -294,6 +375,9 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
                     item["date"] = parse_date(raw["date"])
                 except ValueError:
                     fault("date", f"Date illisible : « {raw['date']} » (format attendu JJ/MM/AAAA).")
+            if "montant" in item and item["montant"] >= 0:
+                for _name, message in _field_errors(LigneFinancement, {"montant": item["montant"]}):
+                    fault("montant", message)
             key = (item.get("fiche"), _norm(item.get("financeur", "")), item.get("dispositif"))
             if item.get("statut") and item["statut"] != "refuse" and None not in key:
                 if key in seen_lines:
@@ -327,6 +411,10 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
                         fault(key, f"Montant négatif refusé : « {raw.get(key)} ».")
                 except ValueError:
                     fault(key, f"Montant illisible : « {raw.get(key)} ».")
+                else:
+                    if item[key] >= 0:
+                        for _name, message in _field_errors(BudgetAnnuel, {key: item[key]}):
+                            fault(key, message)
             pair = (item.get("fiche"), item.get("annee"))
             if None not in pair:
                 if pair in seen_years:
@@ -366,10 +454,13 @@ def import_plan(*, dossier, content: bytes, by) -> list[FicheAction]:
             )
             created[fiche.numero] = fiche
             fiches.append(fiche)
+        # The funders: the existing ones in one query, each unknown name created once.
+        funders = _organisations_by_name([item["financeur"] for item in parsed.financements])
         for item in parsed.financements:
-            financeur = Organisation.objects.filter(nom__iexact=item["financeur"]).first()
+            financeur = funders.get(_norm_name(item["financeur"]))
             if financeur is None:
-                financeur = Organisation.objects.create(nom=item["financeur"], type=OrganisationType.AUTRE)
+                financeur = organisation_get_or_create(nom=item["financeur"], type=OrganisationType.AUTRE)
+                funders[_norm_name(item["financeur"])] = financeur
             services.ligne_financement_create(
                 fiche=created[item["fiche"]],
                 by=by,

@@ -7,6 +7,7 @@ The location of a fiche is a commune, an intervention sector of the dossier
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -161,6 +162,11 @@ class FicheAction(models.Model):
 
     def __str__(self):
         return f"Fiche {self.numero} — {self.titre}"
+
+    def clean(self):
+        # Refused rather than warned: a TTC cost below the HT cost is always a typing mistake.
+        if self.cout_ht is not None and self.cout_ttc is not None and self.cout_ttc < self.cout_ht:
+            raise ValidationError({"cout_ttc": "Le coût TTC ne peut pas être inférieur au coût HT."})
 
     @property
     def maitre_ouvrage_label(self) -> str:

@@ -4,21 +4,47 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower, NullIf
 
 from pvd.gouvernance.selectors import validation_states
 
 from .finance import ZERO, plan_financement
 from .models import Dispositif, FicheAction, LigneFinancement, Maturite, Statut, StatutFinancement
 
+# The statuses in the programme's order (a fiche's life), not the codes' alphabetical order.
+STATUT_ORDER = [
+    Statut.A_VENIR,
+    Statut.EN_COURS,
+    Statut.EN_PAUSE,
+    Statut.BLOQUE,
+    Statut.REALISE,
+    Statut.ABANDONNE,
+]
+MATURITE_ORDER = [Maturite.IDEE, Maturite.ETUDE, Maturite.OPERATIONNEL]
+
+
+def _rank(field_name, order):
+    return Case(*(When(**{field_name: value}, then=Value(i)) for i, value in enumerate(order)), default=Value(99))
+
+
+def _first_axe():
+    from pvd.strategie.models import AxeStrategique
+
+    return Subquery(AxeStrategique.objects.filter(fiches=OuterRef("pk")).order_by("numero").values("numero")[:1])
+
+
+# Each sort key → the expression ordered on (then the number); blanks always come last.
 SORTS = {
-    "numero": ("numero",),
-    "titre": ("titre", "numero"),
-    "statut": ("statut", "numero"),
-    "maturite": ("maturite", "numero"),
-    "debut": ("date_debut", "numero"),
-    "fin": ("date_fin", "numero"),
-    "cout": ("cout_ht", "numero"),
+    "numero": lambda: F("numero"),
+    "titre": lambda: F("titre"),
+    "axe": _first_axe,
+    "statut": lambda: _rank("statut", STATUT_ORDER),
+    "maturite": lambda: _rank("maturite", MATURITE_ORDER),
+    "maitre_ouvrage": lambda: Lower(Coalesce(F("maitre_ouvrage__nom"), NullIf(F("maitre_ouvrage_texte"), Value("")))),
+    "debut": lambda: F("date_debut"),
+    "fin": lambda: F("date_fin"),
+    "cout": lambda: F("cout_ht"),
 }
 FILTER_KEYS = ["axe", "statut", "maturite", "maitre_ouvrage", "financeur", "secteur", "annee", "sort"]
 
@@ -86,13 +112,15 @@ def filter_fiches(qs, filters: dict):
             Q(budgets__annee=year)
             | Q(date_debut__year__lte=year, date_fin__year__gte=year)
             | Q(date_debut__year=year, date_fin__isnull=True)
+            | Q(date_debut__isnull=True, date_fin__year=year)
         )
-    qs = qs.distinct()
     sort = filters.get("sort") or "numero"
-    fields = SORTS[sort.lstrip("-")]
-    if sort.startswith("-"):
-        fields = tuple("-" + name for name in fields)
-    return qs.order_by(*fields)
+    # Annotated, so that the sort value is in the SELECT DISTINCT list (PostgreSQL requires it);
+    # nulls_last on both directions: SQLite and PostgreSQL put NULLs at opposite ends otherwise.
+    qs = qs.annotate(sort_value=SORTS[sort.lstrip("-")]()).distinct()
+    value = F("sort_value")
+    order = value.desc(nulls_last=True) if sort.startswith("-") else value.asc(nulls_last=True)
+    return qs.order_by(order, "numero")
 
 
 @dataclass
@@ -141,6 +169,8 @@ def plan_filter_choices(dossier, access) -> dict:
     for debut, fin in fiches.values_list("date_debut", "date_fin"):
         if debut:
             years.update(range(debut.year, (fin or debut).year + 1))
+        elif fin:
+            years.add(fin.year)
     years.update(fiches.values_list("budgets__annee", flat=True))
     years.discard(None)
     return {
@@ -152,6 +182,45 @@ def plan_filter_choices(dossier, access) -> dict:
         "secteurs": SecteurIntervention.objects.filter(dossier=dossier).order_by("nom"),
         "annees": sorted(years),
     }
+
+
+def map_center(dossier, access) -> dict | None:
+    """Where a map of this dossier opens when there is no point yet: the mean of its points."""
+    from django.db.models import Avg
+
+    center = (
+        fiches_for(dossier, access).filter(latitude__isnull=False).aggregate(lat=Avg("latitude"), lng=Avg("longitude"))
+    )
+    return {"lat": float(center["lat"]), "lng": float(center["lng"])} if center["lat"] is not None else None
+
+
+def organisations_for(dossier):
+    """The organisations a form of this dossier offers (funder, maître d'ouvrage, partner):
+    those its fiches, financing lines and axes already use, those of its communes, EPCI and
+    départements, and the national bodies with no territory (État, ANCT, Banque des
+    Territoires, Anah, Cerema). Another dossier's local funders are not listed: the platform
+    shares organisations, not the knowledge of who funds whom."""
+    from pvd.strategie.models import AxeStrategique
+    from pvd.territoires.models import Organisation, OrganisationType
+
+    fiches = FicheAction.objects.filter(dossier=dossier)
+    national = [
+        OrganisationType.ETAT,
+        OrganisationType.ANCT,
+        OrganisationType.BANQUE_TERRITOIRES,
+        OrganisationType.ANAH,
+        OrganisationType.CEREMA,
+    ]
+    return Organisation.objects.filter(
+        Q(pk__in=fiches.values("maitre_ouvrage"))
+        | Q(pk__in=fiches.values("partenaires"))
+        | Q(pk__in=LigneFinancement.objects.filter(fiche__dossier=dossier).values("financeur"))
+        | Q(pk__in=AxeStrategique.objects.filter(dossier=dossier).values("partenaires"))
+        | Q(commune__in=dossier.communes.values("pk"))
+        | Q(epci_id=dossier.epci_id)
+        | Q(departement__in=dossier.communes.values("departement"))
+        | Q(type__in=national, commune__isnull=True, epci__isnull=True, departement__isnull=True)
+    ).order_by("nom", "pk")
 
 
 def fiche_detail(fiche: FicheAction) -> dict:
@@ -170,6 +239,7 @@ def fiche_detail(fiche: FicheAction) -> dict:
         "validation": validation_state(fiche),
         "axes": list(fiche.axes.all()),
         "partenaires": list(fiche.partenaires.all()),
+        "statuts_financement": StatutFinancement.choices,
     }
 
 

@@ -66,6 +66,9 @@ def _display(fiche, name, value) -> str:
         return value.strftime("%d/%m/%Y")
     if name.startswith("cout_"):
         return euros(value)
+    if isinstance(value, Decimal):  # latitude, longitude: "47,862", not "47.862000"
+        text = format(value.normalize(), "f")
+        return text.replace(".", ",")
     return str(value)
 
 
@@ -88,9 +91,18 @@ def _check_axes(dossier, axes):
             raise ValidationError({"axes": "Cet axe n'appartient pas au dossier."})
 
 
+def _with_new_partners(partenaires, nouveaux_partenaires) -> list | None:
+    """The chosen partners plus the typed names, each found or created (same transaction)."""
+    noms = [nom.strip() for nom in nouveaux_partenaires if nom.strip()]
+    if not noms:
+        return partenaires
+    created = [organisation_get_or_create(nom=nom, type=OrganisationType.AUTRE) for nom in noms]
+    return list(partenaires or ()) + [org for org in created if org not in (partenaires or ())]
+
+
 @transaction.atomic
 def fiche_create(
-    *, dossier, by, titre: str, axes=(), partenaires=(), numero: int | None = None, **fields
+    *, dossier, by, titre: str, axes=(), partenaires=(), nouveaux_partenaires=(), numero: int | None = None, **fields
 ) -> FicheAction:
     unknown = set(fields) - set(FICHE_FIELDS)
     if unknown:
@@ -101,13 +113,15 @@ def fiche_create(
     fiche.save()
     _check_axes(dossier, axes)
     fiche.axes.set(axes)
-    fiche.partenaires.set(partenaires)
+    fiche.partenaires.set(_with_new_partners(partenaires, nouveaux_partenaires))
     _log(fiche, by, "création", "", str(fiche))
     return fiche
 
 
 @transaction.atomic
-def fiche_update(*, fiche: FicheAction, by, axes=None, partenaires=None, **fields) -> FicheAction:
+def fiche_update(
+    *, fiche: FicheAction, by, axes=None, partenaires=None, nouveaux_partenaires=(), **fields
+) -> FicheAction:
     unknown = set(fields) - set(FICHE_FIELDS)
     if unknown:
         raise TypeError(f"Champs inconnus : {sorted(unknown)}")
@@ -124,6 +138,9 @@ def fiche_update(*, fiche: FicheAction, by, axes=None, partenaires=None, **field
         old, new = _display(fiche, name, before[name]), _display(fiche, name, value)
         if old != new:
             _log(fiche, by, str(FicheAction._meta.get_field(name).verbose_name), old, new)
+    if nouveaux_partenaires and partenaires is None:
+        partenaires = list(fiche.partenaires.all())
+    partenaires = _with_new_partners(partenaires, nouveaux_partenaires)
     for name, value in (("axes", axes), ("partenaires", partenaires)):
         if value is None:
             continue
@@ -205,8 +222,26 @@ def ligne_financement_create(
     return ligne
 
 
+LIGNE_FIELDS = {"financeur", "dispositif", "montant", "statut", "date"}
+
+
 @transaction.atomic
-def ligne_financement_update(*, ligne: LigneFinancement, by, **fields) -> LigneFinancement:
+def ligne_financement_update(
+    *, ligne: LigneFinancement, by, nouveau_financeur: str = "", type_financeur: str = "", **fields
+) -> LigneFinancement:
+    """Any field of a line, with the same checks as its creation (negative amount, the same
+    funder and scheme twice); `nouveau_financeur` names a funder to find or create."""
+    unknown = set(fields) - LIGNE_FIELDS
+    if unknown:
+        raise TypeError(f"Champs inconnus : {sorted(unknown)}")
+    if fields.get("financeur") is None and (nouveau_financeur or "").strip():
+        fields["financeur"] = organisation_get_or_create(
+            nom=nouveau_financeur, type=type_financeur or OrganisationType.AUTRE
+        )
+    elif "financeur" in fields and fields["financeur"] is None:
+        raise ValidationError({"financeur": "Choisissez un financeur ou saisissez-en un nouveau."})
+    if fields.get("montant") is not None and fields["montant"] < 0:
+        raise ValidationError({"montant": "Le montant ne peut pas être négatif."})
     old = _ligne_label(ligne)
     for name, value in fields.items():
         setattr(ligne, name, value)
@@ -270,6 +305,11 @@ def budget_delete(*, budget: BudgetAnnuel, by) -> None:
     budget.delete()
 
 
+def _note_label(note: Note) -> str:
+    texte = note.texte if len(note.texte) <= 80 else note.texte[:79] + "…"
+    return f"{note.date:%d/%m/%Y} : {texte}"
+
+
 @transaction.atomic
 def note_delete(*, note: Note, by, access) -> None:
     """Only the note's author, or the chef de projet, deletes a note."""
@@ -278,6 +318,7 @@ def note_delete(*, note: Note, by, access) -> None:
         and access.role != "chef_de_projet"
     ):
         raise PermissionDenied("Seul l'auteur de la note ou le chef de projet peut la supprimer.")
+    _log(note.fiche, by, "note supprimée", _note_label(note), "")
     note.delete()
 
 
@@ -286,6 +327,7 @@ def note_create(*, fiche: FicheAction, by, date, texte: str) -> Note:
     note = Note(fiche=fiche, auteur=by, date=date, texte=texte)
     note.full_clean()
     note.save()
+    _log(fiche, by, "note ajoutée", "", _note_label(note))
     return note
 
 
@@ -308,3 +350,35 @@ def indicateur_create(*, fiche: FicheAction, by, **fields):
     indicateur = suivi_services.indicateur_create(dossier=fiche.dossier, fiche=fiche, by=by, **fields)
     _log(fiche, by, "indicateur ajouté", "", indicateur.nom)
     return indicateur
+
+
+@transaction.atomic
+def indicateur_update(*, indicateur, by, **fields):
+    """The rules are suivi's; the history is ours. `indicateur` must hang on a fiche."""
+    from pvd.suivi import services as suivi_services
+
+    old = indicateur.nom
+    indicateur = suivi_services.indicateur_update(indicateur=indicateur, by=by, **fields)
+    _log(indicateur.fiche, by, "indicateur modifié", old, indicateur.nom)
+    return indicateur
+
+
+@transaction.atomic
+def indicateur_delete(*, indicateur, by) -> None:
+    """Refused by suivi once the indicator has measures."""
+    from pvd.suivi import services as suivi_services
+
+    fiche, nom = indicateur.fiche, indicateur.nom
+    suivi_services.indicateur_delete(indicateur=indicateur, by=by)
+    _log(fiche, by, "indicateur supprimé", nom, "")
+
+
+@transaction.atomic
+def piece_delete(*, piece: PieceJointe, by) -> None:
+    """The row now, the stored file once the deletion is committed (never for a rolled-back one)."""
+    fichier = piece.fichier
+    _log(piece.fiche, by, "pièce jointe supprimée", piece.titre, "")
+    piece.delete()
+    if fichier:
+        storage, name = fichier.storage, fichier.name
+        transaction.on_commit(lambda: storage.delete(name))

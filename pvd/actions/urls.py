@@ -28,6 +28,7 @@ urlpatterns = [
     path(_F + "fiche.docx", views.fiche_docx, name="fiche_docx"),
     path(_F + "financements/", views.ligne_add, name="ligne_add"),
     path(_F + "financements/<int:ligne_pk>/statut/", views.ligne_update_statut, name="ligne_statut"),
+    path(_F + "financements/<int:ligne_pk>/modifier/", views.ligne_update, name="ligne_update"),
     path(_F + "financements/<int:ligne_pk>/supprimer/", views.ligne_delete, name="ligne_delete"),
     path(_F + "budgets/", views.budget_add, name="budget_add"),
     path(_F + "etapes/", views.etape_add, name="etape_add"),
@@ -35,5 +36,8 @@ urlpatterns = [
     path(_F + "notes/", views.note_add, name="note_add"),
     path(_F + "pieces/", views.piece_add, name="piece_add"),
     path(_F + "pieces/<int:piece_pk>/", views.piece_download, name="piece_download"),
+    path(_F + "pieces/<int:piece_pk>/supprimer/", views.piece_delete, name="piece_delete"),
     path(_F + "indicateurs/", views.indicateur_add, name="indicateur_add"),
+    path(_F + "indicateurs/<int:indicateur_pk>/modifier/", views.indicateur_update, name="indicateur_update"),
+    path(_F + "indicateurs/<int:indicateur_pk>/supprimer/", views.indicateur_delete, name="indicateur_delete"),
 ]

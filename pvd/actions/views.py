@@ -90,10 +90,13 @@ def _tiles_url():
 
 
 def _fiche_form_view(request, dossier, fiche=None):
+    # Read before the form runs: a bound ModelForm writes the posted values on the instance.
+    stored_numero = fiche.numero if fiche is not None else None
     form = FicheForm(request.POST or None, instance=fiche, dossier=dossier)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.FICHE_FIELDS}
         axes, partenaires = list(form.cleaned_data["axes"]), list(form.cleaned_data["partenaires"])
+        data["nouveaux_partenaires"] = form.cleaned_data["nouveaux_partenaires"]
         try:
             if fiche is None:
                 fiche = services.fiche_create(
@@ -101,8 +104,8 @@ def _fiche_form_view(request, dossier, fiche=None):
                 )
                 messages.success(request, "La fiche action a été créée.")
             else:
-                if not data["numero"]:
-                    data["numero"] = fiche.numero
+                if not data["numero"]:  # blank on edit: the fiche keeps its number
+                    data["numero"] = stored_numero
                 services.fiche_update(fiche=fiche, by=request.user, axes=axes, partenaires=partenaires, **data)
                 messages.success(request, "La fiche action a été enregistrée.")
         except ValidationError as error:
@@ -115,7 +118,7 @@ def _fiche_form_view(request, dossier, fiche=None):
         crumbs.append({"url": _fiche_url(fiche), "title": f"Fiche n° {fiche.numero}"})
     return render(
         request,
-        "dossiers/form.html",
+        "actions/fiche_form.html",
         dossier_context(
             request,
             dossier,
@@ -124,6 +127,8 @@ def _fiche_form_view(request, dossier, fiche=None):
             form=form,
             submit_label="Enregistrer",
             cancel_url=_fiche_url(fiche) if fiche else _plan_url(dossier),
+            tiles_url=_tiles_url(),
+            map_center=selectors.map_center(dossier, request.access),
         ),
     )
 
@@ -147,7 +152,7 @@ def _detail_context(request, dossier, fiche, **forms):
         picked = IndicateurForm.from_catalogue(catalogue_form.cleaned_data["modele"], auto_id="indicateur_%s")
     defaults = {  # distinct ids per form: they share the page (see _sub_form)
         "catalogue_form": catalogue_form if catalogue_form.is_bound else CatalogueForm(auto_id="catalogue_%s"),
-        "ligne_form": LigneFinancementForm(auto_id="ligne_%s"),
+        "ligne_form": LigneFinancementForm(dossier=dossier, auto_id="ligne_%s"),
         "budget_form": BudgetForm(initial={"annee": today.year}, auto_id="budget_%s"),
         "etape_form": EtapeForm(auto_id="etape_%s"),
         "note_form": NoteForm(initial={"date": today}, auto_id="note_%s"),
@@ -162,6 +167,8 @@ def _detail_context(request, dossier, fiche, **forms):
         crumbs=[_plan_crumb(dossier)],
         fiche=fiche,
         **selectors.fiche_detail(fiche),
+        point={"lat": float(fiche.latitude), "lng": float(fiche.longitude)} if fiche.is_located else None,
+        tiles_url=_tiles_url(),
         **defaults,
     )
 
@@ -172,12 +179,12 @@ def fiche_detail(request, dossier, fiche_pk):
     return render(request, "actions/fiche.html", _detail_context(request, dossier, fiche))
 
 
-def _sub_form(request, dossier, fiche_pk, form_class, key, perm, save):
+def _sub_form(request, dossier, fiche_pk, form_class, key, perm, save, form_kwargs=None):
     """POST handler of a small form of the fiche page; on error, the page again with the errors."""
     request.access.require(perm)
     fiche = _fiche(request, dossier, fiche_pk)
     # Several small forms share the fiche page: distinct ids ("etape_date", "note_date"...) for their labels.
-    form = form_class(request.POST, request.FILES, auto_id=f"{key}_%s")
+    form = form_class(request.POST, request.FILES, auto_id=f"{key}_%s", **(form_kwargs or {}))
     if form.is_valid():
         try:
             save(fiche, form)
@@ -202,7 +209,42 @@ def ligne_add(request, dossier, fiche_pk):
             **{k: form.cleaned_data[k] for k in ("dispositif", "montant", "statut", "date")},
         )
 
-    return _sub_form(request, dossier, fiche_pk, LigneFinancementForm, "ligne", "plan.edit", save)
+    return _sub_form(request, dossier, fiche_pk, LigneFinancementForm, "ligne", "plan.edit", save, {"dossier": dossier})
+
+
+@dossier_view("plan.edit")
+def ligne_update(request, dossier, fiche_pk, ligne_pk):
+    """Every field of a financing line: funder, scheme, amount, status, date."""
+    fiche = _fiche(request, dossier, fiche_pk)
+    ligne = get_object_or_404(LigneFinancement.objects.filter(fiche=fiche).select_related("financeur"), pk=ligne_pk)
+    form = LigneFinancementForm(request.POST or None, instance=ligne, dossier=dossier)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ligne_financement_update(
+                ligne=ligne,
+                by=request.user,
+                **form.financeur_fields(),
+                **{k: form.cleaned_data[k] for k in ("dispositif", "montant", "statut", "date")},
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "La ligne de financement a été enregistrée.")
+            return redirect(_fiche_url(fiche) + "#financement")
+    return render(
+        request,
+        "dossiers/form.html",
+        dossier_context(
+            request,
+            dossier,
+            page_title=f"Modifier une ligne de financement de la fiche n° {fiche.numero}",
+            crumbs=[_plan_crumb(dossier), {"url": _fiche_url(fiche), "title": f"Fiche n° {fiche.numero}"}],
+            form=form,
+            submit_label="Enregistrer",
+            cancel_url=_fiche_url(fiche) + "#financement",
+        ),
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_POST
@@ -347,6 +389,70 @@ def indicateur_add(request, dossier, fiche_pk):
         services.indicateur_create(fiche=fiche, by=request.user, **form.cleaned_data)
 
     return _sub_form(request, dossier, fiche_pk, IndicateurForm, "indicateur", "plan.edit", save)
+
+
+@require_POST
+@dossier_view("plan.edit")
+def piece_delete(request, dossier, fiche_pk, piece_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    piece = get_object_or_404(PieceJointe.objects.filter(fiche=fiche), pk=piece_pk)
+    services.piece_delete(piece=piece, by=request.user)
+    messages.success(request, f"La pièce jointe « {piece.titre} » a été supprimée.")
+    return redirect(_fiche_url(fiche) + "#pieces")
+
+
+def _indicateur(fiche, indicateur_pk):
+    from pvd.suivi.models import Indicateur
+
+    return get_object_or_404(Indicateur.objects.filter(fiche=fiche), pk=indicateur_pk)
+
+
+@dossier_view("plan.edit")
+def indicateur_update(request, dossier, fiche_pk, indicateur_pk):
+    from pvd.suivi.services import EDITABLE_FIELDS
+
+    fiche = _fiche(request, dossier, fiche_pk)
+    indicateur = _indicateur(fiche, indicateur_pk)
+    form = IndicateurForm(request.POST or None, instance=indicateur)
+    del form.fields["catalogue"]  # the catalogue entry an indicator came from does not change
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicateur_update(
+                indicateur=indicateur, by=request.user, **{k: form.cleaned_data[k] for k in EDITABLE_FIELDS}
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "L'indicateur a été enregistré.")
+            return redirect(_fiche_url(fiche) + "#indicateurs")
+    return render(
+        request,
+        "dossiers/form.html",
+        dossier_context(
+            request,
+            dossier,
+            page_title=f"Modifier un indicateur de la fiche n° {fiche.numero}",
+            crumbs=[_plan_crumb(dossier), {"url": _fiche_url(fiche), "title": f"Fiche n° {fiche.numero}"}],
+            form=form,
+            submit_label="Enregistrer",
+            cancel_url=_fiche_url(fiche) + "#indicateurs",
+        ),
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+@dossier_view("plan.edit")
+def indicateur_delete(request, dossier, fiche_pk, indicateur_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    indicateur = _indicateur(fiche, indicateur_pk)
+    try:
+        services.indicateur_delete(indicateur=indicateur, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"L'indicateur « {indicateur.nom} » a été supprimé.")
+    return redirect(_fiche_url(fiche) + "#indicateurs")
 
 
 @require_POST

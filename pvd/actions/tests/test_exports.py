@@ -139,3 +139,13 @@ def test_fiche_docx_read_back(client_for, dossier, plan):
     assert "reste à financer : 700 000,00 €" in text
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Claire Martin" in cells and "DETR" in cells and "30,00 %" in cells
+
+
+@pytest.mark.parametrize("state", [True, False])
+def test_fiche_pdf_follows_state_branding(client_for, dossier, plan, settings, state):
+    settings.PVD_BRANDING = {**settings.PVD_BRANDING, "state": state, "site_title": "Ma plateforme"}
+    halle, _ = plan
+    response = client_for(dossier, "equipe").get(url("fiche_pdf", dossier, fiche_pk=halle.pk))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert ("RÉPUBLIQUE" in text.upper()) is state
+    assert "Ma plateforme" in text

@@ -244,3 +244,91 @@ def test_import_views_per_viewer(client_for, dossier, axes, kind, main):
     assert response.status_code == 302
     assert FicheAction.objects.filter(dossier=dossier).count() == 2
     assert LigneFinancement.objects.filter(fiche__dossier=dossier).count() == 2
+
+
+# --- Faults that only the model knew: found when parsing, by line and column --------------
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "words"),
+    [
+        ({"latitude": 200, "longitude": 5}, "Latitude", "90"),
+        ({"latitude": 47, "longitude": "-181"}, "Longitude", "-180"),
+        ({"cout_ht": "123 456 789 012 345 €"}, "Coût HT (€)", "14 chiffres"),
+        ({"pilote": "P" * 201}, "Pilote", "200 caractères"),
+        ({"maitre_ouvrage": "M" * 201}, "Maître d'ouvrage", "200 caractères"),
+        ({"localisation": "L" * 301}, "Localisation", "300 caractères"),
+        ({"titre": "T" * 301}, "Titre", "300 caractères"),
+        ({"numero": "1" + "0" * 20}, "Numéro", "inférieure ou égale"),  # beyond every backend's integer
+        ({"cout_ht": 1000, "cout_ttc": 900}, "Coût TTC (€)", "inférieur au coût HT"),
+    ],
+)
+def test_model_limits_reported_by_line_and_column(dossier, row, column, words):
+    content = workbook([{"numero": 1, "titre": "Bonne"}, {"numero": 2, "titre": "Fautive", **row}])
+    parsed = parse_workbook(content, dossier)
+    assert [(e.sheet, e.line, e.column) for e in parsed.errors] == [("Fiches", 3, column)]
+    assert words in parsed.errors[0].message
+    with pytest.raises(ImportRefused) as refused:
+        import_plan(dossier=dossier, content=content, by=None)
+    assert all(e.line for e in refused.value.parsed.errors)  # never the line "0" of a save-time fault
+    assert not FicheAction.objects.filter(dossier=dossier).exists()
+
+
+@pytest.mark.parametrize(
+    ("financement", "budget", "sheet", "column", "words"),
+    [
+        ({"financeur": "F" * 201}, None, "Financements", "Financeur", "200 caractères"),
+        ({"montant": "1" * 15}, None, "Financements", "Montant (€)", "14 chiffres"),
+        (None, {"investissement": "1" * 15}, "Budgets", "Investissement (€)", "14 chiffres"),
+    ],
+)
+def test_financing_and_budget_limits_reported(dossier, financement, budget, sheet, column, words):
+    base_fin = {"fiche": 1, "financeur": "État", "dispositif": "DETR", "montant": 10, "statut": "accordé"}
+    base_budget = {"fiche": 1, "annee": 2025, "investissement": 0, "fonctionnement": 0}
+    content = workbook(
+        [{"numero": 1, "titre": "Bonne"}],
+        [{**base_fin, **(financement or {})}],
+        [{**base_budget, **(budget or {})}],
+    )
+    parsed = parse_workbook(content, dossier)
+    assert [(e.sheet, e.line, e.column) for e in parsed.errors] == [(sheet, 2, column)]
+    assert words in parsed.errors[0].message
+
+
+def test_blank_number_allocated_when_parsing(dossier):
+    """A blank number then a line asking for the number the blank one would have had at save time."""
+    FicheFactory(dossier=dossier, numero=1)
+    content = workbook([{"titre": "Sans numéro"}, {"numero": 2, "titre": "Numéro 2"}, {"titre": "Autre"}])
+    parsed = parse_workbook(content, dossier)
+    assert parsed.ok
+    assert [f["numero"] for f in parsed.fiches] == [3, 2, 4]
+    import_plan(dossier=dossier, content=content, by=None)
+    saved = dict(FicheAction.objects.filter(dossier=dossier, numero__gt=1).values_list("numero", "titre"))
+    assert saved == {2: "Numéro 2", 3: "Sans numéro", 4: "Autre"}
+
+
+def test_funders_resolved_in_one_query_and_created_once(dossier):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pvd.territoires.models import Organisation
+
+    etat = OrganisationFactory(nom="Prefecture", type="etat")
+    lines = [
+        {"fiche": n, "financeur": name, "dispositif": dispositif, "montant": 10, "statut": "sollicité"}
+        for n in (1, 2, 3)
+        for name, dispositif in (("PREFECTURE", "DETR"), ("Nouveau fonds", "Autre"))
+    ]
+    content = workbook([{"numero": n, "titre": f"Fiche {n}"} for n in (1, 2, 3)], lines)
+    with CaptureQueriesContext(connection) as queries:
+        import_plan(dossier=dossier, content=content, by=None)
+    lookups = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT "territoires_organisation"') and "JOIN" not in q["sql"] and "nom" in q["sql"]
+    ]
+    # One lookup of the known names, one get_or_create for the new name; not one per line.
+    assert len(lookups) <= 2, lookups
+    assert LigneFinancement.objects.filter(financeur=etat).count() == 3
+    assert Organisation.objects.filter(nom="Nouveau fonds").count() == 1
+    assert LigneFinancement.objects.filter(financeur__nom="Nouveau fonds").count() == 3

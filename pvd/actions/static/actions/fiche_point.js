@@ -1,0 +1,50 @@
+// The point of a fiche on a Leaflet map. On the fiche form, a click sets the latitude and
+// longitude boxes (which stay, and are all there is without JavaScript); on the fiche page,
+// the map only shows the point.
+(function () {
+  "use strict";
+  var node = document.getElementById("carte-point");
+  if (!node || !window.L) { return; }
+  var editable = node.dataset.editable === "1";
+  var lat = document.getElementById("id_latitude");
+  var lng = document.getElementById("id_longitude");
+  if (editable && lng) {
+    // Shown right after the coordinates, where it is used.
+    var group = lng.closest(".fr-input-group") || lng.parentNode;
+    group.parentNode.insertBefore(node.parentNode.removeChild(node), group.nextSibling);
+  }
+  node.hidden = false;
+  function read() {
+    var a = editable ? parseFloat((lat.value || "").replace(",", ".")) : parseFloat(node.dataset.lat);
+    var b = editable ? parseFloat((lng.value || "").replace(",", ".")) : parseFloat(node.dataset.lng);
+    return isNaN(a) || isNaN(b) ? null : [a, b];
+  }
+  var map = window.L.map(node.querySelector(".carte-point__map"), { zoomControl: false });
+  window.L.control.zoom({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" }).addTo(map);
+  if (node.dataset.tiles) { window.L.tileLayer(node.dataset.tiles, { maxZoom: 19 }).addTo(map); }
+  var marker = null;
+  function place(point) {
+    if (!point) { return; }
+    if (marker) { marker.setLatLng(point); } else {
+      marker = window.L.marker(point, { alt: "Point de la fiche", title: "Point de la fiche" }).addTo(map);
+    }
+  }
+  var start = read();
+  if (start) {
+    place(start);
+    map.setView(start, 15);
+  } else if (node.dataset.centerLat) {
+    map.setView([parseFloat(node.dataset.centerLat), parseFloat(node.dataset.centerLng)], 13);
+  } else {
+    map.setView([46.6, 2.4], 5);
+  }
+  if (!editable) { return; }
+  map.on("click", function (event) {
+    lat.value = event.latlng.lat.toFixed(6);
+    lng.value = event.latlng.lng.wrap().lng.toFixed(6);
+    place([parseFloat(lat.value), parseFloat(lng.value)]);
+  });
+  [lat, lng].forEach(function (input) {
+    input.addEventListener("change", function () { place(read()); });
+  });
+})();

@@ -1,0 +1,300 @@
+"""Editing what the fiche page shows: financing lines, attachments, indicators, number; the
+organisations offered by the forms; notes in the history."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from conftest import ALL_VIEWERS
+from pvd.actions import services
+from pvd.actions.forms import FicheForm, LigneFinancementForm
+from pvd.actions.models import FicheAction, FicheHistory, LigneFinancement, PieceJointe
+from pvd.actions.selectors import organisations_for
+from pvd.actions.tests.factories import FicheFactory, LigneFactory, OrganisationFactory
+from pvd.actions.tests.test_views import TEAM, check_refusal, url
+from pvd.dossiers.tests.factories import DossierFactory
+from pvd.suivi.tests.factories import IndicateurFactory, MesureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Financing line: every field editable ---------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_ligne_update_per_viewer(client_for, dossier, kind):
+    fiche = FicheFactory(dossier=dossier, cout_ht=Decimal("1000"))
+    ligne = LigneFactory(fiche=fiche, montant=Decimal("100"), statut="sollicite", dispositif="detr")
+    client = client_for(dossier, kind)
+    page = client.get(url("ligne_update", dossier, fiche_pk=fiche.pk, ligne_pk=ligne.pk))
+    data = {
+        "nouveau_financeur": "Conseil départemental",
+        "type_financeur": "departement",
+        "dispositif": "departement",
+        "montant": "250",
+        "statut": "accorde",
+        "date": "2025-04-01",
+    }
+    response = client.post(url("ligne_update", dossier, fiche_pk=fiche.pk, ligne_pk=ligne.pk), data)
+    ligne.refresh_from_db()
+    if kind not in TEAM:
+        check_refusal(page, kind)
+        check_refusal(response, kind)
+        assert ligne.montant == Decimal("100") and ligne.dispositif == "detr"
+        return
+    assert page.status_code == 200
+    assert response.status_code == 302
+    assert (ligne.financeur.nom, ligne.dispositif, ligne.montant, ligne.statut, ligne.date) == (
+        "Conseil départemental",
+        "departement",
+        Decimal("250"),
+        "accorde",
+        datetime.date(2025, 4, 1),
+    )
+    assert fiche.historique.filter(champ="financement modifié").exists()
+
+
+def test_ligne_update_refuses_negative_and_duplicate(client_for, dossier, main):
+    fiche = FicheFactory(dossier=dossier)
+    etat = OrganisationFactory(nom="Préfecture", type="etat")
+    LigneFactory(fiche=fiche, financeur=etat, dispositif="detr", statut="sollicite")
+    other = LigneFactory(fiche=fiche, financeur=etat, dispositif="dsil", montant=Decimal("7"))
+    client = client_for(dossier, "equipe")
+    edit = url("ligne_update", dossier, fiche_pk=fiche.pk, ligne_pk=other.pk)
+    base = {"financeur": etat.pk, "dispositif": "dsil", "montant": "5", "statut": "accorde"}
+    response = client.post(edit, {**base, "dispositif": "detr"})
+    assert response.status_code == 400 and "déjà une ligne" in main(response).get_text()
+    response = client.post(edit, {**base, "montant": "-5"})
+    assert response.status_code == 400
+    other.refresh_from_db()
+    assert (other.dispositif, other.montant) == ("dsil", Decimal("7"))
+
+
+def test_ligne_of_another_fiche_is_404(client_for, dossier):
+    fiche, other = FicheFactory(dossier=dossier), FicheFactory(dossier=dossier)
+    ligne = LigneFactory(fiche=other)
+    response = client_for(dossier, "chef_de_projet").get(
+        url("ligne_update", dossier, fiche_pk=fiche.pk, ligne_pk=ligne.pk)
+    )
+    assert response.status_code == 404
+
+
+def test_status_dropdown_shows_the_line_status(client_for, dossier, main):
+    fiche = FicheFactory(dossier=dossier)
+    lignes = {
+        s: LigneFactory(fiche=fiche, statut=s, dispositif=d) for s, d in (("accorde", "detr"), ("refuse", "dsil"))
+    }
+    page = main(client_for(dossier, "equipe").get(url("fiche", dossier, fiche_pk=fiche.pk)))
+    for statut, ligne in lignes.items():
+        selected = page.select(f"#statut-{ligne.pk} option[selected]")
+        assert [o["value"] for o in selected] == [statut]
+
+
+# --- Attachments: deletion --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_piece_delete_per_viewer(
+    client_for, make_viewer, dossier, kind, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    fiche = FicheFactory(dossier=dossier)
+    author = make_viewer(dossier, "equipe")
+    piece = services.piece_add(
+        fiche=fiche, by=author, titre="Plan", fichier=SimpleUploadedFile("plan.pdf", b"%PDF-1.4")
+    )
+    path = tmp_path / piece.fichier.name
+    assert path.exists()
+    client = client_for(dossier, kind)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("piece_delete", dossier, fiche_pk=fiche.pk, piece_pk=piece.pk))
+    if kind not in TEAM:
+        check_refusal(response, kind)
+        assert PieceJointe.objects.filter(pk=piece.pk).exists() and path.exists()
+        return
+    assert response.status_code == 302
+    assert not PieceJointe.objects.filter(pk=piece.pk).exists()
+    assert not path.exists()
+    assert fiche.historique.filter(champ="pièce jointe supprimée", ancien="Plan").exists()
+
+
+# --- Fiche indicators: edit and delete (suivi's rules) ----------------------------------------
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_indicateur_update_and_delete_per_viewer(client_for, dossier, kind):
+    fiche = FicheFactory(dossier=dossier)
+    indicateur = IndicateurFactory(dossier=dossier, fiche=fiche, nom="Logements", unite="logements")
+    client = client_for(dossier, kind)
+    data = {
+        "nom": "Logements rénovés",
+        "kind": "resultat",
+        "unite": "logements",
+        "cible": "40",
+        "frequence": "annuelle",
+    }
+    edited = client.post(url("indicateur_update", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk), data)
+    deleted = client.post(url("indicateur_delete", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk))
+    if kind not in TEAM:
+        check_refusal(edited, kind)
+        check_refusal(deleted, kind)
+        indicateur.refresh_from_db()
+        assert indicateur.nom == "Logements"
+        return
+    assert edited.status_code == 302 and deleted.status_code == 302
+    assert not fiche.indicateurs.exists()
+    changes = set(fiche.historique.values_list("champ", "ancien", "nouveau"))
+    assert ("indicateur modifié", "Logements", "Logements rénovés") in changes
+    assert ("indicateur supprimé", "Logements rénovés", "") in changes
+
+
+def test_indicateur_update_uses_suivi_validation(client_for, dossier, main):
+    fiche = FicheFactory(dossier=dossier)
+    indicateur = IndicateurFactory(dossier=dossier, fiche=fiche)
+    client = client_for(dossier, "equipe")
+    page = client.get(url("indicateur_update", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk))
+    assert page.status_code == 200 and "catalogue" not in page.context["form"].fields
+    response = client.post(
+        url("indicateur_update", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk),
+        {"nom": "", "kind": "resultat", "unite": "%", "frequence": "annuelle"},
+    )
+    assert response.status_code == 400
+
+
+def test_indicateur_with_measures_cannot_be_deleted(client_for, dossier):
+    fiche = FicheFactory(dossier=dossier)
+    indicateur = IndicateurFactory(dossier=dossier, fiche=fiche)
+    MesureFactory(indicateur=indicateur)
+    client_for(dossier, "equipe").post(
+        url("indicateur_delete", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk)
+    )
+    assert fiche.indicateurs.filter(pk=indicateur.pk).exists()
+
+
+def test_indicator_of_an_axe_is_not_reachable_through_a_fiche(client_for, dossier):
+    fiche = FicheFactory(dossier=dossier)
+    axe_indicator = IndicateurFactory(dossier=dossier)
+    response = client_for(dossier, "equipe").post(
+        url("indicateur_delete", dossier, fiche_pk=fiche.pk, indicateur_pk=axe_indicator.pk)
+    )
+    assert response.status_code == 404
+
+
+# --- The number of an existing fiche ----------------------------------------------------------
+
+
+def _fiche_data(**extra):
+    return {
+        "titre": "Halle",
+        "statut": "a_venir",
+        "maturite": "idee",
+        "priorite": "moyenne",
+        **extra,
+    }
+
+
+def test_blank_number_on_edit_keeps_the_number(client_for, dossier, main):
+    fiche = FicheFactory(dossier=dossier, numero=12)
+    FicheFactory(dossier=dossier, numero=30)
+    client = client_for(dossier, "equipe")
+    page = main(client.get(url("fiche_update", dossier, fiche_pk=fiche.pk)))
+    assert "numéro suivant" not in page.get_text()
+    response = client.post(url("fiche_update", dossier, fiche_pk=fiche.pk), _fiche_data(numero=""))
+    assert response.status_code == 302
+    fiche.refresh_from_db()
+    assert fiche.numero == 12 and fiche.titre == "Halle"
+
+
+def test_new_fiche_form_says_blank_gives_the_next_number(dossier):
+    assert "numéro suivant" in FicheForm(dossier=dossier).fields["numero"].help_text
+
+
+# --- Organisations offered: those of this dossier, and national bodies -----------------------
+
+
+def test_organisations_offered_leave_out_another_dossiers_local_funder(dossier, client_for, main):
+    other = DossierFactory()
+    secret = OrganisationFactory(nom="Fonds local d'ailleurs")
+    LigneFactory(fiche=FicheFactory(dossier=other), financeur=secret)
+    own = OrganisationFactory(nom="Fonds local d'ici")
+    LigneFactory(fiche=FicheFactory(dossier=dossier), financeur=own)
+    anct = OrganisationFactory(nom="ANCT", type="anct")
+    commune = dossier.communes.first()
+    mairie = OrganisationFactory(nom="Mairie", type="commune", commune=commune)
+    offered = set(organisations_for(dossier))
+    assert {own, anct, mairie} <= offered and secret not in offered
+    form = LigneFinancementForm(dossier=dossier)
+    assert secret not in form.fields["financeur"].queryset
+    fiche_form = FicheForm(dossier=dossier)
+    assert secret not in fiche_form.fields["maitre_ouvrage"].queryset
+    assert secret not in fiche_form.fields["partenaires"].queryset
+    fiche = FicheFactory(dossier=dossier)
+    page = main(client_for(dossier, "equipe").get(url("fiche", dossier, fiche_pk=fiche.pk)))
+    assert "Fonds local d'ailleurs" not in page.select_one("#ligne").get_text()
+    assert "Fonds local d'ici" in page.select_one("#ligne").get_text()
+
+
+def test_new_funder_can_still_be_typed(client_for, dossier):
+    fiche = FicheFactory(dossier=dossier)
+    client_for(dossier, "equipe").post(
+        url("ligne_add", dossier, fiche_pk=fiche.pk),
+        {"nouveau_financeur": "Fondation du patrimoine", "dispositif": "autre", "montant": "10", "statut": "sollicite"},
+    )
+    assert LigneFinancement.objects.get(fiche=fiche).financeur.nom == "Fondation du patrimoine"
+    assert "Fondation du patrimoine" in {o.nom for o in organisations_for(dossier)}
+
+
+# --- Notes in the history ---------------------------------------------------------------------
+
+
+def test_notes_written_in_the_history(client_for, dossier, make_viewer):
+    fiche = FicheFactory(dossier=dossier)
+    client = client_for(dossier, "elu")
+    client.post(url("note_add", dossier, fiche_pk=fiche.pk), {"date": "2025-05-02", "texte": "Visite du site"})
+    note = fiche.notes.get()
+    client.post(url("note_delete", dossier, fiche_pk=fiche.pk, note_pk=note.pk))
+    rows = list(FicheHistory.objects.filter(fiche=fiche).values_list("champ", "ancien", "nouveau", "by"))
+    assert ("note ajoutée", "", "02/05/2025 : Visite du site", client.user.pk) in rows
+    assert ("note supprimée", "02/05/2025 : Visite du site", "", client.user.pk) in rows
+
+
+def test_ttc_below_ht_refused():
+    fiche = FicheFactory.build(cout_ht=Decimal("100"), cout_ttc=Decimal("90"))
+    with pytest.raises(Exception, match="TTC"):
+        fiche.clean()
+    assert FicheAction is not None
+
+
+# --- The point on a map -----------------------------------------------------------------------
+
+
+def test_fiche_form_has_a_map_that_fills_the_coordinates(client_for, dossier, main):
+    FicheFactory(dossier=dossier, located=True)
+    page = main(client_for(dossier, "equipe").get(url("fiche_create", dossier)))
+    assert page.select_one("input#id_latitude") and page.select_one("input#id_longitude")  # no-JS fallback
+    carte = page.select_one("#carte-point")
+    assert carte["data-editable"] == "1" and carte.has_attr("hidden")
+    assert (carte["data-center-lat"], carte["data-center-lng"]) == ("47.862", "5.333")
+    assert any("fiche_point.js" in s.get("src", "") for s in page.select("script"))
+
+
+def test_fiche_page_shows_the_point(client_for, dossier, main):
+    located = FicheFactory(dossier=dossier, located=True)
+    plain = FicheFactory(dossier=dossier)
+    client = client_for(dossier, "lecteur")
+    carte = main(client.get(url("fiche", dossier, fiche_pk=located.pk))).select_one("#carte-point")
+    assert (carte["data-lat"], carte["data-lng"], carte["data-editable"]) == ("47.862", "5.333", "0")
+    assert main(client.get(url("fiche", dossier, fiche_pk=plain.pk))).select_one("#carte-point") is None
+
+
+def test_new_partner_can_be_typed_on_the_fiche_form(client_for, dossier):
+    anct = OrganisationFactory(nom="ANCT", type="anct")
+    fiche = FicheFactory(dossier=dossier, numero=3)
+    data = _fiche_data(numero="3", partenaires=[anct.pk], nouveaux_partenaires="Office de tourisme\n\nCCI locale\n")
+    response = client_for(dossier, "equipe").post(url("fiche_update", dossier, fiche_pk=fiche.pk), data)
+    assert response.status_code == 302
+    assert sorted(p.nom for p in fiche.partenaires.all()) == ["ANCT", "CCI locale", "Office de tourisme"]
+    assert {"CCI locale", "Office de tourisme"} <= {o.nom for o in organisations_for(dossier)}
+    assert fiche.historique.filter(champ="partenaires").exists()
