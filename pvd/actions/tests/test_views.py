@@ -278,9 +278,7 @@ def test_submission_then_decision_changes_displayed_state(client_for, dossier, m
     decision_record(point=point, resultat="valide", by=client.user)
     page = main(client.get(url("fiche", dossier, fiche_pk=fiche.pk)))
     validation = page.select_one("#validation")
-    assert (
-        " ".join(validation.get_text().split()) == "Validé le 3 avril 2025 (Comité de projet) — séance du 3 avril 2025"
-    )
+    assert " ".join(validation.get_text().split()) == "Validé le 3 avril 2025 (Comité de projet) — voir la séance"
     assert validation.select_one("a")["href"] == reverse("gouvernance:seance", args=[dossier.pk, point.seance.pk])
     plan = main(client.get(url("plan", dossier)))
     assert plan.select_one(f"tr[data-fiche='{fiche.pk}'] td:last-child").get_text(strip=True) == "Validé"

@@ -50,7 +50,8 @@ def test_full_demo_has_two_seances_deciding_on_the_strategy_and_the_fiches(clien
     whose pages show their validation state with the date and the séance."""
     from bs4 import BeautifulSoup
     from django.urls import reverse
-    from django.utils import timezone
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
 
     from pvd.actions.models import FicheAction
     from pvd.gouvernance.selectors import validation_state, validation_states
@@ -85,5 +86,7 @@ def test_full_demo_has_two_seances_deciding_on_the_strategy_and_the_fiches(clien
     assert timezone.localtime(held[0].date).strftime("%d/%m/%Y") in badge.find_next("span").get_text()
     for numero, expected in ((1, "Validé le"), (gouvernance_demo.ADJOURNED_FICHE, "Ajourné le")):
         url = reverse("actions:fiche", kwargs=kw | {"fiche_pk": fiches[numero].pk})
-        text = BeautifulSoup(client.get(url).content, "html.parser").select_one("#validation").get_text(strip=True)
-        assert text == f"{expected} {timezone.localtime(held[1].date):%d/%m/%Y}"
+        text = BeautifulSoup(client.get(url).content, "html.parser").select_one("#validation").get_text(" ", strip=True)
+        with translation.override("fr"):
+            day = date_format(timezone.localtime(held[1].date), "j F Y")
+        assert text.startswith(f"{expected} {day}")
