@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from pvd.comptes.tests.factories import PASSWORD
 
@@ -52,6 +52,15 @@ def watch_responses(page: Page, origin: str) -> list[str]:
 
     page.on("response", check)
     return broken
+
+
+def login_with_keyboard(page: Page, live_server, user, password: str = PASSWORD) -> None:
+    """Log in through the real login form with the keyboard alone."""
+    page.goto(f"{live_server.url}/comptes/connexion/")
+    kb_type(page, "#id_username", user.email)
+    kb_type(page, "#id_password", password)
+    page.keyboard.press("Enter")
+    expect(page).not_to_have_url(re.compile(r"/comptes/connexion/"))
 
 
 # --- Accessibility -----------------------------------------------------------------------------
@@ -230,13 +239,43 @@ def assert_keyboard_reaches(page: Page, selectors: list[str], max_tabs: int = 12
     assert not remaining, f"Jamais atteints au clavier en {max_tabs} tabulations sur {page.url} : {remaining}"
 
 
-def tab_to(page: Page, selector: str, max_tabs: int = 120) -> None:
-    """Move the focus with Tab (forward) until the element matching selector has it."""
+def _is_focused(page: Page, target: str | Locator) -> bool:
+    if isinstance(target, str):
+        return page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", target)
+    return target.evaluate("(el) => el === document.activeElement")
+
+
+def tab_to(page: Page, target: str | Locator, max_tabs: int = 120) -> None:
+    """Move the focus with Tab (forward) until `target` (a selector or a locator) has it."""
     for _ in range(max_tabs):
         page.keyboard.press("Tab")
-        if page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector):
+        if _is_focused(page, target):
             return
-    raise AssertionError(f"{selector} jamais atteint au clavier en {max_tabs} tabulations sur {page.url}")
+    raise AssertionError(f"{target} jamais atteint au clavier en {max_tabs} tabulations sur {page.url}")
+
+
+def kb_type(page: Page, target: str | Locator, text: str) -> None:
+    """Tab to a field and type into it, as with the keyboard alone."""
+    tab_to(page, target)
+    page.keyboard.type(text)
+
+
+def kb_choose(page: Page, target: str | Locator, label: str, max_options: int = 60) -> None:
+    """Tab to a closed <select> and move through its options with the arrow keys until `label` is chosen."""
+    tab_to(page, target)
+    page.keyboard.press("Home")
+    current = "(el) => el.selectedOptions.length ? el.selectedOptions[0].text.trim() : ''"
+    for _ in range(max_options):
+        if page.evaluate(f"() => ({current})(document.activeElement)") == label:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"Option « {label} » introuvable au clavier dans {target} sur {page.url}")
+
+
+def kb_press(page: Page, target: str | Locator, key: str = "Enter") -> None:
+    """Tab to a button or a link and activate it (Enter; Space for a checkbox)."""
+    tab_to(page, target)
+    page.keyboard.press(key)
 
 
 # --- Layout ------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.strategie.tests.factories import AxeFactory
 from pvd.territoires.tests.factories import CommuneFactory, EpciFactory
 
-from .helpers import assert_accessible, assert_keyboard_reaches, force_login, login, tab_to
+from .helpers import assert_accessible, assert_keyboard_reaches, login, tab_to
 
 
 def _url(name, dossier, **kwargs):
@@ -38,8 +38,9 @@ def _url(name, dossier, **kwargs):
 
 @pytest.fixture
 def signed_in(page, live_server, chef):
-    """The page, with the chef de projet's session (the login form has its own journeys)."""
-    force_login(page, live_server, chef)
+    """The page, after the chef de projet logged in through the real login form (a journey starts there)."""
+    login(page, live_server, chef)
+    expect(page.locator("h1")).to_have_text("Dossiers")
     return page
 
 
@@ -220,7 +221,7 @@ def test_commune_picker_finds_a_commune_typed_without_accents(page, live_server,
     epci = EpciFactory(siren="200070928", nom="CC du Pays Châtillonnais")
     CommuneFactory(code="21154", nom="Châtillon-sur-Seine", epci=epci, codes_postaux=["21400"])
     CommuneFactory(code="52269", nom="Langres")
-    force_login(page, live_server, UserFactory())
+    login(page, live_server, UserFactory())
 
     page.goto(reverse("dossiers:create"))
     page.get_by_label("Nom du dossier").fill("PVD Châtillon-sur-Seine")

@@ -7,7 +7,7 @@ from pvd.comptes.tests.factories import UserFactory
 from pvd.dossiers.models import Dossier, Invitation, Role
 from pvd.territoires.tests.factories import CommuneFactory, EpciFactory
 
-from .helpers import assert_no_horizontal_scroll, force_login, login, screenshot
+from .helpers import assert_no_horizontal_scroll, login, screenshot
 from .pages import make_world
 
 
@@ -79,7 +79,7 @@ def test_plan_tabs_read_without_javascript(nojs_page, live_server, transactional
         longitude=Decimal("5.333"),
     )
     page = nojs_page
-    force_login(page, live_server, world.chef)
+    login(page, live_server, world.chef)
     page.goto(live_server.url + world.dossier_url("actions:plan"))
     calendrier = page.locator("#calendrier-table")
     expect(calendrier).to_be_visible()
