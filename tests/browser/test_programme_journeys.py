@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -29,7 +30,16 @@ from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.strategie.tests.factories import AxeFactory
 from pvd.territoires.tests.factories import CommuneFactory, EpciFactory
 
-from .helpers import assert_accessible, assert_keyboard_reaches, login, tab_to
+from .helpers import (
+    assert_accessible,
+    assert_keyboard_reaches,
+    assert_keyboard_reaches_all,
+    login,
+    screenshot,
+    tab_to,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _url(name, dossier, **kwargs):
@@ -281,3 +291,32 @@ def test_public_contribution_with_the_keyboard_alone(page, chef_dossier):
     expect(page.get_by_role("status")).to_contain_text("publiée après modération")
     contribution = Contribution.objects.get(dossier=dossier)
     assert (contribution.texte, contribution.auteur) == ("Ouvrir la médiathèque le dimanche matin.", "Paul")
+
+
+def test_chef_imports_the_platform_template_and_checks_the_preview(signed_in, chef_dossier):
+    """The import preview only exists after a POST: upload the downloaded template, check the preview."""
+    page, dossier = signed_in, chef_dossier
+    AxeFactory(dossier=dossier, numero=1, titre="Revitaliser le centre-bourg")
+    page.goto(_url("actions:import", dossier))
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="modèle de plan d'action (XLSX)").click()
+    # Filled in as a person would in a spreadsheet: one fiche on the first sheet.
+    workbook = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+    workbook.worksheets[0].append([None, "Rénover les halles", "1"] + [None] * 11 + [200000])
+    filled = io.BytesIO()
+    workbook.save(filled)
+
+    page.get_by_label("Fichier XLSX du plan d'action").set_input_files(
+        files=[{"name": "plan.xlsx", "mimeType": XLSX, "buffer": filled.getvalue()}]
+    )
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.locator("h1")).to_have_text("Importer un plan d'action")
+    expect(page.locator("#apercu")).to_contain_text("Rénover les halles")
+    screenshot(page, "plan-action-import-apercu")
+    assert_accessible(page)
+    assert_keyboard_reaches_all(page)
+
+    page.get_by_role("button", name="Confirmer l'import").click()
+    expect(page.get_by_role("status")).to_contain_text("1 fiche(s) action importée(s)")
+    fiche = dossier.fiches.get()
+    assert (fiche.titre, fiche.cout_ht, [a.numero for a in fiche.axes.all()]) == ("Rénover les halles", 200000, [1])
