@@ -34,3 +34,11 @@ def test_footer_shows_the_same_state(client):
     html = client.get(reverse("core:mentions")).content.decode()
     footer = html[html.index('<footer class="fr-footer"') :]
     assert "Accessibilité : non conforme" in footer
+
+
+def test_axe_core_is_not_a_static_file():
+    """axe-core is a test tool: it is injected by the browser tests, never served by the platform."""
+    from django.contrib.staticfiles import finders
+
+    assert AXE.is_file()
+    assert finders.find("vendor/axe-core/axe.min.js") is None
