@@ -29,12 +29,14 @@ CHARTJS_VERSION="4.6.1"
 FRAPPE_GANTT_VERSION="1.2.2"
 
 # short-name|npm-name|version|space-separated "src[:dest]" paths relative to
-# the extracted package/ directory (a trailing / copies a directory).
+# the extracted package/ directory (a trailing / copies a directory)[|folder]:
+# the optional folder (relative to the project) replaces static/vendor, for a
+# file that must not be served (axe-core is injected by the browser tests only).
 PACKAGES=(
   "leaflet|leaflet|${LEAFLET_VERSION}|dist/leaflet.js dist/leaflet.css dist/images/ LICENSE"
   "leaflet-geoman|@geoman-io/leaflet-geoman-free|${GEOMAN_VERSION}|dist/leaflet-geoman.min.js dist/leaflet-geoman.css LICENSE"
   "htmx|htmx.org|${HTMX_VERSION}|dist/htmx.min.js LICENSE"
-  "axe-core|axe-core|${AXE_CORE_VERSION}|axe.min.js LICENSE LICENSE-3RD-PARTY.txt"
+  "axe-core|axe-core|${AXE_CORE_VERSION}|axe.min.js LICENSE LICENSE-3RD-PARTY.txt|tests/browser/vendor"
   "chartjs|chart.js|${CHARTJS_VERSION}|dist/chart.umd.min.js LICENSE.md"
   "frappe-gantt|frappe-gantt|${FRAPPE_GANTT_VERSION}|dist/frappe-gantt.umd.js dist/frappe-gantt.css license.txt:LICENSE.txt"
 )
@@ -69,8 +71,9 @@ ROWS=()
 CHECKSUMS=()
 
 for entry in "${PACKAGES[@]}"; do
-  IFS='|' read -r short name version files <<<"${entry}"
-  echo ">> ${name}@${version} -> static/vendor/${short}/"
+  IFS='|' read -r short name version files folder <<<"${entry}"
+  folder="${folder:-static/vendor}"
+  echo ">> ${name}@${version} -> ${folder}/${short}/"
 
   work="${TMP_DIR}/${short}"
   mkdir -p "${work}"
@@ -90,7 +93,7 @@ for entry in "${PACKAGES[@]}"; do
   fi
   license="$(json_field "${pkg}/package.json" 'typeof d.license==="string"?d.license:(d.license&&d.license.type)||"UNKNOWN"')"
 
-  dest="${VENDOR_DIR}/${short}"
+  dest="${ROOT_DIR}/${folder}/${short}"
   rm -rf "${dest}"
   mkdir -p "${dest}"
 
@@ -114,10 +117,13 @@ for entry in "${PACKAGES[@]}"; do
   files_md=""
   for f in "${listed[@]}"; do files_md+="\`${f}\`, "; done
   files_md="${files_md%, }"
-  ROWS+=("| ${short} | ${version} | ${files_md} | ${license} | \`${name}\` | \`${integrity}\` |")
+  location="${short}"
+  [[ "${folder}" == "static/vendor" ]] || location="${folder}/${short}"
+  ROWS+=("| ${location} | ${version} | ${files_md} | ${license} | \`${name}\` | \`${integrity}\` |")
 
   while IFS= read -r -d '' f; do
     rel="${f#"${VENDOR_DIR}/"}"
+    rel="${rel#"${ROOT_DIR}/"}"
     CHECKSUMS+=("$(sha256sum "${f}" | cut -d' ' -f1)  ${rel}")
   done < <(find "${dest}" -type f -print0 | LC_ALL=C sort -z)
 done
@@ -139,6 +145,8 @@ done
   echo "ManifestStaticFilesStorage would fail on the missing files)."
   echo "In templates use \`{% static 'vendor/<directory>/<file>' %}\`."
   echo "DSFR is not vendored here: it comes from the \`django-dsfr\` Python package."
+  echo "axe-core is kept out of the static files (never served): \`tests/browser/vendor/\`,"
+  echo "injected into the pages by the browser tests."
   echo
   echo "| Package (directory) | Version | Files | Licence (SPDX) | npm package | Integrity (npm tarball) |"
   echo "|---|---|---|---|---|---|"

@@ -19,7 +19,7 @@ from pvd.comptes.tests.factories import UserFactory  # noqa: E402
 from pvd.dossiers.models import Role  # noqa: E402
 from pvd.dossiers.tests.factories import DossierFactory, MembreFactory  # noqa: E402
 
-from .helpers import DESKTOP  # noqa: E402
+from .helpers import DESKTOP, watch_responses  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -62,6 +62,7 @@ def new_page(browser, live_server):
     """
     contexts = []
     errors = []
+    watchers = []
 
     def make(**options):
         options = {"base_url": live_server.url, "viewport": DESKTOP, "locale": "fr-FR", **options}
@@ -70,12 +71,15 @@ def new_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(f"{page.url} : {error}"))
+        watchers.append(watch_responses(page, live_server.url))
         return page
 
     yield make
     for context in contexts:
         context.close()
     assert not errors, f"Erreurs JavaScript dans la page : {errors}"
+    broken = [failure for watcher in watchers for failure in watcher]
+    assert not broken, f"Réponses en erreur du serveur de test (fichier statique manquant ?) : {broken}"
 
 
 @pytest.fixture

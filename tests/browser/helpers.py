@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from pvd.comptes.tests.factories import PASSWORD
 
@@ -18,7 +18,8 @@ MOBILE = {"width": 375, "height": 812}
 NARROW = 320
 ZOOM_200 = {"width": DESKTOP["width"] // 2, "height": DESKTOP["height"] // 2}  # 1280 px at 200 %
 
-AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
+# Kept out of static/ so that production never serves it; injected from the file by the tests.
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_FAILING_IMPACTS = {"serious", "critical"}
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
@@ -31,6 +32,35 @@ def login(page: Page, live_server, user, password: str = PASSWORD) -> None:
     page.get_by_label("Adresse électronique").fill(user.email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+    expect(page).not_to_have_url(re.compile(r"/comptes/connexion/"))
+
+
+def watch_responses(page: Page, origin: str) -> list[str]:
+    """The same-origin 4xx/5xx responses of the page, as they come (a missing static file, a failing
+    fragment or script); the page's own document is left out below 500 (its status is the test's
+    business: 403/404 pages, a form answered with 400), so is an HTMX form answered with 400/422."""
+    broken: list[str] = []
+
+    def check(response):
+        if not response.url.startswith(origin) or response.status < 400:
+            return
+        kind = response.request.resource_type
+        if kind == "document" and response.status < 500:
+            return
+        if kind in ("fetch", "xhr") and response.status in (400, 422):
+            return
+        broken.append(f"{response.status} {response.request.method} {response.url}")
+
+    page.on("response", check)
+    return broken
+
+
+def login_with_keyboard(page: Page, live_server, user, password: str = PASSWORD) -> None:
+    """Log in through the real login form with the keyboard alone."""
+    page.goto(f"{live_server.url}/comptes/connexion/")
+    kb_type(page, "#id_username", user.email)
+    kb_type(page, "#id_password", password)
+    page.keyboard.press("Enter")
     expect(page).not_to_have_url(re.compile(r"/comptes/connexion/"))
 
 
@@ -93,8 +123,9 @@ def assert_accessible(page: Page) -> None:
     h1_count = page.locator("h1").count()
     if h1_count != 1:
         problems.append(f"{h1_count} titres h1 au lieu d'un seul")
-    if not page.title().strip():
-        problems.append("titre de page (<title>) vide")
+    title_problem = _title_problem(page.title())
+    if title_problem:
+        problems.append(title_problem)
     if page.locator(".fr-skiplinks a[href='#content']").count() != 1:
         problems.append("pas de lien d'évitement vers #content")
     elif page.locator("#content").count() != 1:
@@ -103,6 +134,97 @@ def assert_accessible(page: Page) -> None:
     if unlabelled:
         problems.append("champs sans étiquette : " + " | ".join(unlabelled))
     assert not problems, f"Accessibilité de {where} :\n" + "\n".join(problems)
+
+
+def _title_problem(title: str) -> str:
+    """RGAA 8.6: the <title> names the page (« <page> — <site> »), not only the site."""
+    site = settings.PVD_BRANDING["site_title"]
+    title = " ".join(title.split())
+    if not title:
+        return "titre de page (<title>) vide"
+    specific = title.removesuffix(f" — {site}").strip() if title.endswith(f" — {site}") else ""
+    if not specific or specific == site:
+        return f"titre de page (<title>) sans partie propre à la page : « {title} »"
+    return ""
+
+
+_FOCUSABLE_IN_MAIN_JS = """
+(scope) => {
+  const root = document.querySelector(scope);
+  if (!root) return [];
+  const selector = "a[href], button, input, select, textarea, summary, iframe, [tabindex], [contenteditable=true]";
+  const visible = (el) => {
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || style.display === "none") return false;
+    return el.getClientRects().length > 0;
+  };
+  const controls = [...root.querySelectorAll(selector)].filter((el) =>
+    !el.disabled && el.getAttribute("tabindex") !== "-1" && el.type !== "hidden"
+    && !el.closest("[inert], [aria-hidden=true]") && visible(el)
+    && !(el.tagName === "SUMMARY" && el.parentElement.tagName !== "DETAILS"));
+  // One radio of a group is in the tab order (the checked one, else the first): the group counts once.
+  const seenGroups = new Set();
+  const keep = [];
+  for (const el of controls) {
+    if (el.type === "radio" && el.name) {
+      const group = (el.form ? el.form.id || "" : "") + "|" + el.name;
+      if (seenGroups.has(group)) continue;
+      seenGroups.add(group);
+      el.dataset.kbdGroup = el.name;
+    }
+    keep.push(el);
+  }
+  keep.forEach((el, i) => { el.dataset.kbd = String(i); });
+  window.__kbd = {reached: new Set(), invisible: []};
+  const focusShown = (el) => {
+    const shown = (style) => (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+      || (style.boxShadow && style.boxShadow !== "none");
+    if (shown(getComputedStyle(el))) return true;
+    // DSFR draws the focus of a checkbox, radio or toggle on its label (the input itself is transparent).
+    return [...(el.labels || [])].some((label) =>
+      shown(getComputedStyle(label)) || shown(getComputedStyle(label, "::before"))
+      || shown(getComputedStyle(label, "::after")));
+  };
+  if (window.__kbdListener) document.removeEventListener("focusin", window.__kbdListener);
+  window.__kbdListener = (event) => {
+    let el = event.target;
+    if (el.type === "radio" && el.name) {
+      el = root.querySelector(`[data-kbd-group="${CSS.escape(el.name)}"]`) || el;
+    }
+    if (el.dataset && el.dataset.kbd !== undefined) {
+      window.__kbd.reached.add(el.dataset.kbd);
+      if (!focusShown(event.target)) window.__kbd.invisible.push(event.target.outerHTML.slice(0, 120));
+    }
+  };
+  document.addEventListener("focusin", window.__kbdListener);
+  return keep.map((el) => el.outerHTML.slice(0, 120));
+}
+"""
+
+
+def assert_keyboard_reaches_all(page: Page, scope: str = "main", batch: int = 10) -> int:
+    """Tab from the top through the page: every visible control inside `scope` is reached, with a
+    visible focus (RGAA 12.8 and 10.7). Returns how many controls were reached."""
+    controls = page.evaluate(_FOCUSABLE_IN_MAIN_JS, scope)
+    total_focusable = page.evaluate(
+        "() => document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]').length"
+    )
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    presses = 0
+    while presses < total_focusable + 5:
+        for _ in range(batch):
+            page.keyboard.press("Tab")
+        presses += batch
+        if page.evaluate("(n) => window.__kbd.reached.size >= n", len(controls)):
+            break
+    reached, invisible = page.evaluate("() => [[...window.__kbd.reached], window.__kbd.invisible]")
+    # Leave no focus behind: a link left focused above main when the viewport then narrows to 320 px made
+    # DSFR's script overflow its call stack (seen on pages with few controls in main).
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
+    missed = [html for index, html in enumerate(controls) if str(index) not in set(reached)]
+    assert not missed, f"Contrôles jamais atteints au clavier sur {page.url} ({presses} tabulations) : {missed}"
+    assert not invisible, f"Focus invisible sur {page.url} : {invisible}"
+    return len(controls)
 
 
 def assert_keyboard_reaches(page: Page, selectors: list[str], max_tabs: int = 120) -> None:
@@ -121,13 +243,43 @@ def assert_keyboard_reaches(page: Page, selectors: list[str], max_tabs: int = 12
     assert not remaining, f"Jamais atteints au clavier en {max_tabs} tabulations sur {page.url} : {remaining}"
 
 
-def tab_to(page: Page, selector: str, max_tabs: int = 120) -> None:
-    """Move the focus with Tab (forward) until the element matching selector has it."""
+def _is_focused(page: Page, target: str | Locator) -> bool:
+    if isinstance(target, str):
+        return page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", target)
+    return target.evaluate("(el) => el === document.activeElement")
+
+
+def tab_to(page: Page, target: str | Locator, max_tabs: int = 120) -> None:
+    """Move the focus with Tab (forward) until `target` (a selector or a locator) has it."""
     for _ in range(max_tabs):
         page.keyboard.press("Tab")
-        if page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector):
+        if _is_focused(page, target):
             return
-    raise AssertionError(f"{selector} jamais atteint au clavier en {max_tabs} tabulations sur {page.url}")
+    raise AssertionError(f"{target} jamais atteint au clavier en {max_tabs} tabulations sur {page.url}")
+
+
+def kb_type(page: Page, target: str | Locator, text: str) -> None:
+    """Tab to a field and type into it, as with the keyboard alone."""
+    tab_to(page, target)
+    page.keyboard.type(text)
+
+
+def kb_choose(page: Page, target: str | Locator, label: str, max_options: int = 60) -> None:
+    """Tab to a closed <select> and move through its options with the arrow keys until `label` is chosen."""
+    tab_to(page, target)
+    page.keyboard.press("Home")
+    current = "(el) => el.selectedOptions.length ? el.selectedOptions[0].text.trim() : ''"
+    for _ in range(max_options):
+        if page.evaluate(f"() => ({current})(document.activeElement)") == label:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"Option « {label} » introuvable au clavier dans {target} sur {page.url}")
+
+
+def kb_press(page: Page, target: str | Locator, key: str = "Enter") -> None:
+    """Tab to a button or a link and activate it (Enter; Space for a checkbox)."""
+    tab_to(page, target)
+    page.keyboard.press(key)
 
 
 # --- Layout ------------------------------------------------------------------------------------

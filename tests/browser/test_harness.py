@@ -1,8 +1,16 @@
 """The checks of the harness fail when they should (a check that cannot fail checks nothing)."""
 
 import pytest
+from django.conf import settings
 
-from .helpers import assert_accessible, assert_keyboard_reaches, assert_no_horizontal_scroll
+from .helpers import (
+    _title_problem,
+    assert_accessible,
+    assert_keyboard_reaches,
+    assert_keyboard_reaches_all,
+    assert_no_horizontal_scroll,
+    watch_responses,
+)
 
 BROKEN = """<!DOCTYPE html><html><head><title> </title></head><body>
 <h1>Un</h1><h1>Deux</h1>
@@ -32,3 +40,48 @@ def test_checks_catch_problems(page):
         assert_no_horizontal_scroll(page, width=320)
     with pytest.raises(AssertionError, match="#cache"):
         assert_keyboard_reaches(page, ["#cache"], max_tabs=10)
+
+
+TRAP = """<!DOCTYPE html><html lang="fr"><head><title>Piège — Petites villes de demain</title></head><body>
+<main>
+<input id="piege" aria-label="Piège" onkeydown="if (event.key === 'Tab') event.preventDefault()">
+<button id="apres">Jamais atteint</button>
+</main></body></html>"""
+
+NO_FOCUS_RING = """<!DOCTYPE html><html lang="fr"><head><title>x</title>
+<style>*:focus, *:focus-visible { outline: none !important; box-shadow: none !important; }</style></head>
+<body><main><a id="sans-anneau" href="#ici">Lien</a></main></body></html>"""
+
+
+def test_keyboard_check_catches_a_trap_and_an_invisible_focus(page):
+    page.set_content(TRAP)
+    with pytest.raises(AssertionError, match="apres"):
+        assert_keyboard_reaches_all(page)
+    page.set_content(NO_FOCUS_RING)
+    with pytest.raises(AssertionError, match="Focus invisible.*sans-anneau"):
+        assert_keyboard_reaches_all(page)
+
+
+def test_title_check_wants_the_page_specific_part():
+    site = settings.PVD_BRANDING["site_title"]
+    assert "sans partie propre" in _title_problem(site)
+    assert "sans partie propre" in _title_problem(f" — {site}")
+    assert _title_problem(f"Membres — PVD Langres — {site}") == ""
+
+
+def test_a_missing_static_file_is_caught(browser, live_server, transactional_db):
+    """What `new_page` fails a test on: a same-origin 4xx/5xx that is not the page itself."""
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = context.new_page()
+        broken = watch_responses(page, live_server.url)
+        page.goto("/cette-page-n-existe-pas/")  # the page's own 404 is the test's business
+        assert broken == []
+        with page.expect_response("**/absent.js"):
+            page.evaluate(
+                "(src) => { const s = document.createElement('script'); s.src = src; document.head.append(s); }",
+                "/static/core/absent.js",
+            )
+        assert broken == [f"404 GET {live_server.url}/static/core/absent.js"]
+    finally:
+        context.close()

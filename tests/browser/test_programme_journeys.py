@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -29,7 +30,16 @@ from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.strategie.tests.factories import AxeFactory
 from pvd.territoires.tests.factories import CommuneFactory, EpciFactory
 
-from .helpers import assert_accessible, assert_keyboard_reaches, force_login, login, tab_to
+from .helpers import (
+    assert_accessible,
+    assert_keyboard_reaches,
+    assert_keyboard_reaches_all,
+    login,
+    screenshot,
+    tab_to,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _url(name, dossier, **kwargs):
@@ -38,8 +48,9 @@ def _url(name, dossier, **kwargs):
 
 @pytest.fixture
 def signed_in(page, live_server, chef):
-    """The page, with the chef de projet's session (the login form has its own journeys)."""
-    force_login(page, live_server, chef)
+    """The page, after the chef de projet logged in through the real login form (a journey starts there)."""
+    login(page, live_server, chef)
+    expect(page.locator("h1")).to_have_text("Dossiers")
     return page
 
 
@@ -221,7 +232,7 @@ def test_commune_picker_finds_a_commune_typed_without_accents(page, live_server,
     epci = EpciFactory(siren="200070928", nom="CC du Pays Châtillonnais")
     CommuneFactory(code="21154", nom="Châtillon-sur-Seine", epci=epci, codes_postaux=["21400"])
     CommuneFactory(code="52269", nom="Langres")
-    force_login(page, live_server, UserFactory())
+    login(page, live_server, UserFactory())
 
     page.goto(reverse("dossiers:create"))
     page.get_by_label("Nom du dossier").fill("PVD Châtillon-sur-Seine")
@@ -281,3 +292,32 @@ def test_public_contribution_with_the_keyboard_alone(page, chef_dossier):
     expect(page.get_by_role("status")).to_contain_text("publiée après modération")
     contribution = Contribution.objects.get(dossier=dossier)
     assert (contribution.texte, contribution.auteur) == ("Ouvrir la médiathèque le dimanche matin.", "Paul")
+
+
+def test_chef_imports_the_platform_template_and_checks_the_preview(signed_in, chef_dossier):
+    """The import preview only exists after a POST: upload the downloaded template, check the preview."""
+    page, dossier = signed_in, chef_dossier
+    AxeFactory(dossier=dossier, numero=1, titre="Revitaliser le centre-bourg")
+    page.goto(_url("actions:import", dossier))
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="modèle de plan d'action (XLSX)").click()
+    # Filled in as a person would in a spreadsheet: one fiche on the first sheet.
+    workbook = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+    workbook.worksheets[0].append([None, "Rénover les halles", "1"] + [None] * 11 + [200000])
+    filled = io.BytesIO()
+    workbook.save(filled)
+
+    page.get_by_label("Fichier XLSX du plan d'action").set_input_files(
+        files=[{"name": "plan.xlsx", "mimeType": XLSX, "buffer": filled.getvalue()}]
+    )
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.locator("h1")).to_have_text("Importer un plan d'action")
+    expect(page.locator("#apercu")).to_contain_text("Rénover les halles")
+    screenshot(page, "plan-action-import-apercu")
+    assert_accessible(page)
+    assert_keyboard_reaches_all(page)
+
+    page.get_by_role("button", name="Confirmer l'import").click()
+    expect(page.get_by_role("status")).to_contain_text("1 fiche(s) action importée(s)")
+    fiche = dossier.fiches.get()
+    assert (fiche.titre, fiche.cout_ht, [a.numero for a in fiche.axes.all()]) == ("Rénover les halles", 200000, [1])

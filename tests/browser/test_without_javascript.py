@@ -1,13 +1,19 @@
 """With JavaScript disabled, the main pages read and the main forms submit as plain HTML."""
 
+import json
+
 from django.core import mail
 from playwright.sync_api import expect
 
+from pvd.actions.models import FicheAction
 from pvd.comptes.tests.factories import UserFactory
 from pvd.dossiers.models import Dossier, Invitation, Role
+from pvd.gouvernance.selectors import validation_state
+from pvd.participation.models import Contribution, Statut
+from pvd.strategie.models import SecteurIntervention
 from pvd.territoires.tests.factories import CommuneFactory, EpciFactory
 
-from .helpers import assert_no_horizontal_scroll, force_login, login, screenshot
+from .helpers import assert_no_horizontal_scroll, login, screenshot
 from .pages import make_world
 
 
@@ -79,7 +85,7 @@ def test_plan_tabs_read_without_javascript(nojs_page, live_server, transactional
         longitude=Decimal("5.333"),
     )
     page = nojs_page
-    force_login(page, live_server, world.chef)
+    login(page, live_server, world.chef)
     page.goto(live_server.url + world.dossier_url("actions:plan"))
     calendrier = page.locator("#calendrier-table")
     expect(calendrier).to_be_visible()
@@ -93,3 +99,82 @@ def test_plan_tabs_read_without_javascript(nojs_page, live_server, transactional
     expect(page.locator("#plan-table")).to_be_visible()
     expect(page.locator(".fr-tabs__list")).to_be_hidden()
     assert_no_horizontal_scroll(page, width=320)
+
+
+def test_public_pages_and_proposition_without_javascript(new_page, live_server, transactional_db):
+    world = make_world()
+    resident = new_page(java_script_enabled=False)
+    resident.goto(f"/public/dossiers/{world.dossier.pk}/projet-de-territoire/")
+    expect(resident.locator("h1")).to_contain_text("Projet de territoire")
+    expect(resident.locator("#content")).to_contain_text("Revitaliser le centre-bourg")
+
+    resident.goto(f"/participation/{world.dossier.pk}/")
+    expect(resident.locator("#contributions")).to_contain_text("Des bancs sur la place.")
+    form = resident.locator("#contribution-form")
+    form.get_by_label("Nature de votre contribution").select_option(label="Proposition")
+    form.get_by_label("Thème").select_option(index=1)
+    form.get_by_role("textbox", name="Votre contribution").fill("Un marché de producteurs le samedi.")
+    form.get_by_role("button", name="Envoyer ma contribution").click()
+    expect(resident.get_by_role("status")).to_contain_text("publiée après modération")
+    assert Contribution.objects.filter(texte="Un marché de producteurs le samedi.", statut=Statut.EN_ATTENTE).exists()
+    assert_no_horizontal_scroll(resident, width=320)
+
+
+def test_moderation_and_fiche_financing_without_javascript(nojs_page, live_server, transactional_db):
+    world = make_world()
+    page = nojs_page
+    login(page, live_server, world.chef)
+    pending = Contribution.objects.get(statut=Statut.EN_ATTENTE)
+    page.goto(world.dossier_url("participation:moderation"))
+    page.get_by_role("button", name=f"Publier la contribution n° {pending.pk}").click()
+    expect(page.get_by_role("status")).to_contain_text("La contribution est publiée")
+    page.locator(f"#reponse-{pending.pk}").fill("Merci, nous étudions la proposition.")
+    page.get_by_role("button", name=f"Répondre à la contribution n° {pending.pk}").click()
+    expect(page.get_by_role("status")).to_contain_text("La réponse est enregistrée")
+    pending.refresh_from_db()
+    assert (pending.statut, pending.reponse) == (Statut.PUBLIEE, "Merci, nous étudions la proposition.")
+
+    fiche = world.extra["fiche"]
+    page.goto(world.dossier_url("actions:fiche", fiche_pk=fiche.pk))
+    ligne = page.locator("form#ligne")
+    ligne.get_by_label("ou nouveau financeur").fill("Département de la Haute-Marne")
+    ligne.get_by_label("Dispositif").select_option(index=1)
+    ligne.get_by_label("Montant (€)").fill("15000")
+    ligne.get_by_role("button", name="Ajouter").click()
+    expect(page.locator("#financements")).to_contain_text("Département de la Haute-Marne")
+    assert fiche.financements.filter(montant=15000).exists()
+
+
+def test_decision_convention_and_pasted_sector_without_javascript(nojs_page, live_server, transactional_db):
+    world = make_world()
+    page = nojs_page
+    login(page, live_server, world.chef)
+
+    page.goto(world.dossier_url("gouvernance:seance", pk=world.extra["seance"].pk))
+    decision = page.locator("form[action*='/decision/']").filter(has_text="Créer une maison de santé")
+    decision.get_by_label("Résultat").select_option(label="Validé")
+    decision.get_by_label("Texte de la décision").fill("Validée à l'unanimité.")
+    decision.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.locator("form[action*='/decision/']").get_by_role("button")).to_contain_text("Modifier la décision")
+    assert validation_state(FicheAction.objects.get(dossier=world.dossier, numero=2)).code == "valide"
+
+    page.goto(world.dossier_url("conventions:detail", pk=world.extra["convention"].pk))
+    page.get_by_role("button", name="Générer le projet (DOCX)").click()
+    expect(page.get_by_role("status")).to_contain_text("version 1 générée")
+    expect(page.locator("#documents").get_by_role("link", name="Projet généré (DOCX)")).to_be_visible()
+
+    page.goto(world.dossier_url("strategie:secteur_create"))
+    form = page.locator("#main-form")
+    form.get_by_label("Nom").fill("Îlot de la gare")
+    form.get_by_label("Type").select_option(label="Périmètre ORT")
+    form.get_by_label("Géométrie").fill(json.dumps(SQUARE))
+    form.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#secteurs-table")).to_contain_text("Îlot de la gare")
+    assert SecteurIntervention.objects.get(dossier=world.dossier, nom="Îlot de la gare").surface_m2 > 0
+
+
+# A small square in Langres (lon, lat), as pasted from a GIS tool.
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[5.33, 47.86], [5.335, 47.86], [5.335, 47.863], [5.33, 47.863], [5.33, 47.86]]],
+}
