@@ -81,7 +81,7 @@ def _make_programme(world: World) -> None:
     LigneFactory(fiche=fiche)
     comite = InstanceFactory(dossier=dossier, nom="Comité de projet PVD Langres")
     MembreInstanceFactory(instance=comite, nom="Marie Maire")
-    seance = SeanceFactory(instance=comite)
+    seance = SeanceFactory(instance=comite, passee=True)  # held: decisions can be recorded
     # A submitted fiche on the séance's agenda: the séance page shows its decision form.
     soumise = FicheFactory(dossier=dossier, numero=2, titre="Créer une maison de santé")
     point_add(seance=seance, pending=fiche_submit(fiche=soumise, by=chef), by=chef)

@@ -111,7 +111,7 @@ def test_seance_decision_with_the_keyboard_alone(page, live_server, chef, chef_d
     fiche = FicheFactory(dossier=dossier, numero=1, titre="Rénover les halles")
     fiche_submit(fiche=fiche, by=chef)
     seance = SeanceFactory(
-        instance=InstanceFactory(dossier=dossier, nom="Comité de projet"), date=timezone.now() + timedelta(days=3)
+        instance=InstanceFactory(dossier=dossier, nom="Comité de projet"), date=timezone.now() - timedelta(days=1)
     )
     login_with_keyboard(page, live_server, chef)
     page.goto(_url("gouvernance:seance", dossier, pk=seance.pk))
