@@ -25,6 +25,8 @@ CAN_VIEW = {"chef_de_projet", "equipe", "elu", "partenaire", "lecteur", "prefect
 TEAM = {"chef_de_projet", "equipe"}
 SECRET = "Rachat secret de la friche Dupont"
 SECRET_PENDING = "Préemption discrète du garage"
+SECRET_DETAIL = "prix négocié à 240 000 €"
+SECRET_DECISION = "Le comité accepte l'offre de 240 000 €."
 
 
 def content(response):
@@ -37,7 +39,10 @@ def confidential(dossier, seance, user):
     fiche = FicheAction.objects.create(dossier=dossier, numero=1, titre=SECRET, confidentielle=True)
     other = FicheAction.objects.create(dossier=dossier, numero=2, titre=SECRET_PENDING, confidentielle=True)
     FicheAction.objects.create(dossier=dossier, numero=3, titre="Halle publique", confidentielle=False)
-    services.point_add(seance=seance, titre=f"Fiche action n° 1 : {SECRET}", target=fiche, by=None)
+    point = services.point_add(
+        seance=seance, titre=f"Fiche action n° 1 : {SECRET}", description=SECRET_DETAIL, target=fiche, by=None
+    )
+    services.decision_record(point=point, resultat="valide", texte=SECRET_DECISION, by=user)
     services.object_submit(dossier=dossier, target=other, titre=f"Fiche action n° 2 : {SECRET_PENDING}", by=user)
     MembreInstanceFactory(instance=seance.instance, email="maire@exemple.fr")
     return fiche
@@ -58,12 +63,13 @@ def test_confidential_titles_only_for_the_team(client_for, dossier, seance, conf
     if kind in TEAM:
         assert SECRET_PENDING in index.select_one("#soumissions").get_text()
         assert SECRET_PENDING in index.select_one("#validations").get_text()
-        assert SECRET in agenda
+        assert SECRET in agenda and SECRET_DETAIL in agenda and SECRET_DECISION in agenda
         assert SECRET in convocation.get_text()
         assert SECRET_PENDING in page.select_one("#point-form").get_text()  # pending choice
     else:
         for fragment in (index, page, convocation):
-            assert SECRET not in fragment.get_text() and SECRET_PENDING not in fragment.get_text()
+            for secret in (SECRET, SECRET_PENDING, SECRET_DETAIL, SECRET_DECISION):
+                assert secret not in fragment.get_text()
         assert "Fiche action confidentielle" in index.select_one("#soumissions").get_text()
         assert "Objet : Fiche action confidentielle" in " ".join(agenda.split())
 
@@ -81,6 +87,7 @@ def test_documents_leaving_the_platform_never_show_confidential_titles(client_fo
         pdf = PdfReader(io.BytesIO(client.get(reverse(f"gouvernance:{name}", kwargs=kw)).content))
         text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
         assert "Fiche action confidentielle" in text and "friche Dupont" not in text, name
+        assert "240 000" not in text, name
     calendrier = services.calendrier_renew(dossier=dossier, user=client.user)
     token_feed = client.get(reverse("gouvernance:feed_token", args=[calendrier.token])).content.decode()
     assert "Fiche action confidentielle" in token_feed.replace("\r\n ", "") and "friche" not in token_feed
