@@ -54,7 +54,12 @@ class Document(models.Model):
         "comité de projet.",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="créé par", on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="créé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,  # emptied when the account is deleted: the document stays editable
+        related_name="+",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
@@ -80,7 +85,12 @@ class DocumentVersion(models.Model):
     nom = models.CharField("nom du fichier", max_length=255)
     taille = models.PositiveBigIntegerField("taille (octets)")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="déposé par", on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="déposé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,  # emptied when the account is deleted: the document stays editable
+        related_name="+",
     )
     created_at = models.DateTimeField("déposé le", auto_now_add=True)
 

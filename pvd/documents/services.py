@@ -107,6 +107,32 @@ def document_create(
 
 
 @transaction.atomic
+def document_update(
+    *, document: Document, titre: str, kind: str, by, description: str = "", confidentiel: bool = False
+) -> Document:
+    """Change a document's details (its files only change through new versions)."""
+    from pvd.gouvernance.selectors import points_on
+
+    # Lock the row: a submission at the same time cannot slip past the check below.
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if confidentiel and not document.confidentiel and points_on(document).exists():
+        # What the comité de projet examined is shared with its members (préfet, partners).
+        raise ValidationError(
+            {
+                "confidentiel": "Ce document a été soumis au comité de projet : il est partagé avec ses membres "
+                "et ne peut plus devenir confidentiel."
+            }
+        )
+    document.titre = (titre or "").strip()
+    document.kind = kind
+    document.description = (description or "").strip()
+    document.confidentiel = confidentiel
+    document.full_clean()
+    document.save(update_fields=["titre", "kind", "description", "confidentiel"])
+    return document
+
+
+@transaction.atomic
 def document_version_add(*, document: Document, fichier, by) -> DocumentVersion:
     """A new version, which becomes the current one."""
     content = check_upload(fichier)
@@ -135,6 +161,8 @@ def document_delete(*, document: Document, by) -> None:
 @transaction.atomic
 def document_submit(*, document: Document, by):
     """Submit the document to the comité de projet (the governance's one mechanism)."""
+    # Locked like in document_update, so it cannot become confidential while being submitted.
+    document = Document.objects.select_for_update().get(pk=document.pk)
     if document.confidentiel:
         # What the comité de projet decides on is shared with its members (préfet, partners).
         raise ValidationError(

@@ -9,7 +9,7 @@ from pvd.dossiers.views import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from . import selectors, services
-from .forms import DocumentForm, VersionForm
+from .forms import DocumentDetailsForm, DocumentForm, VersionForm
 from .models import DocumentVersion
 
 # Permissions reused from the one table (pvd/dossiers/perms.py): every reader of the dossier
@@ -59,7 +59,48 @@ def document_create(request, dossier):
     response = render(
         request,
         "documents/form.html",
-        dossier_context(request, dossier, page_title="Déposer un document", crumbs=[_list_crumb(dossier)], form=form),
+        dossier_context(
+            request,
+            dossier,
+            page_title="Déposer un document",
+            crumbs=[_list_crumb(dossier)],
+            form=form,
+            submit_label="Déposer",
+            cancel_url=_list_url(dossier),
+        ),
+    )
+    if form.errors:
+        response.status_code = 400
+    return response
+
+
+@dossier_view(EDIT)
+def document_update(request, dossier, document_pk):
+    document = _document(request, dossier, document_pk)
+    fields = ("titre", "kind", "description", "confidentiel")
+    form = DocumentDetailsForm(initial={name: getattr(document, name) for name in fields})
+    if request.method == "POST":
+        form = DocumentDetailsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.document_update(document=document, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, "Le document est modifié.")
+                return redirect(_detail_url(document))
+    response = render(
+        request,
+        "documents/form.html",
+        dossier_context(
+            request,
+            dossier,
+            page_title="Modifier le document",
+            crumbs=[_list_crumb(dossier), {"url": _detail_url(document), "title": document.titre}],
+            form=form,
+            submit_label="Enregistrer",
+            cancel_url=_detail_url(document),
+        ),
     )
     if form.errors:
         response.status_code = 400

@@ -284,6 +284,95 @@ def test_bad_new_version_is_refused_and_keeps_the_current_one(client_for, dossie
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_update_per_viewer(client_for, dossier, kind, main):
+    # No created_by (as once its author's account is deleted): it stays editable.
+    document = DocumentFactory(dossier=dossier, titre="Étude habitat", description="Première rédaction")
+    client = client_for(dossier, kind)
+    update_url = url("update", dossier, document_pk=document.pk)
+    form = client.get(update_url)
+    response = client.post(update_url, _create_data(titre="Diagnostic habitat", confidentiel="on"))
+    document.refresh_from_db()
+    if kind not in TEAM:
+        check_refusal(form, kind)
+        check_refusal(response, kind)
+        assert (document.titre, document.kind, document.confidentiel) == ("Étude habitat", "etude", False)
+        if kind in CAN_VIEW:  # not offered on the detail page either
+            detail = main(client.get(url("detail", dossier, document_pk=document.pk)))
+            assert not detail.select(f'a[href="{update_url}"]')
+        return
+    fields = main(form).select_one("form#document-form")
+    assert fields.select_one("input[name=titre]")["value"] == "Étude habitat"
+    assert fields.select_one("textarea[name=description]").get_text(strip=True) == "Première rédaction"
+    assert fields.select_one("select[name=kind] option[selected]")["value"] == "etude"
+    assert not fields.select("input[type=file]")  # files change through new versions only
+    assert response.status_code == 302 and response["Location"] == url("detail", dossier, document_pk=document.pk)
+    assert (document.titre, document.kind, document.description, document.confidentiel) == (
+        "Diagnostic habitat",
+        "diagnostic",
+        "Étude de 2024",
+        True,
+    )
+    assert document.versions.count() == 1
+    detail = main(client.get(url("detail", dossier, document_pk=document.pk)))
+    assert detail.select_one(f'a[href="{update_url}"]').get_text() == "Modifier le document"
+
+
+def test_update_without_title_is_refused_in_french(client_for, dossier, main):
+    document = DocumentFactory(dossier=dossier, titre="Étude habitat")
+    client = client_for(dossier, "equipe")
+    response = client.post(url("update", dossier, document_pk=document.pk), _create_data(titre="  "))
+    assert response.status_code == 400
+    assert "Ce champ est obligatoire." in main(response).select_one("form#document-form").get_text()
+    document.refresh_from_db()
+    assert document.titre == "Étude habitat"
+
+
+def test_update_service_runs_full_clean():
+    from django.core.exceptions import ValidationError
+
+    from pvd.documents.services import document_update
+
+    document = DocumentFactory(titre="Étude habitat")
+    with pytest.raises(ValidationError) as error:
+        document_update(document=document, titre="Bilan", kind="inconnu", by=None)
+    assert "kind" in error.value.message_dict
+    document.refresh_from_db()
+    assert (document.titre, document.kind) == ("Étude habitat", "etude")
+
+
+@pytest.mark.parametrize("decided", [False, True], ids=["soumis", "decide"])
+def test_document_seen_by_the_comite_cannot_become_confidential(client_for, dossier, main, decided):
+    document = DocumentFactory(dossier=dossier, titre="Étude habitat")
+    client = client_for(dossier, "chef_de_projet")
+    client.post(url("submit", dossier, document_pk=document.pk))
+    if decided:
+        _decide(document, client.user, resultat="ajourne")
+    response = client.post(url("update", dossier, document_pk=document.pk), _create_data(confidentiel="on"))
+    assert response.status_code == 400
+    assert "ne peut plus devenir confidentiel" in main(response).select_one("form#document-form").get_text()
+    document.refresh_from_db()
+    assert (document.titre, document.confidentiel) == ("Étude habitat", False)
+    # Its other details still change.
+    response = client.post(url("update", dossier, document_pk=document.pk), _create_data())
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert (document.titre, document.confidentiel) == ("Diagnostic commerce", False)
+
+
+def test_withdrawn_submission_lets_the_document_become_confidential(client_for, dossier):
+    from pvd.gouvernance.services import submissions_withdraw
+
+    document = DocumentFactory(dossier=dossier)
+    client = client_for(dossier, "chef_de_projet")
+    client.post(url("submit", dossier, document_pk=document.pk))
+    submissions_withdraw(target=document)
+    response = client.post(url("update", dossier, document_pk=document.pk), _create_data(confidentiel="on"))
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.confidentiel
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
 def test_delete_per_viewer(client_for, dossier, kind, main, media, django_capture_on_commit_callbacks):
     document = DocumentFactory(dossier=dossier, titre="Étude à retirer", versions=2)
     client = client_for(dossier, kind)
