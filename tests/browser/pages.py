@@ -27,6 +27,7 @@ from pvd.actions.tests.factories import FicheFactory, LigneFactory
 from pvd.comptes.tests.factories import UserFactory
 from pvd.conventions.models import ConventionType
 from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
+from pvd.documents.tests.factories import DocumentFactory
 from pvd.dossiers.models import Invitation, Role
 from pvd.dossiers.tests.factories import DossierFactory, MembreFactory
 from pvd.gouvernance.services import point_add
@@ -91,6 +92,9 @@ def _make_programme(world: World) -> None:
     ContributionFactory(dossier=dossier, texte="Une proposition en attente de modération.")
     convention = ConventionFactory(dossier=dossier, type=ConventionType.CADRE)
     signataire = SignataireFactory(convention=convention)
+    document = DocumentFactory(
+        dossier=dossier, titre="Diagnostic du centre-bourg", kind="diagnostic", created_by=chef, versions=2
+    )
     world.extra.update(
         axe=axe,
         indicateur=indicateur,
@@ -101,6 +105,7 @@ def _make_programme(world: World) -> None:
         contribution=contribution,
         convention=convention,
         signataire=signataire,
+        document=document,
     )
 
 
@@ -253,5 +258,29 @@ MAIN_PAGES = [
         _d("conventions:signed_upload", pk="convention"),
         user="chef",
         h1="Déposer la version signée",
+    ),
+    # Documents
+    MainPage("documents", _d("documents:list"), user="chef", h1="Documents", shows="#documents"),
+    MainPage("documents-nouveau", _d("documents:create"), user="chef", h1="Déposer un document"),
+    MainPage(
+        "documents-detail",
+        _d("documents:detail", document_pk="document"),
+        user="chef",
+        h1="Diagnostic du centre-bourg",
+        shows="#versions-liste tr:has-text('(en vigueur)')",
+    ),
+    MainPage(
+        "documents-modifier",
+        _d("documents:update", document_pk="document"),
+        user="chef",
+        h1="Modifier le document",
+        shows="form#document-form",
+    ),
+    MainPage(
+        "documents-supprimer",
+        _d("documents:delete", document_pk="document"),
+        user="chef",
+        h1="Supprimer le document",
+        shows="form#confirmation",
     ),
 ]
