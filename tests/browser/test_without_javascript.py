@@ -178,3 +178,30 @@ SQUARE = {
     "type": "Polygon",
     "coordinates": [[[5.33, 47.86], [5.335, 47.86], [5.335, 47.863], [5.33, 47.863], [5.33, 47.86]]],
 }
+
+
+def test_documents_upload_without_javascript(nojs_page, live_server, transactional_db):
+    """A document is deposited through the plain multipart form and is listed with its version."""
+    from pvd.documents.models import Document
+
+    world = make_world()
+    page = nojs_page
+    login(page, live_server, world.chef)
+    page.goto(f"/dossiers/{world.dossier.pk}/documents/")
+    page.get_by_role("link", name="Déposer un document").click()
+    expect(page.locator("h1")).to_have_text("Déposer un document")
+    page.get_by_role("textbox", name="Titre", exact=True).fill("Étude de la vacance commerciale")
+    page.get_by_label("Nature").select_option("etude")
+    page.get_by_label("Fichier").set_input_files(
+        {"name": "vacance.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 etude"}
+    )
+    page.get_by_role("button", name="Déposer").click()
+    expect(page.locator("h1")).to_have_text("Étude de la vacance commerciale")
+    document = Document.objects.get(titre="Étude de la vacance commerciale")
+    assert list(document.versions.values_list("numero", "nom")) == [(1, "vacance.pdf")]
+
+    page.locator(".fr-breadcrumb").get_by_role("link", name="Documents").click()
+    row = page.locator(f"#document-{document.pk}")
+    expect(row).to_contain_text("Étude de la vacance commerciale")
+    expect(row).to_contain_text("version 1")
+    expect(row.locator("[data-etat]")).to_have_text("Non soumis")
