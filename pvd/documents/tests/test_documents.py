@@ -461,6 +461,9 @@ def test_decision_of_a_seance_changes_the_validation_state(client_for, dossier, 
     assert state.decision == decision and state.seance == decision.point.seance
     detail = main(client.get(url("detail", dossier, document_pk=document.pk)))
     assert "3 avril 2025" in detail.select_one("#validation").get_text()
+    # Like on a fiche action: a link to the séance that decided.
+    seance_url = reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": decision.point.seance_id})
+    assert detail.select_one("#validation a")["href"] == seance_url
     # Validated: it cannot be submitted again.
     assert "Soumettre au comité de projet" not in detail.get_text()
 
