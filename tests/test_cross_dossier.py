@@ -470,7 +470,8 @@ def send(client, case, dossier, mine, owner):
         response = client.get(path)
     else:
         response = client.post(path, case.data(mine, owner) if case.data else {})
-    response.close()  # a file download holds its file open until then
+    if response.streaming:  # a file download: read it, which closes the file as a server would
+        b"".join(response.streaming_content)
     return response
 
 
