@@ -9,13 +9,20 @@ from pvd.gouvernance.selectors import validation_state
 from . import services
 from .models import Document
 
-# A minimal valid one-page PDF (the demo needs no PDF library).
-_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _diagnostic_pdf() -> bytes:
+    """A real one-page PDF (WeasyPrint, as for every PDF of the platform)."""
+    from weasyprint import HTML
+
+    return HTML(
+        string=(
+            "<html lang='fr'><body><h1>Diagnostic partagé du centre ancien de Langres</h1>"
+            "<p>Synthèse des données territoriales (population, logements vacants, commerces) "
+            "et des ateliers habitants de mars 2026.</p></body></html>"
+        )
+    ).write_pdf()
+
+
 _CSV = (
     "atelier;date;participants;thème\n"
     "Habiter le centre ancien;2026-03-12;34;habitat\n"
@@ -28,7 +35,7 @@ DOCUMENTS = [
         "diagnostic",
         "Synthèse des données territoriales et des ateliers, présentée au comité de projet.",
         "diagnostic-centre-ancien.pdf",
-        _PDF,
+        _diagnostic_pdf,
         True,  # submitted to the comité de projet
     ),
     (
@@ -36,7 +43,7 @@ DOCUMENTS = [
         "compte_rendu",
         "Participation aux ateliers de mars 2026.",
         "ateliers-habitants.csv",
-        _CSV,
+        lambda: _CSV,
         False,
     ),
 ]
@@ -53,7 +60,7 @@ def seed(context) -> None:
                 titre=titre,
                 kind=kind,
                 description=description,
-                fichier=SimpleUploadedFile(filename, content),
+                fichier=SimpleUploadedFile(filename, content()),
                 by=chef,
             )
         if submit and validation_state(document).code == "non_soumis":

@@ -60,7 +60,8 @@ class DossierUpdateForm(BaseForm):
 
 class InvitationForm(BaseForm):
     email = forms.EmailField(label="Adresse électronique")
-    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+    # No role chosen in advance: inviting a chef de projet by mistake hands over the dossier.
+    role = forms.ChoiceField(label="Rôle", choices=[("", "— Choisir un rôle —"), *Role.choices])
 
 
 class RoleForm(BaseForm):

@@ -3,7 +3,7 @@
 from functools import wraps
 
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from .models import Dossier
 from .perms import access_for
@@ -19,7 +19,6 @@ SECTIONS = [
     ("Conventions", "conventions:index", "dossier.view"),
     ("Documents", "documents:list", "dossier.view"),
     ("Participation", "participation:moderation", "participation.moderate"),
-    ("Suivi", "suivi:index", "dossier.view"),
     ("Membres", "dossiers:membres", "dossier.view"),
 ]
 
@@ -28,15 +27,16 @@ def dossier_sections(request, dossier, access):
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     for label, url_name, perm in SECTIONS:
-        if not access.can(perm):
-            continue
-        try:
+        if access.can(perm):
             link = reverse(url_name, kwargs={"dossier_pk": dossier.pk})
-        except NoReverseMatch:
-            continue
-        app = url_name.split(":")[0]
-        active = current == url_name or (app != "dossiers" and current.startswith(app + ":"))
-        items.append({"label": label, "link": link, "active": active})
+            items.append({"label": label, "link": link, "url_name": url_name, "active": current == url_name})
+    if not any(item["active"] for item in items):
+        # A page without its own entry (a fiche, a séance…) marks the first entry of its app.
+        app = current.split(":")[0]
+        for item in items:
+            if app != "dossiers" and item["url_name"].split(":")[0] == app:
+                item["active"] = True
+                break
     return items
 
 

@@ -427,3 +427,33 @@ def test_an_expired_invitation_can_be_sent_again(client, dossier):
     assert client.post(url, {"email": "elu@exemple.fr", "role": "elu"}).status_code == 302
     new = Invitation.objects.get(dossier=dossier, email="elu@exemple.fr")
     assert new.pk != old.pk and not new.is_expired
+
+
+@pytest.mark.parametrize(
+    "url_name, extra, active",
+    [
+        ("actions:maquette", {}, "Maquette financière"),
+        ("actions:plan", {}, "Plan d'action"),
+        ("actions:fiche_create", {}, "Plan d'action"),  # no entry of its own: the app's first one
+        ("dossiers:membres", {}, "Membres"),
+        ("dossiers:detail", {}, "Tableau de bord"),
+    ],
+)
+def test_side_menu_marks_one_current_section(client_for, dossier, url_name, extra, active):
+    client = client_for(dossier, "chef_de_projet")
+    page = BeautifulSoup(
+        client.get(reverse(url_name, kwargs={"dossier_pk": dossier.pk, **extra})).content, "html.parser"
+    )
+    current = page.select("nav.fr-sidemenu [aria-current='page']")
+    assert [item.get_text(strip=True) for item in current] == [active]
+
+
+def test_invitation_needs_a_chosen_role(client_for, dossier):
+    client = client_for(dossier, "chef_de_projet")
+    url = reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk})
+    form = BeautifulSoup(client.get(url).content, "html.parser").select_one("#id_role")
+    assert [option["value"] for option in form.select("option[selected]")] == [""]
+    response = client.post(url, {"email": "nouvel.elu@exemple.fr", "role": ""})
+    assert response.status_code in (200, 400)
+    assert not Invitation.objects.filter(email="nouvel.elu@exemple.fr").exists() and not mail.outbox
+    assert "Ce champ est obligatoire" in response.content.decode()
