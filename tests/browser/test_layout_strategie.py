@@ -1,4 +1,5 @@
-"""At 1280 px, the stratégie tables show their last column (actions, detail link) without scrolling."""
+"""At 1280 px, the stratégie, history and projet de territoire tables show their last column
+(actions, detail link) without scrolling."""
 
 import datetime
 from decimal import Decimal
@@ -76,3 +77,7 @@ def test_strategie_tables_fit_at_1280(page, live_server, chef, chef_dossier):
     page.goto(reverse("strategie:versions", kwargs={"dossier_pk": chef_dossier.pk}))
     expect(page.locator("#versions-table thead th").last).to_have_text("Détail")
     _assert_last_headers_visible(page, "#versions-table table")
+
+    page.goto(reverse("strategie:projet", kwargs={"dossier_pk": chef_dossier.pk}))
+    expect(page.locator("#projet-axes thead th").last).to_have_text("Cible")
+    _assert_last_headers_visible(page, "#projet-axes table")

@@ -97,7 +97,9 @@ def test_a_new_outline_reads_modified_with_its_vertices(dossier, strategie, aute
     secteur = strategie["secteur"]
     pentagon = {
         "type": "Polygon",
-        "coordinates": [[[5.333, 47.862], [5.343, 47.862], [5.345, 47.867], [5.338, 47.872], [5.331, 47.867], [5.333, 47.862]]],
+        "coordinates": [
+            [[5.333, 47.862], [5.343, 47.862], [5.345, 47.867], [5.338, 47.872], [5.331, 47.867], [5.333, 47.862]]
+        ],
     }
     services.secteur_update(
         secteur=secteur, nom=secteur.nom, kind=secteur.kind, commune=secteur.commune, geometry=pentagon, by=auteur
