@@ -1,13 +1,12 @@
 """Reads of the strategy: the overview page, the snapshot a version stores, the diff of two."""
 
 import difflib
-import hashlib
-import json
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
 from pvd.gouvernance.selectors import validation_state, validation_states
+from pvd.suivi.formatting import date_courte, nombre
 from pvd.suivi.models import Frequence, Indicateur, IndicateurKind
 
 from .models import AxeStrategique, Echelle, OrientationCrte, ProjetTerritoire, SecteurIntervention, SecteurKind
@@ -238,16 +237,25 @@ def _yes_no(value) -> str:
     return "oui" if value else "non"
 
 
-def geometry_fingerprint(geometry) -> str:
-    """A short fingerprint of a shape: two shapes of equal area still differ in the diff."""
+def shape_description(geometry) -> str:
+    """A shape as a person reads it: "1 polygone, 12 sommets" (closing points not counted twice)."""
     if not geometry:
         return "aucune"
-    data = json.dumps(geometry, sort_keys=True, separators=(",", ":")).encode()
-    return hashlib.sha256(data).hexdigest()[:10]
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    vertices = sum(max(len(ring) - 1, 0) for rings in polygons for ring in rings)
+    count = len(polygons)
+    return f"{count} polygone{'s' if count > 1 else ''}, {nombre(vertices)} sommet{'s' if vertices > 1 else ''}"
 
 
-def flatten_snapshot(snapshot: dict) -> dict[str, tuple[str, str]]:
-    """{stable key: (readable label, readable text)} for every field a person would compare."""
+def _surface(secteur) -> str:
+    return f"{nombre(secteur['surface_m2'] / 10_000, 2)} ha"
+
+
+def flatten_snapshot(snapshot: dict, reshaped: frozenset = frozenset()) -> dict[str, tuple[str, str]]:
+    """{stable key: (readable label, readable text)} for every field a person would compare.
+
+    `reshaped`: ids of the sectors whose shape differs from the other version compared. Their
+    shape reads "modifiée": a new outline of the same area and vertex count still shows."""
     fields: dict[str, tuple[str, str]] = {"resume": ("Synthèse du projet de territoire", snapshot.get("resume", ""))}
     for axe in snapshot.get("axes", []):
         prefix, label = f"axe:{axe['id']}", f"Axe {axe['numero']}"
@@ -269,21 +277,24 @@ def flatten_snapshot(snapshot: dict) -> dict[str, tuple[str, str]]:
                     f"Nom : {ind['nom']}",
                     f"Type : {_KINDS.get(ind['kind'], ind['kind'])}",
                     f"Unité : {ind['unite']}",
-                    f"Valeur de référence : {ind['valeur_initiale'] or '—'} ({ind['date_initiale'] or 'sans date'})",
-                    f"Cible : {ind['cible'] or '—'} (échéance {ind['echeance'] or 'non fixée'})",
+                    f"Valeur de référence : {nombre(ind['valeur_initiale'])} "
+                    f"({date_courte(ind['date_initiale']) or 'sans date'})",
+                    f"Cible : {nombre(ind['cible'])} (échéance {date_courte(ind['echeance']) or 'non fixée'})",
                     f"Source : {ind['source'] or '—'}",
                     f"Fréquence : {_FREQUENCES.get(ind['frequence'], ind['frequence'])}",
                 ]
             )
             fields[f"ind:{ind['id']}"] = (f"{label} — indicateur « {ind['nom']} »", text)
     for secteur in snapshot.get("secteurs", []):
+        shape = shape_description(secteur.get("geometry"))
+        if secteur["id"] in reshaped:
+            shape = f"modifiée ({shape})"  # the surface is on its own line
         text = "\n".join(
             [
                 f"Nom : {secteur['nom']}",
-                f"{_SECTEUR_KINDS.get(secteur['kind'], secteur['kind'])}, {secteur['commune']}, "
-                f"{secteur['surface_m2'] / 10_000:.2f} ha",
+                f"{_SECTEUR_KINDS.get(secteur['kind'], secteur['kind'])}, {secteur['commune']}, {_surface(secteur)}",
                 f"Description : {secteur.get('description') or '—'}",
-                f"Forme : empreinte {geometry_fingerprint(secteur.get('geometry'))}",
+                f"Forme : {shape}",
             ]
         )
         fields[f"secteur:{secteur['id']}"] = (f"Secteur « {secteur['nom']} »", text)
@@ -317,7 +328,13 @@ def _order_diff(old: dict, new: dict) -> list[FieldDiff]:
 
 def snapshot_diff(old: dict, new: dict) -> list[FieldDiff]:
     """Per field, what changed from `old` to `new`, as lines of a readable diff."""
-    before, after = flatten_snapshot(old), flatten_snapshot(new)
+    old_shapes = {secteur["id"]: secteur.get("geometry") for secteur in old.get("secteurs", [])}
+    reshaped = frozenset(
+        secteur["id"]
+        for secteur in new.get("secteurs", [])
+        if secteur["id"] in old_shapes and old_shapes[secteur["id"]] != secteur.get("geometry")
+    )
+    before, after = flatten_snapshot(old), flatten_snapshot(new, reshaped)
     diffs = _order_diff(old, new)
     keys = list(before) + [key for key in after if key not in before]
     for key in keys:

@@ -1,7 +1,13 @@
 """Every change that records a version shows in the diff of that version with the previous one."""
 
+import datetime
+import re
+from decimal import Decimal
+
 from pvd.strategie import selectors, services
 from pvd.strategie.models import ProjetTerritoireVersion
+
+from .factories import square
 
 
 def _last_diff(dossier):
@@ -55,3 +61,49 @@ def test_moving_an_axe_shows_the_new_order(dossier, strategie, auteur):
         "1. Axe 2 — Commerce",
         "2. Axe 1 — Habitat et cadre de vie",
     ]
+
+
+def test_numbers_and_dates_read_in_french(dossier, strategie, auteur):
+    services.axe_indicateur_update(
+        indicateur=strategie["indicateur"],
+        valeur_initiale=Decimal("62000"),
+        date_initiale=datetime.date(2020, 1, 1),
+        cible=Decimal("18.5"),
+        echeance=datetime.date(2028, 12, 31),
+        by=auteur,
+    )
+    lines = _last_diff(dossier)["Axe 1 — indicateur « Taux de logements vacants »"].lines
+    assert ("+", "Valeur de référence : 62\u202f000 (01/01/2020)") in lines
+    assert ("+", "Cible : 18,5 (échéance 31/12/2028)") in lines
+    assert not any("2020-01-01" in line or "62000" in line for _, line in lines)
+
+
+def test_an_added_sector_reads_its_surface_and_shape(dossier, strategie, auteur):
+    services.secteur_create(
+        dossier=dossier,
+        nom="Secteur gare",
+        kind="secteur_prioritaire",
+        commune=dossier.communes.first(),
+        geometry=square(lon=5.36, size=0.02),
+        by=auteur,
+    )
+    lines = _last_diff(dossier)["Secteur « Secteur gare »"].lines
+    surface = next(line for _, line in lines if line.endswith(" ha"))
+    assert re.fullmatch(r"Secteur d'intervention prioritaire, .+, \d+,\d\d ha", surface), surface  # not "331.76"
+    assert ("+", "Forme : 1 polygone, 4 sommets") in lines  # a description, no technical hash
+
+
+def test_a_new_outline_reads_modified_with_its_vertices(dossier, strategie, auteur):
+    secteur = strategie["secteur"]
+    pentagon = {
+        "type": "Polygon",
+        "coordinates": [
+            [[5.333, 47.862], [5.343, 47.862], [5.345, 47.867], [5.338, 47.872], [5.331, 47.867], [5.333, 47.862]]
+        ],
+    }
+    services.secteur_update(
+        secteur=secteur, nom=secteur.nom, kind=secteur.kind, commune=secteur.commune, geometry=pentagon, by=auteur
+    )
+    lines = _last_diff(dossier)["Secteur « Périmètre ORT »"].lines
+    assert ("-", "Forme : 1 polygone, 4 sommets") in lines
+    assert ("+", "Forme : modifiée (1 polygone, 5 sommets)") in lines

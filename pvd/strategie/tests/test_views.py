@@ -157,9 +157,11 @@ def test_overview_shows_axes_indicators_states_and_map(client_for, dossier, stra
     assert axe.select_one("[data-validation]").get_text(strip=True) == "Validé"
     assert "12 mars 2026" in axe.get_text()
     assert "Anah" in axe.select_one(".pvd-dl").get_text()
-    assert [td.get_text(" ", strip=True) for td in axe.select(".pvd-indicateurs tbody td")][:2] == [
-        "Taux de logements vacants (%)",
-        "Résultat",
+    # Type, unit (no value carries it) and source under the name: four columns fit at 1280 px.
+    assert [td.get_text(" ", strip=True) for td in axe.select(".pvd-indicateurs tbody td")] == [
+        "Taux de logements vacants Résultat · en % · source : non renseignée",
+        "—",
+        "—",
     ]
     assert content.select_one("#resume").get_text(strip=True) == "Une ville-centre attractive."
     geojson = json.loads(content.select_one("#secteurs-geojson").string)
@@ -334,7 +336,10 @@ def test_versions_and_diff_pages(client_for, dossier, strategie, auteur):
     content = main(client.get(reverse("strategie:versions", kwargs={"dossier_pk": dossier.pk})))
     rows = content.select("#versions-table tbody tr")
     assert len(rows) == 6
-    assert [td.get_text(strip=True) for td in rows[0].select("td")][2:4] == ["Claire Martin", "Axe 1 modifié"]
+    cells = rows[0].select("td")
+    assert len(cells) == 4  # the author under the date: "Modification" and "Détail" fit at 1280 px
+    assert cells[1].select_one(".pvd-cell-detail").get_text(strip=True) == "Claire Martin"
+    assert cells[2].get_text(strip=True) == "Axe 1 modifié"
     url = reverse("strategie:version_diff", kwargs={"dossier_pk": dossier.pk})
     content = main(client.get(url + "?a=5&b=6"))
     section = content.select_one(".pvd-diff")

@@ -15,6 +15,8 @@
 
   function baseMap(element) {
     var map = L.map(element, { scrollWheelZoom: false, zoomControl: false });
+    // Leaflet's own prefix carries an English tooltip: a plain link reads the same in French.
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com" hreflang="en">Leaflet</a>');
     L.control.zoom({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" }).addTo(map);
     var url = element.dataset.tilesUrl;
     if (url) {
