@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gouvernance', '0004_seance_rectificative_sequence'),
+        ("gouvernance", "0004_seance_rectificative_sequence"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='presence',
-            name='statut',
-            field=models.CharField(choices=[('present', 'Présence'), ('excuse', 'Absence excusée'), ('absent', 'Absence')], max_length=10, verbose_name='présence'),
+            model_name="presence",
+            name="statut",
+            field=models.CharField(
+                choices=[("present", "Présence"), ("excuse", "Absence excusée"), ("absent", "Absence")],
+                max_length=10,
+                verbose_name="présence",
+            ),
         ),
     ]
