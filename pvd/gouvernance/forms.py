@@ -142,7 +142,7 @@ class CompteRenduForm(BaseForm):
     compte_rendu = forms.CharField(label="Compte rendu", widget=forms.Textarea(attrs={"rows": 10}), required=False)
 
 
-PRESENCE_CHOICES = [("", "Non renseigné"), *PresenceStatut.choices]
+PRESENCE_CHOICES = [("", "Non renseignée"), *PresenceStatut.choices]
 
 
 class MembreFinForm(BaseForm):

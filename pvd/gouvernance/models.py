@@ -151,9 +151,10 @@ class Seance(models.Model):
 
 
 class PresenceStatut(models.TextChoices):
-    PRESENT = "present", "Présent"
-    EXCUSE = "excuse", "Excusé"
-    ABSENT = "absent", "Absent"
+    # Nouns, so that the label needs no agreement with the member's gender.
+    PRESENT = "present", "Présence"
+    EXCUSE = "excuse", "Absence excusée"
+    ABSENT = "absent", "Absence"
 
 
 class Presence(models.Model):

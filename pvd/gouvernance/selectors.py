@@ -16,6 +16,21 @@ LABELS = {
     "ajourne": "Ajourné",
     "rejete": "Rejeté",
 }
+# The label agrees with its target: "Fiche 4 : non soumise", "Axe 2 : validé".
+FEMININE_LABELS = {
+    NON_SOUMIS: "Non soumise",
+    SOUMIS: "Soumise au comité de projet",
+    "valide": "Validée",
+    "ajourne": "Ajournée",
+    "rejete": "Rejetée",
+}
+# Targets named by a feminine noun (fiche action, convention); the others (axe, projet de
+# territoire, document) are masculine. Keyed by "app_label.model".
+FEMININE_MODELS = {"actions.ficheaction", "conventions.convention"}
+
+
+def is_feminine(model) -> bool:
+    return model._meta.label_lower in FEMININE_MODELS
 
 
 @dataclass(frozen=True)
@@ -23,10 +38,11 @@ class ValidationState:
     code: str
     decision: Decision | None = None
     point: PointOrdreDuJour | None = None
+    feminine: bool = False  # the target's noun, for the label's agreement
 
     @property
     def label(self) -> str:
-        return LABELS[self.code]
+        return (FEMININE_LABELS if self.feminine else LABELS)[self.code]
 
     @property
     def date(self) -> datetime | None:
@@ -44,6 +60,7 @@ class ValidationState:
 
 
 NOT_SUBMITTED = ValidationState(NON_SOUMIS)
+NOT_SUBMITTED_FEMININE = ValidationState(NON_SOUMIS, feminine=True)
 
 
 def validation_states(objects) -> dict[int, ValidationState]:
@@ -52,6 +69,7 @@ def validation_states(objects) -> dict[int, ValidationState]:
     if not objects:
         return {}
     content_type = ContentType.objects.get_for_model(objects[0])
+    feminine = is_feminine(type(objects[0]))
     ids = [obj.pk for obj in objects]
     states: dict[int, ValidationState] = {}
     decisions = (
@@ -60,7 +78,9 @@ def validation_states(objects) -> dict[int, ValidationState]:
         .order_by("created_at")
     )
     for decision in decisions:  # later decisions replace earlier ones
-        states[decision.point.target_id] = ValidationState(decision.resultat, decision=decision, point=decision.point)
+        states[decision.point.target_id] = ValidationState(
+            decision.resultat, decision=decision, point=decision.point, feminine=feminine
+        )
     pending = PointOrdreDuJour.objects.filter(
         target_type=content_type, target_id__in=ids, decisions__isnull=True
     ).select_related("seance")
@@ -68,8 +88,9 @@ def validation_states(objects) -> dict[int, ValidationState]:
         current = states.get(point.target_id)
         # A new submission after a decision (e.g. after "ajourné") is pending again.
         if current is None or current.decision.created_at < point.submitted_at:
-            states[point.target_id] = ValidationState(SOUMIS, point=point)
-    return {pk: states.get(pk, NOT_SUBMITTED) for pk in ids}
+            states[point.target_id] = ValidationState(SOUMIS, point=point, feminine=feminine)
+    not_submitted = NOT_SUBMITTED_FEMININE if feminine else NOT_SUBMITTED
+    return {pk: states.get(pk, not_submitted) for pk in ids}
 
 
 def validation_state(obj) -> ValidationState:
@@ -227,7 +248,11 @@ def seance_points(seance, access=None):
     for point in points:
         if not point.target_type_id:
             point.target_object = None
+        # "Fiche 3 — décision : ajournée"; a point without target (le point) stays masculine.
+        labels = FEMININE_LABELS if point.target_type_id and is_feminine(point.target_type.model_class()) else LABELS
         decisions = list(point.decisions.all())
+        for decision in decisions:
+            decision.label = labels[decision.resultat]
         point.decision_list = decisions
         corrected = {d.corrige_id for d in decisions if d.corrige_id}
         current = [d for d in decisions if d.pk not in corrected]

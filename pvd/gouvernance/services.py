@@ -412,6 +412,9 @@ def presences_record(*, seance: Seance, statuts: dict, by) -> None:
     """statuts: {MembreInstance: statut}. Only members of the séance's instance can attend it."""
     if _locked(seance).is_approved:
         raise ValidationError("Le compte rendu de cette séance est approuvé : la feuille de présence est close.")
+    if not seance.is_past:
+        # Attendance is a fact of the meeting: nobody can have attended it yet.
+        raise ValidationError("La séance n'a pas encore eu lieu : les présences se saisissent après la séance.")
     for membre, statut in statuts.items():
         if membre.instance_id != seance.instance_id:
             raise ValidationError(f"{membre.nom} n'est pas membre de l'instance de cette séance.")

@@ -161,7 +161,9 @@ _FOCUSABLE_IN_MAIN_JS = """
   const controls = [...root.querySelectorAll(selector)].filter((el) =>
     !el.disabled && el.getAttribute("tabindex") !== "-1" && el.type !== "hidden"
     && !el.closest("[inert], [aria-hidden=true]") && visible(el)
-    && !(el.tagName === "SUMMARY" && el.parentElement.tagName !== "DETAILS"));
+    && !(el.tagName === "SUMMARY" && el.parentElement.tagName !== "DETAILS")
+    // Inside a closed <details> only its summary is in the tab order (Chromium still gives rects).
+    && !(el.tagName !== "SUMMARY" && el.closest("details:not([open])")));
   // One radio of a group is in the tab order (the checked one, else the first): the group counts once.
   const seenGroups = new Set();
   const keep = [];

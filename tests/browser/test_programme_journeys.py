@@ -164,7 +164,7 @@ def test_comite_de_projet_validates_the_submitted_fiche(signed_in, chef, chef_do
     expect(page.locator("form[action*='/decision/']").get_by_role("button")).to_contain_text("Modifier la décision")
 
     page.goto(_url("actions:fiche", dossier, fiche_pk=fiche.pk))
-    expect(page.locator("#validation")).to_contain_text("Validé le")
+    expect(page.locator("#validation")).to_contain_text("Validée le")
     expect(page.get_by_role("button", name="Soumettre au comité de projet")).to_have_count(0)
     assert validation_state(fiche).code == "valide"
 

@@ -266,10 +266,10 @@ def test_submission_then_decision_changes_displayed_state(client_for, dossier, m
     fiche = FicheFactory(dossier=dossier)
     client = client_for(dossier, "chef_de_projet")
     page = main(client.get(url("fiche", dossier, fiche_pk=fiche.pk)))
-    assert page.select_one("#validation").get_text(strip=True) == "Non soumis"
+    assert page.select_one("#validation").get_text(strip=True) == "Non soumise"
     client.post(url("fiche_submit", dossier, fiche_pk=fiche.pk))
     page = main(client.get(url("fiche", dossier, fiche_pk=fiche.pk)))
-    assert page.select_one("#validation").get_text(strip=True) == "Soumis au comité de projet"
+    assert page.select_one("#validation").get_text(strip=True) == "Soumise au comité de projet"
     assert "Soumettre au comité de projet" not in page.get_text()
     point = PointOrdreDuJour.objects.get(target_id=fiche.pk)
     instance = Instance.objects.create(dossier=dossier, type="comite_projet", nom="Comité de projet")
@@ -278,10 +278,10 @@ def test_submission_then_decision_changes_displayed_state(client_for, dossier, m
     decision_record(point=point, resultat="valide", by=client.user)
     page = main(client.get(url("fiche", dossier, fiche_pk=fiche.pk)))
     validation = page.select_one("#validation")
-    assert " ".join(validation.get_text().split()) == "Validé le 3 avril 2025 (Comité de projet) — voir la séance"
+    assert " ".join(validation.get_text().split()) == "Validée le 3 avril 2025 (Comité de projet) — voir la séance"
     assert validation.select_one("a")["href"] == reverse("gouvernance:seance", args=[dossier.pk, point.seance.pk])
     plan = main(client.get(url("plan", dossier)))
-    assert plan.select_one(f"tr[data-fiche='{fiche.pk}'] td:last-child").get_text(strip=True) == "Validé"
+    assert plan.select_one(f"tr[data-fiche='{fiche.pk}'] td:last-child").get_text(strip=True) == "Validée"
 
 
 def _make_fiches(dossier, n):

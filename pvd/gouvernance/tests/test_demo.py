@@ -84,7 +84,7 @@ def test_full_demo_has_two_seances_deciding_on_the_strategy_and_the_fiches(clien
     badge = page.select_one("#content [data-validation]")
     assert badge["data-validation"] == "valide"
     assert timezone.localtime(held[0].date).strftime("%d/%m/%Y") in badge.find_next("span").get_text()
-    for numero, expected in ((1, "Validé le"), (gouvernance_demo.ADJOURNED_FICHE, "Ajourné le")):
+    for numero, expected in ((1, "Validée le"), (gouvernance_demo.ADJOURNED_FICHE, "Ajournée le")):
         url = reverse("actions:fiche", kwargs=kw | {"fiche_pk": fiches[numero].pk})
         text = BeautifulSoup(client.get(url).content, "html.parser").select_one("#validation").get_text(" ", strip=True)
         with translation.override("fr"):

@@ -181,8 +181,8 @@ def test_member_of_approved_minutes_cannot_be_removed(client_for, dossier, seanc
     assert MembreInstance.objects.get(pk=membre.pk).is_ancien
     page = content(client.get(reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})))
     assert "M. Ancien" in page.select_one("#presences").get_text()  # the approved minutes are unchanged
-    future = SeanceFactory(instance=seance.instance)
-    page = content(client.get(reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": future.pk})))
+    later = SeanceFactory(instance=seance.instance, passee=True)  # held after the end of term
+    page = content(client.get(reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": later.pk})))
     assert "M. Ancien" not in page.select_one("#presences").get_text()
 
 

@@ -1,0 +1,60 @@
+"""The signatories table stays narrow enough to show the signature and the actions at 1280 px."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from pvd.conventions import services
+from pvd.conventions.models import ConventionType
+from pvd.conventions.tests.factories import SignataireFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signatories_table_has_four_columns_and_commitments_below_each_row(client_for, dossier):
+    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    signed = SignataireFactory(convention=convention, engagements="Cofinancer le poste de chef de projet.")
+    SignataireFactory(convention=convention, engagements="")
+    services.signature_record(signataire=signed, signe_le=datetime.date(2021, 6, 18))
+    url = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": convention.pk})
+    response = client_for(dossier, "chef_de_projet").get(url)
+    assert "{#" not in response.content.decode()  # a template comment left in the page
+    table = BeautifulSoup(response.content, "html.parser").select_one("#signataires-table")
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+    assert headers == ["Signataire", "Délibération", "Signature", "Actions"]
+    rows = table.select("tbody tr")
+    # Each signatory row is followed by its commitments on a full-width row.
+    assert [("data-signataire" in row.attrs, "pvd-engagements" in row.get("class", [])) for row in rows] == [
+        (True, False),
+        (False, True),
+        (True, False),
+        (False, True),
+    ]
+    assert "Cofinancer le poste de chef de projet." in rows[1].get_text()
+    assert rows[1].select_one("td")["colspan"] == "4"
+    signed_row = table.select_one(f'tr[data-signataire="{signed.pk}"]')
+    assert "Signé le 18/06/2021" in signed_row.select_one(".pvd-signe-le").get_text()
+    # The signature form is folded: no date field stands open in the row.
+    assert signed_row.select_one("details form input[type=date]") is not None
+    assert all(field.find_parent("details") for field in table.select("input[type=date]"))
+
+
+def test_signatories_table_without_actions_for_a_reader(client_for, dossier):
+    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    SignataireFactory(convention=convention, engagements="Mobiliser les services.")
+    url = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": convention.pk})
+    table = BeautifulSoup(client_for(dossier, "lecteur").get(url).content, "html.parser").select_one(
+        "#signataires-table"
+    )
+    assert [th.get_text(strip=True) for th in table.select("thead th")] == ["Signataire", "Délibération", "Signature"]
+    assert table.select_one("tr.pvd-engagements td")["colspan"] == "3"
+    assert not table.select("form")
+
+
+def test_convention_validation_label_agrees_in_the_feminine(client_for, dossier):
+    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    url = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": convention.pk})
+    page = BeautifulSoup(client_for(dossier, "chef_de_projet").get(url).content, "html.parser")
+    assert page.select_one("#validation [data-etat]").get_text(strip=True) == "Non soumise"
