@@ -96,3 +96,35 @@ def test_fiche_forms_have_french_labels_and_empty_choices(client_for, dossier, l
     if name in ("fiche", "ligne_update"):  # the financing line form (and, on the fiche page, indicator, budget)
         assert {"Nouveau financeur", "Type du nouveau financeur"} <= {label.split(" S'il")[0] for label in labels}
     assert not [label for label in labels if label[:1].islower()]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(None, "—"), (Decimal("15485000"), "15 485"), (Decimal("8500"), "8,5"), (Decimal("350499"), "350")],
+)
+def test_kilo_euros(value, shown):
+    from pvd.actions.templatetags.actions_tags import kilo_euros
+
+    assert kilo_euros(value).replace("\xa0", " ") == shown
+
+
+def test_plan_table_fits_its_columns(client_for, dossier, main):
+    fiche = FicheFactory(dossier=dossier, numero=1, titre="Halle", maturite="etude", cout_ht=Decimal("1234567"))
+    LigneFactory(fiche=fiche, montant=Decimal("600000"), statut="accorde")
+    table = main(client_for(dossier, "lecteur").get(url("plan", dossier))).select_one("#plan-table table")
+    headers = [" ".join(th.get_text(" ", strip=True).split()) for th in table.select("thead th")]
+    assert headers == [
+        "N°",
+        "Titre Maître d'ouvrage",
+        "Axes",
+        "Statut Maturité",
+        "Début – Fin",
+        "Coût HT (k€)",
+        "Accordé (k€)",
+        "Validation",
+    ]
+    assert all(th["scope"] == "col" for th in table.select("thead th")) and table.caption
+    cells = [" ".join(td.get_text(" ", strip=True).split()) for td in table.select("tbody tr td")]
+    assert cells[3] == "À venir Étude"
+    assert cells[4] == "01/2025 – 06/2026"
+    assert cells[5:7] == ["1 235", "600"]
