@@ -175,13 +175,17 @@ def plan_xlsx(fiches, *, crte: bool = False) -> bytes:
     return _save(workbook)
 
 
-def _csv_value(value):
+# Coordinates keep the 6 decimals they are stored with (2 decimals would move a point by up to 1 km).
+CSV_DECIMALS = {"latitude": 6, "longitude": 6}
+
+
+def _csv_value(value, key=""):
     if value is None:
         return ""
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
+        return f"{value:.{CSV_DECIMALS.get(key, 2)}f}".replace(".", ",")
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value  # a spreadsheet would run it as a formula
     return value
@@ -198,7 +202,7 @@ def plan_csv(fiches, *, crte: bool = False) -> bytes:
         values = fiche_values(fiche) | {"accorde": _num(plan.accorde), "sollicite": _num(plan.sollicite)}
         if crte:
             values["orientations_crte"] = _orientations_crte(fiche)
-        writer.writerow([_csv_value(values[key]) for key, _ in columns])
+        writer.writerow([_csv_value(values[key], key) for key, _ in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -236,7 +240,7 @@ def fiche_docx(fiche, detail: dict) -> bytes:
         ("Secteur d'intervention", str(fiche.secteur) if fiche.secteur_id else "—"),
         (
             "Coordonnées du point",
-            f"latitude {fiche.latitude}, longitude {fiche.longitude}" if fiche.is_located else "—",
+            fiche.coordonnees_label or "—",
         ),
         (
             "Confidentialité",

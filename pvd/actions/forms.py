@@ -24,7 +24,28 @@ class _CheckboxTemplates:
                 field.template_name = "actions/field_checkbox.html"
 
 
-class FicheForm(_CheckboxTemplates, BaseModelForm):
+EMPTY_CHOICE = "— Choisir —"
+
+
+class _FrenchEmptyChoice:
+    """Django's "---------" as the empty choice of a select says nothing to a reader: a French one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                continue
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label is not None:
+                    field.empty_label = EMPTY_CHOICE
+                    field.widget.choices = field.choices
+            elif isinstance(field, forms.ChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0][0] == "":
+                    field.choices = [("", EMPTY_CHOICE), *choices[1:]]
+
+
+class FicheForm(_FrenchEmptyChoice, _CheckboxTemplates, BaseModelForm):
     nouveaux_partenaires = forms.CharField(
         label="Autres partenaires",
         required=False,
@@ -75,12 +96,15 @@ class FicheForm(_CheckboxTemplates, BaseModelForm):
         pass
 
 
-class LigneFinancementForm(BaseModelForm):
+class LigneFinancementForm(_FrenchEmptyChoice, BaseModelForm):
     nouveau_financeur = forms.CharField(
-        label="ou nouveau financeur", required=False, max_length=200, help_text="Nom de l'organisation."
+        label="Nouveau financeur",
+        required=False,
+        max_length=200,
+        help_text="S'il est absent de la liste : nom de l'organisation.",
     )
     type_financeur = forms.ChoiceField(
-        label="type du nouveau financeur",
+        label="Type du nouveau financeur",
         choices=OrganisationType.choices,
         initial=OrganisationType.AUTRE,
         required=False,
@@ -120,7 +144,7 @@ class LigneFinancementForm(BaseModelForm):
         }
 
 
-class BudgetForm(BaseModelForm):
+class BudgetForm(_FrenchEmptyChoice, BaseModelForm):
     class Meta:
         model = BudgetAnnuel
         fields = ["annee", "investissement", "fonctionnement"]
@@ -129,7 +153,7 @@ class BudgetForm(BaseModelForm):
         pass
 
 
-class EtapeForm(_CheckboxTemplates, BaseModelForm):
+class EtapeForm(_FrenchEmptyChoice, _CheckboxTemplates, BaseModelForm):
     class Meta:
         model = Etape
         fields = ["nom", "date", "faite"]
@@ -161,7 +185,7 @@ class PieceForm(BaseModelForm):
         pass
 
 
-class IndicateurForm(BaseModelForm):
+class IndicateurForm(_FrenchEmptyChoice, BaseModelForm):
     class Meta:
         model = Indicateur
         fields = [

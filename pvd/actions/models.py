@@ -176,6 +176,19 @@ class FicheAction(models.Model):
     def is_located(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
+    @property
+    def coordonnees_label(self) -> str:
+        """The point the French way, once: "47,8625° N, 5,3331° E" ("" when not located)."""
+        if not self.is_located:
+            return ""
+        return f"{_degrees(self.latitude, 'N', 'S')}, {_degrees(self.longitude, 'E', 'O')}"
+
+
+def _degrees(value, positive: str, negative: str) -> str:
+    # Stored with 6 decimals: trailing zeros say nothing, a decimal comma as in French.
+    text = f"{abs(value):.6f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text}° {positive if value >= 0 else negative}"
+
 
 _POSITIVE = MinValueValidator(Decimal("0"))
 

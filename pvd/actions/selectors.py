@@ -260,6 +260,19 @@ class Table:
     def totals(self) -> list[Decimal]:
         return [sum((row[1][i] for row in self.rows), ZERO) for i in range(len(self.headers))]
 
+    @property
+    def money(self) -> list[bool]:
+        """Which columns are amounts (shown with cents); the others are counts."""
+        return [header.endswith("(€)") for header in self.headers]
+
+    @property
+    def display_rows(self) -> list[tuple[str, list[tuple[Decimal, bool]]]]:
+        return [(label, list(zip(values, self.money, strict=True))) for label, values in self.rows]
+
+    @property
+    def display_totals(self) -> list[tuple[Decimal, bool]]:
+        return list(zip(self.totals, self.money, strict=True))
+
 
 def _status_sums(lignes) -> list[Decimal]:
     sums = dict.fromkeys(StatutFinancement.values, ZERO)

@@ -51,6 +51,7 @@ def plan(request, dossier):
             "lat": float(row.fiche.latitude),
             "lng": float(row.fiche.longitude),
             "titre": f"{row.fiche.numero}. {row.fiche.titre}",
+            "coordonnees": row.fiche.coordonnees_label,
             "url": _fiche_url(row.fiche),
         }
         for row in page.rows

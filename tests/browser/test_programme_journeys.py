@@ -3,6 +3,7 @@ public participation. Real clicks and typing; the data a journey does not exerci
 
 import io
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -123,7 +124,7 @@ def test_chef_writes_a_fiche_with_financing_and_submits_it(signed_in, chef_dossi
 
     expect(page.locator("h1")).to_contain_text("Rénover les halles")
     ligne = page.locator("form#ligne")
-    ligne.get_by_label("ou nouveau financeur").fill("Région Grand Est")
+    ligne.get_by_label(re.compile("Nouveau financeur")).fill("Région Grand Est")
     ligne.get_by_label("Dispositif").select_option(index=1)
     ligne.get_by_label("Montant (€)").fill("80000")
     ligne.get_by_label("Statut").select_option(label="Accordé")

@@ -1,6 +1,7 @@
 """With JavaScript disabled, the main pages read and the main forms submit as plain HTML."""
 
 import json
+import re
 
 from django.core import mail
 from playwright.sync_api import expect
@@ -137,7 +138,7 @@ def test_moderation_and_fiche_financing_without_javascript(nojs_page, live_serve
     fiche = world.extra["fiche"]
     page.goto(world.dossier_url("actions:fiche", fiche_pk=fiche.pk))
     ligne = page.locator("form#ligne")
-    ligne.get_by_label("ou nouveau financeur").fill("Département de la Haute-Marne")
+    ligne.get_by_label(re.compile("Nouveau financeur")).fill("Département de la Haute-Marne")
     ligne.get_by_label("Dispositif").select_option(index=1)
     ligne.get_by_label("Montant (€)").fill("15000")
     ligne.get_by_role("button", name="Ajouter").click()

@@ -460,7 +460,7 @@ def test_fiche_pdf_has_notes_pieces_confidentiality_and_point(client_for, dossie
         "Pièces jointes",
         "Plan du site",
         "Confidentielle (visible de l'équipe projet seulement)",
-        "latitude 47.862000, longitude 5.333000",
+        "47,862° N, 5,333° E",
     ):
         assert expected in text, expected
 
@@ -475,7 +475,7 @@ def test_fiche_docx_has_notes_pieces_confidentiality_and_point(client_for, dossi
     paragraphs = [p.text for p in document.paragraphs]
     cells = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert cells["Confidentialité"] == "Confidentielle (visible de l'équipe projet seulement)"
-    assert cells["Coordonnées du point"] == "latitude 47.862000, longitude 5.333000"
+    assert cells["Coordonnées du point"] == "47,862° N, 5,333° E"
     assert "02/05/2025 : Réunion avec l'ARS faite" in paragraphs
     assert paragraphs[paragraphs.index("Pièces jointes") + 1].startswith("Plan du site (")
     assert "Notes de suivi" in paragraphs
