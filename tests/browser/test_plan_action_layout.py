@@ -81,13 +81,24 @@ def test_plan_calendar_opens_on_bars_with_readable_years(page, live_server, chef
     expect(page.locator("#gantt .bar-wrapper")).to_have_count(len(spans(2000)))
     page.wait_for_function(f"({VISIBLE_BARS})() > 0")
     screenshot(page, f"plan-action-calendrier-{name}")
-    # Quarters, not 30 padding months on each side: a 10-year plan stays a few thousand px wide.
-    assert container.evaluate("c => c.scrollWidth") < 5000
+    # By month first (French month names), then by quarter with the scale buttons.
+    expect(page.locator("#gantt .lower-text", has_text="janv.").first).to_be_attached()
+    _check_calendar(page, container)
+    page.get_by_role("button", name="Par trimestre").click()
+    expect(page.get_by_role("button", name="Par trimestre")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#gantt .lower-text", has_text="T1").first).to_be_attached()
+    page.wait_for_function(f"({VISIBLE_BARS})() > 0")
+    _check_calendar(page, container)
+
+
+def _check_calendar(page, container):
+    # No 30 padding columns on each side: a 10-year plan stays a few thousand px wide.
+    assert container.evaluate("c => c.scrollWidth") < 6000
     assert page.evaluate(OVERLAPPING_YEARS) == []
-    # The years still do not overlap once scrolled (the year that sticks to the left edge).
+    # The years still do not overlap once scrolled (the year that sticks to the left edge); the
+    # scroll event is sent at once so that the chart's handler has run before the check.
     for step in range(8):
-        container.evaluate(f"c => {{ c.scrollLeft = {step} * 97; }}")
-        page.wait_for_timeout(50)
+        container.evaluate(f"c => {{ c.scrollLeft = {step} * 97; c.dispatchEvent(new Event('scroll')); }}")
         assert page.evaluate(OVERLAPPING_YEARS) == [], step * 97
 
 

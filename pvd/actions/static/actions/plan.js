@@ -8,27 +8,44 @@
   var tasks = data("gantt-data");
   var ganttNode = document.getElementById("gantt");
   var calendarPanel = document.getElementById("panel-calendrier");
-  var COLUMN = 80; // px per quarter: a seven-year plan is about 2,500 px wide, not 17,000
   function parseDate(text) {
     var parts = text.split("-").map(Number);
     return new Date(parts[0], parts[1] - 1, parts[2]);
   }
-  // A quarter per column (frappe-gantt 1.2 has no predefined quarter mode: a custom view mode object).
-  // The chart starts one quarter before the first fiche, on a quarter's first day, so that each
-  // column is a real quarter; no infinite padding (which adds 30 columns on each side).
-  function quarterMode(first) {
-    return {
-      name: "Trimestre",
-      padding: [(first.getMonth() % 3 + 3) + "m", "6m"],
-      step: "3m",
-      column_width: COLUMN,
-      date_format: "YYYY-MM",
-      lower_text: function (date) { return "T" + (Math.floor(date.getMonth() / 3) + 1); },
-      upper_text: function (date, previous) {
-        return !previous || date.getFullYear() !== previous.getFullYear() ? String(date.getFullYear()) : "";
+  function yearOnChange(date, previous) {
+    return !previous || date.getFullYear() !== previous.getFullYear() ? String(date.getFullYear()) : "";
+  }
+  var monthName = new Intl.DateTimeFormat("fr-FR", { month: "short" });
+  // frappe-gantt 1.2's own modes have English names and a 17,000 px padding (infinite_padding):
+  // two French modes of our own, by month (the default) and by quarter, without it. `months` is
+  // the number of months per column and `width` its width in px, used to scroll to a date.
+  function modes(first) {
+    return [
+      {
+        name: "Mois",
+        months: 1,
+        padding: ["2m", "3m"],
+        step: "1m",
+        column_width: 48,
+        date_format: "YYYY-MM",
+        lower_text: function (date) { return monthName.format(date); },
+        upper_text: yearOnChange,
+        thick_line: function (date) { return date.getMonth() === 0; }
       },
-      thick_line: function (date) { return date.getMonth() === 0; }
-    };
+      {
+        // The chart starts one quarter before the first fiche, on a quarter's first day, so that
+        // each column is a real quarter.
+        name: "Trimestre",
+        months: 3,
+        padding: [(first.getMonth() % 3 + 3) + "m", "6m"],
+        step: "3m",
+        column_width: 80,
+        date_format: "YYYY-MM",
+        lower_text: function (date) { return "T" + (Math.floor(date.getMonth() / 3) + 1); },
+        upper_text: yearOnChange,
+        thick_line: function (date) { return date.getMonth() === 0; }
+      }
+    ];
   }
   // Where the calendar opens: today if a fiche runs then, else the start of the fiche nearest to today.
   function target(today) {
@@ -47,19 +64,20 @@
     var container = ganttNode.querySelector(".gantt-container");
     var date = target(new Date());
     if (!container || !date || !container.clientWidth) { return; }
+    var mode = gantt.config.view_mode;
     var start = gantt.gantt_start;
     var months = (date.getFullYear() - start.getFullYear()) * 12 + date.getMonth() - start.getMonth();
     // The date a third of the way in: what is running, with some of what came before.
-    container.scrollLeft = Math.max(0, (months / 3) * COLUMN - container.clientWidth / 3);
+    container.scrollLeft = Math.max(0, (months / mode.months) * mode.column_width - container.clientWidth / 3);
   }
   if (ganttNode && tasks.length && window.Gantt) {
     try {
       var first = tasks.map(function (t) { return parseDate(t.start); }).reduce(function (a, b) { return a < b ? a : b; });
-      var mode = quarterMode(first);
+      var viewModes = modes(first);
       // Decorative (the table below is the accessible calendar): French texts, no "Today" button.
       var gantt = new window.Gantt(ganttNode, tasks, {
-        view_mode: mode.name,
-        view_modes: [mode],
+        view_mode: viewModes[0].name,
+        view_modes: viewModes,
         infinite_padding: false,
         holidays: {},
         scroll_to: "start",
@@ -78,6 +96,22 @@
         }
       });
       scrollTo(gantt);
+      // The choice of scale: buttons outside the (inert) chart, shown once it is drawn.
+      var switcher = document.getElementById("gantt-modes");
+      if (switcher) {
+        var buttons = switcher.querySelectorAll("button[data-mode]");
+        buttons.forEach(function (button) {
+          button.addEventListener("click", function () {
+            gantt.change_view_mode(button.dataset.mode);
+            buttons.forEach(function (b) {
+              b.setAttribute("aria-pressed", String(b === button));
+              b.classList.toggle("fr-btn--secondary", b !== button);
+            });
+            scrollTo(gantt);
+          });
+        });
+        switcher.hidden = false;
+      }
       // Hidden in its tab at load: scroll again each time the tab is shown (click, keyboard or DSFR).
       if (calendarPanel) {
         calendarPanel.addEventListener("dsfr.disclose", function () { scrollTo(gantt); });
