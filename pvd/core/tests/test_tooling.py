@@ -32,3 +32,13 @@ def test_requirements_need_no_machine_specific_index():
 
 def test_ci_script_is_valid_bash():
     subprocess.run(["bash", "-n", str(ROOT / ".ci" / "run")], check=True)  # noqa: S603, S607
+
+
+def test_no_template_has_a_comment_django_would_print():
+    """Django strips `{# … #}` on one line only: spread over several lines, the comment is shown to users."""
+    printed = []
+    for template in [*ROOT.glob("pvd/*/templates/**/*.html"), *ROOT.glob("templates/**/*.html")]:
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), start=1):
+            if "{#" in line and "#}" not in line.split("{#", 1)[1]:
+                printed.append(f"{template.relative_to(ROOT)}:{number}")
+    assert printed == []
