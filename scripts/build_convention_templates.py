@@ -1,11 +1,17 @@
-"""Build the DOCX templates of the generated conventions (run once; the files are committed).
+"""Create the initial DOCX templates of the generated conventions — only to start over.
 
-    .venv/bin/python scripts/build_convention_templates.py
+    .venv/bin/python scripts/build_convention_templates.py --ecraser
 
 The .docx files in pvd/conventions/templates_docx/ are docxtpl templates (Jinja tags in the
-text). A person may restyle them in Word (fonts, logos, page layout) without touching code,
-as long as the {{ … }} and {%p … %} / {%tr … %} tags stay in place. Re-running this script
-overwrites such changes.
+text) and are the reference: a person restyles them in Word (fonts, colours, logos, page
+layout) without touching code, as long as the {{ … }} and {%p … %} / {%tr … %} tags and the
+section headings stay in place (the test suite checks them: documents.template_problems).
+An operator may also keep restyled copies elsewhere and point PVD_CONVENTION_TEMPLATES_DIR
+to them.
+
+This script writes plain, unstyled templates from scratch: it OVERWRITES any restyling of
+the shipped files, hence the --ecraser flag. Use it only to start over from a clean base
+(then restyle again), not after changing the generator: add the new tag in Word instead.
 """
 
 import datetime
@@ -252,6 +258,11 @@ def build_adhesion():
 
 
 if __name__ == "__main__":
+    if "--ecraser" not in sys.argv[1:]:
+        sys.exit(
+            f"Ce script écrase les gabarits de {OUT} et toute leur mise en forme. "
+            "Relancez-le avec --ecraser pour repartir de gabarits sans mise en forme."
+        )
     OUT.mkdir(parents=True, exist_ok=True)
     build_cadre()
     build_adhesion()

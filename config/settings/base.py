@@ -152,6 +152,10 @@ PVD_BRANDING = {
 # Map tiles cannot be reached offline: the URL is a setting, empty means no base layer.
 PVD_MAP_TILES_URL = os.environ.get("PVD_MAP_TILES_URL", "")
 PVD_MAP_TILES_ATTRIBUTION = os.environ.get("PVD_MAP_TILES_ATTRIBUTION", "")
+# The DOCX templates of the generated conventions: point to a folder of restyled copies.
+PVD_CONVENTION_TEMPLATES_DIR = Path(
+    os.environ.get("PVD_CONVENTION_TEMPLATES_DIR") or BASE_DIR / "pvd" / "conventions" / "templates_docx"
+)
 
 # Anti-spam of the public participation pages.
 PVD_CONTRIBUTION_RATE_LIMIT = int(os.environ.get("PVD_CONTRIBUTION_RATE_LIMIT", "5"))

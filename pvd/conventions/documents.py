@@ -1,17 +1,22 @@
 """Render the content of a generated convention (a plain dict from the selectors) to DOCX
-(docxtpl, from the committed templates_docx/*.docx) and to PDF (WeasyPrint, from an HTML
-template). Same data → same bytes: fixed core properties and fixed zip entry dates."""
+(docxtpl, from the .docx templates in settings.PVD_CONVENTION_TEMPLATES_DIR, by default the
+shipped templates_docx/) and to PDF (WeasyPrint, from an HTML template; restyling the DOCX
+does not change the PDF). Same data → same bytes: fixed zip entry dates.
+
+The DOCX templates may be restyled in Word: `template_problems` says which docxtpl tag or
+section heading a restyled copy lost or misspelt."""
 
 import io
 import zipfile
 from pathlib import Path
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from . import selectors
 from .sections import ADHESION_SECTIONS, CADRE_SECTIONS
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_docx"
+SHIPPED_TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_docx"
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 
 KINDS = {
@@ -45,26 +50,150 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def template_path(kind: str) -> Path:
+    return Path(settings.PVD_CONVENTION_TEMPLATES_DIR) / KINDS[kind]["docx"]
+
+
+def _docx_context(template, content: dict) -> dict:
+    """The content as the DOCX template reads it: the map becomes an image."""
+    secteurs = content.get("secteurs")
+    if secteurs is None:
+        return content
+    # The DOCX cannot hold the PDF's SVG map: the same drawing as a PNG.
+    carte = ""
+    if secteurs["polygones"]:
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        from .selectors import png_map
+
+        carte = InlineImage(template, io.BytesIO(png_map(secteurs["polygones"])), width=Mm(140))
+    return {**content, "secteurs": {**secteurs, "carte": carte}}
+
+
 def render_docx(kind: str, content: dict) -> bytes:
     from docxtpl import DocxTemplate
 
-    template = DocxTemplate(TEMPLATES_DIR / KINDS[kind]["docx"])
-    secteurs = content.get("secteurs")
-    if secteurs is not None:
-        # The DOCX cannot hold the PDF's SVG map: the same drawing as a PNG.
-        carte = ""
-        if secteurs["polygones"]:
-            from docx.shared import Mm
-            from docxtpl import InlineImage
-
-            from .selectors import png_map
-
-            carte = InlineImage(template, io.BytesIO(png_map(secteurs["polygones"])), width=Mm(140))
-        content = {**content, "secteurs": {**secteurs, "carte": carte}}
-    template.render(content, autoescape=True)
+    template = DocxTemplate(template_path(kind))
+    template.render(_docx_context(template, content), autoescape=True)
     buffer = io.BytesIO()
     template.save(buffer)
     return _normalise_zip(buffer.getvalue())
+
+
+# Data the shipped DOCX templates leave out on purpose: a restyled template need not have
+# them, and may add them. The map's drawing data (the DOCX has the image `secteurs.carte`),
+# and details no generated document shows yet. A path covers everything under it.
+DOCX_OPTIONAL = {
+    "cadre": {"secteurs.polygones", "secteurs.carte_svg", "gouvernance.comite.description", "indicateurs[].type"},
+    "adhesion": {"comite.description"},
+}
+
+
+def _data_paths(value, prefix: str, leaves: set[str], every: set[str]) -> None:
+    """The dotted paths of a content dict ("maquette.cout_total"; "fiches[].titre" for each
+    item of a list): `leaves` gets the values, `every` every path, intermediate ones included."""
+    if prefix:
+        every.add(prefix)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _data_paths(item, f"{prefix}.{key}" if prefix else key, leaves, every)
+    elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        for item in value:
+            _data_paths(item, f"{prefix}[]", leaves, every)
+    elif isinstance(value, list):
+        leaves.add(prefix)
+        every.add(f"{prefix}[]")  # `{% for membre in membres %}{{ membre }}`
+    else:
+        leaves.add(prefix)
+
+
+def template_tags(path: Path) -> set[str]:
+    """The data paths a docxtpl template reads, loop variables resolved to their list:
+    `{%p for f in fiches %}…{{ f.titre }}` reads "fiches" and "fiches[].titre"."""
+    from docx import Document
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import parse_xml
+    from docxtpl import DocxTemplate
+    from jinja2 import Environment, nodes
+
+    template = DocxTemplate(path)
+    document = Document(path)
+    xml = template.patch_xml(template.xml_to_string(document.element.body))
+    for rel in document.part.rels.values():  # a restyler may move tags to a header or footer
+        if rel.reltype in (RELATIONSHIP_TYPE.HEADER, RELATIONSHIP_TYPE.FOOTER):
+            xml += template.patch_xml(template.xml_to_string(parse_xml(rel.target_part.blob)))
+
+    def path_of(node, scope):
+        if isinstance(node, nodes.Name):
+            return scope.get(node.name, node.name)
+        if isinstance(node, nodes.Getattr):
+            base = path_of(node.node, scope)
+            return base and f"{base}.{node.attr}"
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            base = path_of(node.node, scope)
+            return base and f"{base}.{node.arg.value}"
+        return None
+
+    found: set[str] = set()
+
+    def visit(node, scope):
+        if isinstance(node, nodes.For):
+            visit(node.iter, scope)
+            items = path_of(node.iter, scope)
+            inner = dict(scope)
+            if isinstance(node.target, nodes.Name) and items:
+                inner[node.target.name] = f"{items}[]"
+            for child in [*node.body, *([node.test] if node.test else [])]:
+                visit(child, inner)
+            for child in node.else_:
+                visit(child, scope)
+            return
+        if isinstance(node, nodes.Name | nodes.Getattr | nodes.Getitem):
+            path = path_of(node, scope)
+            if path:
+                if path.split(".")[0] != "loop" and not (isinstance(node, nodes.Name) and node.ctx != "load"):
+                    found.add(path)
+                return
+        for child in node.iter_child_nodes():
+            visit(child, scope)
+
+    visit(Environment().parse(xml), {})
+    return found
+
+
+def template_problems(kind: str, content: dict, path: Path | None = None) -> list[str]:
+    """What a (restyled) DOCX template of `kind` lacks or misspells, in French, one line per
+    tag or heading. The tags it must read are derived from the context the generator passes
+    for `content` (take it from a complete dossier, so that every list has items); the
+    headings from the sections definition."""
+    from docx import Document
+    from docxtpl import DocxTemplate
+
+    path = path or template_path(kind)
+    leaves: set[str] = set()
+    every: set[str] = set()
+    _data_paths(_docx_context(DocxTemplate(path), content), "", leaves, every)
+    used = template_tags(path)
+    # A tag reads its path and every path above it ("maquette" for "maquette.cout_total").
+    reached = {p.rsplit(".", depth)[0] for p in used for depth in range(p.count(".") + 1)}
+    reached |= {p.removesuffix("[]") for p in reached}
+    name = path.name
+    problems = [
+        f"{name} : titre de section manquant « {section} »"
+        for section in KINDS[kind]["sections"]
+        if section not in {paragraph.text.strip() for paragraph in Document(path).paragraphs}
+    ]
+    optional = DOCX_OPTIONAL[kind]
+    problems += [
+        f"{name} : balise manquante « {tag} »"
+        for tag in sorted(leaves - reached)
+        if not any(tag == o or tag.startswith((f"{o}.", f"{o}[]")) for o in optional)
+    ]
+    problems += [
+        f"{name} : balise inconnue « {tag} » (faute de frappe ?)" for tag in sorted(used - every)
+    ]
+    return problems
 
 
 def render_pdf(kind: str, content: dict) -> bytes:

@@ -333,21 +333,95 @@ def test_docx_has_the_map_of_the_sectors_as_an_image(full_dossier):
     assert len(empty.inline_shapes) == 0
 
 
-def test_committed_docx_templates_are_the_build_scripts_output(tmp_path):
-    """The templates hold every section (engagements included): rebuilding them changes nothing."""
-    import importlib.util
+def list_paths(value, prefix="", seen=None) -> dict[str, bool]:
+    """{path of every list in a content dict: whether one occurrence of it has items}."""
+    seen = {} if seen is None else seen
+    if isinstance(value, dict):
+        for key, item in value.items():
+            list_paths(item, f"{prefix}.{key}" if prefix else key, seen)
+    elif isinstance(value, list):
+        seen[prefix] = seen.get(prefix, False) or bool(value)
+        for item in value:
+            list_paths(item, f"{prefix}[]", seen)
+    return seen
 
-    from django.conf import settings
 
-    path = settings.BASE_DIR / "scripts" / "build_convention_templates.py"
-    spec = importlib.util.spec_from_file_location("build_convention_templates", path)
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
-    script.OUT = tmp_path
-    script.build_cadre()
-    script.build_adhesion()
-    for name in ("convention_cadre.docx", "convention_adhesion.docx"):
-        assert (tmp_path / name).read_bytes() == (documents.TEMPLATES_DIR / name).read_bytes(), name
-    template = Document(documents.TEMPLATES_DIR / "convention_cadre.docx")
-    assert "Article 7 — Engagements des partenaires" in [p.text for p in template.paragraphs]
-    assert "{{ s.organisation }} s'engage à : {{ s.engagements }}" in [p.text for p in template.paragraphs]
+@pytest.mark.parametrize("kind", ["cadre", "adhesion"])
+def test_committed_docx_templates_have_every_tag_the_generator_needs(full_dossier, kind):
+    """The tags are derived from the data the generator passes: every list of the full dossier
+    has items, so that the fields of its items are required too."""
+    content = documents.KINDS[kind]["content"](full_dossier)
+    assert [path for path, filled in list_paths(content).items() if not filled] == []
+    path = documents.SHIPPED_TEMPLATES_DIR / documents.KINDS[kind]["docx"]
+    assert documents.template_problems(kind, content, path) == []
+    if kind == "cadre":
+        tags = documents.template_tags(path)
+        assert {"maquette.cout_total", "fiches[].financements[].montant", "signataires[].engagements"} <= tags
+
+
+def test_template_problems_name_a_missing_or_misspelt_tag_and_a_lost_heading(full_dossier, tmp_path):
+    """What a restyler may break in Word, each named in the message."""
+    document = Document(documents.SHIPPED_TEMPLATES_DIR / "convention_cadre.docx")
+    for paragraph in document.paragraphs:
+        if "{{ maquette.cout_total }}" in paragraph.text:
+            paragraph.runs[0].text = paragraph.text.replace("maquette.cout_total", "maquette.cout_totl")
+        elif "{{ s.engagements }}" in paragraph.text:
+            paragraph._element.getparent().remove(paragraph._element)
+        elif paragraph.text == "Article 9 — Suivi et évaluation":
+            paragraph.runs[0].text = "Article 9 — Suivi"
+    path = tmp_path / "convention_cadre.docx"
+    document.save(path)
+    content = selectors.convention_cadre_content(full_dossier)
+    assert documents.template_problems("cadre", content, path) == [
+        "convention_cadre.docx : titre de section manquant « Article 9 — Suivi et évaluation »",
+        "convention_cadre.docx : balise manquante « maquette.cout_total »",
+        "convention_cadre.docx : balise manquante « signataires[].engagements »",
+        "convention_cadre.docx : balise inconnue « maquette.cout_totl » (faute de frappe ?)",
+    ]
+
+
+def test_committed_templates_render_an_empty_and_a_full_dossier(full_dossier, settings):
+    from pvd.dossiers.tests.factories import DossierFactory
+
+    assert settings.PVD_CONVENTION_TEMPLATES_DIR == documents.SHIPPED_TEMPLATES_DIR  # the default
+    empty = DossierFactory()
+    for kind, sections in (("cadre", CADRE_SECTIONS), ("adhesion", ADHESION_SECTIONS)):
+        for dossier, expected in ((empty, "À compléter"), (full_dossier, "Claire Martin")):
+            headings, text = docx_text(documents.generate(kind, dossier, "docx")[1])
+            assert [h for h in headings if h in sections] == sections, (kind, dossier)
+            assert expected in text and dossier.epci.nom in text
+            assert "{{" not in text and "{%" not in text
+
+
+def test_restyled_template_in_the_settings_folder_styles_the_generated_docx(full_dossier, tmp_path, settings):
+    """A person restyles a copy in Word (here with python-docx), the operator points the setting
+    to its folder: the generated convention-cadre has the new style, the new paragraph and the
+    dossier's data; the PDF, from the HTML templates, does not change."""
+    from docx.shared import Pt, RGBColor
+
+    pdf_before = documents.generate("cadre", full_dossier, "pdf")[1]
+    document = Document(documents.SHIPPED_TEMPLATES_DIR / "convention_cadre.docx")
+    heading = document.styles["Heading 1"]
+    heading.font.color.rgb = RGBColor(0xC0, 0x00, 0x3C)
+    heading.font.size = Pt(20)
+    document.styles["Normal"].font.name = "Georgia"
+    first_heading = next(p for p in document.paragraphs if p.style.name in ("Title", "Heading 1"))
+    first_heading.insert_paragraph_before("[Logo] Communauté de communes du Grand Langres")
+    document.save(tmp_path / "convention_cadre.docx")
+    settings.PVD_CONVENTION_TEMPLATES_DIR = tmp_path
+    content = selectors.convention_cadre_content(full_dossier)
+    assert documents.template_problems("cadre", content) == []  # the restyle kept every tag
+
+    data = documents.generate("cadre", full_dossier, "docx")[1]
+    output = Document(io.BytesIO(data))
+    style = output.styles["Heading 1"]
+    assert style.font.color.rgb == RGBColor(0xC0, 0x00, 0x3C) and style.font.size == Pt(20)
+    assert output.styles["Normal"].font.name == "Georgia"
+    assert output.paragraphs[0].text == "[Logo] Communauté de communes du Grand Langres"
+    article = next(p for p in output.paragraphs if p.text == "Article 6 — Maquette financière")
+    assert article.style.name == "Heading 1"
+    headings, text = docx_text(data)
+    assert all(section in headings for section in CADRE_SECTIONS)
+    assert "Coût total HT du plan d'action : 1 730 000,50 €" in text and "Anne Rousseau" in text
+    assert "{{" not in text and "{%" not in text
+    assert documents.generate("cadre", full_dossier, "pdf")[1] == pdf_before
