@@ -108,6 +108,24 @@ def _data_paths(value, prefix: str, leaves: set[str], every: set[str]) -> None:
         leaves.add(prefix)
 
 
+def unfilled_lists(content: dict) -> list[str]:
+    """The lists of `content` with no item anywhere: the fields of their items cannot be
+    derived, so `template_problems` does not require them."""
+    seen: dict[str, bool] = {}
+
+    def walk(value, prefix):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{prefix}.{key}" if prefix else key)
+        elif isinstance(value, list):
+            seen[prefix] = seen.get(prefix, False) or bool(value)
+            for item in value:
+                walk(item, f"{prefix}[]")
+
+    walk(content, "")
+    return sorted(path for path, filled in seen.items() if not filled)
+
+
 def template_tags(path: Path) -> set[str]:
     """The data paths a docxtpl template reads, loop variables resolved to their list:
     `{%p for f in fiches %}…{{ f.titre }}` reads "fiches" and "fiches[].titre"."""
@@ -158,7 +176,7 @@ def template_tags(path: Path) -> set[str]:
         for child in node.iter_child_nodes():
             visit(child, scope)
 
-    visit(Environment().parse(xml), {})
+    visit(Environment(autoescape=True).parse(xml), {})  # parsed only, never rendered
     return found
 
 
@@ -166,14 +184,17 @@ def template_problems(kind: str, content: dict, path: Path | None = None) -> lis
     """What a (restyled) DOCX template of `kind` lacks or misspells, in French, one line per
     tag or heading. The tags it must read are derived from the context the generator passes
     for `content` (take it from a complete dossier, so that every list has items); the
-    headings from the sections definition."""
+    headings from the sections definition (see `unfilled_lists` for a dossier with gaps)."""
     from docx import Document
     from docxtpl import DocxTemplate
 
     path = path or template_path(kind)
     leaves: set[str] = set()
     every: set[str] = set()
-    _data_paths(_docx_context(DocxTemplate(path), content), "", leaves, every)
+    context = _docx_context(DocxTemplate(path), content)
+    _data_paths(context, "", leaves, every)
+    # The items of an empty list are unknown: their fields are neither required nor unknown.
+    unchecked = tuple(f"{items}[]" for items in unfilled_lists(context))
     used = template_tags(path)
     # A tag reads its path and every path above it ("maquette" for "maquette.cout_total").
     reached = {p.rsplit(".", depth)[0] for p in used for depth in range(p.count(".") + 1)}
@@ -191,7 +212,9 @@ def template_problems(kind: str, content: dict, path: Path | None = None) -> lis
         if not any(tag == o or tag.startswith((f"{o}.", f"{o}[]")) for o in optional)
     ]
     problems += [
-        f"{name} : balise inconnue « {tag} » (faute de frappe ?)" for tag in sorted(used - every)
+        f"{name} : balise inconnue « {tag} » (faute de frappe ?)"
+        for tag in sorted(used - every)
+        if not tag.startswith(unchecked)
     ]
     return problems
 

@@ -333,25 +333,12 @@ def test_docx_has_the_map_of_the_sectors_as_an_image(full_dossier):
     assert len(empty.inline_shapes) == 0
 
 
-def list_paths(value, prefix="", seen=None) -> dict[str, bool]:
-    """{path of every list in a content dict: whether one occurrence of it has items}."""
-    seen = {} if seen is None else seen
-    if isinstance(value, dict):
-        for key, item in value.items():
-            list_paths(item, f"{prefix}.{key}" if prefix else key, seen)
-    elif isinstance(value, list):
-        seen[prefix] = seen.get(prefix, False) or bool(value)
-        for item in value:
-            list_paths(item, f"{prefix}[]", seen)
-    return seen
-
-
 @pytest.mark.parametrize("kind", ["cadre", "adhesion"])
 def test_committed_docx_templates_have_every_tag_the_generator_needs(full_dossier, kind):
     """The tags are derived from the data the generator passes: every list of the full dossier
     has items, so that the fields of its items are required too."""
     content = documents.KINDS[kind]["content"](full_dossier)
-    assert [path for path, filled in list_paths(content).items() if not filled] == []
+    assert documents.unfilled_lists(content) == []
     path = documents.SHIPPED_TEMPLATES_DIR / documents.KINDS[kind]["docx"]
     assert documents.template_problems(kind, content, path) == []
     if kind == "cadre":
@@ -425,3 +412,38 @@ def test_restyled_template_in_the_settings_folder_styles_the_generated_docx(full
     assert "Coût total HT du plan d'action : 1 730 000,50 €" in text and "Anne Rousseau" in text
     assert "{{" not in text and "{%" not in text
     assert documents.generate("cadre", full_dossier, "pdf")[1] == pdf_before
+
+
+def test_check_convention_templates_command_names_what_a_restyled_folder_lacks(full_dossier, tmp_path, settings):
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("check_convention_templates", str(full_dossier.pk), stdout=out)
+    assert "Gabarits complets." in out.getvalue()
+
+    document = Document(documents.SHIPPED_TEMPLATES_DIR / "convention_cadre.docx")
+    paragraph = next(p for p in document.paragraphs if "{{ diagnostic }}" in p.text)
+    paragraph.runs[0].text = "{{ diagnostik }}"
+    document.save(tmp_path / "convention_cadre.docx")
+    settings.PVD_CONVENTION_TEMPLATES_DIR = tmp_path  # the adhésion is not copied there
+    with pytest.raises(CommandError) as error:
+        call_command("check_convention_templates", str(full_dossier.pk), stdout=io.StringIO())
+    assert str(error.value).splitlines() == [
+        "convention_cadre.docx : balise manquante « diagnostic »",
+        "convention_cadre.docx : balise inconnue « diagnostik » (faute de frappe ?)",
+        f"{tmp_path / 'convention_adhesion.docx'} : fichier introuvable",
+    ]
+    with pytest.raises(CommandError, match="Aucun dossier n° 0"):
+        call_command("check_convention_templates", "0")
+
+
+def test_check_convention_templates_command_says_which_lists_it_could_not_check(tmp_path):
+    from django.core.management import call_command
+
+    from pvd.dossiers.tests.factories import DossierFactory
+
+    out = io.StringIO()
+    call_command("check_convention_templates", str(DossierFactory().pk), stdout=out)
+    unchecked = "convention_cadre.docx : « fiches » est vide dans ce dossier, ses champs ne sont pas vérifiés"
+    assert unchecked in out.getvalue()
+    assert "Gabarits complets." in out.getvalue()
