@@ -111,14 +111,14 @@ def test_factory_commune_codes_are_five_characters_and_unique():
 def test_commune_search_finds_a_small_commune_by_its_exact_name(db, nom):
     from pvd.territoires.models import Commune
     from pvd.territoires.selectors import CANDIDATES
-    from pvd.territoires.tests.factories import CommuneFactory, DepartementFactory, EpciFactory, commune_code
+    from pvd.territoires.tests.factories import CommuneFactory, DepartementFactory, EpciFactory
 
     departement, epci = DepartementFactory(), EpciFactory()
     # More bigger communes whose name contains the query than the ranking's candidates.
     bigger = []
     for i in range(CANDIDATES + 20):
         name = f"{nom}ville {i}" if i % 2 else f"Saint-{nom}in {i}"
-        code = commune_code(3000 + i)
+        code = f"Z{i:04d}"  # never a factory code (digits only), whatever the sequence has reached
         bigger.append(
             CommuneFactory.build(
                 code=code, nom=name, departement=departement, epci=epci, population=10_000 + i, codes_postaux=[]
