@@ -38,7 +38,8 @@ def _save(workbook) -> bytes:
 
 
 def maquette_xlsx(tables, dossier) -> bytes:
-    """One sheet per view; numbers as numbers, the total row as SUM formulas."""
+    """One sheet per view; numbers as numbers (counts as integers), every total a SUM formula:
+    the total row, and the total column of a table whose last column adds up its row."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in tables:
@@ -46,11 +47,17 @@ def maquette_xlsx(tables, dossier) -> bytes:
         _append_text(sheet, [table.label, *table.headers])
         for cell in sheet[1]:
             cell.font = BOLD
+        width = len(table.headers)
         for label, values in table.rows:
-            _append_text(sheet, [label, *[_num(v) for v in values]])
+            _append_text(
+                sheet, [label, *[_num(v) if money else int(v) for v, money in zip(values, table.money, strict=True)]]
+            )
+            if table.row_total:  # after _append_text, which keeps strings as text
+                row = sheet.max_row
+                sheet.cell(row=row, column=width + 1).value = f"=SUM(B{row}:{get_column_letter(width)}{row})"
         last = sheet.max_row
         total_row = ["Total"]
-        for i in range(len(table.headers)):
+        for i in range(width):
             col = get_column_letter(i + 2)
             total_row.append(f"=SUM({col}2:{col}{last})" if last >= 2 else 0)
         sheet.append(total_row)
@@ -58,10 +65,10 @@ def maquette_xlsx(tables, dossier) -> bytes:
             cell.font = BOLD
         for row in sheet.iter_rows(min_row=2, min_col=2):
             for cell in row:
-                if table.headers[cell.column - 2].endswith("(€)"):
+                if table.money[cell.column - 2]:
                     cell.number_format = MONEY_FORMAT
         sheet.column_dimensions["A"].width = 45
-        for i in range(len(table.headers)):
+        for i in range(width):
             sheet.column_dimensions[get_column_letter(i + 2)].width = 18
     return _save(workbook)
 
