@@ -9,7 +9,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .columns import BUDGET_COLUMNS, FICHE_COLUMNS, FINANCEMENT_COLUMNS, SHEET_BUDGETS, SHEET_FICHES, SHEET_FINANCEMENTS
+from .columns import (
+    BUDGET_COLUMNS,
+    FICHE_COLUMNS,
+    FINANCEMENT_COLUMNS,
+    NAMES_SEPARATOR,
+    SHEET_BUDGETS,
+    SHEET_FICHES,
+    SHEET_FINANCEMENTS,
+)
 from .finance import percent, plan_financement
 
 MONEY_FORMAT = '#,##0.00 "€"'
@@ -87,7 +95,9 @@ def fiche_values(fiche) -> dict:
         "priorite": fiche.get_priorite_display(),
         "maitre_ouvrage": fiche.maitre_ouvrage_label,
         "pilote": fiche.pilote,
+        "partenaires": f"{NAMES_SEPARATOR} ".join(p.nom for p in fiche.partenaires.all()),
         "commune": fiche.commune_id or "",
+        "secteur": fiche.secteur.nom if fiche.secteur_id else "",
         "localisation": fiche.localisation,
         "latitude": _num(fiche.latitude),
         "longitude": _num(fiche.longitude),
