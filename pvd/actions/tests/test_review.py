@@ -228,24 +228,52 @@ def test_history_amounts_in_french(client_for, dossier, main):
     assert "1 000,00 €" in history and "2 500 000,00 €" in history
 
 
-def test_gantt_is_decorative_and_french(client_for, dossier, main):
-    from django.contrib.staticfiles import finders
+def test_gantt_data_and_calendar_table(client_for, dossier, main):
+    """The chart's data as the page renders it (the drawing itself is a browser test:
+    tests/browser/test_plan_action_layout.py); the chart is decorative, the table says it all."""
+    import json
 
-    FicheFactory(dossier=dossier, located=True)
-    gantt = main(client_for(dossier, "lecteur").get(url("plan", dossier))).select_one("#gantt")
+    from bs4 import BeautifulSoup
+
+    both = FicheFactory(
+        dossier=dossier,
+        numero=1,
+        titre="Halle",
+        statut="realise",
+        date_debut=datetime.date(2025, 3, 1),
+        date_fin=datetime.date(2026, 6, 30),
+    )
+    start_only = FicheFactory(
+        dossier=dossier, numero=2, titre="École", date_debut=datetime.date(2025, 9, 1), date_fin=None
+    )
+    end_only = FicheFactory(
+        dossier=dossier, numero=3, titre="Parc", date_debut=None, date_fin=datetime.date(2027, 5, 31)
+    )
+    FicheFactory(dossier=dossier, numero=4, titre="Sans date", date_debut=None, date_fin=None)
+    response = client_for(dossier, "lecteur").get(url("plan", dossier))
+    gantt = main(response).select_one("#gantt")
     assert gantt.has_attr("inert") and gantt["aria-hidden"] == "true"
-    from pathlib import Path
-
-    script = Path(finders.find("actions/plan.js")).read_text(encoding="utf-8")
-    for expected in (
-        'language: "fr"',
-        "today_button: false",
-        "Avancement",
-        "Zoom avant",
-        "Zoom arrière",
-        "alt: p.titre",
-    ):
-        assert expected in script, expected
+    data = json.loads(BeautifulSoup(response.content, "html.parser").select_one("#gantt-data").string)
+    assert data == [
+        {"id": f"fiche-{both.pk}", "name": "1. Halle", "start": "2025-03-01", "end": "2026-06-30", "progress": 100},
+        {"id": f"fiche-{start_only.pk}", "name": "2. École", "start": "2025-09-01", "end": "2025-09-01", "progress": 0},
+        {
+            "id": f"fiche-{end_only.pk}",
+            "name": "3. Parc (début non fixé)",
+            "start": "2027-05-31",
+            "end": "2027-05-31",
+            "progress": 0,
+        },
+    ]
+    rows = [
+        [td.get_text(strip=True) for td in tr.select("td")]
+        for tr in main(response).select("#calendrier-table tbody tr")
+    ]
+    assert rows == [
+        ["1. Halle", "mars 2025", "juin 2026"],
+        ["2. École", "septembre 2025", "non fixée"],
+        ["3. Parc", "non fixé", "mai 2027"],
+    ]
 
 
 # 6. Deletions ---------------------------------------------------------------------------------
