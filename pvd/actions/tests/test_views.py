@@ -123,19 +123,31 @@ def test_fiche_update_writes_history(client_for, dossier, kind, main):
         "date_debut": "2025-01-01",
         "date_fin": "2026-06-30",
     }
+    before = timezone.now()
     response = client.post(url("fiche_update", dossier, fiche_pk=fiche.pk), data)
+    after = timezone.now()
     fiche.refresh_from_db()
     if kind not in TEAM:
         check_refusal(response, kind)
         assert fiche.titre == "Ancien titre"
+        assert not fiche.historique.exists()
         return
     assert response.status_code == 302
     assert fiche.titre == "Nouveau titre" and fiche.statut == "en_cours"
-    changes = {(h.champ, h.ancien, h.nouveau) for h in fiche.historique.all()}
-    assert ("titre", "Ancien titre", "Nouveau titre") in changes
+    changes = {(h.champ, h.ancien, h.nouveau): h for h in fiche.historique.all()}
+    titre = changes[("titre", "Ancien titre", "Nouveau titre")]
     assert ("statut", "À venir", "En cours") in changes
+    # Who and when: the logged-in user, at the time of the request.
+    assert {h.by for h in changes.values()} == {client.user}
+    assert all(before <= h.at <= after for h in changes.values())
     page = main(client.get(url("fiche", dossier, fiche_pk=fiche.pk)))
-    assert "Ancien titre" in page.select_one("#historique + div").get_text()
+    line = next(
+        [td.get_text(strip=True) for td in tr.select("td")]
+        for tr in page.select("#historique + div tbody tr")
+        if "Ancien titre" in tr.get_text()
+    )
+    when = timezone.localtime(titre.at).strftime("%d/%m/%Y %H:%M")
+    assert line == [when, client.user.get_full_name(), "titre", "Ancien titre", "Nouveau titre"]
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
