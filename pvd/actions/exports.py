@@ -19,6 +19,7 @@ from .columns import (
     SHEET_FINANCEMENTS,
 )
 from .finance import percent, plan_financement
+from .models import StatutFinancement
 
 MONEY_FORMAT = '#,##0.00 "€"'
 BOLD = Font(bold=True)
@@ -229,7 +230,10 @@ def fiche_pdf(fiche, detail: dict) -> bytes:
     from pvd.core.context_processors import site
 
     # The site's branding context, as on the pages: no State block when PVD_STATE_BRANDING=0.
-    html = render_to_string("actions/fiche_print.html", {**site(None), "fiche": fiche, **detail})
+    html = render_to_string(
+        "actions/fiche_print.html",
+        {**site(None), "fiche": fiche, "confidential_text": CONFIDENTIAL_TEXT, **detail},
+    )
     return HTML(string=html).write_pdf()
 
 
@@ -237,6 +241,14 @@ def _money(value) -> str:
     if value is None:
         return "—"
     return f"{value:,.2f}".replace(",", " ").replace(".", ",") + " €"
+
+
+def _cost(value) -> str:
+    return "non renseigné" if value is None else _money(value)
+
+
+# The model's wording (FicheAction.confidentielle), capitalised for a document.
+CONFIDENTIAL_TEXT = "Confidentielle (visible de l'équipe-projet seulement)"
 
 
 def fiche_docx(fiche, detail: dict) -> bytes:
@@ -261,12 +273,12 @@ def fiche_docx(fiche, detail: dict) -> bytes:
         ),
         (
             "Confidentialité",
-            "Confidentielle (visible de l'équipe projet seulement)" if fiche.confidentielle else "Non confidentielle",
+            CONFIDENTIAL_TEXT if fiche.confidentielle else "Non confidentielle",
         ),
         ("Début prévu", fiche.date_debut.strftime("%d/%m/%Y") if fiche.date_debut else "—"),
         ("Fin prévue", fiche.date_fin.strftime("%d/%m/%Y") if fiche.date_fin else "—"),
-        ("Coût HT", _money(fiche.cout_ht)),
-        ("Coût TTC", _money(fiche.cout_ttc)),
+        ("Coût HT", _cost(fiche.cout_ht)),
+        ("Coût TTC", _cost(fiche.cout_ttc)),
         ("Inscrite au CRTE", _yes(fiche.inscrite_crte)),
         ("Validation", detail["validation"].label),
     ]
@@ -292,7 +304,8 @@ def fiche_docx(fiche, detail: dict) -> bytes:
 
     for ligne in detail["lignes"]:
         cells = table.add_row().cells
-        taux = rate(ligne.montant, fiche.cout_ht)
+        # A refused line counts in nothing (finance.py): it has no rate of the cost.
+        taux = None if ligne.statut == StatutFinancement.REFUSE else rate(ligne.montant, fiche.cout_ht)
         values = [
             ligne.financeur.nom,
             ligne.get_dispositif_display(),

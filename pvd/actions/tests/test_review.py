@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from conftest import ALL_VIEWERS
 from pvd.actions.models import PieceJointe
-from pvd.actions.tests.factories import FicheFactory
+from pvd.actions.tests.factories import FicheFactory, LigneFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -466,11 +466,28 @@ def full_fiche(dossier, media):
     from pvd.actions.models import Note
 
     fiche = FicheFactory(
-        dossier=dossier, numero=4, titre="Maison de santé", confidentielle=True, located=True, cout_ht=Decimal("1000")
+        dossier=dossier,
+        numero=4,
+        titre="Maison de santé",
+        confidentielle=True,
+        located=True,
+        cout_ht=Decimal("1000"),
+        cout_ttc=None,
+        priorite="moyenne",
     )
+    LigneFactory(fiche=fiche, financeur=OrganisationFactory(nom="État"), montant=Decimal("250"), statut="accorde")
+    LigneFactory(fiche=fiche, financeur=OrganisationFactory(nom="Région"), montant=Decimal("500"), statut="refuse")
     Note.objects.create(fiche=fiche, date=datetime.date(2025, 5, 2), texte="Réunion avec l'ARS faite")
     _piece(fiche)
     return fiche
+
+
+def confidential_text():
+    """« Confidentielle (…) » in the model's words (the field's label), the documents' wording."""
+    from pvd.actions.models import FicheAction
+
+    label = str(FicheAction._meta.get_field("confidentielle").verbose_name)
+    return label[0].upper() + label[1:]
 
 
 def test_fiche_pdf_has_notes_pieces_confidentiality_and_point(client_for, dossier, full_fiche):
@@ -487,10 +504,32 @@ def test_fiche_pdf_has_notes_pieces_confidentiality_and_point(client_for, dossie
         "Réunion avec l'ARS faite",
         "Pièces jointes",
         "Plan du site",
-        "Confidentielle (visible de l'équipe projet seulement)",
+        confidential_text(),
         "47,862° N, 5,333° E",
+        "Coût TTC non renseigné",
     ):
         assert expected in text, expected
+    assert "— €" not in text
+
+
+def test_fiche_pdf_priority_in_lower_case_mid_sentence(client_for, dossier, full_fiche, monkeypatch):
+    """The badges are upper-cased by the style sheet: read the HTML the PDF is made from."""
+    import weasyprint
+    from bs4 import BeautifulSoup
+
+    rendered = []
+
+    class FakeHTML:
+        def __init__(self, string):
+            rendered.append(string)
+
+        def write_pdf(self):
+            return b"%PDF-"
+
+    monkeypatch.setattr(weasyprint, "HTML", FakeHTML)
+    client_for(dossier, "equipe").get(url("fiche_pdf", dossier, fiche_pk=full_fiche.pk))
+    badges = [b.get_text() for b in BeautifulSoup(rendered[0], "html.parser").select(".badge")]
+    assert "Priorité moyenne" in badges
 
 
 def test_fiche_docx_has_notes_pieces_confidentiality_and_point(client_for, dossier, full_fiche):
@@ -502,7 +541,11 @@ def test_fiche_docx_has_notes_pieces_confidentiality_and_point(client_for, dossi
     document = Document(io.BytesIO(response.content))
     paragraphs = [p.text for p in document.paragraphs]
     cells = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
-    assert cells["Confidentialité"] == "Confidentielle (visible de l'équipe projet seulement)"
+    assert cells["Confidentialité"] == confidential_text()
+    assert cells["Coût TTC"] == "non renseigné" and cells["Coût HT"] == "1 000,00 €"
+    financing = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in document.tables[1].rows}
+    assert financing["État"] == ["DETR", "250,00 €", "Accordé", "25,00 %"]
+    assert financing["Région"] == ["DETR", "500,00 €", "Refusé", "—"]  # a refused line has no rate
     assert cells["Coordonnées du point"] == "47,862° N, 5,333° E"
     assert "02/05/2025 : Réunion avec l'ARS faite" in paragraphs
     assert paragraphs[paragraphs.index("Pièces jointes") + 1].startswith("Plan du site (")
