@@ -1,5 +1,8 @@
 """The columns of the plan's XLSX export, which are also those of the import template."""
 
+# Several organisations in one cell (partners): names separated by this.
+NAMES_SEPARATOR = ";"
+
 FICHE_COLUMNS = [
     ("numero", "Numéro"),
     ("titre", "Titre"),
@@ -9,7 +12,9 @@ FICHE_COLUMNS = [
     ("priorite", "Priorité"),
     ("maitre_ouvrage", "Maître d'ouvrage"),
     ("pilote", "Pilote"),
+    ("partenaires", "Partenaires (séparés par « ; »)"),
     ("commune", "Commune (code INSEE)"),
+    ("secteur", "Secteur d'intervention"),
     ("localisation", "Localisation"),
     ("latitude", "Latitude"),
     ("longitude", "Longitude"),

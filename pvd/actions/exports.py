@@ -9,8 +9,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .columns import BUDGET_COLUMNS, FICHE_COLUMNS, FINANCEMENT_COLUMNS, SHEET_BUDGETS, SHEET_FICHES, SHEET_FINANCEMENTS
+from .columns import (
+    BUDGET_COLUMNS,
+    FICHE_COLUMNS,
+    FINANCEMENT_COLUMNS,
+    NAMES_SEPARATOR,
+    SHEET_BUDGETS,
+    SHEET_FICHES,
+    SHEET_FINANCEMENTS,
+)
 from .finance import percent, plan_financement
+from .models import StatutFinancement
 
 MONEY_FORMAT = '#,##0.00 "€"'
 BOLD = Font(bold=True)
@@ -38,7 +47,8 @@ def _save(workbook) -> bytes:
 
 
 def maquette_xlsx(tables, dossier) -> bytes:
-    """One sheet per view; numbers as numbers, the total row as SUM formulas."""
+    """One sheet per view; numbers as numbers (counts as integers), every total a SUM formula:
+    the total row, and the total column of a table whose last column adds up its row."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in tables:
@@ -46,11 +56,17 @@ def maquette_xlsx(tables, dossier) -> bytes:
         _append_text(sheet, [table.label, *table.headers])
         for cell in sheet[1]:
             cell.font = BOLD
+        width = len(table.headers)
         for label, values in table.rows:
-            _append_text(sheet, [label, *[_num(v) for v in values]])
+            _append_text(
+                sheet, [label, *[_num(v) if money else int(v) for v, money in zip(values, table.money, strict=True)]]
+            )
+            if table.row_total:  # after _append_text, which keeps strings as text
+                row = sheet.max_row
+                sheet.cell(row=row, column=width + 1).value = f"=SUM(B{row}:{get_column_letter(width)}{row})"
         last = sheet.max_row
         total_row = ["Total"]
-        for i in range(len(table.headers)):
+        for i in range(width):
             col = get_column_letter(i + 2)
             total_row.append(f"=SUM({col}2:{col}{last})" if last >= 2 else 0)
         sheet.append(total_row)
@@ -58,10 +74,10 @@ def maquette_xlsx(tables, dossier) -> bytes:
             cell.font = BOLD
         for row in sheet.iter_rows(min_row=2, min_col=2):
             for cell in row:
-                if table.headers[cell.column - 2].endswith("(€)"):
+                if table.money[cell.column - 2]:
                     cell.number_format = MONEY_FORMAT
         sheet.column_dimensions["A"].width = 45
-        for i in range(len(table.headers)):
+        for i in range(width):
             sheet.column_dimensions[get_column_letter(i + 2)].width = 18
     return _save(workbook)
 
@@ -80,7 +96,9 @@ def fiche_values(fiche) -> dict:
         "priorite": fiche.get_priorite_display(),
         "maitre_ouvrage": fiche.maitre_ouvrage_label,
         "pilote": fiche.pilote,
+        "partenaires": f"{NAMES_SEPARATOR} ".join(p.nom for p in fiche.partenaires.all()),
         "commune": fiche.commune_id or "",
+        "secteur": fiche.secteur.nom if fiche.secteur_id else "",
         "localisation": fiche.localisation,
         "latitude": _num(fiche.latitude),
         "longitude": _num(fiche.longitude),
@@ -212,7 +230,10 @@ def fiche_pdf(fiche, detail: dict) -> bytes:
     from pvd.core.context_processors import site
 
     # The site's branding context, as on the pages: no State block when PVD_STATE_BRANDING=0.
-    html = render_to_string("actions/fiche_print.html", {**site(None), "fiche": fiche, **detail})
+    html = render_to_string(
+        "actions/fiche_print.html",
+        {**site(None), "fiche": fiche, "confidential_text": CONFIDENTIAL_TEXT, **detail},
+    )
     return HTML(string=html).write_pdf()
 
 
@@ -220,6 +241,14 @@ def _money(value) -> str:
     if value is None:
         return "—"
     return f"{value:,.2f}".replace(",", " ").replace(".", ",") + " €"
+
+
+def _cost(value) -> str:
+    return "non renseigné" if value is None else _money(value)
+
+
+# The model's wording (FicheAction.confidentielle), capitalised for a document.
+CONFIDENTIAL_TEXT = "Confidentielle (visible de l'équipe-projet seulement)"
 
 
 def fiche_docx(fiche, detail: dict) -> bytes:
@@ -244,12 +273,12 @@ def fiche_docx(fiche, detail: dict) -> bytes:
         ),
         (
             "Confidentialité",
-            "Confidentielle (visible de l'équipe projet seulement)" if fiche.confidentielle else "Non confidentielle",
+            CONFIDENTIAL_TEXT if fiche.confidentielle else "Non confidentielle",
         ),
         ("Début prévu", fiche.date_debut.strftime("%d/%m/%Y") if fiche.date_debut else "—"),
         ("Fin prévue", fiche.date_fin.strftime("%d/%m/%Y") if fiche.date_fin else "—"),
-        ("Coût HT", _money(fiche.cout_ht)),
-        ("Coût TTC", _money(fiche.cout_ttc)),
+        ("Coût HT", _cost(fiche.cout_ht)),
+        ("Coût TTC", _cost(fiche.cout_ttc)),
         ("Inscrite au CRTE", _yes(fiche.inscrite_crte)),
         ("Validation", detail["validation"].label),
     ]
@@ -275,7 +304,8 @@ def fiche_docx(fiche, detail: dict) -> bytes:
 
     for ligne in detail["lignes"]:
         cells = table.add_row().cells
-        taux = rate(ligne.montant, fiche.cout_ht)
+        # A refused line counts in nothing (finance.py): it has no rate of the cost.
+        taux = None if ligne.statut == StatutFinancement.REFUSE else rate(ligne.montant, fiche.cout_ht)
         values = [
             ligne.financeur.nom,
             ligne.get_dispositif_display(),

@@ -16,14 +16,23 @@ from django.db import transaction
 from django.db.models import Q
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pvd.strategie.models import AxeStrategique
+from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.territoires.models import Organisation, OrganisationType
 from pvd.territoires.services import organisation_get_or_create
 
 from . import services
-from .columns import BUDGET_COLUMNS, FICHE_COLUMNS, FINANCEMENT_COLUMNS, SHEET_BUDGETS, SHEET_FICHES, SHEET_FINANCEMENTS
+from .columns import (
+    BUDGET_COLUMNS,
+    FICHE_COLUMNS,
+    FINANCEMENT_COLUMNS,
+    NAMES_SEPARATOR,
+    SHEET_BUDGETS,
+    SHEET_FICHES,
+    SHEET_FINANCEMENTS,
+)
 from .models import (
     BudgetAnnuel,
     Dispositif,
@@ -177,6 +186,13 @@ def _norm_name(name: str) -> str:
     return str(name).strip().casefold()
 
 
+def _names(value) -> list[str]:
+    """The organisation names of a cell: separated by « ; », blanks dropped."""
+    if _blank(value):
+        return []
+    return [name.strip() for name in str(value).split(NAMES_SEPARATOR) if name.strip()]
+
+
 def parse_workbook(content: bytes, dossier) -> ParsedPlan:
     parsed = ParsedPlan()
     try:
@@ -198,13 +214,20 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
     maitres_ouvrage = _organisations_by_name(
         [str(raw["maitre_ouvrage"]) for _, raw in fiche_rows if not _blank(raw.get("maitre_ouvrage"))]
     )
+    partner_names = {line: _names(raw.get("partenaires")) for line, raw in fiche_rows}
+    # Existing partners in one query; an unknown name is created by the fiche service on save,
+    # as the fiche form's « autres partenaires » are.
+    partners = _organisations_by_name([name for names in partner_names.values() for name in names])
+    secteurs: dict[str, list] = {}
+    for secteur in SecteurIntervention.objects.filter(dossier=dossier).order_by("nom"):
+        secteurs.setdefault(_norm_name(secteur.nom), []).append(secteur)
 
     for line, raw in fiche_rows:
 
         def fault(key, message, line=line):
             parsed.errors.append(ImportFault(SHEET_FICHES, line, LABELS[key], message))
 
-        fiche: dict = {"line": line, "axes": [], "fields": {}}
+        fiche: dict = {"line": line, "axes": [], "partenaires": [], "nouveaux_partenaires": [], "fields": {}}
         values = fiche["fields"]
         numero = raw.get("numero")
         if _blank(numero):
@@ -258,6 +281,25 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
                 values["maitre_ouvrage"] = organisation
             else:
                 values["maitre_ouvrage_texte"] = str(mo).strip()
+        for name in partner_names[line]:
+            refused = _field_errors(Organisation, {"nom": name})
+            if refused:
+                fault("partenaires", f"Partenaire « {name} » : {refused[0][1]}")
+            elif name_found := partners.get(_norm_name(name)):
+                if name_found not in fiche["partenaires"]:
+                    fiche["partenaires"].append(name_found)
+            elif _norm_name(name) not in map(_norm_name, fiche["nouveaux_partenaires"]):
+                fiche["nouveaux_partenaires"].append(name)
+        secteur = raw.get("secteur")
+        if not _blank(secteur):
+            found = secteurs.get(_norm_name(secteur), [])
+            if len(found) == 1:
+                values["secteur"] = found[0]
+            elif found:
+                fault("secteur", f"Plusieurs secteurs du dossier s'appellent « {secteur} » : renommez-les.")
+            else:
+                known_names = ", ".join(s[0].nom for s in secteurs.values()) or "aucun"
+                fault("secteur", f"Secteur inconnu : « {secteur} » (secteurs du dossier : {known_names}).")
         for key in ("pilote", "localisation", "contexte", "description", "objectifs"):
             if not _blank(raw.get(key)):
                 values[key] = str(raw[key]).strip()
@@ -450,7 +492,13 @@ def import_plan(*, dossier, content: bytes, by) -> list[FicheAction]:
     try:
         for item in parsed.fiches:
             fiche = services.fiche_create(
-                dossier=dossier, by=by, numero=item["numero"], axes=item["axes"], **item["fields"]
+                dossier=dossier,
+                by=by,
+                numero=item["numero"],
+                axes=item["axes"],
+                partenaires=item["partenaires"],
+                nouveaux_partenaires=item["nouveaux_partenaires"],
+                **item["fields"],
             )
             created[fiche.numero] = fiche
             fiches.append(fiche)
@@ -503,22 +551,31 @@ def template_xlsx(dossier) -> bytes:
             sheet.column_dimensions[sheet.cell(row=1, column=i + 1).column_letter].width = 20
         sheets[title] = sheet
 
-    def dropdown(sheet, col, labels):
+    def dropdown(title, columns, key, labels):
+        # The column's letter from its place in the column list, which may change.
+        col = get_column_letter([k for k, _ in columns].index(key) + 1)
         validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
-        sheet.add_data_validation(validation)
+        sheets[title].add_data_validation(validation)
         validation.add(f"{col}2:{col}1000")
 
-    dropdown(sheets[SHEET_FICHES], "D", Statut.labels)
-    dropdown(sheets[SHEET_FICHES], "E", Maturite.labels)
-    dropdown(sheets[SHEET_FICHES], "F", Priorite.labels)
-    dropdown(sheets[SHEET_FICHES], "Q", ["oui", "non"])
-    dropdown(sheets[SHEET_FICHES], "R", ["oui", "non"])
-    dropdown(sheets[SHEET_FINANCEMENTS], "C", Dispositif.labels)
-    dropdown(sheets[SHEET_FINANCEMENTS], "E", StatutFinancement.labels)
+    dropdown(SHEET_FICHES, FICHE_COLUMNS, "statut", Statut.labels)
+    dropdown(SHEET_FICHES, FICHE_COLUMNS, "maturite", Maturite.labels)
+    dropdown(SHEET_FICHES, FICHE_COLUMNS, "priorite", Priorite.labels)
+    dropdown(SHEET_FICHES, FICHE_COLUMNS, "inscrite_crte", ["oui", "non"])
+    dropdown(SHEET_FICHES, FICHE_COLUMNS, "confidentielle", ["oui", "non"])
+    dropdown(SHEET_FINANCEMENTS, FINANCEMENT_COLUMNS, "dispositif", Dispositif.labels)
+    dropdown(SHEET_FINANCEMENTS, FINANCEMENT_COLUMNS, "statut", StatutFinancement.labels)
     help_sheet = workbook.create_sheet("Aide")
     help_sheet.append(["Axes du dossier (colonne « Axes » : numéros séparés par des virgules)"])
     for axe in AxeStrategique.objects.filter(dossier=dossier):
         help_sheet.append([axe.numero, axe.titre])
+    help_sheet.append([])
+    help_sheet.append([])
+    help_sheet.append(["Secteurs d'intervention du dossier (colonne « Secteur d'intervention » : le nom)"])
+    for nom in SecteurIntervention.objects.filter(dossier=dossier).order_by("nom").values_list("nom", flat=True):
+        help_sheet.append([nom])
+        help_sheet.cell(row=help_sheet.max_row, column=1).data_type = "s"  # a name is never a formula
+    help_sheet.append(["Partenaires : noms d'organisations séparés par « ; » (un nom inconnu est ajouté)."])
     help_sheet.append([])
     help_sheet.append(["Dates au format JJ/MM/AAAA ; montants en euros (1 200 000 € ou 1200000)."])
     help_sheet.append(["Laissez le numéro vide pour numéroter automatiquement."])

@@ -255,6 +255,8 @@ class Table:
     label: str
     headers: list[str]
     rows: list[tuple[str, list[Decimal]]]
+    # The last column is the sum of the others on its row (the workbook writes it as a formula).
+    row_total: bool = False
 
     @property
     def totals(self) -> list[Decimal]:
@@ -307,6 +309,7 @@ def maquette(dossier, access=None, *, fiches: list[FicheAction] | None = None) -
         "Année",
         ["Investissement (€)", "Fonctionnement (€)", "Total (€)"],
         [(str(year), by_year[year]) for year in sorted(by_year)],
+        row_total=True,
     )
 
     def grouped(key):

@@ -35,16 +35,17 @@ def _plan_crumb(dossier):
 def plan(request, dossier):
     filters = selectors.clean_filters(request.GET)
     page = selectors.plan_page(dossier, request.access, filters)
+    # A fiche with one date only is drawn on that date; with none, it has no place on the calendar.
     gantt = [
         {
             "id": f"fiche-{row.fiche.pk}",
-            "name": f"{row.fiche.numero}. {row.fiche.titre}",
-            "start": row.fiche.date_debut.isoformat(),
+            "name": f"{row.fiche.numero}. {row.fiche.titre}" + ("" if row.fiche.date_debut else " (début non fixé)"),
+            "start": (row.fiche.date_debut or row.fiche.date_fin).isoformat(),
             "end": (row.fiche.date_fin or row.fiche.date_debut).isoformat(),
             "progress": 100 if row.fiche.statut == "realise" else 0,
         }
         for row in page.rows
-        if row.fiche.date_debut
+        if row.fiche.date_debut or row.fiche.date_fin
     ]
     points = [
         {

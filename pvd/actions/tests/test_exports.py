@@ -1,15 +1,18 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 from pypdf import PdfReader
 
 from conftest import ALL_VIEWERS
+from pvd.actions.selectors import maquette
 from pvd.actions.tests.factories import AxeFactory, FicheFactory, LigneFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,10 +81,66 @@ def test_maquette_xlsx_per_viewer_numbers_and_formulas(client_for, dossier, plan
     assert sheet["A3"].value == "État" and sheet["B3"].value == 450000 and isinstance(sheet["B3"].value, int | float)
     assert sheet["A4"].value == "Total" and sheet["B4"].value == "=SUM(B2:B3)"
     years = workbook["Par année"]
-    assert [years["A2"].value, years["B2"].value, years["D2"].value] == ["2025", 1100000, 1110000]
+    assert [years["A2"].value, years["B2"].value, years["D2"].value] == ["2025", 1100000, "=SUM(B2:C2)"]
     assert years["D4"].value == "=SUM(D2:D3)"
-    # The formulas give the same totals as the page: recompute them from the numbers.
-    assert sum(years[f"D{r}"].value for r in (2, 3)) == 1515000
+
+
+SUM_RE = re.compile(r"=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)")
+
+
+def evaluate(sheet, coordinate):
+    """The value of a cell, computing =SUM(A1:B2) formulas (the only ones the workbook uses)."""
+    value = sheet[coordinate].value
+    if not isinstance(value, str) or not value.startswith("="):
+        return value
+    match = SUM_RE.fullmatch(value)
+    assert match, value
+    first, top, last, bottom = match[1], int(match[2]), match[3], int(match[4])
+    return sum(
+        evaluate(sheet, f"{get_column_letter(col)}{row}")
+        for col in range(column_index_from_string(first), column_index_from_string(last) + 1)
+        for row in range(top, bottom + 1)
+    )
+
+
+def test_maquette_xlsx_every_total_is_a_formula_equal_to_the_page(client_for, dossier, plan):
+    ecole = plan[1]
+    ecole.statut = "en_cours"  # two lines in the sheet by status too
+    ecole.save()
+    response = client_for(dossier, "equipe").get(url("maquette_xlsx", dossier))
+    workbook = load_workbook(io.BytesIO(response.content))
+    tables = maquette(dossier, None)
+    assert [t.title for t in tables] == workbook.sheetnames
+    for table in tables:
+        sheet = workbook[table.title]
+        width, last = len(table.headers), len(table.rows) + 1  # last data row
+        assert len(table.rows) >= 2, table.title  # the sums cover more than one line
+        total_row = last + 1
+        assert sheet[f"A{total_row}"].value == "Total"
+        for i in range(width):
+            col = get_column_letter(i + 2)
+            # The total row: a column sum over every data row.
+            assert sheet[f"{col}{total_row}"].value == f"=SUM({col}2:{col}{last})", (table.title, col)
+            assert evaluate(sheet, f"{col}{total_row}") == table.totals[i], (table.title, col)
+            for row, (label, values) in enumerate(table.rows, start=2):
+                assert sheet[f"A{row}"].value == label
+                cell = sheet[f"{col}{row}"]
+                if table.title == "Par année" and header_is_total(table.headers[i]):
+                    assert cell.value == f"=SUM(B{row}:C{row})"
+                else:
+                    assert isinstance(cell.value, int | float), (table.title, cell.coordinate, cell.value)
+                    if not table.money[i]:  # counts of fiches are integers
+                        assert type(cell.value) is int, (table.title, cell.coordinate)
+                assert evaluate(sheet, cell.coordinate) == values[i], (table.title, cell.coordinate)
+    # Hand-checked: 2025 = 600 000 + 10 000 + 500 000; 2026 = 400 000 + 5 000.
+    years = workbook["Par année"]
+    assert [evaluate(years, "D2"), evaluate(years, "D3"), evaluate(years, "D4")] == [1110000, 405000, 1515000]
+    statuts = workbook["Par statut des fiches"]
+    assert evaluate(statuts, f"B{statuts.max_row}") == 2
+
+
+def header_is_total(header: str) -> bool:
+    return header.startswith("Total")
 
 
 def test_plan_xlsx_and_csv(client_for, dossier, plan):

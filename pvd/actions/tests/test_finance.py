@@ -91,7 +91,7 @@ def test_rates_add_up_within_rounding(cost, lignes):
         assert share.taux >= 0
 
 
-@pytest.mark.parametrize("montant", ["-1"])
+@pytest.mark.parametrize("montant", ["-1", "-0.01", "-999999999999.99"])
 def test_negative_line_refused_by_service(db, montant):
     from django.core.exceptions import ValidationError
 
@@ -99,7 +99,7 @@ def test_negative_line_refused_by_service(db, montant):
     from pvd.actions.tests.factories import FicheFactory, OrganisationFactory
 
     fiche = FicheFactory()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="négatif"):
         services.ligne_financement_create(
             fiche=fiche,
             by=None,

@@ -10,8 +10,11 @@ from conftest import ALL_VIEWERS
 from pvd.actions.columns import BUDGET_COLUMNS, FICHE_COLUMNS, FINANCEMENT_COLUMNS
 from pvd.actions.importer import ImportRefused, import_plan, parse_amount, parse_workbook
 from pvd.actions.models import FicheAction, LigneFinancement
+from pvd.actions.services import FICHE_FIELDS, FICHE_M2M
 from pvd.actions.tests.factories import AxeFactory, FicheFactory, LigneFactory, OrganisationFactory
 from pvd.dossiers.tests.factories import DossierFactory
+from pvd.strategie.tests.factories import SecteurFactory
+from pvd.territoires.models import Organisation
 
 pytestmark = pytest.mark.django_db
 TEAM = {"chef_de_projet", "equipe"}
@@ -152,19 +155,51 @@ def test_missing_sheet_or_garbage_file(dossier):
     assert "Fiches" in parse_workbook(buffer.getvalue(), dossier).errors[0].message
 
 
+def model_value(obj, key):
+    """What a column of the export stands for, read on the model: the round trip compares these
+    for every column of FICHE_COLUMNS, FINANCEMENT_COLUMNS and BUDGET_COLUMNS, so a new column
+    is compared too (or fails here until it is given a reading)."""
+    relations = {
+        "axes": lambda o: sorted(a.numero for a in o.axes.all()),
+        "partenaires": lambda o: sorted(p.nom for p in o.partenaires.all()),
+        "maitre_ouvrage": lambda o: o.maitre_ouvrage_label,
+        "commune": lambda o: o.commune_id,
+        "secteur": lambda o: o.secteur.nom if o.secteur_id else None,
+        "financeur": lambda o: o.financeur.nom,
+        "fiche": lambda o: o.fiche.numero,
+    }
+    return relations[key](obj) if key in relations else getattr(obj, key)
+
+
 def test_round_trip_of_the_export(client_for, dossier, axes):
+    centre = SecteurFactory(dossier=dossier, nom="Centre-bourg")
+    mairie = OrganisationFactory(nom="Commune de Test")
+    caue, epf = OrganisationFactory(nom="CAUE 52"), OrganisationFactory(nom="EPF Grand Est")
     halle = FicheFactory(
         dossier=dossier,
         numero=3,
         titre="Halle",
-        cout_ht=Decimal("1000000.50"),
-        inscrite_crte=True,
-        located=True,
-        pilote="Claire",
+        contexte="Une halle fermée depuis 2010.",
         description="Ligne 1\nLigne 2",
+        objectifs="Rouvrir un marché couvert.",
+        maitre_ouvrage=mairie,
+        pilote="Claire",
+        commune=dossier.communes.first(),
+        secteur=centre,
+        localisation="Place du marché",
         statut="bloque",
+        maturite="operationnel",
+        priorite="haute",
+        date_debut=datetime.date(2025, 3, 1),
+        date_fin=datetime.date(2026, 6, 30),
+        cout_ht=Decimal("1000000.50"),
+        cout_ttc=Decimal("1200000.60"),
+        inscrite_crte=True,
+        confidentielle=True,
+        located=True,
     )
     halle.axes.set(axes)
+    halle.partenaires.set([caue, epf])
     LigneFactory(
         fiche=halle,
         financeur=OrganisationFactory(nom="État"),
@@ -176,43 +211,72 @@ def test_round_trip_of_the_export(client_for, dossier, axes):
     LigneFactory(
         fiche=halle,
         financeur=OrganisationFactory(nom="État"),
-        dispositif="detr",
+        dispositif="dsil",
         montant=Decimal("99"),
         statut="refuse",
+        date=datetime.date(2025, 4, 5),
     )
     halle.budgets.create(annee=2025, investissement=Decimal("10.5"), fonctionnement=Decimal("2"))
+    halle.budgets.create(annee=2026, investissement=Decimal("7"), fonctionnement=Decimal("3.25"))
     FicheFactory(dossier=dossier, numero=4, titre="Sans rien", cout_ht=None, date_debut=None, date_fin=None)
+    fiche_keys = [key for key, _ in FICHE_COLUMNS]
+    # Every field a user edits on a fiche has its column (the free-text maître d'ouvrage shares one).
+    assert set(FICHE_FIELDS + FICHE_M2M) - {"maitre_ouvrage_texte"} <= set(fiche_keys)
+    # Fully filled: every column of the export carries a value for this fiche.
+    assert all(model_value(halle, key) not in (None, "", [], False) for key in fiche_keys)
     content = client_for(dossier, "equipe").get(url("plan_xlsx", dossier)).content
 
-    other = DossierFactory()
+    # Into another dossier of the same communes, with a sector of the same name.
+    other = DossierFactory(epci=dossier.epci, communes=list(dossier.communes.all()))
     AxeFactory(dossier=other, numero=1)
     AxeFactory(dossier=other, numero=2)
+    SecteurFactory(dossier=other, nom="Centre-bourg")
+    organisations = Organisation.objects.count()
     import_plan(dossier=other, content=content, by=None)
+    assert Organisation.objects.count() == organisations  # partners found, none created again
     copy = FicheAction.objects.get(dossier=other, numero=3)
-    for field in (
-        "titre",
-        "cout_ht",
-        "inscrite_crte",
-        "latitude",
-        "longitude",
-        "pilote",
-        "description",
-        "statut",
-        "date_debut",
-        "date_fin",
-        "maturite",
-        "priorite",
-        "confidentielle",
-    ):
-        assert getattr(copy, field) == getattr(halle, field), field
-    assert sorted(a.numero for a in copy.axes.all()) == [1, 2]
-    lines = sorted((x.financeur.nom, x.dispositif, x.montant, x.statut, x.date) for x in copy.financements.all())
-    assert lines == [
-        ("État", "detr", Decimal("99"), "refuse", None),
-        ("État", "detr", Decimal("1234.56"), "accorde", datetime.date(2025, 2, 3)),
+    for key in fiche_keys:
+        assert model_value(copy, key) == model_value(halle, key), key
+    assert copy.secteur.dossier == other and copy.maitre_ouvrage == mairie
+
+    def lines(fiche, model_columns, related):
+        keys = [key for key, _ in model_columns]
+        return sorted(tuple(str(model_value(x, key)) for key in keys) for x in getattr(fiche, related).all())
+
+    assert lines(copy, FINANCEMENT_COLUMNS, "financements") == lines(halle, FINANCEMENT_COLUMNS, "financements")
+    assert lines(copy, BUDGET_COLUMNS, "budgets") == lines(halle, BUDGET_COLUMNS, "budgets")
+    assert len(lines(copy, BUDGET_COLUMNS, "budgets")) == 2
+    empty = FicheAction.objects.get(dossier=other, numero=4)
+    assert empty.cout_ht is None and empty.secteur is None and not empty.partenaires.exists()
+
+
+def test_partners_and_sector_read_from_their_columns(dossier, axes):
+    SecteurFactory(dossier=dossier, nom="Centre-bourg")
+    caue = OrganisationFactory(nom="CAUE 52")
+    fiches = [
+        {"numero": 1, "titre": "A", "partenaires": "caue 52 ; Club de foot;Club de foot", "secteur": "centre-bourg"},
+        {"numero": 2, "titre": "B", "partenaires": "Club de foot"},
     ]
-    assert copy.budgets.get().investissement == Decimal("10.5")
-    assert FicheAction.objects.get(dossier=other, numero=4).cout_ht is None
+    import_plan(dossier=dossier, content=workbook(fiches), by=None)
+    a, b = FicheAction.objects.filter(dossier=dossier).order_by("numero")
+    club = Organisation.objects.get(nom="Club de foot")  # created once, for both fiches
+    assert set(a.partenaires.all()) == {caue, club} and list(b.partenaires.all()) == [club]
+    assert a.secteur.nom == "Centre-bourg" and b.secteur is None
+
+
+def test_unknown_sector_reported_by_line_and_column(dossier, axes):
+    SecteurFactory(dossier=dossier, nom="Centre-bourg")
+    SecteurFactory(dossier=DossierFactory(), nom="Faubourg")  # another dossier's sector
+    fiches = [
+        {"numero": 1, "titre": "A", "secteur": "Centre-bourg"},
+        {"numero": 2, "titre": "B", "secteur": "Faubourg"},
+    ]
+    with pytest.raises(ImportRefused) as refused:
+        import_plan(dossier=dossier, content=workbook(fiches), by=None)
+    [fault] = refused.value.parsed.errors
+    assert (fault.sheet, fault.line, fault.column) == ("Fiches", 3, "Secteur d'intervention")
+    assert "Faubourg" in fault.message and "Centre-bourg" in fault.message
+    assert not FicheAction.objects.filter(dossier=dossier).exists()
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from conftest import ALL_VIEWERS
 from pvd.actions.models import PieceJointe
-from pvd.actions.tests.factories import FicheFactory
+from pvd.actions.tests.factories import FicheFactory, LigneFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -228,24 +228,52 @@ def test_history_amounts_in_french(client_for, dossier, main):
     assert "1 000,00 €" in history and "2 500 000,00 €" in history
 
 
-def test_gantt_is_decorative_and_french(client_for, dossier, main):
-    from django.contrib.staticfiles import finders
+def test_gantt_data_and_calendar_table(client_for, dossier, main):
+    """The chart's data as the page renders it (the drawing itself is a browser test:
+    tests/browser/test_plan_action_layout.py); the chart is decorative, the table says it all."""
+    import json
 
-    FicheFactory(dossier=dossier, located=True)
-    gantt = main(client_for(dossier, "lecteur").get(url("plan", dossier))).select_one("#gantt")
+    from bs4 import BeautifulSoup
+
+    both = FicheFactory(
+        dossier=dossier,
+        numero=1,
+        titre="Halle",
+        statut="realise",
+        date_debut=datetime.date(2025, 3, 1),
+        date_fin=datetime.date(2026, 6, 30),
+    )
+    start_only = FicheFactory(
+        dossier=dossier, numero=2, titre="École", date_debut=datetime.date(2025, 9, 1), date_fin=None
+    )
+    end_only = FicheFactory(
+        dossier=dossier, numero=3, titre="Parc", date_debut=None, date_fin=datetime.date(2027, 5, 31)
+    )
+    FicheFactory(dossier=dossier, numero=4, titre="Sans date", date_debut=None, date_fin=None)
+    response = client_for(dossier, "lecteur").get(url("plan", dossier))
+    gantt = main(response).select_one("#gantt")
     assert gantt.has_attr("inert") and gantt["aria-hidden"] == "true"
-    from pathlib import Path
-
-    script = Path(finders.find("actions/plan.js")).read_text(encoding="utf-8")
-    for expected in (
-        'language: "fr"',
-        "today_button: false",
-        "Avancement",
-        "Zoom avant",
-        "Zoom arrière",
-        "alt: p.titre",
-    ):
-        assert expected in script, expected
+    data = json.loads(BeautifulSoup(response.content, "html.parser").select_one("#gantt-data").string)
+    assert data == [
+        {"id": f"fiche-{both.pk}", "name": "1. Halle", "start": "2025-03-01", "end": "2026-06-30", "progress": 100},
+        {"id": f"fiche-{start_only.pk}", "name": "2. École", "start": "2025-09-01", "end": "2025-09-01", "progress": 0},
+        {
+            "id": f"fiche-{end_only.pk}",
+            "name": "3. Parc (début non fixé)",
+            "start": "2027-05-31",
+            "end": "2027-05-31",
+            "progress": 0,
+        },
+    ]
+    rows = [
+        [td.get_text(strip=True) for td in tr.select("td")]
+        for tr in main(response).select("#calendrier-table tbody tr")
+    ]
+    assert rows == [
+        ["1. Halle", "mars 2025", "juin 2026"],
+        ["2. École", "septembre 2025", "non fixée"],
+        ["3. Parc", "non fixé", "mai 2027"],
+    ]
 
 
 # 6. Deletions ---------------------------------------------------------------------------------
@@ -438,11 +466,28 @@ def full_fiche(dossier, media):
     from pvd.actions.models import Note
 
     fiche = FicheFactory(
-        dossier=dossier, numero=4, titre="Maison de santé", confidentielle=True, located=True, cout_ht=Decimal("1000")
+        dossier=dossier,
+        numero=4,
+        titre="Maison de santé",
+        confidentielle=True,
+        located=True,
+        cout_ht=Decimal("1000"),
+        cout_ttc=None,
+        priorite="moyenne",
     )
+    LigneFactory(fiche=fiche, financeur=OrganisationFactory(nom="État"), montant=Decimal("250"), statut="accorde")
+    LigneFactory(fiche=fiche, financeur=OrganisationFactory(nom="Région"), montant=Decimal("500"), statut="refuse")
     Note.objects.create(fiche=fiche, date=datetime.date(2025, 5, 2), texte="Réunion avec l'ARS faite")
     _piece(fiche)
     return fiche
+
+
+def confidential_text():
+    """« Confidentielle (…) » in the model's words (the field's label), the documents' wording."""
+    from pvd.actions.models import FicheAction
+
+    label = str(FicheAction._meta.get_field("confidentielle").verbose_name)
+    return label[0].upper() + label[1:]
 
 
 def test_fiche_pdf_has_notes_pieces_confidentiality_and_point(client_for, dossier, full_fiche):
@@ -459,10 +504,32 @@ def test_fiche_pdf_has_notes_pieces_confidentiality_and_point(client_for, dossie
         "Réunion avec l'ARS faite",
         "Pièces jointes",
         "Plan du site",
-        "Confidentielle (visible de l'équipe projet seulement)",
+        confidential_text(),
         "47,862° N, 5,333° E",
+        "Coût TTC non renseigné",
     ):
         assert expected in text, expected
+    assert "— €" not in text
+
+
+def test_fiche_pdf_priority_in_lower_case_mid_sentence(client_for, dossier, full_fiche, monkeypatch):
+    """The badges are upper-cased by the style sheet: read the HTML the PDF is made from."""
+    import weasyprint
+    from bs4 import BeautifulSoup
+
+    rendered = []
+
+    class FakeHTML:
+        def __init__(self, string):
+            rendered.append(string)
+
+        def write_pdf(self):
+            return b"%PDF-"
+
+    monkeypatch.setattr(weasyprint, "HTML", FakeHTML)
+    client_for(dossier, "equipe").get(url("fiche_pdf", dossier, fiche_pk=full_fiche.pk))
+    badges = [b.get_text() for b in BeautifulSoup(rendered[0], "html.parser").select(".badge")]
+    assert "Priorité moyenne" in badges
 
 
 def test_fiche_docx_has_notes_pieces_confidentiality_and_point(client_for, dossier, full_fiche):
@@ -474,7 +541,11 @@ def test_fiche_docx_has_notes_pieces_confidentiality_and_point(client_for, dossi
     document = Document(io.BytesIO(response.content))
     paragraphs = [p.text for p in document.paragraphs]
     cells = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
-    assert cells["Confidentialité"] == "Confidentielle (visible de l'équipe projet seulement)"
+    assert cells["Confidentialité"] == confidential_text()
+    assert cells["Coût TTC"] == "non renseigné" and cells["Coût HT"] == "1 000,00 €"
+    financing = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in document.tables[1].rows}
+    assert financing["État"] == ["DETR", "250,00 €", "Accordé", "25,00 %"]
+    assert financing["Région"] == ["DETR", "500,00 €", "Refusé", "—"]  # a refused line has no rate
     assert cells["Coordonnées du point"] == "47,862° N, 5,333° E"
     assert "02/05/2025 : Réunion avec l'ARS faite" in paragraphs
     assert paragraphs[paragraphs.index("Pièces jointes") + 1].startswith("Plan du site (")

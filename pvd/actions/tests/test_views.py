@@ -123,19 +123,31 @@ def test_fiche_update_writes_history(client_for, dossier, kind, main):
         "date_debut": "2025-01-01",
         "date_fin": "2026-06-30",
     }
+    before = timezone.now()
     response = client.post(url("fiche_update", dossier, fiche_pk=fiche.pk), data)
+    after = timezone.now()
     fiche.refresh_from_db()
     if kind not in TEAM:
         check_refusal(response, kind)
         assert fiche.titre == "Ancien titre"
+        assert not fiche.historique.exists()
         return
     assert response.status_code == 302
     assert fiche.titre == "Nouveau titre" and fiche.statut == "en_cours"
-    changes = {(h.champ, h.ancien, h.nouveau) for h in fiche.historique.all()}
-    assert ("titre", "Ancien titre", "Nouveau titre") in changes
+    changes = {(h.champ, h.ancien, h.nouveau): h for h in fiche.historique.all()}
+    titre = changes[("titre", "Ancien titre", "Nouveau titre")]
     assert ("statut", "À venir", "En cours") in changes
+    # Who and when: the logged-in user, at the time of the request.
+    assert {h.by for h in changes.values()} == {client.user}
+    assert all(before <= h.at <= after for h in changes.values())
     page = main(client.get(url("fiche", dossier, fiche_pk=fiche.pk)))
-    assert "Ancien titre" in page.select_one("#historique + div").get_text()
+    line = next(
+        [td.get_text(strip=True) for td in tr.select("td")]
+        for tr in page.select("#historique + div tbody tr")
+        if "Ancien titre" in tr.get_text()
+    )
+    when = timezone.localtime(titre.at).strftime("%d/%m/%Y %H:%M")
+    assert line == [when, client.user.get_full_name(), "titre", "Ancien titre", "Nouveau titre"]
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
@@ -358,3 +370,66 @@ def test_other_dossier_fiche_is_404(client_for, dossier):
     client = client_for(dossier, "chef_de_projet")
     assert client.get(url("fiche", dossier, fiche_pk=other.pk)).status_code == 404
     assert client.post(url("fiche_submit", dossier, fiche_pk=other.pk)).status_code == 404
+
+
+@pytest.fixture
+def counted_plan(dossier):
+    """Four fiches whose totals are computed by hand in the test below."""
+    axe1, axe2 = AxeFactory(dossier=dossier, numero=1), AxeFactory(dossier=dossier, numero=2)
+    etat, region, dept = (OrganisationFactory(nom=n) for n in ("État", "Région", "Département"))
+    f1 = FicheFactory(dossier=dossier, statut="en_cours", cout_ht=Decimal("1000000"))
+    f1.axes.set([axe1])
+    LigneFactory(fiche=f1, financeur=etat, dispositif="detr", montant=Decimal("300000"), statut="accorde")
+    LigneFactory(fiche=f1, financeur=region, dispositif="region", montant=Decimal("200000"), statut="sollicite")
+    LigneFactory(fiche=f1, financeur=dept, dispositif="departement", montant=Decimal("50000"), statut="refuse")
+    f2 = FicheFactory(dossier=dossier, statut="en_cours", cout_ht=Decimal("500000"))
+    f2.axes.set([axe2])
+    LigneFactory(fiche=f2, financeur=etat, dispositif="dsil", montant=Decimal("150000"), statut="accorde")
+    f3 = FicheFactory(dossier=dossier, statut="a_venir", cout_ht=None)
+    f3.axes.set([axe1])
+    LigneFactory(fiche=f3, financeur=region, dispositif="region", montant=Decimal("20000"), statut="sollicite")
+    f4 = FicheFactory(dossier=dossier, statut="realise", cout_ht=Decimal("250000.50"))
+    f4.axes.set([axe2])
+    return {"axe1": axe1, "etat": etat}
+
+
+def _figures(content):
+    text = " ".join(content.select_one("#compteurs").get_text().split()).replace("\u202f", " ").replace("\xa0", " ")
+    badges = [" ".join(b.get_text().split()) for b in content.select(".fr-badges-group .fr-badge")]
+    return text, badges
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_text", "expected_badges"),
+    [
+        (
+            {},
+            "4 fiches — coût HT total : 1 750 000,50 € — accordé : 450 000,00 € — sollicité : 220 000,00 €",
+            ["À venir : 1", "En cours : 2", "Réalisé : 1"],
+        ),
+        (
+            {"axe": "axe1"},
+            "2 fiches — coût HT total : 1 000 000,00 € — accordé : 300 000,00 € — sollicité : 220 000,00 €",
+            ["À venir : 1", "En cours : 1"],
+        ),
+        (
+            {"statut": "en_cours"},
+            "2 fiches — coût HT total : 1 500 000,00 € — accordé : 450 000,00 € — sollicité : 200 000,00 €",
+            ["En cours : 2"],
+        ),
+        (
+            {"financeur": "etat"},
+            "2 fiches — coût HT total : 1 500 000,00 € — accordé : 450 000,00 € — sollicité : 200 000,00 €",
+            ["En cours : 2"],
+        ),
+    ],
+)
+def test_plan_page_totals_and_status_badges(
+    client_for, dossier, counted_plan, main, query, expected_text, expected_badges
+):
+    # Refused lines count in nothing; a fiche without cost adds nothing to the cost.
+    params = {key: (counted_plan[value].pk if value in counted_plan else value) for key, value in query.items()}
+    content = main(client_for(dossier, "elu").get(url("plan", dossier), params))
+    text, badges = _figures(content)
+    assert text == expected_text
+    assert badges == expected_badges
