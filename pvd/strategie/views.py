@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from pvd.dossiers.models import Dossier
 from pvd.dossiers.views import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
-from pvd.suivi.catalogue import BY_KEY
+from pvd.suivi import catalogue
 from pvd.suivi.models import Indicateur
 
 from . import selectors, services
@@ -294,16 +294,8 @@ def indicateur_create(request, dossier, axe_pk):
     axe = _axe(dossier, axe_pk)
     catalogue_form = CatalogueForm(request.GET or None)
     initial = {}
-    if catalogue_form.is_valid() and catalogue_form.cleaned_data["modele"] in BY_KEY:
-        modele = BY_KEY[catalogue_form.cleaned_data["modele"]]
-        initial = {
-            "nom": modele.nom,
-            "kind": modele.kind,
-            "unite": modele.unite,
-            "source": modele.source,
-            "frequence": modele.frequence,
-            "catalogue": modele.key,
-        }
+    if catalogue_form.is_valid() and (modele := catalogue.get_modele(catalogue_form.cleaned_data["modele"])):
+        initial = catalogue.initial_from(modele)
     form = IndicateurForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
