@@ -160,7 +160,7 @@ def axe_create(request, dossier):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"L'{axe} a été créé.")
+            messages.success(request, f"L'{axe.running_name} a été créé.")
             return redirect(_index(dossier) + f"#axe-{axe.pk}")
     return _form_page(request, dossier, title="Nouvel axe stratégique", form=form, cancel_url=_index(dossier))
 
@@ -177,7 +177,7 @@ def axe_update(request, dossier, axe_pk):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"L'{axe} a été modifié.")
+            messages.success(request, f"L'{axe.running_name} a été modifié.")
             return redirect(_index(dossier) + f"#axe-{axe.pk}")
     sous_form = SousObjectifForm(auto_id="sous_objectif_%s")  # the axe form has its own id_titre
     return _form_page(
@@ -202,7 +202,7 @@ def axe_delete(request, dossier, axe_pk):
         except ValidationError as error:
             _report(request, error)
         else:
-            messages.success(request, f"L'{axe} a été supprimé.")
+            messages.success(request, f"L'{axe.running_name} a été supprimé.")
         return redirect(_index(dossier))
     context = dossier_context(
         request,
@@ -237,7 +237,7 @@ def axe_submit(request, dossier, axe_pk):
     except ValidationError as error:
         _report(request, error)
     else:
-        messages.success(request, f"L'{axe} est soumis au comité de projet.")
+        messages.success(request, f"L'{axe.running_name} est soumis au comité de projet.")
     return redirect(_index(dossier) + f"#axe-{axe.pk}")
 
 
@@ -303,7 +303,7 @@ def indicateur_create(request, dossier, axe_pk):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"L'indicateur « {indicateur.nom} » a été ajouté à l'{axe}.")
+            messages.success(request, f"L'indicateur « {indicateur.nom} » a été ajouté à l'{axe.running_name}.")
             return redirect(_index(dossier) + f"#axe-{axe.pk}")
     return _form_page(
         request,
