@@ -2,7 +2,7 @@ from django import forms
 
 from pvd.core.forms import BaseForm, BaseModelForm, DateInput
 from pvd.strategie.models import AxeStrategique, SecteurIntervention
-from pvd.suivi.catalogue import BY_KEY
+from pvd.suivi import catalogue
 from pvd.suivi.models import Indicateur
 from pvd.territoires.models import Organisation, OrganisationType
 
@@ -204,27 +204,17 @@ class IndicateurForm(_FrenchEmptyChoice, BaseModelForm):
 
     def clean_catalogue(self):
         key = self.cleaned_data.get("catalogue") or ""
-        if key and key not in BY_KEY:
+        if key and not catalogue.is_known(key):
             raise forms.ValidationError("Modèle de catalogue inconnu.")
         return key
 
     @classmethod
     def from_catalogue(cls, key: str, **kwargs):
         """An empty form pre-filled from a catalogue entry (pvd.suivi.catalogue), or None if unknown."""
-        modele = BY_KEY.get(key)
+        modele = catalogue.get_modele(key)
         if modele is None:
             return None
-        return cls(
-            initial={
-                "nom": modele.nom,
-                "kind": modele.kind,
-                "unite": modele.unite,
-                "source": modele.source,
-                "frequence": modele.frequence,
-                "catalogue": modele.key,
-            },
-            **kwargs,
-        )
+        return cls(initial=catalogue.initial_from(modele), **kwargs)
 
     def _post_clean(self):
         pass

@@ -1,13 +1,25 @@
 """The governance in the Django admin, for platform administrators.
 
-Instances and their members can be corrected here. Séances, agenda points, attendance and
+Instances and their members can be corrected here, except what the rules fix: an instance's
+type and dossier (only the comité de projet decides, one per dossier), and the name of a member
+on the attendance list of a séance whose minutes are approved. Séances, agenda points, attendance and
 decisions are read-only: their rules (immutability once the minutes are approved, a correction
 being a new decision) live in the services, which the admin would bypass.
 """
 
+from django import forms
 from django.contrib import admin
 
-from .models import CalendrierDossier, ConvocationEnvoi, Decision, Instance, MembreInstance, PointOrdreDuJour, Seance
+from .models import (
+    CalendrierDossier,
+    ConvocationEnvoi,
+    Decision,
+    Instance,
+    MembreInstance,
+    PointOrdreDuJour,
+    Presence,
+    Seance,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -21,10 +33,34 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class MembreInstanceAdminForm(forms.ModelForm):
+    locked_ids: frozenset = frozenset()  # set per request by the inline, in one query
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk in self.locked_ids:
+            # The approved minutes' attendance list names this person: a disabled field
+            # ignores whatever is posted.
+            self.fields["nom"].disabled = True
+            self.fields["nom"].help_text = "Figure sur une feuille de présence approuvée : le nom ne change plus."
+
+
 class MembreInstanceInline(admin.TabularInline):
     model = MembreInstance
+    form = MembreInstanceAdminForm
     extra = 0
     raw_id_fields = ["organisation", "user"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        locked = frozenset(
+            Presence.objects.filter(membre__instance=obj, seance__compte_rendu_approuve_le__isnull=False)
+            .values_list("membre_id", flat=True)
+            .distinct()
+            if obj is not None
+            else ()
+        )
+        form = type("MembreInstanceAdminForm", (self.form,), {"locked_ids": locked})
+        return super().get_formset(request, obj, form=form, **kwargs)
 
 
 @admin.register(Instance)
@@ -35,6 +71,11 @@ class InstanceAdmin(admin.ModelAdmin):
     search_fields = ["nom", "dossier__nom"]
     raw_id_fields = ["dossier"]
     inlines = [MembreInstanceInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Changing the type would make a body the comité de projet (or stop it being one)
+        # without any decision; moving it to another dossier would carry its séances along.
+        return ["type", "dossier"] if obj is not None else []
 
 
 @admin.register(Seance)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -154,6 +154,13 @@ def decision_correct(*, decision: Decision, resultat: str, texte: str, by) -> De
 # Instances and members
 
 
+COMITE_EXISTS = "Ce dossier a déjà un comité de projet."
+
+
+def _has_comite(dossier) -> bool:
+    return Instance.objects.filter(dossier=dossier, type=InstanceType.COMITE_PROJET).exists()
+
+
 @transaction.atomic
 def instance_create(
     *,
@@ -167,8 +174,8 @@ def instance_create(
     by,
 ) -> Instance:
     """`instance_existante`: an existing local steering body declared as the comité de projet."""
-    if type == InstanceType.COMITE_PROJET and Instance.objects.filter(dossier=dossier, type=type).exists():
-        raise ValidationError({"type": "Le dossier a déjà un comité de projet."})
+    if type == InstanceType.COMITE_PROJET and _has_comite(dossier):
+        raise ValidationError({"type": COMITE_EXISTS})
     if instance_existante and type != InstanceType.COMITE_PROJET:
         raise ValidationError(
             {"instance_existante": "Seul le comité de projet peut être déclaré comme une instance existante."}
@@ -183,7 +190,14 @@ def instance_create(
         nom_instance_existante=nom_instance_existante if instance_existante else "",
     )
     instance.full_clean()
-    instance.save()
+    try:
+        with transaction.atomic():  # a savepoint: the outer transaction stays usable
+            instance.save()
+    except IntegrityError as error:
+        # Two creations at the same time both passed the checks: the constraint decides.
+        if type == InstanceType.COMITE_PROJET and _has_comite(dossier):
+            raise ValidationError({"type": COMITE_EXISTS}) from error
+        raise
     return instance
 
 

@@ -130,7 +130,7 @@ def instance_detail(request, dossier, pk):
                     except ValidationError as error:
                         apply_validation_error(membre_form, error)
                         raise
-                    messages.success(request, f"{membre.nom} a été ajouté à l'instance.")
+                    messages.success(request, f"Membre ajouté à l'instance : {membre.nom}.")
                     return redirect(request.path)
             elif action == "seance":
                 seance_form = SeanceForm(request.POST, prefix="seance")
@@ -180,7 +180,7 @@ def membre_remove(request, dossier, pk, membre_pk):
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(request, f"{membre.nom} a été retiré de l'instance.")
+        messages.success(request, f"Membre retiré de l'instance : {membre.nom}.")
     return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
 
 
@@ -198,7 +198,7 @@ def membre_end(request, dossier, pk, membre_pk):
         except ValidationError as error:
             _error(request, error)
         else:
-            messages.success(request, f"{membre.nom} est désormais un ancien membre de l'instance.")
+            messages.success(request, f"Fin de participation à l'instance enregistrée : {membre.nom}.")
     return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from pvd.core.forms import BaseForm, DateInput
-from pvd.suivi.catalogue import catalogue_choices
+from pvd.suivi import catalogue
 from pvd.suivi.models import Frequence, IndicateurKind
 from pvd.territoires.models import Organisation
 
@@ -45,8 +45,13 @@ class SousObjectifForm(BaseForm):
     titre = forms.CharField(label="Nouveau sous-objectif", max_length=300)
 
 
+def _catalogue_choices():
+    # A callable: the catalogue is edited in the admin, read at each form, not at import.
+    return [("", "—"), *catalogue.catalogue_choices()]
+
+
 class CatalogueForm(BaseForm):
-    modele = forms.ChoiceField(label="Partir d'un indicateur du catalogue", choices=[("", "—"), *catalogue_choices()])
+    modele = forms.ChoiceField(label="Partir d'un indicateur du catalogue", choices=_catalogue_choices)
 
 
 class IndicateurForm(BaseForm):

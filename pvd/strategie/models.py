@@ -102,6 +102,11 @@ class AxeStrategique(models.Model):
         return f"Axe {self.numero} — {self.titre}"
 
     @property
+    def running_name(self) -> str:
+        """The axe inside a sentence: « L'axe 1 « Habitat » a été créé. », « Validation de l'axe 1 … »."""
+        return f"axe {self.numero} « {self.titre} »"
+
+    @property
     def orientations_crte_labels(self) -> list[str]:
         labels = dict(OrientationCrte.choices)
         return [labels.get(code, code) for code in self.orientations_crte]

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.text import Truncator
 
 from pvd.gouvernance.models import PointOrdreDuJour
 from pvd.gouvernance.selectors import validation_state
@@ -221,7 +222,9 @@ def axe_move(*, axe: AxeStrategique, direction: str, by) -> None:
 
 @transaction.atomic
 def axe_submit(*, axe: AxeStrategique, by):
-    point = object_submit(dossier=axe.dossier, target=axe, titre=f"Validation de l'{axe}", by=by)
+    point = object_submit(
+        dossier=axe.dossier, target=axe, titre=Truncator(f"Validation de l'{axe.running_name}").chars(300), by=by
+    )
     version_record(dossier=axe.dossier, by=by, motif=f"Axe {axe.numero} soumis au comité de projet")
     return point
 

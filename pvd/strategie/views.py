@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from pvd.dossiers.models import Dossier
 from pvd.dossiers.views import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
-from pvd.suivi.catalogue import BY_KEY
+from pvd.suivi import catalogue
 from pvd.suivi.models import Indicateur
 
 from . import selectors, services
@@ -160,7 +160,7 @@ def axe_create(request, dossier):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"L'{axe} a été créé.")
+            messages.success(request, f"L'{axe.running_name} a été créé.")
             return redirect(_index(dossier) + f"#axe-{axe.pk}")
     return _form_page(request, dossier, title="Nouvel axe stratégique", form=form, cancel_url=_index(dossier))
 
@@ -177,7 +177,7 @@ def axe_update(request, dossier, axe_pk):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"L'{axe} a été modifié.")
+            messages.success(request, f"L'{axe.running_name} a été modifié.")
             return redirect(_index(dossier) + f"#axe-{axe.pk}")
     sous_form = SousObjectifForm(auto_id="sous_objectif_%s")  # the axe form has its own id_titre
     return _form_page(
@@ -202,7 +202,7 @@ def axe_delete(request, dossier, axe_pk):
         except ValidationError as error:
             _report(request, error)
         else:
-            messages.success(request, f"L'{axe} a été supprimé.")
+            messages.success(request, f"L'{axe.running_name} a été supprimé.")
         return redirect(_index(dossier))
     context = dossier_context(
         request,
@@ -237,7 +237,7 @@ def axe_submit(request, dossier, axe_pk):
     except ValidationError as error:
         _report(request, error)
     else:
-        messages.success(request, f"L'{axe} est soumis au comité de projet.")
+        messages.success(request, f"L'{axe.running_name} est soumis au comité de projet.")
     return redirect(_index(dossier) + f"#axe-{axe.pk}")
 
 
@@ -294,16 +294,8 @@ def indicateur_create(request, dossier, axe_pk):
     axe = _axe(dossier, axe_pk)
     catalogue_form = CatalogueForm(request.GET or None)
     initial = {}
-    if catalogue_form.is_valid() and catalogue_form.cleaned_data["modele"] in BY_KEY:
-        modele = BY_KEY[catalogue_form.cleaned_data["modele"]]
-        initial = {
-            "nom": modele.nom,
-            "kind": modele.kind,
-            "unite": modele.unite,
-            "source": modele.source,
-            "frequence": modele.frequence,
-            "catalogue": modele.key,
-        }
+    if catalogue_form.is_valid() and (modele := catalogue.get_modele(catalogue_form.cleaned_data["modele"])):
+        initial = catalogue.initial_from(modele)
     form = IndicateurForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,7 +303,7 @@ def indicateur_create(request, dossier, axe_pk):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"L'indicateur « {indicateur.nom} » a été ajouté à l'{axe}.")
+            messages.success(request, f"L'indicateur « {indicateur.nom} » a été ajouté à l'{axe.running_name}.")
             return redirect(_index(dossier) + f"#axe-{axe.pk}")
     return _form_page(
         request,

@@ -18,6 +18,31 @@ class Frequence(models.TextChoices):
     PONCTUELLE = "ponctuelle", "Ponctuelle"
 
 
+class IndicateurModele(models.Model):
+    """An entry of the catalogue of common indicators, edited by the platform's administrators
+    (Django admin). Indicators keep the entry's key (`Indicateur.catalogue`), so that the same
+    indicator can be compared across dossiers: the key never changes once used."""
+
+    key = models.SlugField("clé", max_length=50, unique=True, help_text="Identifiant stable, sans espace.")
+    nom = models.CharField("nom", max_length=300)
+    kind = models.CharField("type", max_length=20, choices=IndicateurKind.choices)
+    unite = models.CharField("unité", max_length=50)
+    source = models.CharField("source", max_length=300, blank=True)
+    frequence = models.CharField("fréquence", max_length=20, choices=Frequence.choices, default=Frequence.ANNUELLE)
+    theme = models.CharField("thème", max_length=100, blank=True)
+    description = models.TextField("description", blank=True)
+    active = models.BooleanField("proposé", default=True, help_text="Décochez pour ne plus le proposer.")
+    ordre = models.PositiveIntegerField("ordre", default=0)
+
+    class Meta:
+        ordering = ["ordre", "nom"]
+        verbose_name = "modèle d'indicateur du catalogue"
+        verbose_name_plural = "catalogue des indicateurs"
+
+    def __str__(self):
+        return f"{self.theme} — {self.nom} ({self.unite})" if self.theme else f"{self.nom} ({self.unite})"
+
+
 class Indicateur(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="indicateurs")
     axe = models.ForeignKey(
@@ -35,7 +60,7 @@ class Indicateur(models.Model):
     echeance = models.DateField("échéance de la cible", null=True, blank=True)
     source = models.CharField("source", max_length=300, blank=True)
     frequence = models.CharField("fréquence", max_length=20, choices=Frequence.choices, default=Frequence.ANNUELLE)
-    # Key of the built-in catalogue entry it was created from (pvd.suivi.catalogue), if any.
+    # Key of the catalogue entry (IndicateurModele.key) it was created from, if any.
     catalogue = models.CharField("modèle du catalogue", max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

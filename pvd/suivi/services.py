@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .catalogue import BY_KEY
+from . import catalogue as catalogue_entries
 from .models import Frequence, Indicateur
 
 EDITABLE_FIELDS = (
@@ -52,8 +52,8 @@ def indicateur_create(
     by=None,
 ) -> Indicateur:
     _check_owner(dossier=dossier, axe=axe, fiche=fiche)
-    if catalogue and catalogue not in BY_KEY:
-        # The key is a hidden field of the form: anything else than a catalogue entry is refused.
+    if catalogue and not catalogue_entries.is_known(catalogue):
+        # The key is a hidden field of the form: anything else than an active catalogue entry is refused.
         raise ValidationError({"catalogue": "Modèle du catalogue inconnu."})
     indicateur = Indicateur(
         dossier=dossier,
