@@ -196,3 +196,11 @@ def test_third_party_names_every_vendored_directory():
         if f"`{relative}/`" not in notice:
             missing.append(str(relative))
     assert missing == [], f"Dossiers vendus absents de THIRD_PARTY.md : {missing}"
+
+
+def test_third_party_names_the_data_of_every_import_command():
+    notice = (ROOT / "THIRD_PARTY.md").read_text(encoding="utf-8")
+    commands = {path.stem for path in ROOT.glob("pvd/*/management/commands/import_*.py")}
+    assert {"import_cog", "import_pvd", "import_contours_epci"} <= commands
+    missing = sorted(command for command in commands if f"`{command}`" not in notice)
+    assert missing == [], f"Données importées sans source ni licence dans THIRD_PARTY.md : {missing}"
