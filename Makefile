@@ -9,7 +9,7 @@ PG_TEST_NAME ?= test_pvd_$(shell pwd | md5sum | cut -c1-8)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres quality bench install chromium migrate demo clean
+.PHONY: run test test-sqlite test-postgres quality bench install chromium pango migrate demo clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 est nécessaire ($(PYTHON) introuvable)."; exit 1; }
@@ -25,7 +25,7 @@ install: $(VENV)/.installed
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-demo: migrate
+demo: migrate pango
 	$(BIN)/python manage.py import_cog
 	$(BIN)/python manage.py seed_demo
 
@@ -40,7 +40,22 @@ chromium:
 	  else echo "Chromium absent : installez le paquet Debian « chromium » (sudo apt-get install chromium)."; fi; \
 	fi
 
-test: install chromium
+# Debian's Pango for WeasyPrint (the PDF of the demo and of the tests): installed when root.
+# Without an ldconfig cache to read (not Debian), nothing is checked.
+LDCONFIG_CACHE = { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; }
+pango:
+	@cache="$$($(LDCONFIG_CACHE))"; \
+	if [ -n "$$cache" ] && ! { grep -F libpango-1.0.so.0 <<<"$$cache" >/dev/null && grep -F libpangoft2-1.0.so.0 <<<"$$cache" >/dev/null; }; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "== Installation de Pango (libpango-1.0-0, libpangoft2-1.0-0)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0) >/dev/null; \
+	  else \
+	    echo "Bibliothèques Pango absentes (WeasyPrint en a besoin pour les PDF) : installez en root les paquets Debian « libpango-1.0-0 » et « libpangoft2-1.0-0 » (sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0)."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: install chromium pango
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
