@@ -170,7 +170,7 @@ def membre_remove(request, dossier, membre_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{membre.user} a été retiré du dossier.")
+        messages.success(request, f"Membre retiré du dossier : {membre.user}.")
     return redirect("dossiers:membres", dossier_pk=dossier.pk)
 
 

@@ -457,3 +457,14 @@ def test_invitation_needs_a_chosen_role(client_for, dossier):
     assert response.status_code in (200, 400)
     assert not Invitation.objects.filter(email="nouvel.elu@exemple.fr").exists() and not mail.outbox
     assert "Ce champ est obligatoire" in response.content.decode()
+
+
+def test_member_removal_message_is_gender_neutral(client_for, dossier):
+    from django.contrib.messages import get_messages
+
+    lecteur = MembreFactory(dossier=dossier, role=Role.LECTEUR, user__first_name="Léa", user__last_name="Lectrice")
+    client = client_for(dossier, "chef_de_projet")
+    response = client.post(
+        reverse("dossiers:membre_remove", kwargs={"dossier_pk": dossier.pk, "membre_pk": lecteur.pk})
+    )
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Membre retiré du dossier : Léa Lectrice."]
