@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from pvd.actions.columns import FICHE_COLUMNS
 from pvd.actions.models import FicheAction
 from pvd.actions.services import fiche_submit
 from pvd.actions.tests.factories import FicheFactory
@@ -304,7 +305,9 @@ def test_chef_imports_the_platform_template_and_checks_the_preview(signed_in, ch
         page.get_by_role("link", name="modèle de plan d'action (XLSX)").click()
     # Filled in as a person would in a spreadsheet: one fiche on the first sheet.
     workbook = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
-    workbook.worksheets[0].append([None, "Rénover les halles", "1"] + [None] * 11 + [200000])
+    sheet = workbook.worksheets[0]
+    values = {"titre": "Rénover les halles", "axes": "1", "cout_ht": 200000}
+    sheet.append([values.get(key) for key, _ in FICHE_COLUMNS])
     filled = io.BytesIO()
     workbook.save(filled)
 
