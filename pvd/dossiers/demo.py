@@ -66,7 +66,7 @@ def seed() -> DemoContext:
     dossier, _ = Dossier.objects.get_or_create(
         pvd_id=DEMO_PVD_ID,
         defaults={
-            "nom": "Langres — Petites villes de demain",
+            "nom": "Langres",
             "epci": commune.epci,
             "date_entree": datetime.date(2021, 3, 15),
         },

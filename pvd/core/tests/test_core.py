@@ -104,3 +104,21 @@ def test_public_pages_have_dsfr_shell(client, db, path):
     soup = _main(client.get(path))
     assert soup.select_one("header.fr-header") and soup.select_one("footer.fr-footer")
     assert len(soup.select("h1")) == 1
+
+
+@pytest.mark.parametrize(
+    "url_name, expected",
+    [
+        ("dossiers:list", {"Mes dossiers": "page"}),
+        ("dossiers:detail", {"Mes dossiers": "true"}),
+        ("actions:plan", {"Mes dossiers": "true"}),
+        ("gouvernance:index", {"Mes dossiers": "true"}),
+        ("core:accessibilite", {"Accessibilité": "page"}),
+    ],
+)
+def test_main_menu_marks_the_current_section(client_for, dossier, url_name, expected):
+    client = client_for(dossier, "chef_de_projet")
+    kwargs = {"dossier_pk": dossier.pk} if url_name not in ("dossiers:list", "core:accessibilite") else {}
+    page = BeautifulSoup(client.get(reverse(url_name, kwargs=kwargs)).content, "html.parser")
+    current = {a.get_text(strip=True): a["aria-current"] for a in page.select("#fr-navigation a[aria-current]")}
+    assert current == expected
