@@ -11,7 +11,8 @@ from .services import EDITABLE_ETATS
 class ConventionCreateForm(BaseForm):
     type = forms.ChoiceField(label="Type de convention", choices=ConventionType.choices)
     amende = forms.ModelChoiceField(
-        label="Convention modifiée (pour un avenant)", queryset=Convention.objects.none(),
+        label="Convention modifiée (pour un avenant)",
+        queryset=Convention.objects.none(),
         required=False,
         empty_label=EMPTY_CHOICE,
     )

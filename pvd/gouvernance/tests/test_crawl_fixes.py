@@ -130,7 +130,7 @@ def test_no_django_empty_choice_on_governance_pages(client_for, dossier, comite,
 
 
 def test_validations_list_omits_the_instance_name(client_for, dossier, comite, seance, user):
-    for n in range(2):
+    for _ in range(2):
         fiche = FicheFactory(dossier=dossier)
         pending = services.object_submit(dossier=dossier, target=fiche, titre=str(fiche), by=user)
         point = services.point_add(seance=seance, pending=pending, by=user)
