@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from pvd.actions.forms import EMPTY_CHOICE
 from pvd.core.forms import BaseForm, DateInput
 from pvd.territoires.models import Organisation, OrganisationType
 
@@ -66,7 +67,9 @@ class MembreInstanceForm(BaseForm):
     role = forms.ChoiceField(label="Rôle dans l'instance", choices=RoleInstance.choices)
     organisation = forms.ChoiceField(label="Organisation", required=False)
     email = forms.EmailField(label="Adresse électronique", required=False, help_text="Pour recevoir les convocations.")
-    user = forms.ModelChoiceField(label="Compte sur la plateforme", queryset=None, required=False)
+    user = forms.ModelChoiceField(
+        label="Compte sur la plateforme", queryset=None, required=False, empty_label=EMPTY_CHOICE
+    )
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +85,7 @@ class MembreInstanceForm(BaseForm):
         others = others.exclude(type=OrganisationType.EPCI, epci=self.epci).order_by("nom")
         self.organisations = {str(o.pk): o for o in others}
         self.fields["organisation"].choices = [
-            ("", "—"),
+            ("", EMPTY_CHOICE),
             ("Collectivités du dossier", collectivites),
             ("Autres organisations", [(f"organisation:{pk}", o.nom) for pk, o in self.organisations.items()]),
         ]

@@ -202,6 +202,11 @@ def label_points(points, dossier, access=None, *, hidden: set[int] | None = None
         point.libelle = CONFIDENTIAL_LABEL if point.confidentiel else point.titre
         target = getattr(point, "target_object", None)
         point.objet = CONFIDENTIAL_LABEL if point.confidentiel else (str(target) if target is not None else "")
+        # "Objet : Fiche 1 — Halle" under "Validation de la fiche n° 1 : Halle" repeats the title.
+        names = {point.objet, getattr(target, "titre", ""), getattr(target, "nom", "")} - {"", None}
+        point.objet_utile = bool(point.objet) and not any(
+            str(name).casefold() in point.libelle.casefold() for name in names
+        )
     return points
 
 

@@ -488,6 +488,9 @@ def seance_send_convocation(*, seance: Seance, by, convocation_url: str) -> Conv
     from .documents import seance_ics  # noqa: PLC0415 - avoids a cycle with documents
     from .selectors import label_points  # noqa: PLC0415
 
+    if seance.is_past:
+        # A convocation calls members to a meeting to come: once it is held, there is nothing to call to.
+        raise ValidationError("La séance a déjà eu lieu : la convocation ne peut plus être envoyée.")
     membres = [m for m in seance.instance.membres.actifs(seance.date.date()) if m.email]
     if not membres:
         raise ValidationError("Aucun membre de l'instance n'a d'adresse électronique.")

@@ -423,8 +423,6 @@ def convocation_send(request, dossier, pk):
     except ValidationError as error:
         _error(request, error)
     else:
-        if seance.is_past:
-            messages.warning(request, "Attention : la date de cette séance est passée.")
         if report.sent:
             messages.success(request, f"La convocation a été envoyée à {len(report.sent)} membre(s).")
         if report.failed:

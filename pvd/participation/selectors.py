@@ -1,4 +1,4 @@
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.utils import timezone
 
 from .models import Consultation, Contribution, Statut, Theme
@@ -107,7 +107,13 @@ def moderation_list(dossier, *, statut: str = "", theme: str = ""):
         queryset = queryset.filter(statut=statut)
     if theme in Theme.values:
         queryset = queryset.filter(theme=theme)
-    return queryset
+    # What waits for a moderator first, then the published, then the refused.
+    rank = Case(
+        When(statut=Statut.EN_ATTENTE, then=Value(0)),
+        When(statut=Statut.PUBLIEE, then=Value(1)),
+        default=Value(2),
+    )
+    return queryset.order_by(rank, "-created_at", "-pk")
 
 
 def counts_by_theme_and_status(dossier) -> dict:

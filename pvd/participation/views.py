@@ -135,7 +135,10 @@ def public_contribution(request, dossier_pk, pk):
     page = _public_page(dossier_pk)
     contribution = get_object_or_404(selectors.published_contributions(page.dossier), pk=pk)
     selectors.with_subjects([contribution], page.dossier, public=True)
-    return render(request, "participation/public_contribution.html", _public_context(page, contribution=contribution))
+    context = _public_context(page, contribution=contribution)
+    # Its own <title>, so that a shared link or a bookmark names the contribution.
+    context["page_title"] = f"{contribution.get_kind_display()} n° {contribution.pk} — {page.dossier.nom}"
+    return render(request, "participation/public_contribution.html", context)
 
 
 @dossier_view("participation.moderate")

@@ -53,6 +53,23 @@ def test_convention_signatories_show_signature_and_actions_at_1280(page, live_se
     expect(page.locator("#signataires-table .pvd-signe-le").first).to_be_in_viewport()
 
 
+def test_convention_list_fits_at_1280(page, live_server, chef, chef_dossier):
+    adhesion = convention_services.convention_create(
+        dossier=chef_dossier, type=ConventionType.ADHESION, titre="Convention d'adhésion au programme " * 3
+    )
+    for name in ("Commune de Langres", "Préfecture de la Haute-Marne"):
+        signataire = SignataireFactory(convention=adhesion, organisation=OrganisationFactory(nom=name))
+        convention_services.signature_record(signataire=signataire, signe_le=datetime.date(2021, 6, 18))
+    convention_services.convention_create(
+        dossier=chef_dossier, type=ConventionType.AVENANT, amende=adhesion, titre="Avenant de prolongation " * 4
+    )
+    force_login(page, live_server, chef)
+    page.goto(reverse("conventions:index", kwargs={"dossier_pk": chef_dossier.pk}))
+    expect(page.locator("#conventions-table thead th").last).to_have_text("Signatures")
+    _assert_last_header_visible(page, "#conventions-table")
+    expect(page.locator("#echeance-cadre a")).to_have_count(0)
+
+
 def test_comite_members_show_role_and_actions_at_1280(page, live_server, chef, chef_dossier):
     comite = InstanceFactory(dossier=chef_dossier, nom="Comité de projet Petites villes de demain")
     departement = OrganisationFactory(nom="Département de la Haute-Marne")

@@ -71,7 +71,8 @@ def test_confidential_titles_only_for_the_team(client_for, dossier, seance, conf
             for secret in (SECRET, SECRET_PENDING, SECRET_DETAIL, SECRET_DECISION):
                 assert secret not in fragment.get_text()
         assert "Fiche action confidentielle" in index.select_one("#soumissions").get_text()
-        assert "Objet : Fiche action confidentielle" in " ".join(agenda.split())
+        # The masked title names the point; a masked "Objet" under it would only repeat it.
+        assert "Fiche action confidentielle" in agenda and "Objet :" not in agenda
 
 
 @pytest.mark.parametrize("kind", ["chef_de_projet", "lecteur"])
@@ -93,7 +94,8 @@ def test_documents_leaving_the_platform_never_show_confidential_titles(client_fo
     assert "Fiche action confidentielle" in token_feed.replace("\r\n ", "") and "friche" not in token_feed
 
 
-def test_convocation_email_never_shows_confidential_titles(client_for, dossier, seance, confidential):
+def test_convocation_email_never_shows_confidential_titles(client_for, dossier, seance, confidential, to_future):
+    to_future(seance)
     client = client_for(dossier, "chef_de_projet")
     client.post(reverse("gouvernance:convocation_send", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk}))
     assert len(mail.outbox) == 1
@@ -228,7 +230,10 @@ def failing_mail(settings):
     settings.EMAIL_BACKEND = "pvd.gouvernance.tests.backends.FailingForSomeBackend"
 
 
-def test_convocation_failure_is_reported_and_retry_sends_only_the_missing(client_for, dossier, seance, failing_mail):
+def test_convocation_failure_is_reported_and_retry_sends_only_the_missing(
+    client_for, dossier, seance, failing_mail, to_future
+):
+    to_future(seance)
     MembreInstanceFactory(instance=seance.instance, nom="A", email="a@exemple.fr")
     bad = MembreInstanceFactory(instance=seance.instance, nom="B", email="refus@exemple.fr")
     MembreInstanceFactory(instance=seance.instance, nom="C", email="c@exemple.fr")
@@ -252,7 +257,8 @@ def test_convocation_failure_is_reported_and_retry_sends_only_the_missing(client
     assert any("déjà reçu" in str(m) for m in get_messages(response.wsgi_request))
 
 
-def test_convocation_os_error_is_caught(dossier, seance, monkeypatch):
+def test_convocation_os_error_is_caught(dossier, seance, monkeypatch, to_future):
+    to_future(seance)
     from django.core.mail import EmailMessage
 
     MembreInstanceFactory(instance=seance.instance, email="a@exemple.fr")

@@ -98,6 +98,7 @@ def test_write_actions_per_viewer(client_for, dossier, seance, kind):
     client = client_for(dossier, kind)
     u = urls(dossier, seance)
     skw = {"dossier_pk": dossier.pk, "pk": seance.pk}
+    upcoming = SeanceFactory(instance=seance.instance)
     requests = {
         "instance_create": (u["index"], {"type": "comite_technique", "nom": "Comité habitat", "theme": "Habitat"}),
         "membre_add": (u["instance"], {"action": "membre", "membre-nom": "M. Nouveau", "membre-role": "invite"}),
@@ -107,7 +108,8 @@ def test_write_actions_per_viewer(client_for, dossier, seance, kind):
         ),
         "point_add": (u["seance"], {"action": "point", "point-titre": "Nouveau point"}),
         "presences": (reverse("gouvernance:presences", kwargs=skw), {f"presence-{membre.pk}": "present"}),
-        "convocation_send": (reverse("gouvernance:convocation_send", kwargs=skw), {}),
+        # A convocation is for a séance to come.
+        "convocation_send": (reverse("gouvernance:convocation_send", kwargs=skw | {"pk": upcoming.pk}), {}),
         "decision": (reverse("gouvernance:decision", kwargs=skw | {"point_pk": point.pk}), {"resultat": "valide"}),
         "approve": (reverse("gouvernance:approve", kwargs=skw), {}),
         "instance_update": (u["instance"], {"action": "update", "instance-nom": "Comité renommé"}),
@@ -249,7 +251,8 @@ def test_attendance_for_another_dossiers_seance_refused(client_for, dossier, sea
     assert not seance.presences.exists() and not other_seance.presences.exists()
 
 
-def test_convocation_emails(client_for, dossier, seance):
+def test_convocation_emails(client_for, dossier, seance, to_future):
+    to_future(seance)
     MembreInstanceFactory(instance=seance.instance, nom="Avec courriel", email="maire@langres.fr")
     MembreInstanceFactory(instance=seance.instance, nom="Sans courriel", email="")
     services.point_add(seance=seance, titre="Budget 2027", by=None)
