@@ -146,16 +146,21 @@ def _validate(obj, dossier, resultat="valide"):
         target_id=obj.pk,
     )
     Decision.objects.create(point=point, resultat=resultat)
+    return seance
 
 
 def test_overview_shows_axes_indicators_states_and_map(client_for, dossier, strategie):
-    _validate(strategie["axe"], dossier)
+    seance = _validate(strategie["axe"], dossier)
     client = client_for(dossier, "elu")
     content = main(client.get(reverse("strategie:index", kwargs={"dossier_pk": dossier.pk})))
     axe = content.select_one(f"#axe-{strategie['axe'].pk}")
     assert axe.h3.get_text(strip=True) == "Axe 1 — Habitat et cadre de vie"
-    assert axe.select_one("[data-validation]").get_text(strip=True) == "Validé"
-    assert "12 mars 2026" in axe.get_text()
+    assert axe.select_one("[data-etat]").get_text(strip=True) == "Validé"
+    # The state reads once, with its date and a link to the séance, not the séance's own date again.
+    validation = axe.select_one(".pvd-validation")
+    assert validation.get_text(" ", strip=True) == "Validé le 12 mars 2026 (Comité de projet) — voir la séance"
+    assert validation.a["href"] == reverse("gouvernance:seance", args=[dossier.pk, seance.pk])
+    assert "12/03/2026" not in axe.get_text()
     assert "Anah" in axe.select_one(".pvd-dl").get_text()
     # Type, unit (no value carries it) and source under the name: four columns fit at 1280 px.
     assert [td.get_text(" ", strip=True) for td in axe.select(".pvd-indicateurs tbody td")] == [
@@ -179,7 +184,7 @@ def test_submit_button_for_editors(client_for, dossier, strategie):
     assert "Soumettre au comité de projet" in content.select_one("#projet-actions").get_text()
     client.post(reverse("strategie:submit", kwargs={"dossier_pk": dossier.pk}))
     content = main(client.get(url))
-    assert content.select_one("#projet [data-validation]").get_text(strip=True) == "Soumis au comité de projet"
+    assert content.select_one("#projet [data-etat]").get_text(strip=True) == "Soumis au comité de projet"
     client.post(reverse("strategie:axe_submit", kwargs=_kwargs(dossier, strategie, "axe_submit")))
     from django.contrib.contenttypes.models import ContentType
 
