@@ -348,11 +348,55 @@ def test_versions_and_diff_pages(client_for, dossier, strategie, auteur):
     url = reverse("strategie:version_diff", kwargs={"dossier_pk": dossier.pk})
     content = main(client.get(url + "?a=5&b=6"))
     section = content.select_one(".pvd-diff")
-    assert section.h2.get_text(" ", strip=True) == "Axe 1 — titre modifié"
-    assert section.select_one("del").get_text(strip=True) == "− Habitat et cadre de vie"
-    assert section.select_one("ins").get_text(strip=True) == "+ Habitat"
+    assert section.h2.get_text(" ", strip=True) == "Axe 1 — Habitat modifié"
+    # A readable comparison: element, before, after; no programmer's diff.
+    assert [th.get_text(strip=True) for th in section.select("thead th")] == [
+        "Élément",
+        "Avant (version 5)",
+        "Après (version 6)",
+    ]
+    rows = [[cell.get_text(strip=True) for cell in tr.select("th, td")] for tr in section.select("tbody tr")]
+    assert rows == [["Titre", "Habitat et cadre de vie", "Habitat"]]
+    assert content.select_one("pre") is None and "+ " not in content.get_text()
     assert client.get(url + "?b=99").status_code == 404
     assert client.get(url + "?b=abc").status_code == 404
+
+
+def test_diff_page_labels_every_line_and_marks_added_items_and_changed_words(client_for, dossier, strategie, auteur):
+    services.projet_update(
+        dossier=dossier, resume="Une ville-centre attractive, fière de son patrimoine et de ses remparts.", by=auteur
+    )
+    services.sous_objectif_create(axe=strategie["axe"], titre="Traiter les îlots dégradés", by=auteur)
+    services.secteur_create(
+        dossier=dossier,
+        nom="Secteur gare",
+        kind="secteur_prioritaire",
+        commune=dossier.communes.first(),
+        geometry=square(lon=5.36, size=0.02),
+        by=auteur,
+    )
+    client = client_for(dossier, "lecteur")
+    url = reverse("strategie:version_diff", kwargs={"dossier_pk": dossier.pk})
+    content = main(client.get(url + "?a=5&b=8"))
+    sections = {section.h2.get_text(" ", strip=True): section for section in content.select(".pvd-diff")}
+    # The synthesis, word by word: the changed words in <del> and <ins>, read aloud as such.
+    resume = sections["Synthèse du projet de territoire modifié"]
+    deleted, inserted = resume.select_one("del"), resume.select_one("ins")
+    assert deleted.get_text(strip=True) == "[supprimé :attractive.]"
+    assert inserted.get_text(strip=True) == "[ajouté :attractive, fière de son patrimoine et de ses remparts.]"
+    assert deleted.select_one(".fr-sr-only") and inserted.select_one(".fr-sr-only")
+    assert resume.select("td")[0].get_text(strip=True).startswith("Une ville-centre")  # unchanged words kept
+    # A list item added reads "Ajouté", with its element.
+    row = sections["Axe 1 — Habitat et cadre de vie modifié"].select_one("tbody tr")
+    assert [cell.get_text(" ", strip=True) for cell in row.select("th, td")] == [
+        "Sous-objectif Ajouté",
+        "—",
+        "Traiter les îlots dégradés",
+    ]
+    # An added sector: every line has its label (the screenshot's unlabelled "type, commune, surface").
+    secteur = sections["Secteur « Secteur gare » ajouté"]
+    labels = [th.get_text(" ", strip=True) for th in secteur.select("tbody th")]
+    assert labels == ["Nom Ajouté", "Type Ajouté", "Commune Ajouté", "Surface Ajouté", "Forme Ajouté"]
 
 
 def test_printable_page_shows_current_state(client_for, dossier, strategie, auteur):
