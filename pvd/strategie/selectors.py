@@ -249,6 +249,18 @@ def shape_description(geometry) -> str:
     return f"{count} polygone{'s' if count > 1 else ''}, {nombre(vertices)} sommet{'s' if vertices > 1 else ''}"
 
 
+def _valeur(value, day) -> str:
+    if value is None:
+        return "non renseignée"
+    return f"{nombre(value)} ({day or 'sans date'})"
+
+
+def _cible(value, day) -> str:
+    if value is None:
+        return "non fixée"
+    return f"{nombre(value)} (échéance {day or 'non fixée'})"
+
+
 def _surface(secteur) -> str:
     return f"{nombre(secteur['surface_m2'] / 10_000, 2)} ha"
 
@@ -286,11 +298,8 @@ def flatten_snapshot(snapshot: dict, reshaped: frozenset = frozenset()) -> dict[
                     ("Nom", ind["nom"]),
                     ("Type", _KINDS.get(ind["kind"], ind["kind"])),
                     ("Unité", ind["unite"]),
-                    (
-                        "Valeur de référence",
-                        f"{nombre(ind['valeur_initiale'])} ({date_courte(ind['date_initiale']) or 'sans date'})",
-                    ),
-                    ("Cible", f"{nombre(ind['cible'])} (échéance {date_courte(ind['echeance']) or 'non fixée'})"),
+                    ("Valeur de référence", _valeur(ind["valeur_initiale"], date_courte(ind["date_initiale"]))),
+                    ("Cible", _cible(ind["cible"], date_courte(ind["echeance"]))),
                     ("Source", ind["source"]),
                     ("Fréquence", _FREQUENCES.get(ind["frequence"], ind["frequence"])),
                 ],

@@ -107,3 +107,10 @@ def test_a_new_outline_reads_modified_with_its_vertices(dossier, strategie, aute
     )
     rows = {row.element: row for row in _last_diff(dossier)["Secteur « Périmètre ORT »"].rows}
     assert rows["Forme"] == DiffRow("Forme", "1 polygone, 4 sommets", "modifiée (1 polygone, 5 sommets)")
+
+
+def test_an_indicator_without_values_reads_not_filled_in(dossier, strategie, auteur):
+    services.axe_indicateur_create(axe=strategie["axe"], by=auteur, nom="Commerces ouverts", kind="resultat", unite="%")
+    rows = {row.element: row for row in _last_diff(dossier)["Axe 1 — indicateur « Commerces ouverts »"].rows}
+    assert rows["Valeur de référence"].after == "non renseignée"  # not "— (sans date)"
+    assert rows["Cible"].after == "non fixée"

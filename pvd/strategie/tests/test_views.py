@@ -396,7 +396,7 @@ def test_diff_page_labels_every_line_and_marks_added_items_and_changed_words(cli
     # An added sector: every line has its label (the screenshot's unlabelled "type, commune, surface").
     secteur = sections["Secteur « Secteur gare » ajouté"]
     labels = [th.get_text(" ", strip=True) for th in secteur.select("tbody th")]
-    assert labels == ["Nom Ajouté", "Type Ajouté", "Commune Ajouté", "Surface Ajouté", "Forme Ajouté"]
+    assert labels == ["Nom", "Type", "Commune", "Surface", "Forme"]  # "ajouté" once, in the heading
 
 
 def test_printable_page_shows_current_state(client_for, dossier, strategie, auteur):
