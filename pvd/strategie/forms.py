@@ -9,6 +9,9 @@ from pvd.territoires.models import Organisation
 from . import geo
 from .models import Echelle, OrientationCrte, SecteurKind
 
+# Django's "---------" says nothing to a reader: the project's empty choice (as pvd.actions.forms).
+EMPTY_CHOICE = "— Choisir —"
+
 
 class ProjetForm(BaseForm):
     resume = forms.CharField(
@@ -47,7 +50,7 @@ class SousObjectifForm(BaseForm):
 
 def _catalogue_choices():
     # A callable: the catalogue is edited in the admin, read at each form, not at import.
-    return [("", "—"), *catalogue.catalogue_choices()]
+    return [("", EMPTY_CHOICE), *catalogue.catalogue_choices()]
 
 
 class CatalogueForm(BaseForm):
@@ -80,7 +83,7 @@ def _geometry_from_text(text: str) -> dict:
 class SecteurForm(BaseForm):
     nom = forms.CharField(label="Nom", max_length=200)
     kind = forms.ChoiceField(label="Type", choices=SecteurKind.choices)
-    commune = forms.ModelChoiceField(label="Commune", queryset=None)
+    commune = forms.ModelChoiceField(label="Commune", queryset=None, empty_label=EMPTY_CHOICE)
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     geometry = forms.CharField(
         label="Géométrie (GeoJSON)",
@@ -105,7 +108,7 @@ class SecteurImportForm(BaseForm):
         choices=SecteurKind.choices,
         help_text="Sauf si un objet porte sa propre propriété « kind ».",
     )
-    commune = forms.ModelChoiceField(label="Commune", queryset=None)
+    commune = forms.ModelChoiceField(label="Commune", queryset=None, empty_label=EMPTY_CHOICE)
     nom = forms.CharField(
         label="Nom des secteurs",
         max_length=200,

@@ -1,7 +1,9 @@
 """Reads of the strategy: the overview page, the snapshot a version stores, the diff of two."""
 
 import difflib
+import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Prefetch
 
@@ -247,65 +249,160 @@ def shape_description(geometry) -> str:
     return f"{count} polygone{'s' if count > 1 else ''}, {nombre(vertices)} sommet{'s' if vertices > 1 else ''}"
 
 
+def _valeur(value, day) -> str:
+    if value is None:
+        return "non renseignée"
+    return f"{nombre(value)} ({day or 'sans date'})"
+
+
+def _cible(value, day) -> str:
+    if value is None:
+        return "non fixée"
+    return f"{nombre(value)} (échéance {day or 'non fixée'})"
+
+
 def _surface(secteur) -> str:
     return f"{nombre(secteur['surface_m2'] / 10_000, 2)} ha"
 
 
-def flatten_snapshot(snapshot: dict, reshaped: frozenset = frozenset()) -> dict[str, tuple[str, str]]:
-    """{stable key: (readable label, readable text)} for every field a person would compare.
+def flatten_snapshot(snapshot: dict, reshaped: frozenset = frozenset()) -> dict[str, tuple[str, list]]:
+    """{stable key: (readable label, [(element, value), ...])} for every object a person would
+    compare: the synthesis, each axe, each indicator, each sector. A value is a text, or a list
+    of texts (partners, sous-objectifs) compared item by item.
 
     `reshaped`: ids of the sectors whose shape differs from the other version compared. Their
     shape reads "modifiée": a new outline of the same area and vertex count still shows."""
-    fields: dict[str, tuple[str, str]] = {"resume": ("Synthèse du projet de territoire", snapshot.get("resume", ""))}
+    fields: dict[str, tuple[str, list]] = {
+        "resume": ("Synthèse du projet de territoire", [("Synthèse", snapshot.get("resume", ""))])
+    }
     for axe in snapshot.get("axes", []):
-        prefix, label = f"axe:{axe['id']}", f"Axe {axe['numero']}"
-        fields[f"{prefix}:numero"] = (f"{label} — numéro", str(axe["numero"]))
-        fields[f"{prefix}:titre"] = (f"{label} — titre", axe["titre"])
-        fields[f"{prefix}:enjeux"] = (f"{label} — enjeux", axe["enjeux"])
-        fields[f"{prefix}:echelle"] = (f"{label} — échelle", _ECHELLES.get(axe["echelle"], axe["echelle"]))
-        fields[f"{prefix}:partenaires"] = (f"{label} — partenaires mobilisés", "\n".join(axe["partenaires"]))
-        fields[f"{prefix}:crte"] = (
-            f"{label} — orientations du CRTE",
-            "\n".join(_ORIENTATIONS.get(code, code) for code in axe["orientations_crte"]),
+        label = f"Axe {axe['numero']}"
+        fields[f"axe:{axe['id']}"] = (
+            f"{label} — {axe['titre']}",
+            [
+                ("Numéro", str(axe["numero"])),
+                ("Titre", axe["titre"]),
+                ("Enjeux", axe["enjeux"]),
+                ("Échelle", _ECHELLES.get(axe["echelle"], axe["echelle"])),
+                ("Partenaire mobilisé", list(axe["partenaires"])),
+                ("Orientation du CRTE", [_ORIENTATIONS.get(code, code) for code in axe["orientations_crte"]]),
+                ("Transition écologique", _yes_no(axe["transition_ecologique"])),
+                ("Cohésion territoriale", _yes_no(axe["cohesion_territoriale"])),
+                ("Sous-objectif", list(axe["sous_objectifs"])),
+            ],
         )
-        fields[f"{prefix}:te"] = (f"{label} — transition écologique", _yes_no(axe["transition_ecologique"]))
-        fields[f"{prefix}:ct"] = (f"{label} — cohésion territoriale", _yes_no(axe["cohesion_territoriale"]))
-        fields[f"{prefix}:sous"] = (f"{label} — sous-objectifs", "\n".join(axe["sous_objectifs"]))
         for ind in axe["indicateurs"]:
-            text = "\n".join(
+            fields[f"ind:{ind['id']}"] = (
+                f"{label} — indicateur « {ind['nom']} »",
                 [
-                    f"Nom : {ind['nom']}",
-                    f"Type : {_KINDS.get(ind['kind'], ind['kind'])}",
-                    f"Unité : {ind['unite']}",
-                    f"Valeur de référence : {nombre(ind['valeur_initiale'])} "
-                    f"({date_courte(ind['date_initiale']) or 'sans date'})",
-                    f"Cible : {nombre(ind['cible'])} (échéance {date_courte(ind['echeance']) or 'non fixée'})",
-                    f"Source : {ind['source'] or '—'}",
-                    f"Fréquence : {_FREQUENCES.get(ind['frequence'], ind['frequence'])}",
-                ]
+                    ("Nom", ind["nom"]),
+                    ("Type", _KINDS.get(ind["kind"], ind["kind"])),
+                    ("Unité", ind["unite"]),
+                    ("Valeur de référence", _valeur(ind["valeur_initiale"], date_courte(ind["date_initiale"]))),
+                    ("Cible", _cible(ind["cible"], date_courte(ind["echeance"]))),
+                    ("Source", ind["source"]),
+                    ("Fréquence", _FREQUENCES.get(ind["frequence"], ind["frequence"])),
+                ],
             )
-            fields[f"ind:{ind['id']}"] = (f"{label} — indicateur « {ind['nom']} »", text)
     for secteur in snapshot.get("secteurs", []):
         shape = shape_description(secteur.get("geometry"))
         if secteur["id"] in reshaped:
             shape = f"modifiée ({shape})"  # the surface is on its own line
-        text = "\n".join(
+        fields[f"secteur:{secteur['id']}"] = (
+            f"Secteur « {secteur['nom']} »",
             [
-                f"Nom : {secteur['nom']}",
-                f"{_SECTEUR_KINDS.get(secteur['kind'], secteur['kind'])}, {secteur['commune']}, {_surface(secteur)}",
-                f"Description : {secteur.get('description') or '—'}",
-                f"Forme : {shape}",
-            ]
+                ("Nom", secteur["nom"]),
+                ("Type", _SECTEUR_KINDS.get(secteur["kind"], secteur["kind"])),
+                ("Commune", secteur["commune"]),
+                ("Surface", _surface(secteur)),
+                ("Description", secteur.get("description") or ""),
+                ("Forme", shape),
+            ],
         )
-        fields[f"secteur:{secteur['id']}"] = (f"Secteur « {secteur['nom']} »", text)
     return fields
+
+
+ADDED, REMOVED, CHANGED = "Ajouté", "Supprimé", "Modifié"
+
+
+def _word_parts(old: str, new: str) -> tuple[list[tuple[bool, str]], list[tuple[bool, str]]]:
+    """Two texts split into (changed, text) runs, word by word: what a reader highlights."""
+    old_words, new_words = re.findall(r"\s+|\S+", old), re.findall(r"\s+|\S+", new)
+    before: list[tuple[bool, str]] = []
+    after: list[tuple[bool, str]] = []
+
+    def push(parts, changed, text):
+        if not text:
+            return
+        if parts and parts[-1][0] == changed:
+            parts[-1] = (changed, parts[-1][1] + text)
+        else:
+            parts.append((changed, text))
+
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        push(before, op != "equal", "".join(old_words[i1:i2]))
+        push(after, op != "equal", "".join(new_words[j1:j2]))
+    return before, after
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One line of the comparison: an element, its value in each version (None: absent)."""
+
+    element: str
+    before: str | None
+    after: str | None
+
+    @property
+    def status(self) -> str:
+        if self.before is None:
+            return ADDED
+        return REMOVED if self.after is None else CHANGED
+
+    @property
+    def long_text(self) -> bool:
+        # Long texts are compared word by word; short values read whole, side by side.
+        return self.status == CHANGED and any(len(v) > 60 or "\n" in v for v in (self.before, self.after))
+
+    @cached_property
+    def _parts(self):
+        return _word_parts(self.before, self.after) if self.long_text else ([], [])
+
+    @property
+    def before_parts(self) -> list[tuple[bool, str]]:
+        return self._parts[0]
+
+    @property
+    def after_parts(self) -> list[tuple[bool, str]]:
+        return self._parts[1]
 
 
 @dataclass(frozen=True)
 class FieldDiff:
     label: str
     change: str  # "ajouté", "supprimé", "modifié"
-    lines: list[tuple[str, str]]  # (" ", "-", "+") and the line
+    rows: list[DiffRow]
+
+
+def _item_rows(element: str, old: list[str], new: list[str]) -> list[DiffRow]:
+    """A list compared item by item: what was removed, what was added, or only the new order."""
+    if sorted(old) == sorted(new):
+        return [DiffRow(f"{element} (ordre)", ", ".join(old), ", ".join(new))] if old != new else []
+    removed = [DiffRow(element, item, None) for item in old if item not in new]
+    return removed + [DiffRow(element, None, item) for item in new if item not in old]
+
+
+def _rows(old_entries: list | None, new_entries: list | None) -> list[DiffRow]:
+    old, new = dict(old_entries or []), dict(new_entries or [])
+    rows = []
+    for element in dict.fromkeys([*old, *new]):
+        before, after = old.get(element), new.get(element)
+        if isinstance(before, list) or isinstance(after, list):
+            rows += _item_rows(element, before or [], after or [])
+        elif before != after and (before or after):  # an empty value of an added object says nothing
+            rows.append(DiffRow(element, before if old_entries else None, after if new_entries else None))
+    return rows
 
 
 def _order_diff(old: dict, new: dict) -> list[FieldDiff]:
@@ -316,18 +413,22 @@ def _order_diff(old: dict, new: dict) -> list[FieldDiff]:
     if [a["id"] for a in old_axes if a["id"] in common] == [a["id"] for a in new_axes if a["id"] in common]:
         return []
 
-    def lines(axes):
-        return [f"{position}. Axe {axe['numero']} — {axe['titre']}" for position, axe in enumerate(axes, start=1)]
+    def names(axes):
+        return [f"Axe {axe['numero']} — {axe['titre']}" for axe in axes]
 
-    diff = []
-    for line in difflib.ndiff(lines(old_axes), lines(new_axes)):
-        if not line.startswith("? "):
-            diff.append((line[0], line[2:]))
-    return [FieldDiff("Ordre des axes", "modifié", diff)]
+    before, after = names(old_axes), names(new_axes)
+    rows = []
+    for position in range(max(len(before), len(after))):
+        old_name = before[position] if position < len(before) else None
+        new_name = after[position] if position < len(after) else None
+        if old_name != new_name:
+            rows.append(DiffRow(f"Position {position + 1}", old_name, new_name))
+    return [FieldDiff("Ordre des axes", "modifié", rows)]
 
 
 def snapshot_diff(old: dict, new: dict) -> list[FieldDiff]:
-    """Per field, what changed from `old` to `new`, as lines of a readable diff."""
+    """Per object (synthesis, axe, indicator, sector), the elements that changed from `old` to
+    `new`: a comparison a person reads, element, before, after."""
     old_shapes = {secteur["id"]: secteur.get("geometry") for secteur in old.get("secteurs", [])}
     reshaped = frozenset(
         secteur["id"]
@@ -338,21 +439,13 @@ def snapshot_diff(old: dict, new: dict) -> list[FieldDiff]:
     diffs = _order_diff(old, new)
     keys = list(before) + [key for key in after if key not in before]
     for key in keys:
-        old_label, old_text = before.get(key, ("", None))
-        new_label, new_text = after.get(key, ("", None))
-        if old_text == new_text:
+        old_label, old_entries = before.get(key, ("", None))
+        new_label, new_entries = after.get(key, ("", None))
+        rows = _rows(old_entries, new_entries)
+        if not rows:
             continue
-        if old_text is None:
-            diffs.append(FieldDiff(new_label, "ajouté", [("+", line) for line in new_text.splitlines() or [""]]))
-        elif new_text is None:
-            diffs.append(FieldDiff(old_label, "supprimé", [("-", line) for line in old_text.splitlines() or [""]]))
-        else:
-            lines = []
-            for line in difflib.ndiff(old_text.splitlines(), new_text.splitlines()):
-                if line.startswith("? "):
-                    continue
-                lines.append((line[0], line[2:]))
-            diffs.append(FieldDiff(new_label or old_label, "modifié", lines))
+        change = "ajouté" if old_entries is None else "supprimé" if new_entries is None else "modifié"
+        diffs.append(FieldDiff(new_label or old_label, change, rows))
     return diffs
 
 

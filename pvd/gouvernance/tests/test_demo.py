@@ -81,9 +81,10 @@ def test_full_demo_has_two_seances_deciding_on_the_strategy_and_the_fiches(clien
     client.force_login(context.chef)
     kw = {"dossier_pk": context.dossier.pk}
     page = BeautifulSoup(client.get(reverse("strategie:index", kwargs=kw)).content, "html.parser")
-    badge = page.select_one("#content [data-validation]")
-    assert badge["data-validation"] == "valide"
-    assert timezone.localtime(held[0].date).strftime("%d/%m/%Y") in badge.find_next("span").get_text()
+    badge = page.select_one("#content #projet [data-etat]")
+    assert badge["data-etat"] == "valide"
+    with translation.override("fr"):
+        assert date_format(timezone.localtime(held[0].date), "j F Y") in badge.parent.get_text()
     for numero, expected in ((1, "Validée le"), (gouvernance_demo.ADJOURNED_FICHE, "Ajournée le")):
         url = reverse("actions:fiche", kwargs=kw | {"fiche_pk": fiches[numero].pk})
         text = BeautifulSoup(client.get(url).content, "html.parser").select_one("#validation").get_text(" ", strip=True)

@@ -22,7 +22,7 @@ def test_projet_de_territoire_submitted_decided_and_shown(client_for, dossier, s
     strategie_url = reverse("strategie:index", kwargs=kw)
     seance_url = reverse("gouvernance:seance", kwargs={**kw, "pk": seance.pk})
 
-    assert main(client.get(strategie_url)).select_one("[data-validation]")["data-validation"] == "non_soumis"
+    assert main(client.get(strategie_url)).select_one("[data-etat]")["data-etat"] == "non_soumis"
     response = client.post(reverse("strategie:submit", kwargs=kw))
     assert response.status_code == 302
     projet = ProjetTerritoire.objects.get(dossier=dossier)
@@ -48,8 +48,8 @@ def test_projet_de_territoire_submitted_decided_and_shown(client_for, dossier, s
         {"resultat": "valide", "texte": "Stratégie adoptée."},
     )
     assert validation_state(projet).code == "valide"
-    badge = main(client.get(strategie_url)).select_one("[data-validation]")
-    assert badge["data-validation"] == "valide" and badge.get_text(strip=True) == "Validé"
+    badge = main(client.get(strategie_url)).select_one("[data-etat]")
+    assert badge["data-etat"] == "valide" and badge.get_text(strip=True) == "Validé"
 
 
 def test_projet_target_lookup_is_scoped_to_the_dossier(dossier):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from pvd.strategie import selectors, services
 from pvd.strategie.models import ProjetTerritoireVersion
+from pvd.strategie.selectors import DiffRow
 
 from .factories import square
 
@@ -18,22 +19,20 @@ def _last_diff(dossier):
 def test_renumbering_an_axe_shows_in_the_diff(dossier, strategie, auteur):
     services.axe_update(axe=strategie["axe"], numero=3, by=auteur)
     diffs = _last_diff(dossier)
-    assert diffs["Axe 3 — numéro"].lines == [("-", "1"), ("+", "3")]
+    assert diffs["Axe 3 — Habitat et cadre de vie"].rows == [DiffRow("Numéro", "1", "3")]
 
 
 def test_renaming_an_indicator_shows_in_the_diff(dossier, strategie, auteur):
     services.axe_indicateur_update(indicateur=strategie["indicateur"], nom="Vacance des logements", by=auteur)
     diffs = _last_diff(dossier)
-    lines = diffs["Axe 1 — indicateur « Vacance des logements »"].lines
-    assert ("-", "Nom : Taux de logements vacants") in lines
-    assert ("+", "Nom : Vacance des logements") in lines
+    rows = diffs["Axe 1 — indicateur « Vacance des logements »"].rows
+    assert rows == [DiffRow("Nom", "Taux de logements vacants", "Vacance des logements")]
 
 
 def test_frequency_is_shown_by_its_label(dossier, strategie, auteur):
     services.axe_indicateur_update(indicateur=strategie["indicateur"], frequence="trimestrielle", by=auteur)
-    lines = _last_diff(dossier)["Axe 1 — indicateur « Taux de logements vacants »"].lines
-    assert ("+", "Fréquence : Trimestrielle") in lines
-    assert not any("trimestrielle" in line for _, line in lines)
+    rows = _last_diff(dossier)["Axe 1 — indicateur « Taux de logements vacants »"].rows
+    assert rows == [DiffRow("Fréquence", "Annuelle", "Trimestrielle")]
 
 
 def test_renaming_a_sector_shows_in_the_diff(dossier, strategie, auteur):
@@ -46,9 +45,8 @@ def test_renaming_a_sector_shows_in_the_diff(dossier, strategie, auteur):
         geometry=secteur.geometry,
         by=auteur,
     )
-    lines = _last_diff(dossier)["Secteur « Cœur de ville »"].lines
-    assert ("-", "Nom : Périmètre ORT") in lines
-    assert ("+", "Nom : Cœur de ville") in lines
+    rows = _last_diff(dossier)["Secteur « Cœur de ville »"].rows
+    assert rows == [DiffRow("Nom", "Périmètre ORT", "Cœur de ville")]
 
 
 def test_moving_an_axe_shows_the_new_order(dossier, strategie, auteur):
@@ -57,9 +55,9 @@ def test_moving_an_axe_shows_the_new_order(dossier, strategie, auteur):
     services.axe_move(axe=strategie["axe"], direction="down", by=auteur)
     diffs = _last_diff(dossier)
     assert list(diffs) == ["Ordre des axes"]
-    assert [line for op, line in diffs["Ordre des axes"].lines if op == "+"] == [
-        "1. Axe 2 — Commerce",
-        "2. Axe 1 — Habitat et cadre de vie",
+    assert diffs["Ordre des axes"].rows == [
+        DiffRow("Position 1", "Axe 1 — Habitat et cadre de vie", "Axe 2 — Commerce"),
+        DiffRow("Position 2", "Axe 2 — Commerce", "Axe 1 — Habitat et cadre de vie"),
     ]
 
 
@@ -72,10 +70,10 @@ def test_numbers_and_dates_read_in_french(dossier, strategie, auteur):
         echeance=datetime.date(2028, 12, 31),
         by=auteur,
     )
-    lines = _last_diff(dossier)["Axe 1 — indicateur « Taux de logements vacants »"].lines
-    assert ("+", "Valeur de référence : 62\u202f000 (01/01/2020)") in lines
-    assert ("+", "Cible : 18,5 (échéance 31/12/2028)") in lines
-    assert not any("2020-01-01" in line or "62000" in line for _, line in lines)
+    rows = {row.element: row for row in _last_diff(dossier)["Axe 1 — indicateur « Taux de logements vacants »"].rows}
+    assert rows["Valeur de référence"].after == "62\u202f000 (01/01/2020)"
+    assert rows["Cible"].after == "18,5 (échéance 31/12/2028)"
+    assert not any("2020-01-01" in row.after or "62000" in row.after for row in rows.values())
 
 
 def test_an_added_sector_reads_its_surface_and_shape(dossier, strategie, auteur):
@@ -87,10 +85,13 @@ def test_an_added_sector_reads_its_surface_and_shape(dossier, strategie, auteur)
         geometry=square(lon=5.36, size=0.02),
         by=auteur,
     )
-    lines = _last_diff(dossier)["Secteur « Secteur gare »"].lines
-    surface = next(line for _, line in lines if line.endswith(" ha"))
-    assert re.fullmatch(r"Secteur d'intervention prioritaire, .+, \d+,\d\d ha", surface), surface  # not "331.76"
-    assert ("+", "Forme : 1 polygone, 4 sommets") in lines  # a description, no technical hash
+    diff = _last_diff(dossier)["Secteur « Secteur gare »"]
+    assert diff.change == "ajouté"
+    rows = {row.element: row for row in diff.rows}
+    assert all(row.before is None and row.status == "Ajouté" for row in diff.rows)
+    assert rows["Type"].after == "Secteur d'intervention prioritaire"  # every value labelled
+    assert re.fullmatch(r"\d+,\d\d ha", rows["Surface"].after), rows["Surface"].after  # not "331.76"
+    assert rows["Forme"].after == "1 polygone, 4 sommets"  # a description, no technical hash
 
 
 def test_a_new_outline_reads_modified_with_its_vertices(dossier, strategie, auteur):
@@ -104,6 +105,12 @@ def test_a_new_outline_reads_modified_with_its_vertices(dossier, strategie, aute
     services.secteur_update(
         secteur=secteur, nom=secteur.nom, kind=secteur.kind, commune=secteur.commune, geometry=pentagon, by=auteur
     )
-    lines = _last_diff(dossier)["Secteur « Périmètre ORT »"].lines
-    assert ("-", "Forme : 1 polygone, 4 sommets") in lines
-    assert ("+", "Forme : modifiée (1 polygone, 5 sommets)") in lines
+    rows = {row.element: row for row in _last_diff(dossier)["Secteur « Périmètre ORT »"].rows}
+    assert rows["Forme"] == DiffRow("Forme", "1 polygone, 4 sommets", "modifiée (1 polygone, 5 sommets)")
+
+
+def test_an_indicator_without_values_reads_not_filled_in(dossier, strategie, auteur):
+    services.axe_indicateur_create(axe=strategie["axe"], by=auteur, nom="Commerces ouverts", kind="resultat", unite="%")
+    rows = {row.element: row for row in _last_diff(dossier)["Axe 1 — indicateur « Commerces ouverts »"].rows}
+    assert rows["Valeur de référence"].after == "non renseignée"  # not "— (sans date)"
+    assert rows["Cible"].after == "non fixée"

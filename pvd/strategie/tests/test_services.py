@@ -44,15 +44,20 @@ def test_version_diff_per_field(dossier, strategie, auteur):
     last = ProjetTerritoireVersion.objects.filter(projet__dossier=dossier).latest("numero")
     assert last.auteur == autre
     diffs = {d.label: d for d in selectors.snapshot_diff(before, last.snapshot)}
-    assert diffs["Axe 1 — titre"].change == "modifié"
-    assert diffs["Axe 1 — titre"].lines == [("-", "Habitat et cadre de vie"), ("+", "Habitat")]
-    assert diffs["Axe 1 — enjeux"].lines == [(" ", "La vacance."), ("+", "Le vieillissement.")]
-    assert ("+", "Cible : 12 (échéance non fixée)") in diffs["Axe 1 — indicateur « Taux de logements vacants »"].lines
-    assert diffs["Axe 2 — titre"].change == "ajouté"
-    assert "Axe 1 — partenaires mobilisés" not in diffs
+    axe_rows = {row.element: row for row in diffs["Axe 1 — Habitat"].rows}
+    assert diffs["Axe 1 — Habitat"].change == "modifié"
+    assert axe_rows["Titre"] == selectors.DiffRow("Titre", "Habitat et cadre de vie", "Habitat")
+    enjeux = axe_rows["Enjeux"]
+    assert (enjeux.before, enjeux.after) == ("La vacance.", "La vacance.\nLe vieillissement.")
+    assert enjeux.after_parts == [(False, "La vacance."), (True, "\nLe vieillissement.")]  # the added words
+    cible = next(r for r in diffs["Axe 1 — indicateur « Taux de logements vacants »"].rows if r.element == "Cible")
+    assert cible.after == "12 (échéance non fixée)"
+    assert diffs["Axe 2 — Commerce"].change == "ajouté"
+    assert "Titre" in {row.element for row in diffs["Axe 2 — Commerce"].rows}
+    assert "Partenaire mobilisé" not in axe_rows
     # And back: the removal of the axe is a deletion.
     removed = {d.label: d.change for d in selectors.snapshot_diff(last.snapshot, before)}
-    assert removed["Axe 2 — titre"] == "supprimé"
+    assert removed["Axe 2 — Commerce"] == "supprimé"
 
 
 def test_axe_numbers_unique_and_move(dossier, auteur):
@@ -343,9 +348,9 @@ def test_diff_shows_a_change_of_shape_with_the_same_area_and_of_description(doss
     assert moved.motif == "Secteur « Périmètre ORT » modifié"
     assert moved.snapshot["secteurs"][0]["surface_m2"] == before["secteurs"][0]["surface_m2"]
     diffs = {d.label: d for d in selectors.snapshot_diff(before, moved.snapshot)}
-    lines = diffs["Secteur « Périmètre ORT »"].lines
-    assert [sign for sign, line in lines if line.startswith("Forme")] == ["-", "+"]
-    assert not [line for sign, line in lines if sign != " " and "ha" in line]
+    rows = diffs["Secteur « Périmètre ORT »"].rows
+    assert [row.element for row in rows] == ["Forme"]  # the surface did not change
+    assert rows[0].status == "Modifié"
 
     services.secteur_update(
         secteur=secteur,
@@ -358,4 +363,4 @@ def test_diff_shows_a_change_of_shape_with_the_same_area_and_of_description(doss
     )
     described = ProjetTerritoireVersion.objects.filter(projet__dossier=dossier).latest("numero")
     diffs = {d.label: d for d in selectors.snapshot_diff(moved.snapshot, described.snapshot)}
-    assert ("+", "Description : Le cœur historique.") in diffs["Secteur « Périmètre ORT »"].lines
+    assert diffs["Secteur « Périmètre ORT »"].rows == [selectors.DiffRow("Description", "", "Le cœur historique.")]

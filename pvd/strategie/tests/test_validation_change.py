@@ -52,7 +52,7 @@ def test_an_axe_changed_after_its_validation(dossier, validated, auteur, client_
     assert page.select_one("#projet [data-modifie-depuis-validation]").get_text() == "Modifié depuis la validation"
     first, second = (page.select_one(f"#axe-{validated[key].pk}") for key in ("axe", "second"))
     assert first.select_one("[data-modifie-depuis-validation]") is not None
-    assert second.select_one("[data-validation='valide']") is not None
+    assert second.select_one("[data-etat='valide']") is not None
     assert second.select_one("[data-modifie-depuis-validation]") is None
 
 

@@ -146,16 +146,21 @@ def _validate(obj, dossier, resultat="valide"):
         target_id=obj.pk,
     )
     Decision.objects.create(point=point, resultat=resultat)
+    return seance
 
 
 def test_overview_shows_axes_indicators_states_and_map(client_for, dossier, strategie):
-    _validate(strategie["axe"], dossier)
+    seance = _validate(strategie["axe"], dossier)
     client = client_for(dossier, "elu")
     content = main(client.get(reverse("strategie:index", kwargs={"dossier_pk": dossier.pk})))
     axe = content.select_one(f"#axe-{strategie['axe'].pk}")
     assert axe.h3.get_text(strip=True) == "Axe 1 — Habitat et cadre de vie"
-    assert axe.select_one("[data-validation]").get_text(strip=True) == "Validé"
-    assert "12 mars 2026" in axe.get_text()
+    assert axe.select_one("[data-etat]").get_text(strip=True) == "Validé"
+    # The state reads once, with its date and a link to the séance, not the séance's own date again.
+    validation = axe.select_one(".pvd-validation")
+    assert validation.get_text(" ", strip=True) == "Validé le 12 mars 2026 (Comité de projet) — voir la séance"
+    assert validation.a["href"] == reverse("gouvernance:seance", args=[dossier.pk, seance.pk])
+    assert "12/03/2026" not in axe.get_text()
     assert "Anah" in axe.select_one(".pvd-dl").get_text()
     # Type, unit (no value carries it) and source under the name: four columns fit at 1280 px.
     assert [td.get_text(" ", strip=True) for td in axe.select(".pvd-indicateurs tbody td")] == [
@@ -179,7 +184,7 @@ def test_submit_button_for_editors(client_for, dossier, strategie):
     assert "Soumettre au comité de projet" in content.select_one("#projet-actions").get_text()
     client.post(reverse("strategie:submit", kwargs={"dossier_pk": dossier.pk}))
     content = main(client.get(url))
-    assert content.select_one("#projet [data-validation]").get_text(strip=True) == "Soumis au comité de projet"
+    assert content.select_one("#projet [data-etat]").get_text(strip=True) == "Soumis au comité de projet"
     client.post(reverse("strategie:axe_submit", kwargs=_kwargs(dossier, strategie, "axe_submit")))
     from django.contrib.contenttypes.models import ContentType
 
@@ -343,11 +348,55 @@ def test_versions_and_diff_pages(client_for, dossier, strategie, auteur):
     url = reverse("strategie:version_diff", kwargs={"dossier_pk": dossier.pk})
     content = main(client.get(url + "?a=5&b=6"))
     section = content.select_one(".pvd-diff")
-    assert section.h2.get_text(" ", strip=True) == "Axe 1 — titre modifié"
-    assert section.select_one("del").get_text(strip=True) == "− Habitat et cadre de vie"
-    assert section.select_one("ins").get_text(strip=True) == "+ Habitat"
+    assert section.h2.get_text(" ", strip=True) == "Axe 1 — Habitat modifié"
+    # A readable comparison: element, before, after; no programmer's diff.
+    assert [th.get_text(strip=True) for th in section.select("thead th")] == [
+        "Élément",
+        "Avant (version 5)",
+        "Après (version 6)",
+    ]
+    rows = [[cell.get_text(strip=True) for cell in tr.select("th, td")] for tr in section.select("tbody tr")]
+    assert rows == [["Titre", "Habitat et cadre de vie", "Habitat"]]
+    assert content.select_one("pre") is None and "+ " not in content.get_text()
     assert client.get(url + "?b=99").status_code == 404
     assert client.get(url + "?b=abc").status_code == 404
+
+
+def test_diff_page_labels_every_line_and_marks_added_items_and_changed_words(client_for, dossier, strategie, auteur):
+    services.projet_update(
+        dossier=dossier, resume="Une ville-centre attractive, fière de son patrimoine et de ses remparts.", by=auteur
+    )
+    services.sous_objectif_create(axe=strategie["axe"], titre="Traiter les îlots dégradés", by=auteur)
+    services.secteur_create(
+        dossier=dossier,
+        nom="Secteur gare",
+        kind="secteur_prioritaire",
+        commune=dossier.communes.first(),
+        geometry=square(lon=5.36, size=0.02),
+        by=auteur,
+    )
+    client = client_for(dossier, "lecteur")
+    url = reverse("strategie:version_diff", kwargs={"dossier_pk": dossier.pk})
+    content = main(client.get(url + "?a=5&b=8"))
+    sections = {section.h2.get_text(" ", strip=True): section for section in content.select(".pvd-diff")}
+    # The synthesis, word by word: the changed words in <del> and <ins>, read aloud as such.
+    resume = sections["Synthèse du projet de territoire modifié"]
+    deleted, inserted = resume.select_one("del"), resume.select_one("ins")
+    assert deleted.get_text(strip=True) == "[supprimé :attractive.]"
+    assert inserted.get_text(strip=True) == "[ajouté :attractive, fière de son patrimoine et de ses remparts.]"
+    assert deleted.select_one(".fr-sr-only") and inserted.select_one(".fr-sr-only")
+    assert resume.select("td")[0].get_text(strip=True).startswith("Une ville-centre")  # unchanged words kept
+    # A list item added reads "Ajouté", with its element.
+    row = sections["Axe 1 — Habitat et cadre de vie modifié"].select_one("tbody tr")
+    assert [cell.get_text(" ", strip=True) for cell in row.select("th, td")] == [
+        "Sous-objectif Ajouté",
+        "—",
+        "Traiter les îlots dégradés",
+    ]
+    # An added sector: every line has its label (the screenshot's unlabelled "type, commune, surface").
+    secteur = sections["Secteur « Secteur gare » ajouté"]
+    labels = [th.get_text(" ", strip=True) for th in secteur.select("tbody th")]
+    assert labels == ["Nom", "Type", "Commune", "Surface", "Forme"]  # "ajouté" once, in the heading
 
 
 def test_printable_page_shows_current_state(client_for, dossier, strategie, auteur):

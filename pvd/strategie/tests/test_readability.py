@@ -1,0 +1,66 @@
+"""What a person reads on the strategy's pages: French empty choices, empty states as sentences."""
+
+import pytest
+from django.urls import reverse
+
+from pvd.strategie import services
+from pvd.strategie.models import AxeStrategique
+
+from .test_views import _kwargs, main
+
+FORM_PAGES = [
+    ("projet_edit", ""),
+    ("axe_create", ""),
+    ("axe_update", ""),
+    ("indicateur_create", ""),
+    ("indicateur_create", "?modele=logements_vacants"),
+    ("indicateur_update", ""),
+    ("secteur_create", ""),
+    ("secteur_update", ""),
+    ("secteurs_import", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "query"), FORM_PAGES)
+def test_no_django_empty_choice_on_the_forms(client_for, dossier, strategie, name, query):
+    client = client_for(dossier, "chef_de_projet")
+    response = client.get(reverse(f"strategie:{name}", kwargs=_kwargs(dossier, strategie, name)) + query)
+    assert response.status_code == 200
+    content = main(response)
+    assert "---------" not in str(content)
+    for option in content.select("select option[value='']"):
+        assert option.get_text(strip=True) == "— Choisir —"
+
+
+@pytest.mark.parametrize("name", ["secteur_create", "secteurs_import"])
+def test_commune_select_offers_the_french_empty_choice(client_for, dossier, strategie, name):
+    client = client_for(dossier, "chef_de_projet")
+    content = main(client.get(reverse(f"strategie:{name}", kwargs=_kwargs(dossier, strategie, name))))
+    assert content.select_one("select[name=commune] option").get_text(strip=True) == "— Choisir —"
+
+
+def _empty_states(content):
+    return [node for node in content.find_all(["p", "li", "td"]) if node.get_text(strip=True).startswith("Aucun")]
+
+
+def test_empty_states_are_sentences_not_list_items(client_for, dossier, strategie, auteur):
+    services.axe_create(dossier=dossier, numero=2, titre="Commerce", by=auteur)  # no indicator, no sous-objectif
+    client = client_for(dossier, "chef_de_projet")
+    axe = AxeStrategique.objects.get(dossier=dossier, numero=2)
+    pages = [
+        reverse("strategie:index", kwargs={"dossier_pk": dossier.pk}),
+        reverse("strategie:axe_update", kwargs={"dossier_pk": dossier.pk, "axe_pk": axe.pk}),
+    ]
+    messages = []
+    for url in pages:
+        for node in _empty_states(main(client.get(url))):
+            assert node.name == "p" and "fr-text--sm" in node["class"], node
+            messages.append(node.get_text(strip=True))
+    assert messages == ["Aucun indicateur pour cet axe.", "Aucun sous-objectif (facultatif)."]
+
+
+def test_empty_strategy_reads_as_sentences(client_for, dossier):
+    client = client_for(dossier, "chef_de_projet")
+    content = main(client.get(reverse("strategie:index", kwargs={"dossier_pk": dossier.pk})))
+    paragraph = content.find("p", string="Aucun axe stratégique pour l'instant.")
+    assert paragraph is not None and "fr-text--sm" in paragraph["class"]
