@@ -134,3 +134,16 @@ def test_member_table_is_narrow_and_folds_the_end_of_term_form(client_for, dossi
     assert all(field.find_parent("details") for field in table.select("input[type=date]"))
     reader = content(client_for(dossier, "lecteur").get(url)).select_one("#membres")
     assert [th.get_text(strip=True) for th in reader.select("thead th")] == ["Membre", "Organisation", "Rôle"]
+
+
+def test_empty_lists_read_as_sentences(client_for, dossier):
+    from bs4 import BeautifulSoup
+    from django.urls import reverse
+
+    client = client_for(dossier, "chef_de_projet")
+    page = BeautifulSoup(
+        client.get(reverse("gouvernance:index", kwargs={"dossier_pk": dossier.pk})).content, "html.parser"
+    )
+    for ident, text in (("seances", "Aucune séance."), ("soumissions", "Aucune soumission en attente.")):
+        node = page.select_one(f"#{ident}")
+        assert node.name == "p" and node.get_text(strip=True) == text
