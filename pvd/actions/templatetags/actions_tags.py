@@ -13,3 +13,12 @@ def kilo_euros(value) -> str:
         return "—"
     thousands = Decimal(value) / 1000
     return floatformat(thousands, "1g" if abs(thousands) < 10 else "0g")
+
+
+@register.filter
+def montant(value) -> str:
+    """An amount in euros without ",00" when whole ("1 234"), with its cents otherwise ("1 234,50")."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value)
+    return floatformat(amount, "0g" if amount == amount.to_integral_value() else "2g")
