@@ -158,3 +158,12 @@ def test_fiche_localisation_separates_commune_and_place(client_for, dossier, mai
     page = main(client_for(dossier, "elu").get(url("fiche", dossier, fiche_pk=fiche.pk)))
     dd = next(dt.find_next_sibling("dd") for dt in page.select("dt") if dt.get_text(strip=True) == "Localisation")
     assert dd.get_text(strip=True) == expected.format(commune=f"{commune.nom} ({commune.code})")
+
+
+def test_fiche_empty_sections_are_paragraphs_not_bullets(client_for, dossier, main):
+    fiche = FicheFactory(dossier=dossier)
+    page = main(client_for(dossier, "chef_de_projet").get(url("fiche", dossier, fiche_pk=fiche.pk)))
+    for message in ("Aucune étape.", "Aucun indicateur.", "Aucune note.", "Aucune pièce jointe."):
+        node = page.find(string=message)
+        assert node is not None and node.parent.name == "p", message
+    assert not page.select("#liste-notes, #indicateurs-liste, #pieces-liste")
