@@ -64,3 +64,11 @@ def test_dossier_home_counts_only_the_fiches_the_viewer_may_see(dossier, client_
     text = BeautifulSoup(response.content, "html.parser").select_one("#etapes").get_text(" ", strip=True)
     assert f"{expected}, " in text
     assert submitted in text
+
+
+@pytest.mark.parametrize(("n", "expected"), [(0, "0 budget annuel"), (1, "1 budget annuel"), (2, "2 budgets annuels")])
+def test_pluriel_filter(n, expected):
+    from django.template import Context, Template
+
+    template = Template('{% load actions_tags %}{{ n|pluriel:"budget annuel,budgets annuels" }}')
+    assert template.render(Context({"n": n})) == expected
