@@ -55,7 +55,7 @@ def optional_provider(path: str):
 
 
 def plural(n: int, singular: str, plural_form: str) -> str:
-    """"n thing" in French: the singular for 0 and 1 ("0 fiche validée"), the plural from 2."""
+    """ "n thing" in French: the singular for 0 and 1 ("0 fiche validée"), the plural from 2."""
     return f"{n} {singular if abs(n) < 2 else plural_form}"
 
 

@@ -16,7 +16,8 @@ def gouvernance(dossier) -> tuple[str, str]:
         return EN_COURS, "L'équipe-projet est constituée ; le comité de projet reste à créer."
     manquants = composition_check(comite)
     if manquants:
-        return EN_COURS, f"Comité de projet incomplet : {plural(len(manquants), 'membre requis manquant', 'membres requis manquants')}."
+        missing = plural(len(manquants), "membre requis manquant", "membres requis manquants")
+        return EN_COURS, f"Comité de projet incomplet : {missing}."
     if equipe is None:
         return EN_COURS, "Le comité de projet est constitué ; l'équipe-projet reste à créer."
     if not comite.seances.filter(compte_rendu_approuve_le__isnull=False).exists():

@@ -305,7 +305,7 @@ def test_import_views_per_viewer(client_for, dossier, axes, kind, main):
     assert response.status_code == 200
     assert len(main(response).select("#apercu tbody tr")) == 2
     summary = main(response).select_one(".fr-alert--success").get_text(" ", strip=True)
-    assert summary == f"Le fichier est valide : 2 fiches, 2 lignes de financement, 1 budget annuel."
+    assert summary == "Le fichier est valide : 2 fiches, 2 lignes de financement, 1 budget annuel."
     assert not FicheAction.objects.exists()  # preview only
     response = client.post(url("import", dossier), {"confirm": "1"})
     assert response.status_code == 302
