@@ -155,12 +155,13 @@ def test_plan_calendar_scrolls_with_the_mouse_and_stays_out_of_the_keyboard(page
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.wheel(400, 0)
     page.wait_for_function("b => document.querySelector('#gantt .gantt-container').scrollLeft !== b", arg=before)
-    # Keyboard: every control of the page is reached, none inside the chart.
+    # Keyboard, with the chart shown: every control of its tab is reached, none inside the chart
+    # (the whole plan page: tests/browser/test_programme_journeys.py).
     page.evaluate(
         """() => { window.__inChart = [];
         document.addEventListener("focusin", (e) => {
           if (e.target.closest("#gantt")) window.__inChart.push(e.target.outerHTML.slice(0, 80)); }); }"""
     )
-    assert_keyboard_reaches_all(page)
+    assert_keyboard_reaches_all(page, scope="#panel-calendrier")
     assert page.evaluate("() => window.__inChart") == []
     assert container.get_attribute("tabindex") == "-1"
