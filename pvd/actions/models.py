@@ -177,6 +177,11 @@ class FicheAction(models.Model):
         return self.latitude is not None and self.longitude is not None
 
     @property
+    def localisation_label(self) -> str:
+        """The commune and the place, apart: "Langres (52269) — Centre ancien" ("" when neither is set)."""
+        return " — ".join(part for part in (str(self.commune) if self.commune_id else "", self.localisation) if part)
+
+    @property
     def coordonnees_label(self) -> str:
         """The point the French way, once: "47,8625° N, 5,3331° E" ("" when not located)."""
         if not self.is_located:

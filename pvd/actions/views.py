@@ -39,7 +39,10 @@ def plan(request, dossier):
     gantt = [
         {
             "id": f"fiche-{row.fiche.pk}",
-            "name": f"{row.fiche.numero}. {row.fiche.titre}" + ("" if row.fiche.date_debut else " (début non fixé)"),
+            # A short label fits on the bar (a long title was cut at the chart's edges); the full
+            # title is in the bar's popup and in the table below.
+            "name": f"n° {row.fiche.numero}",
+            "title": f"{row.fiche.numero}. {row.fiche.titre}" + ("" if row.fiche.date_debut else " (début non fixé)"),
             "start": (row.fiche.date_debut or row.fiche.date_fin).isoformat(),
             "end": (row.fiche.date_fin or row.fiche.date_debut).isoformat(),
             "progress": 100 if row.fiche.statut == "realise" else 0,

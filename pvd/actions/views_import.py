@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from pvd.dossiers.steps import plural
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from .forms import ImportForm
@@ -42,7 +43,7 @@ def plan_import(request, dossier):
             status = 400
         else:
             del request.session[key]
-            messages.success(request, f"{len(fiches)} fiche(s) action importée(s).")
+            messages.success(request, f"{plural(len(fiches), 'fiche action importée', 'fiches action importées')}.")
             return redirect("actions:plan", dossier_pk=dossier.pk)
     elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES)

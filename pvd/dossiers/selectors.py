@@ -58,10 +58,10 @@ def dossier_key_dates(dossier) -> list[tuple[str, object]]:
     return dates
 
 
-def dossier_overview(dossier) -> dict:
+def dossier_overview(dossier, access=None) -> dict:
     code, label = dossier_phase(dossier)
     return {
-        "steps": dossier_steps(dossier),
+        "steps": dossier_steps(dossier, access),
         "phase_code": code,
         "phase_label": label,
         "key_dates": dossier_key_dates(dossier),

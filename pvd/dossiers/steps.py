@@ -4,6 +4,7 @@ Each domain app provides the function that reads its own content; the dossier ho
 only gathers them. A step whose app has no provider yet shows as "à venir".
 """
 
+import inspect
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -53,10 +54,22 @@ def optional_provider(path: str):
     return getattr(module, name)
 
 
-def dossier_steps(dossier) -> list[StepState]:
+def plural(n: int, singular: str, plural_form: str) -> str:
+    """ "n thing" in French: the singular for 0 and 1 ("0 fiche validée"), the plural from 2."""
+    return f"{n} {singular if abs(n) < 2 else plural_form}"
+
+
+def dossier_steps(dossier, access=None) -> list[StepState]:
+    """The steps as `access` may see them: a provider that counts content some roles may not see
+    (confidential fiches) takes the viewer's access; access=None counts only what every member sees."""
     states = []
     for numero, (key, titre, path) in enumerate(STEPS, start=1):
         provider = optional_provider(path)
-        etat, detail = provider(dossier) if provider else (A_VENIR, "Pas encore commencée.")
+        if provider is None:
+            etat, detail = A_VENIR, "Pas encore commencée."
+        elif "access" in inspect.signature(provider).parameters:
+            etat, detail = provider(dossier, access=access)
+        else:
+            etat, detail = provider(dossier)
         states.append(StepState(numero=numero, key=key, titre=titre, etat=etat, detail=detail))
     return states

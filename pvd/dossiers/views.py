@@ -83,7 +83,7 @@ def dossier_create(request):
 
 @dossier_view("dossier.view")
 def dossier_detail(request, dossier):
-    overview = selectors.dossier_overview(dossier)
+    overview = selectors.dossier_overview(dossier, request.access)
     communes = dossier.communes.select_related("departement").order_by("nom")
     return render(
         request,

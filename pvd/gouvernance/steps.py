@@ -1,6 +1,6 @@
 """Step 2 of the programme: the comité de projet and the équipe-projet are in place."""
 
-from pvd.dossiers.steps import A_VENIR, EN_COURS, TERMINE
+from pvd.dossiers.steps import A_VENIR, EN_COURS, TERMINE, plural
 
 from .models import Instance, InstanceType
 from .selectors import composition_check
@@ -16,7 +16,8 @@ def gouvernance(dossier) -> tuple[str, str]:
         return EN_COURS, "L'équipe-projet est constituée ; le comité de projet reste à créer."
     manquants = composition_check(comite)
     if manquants:
-        return EN_COURS, f"Comité de projet incomplet : {len(manquants)} membre(s) requis manquant(s)."
+        missing = plural(len(manquants), "membre requis manquant", "membres requis manquants")
+        return EN_COURS, f"Comité de projet incomplet : {missing}."
     if equipe is None:
         return EN_COURS, "Le comité de projet est constitué ; l'équipe-projet reste à créer."
     if not comite.seances.filter(compte_rendu_approuve_le__isnull=False).exists():

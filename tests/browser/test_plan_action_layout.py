@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from pvd.actions.tests.factories import FicheFactory, LigneFactory
 
-from .helpers import force_login, screenshot
+from .helpers import assert_keyboard_reaches_all, force_login, screenshot
 
 # Bars of the calendar that are (partly) inside the scroll box of the chart.
 VISIBLE_BARS = """() => {
@@ -131,3 +131,37 @@ def test_leaflet_attribution_without_english_title(page, live_server, chef, chef
         expect(attribution).to_contain_text("Leaflet")
         assert "JavaScript" not in attribution.inner_html()
         expect(attribution.locator("a[title]")).to_have_count(0)
+
+
+def test_plan_calendar_scrolls_with_the_mouse_and_stays_out_of_the_keyboard(page, live_server, chef, chef_dossier):
+    """The chart is not inert: the mouse wheel scrolls it sideways; it stays aria-hidden and no part of
+    it takes the keyboard focus (the table below is the accessible calendar)."""
+    year = datetime.date.today().year
+    _fiches(chef_dossier, [(year - 4, year - 3), (year - 1, year + 2), (year + 3, year + 5)])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    force_login(page, live_server, chef)
+    page.goto(_plan(chef_dossier))
+    page.get_by_role("tab", name="Calendrier").click()
+    container = page.locator("#gantt .gantt-container")
+    expect(container).to_be_visible()
+    page.wait_for_function(f"({VISIBLE_BARS})() > 0")
+    expect(page.locator("#gantt")).not_to_have_attribute("inert", "")
+    expect(page.locator("#gantt")).to_have_attribute("aria-hidden", "true")
+    # Short labels on the bars ("n° 2"), the full title in the popup.
+    expect(page.locator("#gantt .bar-label", has_text="n° 2")).to_have_count(1)
+    container.scroll_into_view_if_needed()
+    before = container.evaluate("c => c.scrollLeft")
+    box = container.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(400, 0)
+    page.wait_for_function("b => document.querySelector('#gantt .gantt-container').scrollLeft !== b", arg=before)
+    # Keyboard, with the chart shown: every control of its tab is reached, none inside the chart
+    # (the whole plan page: tests/browser/test_programme_journeys.py).
+    page.evaluate(
+        """() => { window.__inChart = [];
+        document.addEventListener("focusin", (e) => {
+          if (e.target.closest("#gantt")) window.__inChart.push(e.target.outerHTML.slice(0, 80)); }); }"""
+    )
+    assert_keyboard_reaches_all(page, scope="#panel-calendrier")
+    assert page.evaluate("() => window.__inChart") == []
+    assert container.get_attribute("tabindex") == "-1"

@@ -13,3 +13,21 @@ def kilo_euros(value) -> str:
         return "—"
     thousands = Decimal(value) / 1000
     return floatformat(thousands, "1g" if abs(thousands) < 10 else "0g")
+
+
+@register.filter
+def montant(value) -> str:
+    """An amount in euros without ",00" when whole ("1 234"), with its cents otherwise ("1 234,50")."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value)
+    return floatformat(amount, "0g" if amount == amount.to_integral_value() else "2g")
+
+
+@register.filter
+def pluriel(count, forms: str) -> str:
+    """{{ n|pluriel:"fiche,fiches" }} → "0 fiche", "1 fiche", "2 fiches" (French: singular below 2)."""
+    from pvd.dossiers.steps import plural
+
+    singular, plural_form = forms.split(",")
+    return plural(int(count), singular, plural_form)

@@ -35,8 +35,21 @@ def test_maquette_counts_fiches_as_integers(client_for, dossier, main):
     table = main(client_for(dossier, "elu").get(url("maquette", dossier))).select_one("#maquette-statuts")
     row = [td.get_text(strip=True).replace("\xa0", " ") for td in table.select("tbody tr")[0].select("td")]
     total = [td.get_text(strip=True).replace("\xa0", " ") for td in table.select("tfoot td")]
-    assert row[:3] == ["3", "300 000,00", "3 000,00"]
-    assert total[:2] == ["3", "300 000,00"]
+    assert row[:3] == ["3", "300 000", "3 000"]
+    assert total[:2] == ["3", "300 000"]
+
+
+def test_maquette_amounts_keep_cents_only_when_not_whole(client_for, dossier, main):
+    LigneFactory(fiche=FicheFactory(dossier=dossier, numero=1, statut="en_cours"), montant=Decimal("1234.50"))
+    LigneFactory(fiche=FicheFactory(dossier=dossier, numero=2, statut="realise"), montant=Decimal("1000"))
+    table = main(client_for(dossier, "elu").get(url("maquette", dossier))).select_one("#maquette-statuts")
+    assert "pvd-maquette-table" in table["class"]
+    accorde = {
+        tr.th.get_text(strip=True): tr.select("td")[2].get_text(strip=True).replace("\xa0", " ")
+        for tr in table.select("tbody tr")
+    }
+    assert accorde["En cours"] == "1 234,50" and accorde["Réalisé"] == "1 000"
+    assert table.select("tfoot td")[2].get_text(strip=True).replace("\xa0", " ") == "2 234,50"
 
 
 @pytest.mark.parametrize(
@@ -128,3 +141,29 @@ def test_plan_table_fits_its_columns(client_for, dossier, main):
     assert cells[3] == "À venir Étude"
     assert cells[4] == "01/2025 – 06/2026"
     assert cells[5:7] == ["1 235", "600"]
+
+
+@pytest.mark.parametrize(
+    ("with_commune", "place", "expected"),
+    [
+        (True, "Centre ancien", "{commune} — Centre ancien"),
+        (True, "", "{commune}"),
+        (False, "Centre ancien", "Centre ancien"),
+        (False, "", "—"),
+    ],
+)
+def test_fiche_localisation_separates_commune_and_place(client_for, dossier, main, with_commune, place, expected):
+    commune = dossier.communes.first()
+    fiche = FicheFactory(dossier=dossier, commune=commune if with_commune else None, localisation=place)
+    page = main(client_for(dossier, "elu").get(url("fiche", dossier, fiche_pk=fiche.pk)))
+    dd = next(dt.find_next_sibling("dd") for dt in page.select("dt") if dt.get_text(strip=True) == "Localisation")
+    assert dd.get_text(strip=True) == expected.format(commune=f"{commune.nom} ({commune.code})")
+
+
+def test_fiche_empty_sections_are_paragraphs_not_bullets(client_for, dossier, main):
+    fiche = FicheFactory(dossier=dossier)
+    page = main(client_for(dossier, "chef_de_projet").get(url("fiche", dossier, fiche_pk=fiche.pk)))
+    for message in ("Aucune étape.", "Aucun indicateur.", "Aucune note.", "Aucune pièce jointe."):
+        node = page.find(string=message)
+        assert node is not None and node.parent.name == "p", message
+    assert not page.select("#liste-notes, #indicateurs-liste, #pieces-liste")

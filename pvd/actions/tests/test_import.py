@@ -3,6 +3,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -303,9 +304,12 @@ def test_import_views_per_viewer(client_for, dossier, axes, kind, main):
     response = client.post(url("import", dossier), {"fichier": good})
     assert response.status_code == 200
     assert len(main(response).select("#apercu tbody tr")) == 2
+    summary = main(response).select_one(".fr-alert--success").get_text(" ", strip=True)
+    assert summary == "Le fichier est valide : 2 fiches, 2 lignes de financement, 1 budget annuel."
     assert not FicheAction.objects.exists()  # preview only
     response = client.post(url("import", dossier), {"confirm": "1"})
     assert response.status_code == 302
+    assert [m.message for m in get_messages(response.wsgi_request)] == ["2 fiches action importées."]
     assert FicheAction.objects.filter(dossier=dossier).count() == 2
     assert LigneFinancement.objects.filter(fiche__dossier=dossier).count() == 2
 

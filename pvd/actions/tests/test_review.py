@@ -252,14 +252,30 @@ def test_gantt_data_and_calendar_table(client_for, dossier, main):
     FicheFactory(dossier=dossier, numero=4, titre="Sans date", date_debut=None, date_fin=None)
     response = client_for(dossier, "lecteur").get(url("plan", dossier))
     gantt = main(response).select_one("#gantt")
-    assert gantt.has_attr("inert") and gantt["aria-hidden"] == "true"
+    # Not inert: the chart scrolls with the mouse (tests/browser/test_plan_action_layout.py).
+    assert not gantt.has_attr("inert") and gantt["aria-hidden"] == "true"
     data = json.loads(BeautifulSoup(response.content, "html.parser").select_one("#gantt-data").string)
     assert data == [
-        {"id": f"fiche-{both.pk}", "name": "1. Halle", "start": "2025-03-01", "end": "2026-06-30", "progress": 100},
-        {"id": f"fiche-{start_only.pk}", "name": "2. École", "start": "2025-09-01", "end": "2025-09-01", "progress": 0},
+        {
+            "id": f"fiche-{both.pk}",
+            "name": "n° 1",
+            "title": "1. Halle",
+            "start": "2025-03-01",
+            "end": "2026-06-30",
+            "progress": 100,
+        },
+        {
+            "id": f"fiche-{start_only.pk}",
+            "name": "n° 2",
+            "title": "2. École",
+            "start": "2025-09-01",
+            "end": "2025-09-01",
+            "progress": 0,
+        },
         {
             "id": f"fiche-{end_only.pk}",
-            "name": "3. Parc (début non fixé)",
+            "name": "n° 3",
+            "title": "3. Parc (début non fixé)",
             "start": "2027-05-31",
             "end": "2027-05-31",
             "progress": 0,

@@ -1,4 +1,6 @@
 import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
 
 from pvd.actions import services, steps
 from pvd.actions.tests.factories import FicheFactory, LigneFactory
@@ -10,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_plan_step(dossier):
     assert steps.plan(dossier)[0] == A_VENIR
     fiche = FicheFactory(dossier=dossier)
-    assert steps.plan(dossier) == (EN_COURS, "1 fiche(s) action, 1 datée(s), 0 avec un plan de financement.")
+    assert steps.plan(dossier) == (EN_COURS, "1 fiche action, 1 datée, 0 avec un plan de financement.")
     LigneFactory(fiche=fiche)
     assert steps.plan(dossier)[0] == TERMINE
 
@@ -21,4 +23,52 @@ def test_fiches_step(dossier):
     FicheFactory(dossier=dossier)
     assert steps.fiches(dossier)[0] == A_VENIR
     services.fiche_submit(fiche=fiche, by=None)
-    assert steps.fiches(dossier) == (EN_COURS, "0 fiche(s) validée(s) sur 2, 1 examinée(s) ou soumise(s).")
+    assert steps.fiches(dossier) == (EN_COURS, "0 fiche validée sur 2, 1 examinée ou soumise.")
+
+
+def test_plan_step_plural_for_two(dossier):
+    FicheFactory(dossier=dossier, date_debut=None)
+    FicheFactory(dossier=dossier)
+    FicheFactory(dossier=dossier)
+    assert steps.plan(dossier)[1] == "3 fiches action, 2 datées, 0 avec un plan de financement."
+
+
+def test_fiches_step_singular_and_plural(dossier):
+    first = FicheFactory(dossier=dossier)
+    assert steps.fiches(dossier)[1] == "La fiche action n'a pas été soumise au comité de projet."
+    second = FicheFactory(dossier=dossier)
+    assert steps.fiches(dossier)[1] == "Aucune des 2 fiches n'a été soumise au comité de projet."
+    services.fiche_submit(fiche=first, by=None)
+    services.fiche_submit(fiche=second, by=None)
+    assert steps.fiches(dossier)[1] == "0 fiche validée sur 2, 2 examinées ou soumises."
+
+
+@pytest.mark.parametrize(("n", "expected"), [(0, "0 fiche validée"), (1, "1 fiche validée"), (2, "2 fiches validées")])
+def test_plural_helper(n, expected):
+    from pvd.dossiers.steps import plural
+
+    assert plural(n, "fiche validée", "fiches validées") == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected", "submitted"),
+    [
+        ("partenaire", "1 fiche action", "La fiche action n'a pas été soumise"),
+        ("chef_de_projet", "2 fiches action", "Aucune des 2 fiches n'a été soumise"),
+    ],
+)
+def test_dossier_home_counts_only_the_fiches_the_viewer_may_see(dossier, client_for, kind, expected, submitted):
+    FicheFactory(dossier=dossier)
+    FicheFactory(dossier=dossier, confidentielle=True)
+    response = client_for(dossier, kind).get(reverse("dossiers:detail", args=[dossier.pk]))
+    text = BeautifulSoup(response.content, "html.parser").select_one("#etapes").get_text(" ", strip=True)
+    assert f"{expected}, " in text
+    assert submitted in text
+
+
+@pytest.mark.parametrize(("n", "expected"), [(0, "0 budget annuel"), (1, "1 budget annuel"), (2, "2 budgets annuels")])
+def test_pluriel_filter(n, expected):
+    from django.template import Context, Template
+
+    template = Template('{% load actions_tags %}{{ n|pluriel:"budget annuel,budgets annuels" }}')
+    assert template.render(Context({"n": n})) == expected

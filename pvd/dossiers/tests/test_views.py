@@ -468,3 +468,10 @@ def test_member_removal_message_is_gender_neutral(client_for, dossier):
         reverse("dossiers:membre_remove", kwargs={"dossier_pk": dossier.pk, "membre_pk": lecteur.pk})
     )
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["Membre retiré du dossier : Léa Lectrice."]
+
+
+def test_dossier_detail_key_dates_heading_is_spaced_from_the_steps(client_for, dossier):
+    response = client_for(dossier, "elu").get(reverse("dossiers:detail", args=[dossier.pk]))
+    page = BeautifulSoup(response.content, "html.parser")
+    heading = page.find("h2", string="Dates clés")
+    assert "fr-mt-4w" in heading["class"]

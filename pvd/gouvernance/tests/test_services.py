@@ -185,3 +185,4 @@ def test_step_states(user, dossier):
     InstanceFactory(dossier=dossier)
     etat, detail = gouvernance(dossier)
     assert etat == "en_cours" and "incomplet" in detail
+    assert "(s)" not in detail and "membres requis manquants" in detail  # several required members missing

@@ -62,6 +62,9 @@
   }
   function scrollTo(gantt) {
     var container = ganttNode.querySelector(".gantt-container");
+    // The chart is aria-hidden (the table below is the accessible calendar) but scrolls with the
+    // mouse: its scroll box, which Chromium makes focusable, stays out of the tab order.
+    if (container) { container.setAttribute("tabindex", "-1"); }
     var date = target(new Date());
     if (!container || !date || !container.clientWidth) { return; }
     var mode = gantt.config.view_mode;
@@ -87,7 +90,7 @@
         view_mode_select: false,
         popup: function (ctx) {
           var fmt = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", year: "numeric" });
-          ctx.set_title(ctx.task.name);
+          ctx.set_title(ctx.task.title);
           ctx.set_subtitle("");
           ctx.set_details(
             "Du " + fmt.format(ctx.task._start) + " au " + fmt.format(new Date(ctx.task._end.getTime() - 1000)) +
@@ -96,7 +99,7 @@
         }
       });
       scrollTo(gantt);
-      // The choice of scale: buttons outside the (inert) chart, shown once it is drawn.
+      // The choice of scale: buttons outside the (aria-hidden) chart, shown once it is drawn.
       var switcher = document.getElementById("gantt-modes");
       if (switcher) {
         var buttons = switcher.querySelectorAll("button[data-mode]");
