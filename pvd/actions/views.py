@@ -217,38 +217,56 @@ def ligne_add(request, dossier, fiche_pk):
     return _sub_form(request, dossier, fiche_pk, LigneFinancementForm, "ligne", "plan.edit", save, {"dossier": dossier})
 
 
-@dossier_view("plan.edit")
-def ligne_update(request, dossier, fiche_pk, ligne_pk):
-    """Every field of a financing line: funder, scheme, amount, status, date."""
-    fiche = _fiche(request, dossier, fiche_pk)
-    ligne = get_object_or_404(LigneFinancement.objects.filter(fiche=fiche).select_related("financeur"), pk=ligne_pk)
-    form = LigneFinancementForm(request.POST or None, instance=ligne, dossier=dossier)
+def _fiche_part_edit(request, dossier, fiche, *, form, save, anchor, what, saved):
+    """The page editing one part of a fiche (a financing line, an indicator): the form, the
+    service `save(form)` (its ValidationError goes back to the form), then back to the fiche."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.ligne_financement_update(
-                ligne=ligne,
-                by=request.user,
-                **form.financeur_fields(),
-                **{k: form.cleaned_data[k] for k in ("dispositif", "montant", "statut", "date")},
-            )
+            save(form)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, "La ligne de financement a été enregistrée.")
-            return redirect(_fiche_url(fiche) + "#financement")
+            messages.success(request, saved)
+            return redirect(_fiche_url(fiche) + anchor)
     return render(
         request,
         "dossiers/form.html",
         dossier_context(
             request,
             dossier,
-            page_title=f"Modifier une ligne de financement de la fiche n° {fiche.numero}",
+            page_title=f"Modifier {what} de la fiche n° {fiche.numero}",
             crumbs=[_plan_crumb(dossier), {"url": _fiche_url(fiche), "title": f"Fiche n° {fiche.numero}"}],
             form=form,
             submit_label="Enregistrer",
-            cancel_url=_fiche_url(fiche) + "#financement",
+            cancel_url=_fiche_url(fiche) + anchor,
         ),
         status=400 if form.is_bound else 200,
+    )
+
+
+@dossier_view("plan.edit")
+def ligne_update(request, dossier, fiche_pk, ligne_pk):
+    """Every field of a financing line: funder, scheme, amount, status, date."""
+    fiche = _fiche(request, dossier, fiche_pk)
+    ligne = get_object_or_404(LigneFinancement.objects.filter(fiche=fiche).select_related("financeur"), pk=ligne_pk)
+
+    def save(form):
+        services.ligne_financement_update(
+            ligne=ligne,
+            by=request.user,
+            **form.financeur_fields(),
+            **{k: form.cleaned_data[k] for k in ("dispositif", "montant", "statut", "date")},
+        )
+
+    return _fiche_part_edit(
+        request,
+        dossier,
+        fiche,
+        form=LigneFinancementForm(request.POST or None, instance=ligne, dossier=dossier),
+        save=save,
+        anchor="#financement",
+        what="une ligne de financement",
+        saved="La ligne de financement a été enregistrée.",
     )
 
 
@@ -420,29 +438,17 @@ def indicateur_update(request, dossier, fiche_pk, indicateur_pk):
     indicateur = _indicateur(fiche, indicateur_pk)
     form = IndicateurForm(request.POST or None, instance=indicateur)
     del form.fields["catalogue"]  # the catalogue entry an indicator came from does not change
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicateur_update(
-                indicateur=indicateur, by=request.user, **{k: form.cleaned_data[k] for k in EDITABLE_FIELDS}
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, "L'indicateur a été enregistré.")
-            return redirect(_fiche_url(fiche) + "#indicateurs")
-    return render(
+    return _fiche_part_edit(
         request,
-        "dossiers/form.html",
-        dossier_context(
-            request,
-            dossier,
-            page_title=f"Modifier un indicateur de la fiche n° {fiche.numero}",
-            crumbs=[_plan_crumb(dossier), {"url": _fiche_url(fiche), "title": f"Fiche n° {fiche.numero}"}],
-            form=form,
-            submit_label="Enregistrer",
-            cancel_url=_fiche_url(fiche) + "#indicateurs",
+        dossier,
+        fiche,
+        form=form,
+        save=lambda form: services.indicateur_update(
+            indicateur=indicateur, by=request.user, **{k: form.cleaned_data[k] for k in EDITABLE_FIELDS}
         ),
-        status=400 if form.is_bound else 200,
+        anchor="#indicateurs",
+        what="un indicateur",
+        saved="L'indicateur a été enregistré.",
     )
 
 
