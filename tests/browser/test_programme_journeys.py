@@ -225,7 +225,7 @@ def test_resident_proposes_equipe_publishes_and_answers(new_page, live_server, c
     published = resident.locator("#contributions")
     expect(published).to_contain_text("Des bancs ombragés sur la place Diderot.")
     expect(published.locator(".reponse")).to_contain_text("des bancs seront posés au printemps")
-    published.get_by_role("link", name=f"Lien vers cette contribution n° {contribution.pk}").click()
+    published.get_by_role("link", name=f"n° {contribution.pk} —").click()
     expect(resident.locator(".reponse")).to_contain_text("des bancs seront posés au printemps")
     assert_accessible(resident)
 
@@ -322,6 +322,6 @@ def test_chef_imports_the_platform_template_and_checks_the_preview(signed_in, ch
     assert_keyboard_reaches_all(page)
 
     page.get_by_role("button", name="Confirmer l'import").click()
-    expect(page.get_by_role("status")).to_contain_text("1 fiche(s) action importée(s)")
+    expect(page.get_by_role("status")).to_contain_text("1 fiche action importée.")
     fiche = dossier.fiches.get()
     assert (fiche.titre, fiche.cout_ht, [a.numero for a in fiche.axes.all()]) == ("Rénover les halles", 200000, [1])
