@@ -127,8 +127,8 @@ class Seance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     convocation_envoyee_le = models.DateTimeField("convocation envoyée le", null=True, blank=True)
-    # Set when the date or the place changes after a convocation was sent: the next sending is
-    # a "convocation rectificative" to every member.
+    # Set when the date or the place changes after a convocation was sent (the sendings then
+    # become outdated): the members who had received it get a "convocation rectificative".
     convocation_modifiee_le = models.DateTimeField("date ou lieu modifiés le", null=True, blank=True)
     # The ICS SEQUENCE: raised at each change of date or place, so calendars update the event.
     sequence = models.PositiveIntegerField("version du rendez-vous", default=0)
@@ -195,17 +195,26 @@ class CalendrierDossier(models.Model):
 
 
 class ConvocationEnvoi(models.Model):
-    """One convocation e-mail sent to one member for one séance: a retry skips them."""
+    """One convocation e-mail sent to one member for one séance: a retry skips them.
+
+    A change of date or place marks the sendings `perime` (kept as the record of what was
+    sent): the members concerned must then receive a convocation rectificative."""
 
     seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="envois")
     membre = models.ForeignKey(MembreInstance, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField("adresse électronique")
     envoyee_le = models.DateTimeField("envoyée le", auto_now_add=True)
+    perime = models.BooleanField("périmée (date ou lieu modifiés depuis)", default=False)
 
     class Meta:
         verbose_name = "convocation envoyée"
         verbose_name_plural = "convocations envoyées"
-        constraints = [models.UniqueConstraint(fields=["seance", "membre"], name="une_convocation_par_membre")]
+        constraints = [
+            # One current sending per member; the outdated ones stay as history.
+            models.UniqueConstraint(
+                fields=["seance", "membre"], condition=models.Q(perime=False), name="une_convocation_par_membre"
+            )
+        ]
 
     def __str__(self):
         return f"{self.membre} — {self.seance}"

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 
-from .models import Decision, PointOrdreDuJour
+from .models import ConvocationEnvoi, Decision, PointOrdreDuJour
 
 NON_SOUMIS = "non_soumis"
 SOUMIS = "soumis"
@@ -310,3 +310,18 @@ def points_on(target):
 def has_decisions(target) -> bool:
     """Whether the comité de projet ever decided on this object (even if it was resubmitted since)."""
     return Decision.objects.filter(point__in=points_on(target)).exists()
+
+
+def convocation_rectificative_due(seance) -> bool:
+    """Whether a member who received a convocation before the last change of date or place
+    (and still sits, with an address) has not received the convocation rectificative yet."""
+    if seance.is_past:
+        return False
+    envois = ConvocationEnvoi.objects.filter(seance=seance)
+    return (
+        seance.instance.membres.actifs(seance.date.date())
+        .exclude(email="")
+        .filter(pk__in=envois.filter(perime=True).values("membre_id"))
+        .exclude(pk__in=envois.filter(perime=False).values("membre_id"))
+        .exists()
+    )

@@ -335,7 +335,8 @@ def seance_create(*, instance: Instance, date: datetime.datetime, lieu: str = ""
 @transaction.atomic
 def seance_update(*, seance: Seance, date: datetime.datetime, lieu: str = "", by) -> Seance:
     """Change the date or the place. After a convocation was sent, the members must be told:
-    the sendings are reset so that the next one is a convocation rectificative to all."""
+    the sendings are marked outdated (and kept), so that those members get a convocation
+    rectificative at the next sending."""
     if _locked(seance).is_approved:
         raise ValidationError("Le compte rendu de cette séance est approuvé : elle ne peut plus changer.")
     stored = Seance.objects.get(pk=seance.pk)
@@ -350,8 +351,7 @@ def seance_update(*, seance: Seance, date: datetime.datetime, lieu: str = "", by
     seance.date, seance.lieu = date, lieu
     if changed:
         seance.sequence = stored.sequence + 1
-        if ConvocationEnvoi.objects.filter(seance=seance).exists():
-            ConvocationEnvoi.objects.filter(seance=seance).delete()
+        if ConvocationEnvoi.objects.filter(seance=seance, perime=False).update(perime=True):
             seance.convocation_modifiee_le = timezone.now()
             seance.convocation_envoyee_le = None
     seance.full_clean()
@@ -494,18 +494,20 @@ def seance_send_convocation(*, seance: Seance, by, convocation_url: str) -> Conv
     membres = [m for m in seance.instance.membres.actifs(seance.date.date()) if m.email]
     if not membres:
         raise ValidationError("Aucun membre de l'instance n'a d'adresse électronique.")
-    done = set(ConvocationEnvoi.objects.filter(seance=seance).values_list("membre_id", flat=True))
+    done, outdated = set(), set()
+    for membre_id, perime in ConvocationEnvoi.objects.filter(seance=seance).values_list("membre_id", "perime"):
+        (outdated if perime else done).add(membre_id)
     report = ConvocationReport(already=sum(1 for m in membres if m.pk in done))
     points = label_points(seance.points.order_by("ordre", "pk"), seance.instance.dossier)
-    rectificative = seance.convocation_modifiee_le is not None
-    subject = (
-        f"{'Convocation rectificative' if rectificative else 'Convocation'} : "
-        f"{seance.instance.nom} du {timezone.localtime(seance.date):%d/%m/%Y à %H:%M}"
-    )
+    when = f"{seance.instance.nom} du {timezone.localtime(seance.date):%d/%m/%Y à %H:%M}"
     ics = seance_ics(seance)
     for membre in membres:
         if membre.pk in done:
             continue
+        # Rectificative only for who received the previous convocation: a member added since
+        # the change gets a plain one.
+        rectificative = membre.pk in outdated
+        subject = f"{'Convocation rectificative' if rectificative else 'Convocation'} : {when}"
         body = render_to_string(
             "gouvernance/email/convocation.txt",
             {

@@ -288,6 +288,7 @@ def seance_detail(request, dossier, pk):
             },
         ),
         seance=seance,
+        rectificative_due=selectors.convocation_rectificative_due(seance),
         points=selectors.seance_points(seance, request.access),
         presences=_presences(seance),
         presence_choices=PRESENCE_CHOICES,

@@ -105,6 +105,54 @@ def test_changed_place_sends_a_convocation_rectificative_to_all(client_for, doss
     client.post(send)  # a retry sends nothing twice
     assert len(mail.outbox) == 4
     assert Seance.objects.get(pk=seance.pk).convocation_envoyee_le is not None
+    # The first sendings are kept, marked outdated.
+    assert ConvocationEnvoi.objects.filter(seance=seance, perime=True).count() == 2
+    assert ConvocationEnvoi.objects.filter(seance=seance, perime=False).count() == 2
+
+
+def test_member_added_after_the_change_gets_a_plain_convocation(client_for, dossier, comite):
+    from django.core import mail
+    from django.utils import timezone
+
+    from .factories import MembreInstanceFactory, SeanceFactory
+
+    day = timezone.localdate() + datetime.timedelta(days=10)
+    date = timezone.make_aware(datetime.datetime(day.year, day.month, day.day, 18))
+    seance = SeanceFactory(instance=comite, date=date, lieu="Mairie")
+    MembreInstanceFactory(instance=comite, nom="Ancien", email="ancien@exemple.fr")
+    client = client_for(dossier, "chef_de_projet")
+    kw = {"dossier_pk": dossier.pk, "pk": seance.pk}
+    send, page = reverse("gouvernance:convocation_send", kwargs=kw), reverse("gouvernance:seance", kwargs=kw)
+    client.post(send)
+    date = f"{timezone.localtime(seance.date):%Y-%m-%dT%H:%M}"
+    client.post(page, {"action": "seance", "seance-date": date, "seance-lieu": "Salle Diderot"})
+    # Added after the change: this member never had the previous convocation.
+    MembreInstanceFactory(instance=comite, nom="Nouveau", email="nouveau@exemple.fr")
+    mail.outbox.clear()
+    client.post(send)
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert by_address["ancien@exemple.fr"].subject.startswith("Convocation rectificative")
+    assert "remplace la convocation précédente" in by_address["ancien@exemple.fr"].body
+    assert by_address["nouveau@exemple.fr"].subject.startswith("Convocation :")
+    assert "rectificative" not in by_address["nouveau@exemple.fr"].body
+    # Everyone has the current convocation: the page no longer asks for a rectificative.
+    content = main(client.get(page))
+    assert not content.select_one("#convocation-a-rectifier")
+    assert "Envoyer la convocation par courriel" in content.select_one("#convocation-send").text
+    # A member added later still gets a plain convocation, not a "rectificative".
+    MembreInstanceFactory(instance=comite, nom="Dernier", email="dernier@exemple.fr")
+    mail.outbox.clear()
+    client.post(send)
+    assert [m.to[0] for m in mail.outbox] == ["dernier@exemple.fr"]
+    assert mail.outbox[0].subject.startswith("Convocation :")
+    assert "rectificative" not in mail.outbox[0].body
+    # A second change: every member who had a convocation gets a rectificative again.
+    client.post(page, {"action": "seance", "seance-date": date, "seance-lieu": "Salle Voltaire"})
+    assert main(client.get(page)).select_one("#convocation-a-rectifier")
+    mail.outbox.clear()
+    client.post(send)
+    assert len(mail.outbox) == 3
+    assert all(m.subject.startswith("Convocation rectificative") for m in mail.outbox)
 
 
 def test_seance_with_decisions_cannot_be_moved_to_the_future(dossier, seance, user):
