@@ -24,28 +24,7 @@ class _CheckboxTemplates:
                 field.template_name = "actions/field_checkbox.html"
 
 
-EMPTY_CHOICE = "— Choisir —"
-
-
-class _FrenchEmptyChoice:
-    """Django's "---------" as the empty choice of a select says nothing to a reader: a French one."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.ModelMultipleChoiceField):
-                continue
-            if isinstance(field, forms.ModelChoiceField):
-                if field.empty_label is not None:
-                    field.empty_label = EMPTY_CHOICE
-                    field.widget.choices = field.choices
-            elif isinstance(field, forms.ChoiceField):
-                choices = list(field.choices)
-                if choices and choices[0][0] == "":
-                    field.choices = [("", EMPTY_CHOICE), *choices[1:]]
-
-
-class FicheForm(_FrenchEmptyChoice, _CheckboxTemplates, BaseModelForm):
+class FicheForm(_CheckboxTemplates, BaseModelForm):
     nouveaux_partenaires = forms.CharField(
         label="Autres partenaires",
         required=False,
@@ -96,7 +75,7 @@ class FicheForm(_FrenchEmptyChoice, _CheckboxTemplates, BaseModelForm):
         pass
 
 
-class LigneFinancementForm(_FrenchEmptyChoice, BaseModelForm):
+class LigneFinancementForm(BaseModelForm):
     nouveau_financeur = forms.CharField(
         label="Nouveau financeur",
         required=False,
@@ -144,7 +123,7 @@ class LigneFinancementForm(_FrenchEmptyChoice, BaseModelForm):
         }
 
 
-class BudgetForm(_FrenchEmptyChoice, BaseModelForm):
+class BudgetForm(BaseModelForm):
     class Meta:
         model = BudgetAnnuel
         fields = ["annee", "investissement", "fonctionnement"]
@@ -153,7 +132,7 @@ class BudgetForm(_FrenchEmptyChoice, BaseModelForm):
         pass
 
 
-class EtapeForm(_FrenchEmptyChoice, _CheckboxTemplates, BaseModelForm):
+class EtapeForm(_CheckboxTemplates, BaseModelForm):
     class Meta:
         model = Etape
         fields = ["nom", "date", "faite"]
@@ -185,7 +164,7 @@ class PieceForm(BaseModelForm):
         pass
 
 
-class IndicateurForm(_FrenchEmptyChoice, BaseModelForm):
+class IndicateurForm(BaseModelForm):
     class Meta:
         model = Indicateur
         fields = [

@@ -1,6 +1,5 @@
 from django import forms
 
-from pvd.actions.forms import EMPTY_CHOICE
 from pvd.core.forms import BaseForm, DateInput
 from pvd.territoires.models import Organisation
 
@@ -14,7 +13,6 @@ class ConventionCreateForm(BaseForm):
         label="Convention modifiée (pour un avenant)",
         queryset=Convention.objects.none(),
         required=False,
-        empty_label=EMPTY_CHOICE,
     )
     titre = forms.CharField(label="Titre", max_length=300, required=False)
     objet = forms.CharField(label="Objet", widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -55,9 +53,7 @@ class ConventionUpdateForm(BaseForm):
 
 
 class SignataireForm(BaseForm):
-    organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.order_by("nom"), empty_label=EMPTY_CHOICE
-    )
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.order_by("nom"))
     representant = forms.CharField(label="Représentant", max_length=200)
     qualite = forms.CharField(label="Qualité", max_length=200, help_text="Par exemple : maire, président, préfet.")
     date_deliberation = forms.DateField(label="Date de la délibération", widget=DateInput(), required=False)

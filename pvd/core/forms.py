@@ -1,5 +1,10 @@
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
 from dsfr.forms import DsfrBaseForm
+
+# Django's "---------" as the empty choice of a select says nothing to a reader: the project's one.
+EMPTY_CHOICE = "— Choisir —"
+_DJANGO_EMPTY = BLANK_CHOICE_DASH[0][1]
 
 
 class _DsfrContextMixin:
@@ -10,11 +15,31 @@ class _DsfrContextMixin:
         return context
 
 
-class BaseForm(_DsfrContextMixin, DsfrBaseForm):
+class _FrenchEmptyChoiceMixin:
+    """Every select whose empty choice is Django's "---------" shows EMPTY_CHOICE instead.
+    A label a form chose itself (e.g. "— Aucune —") is kept; choices a subclass sets after
+    this __init__ are its own business."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                continue
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == _DJANGO_EMPTY:
+                    field.empty_label = EMPTY_CHOICE
+                    field.widget.choices = field.choices
+            elif isinstance(field, forms.ChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0] == ("", _DJANGO_EMPTY):
+                    field.choices = [("", EMPTY_CHOICE), *choices[1:]]
+
+
+class BaseForm(_FrenchEmptyChoiceMixin, _DsfrContextMixin, DsfrBaseForm):
     pass
 
 
-class BaseModelForm(_DsfrContextMixin, DsfrBaseForm, forms.ModelForm):
+class BaseModelForm(_FrenchEmptyChoiceMixin, _DsfrContextMixin, DsfrBaseForm, forms.ModelForm):
     pass
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from pvd.core.forms import BaseForm, DateInput
+from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
 from pvd.territoires.models import Commune, Epci
 
 from .models import Role
@@ -61,7 +61,7 @@ class DossierUpdateForm(BaseForm):
 class InvitationForm(BaseForm):
     email = forms.EmailField(label="Adresse électronique")
     # No role chosen in advance: inviting a chef de projet by mistake hands over the dossier.
-    role = forms.ChoiceField(label="Rôle", choices=[("", "— Choisir un rôle —"), *Role.choices])
+    role = forms.ChoiceField(label="Rôle", choices=[("", EMPTY_CHOICE), *Role.choices])
 
 
 class RoleForm(BaseForm):

@@ -1,8 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from pvd.actions.forms import EMPTY_CHOICE
-from pvd.core.forms import BaseForm, DateInput
+from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
 from pvd.territoires.models import Organisation, OrganisationType
 
 from .models import InstanceType, PresenceStatut, Resultat, RoleInstance
@@ -67,9 +66,7 @@ class MembreInstanceForm(BaseForm):
     role = forms.ChoiceField(label="Rôle dans l'instance", choices=RoleInstance.choices)
     organisation = forms.ChoiceField(label="Organisation", required=False)
     email = forms.EmailField(label="Adresse électronique", required=False, help_text="Pour recevoir les convocations.")
-    user = forms.ModelChoiceField(
-        label="Compte sur la plateforme", queryset=None, required=False, empty_label=EMPTY_CHOICE
-    )
+    user = forms.ModelChoiceField(label="Compte sur la plateforme", queryset=None, required=False)
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)

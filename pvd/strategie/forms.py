@@ -1,16 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from pvd.core.forms import BaseForm, DateInput
+from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
 from pvd.suivi import catalogue
 from pvd.suivi.models import Frequence, IndicateurKind
 from pvd.territoires.models import Organisation
 
 from . import geo
 from .models import Echelle, OrientationCrte, SecteurKind
-
-# Django's "---------" says nothing to a reader: the project's empty choice (as pvd.actions.forms).
-EMPTY_CHOICE = "— Choisir —"
 
 
 class ProjetForm(BaseForm):
@@ -83,7 +80,7 @@ def _geometry_from_text(text: str) -> dict:
 class SecteurForm(BaseForm):
     nom = forms.CharField(label="Nom", max_length=200)
     kind = forms.ChoiceField(label="Type", choices=SecteurKind.choices)
-    commune = forms.ModelChoiceField(label="Commune", queryset=None, empty_label=EMPTY_CHOICE)
+    commune = forms.ModelChoiceField(label="Commune", queryset=None)
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     geometry = forms.CharField(
         label="Géométrie (GeoJSON)",
@@ -108,7 +105,7 @@ class SecteurImportForm(BaseForm):
         choices=SecteurKind.choices,
         help_text="Sauf si un objet porte sa propre propriété « kind ».",
     )
-    commune = forms.ModelChoiceField(label="Commune", queryset=None, empty_label=EMPTY_CHOICE)
+    commune = forms.ModelChoiceField(label="Commune", queryset=None)
     nom = forms.CharField(
         label="Nom des secteurs",
         max_length=200,
