@@ -1,6 +1,7 @@
 """Steps 5 and 6 of the dossier home: the plan d'action, and its fiches examined in comité."""
 
-from pvd.dossiers.steps import A_VENIR, EN_COURS, TERMINE, plural
+from pvd.core.text import plural
+from pvd.dossiers.steps import A_VENIR, EN_COURS, TERMINE
 from pvd.gouvernance.selectors import validation_states
 
 from .selectors import fiches_for

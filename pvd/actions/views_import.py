@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from pvd.dossiers.steps import plural
+from pvd.core.text import plural
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from .forms import ImportForm

@@ -1,5 +1,6 @@
 """Step 3 of the programme, the diagnostic du territoire, read from the documents of kind diagnostic."""
 
+from pvd.core.text import plural
 from pvd.dossiers.steps import A_VENIR, EN_COURS, TERMINE
 from pvd.gouvernance.selectors import validation_states
 
@@ -14,8 +15,7 @@ def diagnostic(dossier) -> tuple[str, str]:
         return A_VENIR, "Aucun document de diagnostic déposé."
     count = len(documents)
     validated = sum(state.is_validated for state in validation_states(documents).values())
-    s = "s" if count > 1 else ""
-    detail = f"{count} document{s} de diagnostic déposé{s}"
+    detail = plural(count, "document de diagnostic déposé", "documents de diagnostic déposés")
     if validated:
-        return TERMINE, f"{detail}, dont {validated} validé{'s' if validated > 1 else ''} par le comité de projet."
+        return TERMINE, f"{detail}, dont {plural(validated, 'validé', 'validés')} par le comité de projet."
     return EN_COURS, f"{detail}, aucun validé par le comité de projet."

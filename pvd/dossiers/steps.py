@@ -54,11 +54,6 @@ def optional_provider(path: str):
     return getattr(module, name)
 
 
-def plural(n: int, singular: str, plural_form: str) -> str:
-    """ "n thing" in French: the singular for 0 and 1 ("0 fiche validée"), the plural from 2."""
-    return f"{n} {singular if abs(n) < 2 else plural_form}"
-
-
 def dossier_steps(dossier, access=None) -> list[StepState]:
     """The steps as `access` may see them: a provider that counts content some roles may not see
     (confidential fiches) takes the viewer's access; access=None counts only what every member sees."""

@@ -1,6 +1,7 @@
 """Step 2 of the programme: the comité de projet and the équipe-projet are in place."""
 
-from pvd.dossiers.steps import A_VENIR, EN_COURS, TERMINE, plural
+from pvd.core.text import plural
+from pvd.dossiers.steps import A_VENIR, EN_COURS, TERMINE
 
 from .models import Instance, InstanceType
 from .selectors import composition_check

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from django.db.models import Prefetch
 
+from pvd.core.text import plural, plural_word
 from pvd.gouvernance.selectors import validation_state, validation_states
 from pvd.suivi.formatting import date_courte, nombre
 from pvd.suivi.models import Frequence, Indicateur, IndicateurKind
@@ -165,7 +166,7 @@ def axe_unlinks(axe, access) -> list[Unlinked]:
         result.append(
             Unlinked(
                 "Contributions des habitants (elles ne seront plus rattachées à un axe)",
-                [f"{contributions} contribution{'s' if contributions > 1 else ''}"],
+                [plural(contributions, "contribution", "contributions")],
             )
         )
     return result
@@ -246,7 +247,7 @@ def shape_description(geometry) -> str:
     polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
     vertices = sum(max(len(ring) - 1, 0) for rings in polygons for ring in rings)
     count = len(polygons)
-    return f"{count} polygone{'s' if count > 1 else ''}, {nombre(vertices)} sommet{'s' if vertices > 1 else ''}"
+    return f"{plural(count, 'polygone', 'polygones')}, {nombre(vertices)} {plural_word(vertices, 'sommet', 'sommets')}"
 
 
 def _valeur(value, day) -> str:

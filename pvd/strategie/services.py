@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import Truncator
 
+from pvd.core.text import plural
 from pvd.gouvernance.models import PointOrdreDuJour
 from pvd.gouvernance.selectors import validation_state
 from pvd.gouvernance.services import object_submit
@@ -453,5 +454,9 @@ def secteurs_import(*, dossier, data, kind: str, commune, by, nom: str = "") -> 
         except ValidationError as error:
             raise ValidationError(f"Objet n° {index} « {feature_nom} » : {' '.join(error.messages)}") from error
         result.created.append(secteur)
-    version_record(dossier=dossier, by=by, motif=f"{len(result.created)} secteur(s) importé(s) depuis un GeoJSON")
+    version_record(
+        dossier=dossier,
+        by=by,
+        motif=f"{plural(len(result.created), 'secteur importé', 'secteurs importés')} depuis un GeoJSON",
+    )
     return result

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pvd.core.text import plural
 from pvd.dossiers.models import Dossier
 from pvd.dossiers.views import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
@@ -466,7 +467,7 @@ def secteurs_import(request, dossier):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"{len(result.created)} secteur(s) importé(s).")
+            messages.success(request, f"{plural(len(result.created), 'secteur importé', 'secteurs importés')}.")
             for warning in result.warnings:
                 messages.warning(request, warning)
             _warn(request, dossier, result.created)

@@ -22,12 +22,3 @@ def montant(value) -> str:
         return "—"
     amount = Decimal(value)
     return floatformat(amount, "0g" if amount == amount.to_integral_value() else "2g")
-
-
-@register.filter
-def pluriel(count, forms: str) -> str:
-    """{{ n|pluriel:"fiche,fiches" }} → "0 fiche", "1 fiche", "2 fiches" (French: singular below 2)."""
-    from pvd.dossiers.steps import plural
-
-    singular, plural_form = forms.split(",")
-    return plural(int(count), singular, plural_form)

@@ -43,13 +43,6 @@ def test_fiches_step_singular_and_plural(dossier):
     assert steps.fiches(dossier)[1] == "0 fiche validée sur 2, 2 examinées ou soumises."
 
 
-@pytest.mark.parametrize(("n", "expected"), [(0, "0 fiche validée"), (1, "1 fiche validée"), (2, "2 fiches validées")])
-def test_plural_helper(n, expected):
-    from pvd.dossiers.steps import plural
-
-    assert plural(n, "fiche validée", "fiches validées") == expected
-
-
 @pytest.mark.parametrize(
     ("kind", "expected", "submitted"),
     [
@@ -64,11 +57,3 @@ def test_dossier_home_counts_only_the_fiches_the_viewer_may_see(dossier, client_
     text = BeautifulSoup(response.content, "html.parser").select_one("#etapes").get_text(" ", strip=True)
     assert f"{expected}, " in text
     assert submitted in text
-
-
-@pytest.mark.parametrize(("n", "expected"), [(0, "0 budget annuel"), (1, "1 budget annuel"), (2, "2 budgets annuels")])
-def test_pluriel_filter(n, expected):
-    from django.template import Context, Template
-
-    template = Template('{% load actions_tags %}{{ n|pluriel:"budget annuel,budgets annuels" }}')
-    assert template.render(Context({"n": n})) == expected

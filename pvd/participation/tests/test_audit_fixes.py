@@ -223,3 +223,12 @@ def test_public_page_links_to_the_published_projet(client, dossier, page):
     link = main(client.get(public_url(dossier))).select_one("#projet-territoire a")
     assert link["href"] == reverse("strategie:public", kwargs={"dossier_pk": dossier.pk})
     assert client.get(link["href"]).status_code == 200
+
+
+def test_moderation_counts_contributions_in_correct_french(client_for, dossier, page):
+    client = client_for(dossier, "equipe")
+    assert "0 contribution." in main(client.get(moderation_url(dossier))).get_text()
+    ContributionFactory(dossier=dossier)
+    assert "1 contribution." in main(client.get(moderation_url(dossier))).get_text()
+    ContributionFactory(dossier=dossier)
+    assert "2 contributions." in main(client.get(moderation_url(dossier))).get_text()

@@ -263,6 +263,7 @@ def test_import_records_one_version_and_falls_back_on_the_form_values(dossier, s
         f"le formulaire ({commune.nom}) a été utilisée.",
     ]
     assert ProjetTerritoireVersion.objects.count() == versions + 1
+    assert ProjetTerritoireVersion.objects.latest("pk").motif == "2 secteurs importés depuis un GeoJSON"
 
 
 def test_indicateur_with_mesures_cannot_be_deleted(dossier, strategie, auteur):

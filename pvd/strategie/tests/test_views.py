@@ -2,6 +2,7 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.messages import get_messages
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -326,6 +327,7 @@ def test_import_and_export_views(client_for, dossier, strategie):
     upload = SimpleUploadedFile("secteurs.geojson", json.dumps(data).encode(), content_type="application/geo+json")
     response = client.post(url, {"fichier": upload, "kind": "autre", "commune": dossier.communes.first().pk})
     assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)][0] == "1 secteur importé."
     copie = SecteurIntervention.objects.get(nom="Copie")
     assert copie.geometry == strategie["secteur"].geometry and copie.kind == "perimetre_ort"
     response = client.post(
