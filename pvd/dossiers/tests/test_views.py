@@ -475,3 +475,12 @@ def test_dossier_detail_key_dates_heading_is_spaced_from_the_steps(client_for, d
     page = BeautifulSoup(response.content, "html.parser")
     heading = page.find("h2", string="Dates clés")
     assert "fr-mt-4w" in heading["class"]
+
+
+def test_list_counts_dossiers_in_french(client_for, dossier):
+    client = client_for(dossier, "chef_de_projet")
+    text = " ".join(BeautifulSoup(client.get(reverse("dossiers:list")).content, "html.parser").get_text().split())
+    assert "1 dossier." in text
+    MembreFactory(dossier=DossierFactory(), user=client.user, role=Role.LECTEUR)
+    text = " ".join(BeautifulSoup(client.get(reverse("dossiers:list")).content, "html.parser").get_text().split())
+    assert "2 dossiers." in text
