@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,8 +24,5 @@ handler400 = "pvd.core.views.error_400"
 handler403 = "pvd.core.views.error_403"
 handler404 = "pvd.core.views.error_404"
 handler500 = "pvd.core.views.error_500"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served, not even with DEBUG: every file (documents, attachments,
+# conventions) is downloaded through a view that checks the reader's access to its dossier.

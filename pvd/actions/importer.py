@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -21,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.territoires.models import Organisation, OrganisationType
+from pvd.territoires.selectors import organisation_key, organisations_by_name
 from pvd.territoires.services import organisation_get_or_create
 
 from . import services
@@ -168,20 +168,6 @@ def _field_errors(model, values: dict, skip=()) -> list[tuple[str, str]]:
     return errors
 
 
-def _organisations_by_name(names) -> dict[str, Organisation]:
-    """The existing organisations of these names (case-insensitive), in one query."""
-    wanted = {_norm_name(n) for n in names if n}
-    if not wanted:
-        return {}
-    query = Q()
-    for name in {n.strip() for n in names if n}:
-        query |= Q(nom__iexact=name)
-    found = {}
-    for organisation in Organisation.objects.filter(query).order_by("pk"):
-        found.setdefault(_norm_name(organisation.nom), organisation)
-    return found
-
-
 def _norm_name(name: str) -> str:
     return str(name).strip().casefold()
 
@@ -211,13 +197,13 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
     seen_numbers: dict[int, int] = {}
     sheet = workbook[SHEET_FICHES]
     fiche_rows = list(_rows(sheet, FICHE_COLUMNS, parsed))
-    maitres_ouvrage = _organisations_by_name(
+    maitres_ouvrage = organisations_by_name(
         [str(raw["maitre_ouvrage"]) for _, raw in fiche_rows if not _blank(raw.get("maitre_ouvrage"))]
     )
     partner_names = {line: _names(raw.get("partenaires")) for line, raw in fiche_rows}
     # Existing partners in one query; an unknown name is created by the fiche service on save,
     # as the fiche form's « autres partenaires » are.
-    partners = _organisations_by_name([name for names in partner_names.values() for name in names])
+    partners = organisations_by_name([name for names in partner_names.values() for name in names])
     secteurs: dict[str, list] = {}
     for secteur in SecteurIntervention.objects.filter(dossier=dossier).order_by("nom"):
         secteurs.setdefault(_norm_name(secteur.nom), []).append(secteur)
@@ -276,7 +262,7 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
                 fault(key, f"Valeur inconnue : « {value} » ({', '.join(label for _, label in choices)}).")
         mo = raw.get("maitre_ouvrage")
         if not _blank(mo):
-            organisation = maitres_ouvrage.get(_norm_name(mo))
+            organisation = maitres_ouvrage.get(organisation_key(mo))
             if organisation:
                 values["maitre_ouvrage"] = organisation
             else:
@@ -285,10 +271,10 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
             refused = _field_errors(Organisation, {"nom": name})
             if refused:
                 fault("partenaires", f"Partenaire « {name} » : {refused[0][1]}")
-            elif name_found := partners.get(_norm_name(name)):
+            elif name_found := partners.get(organisation_key(name)):
                 if name_found not in fiche["partenaires"]:
                     fiche["partenaires"].append(name_found)
-            elif _norm_name(name) not in map(_norm_name, fiche["nouveaux_partenaires"]):
+            elif organisation_key(name) not in map(organisation_key, fiche["nouveaux_partenaires"]):
                 fiche["nouveaux_partenaires"].append(name)
         secteur = raw.get("secteur")
         if not _blank(secteur):
@@ -354,7 +340,7 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
             label = LABELS[FIELD_COLUMNS.get(name, name)]
             if label not in faulty:  # one message per cell
                 fault(FIELD_COLUMNS.get(name, name), message)
-        if not faulty and not any(e.sheet == SHEET_FICHES and e.line == line for e in parsed.errors):
+        if not any(e.sheet == SHEET_FICHES and e.line == line for e in parsed.errors):
             # The model's own cross-field rules (FicheAction.clean), on the scalar values.
             scalars = {k: v for k, v in values.items() if not FicheAction._meta.get_field(k).is_relation}
             try:
@@ -503,12 +489,12 @@ def import_plan(*, dossier, content: bytes, by) -> list[FicheAction]:
             created[fiche.numero] = fiche
             fiches.append(fiche)
         # The funders: the existing ones in one query, each unknown name created once.
-        funders = _organisations_by_name([item["financeur"] for item in parsed.financements])
+        funders = organisations_by_name([item["financeur"] for item in parsed.financements])
         for item in parsed.financements:
-            financeur = funders.get(_norm_name(item["financeur"]))
+            financeur = funders.get(organisation_key(item["financeur"]))
             if financeur is None:
                 financeur = organisation_get_or_create(nom=item["financeur"], type=OrganisationType.AUTRE)
-                funders[_norm_name(item["financeur"])] = financeur
+                funders[organisation_key(item["financeur"])] = financeur
             services.ligne_financement_create(
                 fiche=created[item["fiche"]],
                 by=by,

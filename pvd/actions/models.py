@@ -128,8 +128,8 @@ class FicheAction(models.Model):
     cout_ttc = models.DecimalField("coût TTC (€)", max_digits=14, decimal_places=2, null=True, blank=True)
     inscrite_crte = models.BooleanField("inscrite au CRTE", default=False)
     confidentielle = models.BooleanField("confidentielle (visible de l'équipe-projet seulement)", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
     objects = FicheActionQuerySet.as_manager()
 
@@ -286,7 +286,7 @@ class Note(models.Model):
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     date = models.DateField("date")
     texte = models.TextField("texte")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
 
     class Meta:
         ordering = ["fiche", "-date", "-pk"]
@@ -326,7 +326,7 @@ class PieceJointe(models.Model):
     titre = models.CharField("titre", max_length=200)
     fichier = models.FileField("fichier", upload_to=_piece_path, validators=[FileExtensionValidator(PIECE_EXTENSIONS)])
     ajoutee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("ajoutée le", auto_now_add=True)
 
     class Meta:
         ordering = ["fiche", "-created_at"]
@@ -341,8 +341,10 @@ class FicheHistory(models.Model):
     """One changed field of a fiche, written by the services that change it."""
 
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="historique")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField("date", auto_now_add=True)
     champ = models.CharField("champ", max_length=100)
     ancien = models.TextField("ancienne valeur", blank=True)
     nouveau = models.TextField("nouvelle valeur", blank=True)

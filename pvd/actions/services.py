@@ -8,6 +8,7 @@ from django.db.models import Max
 
 from pvd.gouvernance.services import object_submit
 from pvd.territoires.models import OrganisationType
+from pvd.territoires.selectors import organisation_key, organisations_by_name
 from pvd.territoires.services import organisation_get_or_create
 
 from .finance import euros
@@ -96,8 +97,22 @@ def _with_new_partners(partenaires, nouveaux_partenaires) -> list | None:
     noms = [nom.strip() for nom in nouveaux_partenaires if nom.strip()]
     if not noms:
         return partenaires
-    created = [organisation_get_or_create(nom=nom, type=OrganisationType.AUTRE) for nom in noms]
-    return list(partenaires or ()) + [org for org in created if org not in (partenaires or ())]
+    existing = organisations_by_name(noms)
+    chosen = list(partenaires or ())
+    for nom in noms:
+        organisation = existing.get(organisation_key(nom))
+        if organisation is None:
+            organisation = organisation_get_or_create(nom=nom, type=OrganisationType.AUTRE)
+            existing[organisation_key(nom)] = organisation
+        if organisation not in chosen:
+            chosen.append(organisation)
+    return chosen
+
+
+def _find_or_create_funder(nom: str, type_financeur: str):
+    """A typed funder: the organisation of that name whatever its type or capitals, else a new one."""
+    existing = organisations_by_name([nom]).get(organisation_key(nom))
+    return existing or organisation_get_or_create(nom=nom, type=type_financeur or OrganisationType.AUTRE)
 
 
 @transaction.atomic
@@ -210,7 +225,7 @@ def ligne_financement_create(
     if financeur is None:
         if not (nouveau_financeur or "").strip():
             raise ValidationError({"financeur": "Choisissez un financeur ou saisissez-en un nouveau."})
-        financeur = organisation_get_or_create(nom=nouveau_financeur, type=type_financeur or OrganisationType.AUTRE)
+        financeur = _find_or_create_funder(nouveau_financeur, type_financeur)
     ligne = LigneFinancement(
         fiche=fiche, financeur=financeur, dispositif=dispositif, montant=montant, statut=statut, date=date
     )
@@ -235,9 +250,7 @@ def ligne_financement_update(
     if unknown:
         raise TypeError(f"Champs inconnus : {sorted(unknown)}")
     if fields.get("financeur") is None and (nouveau_financeur or "").strip():
-        fields["financeur"] = organisation_get_or_create(
-            nom=nouveau_financeur, type=type_financeur or OrganisationType.AUTRE
-        )
+        fields["financeur"] = _find_or_create_funder(nouveau_financeur, type_financeur)
     elif "financeur" in fields and fields["financeur"] is None:
         raise ValidationError({"financeur": "Choisissez un financeur ou saisissez-en un nouveau."})
     if fields.get("montant") is not None and fields["montant"] < 0:

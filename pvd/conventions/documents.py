@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from . import selectors
 from .sections import ADHESION_SECTIONS, CADRE_SECTIONS
 
-SHIPPED_TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_docx"
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 
 KINDS = {

@@ -41,7 +41,7 @@ class Convention(models.Model):
     # Written by hand for now; the diagnostic app (step 3 of the programme, not built yet) will
     # feed it later. Only the convention-cadre uses it.
     synthese_diagnostic = models.TextField("synthèse du diagnostic", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
 
     class Meta:
         ordering = ["dossier", "created_at"]

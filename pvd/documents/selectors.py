@@ -24,7 +24,6 @@ def document_rows(dossier, access) -> list[Document]:
     for document in documents:
         versions = list(document.versions.all())
         document.current = versions[0] if versions else None
-        document.version_count = len(versions)
         document.state = states[document.pk]
     return documents
 

@@ -19,7 +19,8 @@ from .steps import optional_provider
 DEMO_PASSWORD = "demo-pvd-2026"  # noqa: S105 - demo accounts, printed by make run
 DEMO_COMMUNE = "52269"  # Langres, in the PVD list (pvd-44-52-15)
 DEMO_PVD_ID = "pvd-44-52-15"
-DEMO_APPS = ["strategie", "actions", "gouvernance", "suivi", "conventions", "participation", "documents"]
+# Documents before gouvernance: the first séance validates the submitted diagnostic document.
+DEMO_APPS = ["strategie", "actions", "documents", "gouvernance", "suivi", "conventions", "participation"]
 
 ACCOUNTS = [
     ("chef@demo.pvd.fr", "Claire", "Martin", "Commune de Langres", Role.CHEF_DE_PROJET, ""),

@@ -60,9 +60,11 @@ class Dossier(models.Model):
 
 class Membre(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="membres")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="compte", on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("ajouté le", auto_now_add=True)
 
     class Meta:
         ordering = ["role", "user__last_name"]
@@ -87,10 +89,12 @@ class Invitation(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField("adresse électronique")
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
-    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    token = models.CharField("jeton", max_length=64, unique=True, default=_new_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="envoyée par", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("envoyée le", auto_now_add=True)
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

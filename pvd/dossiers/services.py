@@ -13,6 +13,7 @@ from django.utils import timezone
 from pvd.comptes.models import User
 from pvd.territoires.models import Commune, Epci
 
+from . import perms
 from .models import INVITATION_VALIDITY, Dossier, Invitation, Membre, Role
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ def dossier_create(
 ) -> Dossier:
     if not communes:
         raise ValidationError({"communes": "Choisissez au moins une commune bénéficiaire."})
-    if by is not None and not (by.is_superuser or by.state_scope == "anct"):
+    if by is not None and not (by.is_superuser or by.state_scope == perms.ANCT):
         # Otherwise anyone could take a commune and lock it out (one dossier in progress each).
         hors_programme = [c for c in communes if not c.pvd]
         if hors_programme:

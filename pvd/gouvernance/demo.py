@@ -1,22 +1,23 @@
 """Demo governance of Langres: comité de projet, équipe-projet, comités technique and participatif,
 three séances of the comité: two held, with approved minutes and decisions, and one to come.
 
-Runs after the strategie and actions seeders: the first séance validates the diagnostic, the
-projet de territoire and its axes and adjourns the ORT perimeter; the second validates the
-perimeter and the first fiches action (one fiche is adjourned); two fiches wait for the next
-séance, one of them already on its agenda.
+Runs after the strategie, actions and documents seeders: the first séance validates the
+submitted diagnostic document, the projet de territoire and its axes and adjourns the ORT
+perimeter; the second validates the perimeter and the first fiches action (one fiche is
+adjourned); two fiches wait for the next séance, one of them already on its agenda.
 """
 
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from pvd.territoires.models import OrganisationType
 
 from . import services
-from .models import Instance, InstanceType, MembreInstance, Seance
+from .models import Instance, InstanceType, MembreInstance, PointOrdreDuJour, Seance
 
 PARIS = ZoneInfo("Europe/Paris")
 LIEU_PREMIERE = "Hôtel de ville de Langres, salle du conseil"
@@ -179,9 +180,13 @@ def _days_ago(days: int) -> datetime.datetime:
 
 
 def _decide(seance, chef, rows):
-    """rows: (titre, target or None, resultat, texte)."""
+    """rows: (titre, target or None, resultat, texte); a target that is a pending submission is
+    put on the agenda (as the comité would), so the decision validates the submitted object."""
     for titre, target, resultat, texte in rows:
-        point = services.point_add(seance=seance, titre=titre, target=target, by=chef)
+        if isinstance(target, PointOrdreDuJour):
+            point = services.point_add(seance=seance, titre=titre, pending=target, by=chef)
+        else:
+            point = services.point_add(seance=seance, titre=titre, target=target, by=chef)
         services.decision_record(point=point, resultat=resultat, texte=texte, by=chef)
 
 
@@ -199,7 +204,7 @@ def _first_seance(dossier, seance, chef, statuts):
     rows = [
         (
             "Validation du diagnostic partagé",
-            None,
+            _diagnostic_submission(dossier),
             "valide",
             "Le diagnostic, issu des ateliers et des données territoriales, est validé à l'unanimité.",
         ),
@@ -233,6 +238,22 @@ def _first_seance(dossier, seance, chef, statuts):
         "territoire avec ses axes.\n\n"
         "Le périmètre de l'ORT est ajourné : il sera retravaillé avec les services de l'État.",
     )
+
+
+def _diagnostic_submission(dossier) -> PointOrdreDuJour | None:
+    """The diagnostic document's submission waiting for a séance (the documents demo runs
+    first), so the first séance validates the document itself; None without it."""
+    from pvd.documents.models import Document
+
+    document = Document.objects.filter(dossier=dossier, kind="diagnostic").order_by("pk").first()
+    if document is None:
+        return None
+    return PointOrdreDuJour.objects.filter(
+        dossier=dossier,
+        seance__isnull=True,
+        target_type=ContentType.objects.get_for_model(Document),
+        target_id=document.pk,
+    ).first()
 
 
 def _second_seance(dossier, seance, chef, statuts):

@@ -158,7 +158,7 @@ class PresenceStatut(models.TextChoices):
 
 
 class Presence(models.Model):
-    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="presences")
+    seance = models.ForeignKey(Seance, verbose_name="séance", on_delete=models.CASCADE, related_name="presences")
     # PROTECT: removing a member must never change an attendance list (services decide).
     membre = models.ForeignKey(MembreInstance, on_delete=models.PROTECT, related_name="presences")
     statut = models.CharField("présence", max_length=10, choices=PresenceStatut.choices)
@@ -183,9 +183,11 @@ class CalendrierDossier(models.Model):
     """
 
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="calendriers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True, default=_calendar_token, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="compte", on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField("jeton", max_length=64, unique=True, default=_calendar_token, editable=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["dossier", "user"], name="un_calendrier_par_personne")]
@@ -200,7 +202,7 @@ class ConvocationEnvoi(models.Model):
     A change of date or place marks the sendings `perime` (kept as the record of what was
     sent): the members concerned must then receive a convocation rectificative."""
 
-    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="envois")
+    seance = models.ForeignKey(Seance, verbose_name="séance", on_delete=models.CASCADE, related_name="envois")
     membre = models.ForeignKey(MembreInstance, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField("adresse électronique")
     envoyee_le = models.DateTimeField("envoyée le", auto_now_add=True)
@@ -227,15 +229,24 @@ class PointOrdreDuJour(models.Model):
     """
 
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="points_odj")
-    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, null=True, blank=True, related_name="points")
+    seance = models.ForeignKey(
+        Seance, verbose_name="séance", on_delete=models.CASCADE, null=True, blank=True, related_name="points"
+    )
     ordre = models.PositiveIntegerField("ordre", default=0)
     titre = models.CharField("titre", max_length=300)
     description = models.TextField("description", blank=True)
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
-    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_type = models.ForeignKey(
+        ContentType, verbose_name="type de l'objet", on_delete=models.CASCADE, null=True, blank=True
+    )
+    target_id = models.PositiveBigIntegerField("identifiant de l'objet", null=True, blank=True)
     target = GenericForeignKey("target_type", "target_id")
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="soumis par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     submitted_at = models.DateTimeField("soumis le", auto_now_add=True)
 
@@ -267,7 +278,14 @@ class Decision(models.Model):
     resultat = models.CharField("résultat", max_length=10, choices=Resultat.choices)
     texte = models.TextField("texte de la décision", blank=True)
     # A correction after the minutes are approved is a new decision that replaces this one.
-    corrige = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction")
+    corrige = models.OneToOneField(
+        "self",
+        verbose_name="décision corrigée",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+    )
     # Required by the services; empty only once the account is deleted (SET_NULL).
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -277,7 +295,7 @@ class Decision(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]

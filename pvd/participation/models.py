@@ -125,12 +125,22 @@ class Contribution(models.Model):
     statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.EN_ATTENTE)
     motif_refus = models.TextField("motif du refus", blank=True)
     moderee_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="modérée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     moderee_le = models.DateTimeField("modérée le", null=True, blank=True)
     reponse = models.TextField("réponse de l'équipe-projet", max_length=REPONSE_MAX, blank=True)
     reponse_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="répondu par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reponse_le = models.DateTimeField("répondu le", null=True, blank=True)
     created_at = models.DateTimeField("déposée le", auto_now_add=True)
@@ -161,8 +171,10 @@ class Moderation(models.Model):
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="moderations")
     action = models.CharField("action", max_length=20)
     motif = models.TextField("motif", blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField("date", auto_now_add=True)
 
     class Meta:
         ordering = ["at", "pk"]

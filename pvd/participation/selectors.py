@@ -25,25 +25,27 @@ def published_contributions(dossier):
     )
 
 
-def _published_projet(dossier):
+def public_projet(dossier):
+    """The projet de territoire the public may see (published), its published version selected;
+    None otherwise. One query: a public page fetches it once and passes it to the functions
+    below, which run no query of their own for it."""
     from pvd.strategie.models import ProjetTerritoire
 
     return ProjetTerritoire.objects.filter(dossier=dossier, publie=True).select_related("version_publiee").first()
 
 
-def published_projet(dossier):
-    """The projet de territoire of the dossier if it is published (its public page exists), else None."""
-    projet = _published_projet(dossier)
-    return projet if projet is not None and projet.version_publiee_id else None
+def has_public_version(projet) -> bool:
+    """Whether `projet` (from `public_projet`) has a published version, i.e. a public page."""
+    return projet is not None and projet.version_publiee_id is not None
 
 
-def public_axes(dossier) -> list:
-    """The axes residents may comment on: those of the published projet de territoire, as
-    published (number and title of the published version), none while it is unpublished."""
+def public_axes(dossier, *, projet) -> list:
+    """The axes residents may comment on: those of the published projet de territoire (`projet`,
+    from `public_projet`), as published (number and title of the published version), none while
+    it is unpublished."""
     from pvd.strategie.models import AxeStrategique
 
-    projet = _published_projet(dossier)
-    if projet is None or projet.version_publiee is None:
+    if not has_public_version(projet):
         return []
     published = {axe["id"]: axe for axe in projet.version_publiee.snapshot.get("axes", [])}
     axes = list(AxeStrategique.objects.filter(dossier=dossier, pk__in=list(published)))
@@ -52,28 +54,27 @@ def public_axes(dossier) -> list:
     return sorted(axes, key=lambda axe: axe.numero)
 
 
-def published_axe_titles(dossier, projet=None) -> dict[int, str]:
+def published_axe_titles(projet) -> dict[int, str]:
     """{axe pk: "Axe n — titre"} as published (the current draft's titles never reach the public)."""
-    projet = projet or _published_projet(dossier)
-    if projet is None or projet.version_publiee is None:
+    if not has_public_version(projet):
         return {}
     return {
         axe["id"]: f"Axe {axe['numero']} — {axe['titre']}" for axe in projet.version_publiee.snapshot.get("axes", [])
     }
 
 
-def with_subjects(items, dossier, *, public: bool) -> list:
+def with_subjects(items, *, public: bool, projet=None) -> list:
     """Set `sujet_axe` and `sujet_fiche` (the labels to show, or "") on contributions or consultations.
 
     For the public: the axe as published (nothing if it is not in the published projet de
     territoire) and the fiche unless it is confidential *now* (it may have become confidential
     after a contribution referred to it). For the équipe-projet: current titles.
-    One query at most (the published projet), whatever the number of items; the axe and the
-    fiche must be select_related.
+    No query, whatever the number of items: for the public, `projet` is the `public_projet` of
+    the page (without it no axe is named); the axe and the fiche must be select_related.
     """
     items = list(items)
     if public:
-        titles = published_axe_titles(dossier) if any(item.axe_id for item in items) else {}
+        titles = published_axe_titles(projet)
     for item in items:
         if public:
             item.sujet_axe = titles.get(item.axe_id, "")
@@ -84,11 +85,12 @@ def with_subjects(items, dossier, *, public: bool) -> list:
     return items
 
 
-def public_fiches(dossier) -> list:
-    """Non-confidential fiches, once the projet de territoire is published."""
+def public_fiches(dossier, *, projet) -> list:
+    """Non-confidential fiches, once the projet de territoire is published (`projet`, from
+    `public_projet`)."""
     from pvd.actions.models import FicheAction
 
-    if _published_projet(dossier) is None:
+    if projet is None:
         return []
     return list(FicheAction.objects.filter(dossier=dossier, confidentielle=False))
 

@@ -71,21 +71,21 @@ def _public_context(page, **extra):
     }
 
 
-def _public_page_context(request, page, form):
+def _public_page_context(request, page, form, projet):
     """What the public page shows besides the form: consultations, one page of published
-    contributions, the link to the published projet de territoire."""
+    contributions, the link to the published projet de territoire (`projet`, fetched once)."""
     dossier = page.dossier
     contributions, query_string = _page_of(request, selectors.published_contributions(dossier), PUBLIC_PAGE_SIZE)
     return _public_context(
         page,
         form=form,
-        consultations=selectors.with_subjects(form.consultations, dossier, public=True),
-        contributions=selectors.with_subjects(contributions.object_list, dossier, public=True),
+        consultations=selectors.with_subjects(form.consultations, public=True, projet=projet),
+        contributions=selectors.with_subjects(contributions.object_list, public=True, projet=projet),
         page_obj=contributions,
         query_string=query_string,
         projet_url=(
             reverse("strategie:public", kwargs={"dossier_pk": dossier.pk})
-            if selectors.published_projet(dossier)
+            if selectors.has_public_version(projet)
             else ""
         ),
         honeypot=HONEYPOT,
@@ -97,7 +97,8 @@ def public_page(request, dossier_pk):
     page = _public_page(dossier_pk)
     dossier = page.dossier
     consultations = list(selectors.open_consultations(dossier))
-    axes, fiches = list(selectors.public_axes(dossier)), list(selectors.public_fiches(dossier))
+    projet = selectors.public_projet(dossier)  # once for the whole page
+    axes, fiches = selectors.public_axes(dossier, projet=projet), selectors.public_fiches(dossier, projet=projet)
     form = ContributionForm(consultations=consultations, axes=axes, fiches=fiches)
     if request.method == "POST":
         form = ContributionForm(request.POST, consultations=consultations, axes=axes, fiches=fiches)
@@ -112,7 +113,8 @@ def public_page(request, dossier_pk):
                 ),
             )
             form.is_valid()
-            return render(request, "participation/public.html", _public_page_context(request, page, form), status=429)
+            context = _public_page_context(request, page, form, projet)
+            return render(request, "participation/public.html", context, status=429)
         if form.is_spam():
             # Say nothing to a robot, keep nothing, but count it (the slot stays taken).
             messages.success(request, "Merci : votre contribution sera publiée après modération.")
@@ -126,7 +128,7 @@ def public_page(request, dossier_pk):
                 messages.success(request, "Merci : votre contribution sera publiée après modération.")
                 return redirect("participation:public", dossier_pk=dossier.pk)
         services.rate_limit_release(slot)
-    context = _public_page_context(request, page, form)
+    context = _public_page_context(request, page, form, projet)
     return render(request, "participation/public.html", context, status=400 if form.errors else 200)
 
 
@@ -134,7 +136,8 @@ def public_page(request, dossier_pk):
 def public_contribution(request, dossier_pk, pk):
     page = _public_page(dossier_pk)
     contribution = get_object_or_404(selectors.published_contributions(page.dossier), pk=pk)
-    selectors.with_subjects([contribution], page.dossier, public=True)
+    projet = selectors.public_projet(page.dossier) if contribution.axe_id else None
+    selectors.with_subjects([contribution], public=True, projet=projet)
     context = _public_context(page, contribution=contribution)
     # Its own <title>, so that a shared link or a bookmark names the contribution.
     context["page_title"] = f"{contribution.get_kind_display()} n° {contribution.pk} — {page.dossier.nom}"
@@ -145,7 +148,8 @@ def public_contribution(request, dossier_pk, pk):
 def moderation(request, dossier):
     filters = {"statut": request.GET.get("statut", ""), "theme": request.GET.get("theme", "")}
     page = PageParticipation.objects.filter(dossier=dossier).first()
-    axes, fiches = list(selectors.public_axes(dossier)), list(selectors.public_fiches(dossier))
+    projet = selectors.public_projet(dossier)
+    axes, fiches = selectors.public_axes(dossier, projet=projet), selectors.public_fiches(dossier, projet=projet)
     contributions, query_string = _page_of(request, selectors.moderation_list(dossier, **filters), MODERATION_PAGE_SIZE)
     context = dossier_context(
         request,
@@ -154,7 +158,7 @@ def moderation(request, dossier):
         crumbs=[],
         page=page,
         public_url=reverse("participation:public", kwargs={"dossier_pk": dossier.pk}) if page and page.publiee else "",
-        contributions=selectors.with_subjects(contributions.object_list, dossier, public=False),
+        contributions=selectors.with_subjects(contributions.object_list, public=False),
         page_obj=contributions,
         query_string=query_string,
         counts=selectors.counts_by_theme_and_status(dossier),
@@ -192,7 +196,8 @@ def page_update(request, dossier):
 @require_POST
 @dossier_view("participation.moderate")
 def consultation_create(request, dossier):
-    axes, fiches = list(selectors.public_axes(dossier)), list(selectors.public_fiches(dossier))
+    projet = selectors.public_projet(dossier)
+    axes, fiches = selectors.public_axes(dossier, projet=projet), selectors.public_fiches(dossier, projet=projet)
     form = ConsultationForm(request.POST, axes=axes, fiches=fiches, prefix="consultation")
     if form.is_valid():
         try:

@@ -37,9 +37,14 @@ class ProjetTerritoire(models.Model):
     publie = models.BooleanField("publié sur la page publique", default=False)
     # The public page shows this snapshot, never the current draft.
     version_publiee = models.ForeignKey(
-        "ProjetTerritoireVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "ProjetTerritoireVersion",
+        verbose_name="version publiée",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     class Meta:
         verbose_name = "projet de territoire"
@@ -141,8 +146,8 @@ class SecteurIntervention(models.Model):
     description = models.TextField("description", blank=True)
     geometry = models.JSONField("géométrie (GeoJSON)")
     surface_m2 = models.FloatField("surface (m²)", default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     class Meta:
         ordering = ["dossier", "kind", "nom"]

@@ -345,10 +345,6 @@ def secteurs_warnings(*, dossier, secteurs) -> list[str]:
     return warnings
 
 
-def secteur_warnings(secteur: SecteurIntervention) -> list[str]:
-    return secteurs_warnings(dossier=secteur.dossier, secteurs=[secteur])
-
-
 def _secteur_new(*, dossier, nom, kind, commune, geometry, description) -> SecteurIntervention:
     _check_commune(dossier=dossier, commune=commune)
     try:

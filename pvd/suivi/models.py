@@ -62,7 +62,7 @@ class Indicateur(models.Model):
     frequence = models.CharField("fréquence", max_length=20, choices=Frequence.choices, default=Frequence.ANNUELLE)
     # Key of the catalogue entry (IndicateurModele.key) it was created from, if any.
     catalogue = models.CharField("modèle du catalogue", max_length=50, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
         ordering = ["dossier", "nom"]
@@ -93,7 +93,7 @@ class Mesure(models.Model):
     source = models.CharField("source", max_length=300, blank=True)
     commentaire = models.TextField("commentaire", blank=True)
     saisie_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("saisie le", auto_now_add=True)
 
     class Meta:
         ordering = ["indicateur", "date"]

@@ -18,7 +18,7 @@ class Region(models.Model):
 class Departement(models.Model):
     code = models.CharField("code", max_length=3, primary_key=True)
     nom = models.CharField("nom", max_length=100)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+    region = models.ForeignKey(Region, verbose_name="région", on_delete=models.PROTECT, related_name="departements")
 
     class Meta:
         ordering = ["code"]
@@ -33,7 +33,7 @@ class Epci(models.Model):
     nom = models.CharField("nom", max_length=200)
     type = models.CharField("type", max_length=10, blank=True)  # CC, CA, CU, METRO, MET69
     population = models.PositiveIntegerField("population", null=True, blank=True)
-    search_text = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+    search_text = models.CharField("texte de recherche", max_length=300, blank=True, editable=False, db_index=True)
     # A much simplified outline (GeoJSON geometry, WGS 84) from the ANCT file imported by
     # `import_contours_epci`: enough to warn about a sector drawn far away, not to measure.
     contour = models.JSONField("contour simplifié (GeoJSON)", null=True, blank=True, editable=False)
@@ -50,13 +50,15 @@ class Epci(models.Model):
 class Commune(models.Model):
     code = models.CharField("code INSEE", max_length=5, primary_key=True)
     nom = models.CharField("nom", max_length=100)
-    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    departement = models.ForeignKey(
+        Departement, verbose_name="département", on_delete=models.PROTECT, related_name="communes"
+    )
     epci = models.ForeignKey(Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes")
     siren = models.CharField("SIREN", max_length=9, blank=True)
     population = models.PositiveIntegerField("population", null=True, blank=True)
     codes_postaux = models.JSONField("codes postaux", default=list, blank=True)
     # Unaccented lower-case name, code and postcodes: what the commune search matches on.
-    search_text = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+    search_text = models.CharField("texte de recherche", max_length=300, blank=True, editable=False, db_index=True)
     pvd = models.BooleanField("commune Petites villes de demain", default=False, db_index=True)
     pvd_id = models.CharField("identifiant PVD", max_length=20, blank=True)
 
@@ -93,7 +95,9 @@ class Organisation(models.Model):
     siren = models.CharField("SIREN", max_length=9, blank=True)
     commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     epci = models.ForeignKey(Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    departement = models.ForeignKey(Departement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    departement = models.ForeignKey(
+        Departement, verbose_name="département", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["nom"]

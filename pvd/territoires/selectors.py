@@ -2,7 +2,7 @@ import re
 
 from django.db.models import Q
 
-from .models import Commune, Epci
+from .models import Commune, Epci, Organisation
 from .search import normalize
 
 # Abbreviations people type for the saints of French place names: "st-flour", "ste maxime".
@@ -57,3 +57,24 @@ def epci_search(query: str, *, limit: int = 20) -> list[Epci]:
     for word in words:
         condition &= Q(search_text__contains=word)
     return list(Epci.objects.filter(condition).order_by("-population", "siren")[:limit])
+
+
+def organisation_key(name: str) -> str:
+    """How organisation names compare: trimmed, case-insensitive."""
+    return str(name).strip().casefold()
+
+
+def organisations_by_name(names) -> dict[str, Organisation]:
+    """The existing organisations of these names, whatever their type, keyed by
+    `organisation_key(name)`, in one query: typing a name that exists (other capitals, other
+    type) reuses the row instead of creating a duplicate. The oldest wins on a tie."""
+    cleaned = {str(n).strip() for n in names if n and str(n).strip()}
+    if not cleaned:
+        return {}
+    query = Q()
+    for name in cleaned:
+        query |= Q(nom__iexact=name)
+    found = {}
+    for organisation in Organisation.objects.filter(query).order_by("pk"):
+        found.setdefault(organisation_key(organisation.nom), organisation)
+    return found

@@ -607,3 +607,32 @@ def test_fiche_delete_refused_when_decided_then_resubmitted(dossier, make_viewer
     with pytest.raises(ValidationError):
         services.fiche_delete(fiche=fiche, by=chef)
     assert PointOrdreDuJour.objects.filter(target_id=fiche.pk).count() == 2
+
+
+def test_typed_organisation_reuses_existing_whatever_type_or_capitals(dossier):
+    """« région grand est » typed as a partner or a funder is the existing « Région Grand Est »
+    (type région), not a second row of type autre."""
+    from pvd.actions import services
+    from pvd.territoires.models import Organisation, OrganisationType
+
+    region = OrganisationFactory(nom="Région Grand Est", type=OrganisationType.REGION)
+    before = Organisation.objects.count()
+    fiche = services.fiche_create(
+        dossier=dossier, by=None, titre="Halles", nouveaux_partenaires=["région grand est", " RÉGION GRAND EST "]
+    )
+    assert list(fiche.partenaires.all()) == [region]
+    ligne = services.ligne_financement_create(
+        fiche=fiche,
+        by=None,
+        nouveau_financeur="région grand est",
+        type_financeur="autre",
+        dispositif="autre",
+        montant=Decimal("10"),
+        statut="sollicite",
+    )
+    assert ligne.financeur == region
+    other = LigneFactory(fiche=fiche)
+    services.ligne_financement_update(ligne=other, by=None, financeur=None, nouveau_financeur="Région grand Est ")
+    other.refresh_from_db()
+    assert other.financeur == region
+    assert Organisation.objects.count() == before + 1  # only the factory line's own funder

@@ -1,6 +1,7 @@
 import io
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -20,6 +21,10 @@ from pvd.strategie.tests.factories import SecteurFactory
 from pvd.suivi.models import Indicateur
 
 pytestmark = pytest.mark.django_db
+
+# The committed templates (the default of settings.PVD_CONVENTION_TEMPLATES_DIR, the one place
+# the platform names them): the tests restyle copies of them.
+SHIPPED_TEMPLATES_DIR = Path(documents.__file__).resolve().parent / "templates_docx"
 
 
 @pytest.fixture
@@ -339,7 +344,7 @@ def test_committed_docx_templates_have_every_tag_the_generator_needs(full_dossie
     has items, so that the fields of its items are required too."""
     content = documents.KINDS[kind]["content"](full_dossier)
     assert documents.unfilled_lists(content) == []
-    path = documents.SHIPPED_TEMPLATES_DIR / documents.KINDS[kind]["docx"]
+    path = SHIPPED_TEMPLATES_DIR / documents.KINDS[kind]["docx"]
     assert documents.template_problems(kind, content, path) == []
     if kind == "cadre":
         tags = documents.template_tags(path)
@@ -348,7 +353,7 @@ def test_committed_docx_templates_have_every_tag_the_generator_needs(full_dossie
 
 def test_template_problems_name_a_missing_or_misspelt_tag_and_a_lost_heading(full_dossier, tmp_path):
     """What a restyler may break in Word, each named in the message."""
-    document = Document(documents.SHIPPED_TEMPLATES_DIR / "convention_cadre.docx")
+    document = Document(SHIPPED_TEMPLATES_DIR / "convention_cadre.docx")
     for paragraph in document.paragraphs:
         if "{{ maquette.cout_total }}" in paragraph.text:
             paragraph.runs[0].text = paragraph.text.replace("maquette.cout_total", "maquette.cout_totl")
@@ -370,7 +375,7 @@ def test_template_problems_name_a_missing_or_misspelt_tag_and_a_lost_heading(ful
 def test_committed_templates_render_an_empty_and_a_full_dossier(full_dossier, settings):
     from pvd.dossiers.tests.factories import DossierFactory
 
-    assert settings.PVD_CONVENTION_TEMPLATES_DIR == documents.SHIPPED_TEMPLATES_DIR  # the default
+    assert settings.PVD_CONVENTION_TEMPLATES_DIR == SHIPPED_TEMPLATES_DIR  # the default
     empty = DossierFactory()
     for kind, sections in (("cadre", CADRE_SECTIONS), ("adhesion", ADHESION_SECTIONS)):
         for dossier, expected in ((empty, "À compléter"), (full_dossier, "Claire Martin")):
@@ -387,7 +392,7 @@ def test_restyled_template_in_the_settings_folder_styles_the_generated_docx(full
     from docx.shared import Pt, RGBColor
 
     pdf_before = documents.generate("cadre", full_dossier, "pdf")[1]
-    document = Document(documents.SHIPPED_TEMPLATES_DIR / "convention_cadre.docx")
+    document = Document(SHIPPED_TEMPLATES_DIR / "convention_cadre.docx")
     heading = document.styles["Heading 1"]
     heading.font.color.rgb = RGBColor(0xC0, 0x00, 0x3C)
     heading.font.size = Pt(20)
@@ -421,7 +426,7 @@ def test_check_convention_templates_command_names_what_a_restyled_folder_lacks(f
     call_command("check_convention_templates", str(full_dossier.pk), stdout=out)
     assert "Gabarits complets." in out.getvalue()
 
-    document = Document(documents.SHIPPED_TEMPLATES_DIR / "convention_cadre.docx")
+    document = Document(SHIPPED_TEMPLATES_DIR / "convention_cadre.docx")
     paragraph = next(p for p in document.paragraphs if "{{ diagnostic }}" in p.text)
     paragraph.runs[0].text = "{{ diagnostik }}"
     document.save(tmp_path / "convention_cadre.docx")

@@ -138,7 +138,9 @@ def test_validations_list_omits_the_instance_name(client_for, dossier, comite, s
     client = client_for(dossier, "chef_de_projet")
     validations = content(client.get(reverse("gouvernance:index", kwargs={"dossier_pk": dossier.pk})))
     text = validations.select_one("#validations").get_text()
-    assert text.count("Validée") + text.count("Validé") >= 2 and comite.nom not in text
+    # Both fiches (feminine: « Validée »), each once, with no other state and no instance name.
+    assert text.count("Validée") == 2 and text.count("Validé") == 2 and comite.nom not in text
+    assert text.count(" le ") == 2
     # Where one state is shown (the fiche), the instance is still named.
     fiche_page = content(client.get(reverse("actions:fiche", kwargs={"dossier_pk": dossier.pk, "fiche_pk": fiche.pk})))
     assert comite.nom in fiche_page.select_one("#validation").get_text()

@@ -91,3 +91,26 @@ def test_full_demo_has_two_seances_deciding_on_the_strategy_and_the_fiches(clien
         with translation.override("fr"):
             day = date_format(timezone.localtime(held[1].date), "j F Y")
         assert text.startswith(f"{expected} {day}")
+
+
+def test_full_demo_first_seance_validates_the_submitted_diagnostic_document(settings, tmp_path):
+    """The séance that validates « the diagnostic » decides on the document the documents demo
+    submitted: no contradiction between the minutes and the dossier's steps."""
+    from pvd.documents.models import Document
+    from pvd.gouvernance.models import PointOrdreDuJour
+    from pvd.gouvernance.selectors import points_on, validation_state
+
+    settings.MEDIA_ROOT = tmp_path
+    DepartementFactory(code="52")
+    CommuneFactory(code=demo.DEMO_COMMUNE, nom="Langres", epci=EpciFactory(nom="CC du Grand Langres"))
+    context = demo.seed_all()
+    document = Document.objects.get(dossier=context.dossier, kind="diagnostic")
+    state = validation_state(document)
+    premiere = Seance.objects.get(lieu=gouvernance_demo.LIEU_PREMIERE)
+    assert state.code == "valide" and state.seance == premiere
+    assert PointOrdreDuJour.objects.filter(seance=premiere, titre="Validation du diagnostic partagé").count() == 1
+    assert points_on(document).count() == 1  # the submission itself, put on the agenda
+    before = PointOrdreDuJour.objects.count()
+    demo.seed_all()
+    assert PointOrdreDuJour.objects.count() == before
+    assert validation_state(document).code == "valide"

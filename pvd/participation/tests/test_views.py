@@ -258,3 +258,17 @@ def test_query_counts(client_for, dossier, page, django_assert_num_queries):
     for url, count in counts.items():
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+def test_public_page_fetches_the_published_projet_once(client, dossier, page):
+    """The axes, the fiches, the subjects and the link to the projet all come from one fetch."""
+    axe = AxeStrategique.objects.create(dossier=dossier, numero=1, titre="Axe")
+    publish_strategy(dossier)
+    ContributionFactory.create_batch(2, dossier=dossier, publiee=True, axe=axe)
+    ConsultationFactory(dossier=dossier, axe=axe)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(public_url(dossier))
+    assert response.status_code == 200
+    projet_queries = [q["sql"] for q in ctx.captured_queries if 'FROM "strategie_projetterritoire"' in q["sql"]]
+    assert len(projet_queries) == 1
+    assert "Axe 1 — Axe" in response.content.decode()

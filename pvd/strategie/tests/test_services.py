@@ -125,7 +125,7 @@ def test_far_sector_is_warned(dossier, strategie, auteur):
         geometry=square(5.34, 47.87),
         by=auteur,
     )
-    assert services.secteur_warnings(near) == []
+    assert services.secteurs_warnings(dossier=near.dossier, secteurs=[near]) == []
     far = services.secteur_create(
         dossier=dossier,
         nom="Loin",
@@ -134,7 +134,7 @@ def test_far_sector_is_warned(dossier, strategie, auteur):
         geometry=square(2.35, 48.85),
         by=auteur,
     )
-    assert "km des autres secteurs" in services.secteur_warnings(far)[0]
+    assert "km des autres secteurs" in services.secteurs_warnings(dossier=far.dossier, secteurs=[far])[0]
 
 
 def test_geojson_export_import_round_trip(dossier, strategie, auteur):

@@ -44,7 +44,7 @@ def _create(dossier, auteur, geometry, nom="Secteur"):
 
 def test_swapped_coordinates_are_warned_even_for_the_first_sector(langres, auteur):
     swapped = _create(langres, auteur, square(47.862, 5.333, 0.002), nom="Inversé")
-    [warning] = services.secteur_warnings(swapped)
+    [warning] = services.secteurs_warnings(dossier=swapped.dossier, secteurs=[swapped])
     assert "hors de France" in warning
     assert "5,33300° N, 47,86200° E" in warning
     assert "longitude et la latitude sont peut-être inversées" in warning
@@ -61,11 +61,11 @@ def test_first_sector_in_paris_is_warned_for_a_langres_dossier(langres, auteur):
     report = _import_contours()
     assert "Contours enregistrés : 1 " in report
     paris = _create(langres, auteur, square(*PARIS), nom="Paris")
-    [warning] = services.secteur_warnings(paris)
+    [warning] = services.secteurs_warnings(dossier=paris.dossier, secteurs=[paris])
     assert "sort du territoire de l'EPCI du dossier (CC du Grand Langres)" in warning
     assert "à 2" in warning and "km" in warning  # Paris is some 230 km from the Grand Langres
     centre = _create(langres, auteur, square(5.333, 47.862), nom="Centre-ville")
-    assert services.secteur_warnings(centre) == []
+    assert services.secteurs_warnings(dossier=centre.dossier, secteurs=[centre]) == []
 
 
 def test_sector_just_outside_the_simplified_outline_is_not_warned(langres, auteur):
@@ -74,7 +74,7 @@ def test_sector_just_outside_the_simplified_outline_is_not_warned(langres, auteu
     west = min(point for polygon in outline["coordinates"] for point in polygon[0])  # its westernmost vertex
     # 1 km west of the outline: within the margin of a simplified shape.
     near = _create(langres, auteur, square(west[0] - 0.013, west[1], 0.002))
-    assert services.secteur_warnings(near) == []
+    assert services.secteurs_warnings(dossier=near.dossier, secteurs=[near]) == []
 
 
 def test_import_contours_is_idempotent_reports_unknown_codes_and_skips_overseas(db):
