@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("gouvernance", "0005_presence_labels_nouns"),
+        ("gouvernance", "0006_convocation_envoi_perime"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
