@@ -40,7 +40,8 @@ def fake_bin(tmp_path):
     """A BIN with a pg_ready that really probes the URL and a pytest that only says it ran."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    (bin_dir / "python").symlink_to(ROOT / ".venv" / "bin" / "python")
+    # A script, not a symlink: Python finds its virtualenv (psycopg) from the path it is run as.
+    fake(bin_dir, "python", f'exec "{ROOT / ".venv" / "bin" / "python"}" "$@"\n')
     fake(bin_dir, "pytest", 'echo "PYTEST A TOURNÉ"\n')
     return bin_dir
 
