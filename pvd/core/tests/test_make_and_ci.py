@@ -22,8 +22,17 @@ def fake(directory: Path, name: str, script: str) -> Path:
     return path
 
 
+# Under `make test` the suite inherits the outer make's command-line variables (REQUIRE_POSTGRES=1,
+# PYTHON=… from .ci/run) through MAKEFLAGS; the make run here must see only what the test gives it.
+MAKE_VARIABLES = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+
+
+def clean_environ() -> dict:
+    return {k: v for k, v in os.environ.items() if k not in MAKE_VARIABLES}
+
+
 def run(args, *, path_dirs, env=None, cwd=ROOT):
-    environ = {**os.environ, **(env or {})}
+    environ = {**clean_environ(), **(env or {})}
     environ["PATH"] = os.pathsep.join(str(d) for d in path_dirs)
     return subprocess.run(args, cwd=cwd, env=environ, capture_output=True, text=True, check=False)  # noqa: S603
 

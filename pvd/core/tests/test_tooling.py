@@ -1,8 +1,9 @@
 """The two-command setup: what `make test` and `.ci/run` rely on."""
 
-import os
 import subprocess
 from pathlib import Path
+
+from .test_make_and_ci import clean_environ
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -12,7 +13,7 @@ def test_sqlite_pass_ignores_database_url(tmp_path):
     fake = tmp_path / "pytest"
     fake.write_text('#!/bin/sh\necho "DATABASE_URL=${DATABASE_URL:-aucune}"\n')
     fake.chmod(0o755)
-    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
+    env = {**clean_environ(), "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
     result = subprocess.run(  # noqa: S603
         ["make", "--no-print-directory", "test-sqlite", f"BIN={tmp_path}"],  # noqa: S607
         cwd=ROOT,
