@@ -333,13 +333,17 @@ def fiche_delete(request, dossier, fiche_pk):
         return redirect(_plan_url(dossier))
     return render(
         request,
-        "actions/confirm_delete.html",
+        "dossiers/confirm_delete.html",
         dossier_context(
             request,
             dossier,
             page_title=f"Supprimer la fiche action n° {fiche.numero}",
             crumbs=[_plan_crumb(dossier), {"url": _fiche_url(fiche), "title": f"Fiche n° {fiche.numero}"}],
-            fiche=fiche,
+            consequence=(
+                f"La fiche « {fiche.titre} », son plan de financement, son budget, ses étapes, ses notes, "
+                "ses pièces jointes et son historique seront supprimés définitivement."
+            ),
+            cancel_url=_fiche_url(fiche),
         ),
     )
 

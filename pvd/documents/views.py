@@ -167,13 +167,14 @@ def document_delete(request, dossier, document_pk):
         return redirect(_list_url(dossier))
     return render(
         request,
-        "documents/confirm_delete.html",
+        "dossiers/confirm_delete.html",
         dossier_context(
             request,
             dossier,
             page_title="Supprimer le document",
             crumbs=[_list_crumb(dossier), {"url": _detail_url(document), "title": document.titre}],
-            document=document,
+            consequence=f"Le document « {document.titre} » et toutes ses versions seront supprimés définitivement.",
+            cancel_url=_detail_url(document),
         ),
     )
 
