@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The production requirements alone serve the site: a virtualenv with requirements/base.txt
+# only, `check --deploy` under config.settings.production, then gunicorn serving /healthz and a
+# page of each app (scripts/smoke_production.py) on a throw-away SQLite database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3.11}"
+VENV=.venv-prod
+stamp="$VENV/.installed-$(md5sum requirements/base.txt | cut -c1-12)"
+if [ ! -f "$stamp" ]; then
+  rm -rf "$VENV"
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --upgrade pip
+  "$VENV/bin/pip" install --quiet -r requirements/base.txt
+  touch "$stamp"
+fi
+
+work="$(mktemp -d)"
+port="${SMOKE_PORT:-$(( 20000 + RANDOM % 20000 ))}"
+server=""
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export DJANGO_SETTINGS_MODULE=config.settings.production
+SECRET_KEY="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))')"
+export SECRET_KEY
+export ALLOWED_HOSTS=127.0.0.1,localhost
+export DATABASE_URL="sqlite:///$work/db.sqlite3"
+export MEDIA_ROOT="$work/media"
+export STATIC_ROOT="$work/static"
+export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+py="$VENV/bin/python"
+
+echo "== Dépendances de production seules : check --deploy"
+"$py" manage.py check --deploy --fail-level WARNING
+"$py" manage.py migrate --noinput >/dev/null
+"$py" manage.py createcachetable
+"$py" manage.py collectstatic --noinput >/dev/null
+"$py" manage.py import_cog >/dev/null
+"$py" manage.py seed_demo >/dev/null
+
+echo "== Dépendances de production seules : gunicorn sur le port $port"
+"$VENV/bin/gunicorn" config.wsgi --bind "127.0.0.1:$port" --workers 1 --timeout 120 \
+  --error-logfile "$work/gunicorn.log" &
+server=$!
+for _ in $(seq 1 60); do
+  timeout 1 bash -c ": <>/dev/tcp/127.0.0.1/$port" 2>/dev/null && break
+  sleep 0.5
+done
+if ! "$py" scripts/smoke_production.py "http://127.0.0.1:$port"; then
+  echo "-- journal de gunicorn"; tail -n 60 "$work/gunicorn.log"; exit 1
+fi
