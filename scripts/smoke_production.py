@@ -110,10 +110,20 @@ def main(base):
     dossier = f"/dossiers/{match.group(1).decode()}"
     for path, content_type, needle in PAGES:
         check(client, path.format(d=dossier), content_type, needle, failures)
+    check(client, "/territoires/communes/recherche/?q=Langres", "text/html", "Langres", failures)
+    # Generated files go through WeasyPrint and python-docx: one fiche action's PDF and DOCX.
+    plan = check(client, f"{dossier}/plan-action/", "text/html", None, failures) or b""
+    fiche = re.search(rb'href="(/dossiers/\d+/plan-action/fiches/\d+/)"', plan)
+    if fiche is None:
+        failures.append("aucune fiche action dans le plan de démonstration")
+    else:
+        fiche = fiche.group(1).decode()
+        check(client, fiche + "fiche.pdf", "application/pdf", "%PDF", failures)
+        check(client, fiche + "fiche.docx", "application/vnd.openxmlformats", None, failures)
     if failures:
         print("Échecs avec les seules dépendances de production :\n  " + "\n  ".join(failures))
         return 1
-    print(f"{len(PUBLIC) + len(PAGES)} pages servies avec les seules dépendances de production.")
+    print(f"{len(PUBLIC) + len(PAGES) + 4} pages et fichiers servis avec les seules dépendances de production.")
     return 0
 
 
