@@ -215,6 +215,23 @@ def _blank(value) -> bool:
 
 
 READ_SHEETS = (SHEET_FICHES, SHEET_FINANCEMENTS, SHEET_BUDGETS)
+HELP_SHEET = "Aide"
+# How to fill the template: on its help sheet and on the import page (one text for both).
+FORMAT_HELP = [
+    "Axes : par numéro (« 1 », « Axe 1 ») ou par nom, accents et majuscules indifférents, séparés par « ; » ou « , ».",
+    "Montants en euros : 1200000, 1 200 000 €, 1 200 000,50 ou 1.200.000,50. Un seul point ou une seule virgule "
+    "suivi de trois chiffres (« 250.000 ») se lit de deux façons et est refusé : écrivez 250000 ou 250 000, "
+    "et 250,50 pour des centimes. Le montant d'une ligne de financement est obligatoire.",
+    "Dates au format JJ/MM/AAAA.",
+    f"Étapes : une par ligne dans la cellule, « JJ/MM/AAAA {ETAPE_SEPARATOR} nom {ETAPE_SEPARATOR} {ETAPE_DONE} » "
+    f"(ou « {ETAPE_TODO} »).",
+    f"Partenaires : noms d'organisations séparés par « {NAMES_SEPARATOR} » (un nom inconnu est ajouté).",
+    "Une cellule fusionnée sur plusieurs lignes vaut pour chacune d'elles. Une formule doit avoir sa valeur "
+    "calculée : enregistrez le fichier dans un tableur avant de l'importer.",
+    f"Seules les feuilles {SHEET_FICHES}, {SHEET_FINANCEMENTS} et {SHEET_BUDGETS} sont lues ; "
+    "l'aperçu nomme les autres.",
+    "Laissez le numéro vide pour numéroter automatiquement.",
+]
 FORMULA_MESSAGE = (
     "Formule sans valeur calculée en ligne {line}, colonne {column} : ouvrez et enregistrez le fichier "
     "dans un tableur, ou saisissez la valeur."
@@ -357,26 +374,30 @@ def _axes(value, axes: dict) -> list:
             return f"Plusieurs axes s'intitulent « {part.strip()} » : donnez leur numéro."
         return found[0] if found else None
 
-    text = str(value).strip()
-    whole = one(text)  # a title may hold a comma
-    if whole is not None:
-        return [whole]
-    results = []
-    for part in (p.strip() for p in re.split(r"[,;]", text)):
-        if not part:
-            continue
-        found = one(part)
-        if found is None and re.fullmatch(r"[\d\s/]+", part):  # « 1 2 », « 1/2 »
-            found = [axes.get(int(n)) for n in re.split(r"[\s/]+", part) if n]
-            if None not in found:
-                results += found
+    def split(text, separators):
+        found = []
+        for part in (p.strip() for p in re.split(separators, text)):
+            if not part:
                 continue
-            found = None
-        if found is None:
-            known = ", ".join(f"{axe.numero} ({axe.titre})" for axe in sorted(axes.values(), key=lambda a: a.numero))
-            found = f"Axe inconnu : « {part} » (axes du dossier, par numéro ou par nom : {known or 'aucun'})."
-        results.append(found)
-    return results
+            axe = one(part)
+            if axe is None and re.fullmatch(r"[\d\s/]+", part):  # « 1 2 », « 1/2 »
+                numbers = [axes.get(int(n)) for n in re.split(r"[\s/]+", part) if n]
+                if None not in numbers:
+                    found += numbers
+                    continue
+            if axe is None:
+                known = ", ".join(f"{a.numero} ({a.titre})" for a in sorted(axes.values(), key=lambda a: a.numero))
+                axe = f"Axe inconnu : « {part} » (axes du dossier, par numéro ou par nom : {known or 'aucun'})."
+            found.append(axe)
+        return found
+
+    text = str(value).strip()
+    # A title may hold a comma: the whole cell, then its « ; » parts, before every « , » or « ; ».
+    for separators in (r"(?!)", r";", r"[,;]"):
+        found = split(text, separators)
+        if not any(isinstance(item, str) for item in found) or separators == r"[,;]":
+            return found
+    return found
 
 
 ETAPE_STATES = {_norm(ETAPE_DONE): True, "fait": True, "realisee": True, "oui": True, "x": True}
@@ -821,20 +842,21 @@ def template_xlsx(dossier) -> bytes:
     dropdown(SHEET_FICHES, FICHE_COLUMNS, "confidentielle", ["oui", "non"])
     dropdown(SHEET_FINANCEMENTS, FINANCEMENT_COLUMNS, "dispositif", Dispositif.labels)
     dropdown(SHEET_FINANCEMENTS, FINANCEMENT_COLUMNS, "statut", StatutFinancement.labels)
-    help_sheet = workbook.create_sheet("Aide")
-    help_sheet.append(["Axes du dossier (colonne « Axes » : numéros séparés par des virgules)"])
+    help_sheet = workbook.create_sheet(HELP_SHEET)
+    help_sheet.append(["Axes du dossier (colonne « Axes » : numéros ou noms, séparés par « ; » ou « , »)"])
     for axe in AxeStrategique.objects.filter(dossier=dossier):
         help_sheet.append([axe.numero, axe.titre])
+        help_sheet.cell(row=help_sheet.max_row, column=2).data_type = "s"  # a title is never a formula
     help_sheet.append([])
     help_sheet.append([])
     help_sheet.append(["Secteurs d'intervention du dossier (colonne « Secteur d'intervention » : le nom)"])
     for nom in SecteurIntervention.objects.filter(dossier=dossier).order_by("nom").values_list("nom", flat=True):
         help_sheet.append([nom])
         help_sheet.cell(row=help_sheet.max_row, column=1).data_type = "s"  # a name is never a formula
-    help_sheet.append(["Partenaires : noms d'organisations séparés par « ; » (un nom inconnu est ajouté)."])
     help_sheet.append([])
-    help_sheet.append(["Dates au format JJ/MM/AAAA ; montants en euros (1 200 000 € ou 1200000)."])
-    help_sheet.append(["Laissez le numéro vide pour numéroter automatiquement."])
+    help_sheet.append(["Comment remplir le modèle"])
+    for rule in FORMAT_HELP:
+        help_sheet.append([rule])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

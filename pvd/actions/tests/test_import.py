@@ -242,6 +242,7 @@ def test_round_trip_of_the_export(client_for, dossier, axes):
     copy = FicheAction.objects.get(dossier=other, numero=3)
     for key in fiche_keys:
         assert model_value(copy, key) == model_value(halle, key), key
+    assert "etapes" in fiche_keys and len(model_value(copy, "etapes")) == 3
     assert copy.secteur.dossier == other and copy.maitre_ouvrage == mairie
 
     def lines(fiche, model_columns, related):
