@@ -279,7 +279,7 @@ def test_sheets_not_read_are_named_in_the_preview(client_for, dossier, main):
     assert response.status_code == 200
     notice = main(response).select_one("#feuilles-non-lues").get_text(" ", strip=True)
     assert notice.startswith("Feuilles non lues : « Fiches 2026 », « Notes ». Seules les feuilles")
-    assert "Fiches, Financements et Budgets" in notice
+    assert "Fiches, Financements et Budgets sont importées" in notice
 
 
 def test_no_sheet_named_fiches_names_the_sheets_found(dossier):
