@@ -6,7 +6,7 @@ NAMES_SEPARATOR = ";"
 FICHE_COLUMNS = [
     ("numero", "Numéro"),
     ("titre", "Titre"),
-    ("axes", "Axes (numéros)"),
+    ("axes", "Axes (numéros ou noms)"),
     ("statut", "Statut"),
     ("maturite", "Maturité"),
     ("priorite", "Priorité"),
@@ -27,7 +27,14 @@ FICHE_COLUMNS = [
     ("contexte", "Contexte"),
     ("description", "Description"),
     ("objectifs", "Objectifs"),
+    ("etapes", "Étapes (une par ligne : date | nom | faite)"),
 ]
+# Former labels of a column, still read so that an older export or template imports.
+FORMER_LABELS = {"axes": ["Axes (numéros)"]}
+# One étape per line of the cell: « 01/03/2026 | Études préalables | faite » (or « à faire »).
+ETAPE_SEPARATOR = "|"
+ETAPE_DONE = "faite"
+ETAPE_TODO = "à faire"
 FINANCEMENT_COLUMNS = [
     ("fiche", "Numéro de fiche"),
     ("financeur", "Financeur"),

@@ -6,11 +6,14 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .columns import (
     BUDGET_COLUMNS,
+    ETAPE_DONE,
+    ETAPE_SEPARATOR,
+    ETAPE_TODO,
     FICHE_COLUMNS,
     FINANCEMENT_COLUMNS,
     NAMES_SEPARATOR,
@@ -86,6 +89,14 @@ def _yes(value: bool) -> str:
     return "oui" if value else "non"
 
 
+def etapes_text(fiche) -> str:
+    """The étapes in one cell, one a line, as the import reads them: « 01/03/2026 | nom | faite »."""
+    return "\n".join(
+        f" {ETAPE_SEPARATOR} ".join([f"{e.date:%d/%m/%Y}", e.nom, ETAPE_DONE if e.faite else ETAPE_TODO])
+        for e in fiche.etapes.all()
+    )
+
+
 def fiche_values(fiche) -> dict:
     return {
         "numero": fiche.numero,
@@ -111,6 +122,7 @@ def fiche_values(fiche) -> dict:
         "contexte": fiche.contexte,
         "description": fiche.description,
         "objectifs": fiche.objectifs,
+        "etapes": etapes_text(fiche),
     }
 
 
@@ -157,12 +169,14 @@ def _sheet(workbook, title, columns, rows):
     for values in rows:
         _append_text(sheet, [values.get(key) for key, _ in columns])
     for i, (key, label) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = 40 if key in ("titre", "description") else 16
+        sheet.column_dimensions[get_column_letter(i)].width = 40 if key in ("titre", "description", "etapes") else 16
         for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
             if key.startswith("date"):
                 cell.number_format = "DD/MM/YYYY"
             elif "(€)" in label:
                 cell.number_format = MONEY_FORMAT
+            elif key == "etapes":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     return sheet
 
 

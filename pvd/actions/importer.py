@@ -26,8 +26,12 @@ from pvd.territoires.services import organisation_get_or_create
 from . import services
 from .columns import (
     BUDGET_COLUMNS,
+    ETAPE_DONE,
+    ETAPE_SEPARATOR,
+    ETAPE_TODO,
     FICHE_COLUMNS,
     FINANCEMENT_COLUMNS,
+    FORMER_LABELS,
     NAMES_SEPARATOR,
     SHEET_BUDGETS,
     SHEET_FICHES,
@@ -36,6 +40,7 @@ from .columns import (
 from .models import (
     BudgetAnnuel,
     Dispositif,
+    Etape,
     FicheAction,
     LigneFinancement,
     Maturite,
@@ -59,6 +64,8 @@ class ParsedPlan:
     financements: list[dict] = field(default_factory=list)
     budgets: list[dict] = field(default_factory=list)
     errors: list[ImportFault] = field(default_factory=list)
+    # The sheets of the file that the import does not read, named in the preview.
+    unread_sheets: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -70,27 +77,106 @@ def _norm(text) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
+class AmountError(ValueError):
+    """An amount the import refuses, with the French message that says how to write it."""
+
+    def __init__(self, value, message=None):
+        super().__init__(value)
+        self.message = message or f"Montant illisible : « {value} » (exemple : 1 200 000 €)."
+
+
+CENT = Decimal("0.01")
+SPACES = "\u00a0\u202f\u2009 '\u2019"
+
+
+def _euros_text(amount: Decimal) -> str:
+    """250000 → « 250 000 », 1.25 → « 1,25 » (French writing, no cents when there are none)."""
+    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+    return text.removesuffix(",00")
+
+
+def _thousands_ok(groups: list[str]) -> bool:
+    """Groups of digits cut by a thousands separator: 1 to 3 digits, then 3 digits each."""
+    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+
+
+def _ambiguous(value, sign: str, whole: str, decimals: str) -> AmountError:
+    thousands = Decimal(sign + whole + decimals)
+    message = (
+        f"Montant ambigu « {value} » : écrivez {sign}{whole}{decimals} ou {_euros_text(thousands)} "
+        f"pour {_euros_text(thousands)} euros"
+    )
+    if decimals.endswith("0"):
+        cents = Decimal(f"{sign}{whole}.{decimals}")
+        message += f", {sign}{whole},{decimals[:2]} pour {_euros_text(cents)} euros"
+    return AmountError(value, message + " (deux chiffres au plus après la virgule pour les centimes).")
+
+
 def parse_amount(value) -> Decimal:
-    """1200000, 1200000.5, "1 200 000 €", "1 200 000,50 €", "1.200.000,50" → Decimal; else ValueError."""
+    """An amount in euros, to the cent, read only when it has one reading; else AmountError.
+
+    Numbers of numeric cells are taken as they are (rounded to the cent). Text: « 1200000 »,
+    « 1 200 000 € » (spaces, non-breaking or narrow ones, group thousands), « 1 200 000,50 »,
+    « 1.200.000 » (several groups of three: thousands), « 1.200.000,50 », « 1,200,000.50 »
+    (both separators: the last one marks the cents), « 1250.5 », « 1250,50 ». A single dot or
+    comma followed by exactly three digits (« 250.000 », « 250,000 ») reads as thousands in
+    one habit and as decimals in another: it is refused with a message saying how to write it.
+    """
     if isinstance(value, bool):
-        raise ValueError(value)
+        raise AmountError(value)
     if isinstance(value, int | float | Decimal):
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        amount = Decimal(str(value))
+        if not amount.is_finite():
+            raise AmountError(value)
+        try:
+            return amount.quantize(CENT)
+        except InvalidOperation as error:
+            raise AmountError(value) from error
     text = str(value).strip()
-    text = re.sub(r"(?i)\s*(€|eur|euros?)\s*$", "", text)
-    text = re.sub(r"[\s\u00a0\u202f']", "", text)
-    if "," in text and "." in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif "," in text:
-        text = text.replace(",", ".")
-    elif text.count(".") > 1:
-        text = text.replace(".", "")
-    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-        raise ValueError(value)
+    text = re.sub(r"(?i)^(€|eur|euros?)\s*", "", text)
+    text = re.sub(r"(?i)\s*(€|eur|euros?)$", "", text)
+    match = re.fullmatch(r"([-+]?)\s*(\d[\d" + SPACES + r".,]*)", text)
+    if not match:
+        raise AmountError(value)
+    sign, body = match.group(1).replace("+", ""), match.group(2)
+    grouped_by_spaces = bool(re.search("[" + SPACES + "]", body))
+    if grouped_by_spaces:
+        # Spaces group thousands (« 1 200 000 », « 1200 000,50 »): a dot or comma after them marks the cents.
+        if not re.fullmatch(r"\d+(?:[" + SPACES + r"]+\d{3})+(?:[.,]\d+)?", body):
+            raise AmountError(value)
+        body = re.sub("[" + SPACES + "]", "", body)
+    digits = body
+    separators = [c for c in digits if c in ".,"]
+    whole, decimals = digits, ""
+    if len(set(separators)) == 2:
+        # Both: the last one marks the cents, once; the other one groups thousands.
+        mark = digits.rstrip("0123456789")[-1]
+        whole, decimals = digits.rsplit(mark, 1)
+        other = "," if mark == "." else "."
+        if mark in whole or not _thousands_ok(whole.split(other)):
+            raise AmountError(value)
+        whole = whole.replace(other, "")
+    elif len(separators) > 1:
+        groups = re.split(r"[.,]", digits)
+        if not _thousands_ok(groups):
+            raise AmountError(value)
+        whole = "".join(groups)
+    elif separators:
+        whole, decimals = re.split(r"[.,]", digits)
+        if len(decimals) == 3 and not grouped_by_spaces:
+            raise _ambiguous(value, sign, whole, decimals)
+    if not whole.isdigit() or not (decimals == "" or decimals.isdigit()):
+        raise AmountError(value)
     try:
-        return Decimal(text).quantize(Decimal("0.01"))
+        amount = Decimal(f"{sign}{whole}.{decimals or '0'}")
+        rounded = amount.quantize(CENT)
     except InvalidOperation as error:
-        raise ValueError(value) from error
+        raise AmountError(value) from error
+    if rounded != amount:
+        raise AmountError(
+            value, f"Montant « {value} » : deux chiffres au plus après la virgule (les centimes), par exemple 1 250,50."
+        )
+    return rounded
 
 
 def parse_date(value) -> datetime.date:
@@ -128,21 +214,107 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _rows(sheet, columns, parsed: ParsedPlan):
-    """Yield (line number, {key: raw value}) of the non-empty lines; check the header row."""
+READ_SHEETS = (SHEET_FICHES, SHEET_FINANCEMENTS, SHEET_BUDGETS)
+HELP_SHEET = "Aide"
+# How to fill the template: on its help sheet and on the import page (one text for both).
+FORMAT_HELP = [
+    "Axes : par numéro (« 1 », « Axe 1 ») ou par nom, accents et majuscules indifférents, séparés par « ; » ou « , ».",
+    "Montants en euros : 1200000, 1 200 000 €, 1 200 000,50 ou 1.200.000,50. Un seul point ou une seule virgule "
+    "suivi de trois chiffres (« 250.000 ») se lit de deux façons et est refusé : écrivez 250000 ou 250 000, "
+    "et 250,50 pour des centimes. Le montant d'une ligne de financement est obligatoire.",
+    "Dates au format JJ/MM/AAAA.",
+    f"Étapes : une par ligne dans la cellule, « JJ/MM/AAAA {ETAPE_SEPARATOR} nom {ETAPE_SEPARATOR} {ETAPE_DONE} » "
+    f"(ou « {ETAPE_TODO} »).",
+    f"Partenaires : noms d'organisations séparés par « {NAMES_SEPARATOR} » (un nom inconnu est ajouté).",
+    "Une cellule fusionnée sur plusieurs lignes vaut pour chacune d'elles. Une formule doit avoir sa valeur "
+    "calculée : enregistrez le fichier dans un tableur avant de l'importer.",
+    f"Seules les feuilles {SHEET_FICHES}, {SHEET_FINANCEMENTS} et {SHEET_BUDGETS} sont lues ; "
+    "l'aperçu nomme les autres.",
+    "Laissez le numéro vide pour numéroter automatiquement.",
+]
+FORMULA_MESSAGE = (
+    "Formule sans valeur calculée en ligne {line}, colonne {column} : ouvrez et enregistrez le fichier "
+    "dans un tableur, ou saisissez la valeur."
+)
+
+
+def _rows(sheet, columns, parsed: ParsedPlan, formula_cells: set[tuple[int, int]]):
+    """Yield (line number, {key: raw value}) of the non-empty lines; check the header row.
+
+    A merged cell gives its value to every line it covers (a spreadsheet shows it on each);
+    a formula whose computed value the file does not hold is refused, never read as empty."""
     header = [
         (_norm(c) if c is not None else "") for c in next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
     ]
     positions = {}
     for key, label in columns:
-        if _norm(label) in header:
-            positions[key] = header.index(_norm(label))
+        found = [_norm(name) for name in [label, *FORMER_LABELS.get(key, [])] if _norm(name) in header]
+        if found:
+            positions[key] = header.index(found[0])
         else:
             parsed.errors.append(ImportFault(sheet.title, 1, label, "Colonne absente de l'en-tête."))
-    for line, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        if all(_blank(v) for v in values):
+    labels = dict(columns)
+    read = {pos: key for key, pos in positions.items()}
+    filled: dict[tuple[int, int], object] = {}
+    for merged in sheet.merged_cells.ranges:
+        covered = [read[pos] for pos in range(merged.min_col - 1, merged.max_col) if pos in read]
+        if not covered or merged.max_row < 2:
             continue
-        yield line, {key: (values[pos] if pos < len(values) else None) for key, pos in positions.items()}
+        first = labels[covered[0]]
+        if merged.min_row == 1:
+            parsed.errors.append(
+                ImportFault(
+                    sheet.title,
+                    2,
+                    first,
+                    f"Cellule d'en-tête fusionnée avec le tableau ({merged.coord}) : défusionnez-la.",
+                )
+            )
+        elif len(covered) > 1 or read.get(merged.min_col - 1) != covered[0]:
+            parsed.errors.append(
+                ImportFault(
+                    sheet.title,
+                    merged.min_row,
+                    first,
+                    f"Cellules fusionnées sur plusieurs colonnes ({merged.coord}) : défusionnez-les, "
+                    "chaque colonne a sa propre valeur.",
+                )
+            )
+        else:
+            value = sheet.cell(row=merged.min_row, column=merged.min_col).value
+            for row in range(merged.min_row, merged.max_row + 1):
+                filled[(row, merged.min_col - 1)] = value
+    for line, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        raw = {}
+        for key, pos in positions.items():
+            value = values[pos] if pos < len(values) else None
+            if (line, pos) in filled:
+                value = filled[(line, pos)]
+            elif value is None and (line, pos) in formula_cells:
+                parsed.errors.append(
+                    ImportFault(sheet.title, line, labels[key], FORMULA_MESSAGE.format(line=line, column=labels[key]))
+                )
+            raw[key] = value
+        if all(_blank(v) for v in raw.values()):
+            continue
+        yield line, raw
+
+
+def _formula_cells(content: bytes) -> dict[str, set[tuple[int, int]]]:
+    """(line, column index from 0) of every formula, per read sheet: only a workbook loaded
+    without data_only tells a formula from an empty cell."""
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    cells: dict[str, set[tuple[int, int]]] = {}
+    for title in READ_SHEETS:
+        if title in workbook.sheetnames:
+            cells[title] = {
+                (line, index)
+                for line, row in enumerate(workbook[title].iter_rows(min_row=2), start=2)
+                for index, cell in enumerate(row)
+                if getattr(cell, "data_type", None) == "f"
+            }
+    workbook.close()
+    return cells
 
 
 LABELS = dict(FICHE_COLUMNS + FINANCEMENT_COLUMNS + BUDGET_COLUMNS)
@@ -179,16 +351,117 @@ def _names(value) -> list[str]:
     return [name.strip() for name in str(value).split(NAMES_SEPARATOR) if name.strip()]
 
 
+AXE_NUMBER = re.compile(r"(?:axe)?\s*(?:n|no|num|numero)?\s*(\d+)")
+
+
+def _axes(value, axes: dict) -> list:
+    """The axes of a cell, each given by its number (« 1 », « Axe 1 », « axe n° 1 ») or by its
+    title whatever the accents and case, separated by « ; » or « , »: axes, or a message per
+    part that names none (or several)."""
+    if _blank(value):
+        return []
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    by_title: dict[str, list] = {}
+    for axe in axes.values():
+        by_title.setdefault(_norm(axe.titre), []).append(axe)
+
+    def one(part):
+        if number := AXE_NUMBER.fullmatch(_norm(part)):
+            return axes.get(int(number.group(1)))
+        found = by_title.get(_norm(part), [])
+        if len(found) > 1:
+            return f"Plusieurs axes s'intitulent « {part.strip()} » : donnez leur numéro."
+        return found[0] if found else None
+
+    def split(text, separators):
+        found = []
+        for part in (p.strip() for p in re.split(separators, text)):
+            if not part:
+                continue
+            axe = one(part)
+            if axe is None and re.fullmatch(r"[\d\s/]+", part):  # « 1 2 », « 1/2 »
+                numbers = [axes.get(int(n)) for n in re.split(r"[\s/]+", part) if n]
+                if None not in numbers:
+                    found += numbers
+                    continue
+            if axe is None:
+                known = ", ".join(f"{a.numero} ({a.titre})" for a in sorted(axes.values(), key=lambda a: a.numero))
+                axe = f"Axe inconnu : « {part} » (axes du dossier, par numéro ou par nom : {known or 'aucun'})."
+            found.append(axe)
+        return found
+
+    text = str(value).strip()
+    # A title may hold a comma: the whole cell, then its « ; » parts, before every « , » or « ; ».
+    for separators in (r"(?!)", r";", r"[,;]"):
+        found = split(text, separators)
+        if not any(isinstance(item, str) for item in found) or separators == r"[,;]":
+            return found
+    return found
+
+
+ETAPE_STATES = {_norm(ETAPE_DONE): True, "fait": True, "realisee": True, "oui": True, "x": True}
+ETAPE_STATES |= {_norm(ETAPE_TODO): False, "a venir": False, "non": False, "": False}
+
+
+def _etapes(value) -> list:
+    """The étapes of a cell, one a line: « JJ/MM/AAAA | nom | faite » (or « à faire », or
+    nothing: to do). A dict per étape, or a message per line that is not one."""
+    if _blank(value):
+        return []
+    results = []
+    for number, text in enumerate(str(value).replace("_x000D_", "").splitlines(), start=1):
+        if not text.strip():
+            continue
+        parts = [part.strip() for part in text.split(ETAPE_SEPARATOR)]
+        where = f"Étape {number} (« {text.strip()} »)"
+        if len(parts) < 2:
+            example = f"date {ETAPE_SEPARATOR} nom {ETAPE_SEPARATOR} {ETAPE_DONE}"
+            results.append(f"{where} : écrivez « {example} », une étape par ligne.")
+            continue
+        faite = False
+        if len(parts) >= 3:
+            state = _norm(parts[-1])
+            if state not in ETAPE_STATES:
+                results.append(f"{where} : état « {parts[-1]} » inconnu ({ETAPE_DONE} ou {ETAPE_TODO}).")
+                continue
+            faite, parts = ETAPE_STATES[state], parts[:-1]
+        nom = f" {ETAPE_SEPARATOR} ".join(parts[1:])
+        try:
+            date = parse_date(parts[0])
+        except ValueError:
+            results.append(f"{where} : date illisible « {parts[0]} » (format attendu JJ/MM/AAAA).")
+            continue
+        if not nom:
+            results.append(f"{where} : le nom de l'étape est obligatoire.")
+            continue
+        refused = _field_errors(Etape, {"nom": nom})
+        if refused:
+            results.append(f"{where} : {refused[0][1]}")
+            continue
+        results.append({"date": date, "nom": nom, "faite": faite})
+    return results
+
+
 def parse_workbook(content: bytes, dossier) -> ParsedPlan:
     parsed = ParsedPlan()
     try:
-        workbook = load_workbook(io.BytesIO(content), data_only=True, read_only=True)
+        # Not read_only: the merged cells are only known to a fully loaded sheet.
+        workbook = load_workbook(io.BytesIO(content), data_only=True)
+        formula_cells = _formula_cells(content)
     except Exception:  # noqa: BLE001 - any unreadable file is reported the same way
         parsed.errors.append(ImportFault("", 0, "", "Ce fichier n'est pas un classeur Excel (.xlsx) lisible."))
         return parsed
+    parsed.unread_sheets = [title for title in workbook.sheetnames if title not in READ_SHEETS]
     if SHEET_FICHES not in workbook.sheetnames:
+        found = ", ".join(f"« {title} »" for title in workbook.sheetnames)
         parsed.errors.append(
-            ImportFault(SHEET_FICHES, 0, "", "La feuille « Fiches » est absente : utilisez le modèle.")
+            ImportFault(
+                SHEET_FICHES,
+                0,
+                "",
+                f"La feuille « Fiches » est absente (feuilles du fichier : {found}) : utilisez le modèle.",
+            )
         )
         return parsed
     axes = {axe.numero: axe for axe in AxeStrategique.objects.filter(dossier=dossier)}
@@ -196,7 +469,7 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
     existing = set(FicheAction.objects.filter(dossier=dossier).values_list("numero", flat=True))
     seen_numbers: dict[int, int] = {}
     sheet = workbook[SHEET_FICHES]
-    fiche_rows = list(_rows(sheet, FICHE_COLUMNS, parsed))
+    fiche_rows = list(_rows(sheet, FICHE_COLUMNS, parsed, formula_cells[SHEET_FICHES]))
     maitres_ouvrage = organisations_by_name(
         [str(raw["maitre_ouvrage"]) for _, raw in fiche_rows if not _blank(raw.get("maitre_ouvrage"))]
     )
@@ -237,16 +510,17 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
             fault("titre", "Le titre est obligatoire.")
         else:
             values["titre"] = str(titre).strip()
-        for part in re.split(r"[,;/ ]+", str(raw.get("axes") or "").strip()):
-            if not part:
-                continue
-            try:
-                fiche["axes"].append(axes[int(part)])
-            except (ValueError, KeyError):
-                fault(
-                    "axes",
-                    f"Axe inconnu : « {part} » (axes du dossier : {', '.join(map(str, sorted(axes))) or 'aucun'}).",
-                )
+        for axe_or_fault in _axes(raw.get("axes"), axes):
+            if isinstance(axe_or_fault, str):
+                fault("axes", axe_or_fault)
+            elif axe_or_fault not in fiche["axes"]:
+                fiche["axes"].append(axe_or_fault)
+        fiche["etapes"] = []
+        for etape_or_fault in _etapes(raw.get("etapes")):
+            if isinstance(etape_or_fault, str):
+                fault("etapes", etape_or_fault)
+            else:
+                fiche["etapes"].append(etape_or_fault)
         for key, choices, default in (
             ("statut", Statut.choices, Statut.A_VENIR),
             ("maturite", Maturite.choices, Maturite.IDEE),
@@ -322,8 +596,8 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
                 continue
             try:
                 amount = parse_amount(value)
-            except ValueError:
-                fault(key, f"Montant illisible : « {value} » (exemple : 1 200 000 €).")
+            except AmountError as error:
+                fault(key, error.message)
                 continue
             if amount < 0:
                 fault(key, f"Montant négatif refusé : « {value} ».")
@@ -366,7 +640,9 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
             candidate += 1
     if SHEET_FINANCEMENTS in workbook.sheetnames:
         seen_lines = {}
-        for line, raw in _rows(workbook[SHEET_FINANCEMENTS], FINANCEMENT_COLUMNS, parsed):
+        for line, raw in _rows(
+            workbook[SHEET_FINANCEMENTS], FINANCEMENT_COLUMNS, parsed, formula_cells[SHEET_FINANCEMENTS]
+        ):
 
             def fault(key, message, line=line):
                 parsed.errors.append(ImportFault(SHEET_FINANCEMENTS, line, LABELS[key], message))
@@ -392,12 +668,15 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
                 item["statut"] = _choice(StatutFinancement.choices, raw.get("statut") or "")
             except ValueError:
                 fault("statut", f"Statut inconnu : « {raw.get('statut')} » (sollicité, accordé, refusé).")
-            try:
-                item["montant"] = parse_amount(raw.get("montant"))
-                if item["montant"] < 0:
-                    fault("montant", f"Montant négatif refusé : « {raw.get('montant')} ».")
-            except ValueError:
-                fault("montant", f"Montant illisible : « {raw.get('montant')} » (exemple : 1 200 000 €).")
+            if _blank(raw.get("montant")):
+                fault("montant", "Montant obligatoire : indiquez-le en euros (exemple : 1 200 000 €).")
+            else:
+                try:
+                    item["montant"] = parse_amount(raw.get("montant"))
+                    if item["montant"] < 0:
+                        fault("montant", f"Montant négatif refusé : « {raw.get('montant')} ».")
+                except AmountError as error:
+                    fault("montant", error.message)
             if not _blank(raw.get("date")):
                 try:
                     item["date"] = parse_date(raw["date"])
@@ -414,7 +693,7 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
             parsed.financements.append(item)
     if SHEET_BUDGETS in workbook.sheetnames:
         seen_years = {}
-        for line, raw in _rows(workbook[SHEET_BUDGETS], BUDGET_COLUMNS, parsed):
+        for line, raw in _rows(workbook[SHEET_BUDGETS], BUDGET_COLUMNS, parsed, formula_cells[SHEET_BUDGETS]):
 
             def fault(key, message, line=line):
                 parsed.errors.append(ImportFault(SHEET_BUDGETS, line, LABELS[key], message))
@@ -437,8 +716,8 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
                     item[key] = parse_amount(raw.get(key) if not _blank(raw.get(key)) else 0)
                     if item[key] < 0:
                         fault(key, f"Montant négatif refusé : « {raw.get(key)} ».")
-                except ValueError:
-                    fault(key, f"Montant illisible : « {raw.get(key)} ».")
+                except AmountError as error:
+                    fault(key, error.message)
                 else:
                     if item[key] >= 0:
                         for _name, message in _field_errors(BudgetAnnuel, {key: item[key]}):
@@ -450,6 +729,16 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
                 seen_years.setdefault(pair, line)
             parsed.budgets.append(item)
     workbook.close()
+    # One message per cell: the first one says why (a formula without value, say), not its consequence.
+    seen_cells = set()
+    kept = []
+    for error in parsed.errors:
+        cell = (error.sheet, error.line, error.column)
+        if error.line and cell in seen_cells:
+            continue
+        seen_cells.add(cell)
+        kept.append(error)
+    parsed.errors = kept
     parsed.errors.sort(
         key=lambda e: (
             [SHEET_FICHES, SHEET_FINANCEMENTS, SHEET_BUDGETS, ""].index(e.sheet)
@@ -488,6 +777,8 @@ def import_plan(*, dossier, content: bytes, by) -> list[FicheAction]:
             )
             created[fiche.numero] = fiche
             fiches.append(fiche)
+            for etape in item["etapes"]:
+                services.etape_create(fiche=fiche, by=by, **etape)
         # The funders: the existing ones in one query, each unknown name created once.
         funders = organisations_by_name([item["financeur"] for item in parsed.financements])
         for item in parsed.financements:
@@ -551,20 +842,21 @@ def template_xlsx(dossier) -> bytes:
     dropdown(SHEET_FICHES, FICHE_COLUMNS, "confidentielle", ["oui", "non"])
     dropdown(SHEET_FINANCEMENTS, FINANCEMENT_COLUMNS, "dispositif", Dispositif.labels)
     dropdown(SHEET_FINANCEMENTS, FINANCEMENT_COLUMNS, "statut", StatutFinancement.labels)
-    help_sheet = workbook.create_sheet("Aide")
-    help_sheet.append(["Axes du dossier (colonne « Axes » : numéros séparés par des virgules)"])
+    help_sheet = workbook.create_sheet(HELP_SHEET)
+    help_sheet.append(["Axes du dossier (colonne « Axes » : numéros ou noms, séparés par « ; » ou « , »)"])
     for axe in AxeStrategique.objects.filter(dossier=dossier):
         help_sheet.append([axe.numero, axe.titre])
+        help_sheet.cell(row=help_sheet.max_row, column=2).data_type = "s"  # a title is never a formula
     help_sheet.append([])
     help_sheet.append([])
     help_sheet.append(["Secteurs d'intervention du dossier (colonne « Secteur d'intervention » : le nom)"])
     for nom in SecteurIntervention.objects.filter(dossier=dossier).order_by("nom").values_list("nom", flat=True):
         help_sheet.append([nom])
         help_sheet.cell(row=help_sheet.max_row, column=1).data_type = "s"  # a name is never a formula
-    help_sheet.append(["Partenaires : noms d'organisations séparés par « ; » (un nom inconnu est ajouté)."])
     help_sheet.append([])
-    help_sheet.append(["Dates au format JJ/MM/AAAA ; montants en euros (1 200 000 € ou 1200000)."])
-    help_sheet.append(["Laissez le numéro vide pour numéroter automatiquement."])
+    help_sheet.append(["Comment remplir le modèle"])
+    for rule in FORMAT_HELP:
+        help_sheet.append([rule])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

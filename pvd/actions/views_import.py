@@ -11,7 +11,7 @@ from pvd.core.text import plural
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from .forms import ImportForm
-from .importer import ImportRefused, import_plan, parse_workbook, template_xlsx
+from .importer import FORMAT_HELP, ImportRefused, import_plan, parse_workbook, template_xlsx
 
 SESSION_KEY = "actions_import_{}"
 
@@ -67,6 +67,7 @@ def plan_import(request, dossier):
             crumbs=[{"url": reverse("actions:plan", kwargs={"dossier_pk": dossier.pk}), "title": "Plan d'action"}],
             form=form,
             parsed=parsed,
+            format_help=FORMAT_HELP,
         ),
     )
     response.status_code = status

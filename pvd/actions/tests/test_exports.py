@@ -151,7 +151,7 @@ def test_plan_xlsx_and_csv(client_for, dossier, plan):
     header = [c.value for c in fiches[1]]
     row = dict(zip(header, [c.value for c in fiches[2]], strict=True))
     assert row["Titre"] == "Rénovation de la halle" and row["Coût HT (€)"] == 1000000
-    assert row["Début prévu"].date() == datetime.date(2025, 1, 1) and row["Axes (numéros)"] == "1"
+    assert row["Début prévu"].date() == datetime.date(2025, 1, 1) and row["Axes (numéros ou noms)"] == "1"
     assert workbook["Financements"].max_row == 5 and workbook["Budgets"].max_row == 4
 
     raw = client.get(url("plan_csv", dossier)).content

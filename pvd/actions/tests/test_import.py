@@ -130,7 +130,7 @@ def test_import_ten_faults_reported_nothing_saved(dossier, axes):
     parsed = parse_workbook(content, dossier)
     found = {(e.sheet, e.line, e.column) for e in parsed.errors}
     assert found == {
-        ("Fiches", 2, "Axes (numéros)"),
+        ("Fiches", 2, "Axes (numéros ou noms)"),
         ("Fiches", 3, "Début prévu"),
         ("Fiches", 4, "Coût HT (€)"),
         ("Fiches", 5, "Titre"),
@@ -168,6 +168,7 @@ def model_value(obj, key):
         "secteur": lambda o: o.secteur.nom if o.secteur_id else None,
         "financeur": lambda o: o.financeur.nom,
         "fiche": lambda o: o.fiche.numero,
+        "etapes": lambda o: sorted((e.date, e.nom, e.faite) for e in o.etapes.all()),
     }
     return relations[key](obj) if key in relations else getattr(obj, key)
 
@@ -219,6 +220,9 @@ def test_round_trip_of_the_export(client_for, dossier, axes):
     )
     halle.budgets.create(annee=2025, investissement=Decimal("10.5"), fonctionnement=Decimal("2"))
     halle.budgets.create(annee=2026, investissement=Decimal("7"), fonctionnement=Decimal("3.25"))
+    halle.etapes.create(nom="Études préalables", date=datetime.date(2025, 3, 1), faite=True)
+    halle.etapes.create(nom="Travaux | phase 1", date=datetime.date(2025, 9, 15))
+    halle.etapes.create(nom="Réception", date=datetime.date(2026, 6, 30))
     FicheFactory(dossier=dossier, numero=4, titre="Sans rien", cout_ht=None, date_debut=None, date_fin=None)
     fiche_keys = [key for key, _ in FICHE_COLUMNS]
     # Every field a user edits on a fiche has its column (the free-text maître d'ouvrage shares one).
@@ -238,6 +242,7 @@ def test_round_trip_of_the_export(client_for, dossier, axes):
     copy = FicheAction.objects.get(dossier=other, numero=3)
     for key in fiche_keys:
         assert model_value(copy, key) == model_value(halle, key), key
+    assert "etapes" in fiche_keys and len(model_value(copy, "etapes")) == 3
     assert copy.secteur.dossier == other and copy.maitre_ouvrage == mairie
 
     def lines(fiche, model_columns, related):
@@ -249,6 +254,7 @@ def test_round_trip_of_the_export(client_for, dossier, axes):
     assert len(lines(copy, BUDGET_COLUMNS, "budgets")) == 2
     empty = FicheAction.objects.get(dossier=other, numero=4)
     assert empty.cout_ht is None and empty.secteur is None and not empty.partenaires.exists()
+    assert not empty.etapes.exists()
 
 
 def test_partners_and_sector_read_from_their_columns(dossier, axes):
