@@ -102,7 +102,7 @@ def test_fiche_titles_are_text_on_the_plan_map_and_the_point_maps_have_a_legend(
     expect(marker).to_have_count(1)
     marker.click()
     popup = page.locator(".leaflet-popup-content")
-    expect(popup).to_have_text(f"1. {XSS}")
+    expect(popup).to_have_text(f"{fiche.numero}. {XSS}")
     assert popup.locator("img").count() == 0
     assert page.evaluate("window.__xss") is None
     expect(_legend(page, "#panel-carte")).to_have_text(["Fiche action localisée (son titre et son lien au clic)"])
