@@ -152,6 +152,13 @@ PVD_BRANDING = {
 # Map tiles cannot be reached offline: the URL is a setting, empty means no base layer.
 PVD_MAP_TILES_URL = os.environ.get("PVD_MAP_TILES_URL", "")
 PVD_MAP_TILES_ATTRIBUTION = os.environ.get("PVD_MAP_TILES_ATTRIBUTION", "")
+# The IGN Géoplateforme « Plan IGN » (WMTS, no key): the base layer of `make run` and production.
+IGN_PLAN_TILES_URL = (
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png"
+    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+)
+IGN_PLAN_TILES_ATTRIBUTION = '<a href="https://geoservices.ign.fr/">© IGN – Plan IGN</a>'
 # The DOCX templates of the generated conventions: point to a folder of restyled copies.
 PVD_CONVENTION_TEMPLATES_DIR = Path(
     os.environ.get("PVD_CONVENTION_TEMPLATES_DIR") or BASE_DIR / "pvd" / "conventions" / "templates_docx"

@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import IGN_PLAN_TILES_ATTRIBUTION, IGN_PLAN_TILES_URL, env_bool, env_list
 
 
 def _required(name: str) -> str:
@@ -40,3 +40,8 @@ STORAGES = {
 # across workers): a table of the database, created once by `python manage.py createcachetable`.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pvd_cache"}}
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Maps on the IGN « Plan IGN » unless the environment names other tiles (PVD_MAP_TILES_URL=""
+# for none, offline).
+PVD_MAP_TILES_URL = os.environ.get("PVD_MAP_TILES_URL", IGN_PLAN_TILES_URL)
+PVD_MAP_TILES_ATTRIBUTION = os.environ.get("PVD_MAP_TILES_ATTRIBUTION", IGN_PLAN_TILES_ATTRIBUTION)

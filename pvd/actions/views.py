@@ -83,15 +83,15 @@ def plan(request, dossier):
             points=points,
             sort_links=sort_links,
             export_query=export_query,
-            tiles_url=_tiles_url(),
+            tiles=_tiles(),
         ),
     )
 
 
-def _tiles_url():
+def _tiles():
     from django.conf import settings
 
-    return settings.PVD_MAP_TILES_URL
+    return {"url": settings.PVD_MAP_TILES_URL, "attribution": settings.PVD_MAP_TILES_ATTRIBUTION}
 
 
 def _fiche_form_view(request, dossier, fiche=None):
@@ -132,7 +132,7 @@ def _fiche_form_view(request, dossier, fiche=None):
             form=form,
             submit_label="Enregistrer",
             cancel_url=_fiche_url(fiche) if fiche else _plan_url(dossier),
-            tiles_url=_tiles_url(),
+            tiles=_tiles(),
             map_center=selectors.map_center(dossier, request.access),
         ),
     )
@@ -173,7 +173,7 @@ def _detail_context(request, dossier, fiche, **forms):
         fiche=fiche,
         **selectors.fiche_detail(fiche),
         point={"lat": float(fiche.latitude), "lng": float(fiche.longitude)} if fiche.is_located else None,
-        tiles_url=_tiles_url(),
+        tiles=_tiles(),
         **defaults,
     )
 

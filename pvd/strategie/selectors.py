@@ -103,6 +103,13 @@ def map_bounds(dossier) -> list[list[float]] | None:
     return bounds(outline) if outline else None
 
 
+def map_legend(geojson: dict) -> list[dict]:
+    """The kinds of sector drawn on a map, in the order of SecteurKind: what its legend names
+    (strategie/_map.html; the colours are those of strategie/map.js)."""
+    present = {(feature.get("properties") or {}).get("kind") for feature in geojson.get("features", [])}
+    return [{"kind": kind, "label": label} for kind, label in SecteurKind.choices if kind in present]
+
+
 def secteurs_geojson(secteurs) -> dict:
     from .geo import feature_collection
 

@@ -14,6 +14,7 @@ from pvd.gouvernance.models import PointOrdreDuJour
 from pvd.gouvernance.selectors import validation_state
 from pvd.gouvernance.services import object_submit
 from pvd.suivi import services as suivi_services
+from pvd.suivi.formatting import nombre
 from pvd.territoires.models import Epci
 
 from . import geo
@@ -301,14 +302,50 @@ def _check_commune(*, dossier, commune) -> None:
 OUTLINE_MARGIN_M = 3_000
 
 
+# A sector of a petite ville (a town centre, a neighbourhood, the ORT perimeter of a few centres)
+# covers a few km²; beyond this bound it was most likely drawn at the scale of a region.
+MAX_SECTEUR_M2 = 100 * 1_000_000  # 100 km²
+
+
+def _surface(m2: float) -> str:
+    """ "33 411 km² (3 341 123 ha)", "42,5 km² (4 250 ha)": a large area as a French reader writes it."""
+    km2 = m2 / 1_000_000
+    return f"{nombre(round(km2, 1 if km2 < 100 else None))}\u00a0km² ({nombre(round(m2 / 10_000))}\u00a0ha)"
+
+
+def _size_warning(secteur, *, epci_m2: float | None, epci_nom: str) -> str | None:
+    """The platform has no outline of the communes, only that of their EPCI, which contains them all:
+    a sector larger than its whole EPCI cannot lie on the dossier's communes (factor 1, the
+    simplified outline is within a few percent). Without the outline, or for an EPCI larger than
+    the bound, the sector is compared with MAX_SECTEUR_M2."""
+    area = secteur.surface_m2 or geo.area_m2(secteur.geometry)
+    if epci_m2 is not None and epci_m2 < MAX_SECTEUR_M2:
+        if area > epci_m2:
+            return (
+                f"Le secteur « {secteur.nom} » couvre {_surface(area)} : plus que tout le territoire de "
+                f"l'EPCI du dossier ({epci_nom}, {_surface(epci_m2)} selon son contour). Vérifiez son contour : "
+                "a-t-il été dessiné sur une carte trop peu zoomée ?"
+            )
+        return None
+    if area > MAX_SECTEUR_M2:
+        return (
+            f"Le secteur « {secteur.nom} » couvre {_surface(area)}, plus que la borne de "
+            f"{_surface(MAX_SECTEUR_M2)} retenue pour un secteur d'une petite ville. Vérifiez son contour : "
+            "a-t-il été dessiné sur une carte trop peu zoomée ?"
+        )
+    return None
+
+
 def secteurs_warnings(*, dossier, secteurs) -> list[str]:
-    """Soft checks on where sectors lie, in two queries whatever their number: every position in
-    France (mainland or overseas: swapped longitude and latitude land elsewhere), inside the
-    outline of the dossier's EPCI when it is known, else not far from the other sectors."""
+    """Soft checks on where sectors lie, in two queries whatever their number: not far larger than
+    the dossier's territory (see _size_warning), every position in France (mainland or overseas:
+    swapped longitude and latitude land elsewhere), inside the outline of the dossier's EPCI when
+    it is known, else not far from the other sectors."""
     secteurs = list(secteurs)
     if not secteurs:
         return []
     outline, epci_nom = Epci.objects.filter(pk=dossier.epci_id).values_list("contour", "nom").first() or (None, "")
+    epci_m2 = geo.area_m2(outline) if outline else None
     new_ids = {secteur.pk for secteur in secteurs}
     others = [
         (pk, geometry)
@@ -317,6 +354,9 @@ def secteurs_warnings(*, dossier, secteurs) -> list[str]:
     ]
     warnings = []
     for secteur in secteurs:
+        too_large = _size_warning(secteur, epci_m2=epci_m2, epci_nom=epci_nom)
+        if too_large:
+            warnings.append(too_large)
         outside = geo.first_outside_france(secteur.geometry)
         if outside is not None:
             warnings.append(

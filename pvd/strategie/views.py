@@ -14,6 +14,7 @@ from pvd.dossiers.models import Dossier
 from pvd.dossiers.views import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.suivi import catalogue
+from pvd.suivi.formatting import nombre
 from pvd.suivi.models import Indicateur
 
 from . import selectors, services
@@ -37,8 +38,9 @@ def _crumbs(dossier):
     return [{"url": _index(dossier), "title": "Stratégie"}]
 
 
-def _map_settings(dossier) -> dict:
+def _map_settings(dossier, geojson) -> dict:
     return {
+        "legend": selectors.map_legend(geojson),
         "tiles_url": settings.PVD_MAP_TILES_URL,
         "tiles_attribution": settings.PVD_MAP_TILES_ATTRIBUTION,
         # Where the map opens when there is no sector to show (the JavaScript fits the sectors otherwise).
@@ -76,13 +78,14 @@ def _report(request, error: ValidationError) -> None:
 @dossier_view("dossier.view")
 def index(request, dossier):
     overview = selectors.strategie_overview(dossier)
+    geojson = selectors.secteurs_geojson(overview["secteurs"])
     context = dossier_context(
         request,
         dossier,
         page_title="Stratégie",
         crumbs=[],
-        geojson=selectors.secteurs_geojson(overview["secteurs"]),
-        map=_map_settings(dossier),
+        geojson=geojson,
+        map=_map_settings(dossier, geojson),
         **overview,
     )
     return render(request, "strategie/index.html", context)
@@ -381,7 +384,7 @@ def _secteur_page(request, dossier, *, title, form, secteur=None):
         cancel_url=_index(dossier),
         template="strategie/secteur_form.html",
         geojson=selectors.secteurs_geojson(others),
-        map=_map_settings(dossier),
+        map=_map_settings(dossier, {}),
     )
 
 
@@ -399,7 +402,7 @@ def secteur_create(request, dossier):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"Le secteur « {secteur.nom} » a été créé ({secteur.surface_ha:.2f} ha).")
+            messages.success(request, f"Le secteur « {secteur.nom} » a été créé ({nombre(secteur.surface_ha, 2)} ha).")
             _warn(request, dossier, [secteur])
             return redirect(_index(dossier) + "#secteurs")
     return _secteur_page(request, dossier, title="Nouveau secteur", form=form)
@@ -422,7 +425,9 @@ def secteur_update(request, dossier, pk):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"Le secteur « {secteur.nom} » a été modifié ({secteur.surface_ha:.2f} ha).")
+            messages.success(
+                request, f"Le secteur « {secteur.nom} » a été modifié ({nombre(secteur.surface_ha, 2)} ha)."
+            )
             _warn(request, dossier, [secteur])
             return redirect(_index(dossier) + "#secteurs")
     return _secteur_page(request, dossier, title=f"Modifier le secteur « {secteur.nom} »", form=form, secteur=secteur)
@@ -540,14 +545,15 @@ def version_diff(request, dossier):
 @dossier_view("dossier.view")
 def projet(request, dossier):
     snapshot = selectors.strategie_snapshot(dossier)
+    geojson = selectors.snapshot_geojson(snapshot)
     context = dossier_context(
         request,
         dossier,
         page_title="Projet de territoire",
         crumbs=_crumbs(dossier),
         projet=selectors.present_snapshot(snapshot),
-        geojson=selectors.snapshot_geojson(snapshot),
-        map=_map_settings(dossier),
+        geojson=geojson,
+        map=_map_settings(dossier, geojson),
         public=False,
     )
     return render(request, "strategie/projet.html", context)
@@ -562,12 +568,13 @@ def public(request, dossier_pk):
     )
     version = dossier.projet_territoire.version_publiee
     snapshot = version.snapshot
+    geojson = selectors.snapshot_geojson(snapshot)
     context = {
         "dossier": dossier,
         "version": version,
         "projet": selectors.present_snapshot(snapshot),
-        "geojson": selectors.snapshot_geojson(snapshot),
-        "map": _map_settings(dossier),
+        "geojson": geojson,
+        "map": _map_settings(dossier, geojson),
         "public": True,
         "page_title": f"Projet de territoire — {dossier.nom}",
         "heading": "Projet de territoire",

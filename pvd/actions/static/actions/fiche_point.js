@@ -23,7 +23,9 @@
   window.L.control.zoom({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" }).addTo(map);
   // Leaflet's own prefix has an English title ("A JavaScript library for interactive maps").
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-  if (node.dataset.tiles) { window.L.tileLayer(node.dataset.tiles, { maxZoom: 19 }).addTo(map); }
+  if (node.dataset.tiles) {
+    window.L.tileLayer(node.dataset.tiles, { attribution: node.dataset.tilesAttribution || "", maxZoom: 19 }).addTo(map);
+  }
   var marker = null;
   function place(point) {
     if (!point) { return; }

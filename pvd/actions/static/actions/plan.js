@@ -135,7 +135,7 @@
     // Leaflet's own prefix has an English title ("A JavaScript library for interactive maps").
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     var tiles = mapNode.dataset.tiles;
-    if (tiles) { window.L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
+    if (tiles) { window.L.tileLayer(tiles, { attribution: mapNode.dataset.tilesAttribution || "", maxZoom: 19 }).addTo(map); }
     var markers = points.map(function (p) {
       var link = document.createElement("a");
       link.href = p.url;

@@ -25,6 +25,14 @@
     return map;
   }
 
+  // A sector's name is user text: the tooltip gets a node holding it as text, never HTML
+  // (Leaflet puts a string given to bindTooltip in the page with innerHTML).
+  function tooltipFor(properties) {
+    var node = document.createElement("span");
+    node.textContent = (properties.nom || "") + (properties.type ? " — " + properties.type : "");
+    return node;
+  }
+
   function styleFor(feature) {
     var kind = feature && feature.properties ? feature.properties.kind : "autre";
     return { color: COLORS[kind] || COLORS.autre, weight: 2, fillOpacity: kind === "perimetre_ort" ? 0.08 : 0.25 };
@@ -41,8 +49,7 @@
     var layer = L.geoJSON(data, {
       style: styleFor,
       onEachFeature: function (feature, item) {
-        var p = feature.properties || {};
-        item.bindTooltip((p.nom || "") + (p.type ? " — " + p.type : ""));
+        item.bindTooltip(tooltipFor(feature.properties || {}));
       },
     }).addTo(map);
     if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [20, 20] }); } else { openOnTerritory(map, element); }
@@ -54,6 +61,7 @@
     var map = baseMap(element);
     var others = L.geoJSON(readJson(element.dataset.others), {
       style: function () { return { color: "#666", weight: 1, fillOpacity: 0.1, dashArray: "4" }; },
+      onEachFeature: function (feature, item) { item.bindTooltip(tooltipFor(feature.properties || {})); },
       pmIgnore: true,
     }).addTo(map);
     var drawn = L.featureGroup().addTo(map);
@@ -98,7 +106,9 @@
       map.getContainer().querySelectorAll(".button-container[title] > .leaflet-buttons-control-button").forEach(
         function (button) { button.setAttribute("aria-label", button.parentElement.getAttribute("title")); }
       );
-      map.pm.setGlobalOptions({ allowSelfIntersection: false, layerGroup: drawn });
+      map.pm.setGlobalOptions({
+        allowSelfIntersection: false, layerGroup: drawn, pathOptions: { color: "#000091", weight: 2 },
+      });
       map.on("pm:create", function (event) { drawn.addLayer(event.layer); watch(event.layer); write(); });
       map.on("pm:remove", function (event) { drawn.removeLayer(event.layer); write(); });
       map.on("pm:cut", function (event) {
