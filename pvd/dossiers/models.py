@@ -149,9 +149,7 @@ class DemandeDossier(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="demandeur", on_delete=models.CASCADE, related_name="demandes_dossier"
     )
     message = models.TextField("message", blank=True)
-    statut = models.CharField(
-        "statut", max_length=20, choices=DemandeStatut.choices, default=DemandeStatut.EN_ATTENTE
-    )
+    statut = models.CharField("statut", max_length=20, choices=DemandeStatut.choices, default=DemandeStatut.EN_ATTENTE)
     created_at = models.DateTimeField("envoyée le", auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -192,8 +190,8 @@ class DemandeDossier(models.Model):
             ),
             models.CheckConstraint(
                 name="demande_dossier_decision_datee",
-                condition=Q(statut="en_attente", decided_at__isnull=True) | Q(decided_at__isnull=False)
-                & ~Q(statut="en_attente"),
+                condition=Q(statut="en_attente", decided_at__isnull=True)
+                | Q(decided_at__isnull=False) & ~Q(statut="en_attente"),
                 violation_error_message="Une demande décidée porte la date de sa décision.",
             ),
         ]

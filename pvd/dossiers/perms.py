@@ -130,9 +130,9 @@ def state_role_for(user, communes=None) -> str | None:
         return None
     if user.is_superuser or user.state_scope == ANCT:
         return ANCT
-    if user.state_scope == PREFECTURE and user.departement_id:
-        if communes is None or all(c.departement_id == user.departement_id for c in communes):
-            return PREFECTURE
+    in_departement = communes is None or all(c.departement_id == user.departement_id for c in communes)
+    if user.state_scope == PREFECTURE and user.departement_id and in_departement:
+        return PREFECTURE
     return None
 
 
