@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from pvd.dossiers.models import Dossier, Invitation, Membre
+from pvd.dossiers.models import DemandeDossier, Dossier, Invitation, Membre
 
 
 class MembreInline(admin.TabularInline):
@@ -37,3 +37,19 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "dossier__nom"]
     readonly_fields = ["token", "created_at"]
     autocomplete_fields = ["dossier", "invited_by"]
+
+
+@admin.register(DemandeDossier)
+class DemandeDossierAdmin(admin.ModelAdmin):
+    """Read-only: requests are decided by the préfecture or ANCT on the platform, which sends the e-mails."""
+
+    list_display = ["commune", "demandeur", "statut", "created_at", "decided_by", "decided_at"]
+    list_select_related = ["commune", "demandeur", "decided_by"]
+    list_filter = ["statut"]
+    search_fields = ["commune__nom", "commune__code", "demandeur__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,6 @@
 from django import forms
 
+from pvd.conventions import deadline
 from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
 from pvd.territoires.models import Commune, Epci
 
@@ -50,6 +51,76 @@ class DossierCreateForm(BaseForm):
                 return cleaned
         cleaned["epci"] = epci
         return cleaned
+
+
+class DossierOpenForm(DossierCreateForm):
+    """ANCT or the préfecture opens a dossier and invites its chef de projet."""
+
+    chef_email = forms.EmailField(
+        label="Adresse électronique du chef de projet",
+        help_text="Il reçoit une invitation à rejoindre le dossier comme chef de projet.",
+    )
+
+    field_order = ["nom", "communes", "epci", "chef_email", "pvd_id", "date_entree"]
+
+
+class DemandeDossierForm(BaseForm):
+    commune = forms.CharField(
+        label="Commune",
+        help_text="Code INSEE de la commune du programme, ou choisie avec la recherche ci-dessous.",
+    )
+    message = forms.CharField(
+        label="Message à la préfecture",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Qui vous êtes, votre fonction dans la commune ou l'intercommunalité.",
+    )
+
+    def clean_commune(self):
+        codes = [c.strip().upper() for c in self.cleaned_data["commune"].replace(";", ",").split(",") if c.strip()]
+        if len(codes) != 1:
+            raise forms.ValidationError("Indiquez une seule commune (son code INSEE).")
+        commune = Commune.objects.filter(code=codes[0]).select_related("epci", "departement").first()
+        if commune is None:
+            raise forms.ValidationError(f"Code de commune inconnu : {codes[0]}.")
+        return commune
+
+
+class RefusForm(BaseForm):
+    motif_refus = forms.CharField(
+        label="Motif du refus",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Il est envoyé au demandeur.",
+    )
+
+
+# The deadline states of the convention-cadre the list filters on, as pvd.conventions.deadline
+# defines them: each dossier whose adhésion is signed is in exactly one of them.
+ECHEANCE_CHOICES = [
+    (deadline.DANS_LES_TEMPS, "Dans les temps (échéance dans plus de 3 mois)"),
+    (deadline.BIENTOT, "Échéance proche (dans 3 mois ou moins)"),
+    (deadline.DEPASSEE, "Échéance dépassée (convention-cadre non signée)"),
+    (deadline.RESPECTEE, "Signée dans le délai"),
+    (deadline.HORS_DELAI, "Signée après l'échéance"),
+]
+
+
+class DossierFilterForm(BaseForm):
+    q = forms.CharField(label="Nom du dossier", required=False, max_length=200)
+    departement = forms.CharField(label="Département", required=False, max_length=3)
+    echeance = forms.ChoiceField(
+        label="Échéance de la convention-cadre",
+        required=False,
+        choices=[("", "Toutes"), *ECHEANCE_CHOICES],
+        error_messages={
+            "invalid_choice": "Échéance inconnue : « %(value)s ». Choisissez une valeur de la liste.",
+        },
+    )
+
+    def clean_q(self):
+        return self.cleaned_data["q"].strip()
 
 
 class DossierUpdateForm(BaseForm):

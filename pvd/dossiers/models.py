@@ -116,3 +116,89 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+class DemandeStatut(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    ACCEPTEE = "acceptee", "Acceptée"
+    REFUSEE = "refusee", "Refusée"
+
+
+class DemandeDossierQuerySet(models.QuerySet):
+    def decidable_by(self, user):
+        """The requests a State agent decides: its département's for a préfecture, every one for ANCT."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.state_scope == "anct":
+            return self.all()
+        if user.state_scope == "prefecture" and user.departement_id:
+            return self.filter(commune__departement_id=user.departement_id)
+        return self.none()
+
+
+class DemandeDossier(models.Model):
+    """A request, by someone without a State role, to open the dossier of a PVD commune and lead it.
+
+    The préfecture of the commune's département (or ANCT) accepts it, which opens the dossier
+    with the requester as chef de projet, or refuses it with a reason."""
+
+    commune = models.ForeignKey(
+        "territoires.Commune", verbose_name="commune", on_delete=models.PROTECT, related_name="demandes_dossier"
+    )
+    demandeur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="demandeur", on_delete=models.CASCADE, related_name="demandes_dossier"
+    )
+    message = models.TextField("message", blank=True)
+    statut = models.CharField("statut", max_length=20, choices=DemandeStatut.choices, default=DemandeStatut.EN_ATTENTE)
+    created_at = models.DateTimeField("envoyée le", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="décidée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    motif_refus = models.TextField("motif du refus", blank=True)
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name="dossier ouvert",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demandes",
+    )
+
+    objects = DemandeDossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "demande d'ouverture de dossier"
+        verbose_name_plural = "demandes d'ouverture de dossier"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "demandeur"],
+                condition=Q(statut="en_attente"),
+                name="demande_dossier_unique_en_attente",
+                violation_error_message="Vous avez déjà une demande en attente pour cette commune.",
+            ),
+            models.CheckConstraint(
+                name="demande_dossier_refus_motive",
+                condition=~Q(statut="refusee") | ~Q(motif_refus=""),
+                violation_error_message="Indiquez le motif du refus.",
+            ),
+            models.CheckConstraint(
+                name="demande_dossier_decision_datee",
+                condition=Q(statut="en_attente", decided_at__isnull=True)
+                | Q(decided_at__isnull=False) & ~Q(statut="en_attente"),
+                violation_error_message="Une demande décidée porte la date de sa décision.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Demande de {self.demandeur} pour {self.commune}"
+
+    @property
+    def epci(self):
+        return self.commune.epci

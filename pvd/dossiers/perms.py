@@ -24,6 +24,14 @@ A member keeps their membership role even when they also hold a State scope.
 | conventions.sign              |  x   |        |     |            |         |            |      |
 | suivi.enter                   |  x   |   x    |     |            |         |            |      |
 | state.opinion                 |      |        |     |            |         |     x      |  x   |
+| dossier.open                  |      |        |     |            |         |     x      |  x   |
+| demande.decide                |      |        |     |            |         |     x      |  x   |
+
+`dossier.open` (open a dossier and invite its chef de projet) and `demande.decide` (accept or
+refuse a request to open one) come before any dossier exists: they are asked of
+`state_access(user, communes)`, where only the State scope counts, never a membership. A
+préfecture holds them for the communes of its département only, ANCT for every commune.
+Anybody else (a chef de projet included) may only *request* a dossier (`DemandeDossier`).
 
 Every view and endpoint asks `access_for(user, dossier).can("…")` (or uses the
 `dossier_view` decorator of `pvd.dossiers.views_utils`), after scoping the lookup with
@@ -62,6 +70,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "conventions.sign": _CHEF,
     "suivi.enter": _TEAM,
     "state.opinion": {PREFECTURE, ANCT},
+    "dossier.open": {PREFECTURE, ANCT},
+    "demande.decide": {PREFECTURE, ANCT},
 }
 
 
@@ -110,3 +120,21 @@ def role_for(user, dossier) -> str | None:
 
 def access_for(user, dossier) -> Access:
     return Access(role=role_for(user, dossier))
+
+
+def state_role_for(user, communes=None) -> str | None:
+    """The State role of `user` for these communes (all of them), or in general when `communes` is None.
+
+    A membership never counts here: being a member of a dossier gives no right over another commune."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser or user.state_scope == ANCT:
+        return ANCT
+    in_departement = communes is None or all(c.departement_id == user.departement_id for c in communes)
+    if user.state_scope == PREFECTURE and user.departement_id and in_departement:
+        return PREFECTURE
+    return None
+
+
+def state_access(user, communes=None) -> Access:
+    return Access(role=state_role_for(user, communes))

@@ -2,7 +2,7 @@ from django.db.models import Count, Prefetch
 
 from pvd.territoires.models import Commune
 
-from .models import Dossier, Membre
+from .models import DemandeDossier, DemandeStatut, Dossier, Membre
 from .steps import dossier_steps, optional_provider
 
 PHASES = {
@@ -70,3 +70,32 @@ def dossier_overview(dossier, access=None) -> dict:
 
 def membres_of(dossier):
     return Membre.objects.filter(dossier=dossier).select_related("user").order_by("role", "user__last_name")
+
+
+def demandes_a_traiter(*, user):
+    """The pending requests a préfecture (its département) or ANCT (all) decides, oldest first."""
+    return (
+        DemandeDossier.objects.decidable_by(user)
+        .filter(statut=DemandeStatut.EN_ATTENTE)
+        .select_related("commune__departement", "commune__epci", "demandeur")
+        .order_by("created_at", "pk")
+    )
+
+
+def demandes_traitees(*, user, limit: int = 20):
+    """The last requests decided in the user's scope."""
+    return (
+        DemandeDossier.objects.decidable_by(user)
+        .exclude(statut=DemandeStatut.EN_ATTENTE)
+        .select_related("commune__departement", "demandeur", "decided_by", "dossier")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+def demandes_of(*, user):
+    """The requests a user made, newest first."""
+    return (
+        DemandeDossier.objects.filter(demandeur=user)
+        .select_related("commune__departement", "dossier")
+        .order_by("-created_at", "-pk")
+    )

@@ -5,7 +5,7 @@ import smtplib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from pvd.comptes.models import User
 from pvd.territoires.models import Commune, Epci
 
 from . import perms
-from .models import INVITATION_VALIDITY, Dossier, Invitation, Membre, Role
+from .models import INVITATION_VALIDITY, DemandeDossier, DemandeStatut, Dossier, Invitation, Membre, Role
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +26,18 @@ INVITATION_EXPIRED = (
 
 @transaction.atomic
 def dossier_create(
-    *, nom: str, communes: list[Commune], epci: Epci, by: User | None, pvd_id: str = "", date_entree=None
+    *,
+    nom: str,
+    communes: list[Commune],
+    epci: Epci,
+    by: User | None,
+    pvd_id: str = "",
+    date_entree=None,
+    chef: User | None = None,
 ) -> Dossier:
+    """The dossier itself, with `chef` as its chef de projet when given. `by` (who opens it) gets
+    no membership: the State follows dossiers through its scope. Opening is `dossier_open` or
+    `demande_accept`, which check who may open it."""
     if not communes:
         raise ValidationError({"communes": "Choisissez au moins une commune bénéficiaire."})
     if by is not None and not (by.is_superuser or by.state_scope == perms.ANCT):
@@ -57,8 +67,8 @@ def dossier_create(
     dossier.full_clean()
     dossier.save()
     dossier.communes.set(communes)
-    if by is not None:
-        membre = Membre(dossier=dossier, user=by, role=Role.CHEF_DE_PROJET)
+    if chef is not None:
+        membre = Membre(dossier=dossier, user=chef, role=Role.CHEF_DE_PROJET)
         membre.full_clean()
         membre.save()
     return dossier
@@ -164,3 +174,208 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user
+
+
+# --- Opening a dossier: by the State, or on request ------------------------------------------
+
+MAIL_FAILED = (
+    "Le courriel n'a pas pu être envoyé (serveur de messagerie indisponible). "
+    "Rien n'a été enregistré : réessayez dans quelques minutes."
+)
+
+
+def _send_all(messages: list[EmailMessage]) -> None:
+    """Send the mails of one decision in one connection; a failure rolls the decision back."""
+    if not messages:
+        return
+    try:
+        get_connection().send_messages(messages)
+    except (smtplib.SMTPException, OSError) as error:
+        logger.exception("Courriels non envoyés à %s", [m.to for m in messages])
+        raise ValidationError(MAIL_FAILED) from error
+
+
+def _mail(to: list[str], subject: str, body: str) -> EmailMessage:
+    return EmailMessage(
+        subject=f"{subject} — Petites villes de demain", body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+    )
+
+
+def _check_may_open(*, by: User, communes: list[Commune], perm: str) -> None:
+    if perms.state_access(by, communes).can(perm):
+        return
+    if perms.state_role_for(by) == perms.PREFECTURE:
+        outside = ", ".join(str(c) for c in communes if c.departement_id != by.departement_id)
+        raise ValidationError(
+            {
+                "communes": f"Ces communes ne sont pas dans votre département ({by.departement_id}) : {outside}. "
+                "La préfecture de leur département ou l'ANCT ouvre leur dossier."
+            }
+        )
+    raise ValidationError(
+        "Seules la préfecture du département et l'ANCT ouvrent un dossier. "
+        "Demandez l'ouverture du dossier de votre commune : la préfecture vous répondra."
+    )
+
+
+@transaction.atomic
+def dossier_open(
+    *,
+    nom: str,
+    communes: list[Commune],
+    epci: Epci,
+    chef_email: str,
+    by: User,
+    base_url: str,
+    pvd_id: str = "",
+    date_entree=None,
+) -> Dossier:
+    """The préfecture (communes of its département) or ANCT opens a dossier and invites its chef de projet."""
+    _check_may_open(by=by, communes=communes, perm="dossier.open")
+    dossier = dossier_create(nom=nom, communes=communes, epci=epci, by=by, pvd_id=pvd_id, date_entree=date_entree)
+    invitation_create(dossier=dossier, email=chef_email, role=Role.CHEF_DE_PROJET, by=by, base_url=base_url)
+    return dossier
+
+
+def _dossier_in_progress(commune: Commune) -> Dossier | None:
+    return commune.dossiers.filter(cloture_le__isnull=True).first()
+
+
+def demande_recipients(commune: Commune) -> list[str]:
+    """Who decides: the préfecture accounts of the commune's département, else ANCT, else the administrators."""
+    active = User.objects.filter(is_active=True).order_by("email")
+    for accounts in (
+        active.filter(state_scope=perms.PREFECTURE, departement_id=commune.departement_id),
+        active.filter(state_scope=perms.ANCT),
+        active.filter(is_superuser=True),
+    ):
+        emails = list(accounts.values_list("email", flat=True))
+        if emails:
+            return emails
+    return []
+
+
+@transaction.atomic
+def demande_create(*, commune: Commune, message: str = "", by: User, base_url: str) -> DemandeDossier:
+    """Someone without a State role asks to open the dossier of a PVD commune and lead it."""
+    if perms.state_role_for(by) is not None:
+        raise ValidationError(
+            "Vous êtes agent de l'État : vous n'avez pas à demander un dossier. "
+            "La préfecture du département ou l'ANCT l'ouvre directement (« Ouvrir un dossier »)."
+        )
+    if not commune.pvd:
+        raise ValidationError(
+            {
+                "commune": f"{commune} ne fait pas partie du programme Petites villes de demain : "
+                "aucun dossier ne peut être demandé pour elle."
+            }
+        )
+    if commune.epci_id is None:
+        raise ValidationError(
+            {"commune": f"{commune} n'est rattachée à aucun EPCI : contactez la préfecture de votre département."}
+        )
+    existing = _dossier_in_progress(commune)
+    if existing is not None:
+        raise ValidationError(
+            {
+                "commune": f"{commune} a déjà un dossier en cours (« {existing.nom} ») : "
+                "demandez à son chef de projet de vous y inviter."
+            }
+        )
+    if DemandeDossier.objects.filter(commune=commune, demandeur=by, statut=DemandeStatut.EN_ATTENTE).exists():
+        raise ValidationError({"commune": f"Vous avez déjà une demande en attente pour {commune}."})
+    demande = DemandeDossier(commune=commune, demandeur=by, message=message.strip())
+    demande.full_clean()
+    demande.save()
+    link = base_url.rstrip("/") + reverse("dossiers:demandes")
+    recipients = demande_recipients(commune)
+    if recipients:
+        body = (
+            f"Bonjour,\n\n{by.get_full_name()} ({by.email}) demande l'ouverture du dossier Petites villes de demain "
+            f"de {commune} et propose d'en être le chef de projet.\n\n"
+            + (f"Son message :\n{demande.message}\n\n" if demande.message else "")
+            + f"Pour accepter ou refuser la demande :\n{link}\n"
+        )
+        _send_all([_mail(recipients, f"Demande d'ouverture du dossier de {commune.nom}", body)])
+    else:
+        logger.warning("Demande de dossier pour %s : aucun compte préfecture, ANCT ou administrateur", commune)
+    return demande
+
+
+def _locked_pending(demande: DemandeDossier, by: User, perm: str) -> DemandeDossier:
+    demande = DemandeDossier.objects.select_for_update().select_related("commune", "demandeur").get(pk=demande.pk)
+    if demande.statut != DemandeStatut.EN_ATTENTE:
+        raise ValidationError(f"Cette demande a déjà été traitée ({demande.get_statut_display().lower()}).")
+    if not perms.state_access(by, [demande.commune]).can(perm):
+        raise ValidationError("Cette demande relève de la préfecture du département de la commune ou de l'ANCT.")
+    return demande
+
+
+def _decide(demande: DemandeDossier, *, statut: str, by: User, motif: str = "", dossier=None) -> None:
+    demande.statut, demande.decided_by, demande.decided_at = statut, by, timezone.now()
+    demande.motif_refus, demande.dossier = motif, dossier
+    demande.full_clean()
+    demande.save()
+
+
+def _refusal_mail(demande: DemandeDossier) -> EmailMessage:
+    return _mail(
+        [demande.demandeur.email],
+        f"Demande de dossier refusée : {demande.commune.nom}",
+        f"Bonjour,\n\nVotre demande d'ouverture du dossier de {demande.commune} n'a pas été acceptée.\n\n"
+        f"Motif : {demande.motif_refus}\n",
+    )
+
+
+@transaction.atomic
+def demande_accept(*, demande: DemandeDossier, by: User, base_url: str) -> Dossier:
+    """Open the commune's dossier with the requester as chef de projet; the other pending requests for
+    the commune are refused (the dossier exists now)."""
+    demande = _locked_pending(demande, by, "demande.decide")
+    commune = demande.commune
+    dossier = dossier_create(
+        nom=f"PVD {commune.nom}",
+        communes=[commune],
+        epci=commune.epci,
+        by=by,
+        pvd_id=commune.pvd_id,
+        chef=demande.demandeur,
+    )
+    _decide(demande, statut=DemandeStatut.ACCEPTEE, by=by, dossier=dossier)
+    link = base_url.rstrip("/") + reverse("dossiers:detail", kwargs={"dossier_pk": dossier.pk})
+    mails = [
+        _mail(
+            [demande.demandeur.email],
+            f"Demande de dossier acceptée : {commune.nom}",
+            f"Bonjour,\n\nVotre demande est acceptée : le dossier « {dossier.nom} » est ouvert et vous en êtes "
+            f"le chef de projet.\n\nPour y accéder :\n{link}\n",
+        )
+    ]
+    others = list(
+        DemandeDossier.objects.select_for_update()
+        .filter(commune=commune, statut=DemandeStatut.EN_ATTENTE)
+        .select_related("commune", "demandeur")
+    )
+    motif = (
+        f"Le dossier de {commune} a été ouvert à la demande d'une autre personne : "
+        "demandez à son chef de projet de vous y inviter."
+    )
+    DemandeDossier.objects.filter(pk__in=[other.pk for other in others]).update(
+        statut=DemandeStatut.REFUSEE, decided_by=by, decided_at=demande.decided_at, motif_refus=motif
+    )
+    for other in others:
+        other.motif_refus = motif
+        mails.append(_refusal_mail(other))
+    _send_all(mails)
+    return dossier
+
+
+@transaction.atomic
+def demande_refuse(*, demande: DemandeDossier, motif: str, by: User) -> DemandeDossier:
+    motif = motif.strip()
+    if not motif:
+        raise ValidationError({"motif_refus": "Indiquez le motif du refus : il est envoyé au demandeur."})
+    demande = _locked_pending(demande, by, "demande.decide")
+    _decide(demande, statut=DemandeStatut.REFUSEE, by=by, motif=motif)
+    _send_all([_refusal_mail(demande)])
+    return demande

@@ -5,12 +5,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pvd.conventions.deadline import FILTER_CHOICES
 from pvd.territoires.models import Departement
 
-from . import selectors, services
-from .forms import DossierCreateForm, DossierUpdateForm, InvitationForm, RoleForm
-from .models import Invitation, Membre
+from . import perms, selectors, services
+from .forms import (
+    ECHEANCE_CHOICES,
+    DemandeDossierForm,
+    DossierFilterForm,
+    DossierOpenForm,
+    DossierUpdateForm,
+    InvitationForm,
+    RefusForm,
+    RoleForm,
+)
+from .models import DemandeDossier, Dossier, Invitation, Membre
 from .views_utils import dossier_context, dossier_view
 
 
@@ -24,14 +32,16 @@ def apply_validation_error(form, error: ValidationError) -> None:
 
 
 def dossier_list(request):
-    echeance = request.GET.get("echeance", "")
-    filters = {
-        "q": request.GET.get("q", "").strip(),
-        "departement": request.GET.get("departement", ""),
-        "echeance": echeance if echeance in dict(FILTER_CHOICES) else "",
-    }
+    form = DossierFilterForm(request.GET)
+    if form.is_valid():
+        filters = form.cleaned_data
+        dossiers = selectors.dossier_list(user=request.user, filters=filters)
+    else:
+        # An unknown filter value is an error to show, not a reason to list everything.
+        filters = {name: request.GET.get(name, "") for name in form.fields}
+        dossiers = Dossier.objects.none()
     # National users see ~1,600 dossiers: the list is paginated.
-    page = Paginator(selectors.dossier_list(user=request.user, filters=filters), 50).get_page(request.GET.get("page"))
+    page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -42,41 +52,152 @@ def dossier_list(request):
             "page_obj": page,
             "query_string": query.urlencode(),
             "filters": filters,
+            "filter_form": form,
             "departements": Departement.objects.order_by("code"),
-            "echeances": FILTER_CHOICES,
+            "echeances": ECHEANCE_CHOICES,
+            "can_open": perms.state_access(request.user).can("dossier.open"),
             "page_title": "Dossiers",
             "breadcrumb_data": {"links": [], "current": "Dossiers"},
         },
     )
 
 
+def _crumbs(current: str, *links) -> dict:
+    return {"links": [{"url": reverse("dossiers:list"), "title": "Dossiers"}, *links], "current": current}
+
+
 def dossier_create(request):
-    form = DossierCreateForm(request.POST or None)
+    """ANCT or the préfecture opens a dossier and invites its chef de projet by e-mail."""
+    perms.state_access(request.user).require("dossier.open")
+    form = DossierOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = services.dossier_create(
+            dossier = services.dossier_open(
                 nom=form.cleaned_data["nom"],
                 communes=form.cleaned_data["communes"],
                 epci=form.cleaned_data["epci"],
+                chef_email=form.cleaned_data["chef_email"],
                 pvd_id=form.cleaned_data["pvd_id"],
                 date_entree=form.cleaned_data["date_entree"],
                 by=request.user,
+                base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Le dossier a été créé. Vous en êtes le chef de projet.")
+            messages.success(
+                request,
+                f"Le dossier est ouvert. Une invitation à en être le chef de projet a été envoyée à "
+                f"{form.cleaned_data['chef_email']}.",
+            )
             return redirect("dossiers:detail", dossier_pk=dossier.pk)
     return render(
         request,
         "dossiers/create.html",
         {
             "form": form,
-            "page_title": "Nouveau dossier",
-            "breadcrumb_data": {
-                "links": [{"url": reverse("dossiers:list"), "title": "Dossiers"}],
-                "current": "Nouveau dossier",
-            },
+            "is_anct": perms.state_role_for(request.user) == perms.ANCT,
+            "page_title": "Ouvrir un dossier",
+            "breadcrumb_data": _crumbs("Ouvrir un dossier"),
+        },
+    )
+
+
+def demandes(request):
+    """The requests to open a dossier: those to decide (préfecture, ANCT), and the user's own."""
+    decides = perms.state_access(request.user).can("demande.decide")
+    return render(
+        request,
+        "dossiers/demandes.html",
+        {
+            "decides": decides,
+            "a_traiter": selectors.demandes_a_traiter(user=request.user) if decides else [],
+            "traitees": selectors.demandes_traitees(user=request.user) if decides else [],
+            "mes_demandes": selectors.demandes_of(user=request.user),
+            "page_title": "Demandes de dossier",
+            "breadcrumb_data": _crumbs("Demandes de dossier"),
+        },
+    )
+
+
+def demande_create(request):
+    if perms.state_access(request.user).can("dossier.open"):
+        messages.info(request, "Agent de l'État, vous ouvrez le dossier directement et invitez son chef de projet.")
+        return redirect("dossiers:create")
+    form = DemandeDossierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.demande_create(
+                commune=form.cleaned_data["commune"],
+                message=form.cleaned_data["message"],
+                by=request.user,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Votre demande pour {form.cleaned_data['commune']} est envoyée à la préfecture : "
+                "vous recevrez sa réponse par courriel.",
+            )
+            return redirect("dossiers:demandes")
+    return render(
+        request,
+        "dossiers/demande_form.html",
+        {
+            "form": form,
+            "page_title": "Demander un dossier",
+            "breadcrumb_data": _crumbs("Demander un dossier"),
+        },
+    )
+
+
+def _demande_to_decide(request, demande_pk):
+    """A request of the user's scope (404 otherwise: it does not exist for anybody else)."""
+    perms.state_access(request.user).require("demande.decide")
+    return get_object_or_404(
+        DemandeDossier.objects.decidable_by(request.user).select_related("commune", "demandeur"), pk=demande_pk
+    )
+
+
+@require_POST
+def demande_accept(request, demande_pk):
+    demande = _demande_to_decide(request, demande_pk)
+    try:
+        dossier = services.demande_accept(demande=demande, by=request.user, base_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Demande acceptée : le dossier « {dossier.nom} » est ouvert et {demande.demandeur} en est "
+            "le chef de projet.",
+        )
+    return redirect("dossiers:demandes")
+
+
+def demande_refuse(request, demande_pk):
+    demande = _demande_to_decide(request, demande_pk)
+    form = RefusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.demande_refuse(demande=demande, motif=form.cleaned_data["motif_refus"], by=request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Demande refusée : {demande.demandeur} en est informé par courriel.")
+            return redirect("dossiers:demandes")
+    return render(
+        request,
+        "dossiers/demande_refuse.html",
+        {
+            "form": form,
+            "demande": demande,
+            "page_title": "Refuser la demande",
+            "breadcrumb_data": _crumbs(
+                "Refuser la demande", {"url": reverse("dossiers:demandes"), "title": "Demandes de dossier"}
+            ),
         },
     )
 

@@ -153,7 +153,9 @@ MAIN_PAGES = [
     MainPage("erreur-404", lambda w: "/cette-page-n-existe-pas/", status=404, h1="Page introuvable"),
     # Pages of a chef de projet
     MainPage("dossiers", lambda w: reverse("dossiers:list"), user="chef", h1="Dossiers"),
-    MainPage("dossier-nouveau", lambda w: reverse("dossiers:create"), user="chef", h1="Nouveau dossier"),
+    MainPage("dossier-nouveau", lambda w: reverse("dossiers:create"), user="prefecture", h1="Ouvrir un dossier"),
+    MainPage("dossier-demande", lambda w: reverse("dossiers:demande_create"), user="chef", h1="Demander un dossier"),
+    MainPage("demandes", lambda w: reverse("dossiers:demandes"), user="prefecture", h1="Demandes de dossier"),
     MainPage("dossier", _d("dossiers:detail"), user="chef", h1="PVD Langres"),
     MainPage("dossier-modifier", _d("dossiers:update"), user="chef", h1="Modifier"),
     MainPage("membres", _d("dossiers:membres"), user="chef", h1="Membres"),

@@ -23,25 +23,40 @@ def link_in_mail(to: str) -> str:
     return LINK.findall(messages[-1].body)[-1]
 
 
-def test_chef_creates_dossier_invites_elu_who_sees_it(new_page, page, live_server, transactional_db):
+def test_anct_opens_dossier_chef_joins_and_invites_elu_who_sees_it(new_page, page, live_server, transactional_db):
     epci = EpciFactory(siren="200069682", nom="CC du Grand Langres")
     CommuneFactory(code="52269", nom="Langres", epci=epci)
-    chef = UserFactory(first_name="Claire", last_name="Chef")
+    anct = UserFactory(first_name="Agathe", last_name="ANCT", anct=True)
 
-    login(page, live_server, chef)
+    # ANCT opens the dossier and invites its chef de projet; it keeps its State role.
+    login(page, live_server, anct)
     expect(page.locator("h1")).to_have_text("Dossiers")
-    page.get_by_role("link", name="Nouveau dossier").click()
-    expect(page.locator("h1")).to_have_text("Nouveau dossier")
-    assert_keyboard_reaches(page, ["#id_nom", "#id_epci", "#id_pvd_id", "#id_date_entree", "main button[type=submit]"])
+    page.get_by_role("link", name="Ouvrir un dossier").click()
+    expect(page.locator("h1")).to_have_text("Ouvrir un dossier")
+    assert_keyboard_reaches(
+        page, ["#id_nom", "#id_epci", "#id_chef_email", "#id_pvd_id", "#id_date_entree", "main button[type=submit]"]
+    )
     page.get_by_label("Nom du dossier").fill("PVD Langres")
     # A JS commune picker may enhance this field; the INSEE code typed in it is the plain-HTML contract.
     page.locator("[name=communes]").fill("52269")
-    page.get_by_role("button", name="Créer le dossier").click()
+    page.get_by_label("Adresse électronique du chef de projet").fill("claire.chef@langres.fr")
+    page.get_by_role("button", name="Ouvrir le dossier").click()
 
     expect(page.locator("h1")).to_have_text("PVD Langres")
-    expect(page.get_by_role("status").filter(has_text="Le dossier a été créé")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Le dossier est ouvert")).to_be_visible()
     dossier = Dossier.objects.get(nom="PVD Langres")
-    assert dossier.epci == epci
+    assert dossier.epci == epci and not dossier.membres.exists()
+
+    # The chef de projet follows the invitation, creates an account and leads the dossier.
+    page = new_page()
+    page.goto(link_in_mail("claire.chef@langres.fr"))
+    expect(page.locator("h1")).to_have_text("Rejoindre le dossier PVD Langres")
+    page.get_by_label("Prénom").fill("Claire")
+    page.get_by_role("textbox", name="Nom", exact=True).fill("Chef")
+    page.get_by_label("Mot de passe").fill("Langres-2026-chef")
+    page.get_by_role("button", name="Créer mon compte et rejoindre le dossier").click()
+    expect(page.locator("h1")).to_have_text("PVD Langres")
+    assert dossier.membres.get().role == Role.CHEF_DE_PROJET
 
     page.locator(".fr-sidemenu").get_by_role("link", name="Membres").click()
     expect(page.locator("h1")).to_have_text("Membres")

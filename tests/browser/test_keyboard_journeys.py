@@ -47,7 +47,7 @@ def test_commune_picker_with_the_keyboard_alone(page, live_server, transactional
 
     epci = EpciFactory(siren="200070928", nom="CC du Pays Châtillonnais")
     CommuneFactory(code="21154", nom="Châtillon-sur-Seine", epci=epci, codes_postaux=["21400"])
-    login_with_keyboard(page, live_server, UserFactory())
+    login_with_keyboard(page, live_server, UserFactory(anct=True))
     page.goto(reverse("dossiers:create"))
     kb_type(page, "#id_nom", "PVD Châtillon-sur-Seine")
     kb_type(page, "#id_communes-recherche", "chatillon")
@@ -55,7 +55,8 @@ def test_commune_picker_with_the_keyboard_alone(page, live_server, transactional
     expect(result).to_be_visible()
     kb_press(page, result)
     expect(page.locator("[name=communes]")).to_have_value("21154")
-    kb_press(page, page.get_by_role("button", name="Créer le dossier"))
+    kb_type(page, "#id_chef_email", "chef@chatillon-sur-seine.fr")
+    kb_press(page, page.get_by_role("button", name="Ouvrir le dossier"))
 
     expect(page.locator("h1")).to_have_text("PVD Châtillon-sur-Seine")
     assert [c.code for c in Dossier.objects.get(nom="PVD Châtillon-sur-Seine").communes.all()] == ["21154"]

@@ -234,7 +234,7 @@ def test_commune_picker_finds_a_commune_typed_without_accents(page, live_server,
     epci = EpciFactory(siren="200070928", nom="CC du Pays Châtillonnais")
     CommuneFactory(code="21154", nom="Châtillon-sur-Seine", epci=epci, codes_postaux=["21400"])
     CommuneFactory(code="52269", nom="Langres")
-    login(page, live_server, UserFactory())
+    login(page, live_server, UserFactory(anct=True))
 
     page.goto(reverse("dossiers:create"))
     page.get_by_label("Nom du dossier").fill("PVD Châtillon-sur-Seine")
@@ -243,7 +243,8 @@ def test_commune_picker_finds_a_commune_typed_without_accents(page, live_server,
     page.get_by_role("button", name="Châtillon-sur-Seine (21154)").click()
     expect(page.locator("[name=communes]")).to_have_value("21154")
     expect(page.locator("[data-picker-target=id_communes] [data-picker-tags]")).to_contain_text("Châtillon-sur-Seine")
-    page.get_by_role("button", name="Créer le dossier").click()
+    page.get_by_label("Adresse électronique du chef de projet").fill("chef@chatillon-sur-seine.fr")
+    page.get_by_role("button", name="Ouvrir le dossier").click()
 
     expect(page.locator("h1")).to_have_text("PVD Châtillon-sur-Seine")
     dossier = Dossier.objects.get(nom="PVD Châtillon-sur-Seine")

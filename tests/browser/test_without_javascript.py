@@ -41,14 +41,22 @@ def test_reading_without_javascript(nojs_page, live_server, transactional_db):
 def test_main_forms_without_javascript(nojs_page, live_server, transactional_db):
     CommuneFactory(code="52269", nom="Langres", epci=EpciFactory(nom="CC du Grand Langres"))
     page = nojs_page
-    login(page, live_server, UserFactory())
+    login(page, live_server, UserFactory(anct=True))
 
     page.goto("/dossiers/nouveau/")
     page.get_by_label("Nom du dossier").fill("PVD Langres")
     page.locator("[name=communes]").fill("52269")
-    page.get_by_role("button", name="Créer le dossier").click()
+    page.get_by_label("Adresse électronique du chef de projet").fill("claire.chef@langres.fr")
+    page.get_by_role("button", name="Ouvrir le dossier").click()
     expect(page.locator("h1")).to_have_text("PVD Langres")
     dossier = Dossier.objects.get(nom="PVD Langres")
+    assert [m.to for m in mail.outbox] == [["claire.chef@langres.fr"]]
+    mail.outbox.clear()
+    # The chef de projet (who joined through the invitation) invites a partner.
+    page.context.clear_cookies()
+    chef = UserFactory(email="claire.chef@langres.fr")
+    dossier.membres.create(user=chef, role=Role.CHEF_DE_PROJET)
+    login(page, live_server, chef)
 
     page.goto(f"/dossiers/{dossier.pk}/membres/")
     invite = page.locator("main form:has(#id_email)")
@@ -60,12 +68,11 @@ def test_main_forms_without_javascript(nojs_page, live_server, transactional_db)
     assert [m.to for m in mail.outbox] == [["pat.partenaire@exemple.fr"]]
 
     # A form with an error answers with the error, not a silent failure.
-    page.goto("/dossiers/nouveau/")
-    page.get_by_label("Nom du dossier").fill("Sans commune")
-    page.locator("[name=communes]").fill("99999")
-    page.get_by_role("button", name="Créer le dossier").click()
+    page.goto("/dossiers/demandes/nouvelle/")
+    page.locator("[name=commune]").fill("99999")
+    page.get_by_role("button", name="Envoyer la demande").click()
     expect(page.get_by_role("alert")).to_contain_text("Le formulaire contient des erreurs")
-    expect(page.locator("#content")).to_contain_text("Codes de commune inconnus : 99999")
+    expect(page.locator("#content")).to_contain_text("Code de commune inconnu : 99999")
 
 
 def test_plan_tabs_read_without_javascript(nojs_page, live_server, transactional_db):

@@ -26,7 +26,9 @@ def test_dossier_create_validates_the_chef_membership(dossier, monkeypatch):
     monkeypatch.setattr(Membre, "full_clean", refuse)
     commune = CommuneFactory()
     with pytest.raises(ValidationError, match="Refusé par la validation"):
-        services.dossier_create(nom="Nouveau", communes=[commune], epci=commune.epci, by=UserFactory())
+        services.dossier_create(
+            nom="Nouveau", communes=[commune], epci=commune.epci, by=UserFactory(anct=True), chef=UserFactory()
+        )
     assert not commune.dossiers.exists()
 
 

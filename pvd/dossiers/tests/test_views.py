@@ -153,33 +153,6 @@ def test_list_is_paginated(client):
     assert "55 dossiers" in first.get_text()
 
 
-def test_create_dossier_makes_creator_chef(client, db):
-    from pvd.comptes.tests.factories import UserFactory
-    from pvd.territoires.tests.factories import CommuneFactory
-
-    user = UserFactory()
-    commune = CommuneFactory()
-    client.force_login(user)
-    response = client.post(reverse("dossiers:create"), {"nom": "PVD Test", "communes": commune.code})
-    assert response.status_code == 302
-    membre = Membre.objects.get(user=user)
-    assert membre.role == Role.CHEF_DE_PROJET and membre.dossier.epci == commune.epci
-
-
-def test_create_dossier_rejects_unknown_code_and_foreign_commune(client, db):
-    from pvd.comptes.tests.factories import UserFactory
-    from pvd.territoires.tests.factories import CommuneFactory
-
-    user = UserFactory()
-    client.force_login(user)
-    response = client.post(reverse("dossiers:create"), {"nom": "X", "communes": "99999"})
-    assert "Codes de commune inconnus : 99999" in response.content.decode()
-    a, b = CommuneFactory(), CommuneFactory()  # two different EPCI
-    response = client.post(reverse("dossiers:create"), {"nom": "X", "communes": f"{a.code},{b.code}"})
-    assert "n&#x27;appartiennent pas à l&#x27;EPCI" in response.content.decode()
-    assert not Membre.objects.filter(user=user).exists()
-
-
 CHEF = {"chef_de_projet"}
 
 
@@ -240,42 +213,6 @@ def test_membre_of_another_dossier_cannot_be_changed_or_removed(client, dossier)
     assert elsewhere.role == Role.LECTEUR
 
 
-def test_create_dossier_needs_a_login(client, db):
-    from pvd.territoires.tests.factories import CommuneFactory
-
-    commune = CommuneFactory()
-    assert client.get(reverse("dossiers:create")).status_code == 302
-    response = client.post(reverse("dossiers:create"), {"nom": "PVD Test", "communes": commune.code})
-    assert response.status_code == 302 and "/comptes/connexion/" in response["Location"]
-    assert not commune.dossiers.exists()
-
-
-@pytest.mark.parametrize("kind", [k for k in ALL_VIEWERS if k != "anonymous"])
-def test_any_logged_in_user_can_create_a_dossier_and_becomes_its_chef(client_for, dossier, kind):
-    from pvd.territoires.tests.factories import CommuneFactory
-
-    client = client_for(dossier, kind)
-    assert client.get(reverse("dossiers:create")).status_code == 200
-    commune = CommuneFactory()
-    response = client.post(reverse("dossiers:create"), {"nom": f"PVD {kind}", "communes": commune.code})
-    assert response.status_code == 302
-    created = commune.dossiers.get()
-    assert created.membres.get().user == client.user
-    assert created.membres.get().role == Role.CHEF_DE_PROJET
-
-
-def test_a_commune_with_a_dossier_in_progress_is_refused(client, dossier):
-    from pvd.comptes.tests.factories import UserFactory
-
-    commune = dossier.communes.get()
-    client.force_login(UserFactory())
-    response = client.post(reverse("dossiers:create"), {"nom": "Doublon", "communes": commune.code})
-    assert response.status_code == 200
-    errors = main(response).get_text(" ", strip=True)
-    assert "ont déjà un dossier en cours" in errors and f"dossier « {dossier.nom} »" in errors
-    assert commune.dossiers.count() == 1
-
-
 def test_a_commune_of_a_closed_dossier_can_start_a_new_one(dossier):
     import datetime
 
@@ -311,34 +248,6 @@ def test_dossier_list_per_viewer(client_for, dossier, kind):
         assert shown == {client.user.memberships.get().dossier.nom}
     if kind == "prefecture_autre":
         assert shown == set()
-
-
-@pytest.mark.parametrize("kind", [k for k in ALL_VIEWERS if k != "anonymous"])
-def test_only_anct_opens_a_dossier_for_a_commune_outside_the_programme(client_for, dossier, kind):
-    from pvd.territoires.tests.factories import CommuneFactory
-
-    client = client_for(dossier, kind)
-    commune = CommuneFactory(nom="Hors-Programme", pvd=False)
-    response = client.post(reverse("dossiers:create"), {"nom": f"PVD {kind}", "communes": commune.code})
-    if kind == "anct":
-        assert response.status_code == 302
-        assert commune.dossiers.get().membres.get().user == client.user
-    else:
-        assert response.status_code == 200
-        text = main(response).get_text(" ", strip=True)
-        assert "ne font pas partie du programme Petites villes de demain : Hors-Programme" in text
-        assert not commune.dossiers.exists()
-
-
-def test_a_superuser_opens_a_dossier_for_a_commune_outside_the_programme(client, db):
-    from pvd.comptes.tests.factories import UserFactory
-    from pvd.territoires.tests.factories import CommuneFactory
-
-    admin = UserFactory(is_superuser=True, is_staff=True)
-    client.force_login(admin)
-    commune = CommuneFactory(pvd=False)
-    assert client.post(reverse("dossiers:create"), {"nom": "PVD", "communes": commune.code}).status_code == 302
-    assert commune.dossiers.exists()
 
 
 @pytest.mark.parametrize("failure", [smtplib.SMTPServerDisconnected("déconnecté"), ConnectionRefusedError()])

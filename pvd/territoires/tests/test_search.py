@@ -84,7 +84,7 @@ def test_epci_search_view_fragment(client, communes):
 
 
 def test_dossier_create_form_has_pickers(client, communes):
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(anct=True))  # the State opens dossiers
     response = client.get(reverse("dossiers:create"))
     soup = BeautifulSoup(response.content, "html.parser")
     pickers = soup.select("#content [data-picker]")
