@@ -29,8 +29,10 @@ from .models import (
     PointOrdreDuJour,
     Presence,
     PresenceStatut,
+    ROLES_BY_TYPE,
     Resultat,
     Seance,
+    role_choices,
 )
 from .selectors import SOUMIS, validation_state
 
@@ -239,6 +241,15 @@ def _collectivite_organisation(*, dossier, commune=None, epci=None):
     return existing or organisation_get_or_create(nom=epci.nom, type=OrganisationType.EPCI, epci=epci)
 
 
+def _instance_name(instance: Instance) -> str:
+    return {
+        InstanceType.COMITE_PROJET: "le comité de projet",
+        InstanceType.EQUIPE_PROJET: "l'équipe-projet",
+        InstanceType.COMITE_TECHNIQUE: "un comité technique",
+        InstanceType.COMITE_PARTICIPATIF: "un comité participatif",
+    }[instance.type]
+
+
 @transaction.atomic
 def membre_instance_add(
     *,
@@ -254,7 +265,13 @@ def membre_instance_add(
     by,
 ) -> MembreInstance:
     """Add a member. `commune` or `epci` (of the dossier) stands for the collectivité's own
-    organisation, created here if it does not exist yet."""
+    organisation, created here if it does not exist yet. The role must be one of the instance's
+    type (`ROLES_BY_TYPE`): an équipe-projet has a chef de projet and services, no président."""
+    if role not in ROLES_BY_TYPE[instance.type]:
+        allowed = ", ".join(label for _, label in role_choices(instance.type))
+        raise ValidationError(
+            {"role": f"Ce rôle n'existe pas dans {_instance_name(instance)}. Rôles possibles : {allowed}."}
+        )
     if user is not None and not instance.dossier.membres.filter(user=user).exists():
         raise ValidationError({"user": "Ce compte n'est pas membre du dossier."})
     if sum(x is not None for x in (organisation, commune, epci)) > 1:

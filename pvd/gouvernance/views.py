@@ -104,7 +104,7 @@ def instance_detail(request, dossier, pk):
         comite_projet=is_comite,
         prefix="instance",
     )
-    membre_form = MembreInstanceForm(dossier=dossier, prefix="membre")
+    membre_form = MembreInstanceForm(dossier=dossier, instance_type=instance.type, prefix="membre")
     seance_form = SeanceForm(prefix="seance")
     if request.method == "POST":
         request.access.require("gouvernance.edit")
@@ -121,7 +121,7 @@ def instance_detail(request, dossier, pk):
                     messages.success(request, "L'instance a été modifiée.")
                     return redirect(request.path)
             elif action == "membre":
-                membre_form = MembreInstanceForm(request.POST, dossier=dossier, prefix="membre")
+                membre_form = MembreInstanceForm(request.POST, dossier=dossier, instance_type=instance.type, prefix="membre")
                 if membre_form.is_valid():
                     try:
                         membre = services.membre_instance_add(
