@@ -169,6 +169,26 @@ def pending_submissions(dossier, access=None):
     return label_points(points, dossier, access)
 
 
+def schedulable_submissions(dossier):
+    """The submissions waiting for a séance whose object is not already on an agenda waiting
+    for a decision (a point added directly on the object): what « Inscrire tous les points en
+    attente » puts on a séance of the comité de projet, in submission order."""
+    from django.db.models import Exists, OuterRef
+
+    on_agenda = PointOrdreDuJour.objects.filter(
+        dossier=dossier,
+        seance__isnull=False,
+        target_type=OuterRef("target_type"),
+        target_id=OuterRef("target_id"),
+        decisions__isnull=True,
+    )
+    return (
+        PointOrdreDuJour.objects.filter(dossier=dossier, seance__isnull=True)
+        .exclude(Exists(on_agenda))
+        .order_by("submitted_at", "pk")
+    )
+
+
 # Confidential fiches: their titles never leave the équipe-projet.
 
 CONFIDENTIAL_LABEL = "Fiche action confidentielle"

@@ -28,9 +28,11 @@ class MembreInstanceFactory(factory.django.DjangoModelFactory):
     nom = factory.Sequence(lambda n: f"Personne {n}")
     # A partenaire in the comité de projet; a role of the instance's type elsewhere.
     role = factory.LazyAttribute(
-        lambda o: RoleInstance.PARTENAIRE
-        if RoleInstance.PARTENAIRE in ROLES_BY_TYPE[o.instance.type]
-        else ROLES_BY_TYPE[o.instance.type][-1]
+        lambda o: (
+            RoleInstance.PARTENAIRE
+            if RoleInstance.PARTENAIRE in ROLES_BY_TYPE[o.instance.type]
+            else ROLES_BY_TYPE[o.instance.type][-1]
+        )
     )
     email = factory.Sequence(lambda n: f"membre{n}@exemple.fr")
 

@@ -85,7 +85,7 @@ def test_the_composition_check_still_reads_the_comite_roles(dossier, comite, use
 
 
 def test_the_migration_knows_the_same_roles_as_the_model():
-    assert migration.ROLES_BY_TYPE == {key: set(roles) for key, roles in ROLES_BY_TYPE.items()}
+    assert {key: set(roles) for key, roles in ROLES_BY_TYPE.items()} == migration.ROLES_BY_TYPE
     assert set(migration.BACKWARDS.values()) <= set(ROLES_BY_TYPE[InstanceType.COMITE_PROJET])
 
 
