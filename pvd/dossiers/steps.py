@@ -2,6 +2,10 @@
 
 Each domain app provides the function that reads its own content; the dossier home page
 only gathers them. A step whose app has no provider yet shows as "à venir".
+
+A provider returns (état, détail) or (état, détail, next action): the next useful action for
+this dossier and this viewer, read from the same data as the state (`next_action` below
+chooses between the action and, for who may not do it, a reading action or nothing).
 """
 
 import inspect
@@ -26,12 +30,32 @@ STEPS = [
 
 
 @dataclass(frozen=True)
+class NextAction:
+    text: str
+    url: str
+    edit: bool = True  # False: a page to read (for who may not act, or a wait on the comité)
+
+
+def next_action(access, perm: str, text: str, url: str, *, read: tuple[str, str] | None = None):
+    """`text` → `url` when `access` may `perm`; otherwise the reading action `read` (text, url),
+    or None. access=None (no viewer) never gets an edit action."""
+    if access is not None and access.can(perm):
+        return NextAction(text, url)
+    return NextAction(read[0], read[1], edit=False) if read else None
+
+
+def reading(text: str, url: str) -> NextAction:
+    return NextAction(text, url, edit=False)
+
+
+@dataclass(frozen=True)
 class StepState:
     numero: int
     key: str
     titre: str
     etat: str
     detail: str
+    next_action: NextAction | None = None
 
     @property
     def etat_label(self) -> str:
@@ -61,10 +85,15 @@ def dossier_steps(dossier, access=None) -> list[StepState]:
     for numero, (key, titre, path) in enumerate(STEPS, start=1):
         provider = optional_provider(path)
         if provider is None:
-            etat, detail = A_VENIR, "Pas encore commencée."
+            result = (A_VENIR, "Pas encore commencée.")
         elif "access" in inspect.signature(provider).parameters:
-            etat, detail = provider(dossier, access=access)
+            result = provider(dossier, access=access)
         else:
-            etat, detail = provider(dossier)
-        states.append(StepState(numero=numero, key=key, titre=titre, etat=etat, detail=detail))
+            result = provider(dossier)
+        etat, detail, *action = result
+        states.append(
+            StepState(
+                numero=numero, key=key, titre=titre, etat=etat, detail=detail, next_action=action[0] if action else None
+            )
+        )
     return states

@@ -116,8 +116,8 @@ def seed(context) -> None:
         equipe,
         [
             ("Claire Martin", "Cheffe de projet", mairie, "chef_de_projet", chef, ""),
-            ("Thomas Bernard", "Chargé de mission habitat", epci, "partenaire", users.get("equipe@demo.pvd.fr"), ""),
-            ("Service urbanisme de la ville", "Responsable du service", mairie, "partenaire", None, ""),
+            ("Thomas Bernard", "Chargé de mission habitat", epci, "habitat", users.get("equipe@demo.pvd.fr"), ""),
+            ("Service urbanisme de la ville", "Responsable du service", mairie, "urbanisme", None, ""),
         ],
     )
     technique = _instance(
@@ -126,9 +126,9 @@ def seed(context) -> None:
     _membres(
         technique,
         [
-            ("Thomas Bernard", "Chargé de mission habitat", epci, "partenaire", users.get("equipe@demo.pvd.fr"), ""),
+            ("Thomas Bernard", "Chargé de mission habitat", epci, "habitat", users.get("equipe@demo.pvd.fr"), ""),
             ("Délégation locale de l'Anah", "Chargée d'opérations", anah, "financeur", None, ""),
-            ("Manager de commerce", "Manager de centre-ville", mairie, "partenaire", None, ""),
+            ("Manager de commerce", "Manager de centre-ville", mairie, "dev_economique", None, ""),
         ],
     )
     participatif = _instance(
@@ -140,8 +140,8 @@ def seed(context) -> None:
     _membres(
         participatif,
         [
-            ("Association des commerçants de Langres", "Présidente", None, "partenaire", None, ""),
-            ("Conseil citoyen du centre ancien", "Représentant", None, "invite", None, ""),
+            ("Association des commerçants de Langres", "Présidente", None, "association", None, ""),
+            ("Conseil citoyen du centre ancien", "Représentant", None, "habitant", None, ""),
         ],
     )
 

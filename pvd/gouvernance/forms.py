@@ -4,7 +4,7 @@ from django.utils import timezone
 from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
 from pvd.territoires.models import Organisation, OrganisationType
 
-from .models import InstanceType, PresenceStatut, Resultat, RoleInstance
+from .models import InstanceType, PresenceStatut, Resultat, role_choices
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -63,15 +63,17 @@ class MembreInstanceForm(BaseForm):
 
     nom = forms.CharField(label="Nom de la personne", max_length=200)
     fonction = forms.CharField(label="Fonction", max_length=200, required=False, help_text="Par exemple : maire.")
-    role = forms.ChoiceField(label="Rôle dans l'instance", choices=RoleInstance.choices)
+    role = forms.ChoiceField(label="Rôle dans l'instance")
     organisation = forms.ChoiceField(label="Organisation", required=False)
     email = forms.EmailField(label="Adresse électronique", required=False, help_text="Pour recevoir les convocations.")
     user = forms.ModelChoiceField(label="Compte sur la plateforme", queryset=None, required=False)
 
-    def __init__(self, *args, dossier, **kwargs):
+    def __init__(self, *args, dossier, instance_type, **kwargs):
         super().__init__(*args, **kwargs)
         from pvd.comptes.models import User
 
+        # Only the roles of this type of instance (an équipe-projet has no président).
+        self.fields["role"].choices = [("", EMPTY_CHOICE), *role_choices(instance_type)]
         self.fields["user"].queryset = User.objects.filter(memberships__dossier=dossier).order_by("last_name")
         self.communes = {str(c.pk): c for c in dossier.communes.order_by("nom")}
         self.epci = dossier.epci

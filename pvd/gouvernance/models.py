@@ -56,6 +56,7 @@ class Instance(models.Model):
 
 
 class RoleInstance(models.TextChoices):
+    # Comité de projet (the programme's steering body)
     PRESIDENT = "president", "Président"
     ELU = "elu", "Élu"
     CHEF_DE_PROJET = "chef_de_projet", "Chef de projet"
@@ -63,6 +64,65 @@ class RoleInstance(models.TextChoices):
     FINANCEUR = "financeur", "Financeur"
     PARTENAIRE = "partenaire", "Partenaire"
     INVITE = "invite", "Invité"
+    # Équipe-projet and comité technique (the people who do the work)
+    SERVICES_TECHNIQUES = "services_techniques", "Services techniques"
+    URBANISME = "urbanisme", "Urbanisme"
+    HABITAT = "habitat", "Habitat"
+    DEVELOPPEMENT_ECONOMIQUE = "dev_economique", "Commerce et développement économique"
+    REFERENT_PARTENAIRE = "referent_partenaire", "Référent technique d'un partenaire"
+    # Comité participatif (the residents and local actors)
+    HABITANT = "habitant", "Habitant"
+    ASSOCIATION = "association", "Association"
+    ACTEUR_ECONOMIQUE = "acteur_economique", "Commerçant ou acteur économique"
+    AUTRE = "autre", "Autre"
+
+
+# The roles a member may hold in each type of instance, in the order the form offers them.
+ROLES_BY_TYPE: dict[str, list[str]] = {
+    InstanceType.COMITE_PROJET: [
+        RoleInstance.PRESIDENT,
+        RoleInstance.ELU,
+        RoleInstance.CHEF_DE_PROJET,
+        RoleInstance.PREFET,
+        RoleInstance.FINANCEUR,
+        RoleInstance.PARTENAIRE,
+        RoleInstance.INVITE,
+    ],
+    InstanceType.EQUIPE_PROJET: [
+        RoleInstance.CHEF_DE_PROJET,
+        RoleInstance.SERVICES_TECHNIQUES,
+        RoleInstance.URBANISME,
+        RoleInstance.HABITAT,
+        RoleInstance.DEVELOPPEMENT_ECONOMIQUE,
+        RoleInstance.REFERENT_PARTENAIRE,
+        RoleInstance.AUTRE,
+    ],
+    InstanceType.COMITE_TECHNIQUE: [
+        RoleInstance.CHEF_DE_PROJET,
+        RoleInstance.SERVICES_TECHNIQUES,
+        RoleInstance.URBANISME,
+        RoleInstance.HABITAT,
+        RoleInstance.DEVELOPPEMENT_ECONOMIQUE,
+        RoleInstance.REFERENT_PARTENAIRE,
+        RoleInstance.FINANCEUR,
+        RoleInstance.PREFET,
+        RoleInstance.AUTRE,
+    ],
+    InstanceType.COMITE_PARTICIPATIF: [
+        RoleInstance.HABITANT,
+        RoleInstance.ASSOCIATION,
+        RoleInstance.ACTEUR_ECONOMIQUE,
+        RoleInstance.ELU,
+        RoleInstance.CHEF_DE_PROJET,
+        RoleInstance.AUTRE,
+    ],
+}
+
+
+def role_choices(instance_type: str) -> list[tuple[str, str]]:
+    """(value, label) of the roles allowed in an instance of this type."""
+    labels = dict(RoleInstance.choices)
+    return [(role, labels[role]) for role in ROLES_BY_TYPE[instance_type]]
 
 
 class MembreInstanceQuerySet(models.QuerySet):
@@ -111,6 +171,16 @@ class MembreInstance(models.Model):
 
     def __str__(self):
         return f"{self.nom} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.instance_id and self.role and self.role not in ROLES_BY_TYPE[self.instance.type]:
+            allowed = ", ".join(label for _, label in role_choices(self.instance.type))
+            raise ValidationError(
+                {
+                    "role": f"Le rôle « {self.get_role_display()} » n'existe pas dans une instance de type "
+                    f"« {self.instance.get_type_display().lower()} ». Rôles possibles : {allowed}."
+                }
+            )
 
     @property
     def is_ancien(self) -> bool:

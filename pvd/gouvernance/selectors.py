@@ -169,6 +169,26 @@ def pending_submissions(dossier, access=None):
     return label_points(points, dossier, access)
 
 
+def schedulable_submissions(dossier):
+    """The submissions waiting for a séance whose object is not already on an agenda waiting
+    for a decision (a point added directly on the object): what « Inscrire tous les points en
+    attente » puts on a séance of the comité de projet, in submission order."""
+    from django.db.models import Exists, OuterRef
+
+    on_agenda = PointOrdreDuJour.objects.filter(
+        dossier=dossier,
+        seance__isnull=False,
+        target_type=OuterRef("target_type"),
+        target_id=OuterRef("target_id"),
+        decisions__isnull=True,
+    )
+    return (
+        PointOrdreDuJour.objects.filter(dossier=dossier, seance__isnull=True)
+        .exclude(Exists(on_agenda))
+        .order_by("submitted_at", "pk")
+    )
+
+
 # Confidential fiches: their titles never leave the équipe-projet.
 
 CONFIDENTIAL_LABEL = "Fiche action confidentielle"
@@ -272,6 +292,12 @@ def composition_check(instance) -> list[str]:
     élu of the commune's or the EPCI's organisation), the chef de projet, the préfet or the
     ANCT delegate, and the signatories of the convention d'adhésion when it exists.
     """
+    return [long for _short, long in composition_missing(instance)]
+
+
+def composition_missing(instance) -> list[tuple[str, str]]:
+    """`composition_check` with, for each missing member, a short name for a sentence
+    (« il manque le préfet »): [(short, long)]."""
     from pvd.conventions.models import Signataire
 
     dossier = instance.dossier
@@ -280,20 +306,28 @@ def composition_check(instance) -> list[str]:
     missing = []
     for commune in dossier.communes.order_by("nom"):
         if not any(m.organisation.commune_id == commune.pk for m in executives):
-            missing.append(f"L'exécutif de la commune de {commune.nom} (maire ou élu désigné)")
+            missing.append(
+                (
+                    f"l'exécutif de {commune.nom}",
+                    f"L'exécutif de la commune de {commune.nom} (maire ou élu désigné)",
+                )
+            )
     if not any(m.organisation.epci_id == dossier.epci_id for m in executives):
-        missing.append(f"L'exécutif de l'EPCI {dossier.epci.nom} (président ou élu désigné)")
+        missing.append(("l'exécutif de l'EPCI", f"L'exécutif de l'EPCI {dossier.epci.nom} (président ou élu désigné)"))
     if not any(m.role == "chef_de_projet" for m in membres):
-        missing.append("Le chef de projet Petites villes de demain")
+        missing.append(("le chef de projet", "Le chef de projet Petites villes de demain"))
     if not any(m.role == "prefet" for m in membres):
-        missing.append("Le préfet ou le délégué territorial de l'ANCT")
+        missing.append(("le préfet", "Le préfet ou le délégué territorial de l'ANCT"))
     organisations = {m.organisation_id for m in membres if m.organisation_id}
     signataires = Signataire.objects.filter(convention__dossier=dossier, convention__type="adhesion").select_related(
         "organisation"
     )
     for signataire in signataires:
         if signataire.organisation_id not in organisations:
-            missing.append(f"Un représentant de {signataire.organisation.nom}, signataire de la convention d'adhésion")
+            nom = signataire.organisation.nom
+            missing.append(
+                (f"un représentant de {nom}", f"Un représentant de {nom}, signataire de la convention d'adhésion")
+            )
     return missing
 
 

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import (
+    ROLES_BY_TYPE,
     CalendrierDossier,
     ConvocationEnvoi,
     Decision,
@@ -31,6 +32,7 @@ from .models import (
     PresenceStatut,
     Resultat,
     Seance,
+    role_choices,
 )
 from .selectors import SOUMIS, validation_state
 
@@ -239,6 +241,15 @@ def _collectivite_organisation(*, dossier, commune=None, epci=None):
     return existing or organisation_get_or_create(nom=epci.nom, type=OrganisationType.EPCI, epci=epci)
 
 
+def _instance_name(instance: Instance) -> str:
+    return {
+        InstanceType.COMITE_PROJET: "le comité de projet",
+        InstanceType.EQUIPE_PROJET: "l'équipe-projet",
+        InstanceType.COMITE_TECHNIQUE: "un comité technique",
+        InstanceType.COMITE_PARTICIPATIF: "un comité participatif",
+    }[instance.type]
+
+
 @transaction.atomic
 def membre_instance_add(
     *,
@@ -254,7 +265,13 @@ def membre_instance_add(
     by,
 ) -> MembreInstance:
     """Add a member. `commune` or `epci` (of the dossier) stands for the collectivité's own
-    organisation, created here if it does not exist yet."""
+    organisation, created here if it does not exist yet. The role must be one of the instance's
+    type (`ROLES_BY_TYPE`): an équipe-projet has a chef de projet and services, no président."""
+    if role not in ROLES_BY_TYPE[instance.type]:
+        allowed = ", ".join(label for _, label in role_choices(instance.type))
+        raise ValidationError(
+            {"role": f"Ce rôle n'existe pas dans {_instance_name(instance)}. Rôles possibles : {allowed}."}
+        )
     if user is not None and not instance.dossier.membres.filter(user=user).exists():
         raise ValidationError({"user": "Ce compte n'est pas membre du dossier."})
     if sum(x is not None for x in (organisation, commune, epci)) > 1:
@@ -402,6 +419,29 @@ def point_add(
     point.full_clean()
     point.save()
     return point
+
+
+@transaction.atomic
+def pending_points_schedule(*, seance: Seance, by) -> int:
+    """Put every submission waiting in the dossier on the agenda of this séance of the comité
+    de projet, after its points, in submission order; those whose object is already on an
+    agenda are left out. Returns how many were added. A fixed number of queries."""
+    from .selectors import schedulable_submissions
+
+    if seance.instance.type != InstanceType.COMITE_PROJET:
+        raise ValidationError(
+            "Les soumissions s'inscrivent à une séance du comité de projet, seul à valider les objets."
+        )
+    if _locked(seance).is_approved:
+        raise ValidationError("Le compte rendu de cette séance est approuvé : son ordre du jour est clos.")
+    if Seance.objects.get(pk=seance.pk).is_past:
+        raise ValidationError("Cette séance a déjà eu lieu : inscrivez les points en attente à une prochaine séance.")
+    points = list(schedulable_submissions(seance.instance.dossier).select_for_update())
+    ordre = seance.points.aggregate(m=Max("ordre"))["m"] or 0
+    for offset, point in enumerate(points, start=1):
+        point.seance, point.ordre = seance, ordre + offset
+    PointOrdreDuJour.objects.bulk_update(points, ["seance", "ordre"])
+    return len(points)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ urlpatterns = [
     path(prefix + "instances/<int:pk>/membres/<int:membre_pk>/retirer/", views.membre_remove, name="membre_remove"),
     path(prefix + "instances/<int:pk>/membres/<int:membre_pk>/fin/", views.membre_end, name="membre_end"),
     path(prefix + "seances/<int:pk>/", views.seance_detail, name="seance"),
+    path(prefix + "seances/<int:pk>/points-en-attente/", views.pending_points_schedule, name="pending_schedule"),
     path(prefix + "seances/<int:pk>/points/<int:point_pk>/deplacer/", views.point_move, name="point_move"),
     path(prefix + "seances/<int:pk>/points/<int:point_pk>/decision/", views.decision, name="decision"),
     path(prefix + "seances/<int:pk>/presences/", views.presences, name="presences"),

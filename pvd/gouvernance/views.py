@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pvd.core.text import plural
 from pvd.dossiers.models import Dossier
 from pvd.dossiers.perms import access_for
 from pvd.dossiers.views import apply_validation_error
@@ -104,7 +105,7 @@ def instance_detail(request, dossier, pk):
         comite_projet=is_comite,
         prefix="instance",
     )
-    membre_form = MembreInstanceForm(dossier=dossier, prefix="membre")
+    membre_form = MembreInstanceForm(dossier=dossier, instance_type=instance.type, prefix="membre")
     seance_form = SeanceForm(prefix="seance")
     if request.method == "POST":
         request.access.require("gouvernance.edit")
@@ -121,7 +122,9 @@ def instance_detail(request, dossier, pk):
                     messages.success(request, "L'instance a été modifiée.")
                     return redirect(request.path)
             elif action == "membre":
-                membre_form = MembreInstanceForm(request.POST, dossier=dossier, prefix="membre")
+                membre_form = MembreInstanceForm(
+                    request.POST, dossier=dossier, instance_type=instance.type, prefix="membre"
+                )
                 if membre_form.is_valid():
                     try:
                         membre = services.membre_instance_add(
@@ -288,6 +291,12 @@ def seance_detail(request, dossier, pk):
             },
         ),
         seance=seance,
+        # « Inscrire tous les points en attente (N) », on a séance of the comité still to come.
+        schedulable_count=(
+            selectors.schedulable_submissions(dossier).count()
+            if is_comite and not seance.is_past and request.access.can("gouvernance.edit")
+            else 0
+        ),
         rectificative_due=selectors.convocation_rectificative_due(seance),
         points=selectors.seance_points(seance, request.access),
         presences=_presences(seance),
@@ -298,6 +307,23 @@ def seance_detail(request, dossier, pk):
         decision_form=DecisionForm(),
     )
     return render(request, "gouvernance/seance.html", context)
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def pending_points_schedule(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    try:
+        count = services.pending_points_schedule(seance=seance, by=request.user)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        if count:
+            added = plural(count, "point en attente a été inscrit", "points en attente ont été inscrits")
+            messages.success(request, f"{added} à l'ordre du jour.")
+        else:
+            messages.info(request, "Aucun point en attente à inscrire : ils figurent déjà à un ordre du jour.")
+    return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
 
 
 @require_POST

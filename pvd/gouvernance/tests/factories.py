@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from pvd.dossiers.tests.factories import DossierFactory
-from pvd.gouvernance.models import Instance, InstanceType, MembreInstance, RoleInstance, Seance
+from pvd.gouvernance.models import ROLES_BY_TYPE, Instance, InstanceType, MembreInstance, RoleInstance, Seance
 
 
 class InstanceFactory(factory.django.DjangoModelFactory):
@@ -26,7 +26,14 @@ class MembreInstanceFactory(factory.django.DjangoModelFactory):
 
     instance = factory.SubFactory(InstanceFactory)
     nom = factory.Sequence(lambda n: f"Personne {n}")
-    role = RoleInstance.PARTENAIRE
+    # A partenaire in the comité de projet; a role of the instance's type elsewhere.
+    role = factory.LazyAttribute(
+        lambda o: (
+            RoleInstance.PARTENAIRE
+            if RoleInstance.PARTENAIRE in ROLES_BY_TYPE[o.instance.type]
+            else ROLES_BY_TYPE[o.instance.type][-1]
+        )
+    )
     email = factory.Sequence(lambda n: f"membre{n}@exemple.fr")
 
 

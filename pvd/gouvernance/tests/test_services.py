@@ -183,6 +183,6 @@ def test_step_states(user, dossier):
 
     assert gouvernance(dossier)[0] == "a_venir"
     InstanceFactory(dossier=dossier)
-    etat, detail = gouvernance(dossier)
+    etat, detail, _action = gouvernance(dossier)
     assert etat == "en_cours" and "incomplet" in detail
     assert "(s)" not in detail and "membres requis manquants" in detail  # several required members missing

@@ -207,7 +207,7 @@ def test_submission_to_the_comite_and_steps(dossier, strategie, auteur):
     point.save()
     decision_record(point=point, resultat="valide", by=auteur)
     assert validation_state(projet).is_validated
-    etat, detail = steps.strategie(dossier)
+    etat, detail, _action = steps.strategie(dossier)
     assert etat == TERMINE
     assert "périmètre ORT défini" in detail
 
@@ -215,7 +215,7 @@ def test_submission_to_the_comite_and_steps(dossier, strategie, auteur):
 def test_step_a_venir_without_content(dossier):
     from pvd.dossiers.steps import A_VENIR
 
-    assert steps.strategie(dossier) == (A_VENIR, "Aucun axe stratégique ni périmètre ORT.")
+    assert steps.strategie(dossier)[:2] == (A_VENIR, "Aucun axe stratégique ni périmètre ORT.")
 
 
 def test_demo_is_idempotent(db):

@@ -41,7 +41,7 @@ def test_nothing_changed_after_the_validation(dossier, validated):
 def test_an_axe_changed_after_its_validation(dossier, validated, auteur, client_for):
     services.axe_update(axe=validated["axe"], titre="Habitat", by=auteur)
     assert _changed(selectors.strategie_overview(dossier)) == (True, {1})
-    etat, detail = steps.strategie(dossier)
+    etat, detail, _action = steps.strategie(dossier)
     assert etat == EN_COURS
     assert "stratégie modifiée depuis sa validation par le comité de projet" in detail
 
