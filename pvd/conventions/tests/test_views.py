@@ -5,6 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import ALL_VIEWERS
 from pvd.actions.models import FicheAction
@@ -392,7 +393,8 @@ def test_detail_shows_the_validation_state_and_the_submit_button_by_role(client_
     gouvernance.decision_record(point=point, resultat="valide", by=chef)
     block = main(client.get(url)).select_one("#validation")
     assert block.select_one("[data-etat]")["data-etat"] == "valide"
-    assert f"séance du {seance.date.day}" in block.get_text(" ", strip=True)
+    # The page shows the date in Paris time: near midnight UTC it is already the next day there.
+    assert f"séance du {timezone.localtime(seance.date).day}" in block.get_text(" ", strip=True)
     assert block.select_one("a")["href"] == reverse(
         "gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk}
     )
