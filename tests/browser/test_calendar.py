@@ -137,6 +137,7 @@ def test_calendar_scales_and_today_button(page, live_server, chef, chef_dossier)
     assert not page.evaluate(TODAY_IN_VIEW)
     page.get_by_role("button", name="Aujourd'hui").click()
     page.wait_for_function(TODAY_IN_VIEW)
+    screenshot(page, "plan-action-calendrier-mois")
     # By quarter: T1…T4 under the years.
     page.get_by_role("button", name="Par trimestre").click()
     expect(page.get_by_role("button", name="Par mois")).to_have_attribute("aria-pressed", "false")
