@@ -408,6 +408,7 @@ class Calendar:
     def year_lines(self) -> list[str]:
         """Where each new year starts, in % of the calendar's width (for the lines between years)."""
         return [f"{100 * year.start / self.months:.3f}" for year in self.years if year.start]
+
     statuts: list = field(default_factory=list)  # (code, label) for the legend, in the programme's order
 
 
