@@ -348,3 +348,126 @@ def maquette(dossier, access=None, *, fiches: list[FicheAction] | None = None) -
 
 
 DISPOSITIF_LABELS = dict(Dispositif.choices)
+
+
+# --- Calendrier (Gantt) -------------------------------------------------------------------
+
+MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+MONTHS_LONG = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+@dataclass
+class CalendarMark:
+    """A label of the time scale: `start` and `length` in months from the calendar's first month."""
+
+    label: str
+    start: float
+    length: float
+
+
+@dataclass
+class CalendarRow:
+    fiche: FicheAction
+    statut: str
+    statut_label: str
+    periode: str
+    start: float | None = None  # None: the fiche has no date, no bar
+    length: float = 0
+
+
+@dataclass
+class Calendar:
+    """The plan's calendar drawn in HTML: every fiche a row, the time in months from `first`
+    (a quarter's first day) to the end of the quarter of the last date, so that the calendar
+    opens on the plan's whole span and each column of the quarter scale is a real quarter."""
+
+    rows: list[CalendarRow]
+    first: object = None
+    months: int = 0
+    years: list[CalendarMark] = field(default_factory=list)
+    quarters: list[CalendarMark] = field(default_factory=list)
+    month_marks: list[CalendarMark] = field(default_factory=list)
+    today: float | None = None  # where today is, None when outside the calendar
+    today_label: str = ""
+    last: object = None  # the calendar's last month (a date in it)
+
+    @property
+    def year_lines(self) -> list[str]:
+        """Where each new year starts, in % of the calendar's width (for the lines between years)."""
+        return [f"{100 * year.start / self.months:.3f}" for year in self.years if year.start]
+
+    statuts: list = field(default_factory=list)  # (code, label) for the legend, in the programme's order
+
+
+def _month_position(first, day, *, end=False) -> float:
+    """Months from `first` to `day` (its start; its end with end=True), with the day as a fraction."""
+    import calendar as _calendar
+
+    days = _calendar.monthrange(day.year, day.month)[1]
+    whole = (day.year - first.year) * 12 + day.month - first.month
+    return whole + (day.day - (0 if end else 1)) / days
+
+
+def _date_fr(day) -> str:
+    return f"{MONTHS_LONG[day.month - 1]} {day.year}"
+
+
+def plan_calendar(rows: list[PlanRow], today) -> Calendar:
+    """The calendar of the plan's rows (no query: the rows are already loaded)."""
+    import datetime
+
+    labels = dict(Statut.choices)
+    dated = [r.fiche for r in rows if r.fiche.date_debut or r.fiche.date_fin]
+    calendar = Calendar(rows=[], statuts=[(value, labels[value]) for value in STATUT_ORDER])
+    if dated:
+        first_day = min(f.date_debut or f.date_fin for f in dated)
+        last_day = max(f.date_fin or f.date_debut for f in dated)
+        first = datetime.date(first_day.year, first_day.month - (first_day.month - 1) % 3, 1)
+        months = (last_day.year - first.year) * 12 + last_day.month - first.month + 1
+        months += -months % 3
+        calendar.first, calendar.months = first, months
+        end_month = first.month - 1 + months - 1
+        calendar.last = datetime.date(first.year + end_month // 12, end_month % 12 + 1, 1)
+        last_year = first.year + (first.month - 1 + months - 1) // 12
+        for year in range(first.year, last_year + 1):
+            start = max(0, (year - first.year) * 12 - first.month + 1)
+            end = min(months, (year - first.year) * 12 - first.month + 13)
+            calendar.years.append(CalendarMark(str(year), start, end - start))
+        for index in range(months):
+            month = (first.month - 1 + index) % 12
+            calendar.month_marks.append(CalendarMark(MONTHS_SHORT[month], index, 1))
+            if index % 3 == 0:
+                calendar.quarters.append(CalendarMark(f"T{month // 3 + 1}", index, 3))
+        if first <= today and _month_position(first, today) < months:
+            calendar.today = _month_position(first, today)
+            calendar.today_label = f"{today.day} {_date_fr(today)}"
+    for row in rows:
+        fiche = row.fiche
+        debut, fin = fiche.date_debut, fiche.date_fin
+        if debut and fin:
+            periode = f"{_date_fr(debut)} – {_date_fr(fin)}"
+        elif debut:
+            periode = f"à partir de {_date_fr(debut)} (fin non fixée)"
+        elif fin:
+            periode = f"jusqu'à {_date_fr(fin)} (début non fixé)"
+        else:
+            periode = "dates non fixées"
+        item = CalendarRow(fiche=fiche, statut=fiche.statut, statut_label=labels[fiche.statut], periode=periode)
+        if debut or fin:
+            item.start = _month_position(calendar.first, debut or fin)
+            item.length = _month_position(calendar.first, fin or debut, end=True) - item.start
+        calendar.rows.append(item)
+    return calendar

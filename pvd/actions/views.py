@@ -35,21 +35,6 @@ def _plan_crumb(dossier):
 def plan(request, dossier):
     filters = selectors.clean_filters(request.GET)
     page = selectors.plan_page(dossier, request.access, filters)
-    # A fiche with one date only is drawn on that date; with none, it has no place on the calendar.
-    gantt = [
-        {
-            "id": f"fiche-{row.fiche.pk}",
-            # A short label fits on the bar (a long title was cut at the chart's edges); the full
-            # title is in the bar's popup and in the table below.
-            "name": f"n° {row.fiche.numero}",
-            "title": f"{row.fiche.numero}. {row.fiche.titre}" + ("" if row.fiche.date_debut else " (début non fixé)"),
-            "start": (row.fiche.date_debut or row.fiche.date_fin).isoformat(),
-            "end": (row.fiche.date_fin or row.fiche.date_debut).isoformat(),
-            "progress": 100 if row.fiche.statut == "realise" else 0,
-        }
-        for row in page.rows
-        if row.fiche.date_debut or row.fiche.date_fin
-    ]
     points = [
         {
             "lat": float(row.fiche.latitude),
@@ -79,7 +64,7 @@ def plan(request, dossier):
             page=page,
             filters=filters,
             choices=selectors.plan_filter_choices(dossier, request.access),
-            gantt=gantt,
+            calendar=selectors.plan_calendar(page.rows, timezone.localdate()),
             points=points,
             sort_links=sort_links,
             export_query=export_query,
