@@ -24,10 +24,12 @@ A member keeps their membership role even when they also hold a State scope.
 | conventions.sign              |  x   |        |     |            |         |            |      |
 | suivi.enter                   |  x   |   x    |     |            |         |            |      |
 | state.opinion                 |      |        |     |            |         |     x      |  x   |
+| organisations.curate          |      |        |     |            |         |            |  x   |
 
 Every view and endpoint asks `access_for(user, dossier).can("…")` (or uses the
 `dossier_view` decorator of `pvd.dossiers.views_utils`), after scoping the lookup with
-`Dossier.objects.visible_to(user)`.
+`Dossier.objects.visible_to(user)`. `organisations.curate` (the national list of
+organisations) belongs to no dossier: pages ask `national_access_for(user)`.
 """
 
 from dataclasses import dataclass
@@ -62,6 +64,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "conventions.sign": _CHEF,
     "suivi.enter": _TEAM,
     "state.opinion": {PREFECTURE, ANCT},
+    "organisations.curate": {ANCT},
 }
 
 
@@ -106,6 +109,13 @@ def role_for(user, dossier) -> str | None:
     ):
         return PREFECTURE
     return None
+
+
+def national_access_for(user) -> Access:
+    """Access outside any dossier: ANCT's role for ANCT accounts and administrators, else none."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ACCESS
+    return Access(role=ANCT) if user.state_scope == ANCT or user.is_superuser else NO_ACCESS
 
 
 def access_for(user, dossier) -> Access:

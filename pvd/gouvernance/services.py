@@ -223,20 +223,15 @@ def instance_update(
 def _collectivite_organisation(*, dossier, commune=None, epci=None):
     """The organisation of a commune or of the EPCI of the dossier, created on first use with
     its link, which the composition check reads."""
-    from pvd.territoires.models import Organisation, OrganisationType
-    from pvd.territoires.services import organisation_get_or_create
+    from pvd.territoires.services import commune_organisation, epci_organisation
 
     if commune is not None:
         if not dossier.communes.filter(pk=commune.pk).exists():
             raise ValidationError({"organisation": "Cette commune n'est pas une commune bénéficiaire du dossier."})
-        existing = Organisation.objects.filter(type=OrganisationType.COMMUNE, commune=commune).order_by("pk").first()
-        return existing or organisation_get_or_create(
-            nom=f"Commune de {commune.nom}", type=OrganisationType.COMMUNE, commune=commune
-        )
+        return commune_organisation(commune)
     if epci.pk != dossier.epci_id:
         raise ValidationError({"organisation": "Cet EPCI n'est pas celui du dossier."})
-    existing = Organisation.objects.filter(type=OrganisationType.EPCI, epci=epci).order_by("pk").first()
-    return existing or organisation_get_or_create(nom=epci.nom, type=OrganisationType.EPCI, epci=epci)
+    return epci_organisation(epci)
 
 
 @transaction.atomic
@@ -246,6 +241,7 @@ def membre_instance_add(
     nom: str,
     role: str,
     organisation=None,
+    nouvelle_organisation: dict | None = None,
     commune=None,
     epci=None,
     fonction: str = "",
@@ -254,13 +250,20 @@ def membre_instance_add(
     by,
 ) -> MembreInstance:
     """Add a member. `commune` or `epci` (of the dossier) stands for the collectivité's own
-    organisation, created here if it does not exist yet."""
+    organisation, created here if it does not exist yet. `nouvelle_organisation` ({"nom",
+    "type"}) is one typed in the form, found or added to the dossier's organisations."""
     if user is not None and not instance.dossier.membres.filter(user=user).exists():
         raise ValidationError({"user": "Ce compte n'est pas membre du dossier."})
     if sum(x is not None for x in (organisation, commune, epci)) > 1:
         raise ValidationError({"organisation": "Choisissez une seule organisation."})
     if commune is not None or epci is not None:
         organisation = _collectivite_organisation(dossier=instance.dossier, commune=commune, epci=epci)
+    elif organisation is not None or nouvelle_organisation:
+        from pvd.territoires.services import organisation_chosen_or_created
+
+        organisation = organisation_chosen_or_created(
+            dossier=instance.dossier, organisation=organisation, nouvelle_organisation=nouvelle_organisation
+        )
     membre = MembreInstance(
         instance=instance,
         nom=nom,
