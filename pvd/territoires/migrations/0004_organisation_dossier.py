@@ -2,8 +2,8 @@
 
 The data migration decides, for each existing organisation, where it now lives:
 
-- an organisation of a territory (linked to a commune, an EPCI or a département, or of type
-  commune or EPCI) stays shared: it is offered to the dossiers of that territory;
+- an organisation of a territory (linked to a commune, an EPCI or a département) stays
+  shared: it is offered to the dossiers of that territory;
 - an organisation of a national type (État, ANCT, Banque des Territoires, Anah, Cerema,
   région, département) stays national, whatever its use: it joins the list ANCT curates;
 - any other organisation used by one dossier moves to that dossier; used by several, it
@@ -23,7 +23,6 @@ from django.db.models.functions import Lower
 import django.db.models.deletion
 
 NATIONAL_TYPES = {"etat", "anct", "bdt", "anah", "cerema", "region", "departement"}
-TERRITORY_TYPES = {"commune", "epci"}
 
 
 def _references(apps):
@@ -77,9 +76,7 @@ def attach_to_dossiers(apps, schema_editor):
         for organisation_id, dossier_id in rows:
             uses[organisation_id].add(dossier_id)
     for organisation in Organisation.objects.order_by("pk"):
-        territorial = (
-            organisation.commune_id or organisation.epci_id or organisation.departement_id
-        ) or organisation.type in TERRITORY_TYPES
+        territorial = organisation.commune_id or organisation.epci_id or organisation.departement_id
         dossiers = sorted(uses.get(organisation.pk, ()))
         if territorial or organisation.type in NATIONAL_TYPES or not dossiers:
             continue

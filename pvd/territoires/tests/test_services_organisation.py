@@ -11,7 +11,9 @@ def test_organisation_is_created_once_and_gains_missing_links():
     commune = CommuneFactory()
     first = organisation_get_or_create(nom="Commune de Test", type=OrganisationType.COMMUNE, dossier=None)
     assert first.commune_id is None
-    second = organisation_get_or_create(nom=" Commune de Test ", type=OrganisationType.COMMUNE, dossier=None, commune=commune)
+    second = organisation_get_or_create(
+        nom=" Commune de Test ", type=OrganisationType.COMMUNE, dossier=None, commune=commune
+    )
     assert second.pk == first.pk
     assert Organisation.objects.get(pk=first.pk).commune == commune
     assert Organisation.objects.count() == 1
