@@ -2,13 +2,14 @@
 
 from django import forms
 
-from pvd.core.forms import BaseForm
+from pvd.core.forms import EMPTY_CHOICE, BaseForm
 
 from .models import Organisation, OrganisationType
 from .selectors import organisations_for
 
 NEW_NAME = "nouvelle_organisation"
 NEW_TYPE = "type_nouvelle_organisation"
+NOT_NATIONAL = {OrganisationType.COMMUNE, OrganisationType.EPCI}
 
 
 def add_organisation_picker(form, *, dossier, field: str = "organisation", required: bool = True) -> None:
@@ -54,7 +55,12 @@ def clean_organisation_picker(form, data: dict) -> dict:
 
 class NationalOrganisationForm(BaseForm):
     nom = forms.CharField(label="Nom", max_length=200)
-    type = forms.ChoiceField(label="Type", choices=OrganisationType.choices)
+    # Communes and EPCI are the territory's organisations, offered by their link, not national.
+    type = forms.ChoiceField(
+        label="Type",
+        choices=[("", EMPTY_CHOICE)]
+        + [(value, label) for value, label in OrganisationType.choices if value not in NOT_NATIONAL],
+    )
     siren = forms.CharField(label="SIREN", max_length=9, required=False, help_text="9 chiffres, facultatif.")
 
     def clean_siren(self):

@@ -416,17 +416,21 @@ def check_offered(*, dossier, organisations, field: str = "organisation") -> Non
         raise ValidationError({field: NOT_OFFERED})
 
 
-def _require_curator(by) -> None:
+def _require_curator(by, type: str) -> None:  # noqa: A002
     from pvd.dossiers.perms import national_access_for
 
     if not national_access_for(by).can("organisations.curate"):
         raise ValidationError("Seule l'ANCT tient la liste des organismes nationaux.")
+    if type in {OrganisationType.COMMUNE, OrganisationType.EPCI}:
+        raise ValidationError(
+            {"type": "Une commune ou un EPCI n'est pas un organisme national : il est proposé à ses dossiers."}
+        )
 
 
 @transaction.atomic
 def organisation_national_create(*, nom: str, type: str, siren: str = "", by) -> Organisation:  # noqa: A002
     """A national body, offered to every dossier: ANCT's list only."""
-    _require_curator(by)
+    _require_curator(by, type)
     organisation = Organisation(nom=_clean_name(nom), type=type, siren=siren.strip(), dossier=None)
     organisation.full_clean()
     organisation.save()
@@ -442,7 +446,7 @@ def organisation_national_update(
     siren: str = "",
     by,
 ) -> Organisation:
-    _require_curator(by)
+    _require_curator(by, type)
     if organisation.dossier_id is not None:
         raise ValidationError("Cette organisation appartient à un dossier : elle n'est pas dans la liste nationale.")
     organisation.nom, organisation.type, organisation.siren = _clean_name(nom), type, siren.strip()
