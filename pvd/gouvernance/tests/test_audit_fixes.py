@@ -58,9 +58,8 @@ def test_composition_completed_through_the_member_form(client_for, dossier, comi
 
 
 def test_member_form_refuses_a_commune_of_another_dossier(client_for, dossier, comite):
-    from pvd.territoires.tests.factories import CommuneFactory
-
     from pvd.territoires.services import commune_organisation
+    from pvd.territoires.tests.factories import CommuneFactory
 
     other = commune_organisation(CommuneFactory())
     client = client_for(dossier, "chef_de_projet")

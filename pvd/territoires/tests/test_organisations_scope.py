@@ -303,3 +303,20 @@ def test_picker_query_count_does_not_grow_with_organisations(picker, dossier):
     big, html = count()
     assert "Organisme 29" in html and "National 29" in html
     assert big == small
+
+
+def test_name_lookup_of_the_importer_and_typed_names_is_scoped(two_dossiers):
+    from pvd.territoires.selectors import organisations_by_name
+
+    a, b, own_a, own_b, national = two_dossiers
+    assert organisations_by_name(["ASSOCIATION DE A", "banque des territoires"], dossier=b) == {
+        "banque des territoires": national
+    }
+    assert organisations_by_name(["Association de A"], dossier=a) == {"association de a": own_a}
+    typed = services.organisation_find_or_create(dossier=b, nom="Association de A", type=OrganisationType.AUTRE)
+    assert typed.dossier == b and typed != own_a
+
+
+def test_anct_cannot_make_a_commune_national():
+    with pytest.raises(ValidationError, match="pas un organisme national"):
+        services.organisation_national_create(nom="Commune X", type=OrganisationType.COMMUNE, by=UserFactory(anct=True))
