@@ -91,6 +91,14 @@ def attach_to_dossiers(apps, schema_editor):
                 model.objects.filter(**{field: organisation, dossier_path: dossier_id}).update(**{field: copy})
     labels = dict(Organisation._meta.get_field("type").choices)
     _rename_duplicates(Organisation, labels)
+    _check_foreign_keys_now(schema_editor)
+
+
+def _check_foreign_keys_now(schema_editor):
+    """PostgreSQL refuses the unique indexes that follow while deferred foreign-key checks of
+    the rows written here are pending: run those checks now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def detach_from_dossiers(apps, schema_editor):
@@ -104,6 +112,7 @@ def detach_from_dossiers(apps, schema_editor):
             organisation.save(update_fields=["nom"])
             key = (organisation.nom, organisation.type)
         taken.add(key)
+    _check_foreign_keys_now(schema_editor)
 
 
 class Migration(migrations.Migration):
