@@ -195,32 +195,10 @@ def map_center(dossier, access) -> dict | None:
 
 
 def organisations_for(dossier):
-    """The organisations a form of this dossier offers (funder, maître d'ouvrage, partner):
-    those its fiches, financing lines and axes already use, those of its communes, EPCI and
-    départements, and the national bodies with no territory (État, ANCT, Banque des
-    Territoires, Anah, Cerema). Another dossier's local funders are not listed: the platform
-    shares organisations, not the knowledge of who funds whom."""
-    from pvd.strategie.models import AxeStrategique
-    from pvd.territoires.models import Organisation, OrganisationType
+    """The organisations a form of this dossier offers: see `pvd.territoires.selectors`."""
+    from pvd.territoires.selectors import organisations_for as for_dossier
 
-    fiches = FicheAction.objects.filter(dossier=dossier)
-    national = [
-        OrganisationType.ETAT,
-        OrganisationType.ANCT,
-        OrganisationType.BANQUE_TERRITOIRES,
-        OrganisationType.ANAH,
-        OrganisationType.CEREMA,
-    ]
-    return Organisation.objects.filter(
-        Q(pk__in=fiches.values("maitre_ouvrage"))
-        | Q(pk__in=fiches.values("partenaires"))
-        | Q(pk__in=LigneFinancement.objects.filter(fiche__dossier=dossier).values("financeur"))
-        | Q(pk__in=AxeStrategique.objects.filter(dossier=dossier).values("partenaires"))
-        | Q(commune__in=dossier.communes.values("pk"))
-        | Q(epci_id=dossier.epci_id)
-        | Q(departement__in=dossier.communes.values("departement"))
-        | Q(type__in=national, commune__isnull=True, epci__isnull=True, departement__isnull=True)
-    ).order_by("nom", "pk")
+    return for_dossier(dossier)
 
 
 def fiche_detail(fiche: FicheAction) -> dict:

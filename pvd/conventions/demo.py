@@ -4,8 +4,7 @@ import datetime
 
 from django.db import transaction
 
-from pvd.territoires.models import Commune, Departement, Epci, OrganisationType
-from pvd.territoires.services import organisation_get_or_create
+from pvd.territoires.models import OrganisationType
 
 from . import services
 from .models import Convention, ConventionType, Signataire
@@ -74,18 +73,9 @@ CADRE_SIGNATURES = [
 
 
 def _organisation(nom, type_, dossier):
-    if type_ == OrganisationType.EPCI:
-        # The EPCI's organisation as the gouvernance demo names it (the COG name), so that the
-        # signatory of the convention d'adhésion sits in the comité de projet.
-        nom = dossier.epci.nom
-    defaults = {}
-    if type_ == OrganisationType.COMMUNE:
-        defaults["commune"] = Commune.objects.filter(code="52269").first()
-    elif type_ == OrganisationType.EPCI:
-        defaults["epci"] = Epci.objects.filter(pk=dossier.epci_id).first()
-    elif type_ == OrganisationType.ETAT:
-        defaults["departement"] = Departement.objects.filter(code="52").first()
-    return organisation_get_or_create(nom=nom, type=type_, **defaults)
+    from pvd.dossiers.demo import DemoContext
+
+    return DemoContext(dossier=dossier).organisation(nom, type_)
 
 
 def _fill(convention, rows, dossier):

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from pvd.territoires.services import check_offered
+
 from .models import (
     Convention,
     ConventionDocument,
@@ -198,6 +200,7 @@ def signataire_create(
     ordre: int | None = None,
 ) -> Signataire:
     _check_open(convention)
+    check_offered(dossier=convention.dossier, organisations=[organisation])
     if convention.signataires.filter(organisation=organisation).exists():
         raise ValidationError({"organisation": "Cette organisation signe déjà cette convention."})
     if ordre is None:
@@ -240,6 +243,8 @@ def signataire_update(
         )
     if signataire.signe_le and date_deliberation and signataire.signe_le < date_deliberation:
         raise ValidationError({"date_deliberation": "La délibération qui autorise la signature ne peut pas la suivre."})
+    if organisation.pk != signed.organisation_id:
+        check_offered(dossier=signataire.convention.dossier, organisations=[organisation])
     others = signataire.convention.signataires.exclude(pk=signataire.pk)
     if others.filter(organisation=organisation).exists():
         raise ValidationError({"organisation": "Cette organisation signe déjà cette convention."})

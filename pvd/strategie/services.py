@@ -112,8 +112,12 @@ def _check_orientations(orientations) -> list[str]:
     return orientations
 
 
-def _check_partenaires(partenaires) -> list:
-    return list(partenaires or [])
+def _check_partenaires(dossier, partenaires) -> list:
+    from pvd.territoires.services import check_offered
+
+    partenaires = list(partenaires or [])
+    check_offered(dossier=dossier, organisations=partenaires, field="partenaires")
+    return partenaires
 
 
 @transaction.atomic
@@ -146,7 +150,7 @@ def axe_create(
     )
     axe.full_clean()
     axe.save()
-    axe.partenaires.set(_check_partenaires(partenaires))
+    axe.partenaires.set(_check_partenaires(dossier, partenaires))
     version_record(dossier=dossier, by=by, motif=f"Axe {numero} créé")
     return axe
 
@@ -178,7 +182,7 @@ def axe_update(*, axe: AxeStrategique, by, partenaires=None, **changes) -> AxeSt
     axe.full_clean()
     axe.save()
     if partenaires is not None:
-        axe.partenaires.set(_check_partenaires(partenaires))
+        axe.partenaires.set(_check_partenaires(axe.dossier, partenaires))
     version_record(dossier=axe.dossier, by=by, motif=f"Axe {axe.numero} modifié")
     return axe
 
