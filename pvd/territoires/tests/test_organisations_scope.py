@@ -1,6 +1,7 @@
 """Organisations belong to their dossier: what each picker offers, what it refuses, who may
 add a national body (issue 10, point 4)."""
 
+import functools
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,7 @@ from pvd.conventions.models import Signataire
 from pvd.conventions.tests.factories import ConventionFactory
 from pvd.dossiers.tests.factories import DossierFactory
 from pvd.gouvernance.forms import MembreInstanceForm
-from pvd.gouvernance.models import MembreInstance
+from pvd.gouvernance.models import InstanceType, MembreInstance
 from pvd.gouvernance.tests.factories import InstanceFactory
 from pvd.strategie.forms import AxeForm
 from pvd.territoires import services
@@ -40,7 +41,7 @@ def two_dossiers():
 def _pickers(dossier):
     """Every form that picks an organisation, with its organisation field(s)."""
     return {
-        "membre": MembreInstanceForm(dossier=dossier).fields["organisation"],
+        "membre": MembreInstanceForm(dossier=dossier, instance_type=InstanceType.COMITE_PROJET).fields["organisation"],
         "signataire": SignataireForm(dossier=dossier).fields["organisation"],
         "financeur": LigneFinancementForm(dossier=dossier).fields["financeur"],
         "partenaire": FicheForm(dossier=dossier).fields["partenaires"],
@@ -89,7 +90,11 @@ def test_homonym_communes_get_their_own_organisation():
 def test_forms_refuse_another_dossiers_organisation(two_dossiers):
     a, b, own_a, _own_b, _national = two_dossiers
     forms = [
-        MembreInstanceForm({"nom": "X", "role": "partenaire", "organisation": own_a.pk}, dossier=b),
+        MembreInstanceForm(
+            {"nom": "X", "role": "partenaire", "organisation": own_a.pk},
+            dossier=b,
+            instance_type=InstanceType.COMITE_PROJET,
+        ),
         SignataireForm({"organisation": own_a.pk, "representant": "X", "qualite": "Maire"}, dossier=b),
         LigneFinancementForm(
             {"financeur": own_a.pk, "dispositif": "detr", "montant": "10", "statut": "accorde"}, dossier=b
@@ -280,7 +285,7 @@ def test_national_names_are_unique_whatever_the_capitals(two_dossiers):
 
 
 FORMS = {
-    "membre": MembreInstanceForm,
+    "membre": functools.partial(MembreInstanceForm, instance_type=InstanceType.COMITE_PROJET),
     "signataire": SignataireForm,
     "financeur": LigneFinancementForm,
     "fiche": FicheForm,
