@@ -12,7 +12,7 @@ from pvd.strategie.forms import CatalogueForm
 
 from . import exports, selectors, services
 from .forms import BudgetForm, EtapeForm, FicheForm, IndicateurForm, LigneFinancementForm, NoteForm, PieceForm
-from .models import BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
+from .models import MAQUETTE_AXE_RULE, BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
 
 
 def _fiche(request, dossier, fiche_pk) -> FicheAction:
@@ -102,6 +102,7 @@ def _fiche_form_view(request, dossier, fiche=None):
         data = {name: form.cleaned_data[name] for name in services.FICHE_FIELDS}
         axes, partenaires = list(form.cleaned_data["axes"]), list(form.cleaned_data["partenaires"])
         data["nouveaux_partenaires"] = form.cleaned_data["nouveaux_partenaires"]
+        data["axe_principal"] = form.cleaned_data["axe_principal"]
         try:
             if fiche is None:
                 fiche = services.fiche_create(
@@ -485,11 +486,17 @@ def fiche_submit(request, dossier, fiche_pk):
 
 @dossier_view("dossier.view")
 def maquette(request, dossier):
-    tables = selectors.maquette(dossier, request.access)
     return render(
         request,
         "actions/maquette.html",
-        dossier_context(request, dossier, page_title="Maquette financière", crumbs=[], tables=tables),
+        dossier_context(
+            request,
+            dossier,
+            page_title="Maquette financière",
+            crumbs=[],
+            maquette=selectors.maquette(dossier, request.access),
+            axe_rule=MAQUETTE_AXE_RULE,
+        ),
     )
 
 
