@@ -96,8 +96,8 @@ def _write_ventilation(sheet, maquette, years_total: int) -> int:
     reconciliation with the coût HT of the plan (SUMs of the cells above). Returns the last row."""
     total = _write_table(sheet, maquette.sans_ventilation, years_total + 2)
     row = total + 2
-    _put_row(sheet, row, ["Budgets annuels (total par année)", Formula(f"=SUM(D{years_total})")])
-    _put_row(sheet, row + 1, ["Coût HT des fiches sans ventilation annuelle", Formula(f"=SUM(B{total})")])
+    _put_row(sheet, row, ["Budgets annuels (total par année)", Formula(f"=SUM(D{years_total}:D{years_total})")])
+    _put_row(sheet, row + 1, ["Coût HT des fiches sans ventilation annuelle", Formula(f"=SUM(B{total}:B{total})")])
     _put_row(sheet, row + 2, ["Ensemble", Formula(f"=SUM(B{row}:B{row + 1})")], bold=True)
     _put_row(sheet, row + 3, ["Coût HT des fiches comptées", _num(maquette.cout_total)])
     for cells in sheet.iter_rows(min_row=row, max_row=row + 3, min_col=2, max_col=2):

@@ -247,6 +247,8 @@ def fiche_detail(fiche: FicheAction) -> dict:
         "historique": list(fiche.historique.select_related("by")[:100]),
         "validation": validation_state(fiche),
         "axes": list(fiche.axes.all()),
+        "axe_principal": fiche.axe_principal_effectif,
+        "axe_principal_rule": AXE_PRINCIPAL_RULE,
         "partenaires": list(fiche.partenaires.all()),
         "statuts_financement": StatutFinancement.choices,
     }
