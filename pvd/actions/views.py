@@ -185,6 +185,17 @@ def fiche_detail(request, dossier, fiche_pk):
     return render(request, "actions/fiche.html", _detail_context(request, dossier, fiche))
 
 
+# The section of the fiche page that each add form adds to.
+SECTIONS = {
+    "ligne": "financement",
+    "budget": "budget",
+    "etape": "etapes",
+    "indicateur": "indicateurs",
+    "note": "notes",
+    "piece": "pieces",
+}
+
+
 def _sub_form(request, dossier, fiche_pk, form_class, key, perm, save, form_kwargs=None):
     """POST handler of a small form of the fiche page; on error, the page again with the errors."""
     request.access.require(perm)
@@ -198,7 +209,8 @@ def _sub_form(request, dossier, fiche_pk, form_class, key, perm, save, form_kwar
             apply_validation_error(form, error)
         else:
             messages.success(request, "Enregistré.")
-            return redirect(_fiche_url(fiche) + f"#{key}")
+            # Back to the section that shows what was added (its add form closed again).
+            return redirect(_fiche_url(fiche) + f"#{SECTIONS[key]}")
     response = render(request, "actions/fiche.html", _detail_context(request, dossier, fiche, **{f"{key}_form": form}))
     response.status_code = 400
     return response
