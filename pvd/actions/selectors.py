@@ -336,7 +336,7 @@ class Maquette:
         count = len(self.abandonnees.rows)
         if not count:
             return [ABANDON_RULE]
-        cout = euros(self.abandonnees.totals[0])
+        cout = euros(self.abandonnees.totals[0]).replace(",00 €", " €")  # whole: no cents, as the tables
         if count == 1:
             detail = f"La fiche abandonnée (coût HT {cout}) est listée à part"
         else:

@@ -135,7 +135,7 @@ def test_abandoned_fiches_are_left_out_of_every_total_and_listed_apart(client_fo
     assert rows(apart) == {"n° 4 — Piscine": ["2 000 000", "700 000", "0", "0"]}
     rules = text(content.select_one("#maquette-regles"))
     assert "Les fiches abandonnées ne sont comptées dans aucun total de la maquette." in rules
-    assert "La fiche abandonnée (coût HT 2 000 000,00 €) est listée à part" in rules
+    assert "La fiche abandonnée (coût HT 2 000 000 €) est listée à part" in rules
 
 
 def test_workbook_says_the_same(client_for, dossier, plan):
