@@ -49,6 +49,7 @@ FICHE_FIELDS = [
     "confidentielle",
 ]
 FICHE_M2M = ["axes", "partenaires"]
+UNCHANGED = object()  # fiche_update's axe_principal when the caller leaves it as it is
 
 
 def next_numero(dossier) -> int:
@@ -92,6 +93,15 @@ def _check_axes(dossier, axes):
             raise ValidationError({"axes": "Cet axe n'appartient pas au dossier."})
 
 
+def _check_axe_principal(axe_principal, axes) -> None:
+    if axe_principal is not None and axe_principal.pk not in {axe.pk for axe in axes}:
+        raise ValidationError({"axe_principal": "L'axe principal doit être l'un des axes cochés de la fiche."})
+
+
+def _axe_label(axe) -> str:
+    return str(axe) if axe is not None else ""
+
+
 def _with_new_partners(dossier, partenaires, nouveaux_partenaires) -> list | None:
     """The chosen partners plus the typed names, each found among the dossier's organisations
     or created in the dossier (same transaction)."""
@@ -122,17 +132,30 @@ def _find_or_create_funder(dossier, nom: str, type_financeur: str):
 
 @transaction.atomic
 def fiche_create(
-    *, dossier, by, titre: str, axes=(), partenaires=(), nouveaux_partenaires=(), numero: int | None = None, **fields
+    *,
+    dossier,
+    by,
+    titre: str,
+    axes=(),
+    axe_principal=None,
+    partenaires=(),
+    nouveaux_partenaires=(),
+    numero: int | None = None,
+    **fields,
 ) -> FicheAction:
+    """`axe_principal`: one of `axes`, or None (the first axe then, see AXE_PRINCIPAL_RULE)."""
     unknown = set(fields) - set(FICHE_FIELDS)
     if unknown:
         raise TypeError(f"Champs inconnus : {sorted(unknown)}")
     _check_secteur(dossier, fields.get("secteur"))
     check_offered(dossier=dossier, organisations=[fields.get("maitre_ouvrage")], field="maitre_ouvrage")
-    fiche = FicheAction(dossier=dossier, titre=titre, numero=numero or next_numero(dossier), **fields)
+    _check_axes(dossier, axes)
+    _check_axe_principal(axe_principal, axes)
+    fiche = FicheAction(
+        dossier=dossier, titre=titre, numero=numero or next_numero(dossier), axe_principal=axe_principal, **fields
+    )
     fiche.full_clean()
     fiche.save()
-    _check_axes(dossier, axes)
     fiche.axes.set(axes)
     fiche.partenaires.set(_with_new_partners(dossier, partenaires, nouveaux_partenaires))
     _log(fiche, by, "création", "", str(fiche))
@@ -141,18 +164,30 @@ def fiche_create(
 
 @transaction.atomic
 def fiche_update(
-    *, fiche: FicheAction, by, axes=None, partenaires=None, nouveaux_partenaires=(), **fields
+    *, fiche: FicheAction, by, axes=None, axe_principal=UNCHANGED, partenaires=None, nouveaux_partenaires=(), **fields
 ) -> FicheAction:
+    """`axes`/`partenaires` None: unchanged. `axe_principal`: one of the fiche's axes (after the
+    change), or None for the default rule; left out, it is kept while it stays among the axes
+    and emptied (the default rule then) when the new axes leave it out."""
     unknown = set(fields) - set(FICHE_FIELDS)
     if unknown:
         raise TypeError(f"Champs inconnus : {sorted(unknown)}")
     if "secteur" in fields:
         _check_secteur(fiche.dossier, fields["secteur"])
     # Read the stored values: a ModelForm may already have set the new ones on `fiche`.
-    stored = FicheAction.objects.get(pk=fiche.pk)
+    stored = FicheAction.objects.select_related("axe_principal").get(pk=fiche.pk)
     if fields.get("maitre_ouvrage") is not None and fields["maitre_ouvrage"].pk != stored.maitre_ouvrage_id:
         check_offered(dossier=fiche.dossier, organisations=[fields["maitre_ouvrage"]], field="maitre_ouvrage")
     before = {name: getattr(stored, name) for name in fields}
+    new_axes = list(fiche.axes.all()) if axes is None else list(axes)
+    if axes is not None:
+        _check_axes(fiche.dossier, new_axes)
+    if axe_principal is UNCHANGED:
+        axe_principal = stored.axe_principal
+        if axe_principal is not None and axe_principal.pk not in {axe.pk for axe in new_axes}:
+            axe_principal = None
+    _check_axe_principal(axe_principal, new_axes)
+    fiche.axe_principal = axe_principal
     for name, value in fields.items():
         setattr(fiche, name, value)
     fiche.full_clean()
@@ -161,6 +196,8 @@ def fiche_update(
         old, new = _display(fiche, name, before[name]), _display(fiche, name, value)
         if old != new:
             _log(fiche, by, str(FicheAction._meta.get_field(name).verbose_name), old, new)
+    if _axe_label(stored.axe_principal) != _axe_label(axe_principal):
+        _log(fiche, by, "axe principal", _axe_label(stored.axe_principal), _axe_label(axe_principal))
     if nouveaux_partenaires and partenaires is None:
         partenaires = list(fiche.partenaires.all())
     partenaires = _with_new_partners(fiche.dossier, partenaires, nouveaux_partenaires)

@@ -12,7 +12,7 @@ from pvd.strategie.forms import CatalogueForm
 
 from . import exports, selectors, services
 from .forms import BudgetForm, EtapeForm, FicheForm, IndicateurForm, LigneFinancementForm, NoteForm, PieceForm
-from .models import BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
+from .models import MAQUETTE_AXE_RULE, BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
 
 
 def _fiche(request, dossier, fiche_pk) -> FicheAction:
@@ -87,6 +87,7 @@ def _fiche_form_view(request, dossier, fiche=None):
         data = {name: form.cleaned_data[name] for name in services.FICHE_FIELDS}
         axes, partenaires = list(form.cleaned_data["axes"]), list(form.cleaned_data["partenaires"])
         data["nouveaux_partenaires"] = form.cleaned_data["nouveaux_partenaires"]
+        data["axe_principal"] = form.cleaned_data["axe_principal"]
         try:
             if fiche is None:
                 fiche = services.fiche_create(
@@ -169,6 +170,17 @@ def fiche_detail(request, dossier, fiche_pk):
     return render(request, "actions/fiche.html", _detail_context(request, dossier, fiche))
 
 
+# The section of the fiche page that each add form adds to.
+SECTIONS = {
+    "ligne": "financement",
+    "budget": "budget",
+    "etape": "etapes",
+    "indicateur": "indicateurs",
+    "note": "notes",
+    "piece": "pieces",
+}
+
+
 def _sub_form(request, dossier, fiche_pk, form_class, key, perm, save, form_kwargs=None):
     """POST handler of a small form of the fiche page; on error, the page again with the errors."""
     request.access.require(perm)
@@ -182,7 +194,8 @@ def _sub_form(request, dossier, fiche_pk, form_class, key, perm, save, form_kwar
             apply_validation_error(form, error)
         else:
             messages.success(request, "Enregistré.")
-            return redirect(_fiche_url(fiche) + f"#{key}")
+            # Back to the section that shows what was added (its add form closed again).
+            return redirect(_fiche_url(fiche) + f"#{SECTIONS[key]}")
     response = render(request, "actions/fiche.html", _detail_context(request, dossier, fiche, **{f"{key}_form": form}))
     response.status_code = 400
     return response
@@ -470,11 +483,17 @@ def fiche_submit(request, dossier, fiche_pk):
 
 @dossier_view("dossier.view")
 def maquette(request, dossier):
-    tables = selectors.maquette(dossier, request.access)
     return render(
         request,
         "actions/maquette.html",
-        dossier_context(request, dossier, page_title="Maquette financière", crumbs=[], tables=tables),
+        dossier_context(
+            request,
+            dossier,
+            page_title="Maquette financière",
+            crumbs=[],
+            maquette=selectors.maquette(dossier, request.access),
+            axe_rule=MAQUETTE_AXE_RULE,
+        ),
     )
 
 

@@ -143,6 +143,7 @@ def test_moderation_and_fiche_financing_without_javascript(nojs_page, live_serve
 
     fiche = world.extra["fiche"]
     page.goto(world.dossier_url("actions:fiche", fiche_pk=fiche.pk))
+    page.get_by_text("Ajouter une ligne de financement").click()  # a <details>: opens without JavaScript
     ligne = page.locator("form#ligne")
     ligne.get_by_label(re.compile("Nouveau financeur")).fill("Département de la Haute-Marne")
     ligne.get_by_label("Dispositif").select_option(index=1)
