@@ -220,9 +220,11 @@ def _check_nesting(polygons, kind: str) -> None:
     for p_index, rings in enumerate(polygons):
         where = _where(kind, p_index)
         exterior, holes = rings[0], rings[1:]
-        for h_index, hole in enumerate(holes, start=1):
-            if not shapely.contains_xy(shapely.Polygon(exterior), *hole[0]):
-                raise ValidationError(f"Le trou n° {h_index} du {where} est en dehors de son contour extérieur.")
+        if holes:
+            firsts = np.array([hole[0] for hole in holes])
+            outside = np.flatnonzero(~shapely.contains_xy(shapely.Polygon(exterior), firsts[:, 0], firsts[:, 1]))
+            if outside.size:
+                raise ValidationError(f"Le trou n° {outside[0] + 1} du {where} est en dehors de son contour extérieur.")
         if len(holes) > 1:
             inside = shapely.STRtree([shapely.Polygon(hole) for hole in holes]).query(
                 shapely.points([hole[0] for hole in holes]), predicate="intersects"

@@ -378,3 +378,11 @@ def test_farthest_outside_and_bounds():
     assert point == (5.61, 47.2) or point == (5.61, 47.36)
     assert distance == pytest.approx(geo.distance_m(point, (5.5, point[1])), rel=1e-3)
     assert geo.bounds(beyond) == [[47.2, 5.45], [47.36, 5.61]]
+
+
+def test_the_hole_outside_its_exterior_is_named_by_its_number():
+    outer, inside, outside = square(0, 0, 10), square(1, 1, 1), square(20, 20, 1)
+    rings = [outer["coordinates"][0], inside["coordinates"][0], outside["coordinates"][0]]
+    assert "Le trou n° 2 du polygone est en dehors de son contour extérieur." in _messages(
+        {"type": "Polygon", "coordinates": rings}
+    )
