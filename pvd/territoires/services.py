@@ -267,3 +267,14 @@ def organisation_get_or_create(*, nom: str, type: str, commune=None, epci=None, 
         organisation.full_clean()
         organisation.save(update_fields=missing)
     return organisation
+
+
+def prefecture_organisation(departement) -> Organisation:
+    """The State in a département (« Préfecture de la Haute-Marne », type État), created on
+    first use: the préfet signs the conventions of the département's dossiers."""
+    from .models import OrganisationType
+    from .names import prefecture_de
+
+    return organisation_get_or_create(
+        nom=prefecture_de(departement), type=OrganisationType.ETAT, departement=departement
+    )
