@@ -1,11 +1,12 @@
-"""Demo: a signed convention d'adhésion (June 2021) and a convention-cadre in signature."""
+"""Demo: a signed convention d'adhésion (June 2021) and a convention-cadre in signature (the
+commune and the EPCI have signed; the préfet has not yet)."""
 
 import datetime
 
 from django.db import transaction
 
 from pvd.territoires.models import Commune, Departement, Epci, OrganisationType
-from pvd.territoires.services import organisation_get_or_create
+from pvd.territoires.services import organisation_get_or_create, prefecture_organisation
 
 from . import services
 from .models import Convention, ConventionType, Signataire
@@ -84,7 +85,8 @@ def _organisation(nom, type_, dossier):
     elif type_ == OrganisationType.EPCI:
         defaults["epci"] = Epci.objects.filter(pk=dossier.epci_id).first()
     elif type_ == OrganisationType.ETAT:
-        defaults["departement"] = Departement.objects.filter(code="52").first()
+        # The préfet's organisation, as convention_create adds it.
+        return prefecture_organisation(departement=Departement.objects.get(code="52"))
     return organisation_get_or_create(nom=nom, type=type_, **defaults)
 
 
@@ -93,6 +95,17 @@ def _fill(convention, rows, dossier):
     for ordre, ((nom, type_), representant, qualite, deliberation, signe_le, engagements) in enumerate(rows, start=1):
         organisation = _organisation(nom, type_, dossier)
         signataire = Signataire.objects.filter(convention=convention, organisation=organisation).first()
+        if signataire is not None and not signataire.engagements and signataire.signe_le is None:
+            # The préfet, added with the convention: the demo gives his commitments.
+            signataire = services.signataire_update(
+                signataire=signataire,
+                organisation=organisation,
+                representant=representant,
+                qualite=qualite,
+                date_deliberation=deliberation,
+                engagements=engagements,
+                ordre=ordre,
+            )
         if signataire is None:
             signataire = services.signataire_create(
                 convention=convention,

@@ -17,6 +17,13 @@ A_COMPLETER = "À compléter"
 NBSP = "\u00a0"
 
 
+def dossier_departement(dossier):
+    """The département whose préfet signs the dossier's conventions: that of its first commune by
+    name (a dossier's communes are nearly always in one département)."""
+    commune = dossier.communes.select_related("departement").order_by("nom", "code").first()
+    return commune.departement if commune else None
+
+
 def conventions_of(dossier):
     return (
         Convention.objects.filter(dossier=dossier)
@@ -38,7 +45,30 @@ def convention_detail(convention) -> dict:
         "nb_signes": sum(1 for s in signataires if s.signe_le),
         "documents": documents,
         "avenants": list(convention.avenants.order_by("numero_avenant")),
+        **signature_progress(convention, signataires),
     }
+
+
+def signature_progress(convention, signataires) -> dict:
+    """Who still has to sign: `a_signer`, the required signatories without a signature, and
+    `parties_absentes`, the required parties (communes, EPCI) that have no signatory yet; both
+    empty once the convention is signée or résiliée."""
+    if convention.etat in (ConventionEtat.SIGNEE, ConventionEtat.RESILIEE):
+        return {"a_signer": [], "parties_absentes": []}
+    from pvd.territoires.models import OrganisationType
+    from pvd.territoires.names import commune_de
+
+    required = [s for s in signataires if s.requis] or signataires
+    a_signer = [s.organisation.nom for s in required if not s.signe_le]
+    present_communes = {
+        s.organisation.commune_id for s in signataires if s.requis and s.organisation.type == OrganisationType.COMMUNE
+    }
+    epci_present = any(s.requis and s.organisation.type == OrganisationType.EPCI for s in signataires)
+    dossier = convention.dossier
+    absentes = [commune_de(c.nom) for c in dossier.communes.order_by("nom") if c.pk not in present_communes]
+    if not epci_present:
+        absentes.append(dossier.epci.nom)
+    return {"a_signer": a_signer, "parties_absentes": absentes}
 
 
 def _signature_dates(dossier) -> dict[str, datetime.date | None]:

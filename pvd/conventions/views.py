@@ -54,6 +54,12 @@ def index(request, dossier):
         signataires = list(convention.signataires.all())
         convention.nb_signataires = len(signataires)
         convention.nb_signes = sum(1 for s in signataires if s.signe_le)
+        required = [s for s in signataires if s.requis] or signataires
+        convention.a_signer = (
+            [s.organisation.nom for s in required if not s.signe_le]
+            if convention.etat in (ConventionEtat.PROJET, ConventionEtat.EN_SIGNATURE)
+            else []
+        )
     context = dossier_context(
         request,
         dossier,

@@ -81,7 +81,9 @@ def test_tncc_table_covers_the_101_departements_of_the_cog():
     with names.TNCC_FILE.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     cog = {code: nom for code, nom, _region in read_cog_extract()["departements"]}
-    departements = {code: nom for code, nom in cog.items() if len(code) == 2 or code in {"971", "972", "973", "974", "976"}}
+    departements = {
+        code: nom for code, nom in cog.items() if len(code) == 2 or code in {"971", "972", "973", "974", "976"}
+    }
     assert len(departements) == 101
     assert {row["code"]: row["nom"] for row in rows} == departements
     assert all(row["tncc"] in {"0", "1", "2", "3", "4", "5"} for row in rows)
