@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
 from pvd.territoires.models import Organisation, OrganisationType
+from pvd.territoires.names import commune_de
 
 from .models import InstanceType, PresenceStatut, Resultat, RoleInstance
 
@@ -75,7 +76,7 @@ class MembreInstanceForm(BaseForm):
         self.fields["user"].queryset = User.objects.filter(memberships__dossier=dossier).order_by("last_name")
         self.communes = {str(c.pk): c for c in dossier.communes.order_by("nom")}
         self.epci = dossier.epci
-        collectivites = [(f"commune:{pk}", f"Commune de {c.nom}") for pk, c in self.communes.items()]
+        collectivites = [(f"commune:{pk}", commune_de(c.nom)) for pk, c in self.communes.items()]
         collectivites.append((f"epci:{self.epci.pk}", self.epci.nom))
         # The collectivités' own organisations are offered once, in the first group.
         others = Organisation.objects.exclude(type=OrganisationType.COMMUNE, commune__in=self.communes.values())

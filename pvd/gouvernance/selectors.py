@@ -5,6 +5,8 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 
+from pvd.territoires.names import de_commune
+
 from .models import ConvocationEnvoi, Decision, PointOrdreDuJour
 
 NON_SOUMIS = "non_soumis"
@@ -280,7 +282,7 @@ def composition_check(instance) -> list[str]:
     missing = []
     for commune in dossier.communes.order_by("nom"):
         if not any(m.organisation.commune_id == commune.pk for m in executives):
-            missing.append(f"L'exécutif de la commune de {commune.nom} (maire ou élu désigné)")
+            missing.append(f"L'exécutif de la commune {de_commune(commune.nom)} (maire ou élu désigné)")
     if not any(m.organisation.epci_id == dossier.epci_id for m in executives):
         missing.append(f"L'exécutif de l'EPCI {dossier.epci.nom} (président ou élu désigné)")
     if not any(m.role == "chef_de_projet" for m in membres):

@@ -19,6 +19,8 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from pvd.territoires.names import commune_de
+
 from .models import (
     CalendrierDossier,
     ConvocationEnvoi,
@@ -231,7 +233,7 @@ def _collectivite_organisation(*, dossier, commune=None, epci=None):
             raise ValidationError({"organisation": "Cette commune n'est pas une commune bénéficiaire du dossier."})
         existing = Organisation.objects.filter(type=OrganisationType.COMMUNE, commune=commune).order_by("pk").first()
         return existing or organisation_get_or_create(
-            nom=f"Commune de {commune.nom}", type=OrganisationType.COMMUNE, commune=commune
+            nom=commune_de(commune.nom), type=OrganisationType.COMMUNE, commune=commune
         )
     if epci.pk != dossier.epci_id:
         raise ValidationError({"organisation": "Cet EPCI n'est pas celui du dossier."})
