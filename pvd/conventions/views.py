@@ -310,10 +310,11 @@ def signed_upload(request, dossier, pk):
 @dossier_view("dossier.view")
 def document_download(request, dossier, pk, document_pk):
     convention = _convention(dossier, pk)
-    document = get_object_or_404(ConventionDocument.objects.filter(convention=convention), pk=document_pk)
+    document = get_object_or_404(
+        ConventionDocument.objects.filter(convention=convention).select_related("convention__amende"), pk=document_pk
+    )
     try:
         handle = document.file.open("rb")
     except OSError as error:
         raise Http404("Fichier introuvable.") from error
-    name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return FileResponse(handle, as_attachment=True, filename=documents.download_name(document))
