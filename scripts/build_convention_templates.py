@@ -170,7 +170,7 @@ def signatures(document, heading):
 FICHE_COLUMNS = (
     ["N°", "Fiche action", "Axes", "Statut", "Coût HT", "Financeurs"],
     ["{{ f.numero }}", "{{ f.titre }}", "{{ f.axes }}", "{{ f.statut }}", "{{ f.cout }}", "{{ f.financeurs }}"],
-    [1.2, 5.6, 2.0, 2.4, 2.8, 3.0],
+    [1.0, 5.2, 2.2, 2.0, 3.4, 3.2],
 )
 
 
