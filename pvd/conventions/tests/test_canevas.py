@@ -160,5 +160,5 @@ def test_generated_and_downloaded_files_are_named_after_the_convention_and_the_t
             kwargs={"dossier_pk": dossier.pk, "pk": document.convention_id, "document_pk": document.pk},
         )
         response = client.get(url)
-        response.close()  # the file handle
+        assert b"".join(response.streaming_content)[:4] in (b"%PDF", b"PK\x03\x04")  # read to the end: closed
         assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
