@@ -1,4 +1,5 @@
-"""Demo: a signed convention d'adhésion (June 2021) and a convention-cadre in signature."""
+"""Demo: a signed convention d'adhésion (June 2021) and a convention-cadre in signature (the
+commune and the EPCI have signed; the préfet has not yet)."""
 
 import datetime
 
@@ -83,6 +84,17 @@ def _fill(convention, rows, dossier):
     for ordre, ((nom, type_), representant, qualite, deliberation, signe_le, engagements) in enumerate(rows, start=1):
         organisation = _organisation(nom, type_, dossier)
         signataire = Signataire.objects.filter(convention=convention, organisation=organisation).first()
+        if signataire is not None and not signataire.engagements and signataire.signe_le is None:
+            # The préfet, added with the convention: the demo gives his commitments.
+            signataire = services.signataire_update(
+                signataire=signataire,
+                organisation=organisation,
+                representant=representant,
+                qualite=qualite,
+                date_deliberation=deliberation,
+                engagements=engagements,
+                ordre=ordre,
+            )
         if signataire is None:
             signataire = services.signataire_create(
                 convention=convention,

@@ -65,6 +65,12 @@ def index(request, dossier):
         signataires = list(convention.signataires.all())
         convention.nb_signataires = len(signataires)
         convention.nb_signes = sum(1 for s in signataires if s.signe_le)
+        required = [s for s in signataires if s.requis] or signataires
+        convention.a_signer = (
+            [s.organisation.nom for s in required if not s.signe_le]
+            if convention.etat in (ConventionEtat.PROJET, ConventionEtat.EN_SIGNATURE)
+            else []
+        )
     context = dossier_context(
         request,
         dossier,
@@ -318,10 +324,11 @@ def signed_upload(request, dossier, pk):
 @dossier_view("dossier.view")
 def document_download(request, dossier, pk, document_pk):
     convention = _convention(dossier, pk)
-    document = get_object_or_404(ConventionDocument.objects.filter(convention=convention), pk=document_pk)
+    document = get_object_or_404(
+        ConventionDocument.objects.filter(convention=convention).select_related("convention__amende"), pk=document_pk
+    )
     try:
         handle = document.file.open("rb")
     except OSError as error:
         raise Http404("Fichier introuvable.") from error
-    name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return FileResponse(handle, as_attachment=True, filename=documents.download_name(document))

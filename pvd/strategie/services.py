@@ -16,6 +16,7 @@ from pvd.gouvernance.services import object_submit
 from pvd.suivi import services as suivi_services
 from pvd.suivi.formatting import nombre
 from pvd.territoires.models import Epci
+from pvd.territoires.names import de_commune
 
 from . import geo
 from .models import (
@@ -375,7 +376,7 @@ def secteurs_warnings(*, dossier, secteurs) -> list[str]:
                 warnings.append(
                     f"Le secteur « {secteur.nom} » sort du territoire de l'EPCI du dossier ({epci_nom}) : "
                     f"le point {geo.format_point(point)} en est à {distance / 1000:.0f} km. Vérifiez qu'il est "
-                    f"bien situé sur le territoire de {secteur.commune.nom}."
+                    f"bien situé sur le territoire {de_commune(secteur.commune.nom)}."
                 )
             continue
         if others:
@@ -384,7 +385,7 @@ def secteurs_warnings(*, dossier, secteurs) -> list[str]:
             if nearest > FAR_FROM_OTHERS_M:
                 warnings.append(
                     f"Le secteur « {secteur.nom} » est à {nearest / 1000:.0f} km des autres secteurs du dossier : "
-                    f"vérifiez qu'il est bien situé sur le territoire de {secteur.commune.nom}."
+                    f"vérifiez qu'il est bien situé sur le territoire {de_commune(secteur.commune.nom)}."
                 )
     return warnings
 

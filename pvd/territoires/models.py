@@ -29,6 +29,19 @@ class Departement(models.Model):
     def __str__(self):
         return f"{self.nom} ({self.code})"
 
+    @property
+    def de_nom(self) -> str:
+        """ "de la Haute-Marne" (article from the INSEE TNCC, see names.py)."""
+        from .names import de_departement
+
+        return de_departement(self)
+
+    @property
+    def prefet_de(self) -> str:
+        from .names import prefet_de
+
+        return prefet_de(self)
+
 
 class Epci(models.Model):
     siren = models.CharField("SIREN", max_length=9, primary_key=True)
@@ -70,6 +83,13 @@ class Commune(models.Model):
 
     def __str__(self):
         return f"{self.nom} ({self.code})"
+
+    @property
+    def de_nom(self) -> str:
+        """ "du Moule", "d'Arles", "de Langres" (see names.py)."""
+        from .names import de_commune
+
+        return de_commune(self.nom)
 
 
 class OrganisationType(models.TextChoices):

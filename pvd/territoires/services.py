@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from .models import Commune, Departement, Epci, Organisation, OrganisationType, Region
+from .names import commune_de, prefecture_de
 from .search import normalize
 
 COG_EXTRACT = Path(__file__).resolve().parent / "data" / "cog2026.json.gz"
@@ -318,7 +319,7 @@ def _territory_organisation(
 
 
 def prefecture_name(departement: Departement) -> str:
-    return f"Préfecture de {departement.nom}"
+    return prefecture_de(departement)
 
 
 @transaction.atomic
@@ -336,13 +337,13 @@ def prefecture_organisation(departement: Departement) -> Organisation:
 
 @transaction.atomic
 def commune_organisation(commune: Commune) -> Organisation:
-    """The commune as an organisation (« Commune de Langres »), shared, created on first use."""
+    """The commune as an organisation (« Commune de Langres », « Commune du Moule »), shared, created on first use."""
     return _territory_organisation(
         match={"commune": commune},
-        nom=f"Commune de {commune.nom}",
+        nom=commune_de(commune.nom),
         type=OrganisationType.COMMUNE,
         link={"commune": commune},
-        other_nom=f"Commune de {commune.nom} ({commune.departement_id})",
+        other_nom=f"{commune_de(commune.nom)} ({commune.departement_id})",
     )
 
 
