@@ -8,7 +8,8 @@ twice, a year budgeted twice) belong to the sheet: see `importer`.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,14 +19,14 @@ from pvd.territoires.models import Organisation
 from pvd.territoires.selectors import organisation_key, organisations_by_name
 
 from .import_values import (
-    AmountError,
     is_blank,
-    parse_amount,
     parse_date,
     read_axes,
     read_bool,
     read_choice,
+    read_coordinate,
     read_etapes,
+    read_euros,
     read_integer,
     read_names,
 )
@@ -38,90 +39,42 @@ def model_field(model, name: str, **kwargs) -> forms.Field:
 
 
 class CellField(forms.Field):
-    """A cell read by `read` (a blank cell gives `blank`): a ValueError of the reading becomes
-    its own message (an AmountError's) or `invalid`, where « {value} » is the cell."""
+    """A cell read by `read` (a blank cell gives `blank`, or the `required` message): a ValueError
+    of the reading becomes its own message (an AmountError's) or `invalid`, « {value} » the cell."""
 
-    invalid = "Valeur illisible : « {value} »."
-
-    def __init__(self, *, blank=None, invalid=None, required=False, **kwargs):
-        super().__init__(required=required, **kwargs)
-        self.blank = blank
-        self.invalid = invalid or self.invalid
+    def __init__(self, read=None, *, invalid="Valeur illisible : « {value} ».", blank=None, required=""):
+        super().__init__(required=bool(required), error_messages={"required": required} if required else None)
+        self.read, self.invalid, self.blank = read, invalid, blank
 
     def to_python(self, value):
         if is_blank(value):
             return self.blank
         try:
-            return self.read(value)
+            return self.read(value) if self.read else value
         except ValueError as error:
             raise ValidationError(getattr(error, "message", None) or self.invalid.format(value=value)) from error
 
-    def read(self, value):
-        return value
+
+def coded(model, name: str, **kwargs) -> CellField:
+    """A coded value of the model by its code or its label, accents and case aside; a blank cell
+    gives the model's default unless the cell is required."""
+    field = model._meta.get_field(name)
+    labels = ", ".join(label for _, label in field.choices)
+    kwargs.setdefault("invalid", f"Valeur inconnue : « {{value}} » ({labels}).")
+    blank = None if kwargs.get("required") else field.get_default()
+    return CellField(partial(read_choice, field.choices), blank=blank, **kwargs)
 
 
-class IntegerCell(CellField):
-    def __init__(self, *, minimum=None, **kwargs):
-        super().__init__(**kwargs)
-        self.minimum = minimum
-
-    def read(self, value):
-        number = read_integer(value)
-        if self.minimum is not None and number < self.minimum:
-            raise ValueError(value)
-        return number
+def date_cell() -> CellField:
+    return CellField(parse_date, invalid="Date illisible : « {value} » (format attendu JJ/MM/AAAA).")
 
 
-class AmountCell(CellField):
-    """Euros to the cent, one reading only (`parse_amount`), never negative."""
-
-    def read(self, value):
-        amount = parse_amount(value)
-        if amount < 0:
-            raise AmountError(value, f"Montant négatif refusé : « {value} ».")
-        return amount
+def yes_no_cell() -> CellField:
+    return CellField(read_bool, blank=False, invalid="Valeur « {value} » : répondez oui ou non.")
 
 
-class DateCell(CellField):
-    invalid = "Date illisible : « {value} » (format attendu JJ/MM/AAAA)."
-
-    def read(self, value):
-        return parse_date(value)
-
-
-class YesNoCell(CellField):
-    invalid = "Valeur « {value} » : répondez oui ou non."
-
-    def __init__(self, **kwargs):
-        super().__init__(blank=False, **kwargs)
-
-    def read(self, value):
-        return read_bool(value)
-
-
-class CoordinateCell(CellField):
-    invalid = "Coordonnée illisible : « {value} »."
-
-    def read(self, value):
-        try:
-            return Decimal(str(value).replace(",", ".")).quantize(Decimal("0.000001"))
-        except InvalidOperation as error:
-            raise ValueError(value) from error
-
-
-class CodedCell(CellField):
-    """A coded value of the model given by its code or its label, accents and case aside;
-    a blank cell gives the model's default unless the cell is required."""
-
-    def __init__(self, model, name, **kwargs):
-        field = model._meta.get_field(name)
-        self.choices = field.choices
-        labels = ", ".join(label for _, label in field.choices)
-        kwargs.setdefault("invalid", f"Valeur inconnue : « {{value}} » ({labels}).")
-        super().__init__(blank=None if kwargs.get("required") else field.get_default(), **kwargs)
-
-    def read(self, value):
-        return read_choice(self.choices, value)
+def coordinate_cell() -> CellField:
+    return CellField(read_coordinate, invalid="Coordonnée illisible : « {value} ».")
 
 
 class RowForm(forms.Form):
@@ -193,12 +146,14 @@ class FicheRowForm(RowForm):
 
     model = FicheAction
 
-    numero = IntegerCell(minimum=1, invalid="Numéro invalide : « {value} » (entier positif attendu).")
+    numero = CellField(
+        partial(read_integer, minimum=1), invalid="Numéro invalide : « {value} » (entier positif attendu)."
+    )
     titre = model_field(FicheAction, "titre", error_messages={"required": "Le titre est obligatoire."})
     axes = CellField()
-    statut = CodedCell(FicheAction, "statut")
-    maturite = CodedCell(FicheAction, "maturite")
-    priorite = CodedCell(FicheAction, "priorite")
+    statut = coded(FicheAction, "statut")
+    maturite = coded(FicheAction, "maturite")
+    priorite = coded(FicheAction, "priorite")
     # A known organisation, else a free text as long as the model's free text allows.
     maitre_ouvrage = model_field(FicheAction, "maitre_ouvrage_texte")
     pilote = model_field(FicheAction, "pilote")
@@ -206,14 +161,14 @@ class FicheRowForm(RowForm):
     commune = CellField()
     secteur = CellField()
     localisation = model_field(FicheAction, "localisation")
-    latitude = CoordinateCell()
-    longitude = CoordinateCell()
-    date_debut = DateCell()
-    date_fin = DateCell()
-    cout_ht = AmountCell()
-    cout_ttc = AmountCell()
-    inscrite_crte = YesNoCell()
-    confidentielle = YesNoCell()
+    latitude = coordinate_cell()
+    longitude = coordinate_cell()
+    date_debut = date_cell()
+    date_fin = date_cell()
+    cout_ht = CellField(read_euros)
+    cout_ttc = CellField(read_euros)
+    inscrite_crte = yes_no_cell()
+    confidentielle = yes_no_cell()
     contexte = model_field(FicheAction, "contexte")
     description = model_field(FicheAction, "description")
     objectifs = model_field(FicheAction, "objectifs")
@@ -248,26 +203,20 @@ class FicheRowForm(RowForm):
         return list(known.values()), list(new.values())
 
     def clean_commune(self):
-        commune = self.cleaned_data["commune"]
-        if commune is None:
-            return None
-        code = str(commune).strip().zfill(5)
-        if code not in self.lookups.communes:
-            codes = ", ".join(self.lookups.communes)
-            raise ValidationError(f"Commune « {commune} » hors du dossier (codes : {codes}).")
-        return self.lookups.communes[code]
+        commune, communes = self.cleaned_data["commune"], self.lookups.communes
+        if commune is not None and str(commune).strip().zfill(5) not in communes:
+            raise ValidationError(f"Commune « {commune} » hors du dossier (codes : {', '.join(communes)}).")
+        return None if commune is None else communes[str(commune).strip().zfill(5)]
 
     def clean_secteur(self):
         secteur = self.cleaned_data["secteur"]
-        if secteur is None:
-            return None
-        found = self.lookups.secteurs.get(_name_key(secteur), [])
+        found = [] if secteur is None else self.lookups.secteurs.get(_name_key(secteur), [])
         if len(found) > 1:
             raise ValidationError(f"Plusieurs secteurs du dossier s'appellent « {secteur} » : renommez-les.")
-        if not found:
+        if secteur is not None and not found:
             known = ", ".join(same[0].nom for same in self.lookups.secteurs.values()) or "aucun"
             raise ValidationError(f"Secteur inconnu : « {secteur} » (secteurs du dossier : {known}).")
-        return found[0]
+        return found[0] if found else None
 
     def clean(self):
         data = self.cleaned_data
@@ -278,35 +227,23 @@ class FicheRowForm(RowForm):
         return super().clean()
 
     def fiche(self) -> dict:
-        """A valid row as `fiche_create` takes it, and as the preview shows it."""
+        """A valid row as `fiche_create` takes it (`fields` the model's), and as the preview shows it."""
         fields = dict(self.cleaned_data)
-        numero, axes, etapes = fields.pop("numero"), fields.pop("axes"), fields.pop("etapes")
-        partenaires, nouveaux_partenaires = fields.pop("partenaires")
-        maitre_ouvrage = fields.pop("maitre_ouvrage")
-        if isinstance(maitre_ouvrage, Organisation):
-            fields["maitre_ouvrage"] = maitre_ouvrage
-        else:
-            fields["maitre_ouvrage_texte"] = maitre_ouvrage
-        return {
-            "numero": numero,
-            "titre": fields["titre"],
-            "cout_ht": fields["cout_ht"],
-            "axes": axes,
-            "etapes": etapes,
-            "partenaires": partenaires,
-            "nouveaux_partenaires": nouveaux_partenaires,
-            "fields": fields,
-        }
+        item = {key: fields.pop(key) for key in ("numero", "axes", "etapes")}
+        item["partenaires"], item["nouveaux_partenaires"] = fields.pop("partenaires")
+        maitre = fields.pop("maitre_ouvrage")
+        fields["maitre_ouvrage" if isinstance(maitre, Organisation) else "maitre_ouvrage_texte"] = maitre
+        return {**item, "titre": fields["titre"], "cout_ht": fields["cout_ht"], "fields": fields}
+
+
+FICHE_ABSENTE = "Fiche « {value} » absente de la feuille Fiches."
+ANNEE_INVALIDE = "Année invalide : « {value} »."
 
 
 class FicheLineForm(RowForm):
     """A line of another sheet, that names its fiche by the number it has in the Fiches sheet."""
 
-    fiche = IntegerCell(
-        required=True,
-        invalid="Fiche « {value} » absente de la feuille Fiches.",
-        error_messages={"required": "Le numéro de fiche est obligatoire."},
-    )
+    fiche = CellField(read_integer, invalid=FICHE_ABSENTE, required="Le numéro de fiche est obligatoire.")
 
     def __init__(self, data, *, fiches: set[int]):
         super().__init__(data)
@@ -314,7 +251,7 @@ class FicheLineForm(RowForm):
 
     def clean_fiche(self):
         if self.cleaned_data["fiche"] not in self.fiches:
-            raise ValidationError(self.fields["fiche"].invalid.format(value=self.data.get("fiche")))
+            raise ValidationError(FICHE_ABSENTE.format(value=self.data.get("fiche")))
         return self.cleaned_data["fiche"]
 
 
@@ -324,28 +261,20 @@ class LigneRowForm(FicheLineForm):
     model = LigneFinancement
 
     financeur = model_field(Organisation, "nom", error_messages={"required": "Le financeur est obligatoire."})
-    dispositif = CodedCell(
+    dispositif = coded(
         LigneFinancement,
         "dispositif",
-        required=True,
         invalid="Dispositif inconnu : « {value} ».",
-        error_messages={"required": "Le dispositif est obligatoire."},
+        required="Le dispositif est obligatoire.",
     )
-    montant = AmountCell(
-        required=True,
-        error_messages={"required": "Montant obligatoire : indiquez-le en euros (exemple : 1 200 000 €)."},
-    )
-    statut = CodedCell(
+    montant = CellField(read_euros, required="Montant obligatoire : indiquez-le en euros (exemple : 1 200 000 €).")
+    statut = coded(
         LigneFinancement,
         "statut",
-        required=True,
         invalid="Statut inconnu : « {value} » (sollicité, accordé, refusé).",
-        error_messages={"required": "Le statut est obligatoire (sollicité, accordé, refusé)."},
+        required="Le statut est obligatoire (sollicité, accordé, refusé).",
     )
-    date = DateCell()
-
-
-ANNEE_INVALIDE = "Année invalide : « {value} »."
+    date = date_cell()
 
 
 class BudgetRowForm(FicheLineForm):
@@ -353,9 +282,9 @@ class BudgetRowForm(FicheLineForm):
 
     model = BudgetAnnuel
 
-    annee = IntegerCell(required=True, invalid=ANNEE_INVALIDE, error_messages={"required": "L'année est obligatoire."})
-    investissement = AmountCell(blank=Decimal("0.00"))
-    fonctionnement = AmountCell(blank=Decimal("0.00"))
+    annee = CellField(read_integer, invalid=ANNEE_INVALIDE, required="L'année est obligatoire.")
+    investissement = CellField(read_euros, blank=Decimal("0.00"))
+    fonctionnement = CellField(read_euros, blank=Decimal("0.00"))
 
     def clean_annee(self):
         try:  # the model's range, with the message of a year that cannot be read

@@ -5,6 +5,7 @@ with one reading only, with a French message that says how to write it.
 """
 
 import datetime
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -137,16 +138,32 @@ def parse_date(value) -> datetime.date:
     raise ValueError(value)
 
 
-def read_integer(value) -> int:
+def read_euros(value) -> Decimal:
+    """An amount that cannot be negative: a cost, a financing, a budget."""
+    amount = parse_amount(value)
+    if amount < 0:
+        raise AmountError(value, f"Montant négatif refusé : « {value} ».")
+    return amount
+
+
+def read_integer(value, minimum: int | None = None) -> int:
     """A whole number (« 12 », 12.0); ValueError for text, infinities and numbers too long to be
     one of a plan (read as a whole, « 1e9999999 » would hold the server for minutes)."""
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation as error:
         raise ValueError(value) from error
-    if not number.is_finite() or number.adjusted() > 30:
+    if not number.is_finite() or number.adjusted() > 30 or int(number) < (minimum or -math.inf):
         raise ValueError(value)
     return int(number)
+
+
+def read_coordinate(value) -> Decimal:
+    """Degrees to the millionth, with a decimal point or comma."""
+    try:
+        return Decimal(str(value).replace(",", ".")).quantize(Decimal("0.000001"))
+    except InvalidOperation as error:
+        raise ValueError(value) from error
 
 
 def read_choice(choices, value):
