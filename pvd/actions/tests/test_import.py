@@ -9,7 +9,8 @@ from openpyxl import Workbook, load_workbook
 
 from conftest import ALL_VIEWERS
 from pvd.actions.columns import BUDGET_COLUMNS, FICHE_COLUMNS, FINANCEMENT_COLUMNS
-from pvd.actions.importer import ImportRefused, import_plan, parse_amount, parse_workbook
+from pvd.actions.import_values import parse_amount
+from pvd.actions.importer import ImportRefused, import_plan, parse_workbook
 from pvd.actions.models import FicheAction, LigneFinancement
 from pvd.actions.services import FICHE_FIELDS, FICHE_M2M
 from pvd.actions.tests.factories import AxeFactory, FicheFactory, LigneFactory, OrganisationFactory

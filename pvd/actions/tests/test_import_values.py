@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from pvd.actions.columns import FICHE_COLUMNS, FINANCEMENT_COLUMNS
-from pvd.actions.importer import AmountError, ImportRefused, import_plan, parse_amount, parse_workbook
+from pvd.actions.import_values import AmountError, parse_amount
+from pvd.actions.importer import ImportRefused, import_plan, parse_workbook
 from pvd.actions.models import BudgetAnnuel, Etape, FicheAction, LigneFinancement
 from pvd.actions.tests.factories import AxeFactory, FicheFactory
 from pvd.actions.tests.test_import import url, workbook
