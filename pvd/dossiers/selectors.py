@@ -2,7 +2,8 @@ from django.db.models import Count, Prefetch
 
 from pvd.territoires.models import Commune
 
-from .models import DemandeDossier, DemandeStatut, Dossier, Membre
+from . import perms
+from .models import DemandeDossier, DemandeStatut, Dossier, Invitation, Membre, Role
 from .steps import dossier_steps, optional_provider
 
 PHASES = {
@@ -70,6 +71,18 @@ def dossier_overview(dossier, access=None) -> dict:
 
 def membres_of(dossier):
     return Membre.objects.filter(dossier=dossier).select_related("user").order_by("role", "user__last_name")
+
+
+def chef_designation(*, dossier, user) -> dict | None:
+    """For the State user who may designate the dossier's chef de projet (`dossier.designate_chef`),
+    while no chef de projet has joined: the pending chef de projet invitations, oldest first.
+    None for anybody else, or once the dossier has a chef."""
+    if not perms.dossier_state_access(user, dossier).can("dossier.designate_chef"):
+        return None
+    if dossier.membres.filter(role=Role.CHEF_DE_PROJET).exists():
+        return None
+    invitations = Invitation.objects.filter(dossier=dossier, role=Role.CHEF_DE_PROJET, accepted_at__isnull=True)
+    return {"invitations": list(invitations.order_by("created_at", "pk"))}
 
 
 def demandes_a_traiter(*, user):
