@@ -1,4 +1,5 @@
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
 from pvd.territoires.models import Commune
 
@@ -48,7 +49,8 @@ def dossier_phase(dossier) -> tuple[str, str]:
 
 
 def dossier_key_dates(dossier) -> list[tuple[str, object]]:
-    dates = [("Création du dossier", dossier.created_at.date())]
+    # The day in France, as every other date of the page (not the UTC day: wrong near midnight).
+    dates = [("Création du dossier", timezone.localdate(dossier.created_at))]
     if dossier.date_entree:
         dates.insert(0, ("Entrée dans le programme", dossier.date_entree))
     provider = optional_provider("pvd.conventions.steps.key_dates")
