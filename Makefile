@@ -9,7 +9,7 @@ PG_TEST_NAME ?= test_pvd_$(shell pwd | md5sum | cut -c1-8)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres quality bench install chromium pango migrate demo clean
+.PHONY: run test test-sqlite test-postgres quality check-production bench install chromium pango migrate demo clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 est nécessaire ($(PYTHON) introuvable)."; exit 1; }
@@ -79,8 +79,12 @@ quality: install
 	$(BIN)/djlint pvd templates --lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 
+# The production requirements alone: check --deploy, then gunicorn serves a page of each app.
+check-production: pango
+	PYTHON=$(PYTHON) bash scripts/check_production.sh
+
 bench: install
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .test-media
+	rm -rf $(VENV) .venv-prod staticfiles .pytest_cache .test-media

@@ -21,15 +21,70 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
-from docx.shared import Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pvd.conventions.sections import ADHESION_SECTIONS, CADRE_SECTIONS  # noqa: E402
+from pvd.conventions.sections import (  # noqa: E402
+    ADHESION_SECTIONS,
+    CADRE_SECTIONS,
+    PLAN_MATURATION,
+    PLAN_VALIDE,
+)
 
 OUT = ROOT / "pvd" / "conventions" / "templates_docx"
 FIXED = datetime.datetime(2026, 1, 1, 0, 0, 0)
+# A4 with 2 cm margins, like the PDF: 17 cm of text width, shared out among a table's columns.
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(21), Cm(29.7), Cm(2)
+TEXT_WIDTH_CM = 17.0
+
+
+def page_setup(document) -> None:
+    """A4 portrait, 2 cm margins, « Page n / N » in the footer (PAGE and NUMPAGES fields)."""
+    section = document.sections[0]
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = MARGIN
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.add_run("Page ")
+    field(paragraph, "PAGE")
+    paragraph.add_run(" / ")
+    field(paragraph, "NUMPAGES")
+
+
+def field(paragraph, instruction: str) -> None:
+    """A Word field (`PAGE`, `NUMPAGES`) that the word processor computes."""
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    simple.append(run)
+    paragraph._p.append(simple)
+
+
+def set_widths(t, widths_cm) -> None:
+    """Fixed layout with explicit widths (grid, table and every cell): a word processor then
+    keeps the columns as set instead of squeezing a long title into a narrow column."""
+    assert abs(sum(widths_cm) - TEXT_WIDTH_CM) < 0.01, widths_cm
+    t.autofit = False  # w:tblLayout w:type="fixed"
+    tbl_pr = t._tbl.tblPr
+    width = tbl_pr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        tbl_pr.append(width)
+    width.set(qn("w:w"), str(int(Cm(TEXT_WIDTH_CM).twips)))
+    width.set(qn("w:type"), "dxa")
+    for column, cm in zip(t.columns, widths_cm, strict=True):
+        column.width = Cm(cm)  # w:gridCol
+    for row in t.rows:
+        for cell, cm in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(cm)  # w:tcW
 
 
 def new_document(title: str) -> Document:
@@ -40,6 +95,7 @@ def new_document(title: str) -> Document:
     props.title, props.author, props.last_modified_by = title, "Petites villes de demain", "Petites villes de demain"
     props.created = props.modified = props.last_printed = FIXED
     props.revision = 1
+    page_setup(document)
     document.add_heading("{{ titre }}", level=0)
     document.add_paragraph("{{ dossier }} — {{ communes }} — {{ epci }}")
     return document
@@ -61,8 +117,9 @@ def tag(document, text):
     document.add_paragraph(text)
 
 
-def table(document, headers, cells, loop):
-    """A table with a header row and one row per item of `loop` ("item in items")."""
+def table(document, headers, cells, loop, widths):
+    """A table with a header row and one row per item of `loop` ("item in items"), its
+    columns `widths` cm wide (17 cm in all)."""
     t = document.add_table(rows=4, cols=len(headers))
     t.style = "Table Grid"
     for cell, header in zip(t.rows[0].cells, headers, strict=True):
@@ -71,30 +128,36 @@ def table(document, headers, cells, loop):
     for cell, value in zip(t.rows[2].cells, cells, strict=True):
         cell.text = value
     t.rows[3].cells[0].text = "{%tr endfor %}"
+    set_widths(t, widths)
     return t
 
 
 def parties(document, heading):
+    """The parties as the ANCT canevas names them: d'une part, d'autre part."""
     document.add_heading(heading, level=1)
     tag(document, "Entre :")
-    tag(document, "{%p for partie in parties %}")
-    document.add_paragraph("{{ partie.nom }} ({{ partie.role }})", style="List Bullet")
+    tag(document, "{%p for partie in parties.collectivites %}")
+    document.add_paragraph("{{ partie.nom }}, {{ partie.representation }} ;", style="List Bullet")
     tag(document, "{%p endfor %}")
-    tag(document, "{%p if signataires %}")
-    tag(document, "Signataires :")
-    table(
-        document,
-        ["Organisation", "Représentant", "Qualité", "Délibération"],
-        ["{{ s.organisation }}", "{{ s.representant }}", "{{ s.qualite }}", "{{ s.date_deliberation }}"],
-        "s in signataires",
+    tag(document, "ci-après désignées « les collectivités bénéficiaires », d'une part,")
+    tag(document, "Et :")
+    document.add_paragraph(
+        "{{ parties.etat.nom }}, {{ parties.etat.representation }} ;",
+        style="List Bullet",
     )
-    tag(document, "{%p else %}")
-    tag(document, "Signataires : {{ a_completer }}")
-    tag(document, "{%p endif %}")
+    tag(document, "{%p for partie in parties.partenaires %}")
+    document.add_paragraph("{{ partie.nom }}, {{ partie.representation }} ;", style="List Bullet")
+    tag(document, "{%p endfor %}")
+    tag(
+        document,
+        "{% if parties.partenaires %}ci-après désignés « l'État et les partenaires »"
+        "{% else %}ci-après désigné « l'État »{% endif %}, d'autre part.",
+    )
 
 
 def signatures(document, heading):
     document.add_heading(heading, level=1)
+    tag(document, "Fait à {{ fait_a.lieu }}, le {{ fait_a.date }}, en {{ fait_a.exemplaires }}.")
     tag(document, "{%p for s in signataires %}")
     tag(document, "Pour {{ s.organisation }}, {{ s.representant }}, {{ s.qualite }}")
     tag(document, "Signé le : {{ s.signe_le or '……………' }}        Signature :")
@@ -102,6 +165,22 @@ def signatures(document, heading):
     tag(document, "{%p else %}")
     tag(document, "{{ a_completer }}")
     tag(document, "{%p endfor %}")
+
+
+FICHE_COLUMNS = (
+    ["N°", "Fiche action", "Axes", "Statut", "Coût HT", "Financeurs"],
+    ["{{ f.numero }}", "{{ f.titre }}", "{{ f.axes }}", "{{ f.statut }}", "{{ f.cout }}", "{{ f.financeurs }}"],
+    [1.0, 5.2, 2.2, 2.0, 3.4, 3.2],
+)
+
+
+def fiches_table(document, items):
+    tag(document, "{%p if " + items + " %}")
+    headers, cells, widths = FICHE_COLUMNS
+    table(document, headers, cells, "f in " + items, widths)
+    tag(document, "{%p else %}")
+    tag(document, "Aucune fiche.")
+    tag(document, "{%p endif %}")
 
 
 def build_cadre():
@@ -114,12 +193,13 @@ def build_cadre():
         document,
         "Convention d'adhésion signée le {{ adhesion_signee_le }} ; échéance de la convention-cadre : {{ echeance }}.",
     )
+    tag(document, "Il est convenu ce qui suit :")
     document.add_heading(s[2], level=1)
     tag(document, "{{ objet }}")
     document.add_heading(s[3], level=1)
     tag(document, "{{ diagnostic }}")
     document.add_heading(s[4], level=1)
-    tag(document, "{{ projet_territoire }}")
+    tag(document, "Ambition du projet de territoire : {{ projet_territoire }}")
     tag(document, "{%p for axe in axes %}")
     document.add_heading("Axe {{ axe.numero }} — {{ axe.titre }}", level=2)
     tag(document, "Enjeux : {{ axe.enjeux }}")
@@ -137,15 +217,17 @@ def build_cadre():
     tag(document, "{{ a_completer }}")
     tag(document, "{%p endfor %}")
     document.add_heading(s[6], level=1)
-    tag(document, "{%p if fiches %}")
-    table(
+    tag(
         document,
-        ["N°", "Fiche action", "Axes", "Statut", "Coût HT", "Financeurs"],
-        ["{{ f.numero }}", "{{ f.titre }}", "{{ f.axes }}", "{{ f.statut }}", "{{ f.cout }}", "{{ f.financeurs }}"],
-        "f in fiches",
+        "Le plan d'action est constitué des fiches action validées par le comité de projet. Les projets en "
+        "maturation, dont la fiche n'est pas encore validée, n'en font partie qu'après leur validation.",
     )
-    tag(document, "{%p else %}")
-    tag(document, "{{ a_completer }}")
+    document.add_heading(PLAN_VALIDE, level=2)
+    fiches_table(document, "plan.validees")
+    document.add_heading(PLAN_MATURATION, level=2)
+    fiches_table(document, "plan.en_maturation")
+    tag(document, "{%p if plan.numerotation %}")
+    tag(document, "{{ plan.numerotation }}")
     tag(document, "{%p endif %}")
     document.add_heading(s[7], level=1)
     tag(document, "Coût total HT du plan d'action : {{ maquette.cout_total }}")
@@ -165,6 +247,7 @@ def build_cadre():
         ["Axe", "Coût HT", "Accordé", "Sollicité"],
         ["{{ l.label }}", "{{ l.cout }}", "{{ l.accorde }}", "{{ l.sollicite }}"],
         "l in maquette.par_axe",
+        [7.4, 3.2, 3.2, 3.2],
     )
     tag(document, "{%p endif %}")
     for key, label in (("par_financeur", "Financeur"), ("par_dispositif", "Dispositif")):
@@ -174,6 +257,7 @@ def build_cadre():
             [label, "Accordé", "Sollicité"],
             ["{{ l.label }}", "{{ l.accorde }}", "{{ l.sollicite }}"],
             "l in maquette." + key,
+            [9.0, 4.0, 4.0],
         )
         tag(document, "{%p endif %}")
     document.add_heading(s[8], level=1)
@@ -183,12 +267,18 @@ def build_cadre():
     tag(document, "{{ a_completer }}")
     tag(document, "{%p endfor %}")
     document.add_heading(s[9], level=1)
+    tag(document, "{{ ingenierie.texte }}")
+    tag(document, "Chef de projet Petites villes de demain : {{ ingenierie.chef_de_projet }}")
+    tag(document, "{%p for appui in ingenierie.appuis %}")
+    document.add_paragraph("{{ appui.nom }} : {{ appui.engagements }}", style="List Bullet")
+    tag(document, "{%p endfor %}")
+    document.add_heading(s[10], level=1)
     tag(document, "Comité de projet : {{ gouvernance.comite.nom }}")
     tag(document, "{%p for membre in gouvernance.comite.membres %}")
     document.add_paragraph("{{ membre }}", style="List Bullet")
     tag(document, "{%p endfor %}")
     tag(document, "Chef de projet : {{ gouvernance.chef_de_projet }}")
-    document.add_heading(s[10], level=1)
+    document.add_heading(s[11], level=1)
     tag(document, "{%p if indicateurs %}")
     table(
         document,
@@ -202,16 +292,27 @@ def build_cadre():
             "{{ i.echeance }}",
         ],
         "i in indicateurs",
+        [5.0, 3.2, 2.2, 2.2, 2.0, 2.4],
     )
     tag(document, "{%p else %}")
     tag(document, "{{ a_completer }}")
     tag(document, "{%p endif %}")
-    document.add_heading(s[11], level=1)
-    tag(document, "La présente convention est conclue pour une durée de : {{ duree }}.")
-    signatures(document, s[12])
+    document.add_heading(s[12], level=1)
+    tag(document, "{{ entree_en_vigueur }}")
     document.add_heading(s[13], level=1)
+    tag(document, "{{ evolution }}")
+    document.add_heading(s[14], level=1)
+    tag(document, "{{ resiliation }}")
+    document.add_heading(s[15], level=1)
+    tag(document, "{{ litiges }}")
+    signatures(document, s[16])
+    document.add_heading(s[17], level=1)
     tag(document, "{%p for f in fiches %}")
     document.add_heading("Fiche action n° {{ f.numero }} — {{ f.titre }}", level=2)
+    tag(document, "Validation : {{ f.validation }}")
+    tag(document, "Maître d'ouvrage : {{ f.maitre_ouvrage }}")
+    tag(document, "Description : {{ f.description }}")
+    tag(document, "Objectifs : {{ f.objectifs }}")
     tag(
         document,
         "Axes : {{ f.axes }} ; statut : {{ f.statut }} ; maturité : {{ f.maturite }} ; "
@@ -227,6 +328,9 @@ def build_cadre():
     tag(document, "{%p else %}")
     tag(document, "{{ a_completer }}")
     tag(document, "{%p endfor %}")
+    tag(document, "{%p if plan.numerotation %}")
+    tag(document, "{{ plan.numerotation }}")
+    tag(document, "{%p endif %}")
     save(document, OUT / "convention_cadre.docx")
 
 
@@ -236,6 +340,7 @@ def build_adhesion():
     parties(document, s[0])
     document.add_heading(s[1], level=1)
     tag(document, "{{ preambule }}")
+    tag(document, "Il est convenu ce qui suit :")
     document.add_heading(s[2], level=1)
     tag(document, "{{ objet }}")
     document.add_heading(s[3], level=1)

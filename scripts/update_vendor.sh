@@ -26,7 +26,6 @@ GEOMAN_VERSION="2.20.2"
 HTMX_VERSION="2.0.11"
 AXE_CORE_VERSION="4.14.1"
 CHARTJS_VERSION="4.6.1"
-FRAPPE_GANTT_VERSION="1.2.2"
 
 # short-name|npm-name|version|space-separated "src[:dest]" paths relative to
 # the extracted package/ directory (a trailing / copies a directory)[|folder]:
@@ -38,7 +37,6 @@ PACKAGES=(
   "htmx|htmx.org|${HTMX_VERSION}|dist/htmx.min.js LICENSE"
   "axe-core|axe-core|${AXE_CORE_VERSION}|axe.min.js LICENSE LICENSE-3RD-PARTY.txt|tests/browser/vendor"
   "chartjs|chart.js|${CHARTJS_VERSION}|dist/chart.umd.min.js LICENSE.md"
-  "frappe-gantt|frappe-gantt|${FRAPPE_GANTT_VERSION}|dist/frappe-gantt.umd.js dist/frappe-gantt.css license.txt:LICENSE.txt"
 )
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -21,7 +21,7 @@ from .columns import (
     SHEET_FICHES,
     SHEET_FINANCEMENTS,
 )
-from .finance import percent, plan_financement
+from .finance import euros, percent, plan_financement
 from .models import StatutFinancement
 
 MONEY_FORMAT = '#,##0.00 "€"'
@@ -49,38 +49,97 @@ def _save(workbook) -> bytes:
     return buffer.getvalue()
 
 
-def maquette_xlsx(tables, dossier) -> bytes:
+def _put_row(sheet, row: int, values, *, bold: bool = False) -> int:
+    """Write `values` on `row` from column A; text stays text (see `_append_text`), a value
+    starting with "=SUM(" passed as a `Formula` is a formula. Returns `row`."""
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column)
+        if isinstance(value, Formula):
+            cell.value = str(value)
+        else:
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+        if bold:
+            cell.font = BOLD
+    return row
+
+
+class Formula(str):
+    """A formula the workbook computes (only SUMs of the maquette's own cells, never user text)."""
+
+
+def _write_table(sheet, table, top: int) -> int:
+    """Write `table` from row `top` (headers, rows, a Total row of SUM formulas; the last
+    column of a `row_total` table a SUM of its row); returns the Total row's number."""
+    _put_row(sheet, top, [table.label, *table.headers], bold=True)
+    width = len(table.headers)
+    first = top + 1
+    for row, (label, values) in enumerate(table.rows, start=first):
+        cells = [_num(v) if money else int(v) for v, money in zip(values, table.money, strict=True)]
+        if table.row_total:
+            cells[-1] = Formula(f"=SUM(B{row}:{get_column_letter(width)}{row})")
+        _put_row(sheet, row, [label, *cells])
+    last = first + len(table.rows) - 1
+    total = last + 1
+    sums = [
+        Formula(f"=SUM({get_column_letter(i + 2)}{first}:{get_column_letter(i + 2)}{last})") if table.rows else 0
+        for i in range(width)
+    ]
+    _put_row(sheet, total, ["Total", *sums], bold=True)
+    for cells in sheet.iter_rows(min_row=first, max_row=total, min_col=2, max_col=width + 1):
+        for cell in cells:
+            if table.money[cell.column - 2]:
+                cell.number_format = MONEY_FORMAT
+    return total
+
+
+def _write_ventilation(sheet, maquette, years_total: int) -> int:
+    """Under the yearly table: the fiches without a yearly budget and their total, then the
+    reconciliation with the coût HT of the plan (SUMs of the cells above). Returns the last row."""
+    total = _write_table(sheet, maquette.sans_ventilation, years_total + 2)
+    row = total + 2
+    _put_row(sheet, row, ["Budgets annuels (total par année)", Formula(f"=SUM(D{years_total}:D{years_total})")])
+    _put_row(sheet, row + 1, ["Coût HT des fiches sans ventilation annuelle", Formula(f"=SUM(B{total}:B{total})")])
+    _put_row(sheet, row + 2, ["Ensemble", Formula(f"=SUM(B{row}:B{row + 1})")], bold=True)
+    _put_row(sheet, row + 3, ["Coût HT des fiches comptées", _num(maquette.cout_total)])
+    for cells in sheet.iter_rows(min_row=row, max_row=row + 3, min_col=2, max_col=2):
+        cells[0].number_format = MONEY_FORMAT
+    last = row + 3
+    if maquette.ecarts:
+        details = " ; ".join(
+            f"{label} (coût HT {euros(cout)}, budgets {euros(budgets)})" for label, cout, budgets in maquette.ecarts
+        )
+        last += 1
+        _put_row(
+            sheet,
+            last,
+            [
+                f"Écart de {euros(maquette.ecart)} : le budget annuel saisi de ces fiches ne correspond pas "
+                f"à leur coût HT : {details}."
+            ],
+        )
+    return last
+
+
+def maquette_xlsx(maquette, dossier) -> bytes:
     """One sheet per view; numbers as numbers (counts as integers), every total a SUM formula:
-    the total row, and the total column of a table whose last column adds up its row."""
+    the total row, and the total column of a table whose last column adds up its row. Each
+    sheet says what its totals leave out: the yearly one lists the fiches without a yearly
+    budget, the one by status the abandoned fiches (counted nowhere)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for table in tables:
+    for table in maquette.tables:
         sheet = workbook.create_sheet(table.title[:31])
-        _append_text(sheet, [table.label, *table.headers])
-        for cell in sheet[1]:
-            cell.font = BOLD
-        width = len(table.headers)
-        for label, values in table.rows:
-            _append_text(
-                sheet, [label, *[_num(v) if money else int(v) for v, money in zip(values, table.money, strict=True)]]
-            )
-            if table.row_total:  # after _append_text, which keeps strings as text
-                row = sheet.max_row
-                sheet.cell(row=row, column=width + 1).value = f"=SUM(B{row}:{get_column_letter(width)}{row})"
-        last = sheet.max_row
-        total_row = ["Total"]
-        for i in range(width):
-            col = get_column_letter(i + 2)
-            total_row.append(f"=SUM({col}2:{col}{last})" if last >= 2 else 0)
-        sheet.append(total_row)
-        for cell in sheet[sheet.max_row]:
-            cell.font = BOLD
-        for row in sheet.iter_rows(min_row=2, min_col=2):
-            for cell in row:
-                if table.money[cell.column - 2]:
-                    cell.number_format = MONEY_FORMAT
+        last = _write_table(sheet, table, 1)
+        if table.key == "annees":
+            last = _write_ventilation(sheet, maquette, last)
+        if table.key == "statuts" and maquette.abandonnees.rows:
+            last = _write_table(sheet, maquette.abandonnees, last + 2)
+        for row, note in enumerate([*table.notes, *maquette.notes], start=last + 2):
+            _put_row(sheet, row, [note])
         sheet.column_dimensions["A"].width = 45
-        for i in range(width):
+        for i in range(max(len(table.headers), len(maquette.abandonnees.headers))):
             sheet.column_dimensions[get_column_letter(i + 2)].width = 18
     return _save(workbook)
 

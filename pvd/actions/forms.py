@@ -6,7 +6,16 @@ from pvd.suivi import catalogue
 from pvd.suivi.models import Indicateur
 from pvd.territoires.models import Organisation, OrganisationType
 
-from .models import PIECE_EXTENSIONS, BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
+from .models import (
+    AXE_PRINCIPAL_RULE,
+    PIECE_EXTENSIONS,
+    BudgetAnnuel,
+    Etape,
+    FicheAction,
+    LigneFinancement,
+    Note,
+    PieceJointe,
+)
 from .selectors import organisations_for
 from .services import FICHE_FIELDS
 
@@ -34,7 +43,7 @@ class FicheForm(_CheckboxTemplates, BaseModelForm):
 
     class Meta:
         model = FicheAction
-        fields = [*FICHE_FIELDS[:5], "axes", *FICHE_FIELDS[5:8], "partenaires", *FICHE_FIELDS[8:]]
+        fields = [*FICHE_FIELDS[:5], "axes", "axe_principal", *FICHE_FIELDS[5:8], "partenaires", *FICHE_FIELDS[8:]]
         widgets = {
             "date_debut": DateInput(),
             "date_fin": DateInput(),
@@ -49,6 +58,11 @@ class FicheForm(_CheckboxTemplates, BaseModelForm):
         super().__init__(*args, **kwargs)
         self.dossier = dossier
         self.fields["axes"].queryset = AxeStrategique.objects.filter(dossier=dossier)
+        self.fields["axe_principal"].queryset = AxeStrategique.objects.filter(dossier=dossier)
+        self.fields["axe_principal"].empty_label = "Le premier axe coché"
+        self.fields[
+            "axe_principal"
+        ].help_text = f"L'axe sous lequel la fiche compte dans la maquette financière. {AXE_PRINCIPAL_RULE}"
         self.fields["numero"].required = False
         self.fields["numero"].help_text = (
             "Laissez vide pour garder le numéro actuel." if self.instance.pk else "Laissez vide pour le numéro suivant."
@@ -60,7 +74,21 @@ class FicheForm(_CheckboxTemplates, BaseModelForm):
         self.fields["partenaires"].queryset = organisations
         self.fields["secteur"].queryset = SecteurIntervention.objects.filter(dossier=dossier)
 
-    field_order = [*FICHE_FIELDS[:5], "axes", *FICHE_FIELDS[5:8], "partenaires", "nouveaux_partenaires"]
+    field_order = [
+        *FICHE_FIELDS[:5],
+        "axes",
+        "axe_principal",
+        *FICHE_FIELDS[5:8],
+        "partenaires",
+        "nouveaux_partenaires",
+    ]
+
+    def clean(self):
+        data = super().clean()
+        principal, axes = data.get("axe_principal"), data.get("axes")
+        if principal is not None and axes is not None and principal not in axes:
+            self.add_error("axe_principal", "L'axe principal doit être l'un des axes cochés de la fiche.")
+        return data
 
     def clean_nouveaux_partenaires(self) -> list[str]:
         noms = [nom.strip() for nom in self.cleaned_data.get("nouveaux_partenaires", "").splitlines() if nom.strip()]

@@ -471,12 +471,13 @@ def parse_workbook(content: bytes, dossier) -> ParsedPlan:
     sheet = workbook[SHEET_FICHES]
     fiche_rows = list(_rows(sheet, FICHE_COLUMNS, parsed, formula_cells[SHEET_FICHES]))
     maitres_ouvrage = organisations_by_name(
-        [str(raw["maitre_ouvrage"]) for _, raw in fiche_rows if not _blank(raw.get("maitre_ouvrage"))]
+        [str(raw["maitre_ouvrage"]) for _, raw in fiche_rows if not _blank(raw.get("maitre_ouvrage"))],
+        dossier=dossier,
     )
     partner_names = {line: _names(raw.get("partenaires")) for line, raw in fiche_rows}
     # Existing partners in one query; an unknown name is created by the fiche service on save,
     # as the fiche form's « autres partenaires » are.
-    partners = organisations_by_name([name for names in partner_names.values() for name in names])
+    partners = organisations_by_name([name for names in partner_names.values() for name in names], dossier=dossier)
     secteurs: dict[str, list] = {}
     for secteur in SecteurIntervention.objects.filter(dossier=dossier).order_by("nom"):
         secteurs.setdefault(_norm_name(secteur.nom), []).append(secteur)
@@ -780,11 +781,13 @@ def import_plan(*, dossier, content: bytes, by) -> list[FicheAction]:
             for etape in item["etapes"]:
                 services.etape_create(fiche=fiche, by=by, **etape)
         # The funders: the existing ones in one query, each unknown name created once.
-        funders = organisations_by_name([item["financeur"] for item in parsed.financements])
+        funders = organisations_by_name([item["financeur"] for item in parsed.financements], dossier=dossier)
         for item in parsed.financements:
             financeur = funders.get(organisation_key(item["financeur"]))
             if financeur is None:
-                financeur = organisation_get_or_create(nom=item["financeur"], type=OrganisationType.AUTRE)
+                financeur = organisation_get_or_create(
+                    nom=item["financeur"], type=OrganisationType.AUTRE, dossier=dossier
+                )
                 funders[organisation_key(item["financeur"])] = financeur
             services.ligne_financement_create(
                 fiche=created[item["fiche"]],

@@ -52,6 +52,13 @@ class StatutFinancement(models.TextChoices):
     REFUSE = "refuse", "Refusé"
 
 
+# Said on the fiche form, the fiche page and the maquette (page and workbook).
+AXE_PRINCIPAL_RULE = (
+    "Sans choix, l'axe principal est le premier des axes de la fiche, dans l'ordre des axes du projet de territoire."
+)
+MAQUETTE_AXE_RULE = "Chaque fiche compte une fois, sous son axe principal."
+
+
 class FicheActionQuerySet(models.QuerySet):
     def visible_to(self, access):
         """The fiches a role may see: confidential ones only for the équipe-projet."""
@@ -65,6 +72,16 @@ class FicheAction(models.Model):
     numero = models.PositiveIntegerField("numéro")
     titre = models.CharField("titre", max_length=300)
     axes = models.ManyToManyField("strategie.AxeStrategique", verbose_name="axes", blank=True, related_name="fiches")
+    # One of `axes` (the services check it); empty: the first of the fiche's axes (AXE_PRINCIPAL_RULE).
+    axe_principal = models.ForeignKey(
+        "strategie.AxeStrategique",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fiches_principales",
+        verbose_name="axe principal",
+        help_text="L'axe sous lequel la fiche compte dans la maquette financière.",
+    )
     contexte = models.TextField("contexte", blank=True)
     description = models.TextField("description", blank=True)
     objectifs = models.TextField("objectifs", blank=True)
@@ -171,6 +188,14 @@ class FicheAction(models.Model):
     @property
     def maitre_ouvrage_label(self) -> str:
         return self.maitre_ouvrage.nom if self.maitre_ouvrage_id else self.maitre_ouvrage_texte
+
+    @property
+    def axe_principal_effectif(self):
+        """The main axe: the chosen one, else the first of the fiche's axes (their order: ordre,
+        numéro); None for a fiche without axe. Reads `axes.all()`, so prefetch it for many fiches."""
+        axes = list(self.axes.all())
+        chosen = next((axe for axe in axes if axe.pk == self.axe_principal_id), None)
+        return chosen or (axes[0] if axes else None)
 
     @property
     def is_located(self) -> bool:

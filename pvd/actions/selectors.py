@@ -9,8 +9,17 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 
 from pvd.gouvernance.selectors import validation_states
 
-from .finance import ZERO, plan_financement
-from .models import Dispositif, FicheAction, LigneFinancement, Maturite, Statut, StatutFinancement
+from .finance import ZERO, euros, plan_financement
+from .models import (
+    AXE_PRINCIPAL_RULE,
+    MAQUETTE_AXE_RULE,
+    Dispositif,
+    FicheAction,
+    LigneFinancement,
+    Maturite,
+    Statut,
+    StatutFinancement,
+)
 
 # The statuses in the programme's order (a fiche's life), not the codes' alphabetical order.
 STATUT_ORDER = [
@@ -195,32 +204,10 @@ def map_center(dossier, access) -> dict | None:
 
 
 def organisations_for(dossier):
-    """The organisations a form of this dossier offers (funder, maître d'ouvrage, partner):
-    those its fiches, financing lines and axes already use, those of its communes, EPCI and
-    départements, and the national bodies with no territory (État, ANCT, Banque des
-    Territoires, Anah, Cerema). Another dossier's local funders are not listed: the platform
-    shares organisations, not the knowledge of who funds whom."""
-    from pvd.strategie.models import AxeStrategique
-    from pvd.territoires.models import Organisation, OrganisationType
+    """The organisations a form of this dossier offers: see `pvd.territoires.selectors`."""
+    from pvd.territoires.selectors import organisations_for as for_dossier
 
-    fiches = FicheAction.objects.filter(dossier=dossier)
-    national = [
-        OrganisationType.ETAT,
-        OrganisationType.ANCT,
-        OrganisationType.BANQUE_TERRITOIRES,
-        OrganisationType.ANAH,
-        OrganisationType.CEREMA,
-    ]
-    return Organisation.objects.filter(
-        Q(pk__in=fiches.values("maitre_ouvrage"))
-        | Q(pk__in=fiches.values("partenaires"))
-        | Q(pk__in=LigneFinancement.objects.filter(fiche__dossier=dossier).values("financeur"))
-        | Q(pk__in=AxeStrategique.objects.filter(dossier=dossier).values("partenaires"))
-        | Q(commune__in=dossier.communes.values("pk"))
-        | Q(epci_id=dossier.epci_id)
-        | Q(departement__in=dossier.communes.values("departement"))
-        | Q(type__in=national, commune__isnull=True, epci__isnull=True, departement__isnull=True)
-    ).order_by("nom", "pk")
+    return for_dossier(dossier)
 
 
 def fiche_detail(fiche: FicheAction) -> dict:
@@ -238,6 +225,8 @@ def fiche_detail(fiche: FicheAction) -> dict:
         "historique": list(fiche.historique.select_related("by")[:100]),
         "validation": validation_state(fiche),
         "axes": list(fiche.axes.all()),
+        "axe_principal": fiche.axe_principal_effectif,
+        "axe_principal_rule": AXE_PRINCIPAL_RULE,
         "partenaires": list(fiche.partenaires.all()),
         "statuts_financement": StatutFinancement.choices,
     }
@@ -257,6 +246,8 @@ class Table:
     rows: list[tuple[str, list[Decimal]]]
     # The last column is the sum of the others on its row (the workbook writes it as a formula).
     row_total: bool = False
+    # What a reader must know to read the table right (its counting rule), under it.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def totals(self) -> list[Decimal]:
@@ -276,6 +267,64 @@ class Table:
         return list(zip(self.totals, self.money, strict=True))
 
 
+@dataclass
+class Maquette:
+    """The maquette's tables (iterating gives them) and what they leave out, said and summed:
+    the fiches without a yearly budget (beside the yearly table) and the abandoned fiches
+    (counted in no table)."""
+
+    tables: list[Table]
+    # Counted fiches without any yearly budget: their coût HT, so that the yearly total plus
+    # this one is the coût HT of the plan (when each yearly budget adds up to its fiche's cost).
+    sans_ventilation: Table
+    # Abandoned fiches, apart: coût HT and financing, in no total of `tables`.
+    abandonnees: Table
+    # The coût HT of the counted fiches (every fiche but the abandoned ones).
+    cout_total: Decimal
+    # Counted fiches whose yearly budgets do not add up to their coût HT: (label, coût HT, budgets).
+    ecarts: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.tables)
+
+    @property
+    def by_key(self) -> dict[str, Table]:
+        return {table.key: table for table in self.tables}
+
+    @property
+    def total_ventile(self) -> Decimal:
+        return self.by_key["annees"].totals[-1]
+
+    @property
+    def total_sans_ventilation(self) -> Decimal:
+        return self.sans_ventilation.totals[0]
+
+    @property
+    def total_annees(self) -> Decimal:
+        """The yearly budgets plus the coût HT of the fiches that have none."""
+        return self.total_ventile + self.total_sans_ventilation
+
+    @property
+    def ecart(self) -> Decimal:
+        return self.cout_total - self.total_annees
+
+    @property
+    def notes(self) -> list[str]:
+        """Said once on the page and on every sheet of the workbook."""
+        count = len(self.abandonnees.rows)
+        if not count:
+            return [ABANDON_RULE]
+        cout = euros(self.abandonnees.totals[0]).replace(",00 €", " €")  # whole: no cents, as the tables
+        if count == 1:
+            detail = f"La fiche abandonnée (coût HT {cout}) est listée à part"
+        else:
+            detail = f"Les {count} fiches abandonnées (coût HT {cout}) sont listées à part"
+        return [f"{ABANDON_RULE} {detail} : « {self.abandonnees.title} »."]
+
+
+ABANDON_RULE = "Les fiches abandonnées ne sont comptées dans aucun total de la maquette."
+
+
 def _status_sums(lignes) -> list[Decimal]:
     sums = dict.fromkeys(StatutFinancement.values, ZERO)
     for ligne in lignes:
@@ -286,23 +335,38 @@ def _status_sums(lignes) -> list[Decimal]:
 FIN_HEADERS = ["Accordé (€)", "Sollicité (€)", "Refusé (€)"]
 
 
-def maquette(dossier, access=None, *, fiches: list[FicheAction] | None = None) -> list[Table]:
-    """The maquette financière: tables by year, funder, dispositif, axe and fiche status.
+def _fiche_label(fiche) -> str:
+    return f"n° {fiche.numero} — {fiche.titre}"
+
+
+def maquette(dossier, access=None, *, fiches: list[FicheAction] | None = None) -> Maquette:
+    """The maquette financière: tables by year, funder, dispositif, axe and fiche status, of
+    every fiche but the abandoned ones (listed apart); a fiche counts under its main axe only.
 
     `fiches` (from `fiches_with_finance`) avoids reading them again when the caller has them;
     access=None leaves the confidential fiches out (documents shared outside the team).
     """
     if fiches is None:
         fiches = fiches_with_finance(dossier, access)
+    abandoned = [fiche for fiche in fiches if fiche.statut == Statut.ABANDONNE]
+    fiches = [fiche for fiche in fiches if fiche.statut != Statut.ABANDONNE]
     lignes = [ligne for fiche in fiches for ligne in fiche.financements.all()]
 
     by_year: dict[int, list[Decimal]] = {}
+    unbudgeted, ecarts = [], []
     for fiche in fiches:
-        for budget in fiche.budgets.all():
+        budgets = list(fiche.budgets.all())
+        if not budgets:
+            unbudgeted.append((_fiche_label(fiche), [fiche.cout_ht or ZERO]))
+            continue
+        for budget in budgets:
             sums = by_year.setdefault(budget.annee, [ZERO, ZERO, ZERO])
             sums[0] += budget.investissement
             sums[1] += budget.fonctionnement
             sums[2] += budget.total
+        budgeted = sum((budget.total for budget in budgets), ZERO)
+        if budgeted != (fiche.cout_ht or ZERO):
+            ecarts.append((_fiche_label(fiche), fiche.cout_ht or ZERO, budgeted))
     years = Table(
         "annees",
         "Par année",
@@ -310,7 +374,9 @@ def maquette(dossier, access=None, *, fiches: list[FicheAction] | None = None) -
         ["Investissement (€)", "Fonctionnement (€)", "Total (€)"],
         [(str(year), by_year[year]) for year in sorted(by_year)],
         row_total=True,
+        notes=["Les fiches sans budget annuel sont listées à part, avec leur coût HT (sans ventilation annuelle)."],
     )
+    sans_ventilation = Table("sans-ventilation", "Sans ventilation annuelle", "Fiche", ["Coût HT (€)"], unbudgeted)
 
     def grouped(key):
         groups: OrderedDict[str, list] = OrderedDict()
@@ -323,28 +389,172 @@ def maquette(dossier, access=None, *, fiches: list[FicheAction] | None = None) -
         "dispositifs", "Par dispositif", "Dispositif", FIN_HEADERS, grouped(lambda line: line.get_dispositif_display())
     )
 
-    axe_rows: OrderedDict[str, list[Decimal]] = OrderedDict()
-    for fiche in sorted(fiches, key=lambda f: min((a.numero for a in f.axes.all()), default=10**6)):
-        sums = [fiche.cout_ht or ZERO, *_status_sums(fiche.financements.all())]
-        names = [str(axe) for axe in fiche.axes.all()] or ["Sans axe"]
-        # A fiche on several axes counts for its first axe only, so that totals add up.
-        row = axe_rows.setdefault(names[0], [ZERO] * 4)
-        for i, value in enumerate(sums):
+    by_axe: dict = {}
+    for fiche in fiches:
+        axe = fiche.axe_principal_effectif
+        row = by_axe.setdefault(axe, [ZERO] * 4)
+        for i, value in enumerate([fiche.cout_ht or ZERO, *_status_sums(fiche.financements.all())]):
             row[i] += value
-    axes = Table("axes", "Par axe", "Axe", ["Coût HT (€)", *FIN_HEADERS], list(axe_rows.items()))
+    order = sorted(by_axe, key=lambda axe: (axe is None, (axe.ordre, axe.numero) if axe else (0, 0)))
+    axes = Table(
+        "axes",
+        "Par axe",
+        "Axe",
+        ["Coût HT (€)", *FIN_HEADERS],
+        [(str(axe) if axe else "Sans axe", by_axe[axe]) for axe in order],
+        notes=[f"{MAQUETTE_AXE_RULE} {AXE_PRINCIPAL_RULE}"],
+    )
 
-    statut_rows = []
-    for value, label in Statut.choices:
-        group = [f for f in fiches if f.statut == value]
-        if not group:
-            continue
+    def statut_row(label, group):
         fin = [ZERO, ZERO, ZERO]
         for fiche in group:
             for i, amount in enumerate(_status_sums(fiche.financements.all())):
                 fin[i] += amount
-        statut_rows.append((label, [Decimal(len(group)), sum((f.cout_ht or ZERO for f in group), ZERO), *fin]))
+        return (label, [Decimal(len(group)), sum((f.cout_ht or ZERO for f in group), ZERO), *fin])
+
+    statut_rows = []
+    for value, label in Statut.choices:
+        group = [f for f in fiches if f.statut == value]
+        if group:
+            statut_rows.append(statut_row(label, group))
     statuts = Table("statuts", "Par statut des fiches", "Statut", ["Fiches", "Coût HT (€)", *FIN_HEADERS], statut_rows)
-    return [years, funders, dispositifs, axes, statuts]
+    abandonnees = Table(
+        "abandonnees",
+        "Fiches abandonnées (hors totaux)",
+        "Fiche",
+        ["Coût HT (€)", *FIN_HEADERS],
+        [(_fiche_label(f), [f.cout_ht or ZERO, *_status_sums(f.financements.all())]) for f in abandoned],
+    )
+    return Maquette(
+        tables=[years, funders, dispositifs, axes, statuts],
+        sans_ventilation=sans_ventilation,
+        abandonnees=abandonnees,
+        cout_total=sum((fiche.cout_ht or ZERO for fiche in fiches), ZERO),
+        ecarts=ecarts,
+    )
 
 
 DISPOSITIF_LABELS = dict(Dispositif.choices)
+
+
+# --- Calendrier (Gantt) -------------------------------------------------------------------
+
+MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+MONTHS_LONG = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+@dataclass
+class CalendarMark:
+    """A label of the time scale: `start` and `length` in months from the calendar's first month."""
+
+    label: str
+    start: float
+    length: float
+
+
+@dataclass
+class CalendarRow:
+    fiche: FicheAction
+    statut: str
+    statut_label: str
+    periode: str
+    start: float | None = None  # None: the fiche has no date, no bar
+    length: float = 0
+
+
+@dataclass
+class Calendar:
+    """The plan's calendar drawn in HTML: every fiche a row, the time in months from `first`
+    (a quarter's first day) to the end of the quarter of the last date, so that the calendar
+    opens on the plan's whole span and each column of the quarter scale is a real quarter."""
+
+    rows: list[CalendarRow]
+    first: object = None
+    months: int = 0
+    years: list[CalendarMark] = field(default_factory=list)
+    quarters: list[CalendarMark] = field(default_factory=list)
+    month_marks: list[CalendarMark] = field(default_factory=list)
+    today: float | None = None  # where today is, None when outside the calendar
+    today_label: str = ""
+    last: object = None  # the calendar's last month (a date in it)
+
+    @property
+    def year_lines(self) -> list[str]:
+        """Where each new year starts, in % of the calendar's width (for the lines between years)."""
+        return [f"{100 * year.start / self.months:.3f}" for year in self.years if year.start]
+
+    statuts: list = field(default_factory=list)  # (code, label) for the legend, in the programme's order
+
+
+def _month_position(first, day, *, end=False) -> float:
+    """Months from `first` to `day` (its start; its end with end=True), with the day as a fraction."""
+    import calendar as _calendar
+
+    days = _calendar.monthrange(day.year, day.month)[1]
+    whole = (day.year - first.year) * 12 + day.month - first.month
+    return whole + (day.day - (0 if end else 1)) / days
+
+
+def _date_fr(day) -> str:
+    return f"{MONTHS_LONG[day.month - 1]} {day.year}"
+
+
+def plan_calendar(rows: list[PlanRow], today) -> Calendar:
+    """The calendar of the plan's rows (no query: the rows are already loaded)."""
+    import datetime
+
+    labels = dict(Statut.choices)
+    dated = [r.fiche for r in rows if r.fiche.date_debut or r.fiche.date_fin]
+    calendar = Calendar(rows=[], statuts=[(value, labels[value]) for value in STATUT_ORDER])
+    if dated:
+        first_day = min(f.date_debut or f.date_fin for f in dated)
+        last_day = max(f.date_fin or f.date_debut for f in dated)
+        first = datetime.date(first_day.year, first_day.month - (first_day.month - 1) % 3, 1)
+        months = (last_day.year - first.year) * 12 + last_day.month - first.month + 1
+        months += -months % 3
+        calendar.first, calendar.months = first, months
+        end_month = first.month - 1 + months - 1
+        calendar.last = datetime.date(first.year + end_month // 12, end_month % 12 + 1, 1)
+        last_year = first.year + (first.month - 1 + months - 1) // 12
+        for year in range(first.year, last_year + 1):
+            start = max(0, (year - first.year) * 12 - first.month + 1)
+            end = min(months, (year - first.year) * 12 - first.month + 13)
+            calendar.years.append(CalendarMark(str(year), start, end - start))
+        for index in range(months):
+            month = (first.month - 1 + index) % 12
+            calendar.month_marks.append(CalendarMark(MONTHS_SHORT[month], index, 1))
+            if index % 3 == 0:
+                calendar.quarters.append(CalendarMark(f"T{month // 3 + 1}", index, 3))
+        if first <= today and _month_position(first, today) < months:
+            calendar.today = _month_position(first, today)
+            calendar.today_label = f"{today.day} {_date_fr(today)}"
+    for row in rows:
+        fiche = row.fiche
+        debut, fin = fiche.date_debut, fiche.date_fin
+        if debut and fin:
+            periode = f"{_date_fr(debut)} – {_date_fr(fin)}"
+        elif debut:
+            periode = f"à partir de {_date_fr(debut)} (fin non fixée)"
+        elif fin:
+            periode = f"jusqu'à {_date_fr(fin)} (début non fixé)"
+        else:
+            periode = "dates non fixées"
+        item = CalendarRow(fiche=fiche, statut=fiche.statut, statut_label=labels[fiche.statut], periode=periode)
+        if debut or fin:
+            item.start = _month_position(calendar.first, debut or fin)
+            item.length = _month_position(calendar.first, fin or debut, end=True) - item.start
+        calendar.rows.append(item)
+    return calendar

@@ -9,7 +9,7 @@ from django.db.models import Max
 from pvd.gouvernance.services import object_submit
 from pvd.territoires.models import OrganisationType
 from pvd.territoires.selectors import organisation_key, organisations_by_name
-from pvd.territoires.services import organisation_get_or_create
+from pvd.territoires.services import check_offered, organisation_get_or_create
 
 from .finance import euros
 from .models import (
@@ -49,6 +49,7 @@ FICHE_FIELDS = [
     "confidentielle",
 ]
 FICHE_M2M = ["axes", "partenaires"]
+UNCHANGED = object()  # fiche_update's axe_principal when the caller leaves it as it is
 
 
 def next_numero(dossier) -> int:
@@ -92,59 +93,101 @@ def _check_axes(dossier, axes):
             raise ValidationError({"axes": "Cet axe n'appartient pas au dossier."})
 
 
-def _with_new_partners(partenaires, nouveaux_partenaires) -> list | None:
-    """The chosen partners plus the typed names, each found or created (same transaction)."""
+def _check_axe_principal(axe_principal, axes) -> None:
+    if axe_principal is not None and axe_principal.pk not in {axe.pk for axe in axes}:
+        raise ValidationError({"axe_principal": "L'axe principal doit être l'un des axes cochés de la fiche."})
+
+
+def _axe_label(axe) -> str:
+    return str(axe) if axe is not None else ""
+
+
+def _with_new_partners(dossier, partenaires, nouveaux_partenaires) -> list | None:
+    """The chosen partners plus the typed names, each found among the dossier's organisations
+    or created in the dossier (same transaction)."""
+    check_offered(dossier=dossier, organisations=partenaires or (), field="partenaires")
     noms = [nom.strip() for nom in nouveaux_partenaires if nom.strip()]
     if not noms:
         return partenaires
-    existing = organisations_by_name(noms)
+    existing = organisations_by_name(noms, dossier=dossier)
     chosen = list(partenaires or ())
     for nom in noms:
         organisation = existing.get(organisation_key(nom))
         if organisation is None:
-            organisation = organisation_get_or_create(nom=nom, type=OrganisationType.AUTRE)
+            organisation = organisation_get_or_create(nom=nom, type=OrganisationType.AUTRE, dossier=dossier)
             existing[organisation_key(nom)] = organisation
         if organisation not in chosen:
             chosen.append(organisation)
     return chosen
 
 
-def _find_or_create_funder(nom: str, type_financeur: str):
-    """A typed funder: the organisation of that name whatever its type or capitals, else a new one."""
-    existing = organisations_by_name([nom]).get(organisation_key(nom))
-    return existing or organisation_get_or_create(nom=nom, type=type_financeur or OrganisationType.AUTRE)
+def _find_or_create_funder(dossier, nom: str, type_financeur: str):
+    """A typed funder: the organisation offered to the dossier of that name whatever its type or
+    capitals, else a new organisation of the dossier."""
+    existing = organisations_by_name([nom], dossier=dossier).get(organisation_key(nom))
+    return existing or organisation_get_or_create(
+        nom=nom, type=type_financeur or OrganisationType.AUTRE, dossier=dossier
+    )
 
 
 @transaction.atomic
 def fiche_create(
-    *, dossier, by, titre: str, axes=(), partenaires=(), nouveaux_partenaires=(), numero: int | None = None, **fields
+    *,
+    dossier,
+    by,
+    titre: str,
+    axes=(),
+    axe_principal=None,
+    partenaires=(),
+    nouveaux_partenaires=(),
+    numero: int | None = None,
+    **fields,
 ) -> FicheAction:
+    """`axe_principal`: one of `axes`, or None (the first axe then, see AXE_PRINCIPAL_RULE)."""
     unknown = set(fields) - set(FICHE_FIELDS)
     if unknown:
         raise TypeError(f"Champs inconnus : {sorted(unknown)}")
     _check_secteur(dossier, fields.get("secteur"))
-    fiche = FicheAction(dossier=dossier, titre=titre, numero=numero or next_numero(dossier), **fields)
+    check_offered(dossier=dossier, organisations=[fields.get("maitre_ouvrage")], field="maitre_ouvrage")
+    _check_axes(dossier, axes)
+    _check_axe_principal(axe_principal, axes)
+    fiche = FicheAction(
+        dossier=dossier, titre=titre, numero=numero or next_numero(dossier), axe_principal=axe_principal, **fields
+    )
     fiche.full_clean()
     fiche.save()
-    _check_axes(dossier, axes)
     fiche.axes.set(axes)
-    fiche.partenaires.set(_with_new_partners(partenaires, nouveaux_partenaires))
+    fiche.partenaires.set(_with_new_partners(dossier, partenaires, nouveaux_partenaires))
     _log(fiche, by, "création", "", str(fiche))
     return fiche
 
 
 @transaction.atomic
 def fiche_update(
-    *, fiche: FicheAction, by, axes=None, partenaires=None, nouveaux_partenaires=(), **fields
+    *, fiche: FicheAction, by, axes=None, axe_principal=UNCHANGED, partenaires=None, nouveaux_partenaires=(), **fields
 ) -> FicheAction:
+    """`axes`/`partenaires` None: unchanged. `axe_principal`: one of the fiche's axes (after the
+    change), or None for the default rule; left out, it is kept while it stays among the axes
+    and emptied (the default rule then) when the new axes leave it out."""
     unknown = set(fields) - set(FICHE_FIELDS)
     if unknown:
         raise TypeError(f"Champs inconnus : {sorted(unknown)}")
     if "secteur" in fields:
         _check_secteur(fiche.dossier, fields["secteur"])
     # Read the stored values: a ModelForm may already have set the new ones on `fiche`.
-    stored = FicheAction.objects.get(pk=fiche.pk)
+    stored = FicheAction.objects.select_related("axe_principal").get(pk=fiche.pk)
+    if fields.get("maitre_ouvrage") is not None and fields["maitre_ouvrage"].pk != stored.maitre_ouvrage_id:
+        check_offered(dossier=fiche.dossier, organisations=[fields["maitre_ouvrage"]], field="maitre_ouvrage")
     before = {name: getattr(stored, name) for name in fields}
+    new_axes = list(fiche.axes.all()) if axes is None else list(axes)
+    if axes is not None:
+        _check_axes(fiche.dossier, new_axes)
+    if axe_principal is UNCHANGED:
+        axe_principal = stored.axe_principal
+        if axe_principal is not None and axe_principal.pk not in {axe.pk for axe in new_axes}:
+            axe_principal = None
+    _check_axe_principal(axe_principal, new_axes)
+    fiche.axe_principal = axe_principal
     for name, value in fields.items():
         setattr(fiche, name, value)
     fiche.full_clean()
@@ -153,9 +196,11 @@ def fiche_update(
         old, new = _display(fiche, name, before[name]), _display(fiche, name, value)
         if old != new:
             _log(fiche, by, str(FicheAction._meta.get_field(name).verbose_name), old, new)
+    if _axe_label(stored.axe_principal) != _axe_label(axe_principal):
+        _log(fiche, by, "axe principal", _axe_label(stored.axe_principal), _axe_label(axe_principal))
     if nouveaux_partenaires and partenaires is None:
         partenaires = list(fiche.partenaires.all())
-    partenaires = _with_new_partners(partenaires, nouveaux_partenaires)
+    partenaires = _with_new_partners(fiche.dossier, partenaires, nouveaux_partenaires)
     for name, value in (("axes", axes), ("partenaires", partenaires)):
         if value is None:
             continue
@@ -225,7 +270,8 @@ def ligne_financement_create(
     if financeur is None:
         if not (nouveau_financeur or "").strip():
             raise ValidationError({"financeur": "Choisissez un financeur ou saisissez-en un nouveau."})
-        financeur = _find_or_create_funder(nouveau_financeur, type_financeur)
+        financeur = _find_or_create_funder(fiche.dossier, nouveau_financeur, type_financeur)
+    check_offered(dossier=fiche.dossier, organisations=[financeur], field="financeur")
     ligne = LigneFinancement(
         fiche=fiche, financeur=financeur, dispositif=dispositif, montant=montant, statut=statut, date=date
     )
@@ -250,9 +296,11 @@ def ligne_financement_update(
     if unknown:
         raise TypeError(f"Champs inconnus : {sorted(unknown)}")
     if fields.get("financeur") is None and (nouveau_financeur or "").strip():
-        fields["financeur"] = _find_or_create_funder(nouveau_financeur, type_financeur)
+        fields["financeur"] = _find_or_create_funder(ligne.fiche.dossier, nouveau_financeur, type_financeur)
     elif "financeur" in fields and fields["financeur"] is None:
         raise ValidationError({"financeur": "Choisissez un financeur ou saisissez-en un nouveau."})
+    if fields.get("financeur") is not None and fields["financeur"].pk != ligne.financeur_id:
+        check_offered(dossier=ligne.fiche.dossier, organisations=[fields["financeur"]], field="financeur")
     if fields.get("montant") is not None and fields["montant"] < 0:
         raise ValidationError({"montant": "Le montant ne peut pas être négatif."})
     old = _ligne_label(ligne)

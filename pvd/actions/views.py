@@ -12,7 +12,7 @@ from pvd.strategie.forms import CatalogueForm
 
 from . import exports, selectors, services
 from .forms import BudgetForm, EtapeForm, FicheForm, IndicateurForm, LigneFinancementForm, NoteForm, PieceForm
-from .models import BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
+from .models import MAQUETTE_AXE_RULE, BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
 
 
 def _fiche(request, dossier, fiche_pk) -> FicheAction:
@@ -35,21 +35,6 @@ def _plan_crumb(dossier):
 def plan(request, dossier):
     filters = selectors.clean_filters(request.GET)
     page = selectors.plan_page(dossier, request.access, filters)
-    # A fiche with one date only is drawn on that date; with none, it has no place on the calendar.
-    gantt = [
-        {
-            "id": f"fiche-{row.fiche.pk}",
-            # A short label fits on the bar (a long title was cut at the chart's edges); the full
-            # title is in the bar's popup and in the table below.
-            "name": f"n° {row.fiche.numero}",
-            "title": f"{row.fiche.numero}. {row.fiche.titre}" + ("" if row.fiche.date_debut else " (début non fixé)"),
-            "start": (row.fiche.date_debut or row.fiche.date_fin).isoformat(),
-            "end": (row.fiche.date_fin or row.fiche.date_debut).isoformat(),
-            "progress": 100 if row.fiche.statut == "realise" else 0,
-        }
-        for row in page.rows
-        if row.fiche.date_debut or row.fiche.date_fin
-    ]
     points = [
         {
             "lat": float(row.fiche.latitude),
@@ -79,7 +64,7 @@ def plan(request, dossier):
             page=page,
             filters=filters,
             choices=selectors.plan_filter_choices(dossier, request.access),
-            gantt=gantt,
+            calendar=selectors.plan_calendar(page.rows, timezone.localdate()),
             points=points,
             sort_links=sort_links,
             export_query=export_query,
@@ -102,6 +87,7 @@ def _fiche_form_view(request, dossier, fiche=None):
         data = {name: form.cleaned_data[name] for name in services.FICHE_FIELDS}
         axes, partenaires = list(form.cleaned_data["axes"]), list(form.cleaned_data["partenaires"])
         data["nouveaux_partenaires"] = form.cleaned_data["nouveaux_partenaires"]
+        data["axe_principal"] = form.cleaned_data["axe_principal"]
         try:
             if fiche is None:
                 fiche = services.fiche_create(
@@ -184,6 +170,17 @@ def fiche_detail(request, dossier, fiche_pk):
     return render(request, "actions/fiche.html", _detail_context(request, dossier, fiche))
 
 
+# The section of the fiche page that each add form adds to.
+SECTIONS = {
+    "ligne": "financement",
+    "budget": "budget",
+    "etape": "etapes",
+    "indicateur": "indicateurs",
+    "note": "notes",
+    "piece": "pieces",
+}
+
+
 def _sub_form(request, dossier, fiche_pk, form_class, key, perm, save, form_kwargs=None):
     """POST handler of a small form of the fiche page; on error, the page again with the errors."""
     request.access.require(perm)
@@ -197,7 +194,8 @@ def _sub_form(request, dossier, fiche_pk, form_class, key, perm, save, form_kwar
             apply_validation_error(form, error)
         else:
             messages.success(request, "Enregistré.")
-            return redirect(_fiche_url(fiche) + f"#{key}")
+            # Back to the section that shows what was added (its add form closed again).
+            return redirect(_fiche_url(fiche) + f"#{SECTIONS[key]}")
     response = render(request, "actions/fiche.html", _detail_context(request, dossier, fiche, **{f"{key}_form": form}))
     response.status_code = 400
     return response
@@ -485,11 +483,17 @@ def fiche_submit(request, dossier, fiche_pk):
 
 @dossier_view("dossier.view")
 def maquette(request, dossier):
-    tables = selectors.maquette(dossier, request.access)
     return render(
         request,
         "actions/maquette.html",
-        dossier_context(request, dossier, page_title="Maquette financière", crumbs=[], tables=tables),
+        dossier_context(
+            request,
+            dossier,
+            page_title="Maquette financière",
+            crumbs=[],
+            maquette=selectors.maquette(dossier, request.access),
+            axe_rule=MAQUETTE_AXE_RULE,
+        ),
     )
 
 

@@ -1,11 +1,11 @@
-"""Demo: a signed convention d'adhésion (June 2021) and a convention-cadre in signature."""
+"""Demo: a signed convention d'adhésion (June 2021) and a convention-cadre in signature (the
+commune and the EPCI have signed; the préfet has not yet)."""
 
 import datetime
 
 from django.db import transaction
 
-from pvd.territoires.models import Commune, Departement, Epci, OrganisationType
-from pvd.territoires.services import organisation_get_or_create
+from pvd.territoires.models import OrganisationType
 
 from . import services
 from .models import Convention, ConventionType, Signataire
@@ -74,18 +74,9 @@ CADRE_SIGNATURES = [
 
 
 def _organisation(nom, type_, dossier):
-    if type_ == OrganisationType.EPCI:
-        # The EPCI's organisation as the gouvernance demo names it (the COG name), so that the
-        # signatory of the convention d'adhésion sits in the comité de projet.
-        nom = dossier.epci.nom
-    defaults = {}
-    if type_ == OrganisationType.COMMUNE:
-        defaults["commune"] = Commune.objects.filter(code="52269").first()
-    elif type_ == OrganisationType.EPCI:
-        defaults["epci"] = Epci.objects.filter(pk=dossier.epci_id).first()
-    elif type_ == OrganisationType.ETAT:
-        defaults["departement"] = Departement.objects.filter(code="52").first()
-    return organisation_get_or_create(nom=nom, type=type_, **defaults)
+    from pvd.dossiers.demo import DemoContext
+
+    return DemoContext(dossier=dossier).organisation(nom, type_)
 
 
 def _fill(convention, rows, dossier):
@@ -93,6 +84,17 @@ def _fill(convention, rows, dossier):
     for ordre, ((nom, type_), representant, qualite, deliberation, signe_le, engagements) in enumerate(rows, start=1):
         organisation = _organisation(nom, type_, dossier)
         signataire = Signataire.objects.filter(convention=convention, organisation=organisation).first()
+        if signataire is not None and not signataire.engagements and signataire.signe_le is None:
+            # The préfet, added with the convention: the demo gives his commitments.
+            signataire = services.signataire_update(
+                signataire=signataire,
+                organisation=organisation,
+                representant=representant,
+                qualite=qualite,
+                date_deliberation=deliberation,
+                engagements=engagements,
+                ordre=ordre,
+            )
         if signataire is None:
             signataire = services.signataire_create(
                 convention=convention,

@@ -24,7 +24,7 @@ KINDS = {
         "docx": "convention_cadre.docx",
         "html": "conventions/pdf/convention_cadre.html",
         "sections": CADRE_SECTIONS,
-        "filename": "convention-cadre",
+        "filename": "convention-cadre-valant-ORT",
     },
     "adhesion": {
         "content": selectors.convention_adhesion_content,
@@ -84,8 +84,17 @@ def render_docx(kind: str, content: dict) -> bytes:
 # them, and may add them. The map's drawing data (the DOCX has the image `secteurs.carte`),
 # and details no generated document shows yet. A path covers everything under it.
 DOCX_OPTIONAL = {
-    "cadre": {"secteurs.polygones", "secteurs.carte_svg", "gouvernance.comite.description", "indicateurs[].type"},
-    "adhesion": {"comite.description"},
+    "cadre": {
+        "secteurs.polygones",
+        "secteurs.carte_svg",
+        "gouvernance.comite.description",
+        "indicateurs[].type",
+        # Said by the parties (the representation) and by the entry into force.
+        "signataires[].date_deliberation",
+        "duree",
+        "fiches[].financeurs",  # the annex lists the financing lines
+    },
+    "adhesion": {"comite.description", "signataires[].date_deliberation"},
 }
 
 
@@ -225,8 +234,47 @@ def render_pdf(kind: str, content: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+def slug(text: str) -> str:
+    """ "Les Anses-d'Arlet" → "Les-Anses-d-Arlet": ASCII letters, digits and hyphens, case kept."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")
+
+
+def town(dossier) -> str:
+    """The town a file is named after: the first commune bénéficiaire, else the dossier."""
+    commune = dossier.communes.order_by("nom", "code").first()
+    return slug(commune.nom if commune else dossier.nom) or f"dossier-{dossier.pk}"
+
+
+def base_name(convention) -> str:
+    """ "convention-cadre-valant-ORT-Langres", "avenant-2-convention-adhesion-Langres"."""
+    from .models import ConventionType
+
+    if convention.type == ConventionType.AVENANT:
+        amended = KINDS.get(convention.amende.type, {}).get("filename", "convention")
+        return f"avenant-{convention.numero_avenant}-{amended}-{town(convention.dossier)}"
+    return f"{KINDS[convention.type]['filename']}-{town(convention.dossier)}"
+
+
+def download_name(document) -> str:
+    """The name a stored document downloads under: the convention and the town, "-signee" for
+    the signed scan, "-v2"… after the first version."""
+    from .models import DocumentKind
+
+    extension = document.file.name.rsplit(".", 1)[-1].lower() if "." in document.file.name else "pdf"
+    name = base_name(document.convention)
+    if document.kind == DocumentKind.SIGNE_PDF:
+        name += "-signee"
+    if document.version > 1:
+        name += f"-v{document.version}"
+    return f"{name}.{extension}"
+
+
 def generate(kind: str, dossier, fmt: str) -> tuple[str, bytes]:
     """(file name, bytes) of the convention of `kind` generated from the live dossier."""
     content = KINDS[kind]["content"](dossier)
     data = render_docx(kind, content) if fmt == "docx" else render_pdf(kind, content)
-    return f"{KINDS[kind]['filename']}-{dossier.pk}.{fmt}", data
+    return f"{KINDS[kind]['filename']}-{town(dossier)}.{fmt}", data

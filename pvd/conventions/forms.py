@@ -1,6 +1,7 @@
 from django import forms
 
 from pvd.core.forms import BaseForm, DateInput
+from pvd.territoires.forms import add_organisation_picker, clean_organisation_picker
 from pvd.territoires.models import Organisation
 
 from .models import Convention, ConventionEtat, ConventionType
@@ -53,12 +54,19 @@ class ConventionUpdateForm(BaseForm):
 
 
 class SignataireForm(BaseForm):
-    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.order_by("nom"))
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.none())
     representant = forms.CharField(label="Représentant", max_length=200)
     qualite = forms.CharField(label="Qualité", max_length=200, help_text="Par exemple : maire, président, préfet.")
     date_deliberation = forms.DateField(label="Date de la délibération", widget=DateInput(), required=False)
     engagements = forms.CharField(label="Engagements", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     ordre = forms.IntegerField(label="Ordre", min_value=0, required=False)
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_organisation_picker(self, dossier=dossier)
+
+    def clean(self):
+        return clean_organisation_picker(self, super().clean())
 
 
 class SignatureForm(BaseForm):

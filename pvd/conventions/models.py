@@ -84,6 +84,10 @@ class Signataire(models.Model):
     engagements = models.TextField("engagements", blank=True)
     signe_le = models.DateField("signé le", null=True, blank=True)
     ordre = models.PositiveIntegerField(default=0)
+    # The commune(s), the EPCI and the State (the préfet) sign every convention: the convention
+    # is signée once each required signatory has signed; the partners' signatures are optional.
+    # Set by the services from the organisation (services.is_required_party).
+    requis = models.BooleanField("signature requise", default=False)
 
     class Meta:
         ordering = ["convention", "ordre", "pk"]

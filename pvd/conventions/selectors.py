@@ -8,13 +8,21 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from pvd.dossiers.models import Membre, Role
+from pvd.territoires.names import de_commune, prefet_de
 
 from . import deadline
-from .models import Convention, ConventionDocument, ConventionEtat, ConventionType, Signataire
+from .models import Convention, ConventionDocument, ConventionEtat, ConventionType, Signataire, lower_first
 from .sections import ADHESION_SECTIONS, CADRE_SECTIONS  # noqa: F401 - re-exported
 
 A_COMPLETER = "À compléter"
 NBSP = "\u00a0"
+
+
+def dossier_departement(dossier):
+    """The département whose préfet signs the dossier's conventions: that of its first commune by
+    name (a dossier's communes are nearly always in one département)."""
+    commune = dossier.communes.select_related("departement").order_by("nom", "code").first()
+    return commune.departement if commune else None
 
 
 def conventions_of(dossier):
@@ -38,7 +46,30 @@ def convention_detail(convention) -> dict:
         "nb_signes": sum(1 for s in signataires if s.signe_le),
         "documents": documents,
         "avenants": list(convention.avenants.order_by("numero_avenant")),
+        **signature_progress(convention, signataires),
     }
+
+
+def signature_progress(convention, signataires) -> dict:
+    """Who still has to sign: `a_signer`, the required signatories without a signature, and
+    `parties_absentes`, the required parties (communes, EPCI) that have no signatory yet; both
+    empty once the convention is signée or résiliée."""
+    if convention.etat in (ConventionEtat.SIGNEE, ConventionEtat.RESILIEE):
+        return {"a_signer": [], "parties_absentes": []}
+    from pvd.territoires.models import OrganisationType
+    from pvd.territoires.names import commune_de
+
+    required = [s for s in signataires if s.requis] or signataires
+    a_signer = [s.organisation.nom for s in required if not s.signe_le]
+    present_communes = {
+        s.organisation.commune_id for s in signataires if s.requis and s.organisation.type == OrganisationType.COMMUNE
+    }
+    epci_present = any(s.requis and s.organisation.type == OrganisationType.EPCI for s in signataires)
+    dossier = convention.dossier
+    absentes = [commune_de(c.nom) for c in dossier.communes.order_by("nom") if c.pk not in present_communes]
+    if not epci_present:
+        absentes.append(dossier.epci.nom)
+    return {"a_signer": a_signer, "parties_absentes": absentes}
 
 
 def _signature_dates(dossier) -> dict[str, datetime.date | None]:
@@ -118,17 +149,51 @@ def _or(text) -> str:
     return text or A_COMPLETER
 
 
-def _dossier_parties(dossier) -> list[dict]:
-    """The parties every PVD convention names: the communes, the EPCI and the State."""
-    communes = list(dossier.communes.select_related("departement").order_by("nom"))
-    parties = [{"nom": f"Commune de {c.nom}", "role": "Commune bénéficiaire"} for c in communes]
-    parties.append({"nom": dossier.epci.nom, "role": "Établissement public de coopération intercommunale"})
-    departement = communes[0].departement if communes else None
-    etat = (
-        f"L'État, représenté par le préfet de {departement.nom}" if departement else "L'État, représenté par le préfet"
+def _representation(signataire, default: str) -> str:
+    """ "représentée par Anne Rousseau, maire, autorisée par délibération du 24/11/2022"."""
+    if signataire is None:
+        return default
+    text = f"représentée par {signataire.representant}, {lower_first(signataire.qualite)}"
+    if signataire.date_deliberation:
+        text += f", autorisée par délibération du {fmt_date(signataire.date_deliberation)}"
+    return text
+
+
+def _dossier_parties(dossier, convention=None) -> dict:
+    """The parties as the ANCT canevas names them: the collectivités bénéficiaires (communes,
+    EPCI) d'une part; the State and the partners d'autre part."""
+    from pvd.territoires.models import OrganisationType
+
+    signataires = (
+        list(convention.signataires.select_related("organisation").order_by("ordre", "pk")) if convention else []
     )
-    parties.append({"nom": etat, "role": "État"})
-    return parties
+    by_commune = {s.organisation.commune_id: s for s in signataires if s.organisation.type == OrganisationType.COMMUNE}
+    epci = next((s for s in signataires if s.requis and s.organisation.type == OrganisationType.EPCI), None)
+    etat = next((s for s in signataires if s.requis and s.organisation.type == OrganisationType.ETAT), None)
+    communes = list(dossier.communes.select_related("departement").order_by("nom", "code"))
+    collectivites = [
+        {
+            "nom": f"La commune {de_commune(c.nom)}",
+            "representation": _representation(by_commune.get(c.pk), "représentée par son maire"),
+        }
+        for c in communes
+    ]
+    collectivites.append(
+        {"nom": dossier.epci.nom, "representation": _representation(epci, "représentée par son président")}
+    )
+    departement = dossier_departement(dossier)
+    prefet = f"le {prefet_de(departement)}" if departement else "le préfet"
+    required = {id(s) for s in (etat, epci, *by_commune.values()) if s is not None}
+    partenaires = [
+        {"nom": s.organisation.nom, "representation": _representation(s, "")}
+        for s in signataires
+        if id(s) not in required and not s.requis
+    ]
+    return {
+        "collectivites": collectivites,
+        "etat": {"nom": "L'État", "representation": f"représenté par {prefet}"},
+        "partenaires": partenaires,
+    }
 
 
 def _signatures(convention) -> list[dict]:
@@ -367,17 +432,32 @@ def convention_cadre_content(dossier) -> dict:
     # The maquette financière is the plan d'action's (pvd.actions), without confidential fiches.
     from pvd.actions import selectors as actions_selectors
     from pvd.actions.finance import plan_financement
-    from pvd.actions.models import StatutFinancement
+    from pvd.actions.models import FicheAction, StatutFinancement
+    from pvd.gouvernance.selectors import validation_states
 
-    fiche_list = actions_selectors.fiches_with_finance(dossier)
+    # The comité de projet's word on each fiche: validated fiches make the plan d'action, the
+    # fiches not yet validated are projets en maturation, ajournées and rejetées stay out.
+    all_fiches = actions_selectors.fiches_with_finance(dossier)
+    states = validation_states(all_fiches)
+    fiche_list = [f for f in all_fiches if states[f.pk].code not in ECARTEES]
     fiches = []
     for fiche in fiche_list:
         lignes = [ligne for ligne in fiche.financements.all() if ligne.statut != StatutFinancement.REFUSE]
         fiche_axes = list(fiche.axes.all())
+        state = states[fiche.pk]
+        maitre_ouvrage = fiche.maitre_ouvrage.nom if fiche.maitre_ouvrage_id else fiche.maitre_ouvrage_texte
         fiches.append(
             {
                 "numero": fiche.numero,
                 "titre": fiche.titre,
+                "validation": (
+                    f"validée par le comité de projet le {fmt_date(state.date)}"
+                    if state.is_validated and state.date
+                    else state.label.lower()
+                ),
+                "description": _or(fiche.description),
+                "objectifs": _or(fiche.objectifs),
+                "maitre_ouvrage": _or(maitre_ouvrage),
                 "axes": ", ".join(f"Axe {a.numero}" for a in fiche_axes) or A_COMPLETER,
                 "statut": fiche.get_statut_display(),
                 "maturite": fiche.get_maturite_display(),
@@ -397,9 +477,23 @@ def convention_cadre_content(dossier) -> dict:
                 ],
             }
         )
+    confidentielles = list(
+        FicheAction.objects.filter(dossier=dossier, confidentielle=True)
+        .order_by("numero")
+        .values_list("numero", flat=True)
+    )
+    ecartees = [(f.numero, states[f.pk].label.lower()) for f in all_fiches if states[f.pk].code in ECARTEES]
+    validated = {f.numero for f in fiche_list if states[f.pk].is_validated}
+    # The plan's tables show a fiche's summary; the annex its detail (the funders line by line).
+    table_keys = ("numero", "titre", "axes", "statut", "cout", "financeurs")
+    plan = {
+        "validees": [{k: f[k] for k in table_keys} for f in fiches if f["numero"] in validated],
+        "en_maturation": [{k: f[k] for k in table_keys} for f in fiches if f["numero"] not in validated],
+        "numerotation": _numerotation(confidentielles, ecartees),
+    }
     tables = {table.key: table for table in actions_selectors.maquette(dossier, fiches=fiche_list)}
     cout_total = sum((fiche.cout_ht or Decimal(0) for fiche in fiche_list), Decimal(0))
-    plan = plan_financement(cout_total, [ligne for fiche in fiche_list for ligne in fiche.financements.all()])
+    financement = plan_financement(cout_total, [ligne for fiche in fiche_list for ligne in fiche.financements.all()])
 
     def rows(table, names: tuple[str, ...], *, keep_unfunded=False) -> list[dict]:
         """A maquette table's rows as text, columns named in order (the refusé column left out)."""
@@ -412,11 +506,13 @@ def convention_cadre_content(dossier) -> dict:
 
     maquette = {
         "cout_total": fmt_eur(cout_total),
-        "accorde": fmt_eur(plan.accorde),
-        "sollicite": fmt_eur(plan.sollicite),
-        "reste_a_financer": fmt_eur(plan.reste_a_financer),
-        "reste_a_trouver": fmt_eur(plan.reste_a_trouver),
-        "taux_accorde": f"{fmt_num(plan.taux_accorde)}{NBSP}%" if plan.taux_accorde is not None else A_COMPLETER,
+        "accorde": fmt_eur(financement.accorde),
+        "sollicite": fmt_eur(financement.sollicite),
+        "reste_a_financer": fmt_eur(financement.reste_a_financer),
+        "reste_a_trouver": fmt_eur(financement.reste_a_trouver),
+        "taux_accorde": (
+            f"{fmt_num(financement.taux_accorde)}{NBSP}%" if financement.taux_accorde is not None else A_COMPLETER
+        ),
         "par_axe": rows(tables["axes"], ("cout", "accorde", "sollicite"), keep_unfunded=True),
         "par_financeur": rows(tables["financeurs"], ("accorde", "sollicite")),
         "par_dispositif": rows(tables["dispositifs"], ("accorde", "sollicite")),
@@ -442,13 +538,16 @@ def convention_cadre_content(dossier) -> dict:
     ]
     ech = echeance_for(dossier)
     duree = convention.duree_annees if convention else None
+    signataires = _signatures(convention)
+    communes = list(dossier.communes.order_by("nom", "code"))
+    signed_on = convention.date_signature if convention else None
     return {
         "titre": "Convention-cadre Petites villes de demain valant opération de revitalisation de territoire",
         "dossier": dossier.nom,
-        "communes": ", ".join(c.nom for c in dossier.communes.order_by("nom")) or A_COMPLETER,
+        "communes": ", ".join(c.nom for c in communes) or A_COMPLETER,
         "epci": dossier.epci.nom,
-        "parties": _dossier_parties(dossier),
-        "signataires": _signatures(convention),
+        "parties": _dossier_parties(dossier, convention),
+        "signataires": signataires,
         "preambule": PREAMBULE,
         "adhesion_signee_le": fmt_date(adhesion.date_signature if adhesion else None),
         "echeance": fmt_date(ech.due),
@@ -458,29 +557,127 @@ def convention_cadre_content(dossier) -> dict:
         "projet_territoire": _projet_territoire(dossier),
         "axes": axes,
         "secteurs": _secteurs(dossier),
+        "plan": plan,
         "fiches": fiches,
         "maquette": maquette,
+        "ingenierie": _ingenierie(dossier, convention),
         "gouvernance": {"comite": _comite_de_projet(dossier), "chef_de_projet": _chef_de_projet(dossier)},
         "indicateurs": suivi,
         "duree": f"{duree} ans" if duree else A_COMPLETER,
+        "entree_en_vigueur": _entree_en_vigueur(signed_on, duree),
+        "evolution": EVOLUTION,
+        "resiliation": RESILIATION,
+        "litiges": LITIGES,
+        "fait_a": _fait_a(communes, signed_on, len(signataires)),
         "a_completer": A_COMPLETER,
+    }
+
+
+# Fiches the comité de projet ajourned or rejected: not part of the plan d'action.
+ECARTEES = {"ajourne", "rejete"}
+EVOLUTION = (
+    "Toute évolution de l'économie générale de la convention, de ses orientations ou de sa durée fait "
+    "l'objet d'un avenant, signé par les parties après avis du comité de projet. Une fiche action nouvelle "
+    "ou modifiée entre dans le plan d'action une fois validée par le comité de projet ; elle est annexée à "
+    "la convention lors de sa prochaine mise à jour."
+)
+RESILIATION = (
+    "La présente convention peut être résiliée d'un commun accord entre les parties, ou à la demande de "
+    "l'une d'elles par lettre recommandée avec accusé de réception adressée aux autres parties, moyennant "
+    "un préavis de trois mois. La résiliation ne remet pas en cause les engagements déjà pris pour les "
+    "actions engagées à sa date."
+)
+LITIGES = (
+    "Les parties s'efforcent de régler à l'amiable tout différend relatif à l'interprétation ou à "
+    "l'exécution de la présente convention. À défaut d'accord, le litige est porté devant le tribunal "
+    "administratif territorialement compétent."
+)
+
+
+def _numerotation(confidentielles: list[int], ecartees: list[tuple[int, str]]) -> str:
+    """Why numbers are missing from the list of fiches: the fiches keep the numbers of the
+    dossier's plan d'action, and the ones left out are said, never skipped silently."""
+    parts = []
+    if confidentielles:
+        numeros = ", ".join(f"n° {n}" for n in confidentielles)
+        plural = "s" if len(confidentielles) > 1 else ""
+        parts.append(f"{numeros} : fiche{plural} confidentielle{plural}, non publiée{plural}")
+    for numero, label in ecartees:
+        parts.append(f"n° {numero} : fiche {label} par le comité de projet, hors du plan d'action")
+    if not parts:
+        return ""
+    return (
+        "Les fiches action gardent le numéro du plan d'action du dossier. Ne figurent pas dans la présente "
+        f"convention : {' ; '.join(parts)}."
+    )
+
+
+def _entree_en_vigueur(signed_on, duree) -> str:
+    text = "La présente convention entre en vigueur à la date de sa signature par l'ensemble des parties"
+    if signed_on:
+        text += f", le {fmt_date(signed_on)}"
+    text += f". Elle est conclue pour une durée de {f'{duree} ans' if duree else A_COMPLETER}"
+    if signed_on and duree:
+        try:
+            end = signed_on.replace(year=signed_on.year + duree)
+        except ValueError:  # 29 February
+            end = signed_on.replace(year=signed_on.year + duree, day=28)
+        text += f", soit jusqu'au {fmt_date(end)}"
+    return text + ". Elle peut être prolongée par avenant."
+
+
+def _fait_a(communes, signed_on, nb_signataires) -> dict:
+    """ "Fait à Langres, le 05/12/2022, en 4 exemplaires originaux" (blank to fill by hand)."""
+    blank = "……………"
+    return {
+        "lieu": communes[0].nom if communes else blank,
+        "date": fmt_date(signed_on) if signed_on else blank,
+        "exemplaires": f"{nb_signataires} exemplaires originaux" if nb_signataires > 1 else "un exemplaire original",
+    }
+
+
+INGENIERIE_TYPES = {"anct", "bdt", "cerema", "anah"}
+
+
+def _ingenierie(dossier, convention) -> dict:
+    """The chef de projet and the partners of the programme's ingénierie (ANCT, Banque des
+    Territoires, Cerema, Anah) among the signatories, with their commitments."""
+    appuis = []
+    if convention is not None:
+        for s in convention.signataires.select_related("organisation").order_by("ordre", "pk"):
+            if s.organisation.type in INGENIERIE_TYPES:
+                appuis.append({"nom": s.organisation.nom, "engagements": _or(s.engagements)})
+    return {
+        "chef_de_projet": _chef_de_projet(dossier),
+        "texte": (
+            "Les collectivités bénéficiaires s'appuient sur un chef de projet Petites villes de demain, dont "
+            "le poste peut être cofinancé par l'État et les partenaires du programme, et sur l'offre "
+            "d'ingénierie de l'ANCT et de ses partenaires, mobilisée à la demande du comité de projet."
+        ),
+        "appuis": appuis,
     }
 
 
 def convention_adhesion_content(dossier) -> dict:
     convention = _convention(dossier, ConventionType.ADHESION)
     duree = convention.duree_annees if convention else None
+    signataires = _signatures(convention)
     return {
         "titre": "Convention d'adhésion au programme Petites villes de demain",
         "dossier": dossier.nom,
         "communes": ", ".join(c.nom for c in dossier.communes.order_by("nom")) or A_COMPLETER,
         "epci": dossier.epci.nom,
-        "parties": _dossier_parties(dossier),
-        "signataires": _signatures(convention),
+        "parties": _dossier_parties(dossier, convention),
+        "signataires": signataires,
         "preambule": PREAMBULE,
         "objet": convention.objet if convention and convention.objet else OBJET_ADHESION,
         "chef_de_projet": _chef_de_projet(dossier),
         "comite": _comite_de_projet(dossier),
         "duree": f"{duree} ans" if duree else A_COMPLETER,
+        "fait_a": _fait_a(
+            list(dossier.communes.order_by("nom", "code")),
+            convention.date_signature if convention else None,
+            len(signataires),
+        ),
         "a_completer": A_COMPLETER,
     }

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from pvd.territoires.services import check_offered
+
 from .models import (
     Convention,
     ConventionDocument,
@@ -120,7 +122,59 @@ def convention_create(
     )
     convention.full_clean()
     convention.save()
+    _add_prefet(convention)
     return convention
+
+
+def _add_prefet(convention: Convention) -> Signataire | None:
+    """The State signs every convention: the préfet of the dossier's département, required."""
+    from pvd.territoires.names import prefet_de
+    from pvd.territoires.services import prefecture_organisation
+
+    from .selectors import dossier_departement
+
+    departement = dossier_departement(convention.dossier)
+    if departement is None:
+        return None
+    signataire = Signataire(
+        convention=convention,
+        organisation=prefecture_organisation(departement=departement),
+        representant=f"Le {prefet_de(departement)}",
+        qualite="Préfet",
+        ordre=(convention.signataires.aggregate(n=Max("ordre"))["n"] or 0) + 1,
+        requis=True,
+    )
+    signataire.full_clean()
+    signataire.save()
+    return signataire
+
+
+def is_required_party(dossier, organisation) -> bool:
+    """A commune of the dossier, its EPCI or the State in its département: a required signatory."""
+    from pvd.territoires.models import OrganisationType
+
+    from .selectors import dossier_departement
+
+    if organisation.type == OrganisationType.COMMUNE:
+        return organisation.commune_id is not None and dossier.communes.filter(pk=organisation.commune_id).exists()
+    if organisation.type == OrganisationType.EPCI:
+        return organisation.epci_id is not None and organisation.epci_id == dossier.epci_id
+    if organisation.type == OrganisationType.ETAT:
+        departement = dossier_departement(dossier)
+        return departement is not None and organisation.departement_id == departement.pk
+    return False
+
+
+def signature_complete(rows) -> tuple[bool, datetime.date | None]:
+    """(signée?, date) for the (requis, signe_le) of a convention's signatories: signée when every
+    required signatory has signed, on the last of their dates; the partners' signatures are
+    optional. A convention without any required signatory (no commune, hence no département
+    to name its préfet) needs every signature."""
+    rows = list(rows)
+    counted = [signe_le for requis, signe_le in rows if requis] or [signe_le for _, signe_le in rows]
+    if counted and all(counted):
+        return True, max(counted)
+    return False, None
 
 
 @transaction.atomic
@@ -198,6 +252,7 @@ def signataire_create(
     ordre: int | None = None,
 ) -> Signataire:
     _check_open(convention)
+    check_offered(dossier=convention.dossier, organisations=[organisation])
     if convention.signataires.filter(organisation=organisation).exists():
         raise ValidationError({"organisation": "Cette organisation signe déjà cette convention."})
     if ordre is None:
@@ -210,6 +265,7 @@ def signataire_create(
         date_deliberation=date_deliberation,
         engagements=engagements,
         ordre=ordre,
+        requis=is_required_party(convention.dossier, organisation),
     )
     signataire.full_clean()
     signataire.save()
@@ -240,9 +296,20 @@ def signataire_update(
         )
     if signataire.signe_le and date_deliberation and signataire.signe_le < date_deliberation:
         raise ValidationError({"date_deliberation": "La délibération qui autorise la signature ne peut pas la suivre."})
+    if organisation.pk != signed.organisation_id:
+        check_offered(dossier=signataire.convention.dossier, organisations=[organisation])
     others = signataire.convention.signataires.exclude(pk=signataire.pk)
     if others.filter(organisation=organisation).exists():
         raise ValidationError({"organisation": "Cette organisation signe déjà cette convention."})
+    requis = is_required_party(signataire.convention.dossier, organisation)
+    if signed.requis and not requis:
+        raise ValidationError(
+            {
+                "organisation": "Ce signataire est requis (commune, EPCI ou État) : son organisation ne peut "
+                "devenir celle d'un partenaire."
+            }
+        )
+    signataire.requis = requis
     signataire.organisation, signataire.representant, signataire.qualite = organisation, representant, qualite
     signataire.date_deliberation, signataire.engagements, signataire.ordre = date_deliberation, engagements, ordre
     signataire.full_clean()
@@ -259,24 +326,33 @@ def signataire_delete(*, signataire: Signataire, by) -> None:
     signataire = Signataire.objects.select_for_update().get(pk=signataire.pk)
     if signataire.signe_le is not None:
         raise ValidationError("Ce signataire a signé : retirez d'abord sa signature.")
-    others = list(convention.signataires.exclude(pk=signataire.pk).values_list("signe_le", flat=True))
-    if others and all(others):
+    if signataire.requis:
+        raise ValidationError(
+            f"{signataire.organisation.nom} signe obligatoirement la convention (commune, EPCI ou État) : "
+            "ce signataire ne peut pas être retiré."
+        )
+    others = convention.signataires.exclude(pk=signataire.pk).values_list("requis", "signe_le")
+    complete, signed_on = signature_complete(others)
+    if complete:
         if not _can_sign(by, convention):
             raise ValidationError(
                 "Tous les autres signataires ont signé : retirer celui-ci rendrait la convention signée, "
                 "ce que seul le chef de projet peut faire."
             )
-        _check_date_order(convention, max(others))
-        _check_dependants(convention, max(others))
+        _check_date_order(convention, signed_on)
+        _check_dependants(convention, signed_on)
     signataire.delete()
     _refresh_signature_state(convention)
 
 
 def _refresh_signature_state(convention: Convention) -> None:
-    """Signée with the date of the last signature when every signatory has signed."""
-    dates = list(convention.signataires.values_list("signe_le", flat=True))
-    if dates and all(dates):
-        convention.etat, convention.date_signature = ConventionEtat.SIGNEE, max(dates)
+    """Signée with the date of the last required signature when every required signatory has
+    signed (signature_complete)."""
+    rows = list(convention.signataires.values_list("requis", "signe_le"))
+    dates = [signe_le for _, signe_le in rows]
+    complete, signed_on = signature_complete(rows)
+    if complete:
+        convention.etat, convention.date_signature = ConventionEtat.SIGNEE, signed_on
     else:
         if convention.etat == ConventionEtat.SIGNEE or (convention.etat == ConventionEtat.PROJET and any(dates)):
             convention.etat = ConventionEtat.EN_SIGNATURE

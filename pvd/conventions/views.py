@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_POST
 from pvd.dossiers.views import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import validation_state
+from pvd.territoires.services import organisation_chosen_or_created
 
 from . import documents, selectors, services
 from .forms import (
@@ -32,6 +34,15 @@ def _signataire(convention, pk):
     return get_object_or_404(Signataire.objects.filter(convention=convention).select_related("organisation"), pk=pk)
 
 
+def _with_organisation(dossier, data):
+    """The form's data with its organisation chosen in the list or added on the spot."""
+    data = dict(data)
+    data["organisation"] = organisation_chosen_or_created(
+        dossier=dossier, organisation=data["organisation"], nouvelle_organisation=data.pop("nouvelle_organisation")
+    )
+    return data
+
+
 def _index_crumb(dossier):
     return {"url": reverse("conventions:index", kwargs={"dossier_pk": dossier.pk}), "title": "Conventions"}
 
@@ -54,6 +65,12 @@ def index(request, dossier):
         signataires = list(convention.signataires.all())
         convention.nb_signataires = len(signataires)
         convention.nb_signes = sum(1 for s in signataires if s.signe_le)
+        required = [s for s in signataires if s.requis] or signataires
+        convention.a_signer = (
+            [s.organisation.nom for s in required if not s.signe_le]
+            if convention.etat in (ConventionEtat.PROJET, ConventionEtat.EN_SIGNATURE)
+            else []
+        )
     context = dossier_context(
         request,
         dossier,
@@ -178,10 +195,12 @@ def convention_resilier(request, dossier, pk):
 @dossier_view("conventions.edit")
 def signataire_create(request, dossier, pk):
     convention = _convention(dossier, pk)
-    form = SignataireForm(request.POST or None)
+    form = SignataireForm(request.POST or None, dossier=dossier)
     if request.method == "POST" and form.is_valid():
         try:
-            services.signataire_create(convention=convention, **form.cleaned_data)
+            with transaction.atomic():  # an organisation added here goes if the signatory is refused
+                data = _with_organisation(dossier, form.cleaned_data)
+                services.signataire_create(convention=convention, **data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -205,12 +224,13 @@ def signataire_update(request, dossier, pk, signataire_pk):
         "engagements": signataire.engagements,
         "ordre": signataire.ordre,
     }
-    form = SignataireForm(request.POST or None, initial=initial)
+    form = SignataireForm(request.POST or None, initial=initial, dossier=dossier)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["ordre"] = data["ordre"] if data["ordre"] is not None else signataire.ordre
         try:
-            services.signataire_update(signataire=signataire, **data)
+            with transaction.atomic():  # an organisation added here goes if the change is refused
+                services.signataire_update(signataire=signataire, **_with_organisation(dossier, data))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -304,10 +324,11 @@ def signed_upload(request, dossier, pk):
 @dossier_view("dossier.view")
 def document_download(request, dossier, pk, document_pk):
     convention = _convention(dossier, pk)
-    document = get_object_or_404(ConventionDocument.objects.filter(convention=convention), pk=document_pk)
+    document = get_object_or_404(
+        ConventionDocument.objects.filter(convention=convention).select_related("convention__amende"), pk=document_pk
+    )
     try:
         handle = document.file.open("rb")
     except OSError as error:
         raise Http404("Fichier introuvable.") from error
-    name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return FileResponse(handle, as_attachment=True, filename=documents.download_name(document))

@@ -48,19 +48,29 @@ class DemoContext:
         return self.users["chef@demo.pvd.fr"]
 
     def organisation(self, nom: str, type: str):  # noqa: A002
-        """The demo's organisations, linked to the dossier's commune, EPCI or département so that
-        every app's seeder finds the same row (and the comité de projet's composition check too)."""
-        from pvd.territoires.models import OrganisationType
-        from pvd.territoires.services import organisation_get_or_create
+        """The demo's organisations, as a user would find them: the commune, the EPCI and the
+        préfecture are the shared organisations of the territory (every app's seeder finds the
+        same row, and the comité de projet's composition check too), the national bodies are
+        in the national list, the other partners belong to the dossier."""
+        from pvd.territoires.models import NATIONAL_TYPES, OrganisationType
+        from pvd.territoires.services import (
+            commune_organisation,
+            epci_organisation,
+            organisation_get_or_create,
+            prefecture_organisation,
+        )
 
-        links = {}
+        departement = Departement.objects.get(code="52")
         if type == OrganisationType.COMMUNE:
-            links["commune"] = self.dossier.communes.order_by("code").first()
-        elif type == OrganisationType.EPCI:
-            links["epci"] = self.dossier.epci
-        elif type in {OrganisationType.ETAT, OrganisationType.DEPARTEMENT}:
-            links["departement"] = Departement.objects.get(code="52")
-        return organisation_get_or_create(nom=nom, type=type, **links)
+            return commune_organisation(self.dossier.communes.order_by("code").first())
+        if type == OrganisationType.EPCI:
+            return epci_organisation(self.dossier.epci)
+        if type == OrganisationType.ETAT and nom.startswith("Préfecture"):
+            return prefecture_organisation(departement)
+        if type in NATIONAL_TYPES:
+            links = {"departement": departement} if type == OrganisationType.DEPARTEMENT else {}
+            return organisation_get_or_create(nom=nom, type=type, dossier=None, **links)
+        return organisation_get_or_create(nom=nom, type=type, dossier=self.dossier)
 
 
 @transaction.atomic

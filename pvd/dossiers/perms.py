@@ -27,6 +27,7 @@ A member keeps their membership role even when they also hold a State scope.
 | dossier.open                  |      |        |     |            |         |     x      |  x   |
 | demande.decide                |      |        |     |            |         |     x      |  x   |
 | dossier.designate_chef        |      |        |     |            |         |     x      |  x   |
+| organisations.curate          |      |        |     |            |         |            |  x   |
 
 `dossier.open` (open a dossier and invite its chef de projet) and `demande.decide` (accept or
 refuse a request to open one) come before any dossier exists: they are asked of
@@ -42,7 +43,8 @@ manages the members and the State gets no other member-management power.
 
 Every view and endpoint asks `access_for(user, dossier).can("…")` (or uses the
 `dossier_view` decorator of `pvd.dossiers.views_utils`), after scoping the lookup with
-`Dossier.objects.visible_to(user)`.
+`Dossier.objects.visible_to(user)`. `organisations.curate` (the national list of
+organisations) belongs to no dossier: pages ask `national_access_for(user)`.
 """
 
 from dataclasses import dataclass
@@ -80,6 +82,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "dossier.open": {PREFECTURE, ANCT},
     "demande.decide": {PREFECTURE, ANCT},
     "dossier.designate_chef": {PREFECTURE, ANCT},
+    "organisations.curate": {ANCT},
 }
 
 
@@ -124,6 +127,13 @@ def role_for(user, dossier) -> str | None:
     ):
         return PREFECTURE
     return None
+
+
+def national_access_for(user) -> Access:
+    """Access outside any dossier: ANCT's role for ANCT accounts and administrators, else none."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ACCESS
+    return Access(role=ANCT) if user.state_scope == ANCT or user.is_superuser else NO_ACCESS
 
 
 def access_for(user, dossier) -> Access:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pvd.territoires.models import OrganisationType
+from pvd.territoires.names import commune_de
 
 from . import services
 from .models import Instance, InstanceType, MembreInstance, PointOrdreDuJour, Seance
@@ -52,7 +53,7 @@ def seed(context) -> None:
     dossier, users, chef = context.dossier, context.users, context.chef
     commune = dossier.communes.order_by("code").first()
     organisation = context.organisation
-    mairie = organisation(f"Commune de {commune.nom}", OrganisationType.COMMUNE)
+    mairie = organisation(commune_de(commune.nom), OrganisationType.COMMUNE)
     epci = organisation(dossier.epci.nom, OrganisationType.EPCI)
     prefecture = organisation("Préfecture de la Haute-Marne", OrganisationType.ETAT)
     bdt = organisation("Banque des Territoires", OrganisationType.BANQUE_TERRITOIRES)

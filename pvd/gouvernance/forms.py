@@ -2,7 +2,8 @@ from django import forms
 from django.utils import timezone
 
 from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
-from pvd.territoires.models import Organisation, OrganisationType
+from pvd.territoires.forms import add_organisation_picker, clean_organisation_picker
+from pvd.territoires.models import Organisation
 
 from .models import InstanceType, PresenceStatut, Resultat, role_choices
 
@@ -57,14 +58,14 @@ class InstanceUpdateForm(BaseForm):
 
 
 class MembreInstanceForm(BaseForm):
-    """A member of an instance. The organisation is an existing one or one of the dossier's
-    communes and EPCI, whose organisation the service creates on save if needed (so the
-    composition check can recognise the executives of the collectivités)."""
+    """A member of an instance. The organisation is one offered to the dossier (its own, the
+    national list, its communes, EPCI and préfecture: the composition check recognises the
+    executives of the collectivités by them) or one added on the spot."""
 
     nom = forms.CharField(label="Nom de la personne", max_length=200)
     fonction = forms.CharField(label="Fonction", max_length=200, required=False, help_text="Par exemple : maire.")
     role = forms.ChoiceField(label="Rôle dans l'instance")
-    organisation = forms.ChoiceField(label="Organisation", required=False)
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.none(), required=False)
     email = forms.EmailField(label="Adresse électronique", required=False, help_text="Pour recevoir les convocations.")
     user = forms.ModelChoiceField(label="Compte sur la plateforme", queryset=None, required=False)
 
@@ -75,27 +76,10 @@ class MembreInstanceForm(BaseForm):
         # Only the roles of this type of instance (an équipe-projet has no président).
         self.fields["role"].choices = [("", EMPTY_CHOICE), *role_choices(instance_type)]
         self.fields["user"].queryset = User.objects.filter(memberships__dossier=dossier).order_by("last_name")
-        self.communes = {str(c.pk): c for c in dossier.communes.order_by("nom")}
-        self.epci = dossier.epci
-        collectivites = [(f"commune:{pk}", f"Commune de {c.nom}") for pk, c in self.communes.items()]
-        collectivites.append((f"epci:{self.epci.pk}", self.epci.nom))
-        # The collectivités' own organisations are offered once, in the first group.
-        others = Organisation.objects.exclude(type=OrganisationType.COMMUNE, commune__in=self.communes.values())
-        others = others.exclude(type=OrganisationType.EPCI, epci=self.epci).order_by("nom")
-        self.organisations = {str(o.pk): o for o in others}
-        self.fields["organisation"].choices = [
-            ("", EMPTY_CHOICE),
-            ("Collectivités du dossier", collectivites),
-            ("Autres organisations", [(f"organisation:{pk}", o.nom) for pk, o in self.organisations.items()]),
-        ]
+        add_organisation_picker(self, dossier=dossier, required=False)
 
     def clean(self):
-        data = super().clean()
-        key, _, pk = (data.pop("organisation", "") or "").partition(":")
-        data["organisation"] = self.organisations.get(pk) if key == "organisation" else None
-        data["commune"] = self.communes.get(pk) if key == "commune" else None
-        data["epci"] = self.epci if key == "epci" and pk == str(self.epci.pk) else None
-        return data
+        return clean_organisation_picker(self, super().clean())
 
 
 class SeanceForm(BaseForm):

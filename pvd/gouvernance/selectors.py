@@ -5,6 +5,8 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 
+from pvd.territoires.names import de_commune
+
 from .models import ConvocationEnvoi, Decision, PointOrdreDuJour
 
 NON_SOUMIS = "non_soumis"
@@ -308,8 +310,8 @@ def composition_missing(instance) -> list[tuple[str, str]]:
         if not any(m.organisation.commune_id == commune.pk for m in executives):
             missing.append(
                 (
-                    f"l'exécutif de {commune.nom}",
-                    f"L'exécutif de la commune de {commune.nom} (maire ou élu désigné)",
+                    f"l'exécutif {de_commune(commune.nom)}",
+                    f"L'exécutif de la commune {de_commune(commune.nom)} (maire ou élu désigné)",
                 )
             )
     if not any(m.organisation.epci_id == dossier.epci_id for m in executives):

@@ -225,20 +225,15 @@ def instance_update(
 def _collectivite_organisation(*, dossier, commune=None, epci=None):
     """The organisation of a commune or of the EPCI of the dossier, created on first use with
     its link, which the composition check reads."""
-    from pvd.territoires.models import Organisation, OrganisationType
-    from pvd.territoires.services import organisation_get_or_create
+    from pvd.territoires.services import commune_organisation, epci_organisation
 
     if commune is not None:
         if not dossier.communes.filter(pk=commune.pk).exists():
             raise ValidationError({"organisation": "Cette commune n'est pas une commune bénéficiaire du dossier."})
-        existing = Organisation.objects.filter(type=OrganisationType.COMMUNE, commune=commune).order_by("pk").first()
-        return existing or organisation_get_or_create(
-            nom=f"Commune de {commune.nom}", type=OrganisationType.COMMUNE, commune=commune
-        )
+        return commune_organisation(commune)
     if epci.pk != dossier.epci_id:
         raise ValidationError({"organisation": "Cet EPCI n'est pas celui du dossier."})
-    existing = Organisation.objects.filter(type=OrganisationType.EPCI, epci=epci).order_by("pk").first()
-    return existing or organisation_get_or_create(nom=epci.nom, type=OrganisationType.EPCI, epci=epci)
+    return epci_organisation(epci)
 
 
 def _instance_name(instance: Instance) -> str:
@@ -257,6 +252,7 @@ def membre_instance_add(
     nom: str,
     role: str,
     organisation=None,
+    nouvelle_organisation: dict | None = None,
     commune=None,
     epci=None,
     fonction: str = "",
@@ -265,8 +261,10 @@ def membre_instance_add(
     by,
 ) -> MembreInstance:
     """Add a member. `commune` or `epci` (of the dossier) stands for the collectivité's own
-    organisation, created here if it does not exist yet. The role must be one of the instance's
-    type (`ROLES_BY_TYPE`): an équipe-projet has a chef de projet and services, no président."""
+    organisation, created here if it does not exist yet. `nouvelle_organisation` ({"nom",
+    "type"}) is one typed in the form, found or added to the dossier's organisations. The role
+    must be one of the instance's type (`ROLES_BY_TYPE`): an équipe-projet has a chef de projet
+    and services, no président."""
     if role not in ROLES_BY_TYPE[instance.type]:
         allowed = ", ".join(label for _, label in role_choices(instance.type))
         raise ValidationError(
@@ -278,6 +276,12 @@ def membre_instance_add(
         raise ValidationError({"organisation": "Choisissez une seule organisation."})
     if commune is not None or epci is not None:
         organisation = _collectivite_organisation(dossier=instance.dossier, commune=commune, epci=epci)
+    elif organisation is not None or nouvelle_organisation:
+        from pvd.territoires.services import organisation_chosen_or_created
+
+        organisation = organisation_chosen_or_created(
+            dossier=instance.dossier, organisation=organisation, nouvelle_organisation=nouvelle_organisation
+        )
     membre = MembreInstance(
         instance=instance,
         nom=nom,

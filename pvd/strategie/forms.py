@@ -5,6 +5,7 @@ from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
 from pvd.suivi import catalogue
 from pvd.suivi.models import Frequence, IndicateurKind
 from pvd.territoires.models import Organisation
+from pvd.territoires.selectors import organisations_for
 
 from . import geo
 from .models import Echelle, OrientationCrte, SecteurKind
@@ -26,7 +27,7 @@ class AxeForm(BaseForm):
     echelle = forms.ChoiceField(label="Échelle", choices=Echelle.choices)
     partenaires = forms.ModelMultipleChoiceField(
         label="Partenaires mobilisés",
-        queryset=Organisation.objects.order_by("nom"),
+        queryset=Organisation.objects.none(),
         required=False,
         help_text="Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -39,6 +40,10 @@ class AxeForm(BaseForm):
     )
     transition_ecologique = forms.BooleanField(label="Contribue à la transition écologique", required=False)
     cohesion_territoriale = forms.BooleanField(label="Contribue à la cohésion territoriale", required=False)
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partenaires"].queryset = organisations_for(dossier)
 
 
 class SousObjectifForm(BaseForm):

@@ -1,31 +1,34 @@
-"""GeoJSON polygons in pure Python: parsing, validation, area, export.
+"""GeoJSON polygons: parsing, validation, area, export, with shapely (GEOS) and pyproj.
 
-There is no GIS database nor GEOS on the platform, so the checks are done here:
+The geometries are stored as GeoJSON in a JSON field (no GIS database); they are checked here:
 - only Polygon and MultiPolygon (WGS 84 longitude/latitude, RFC 7946);
 - each ring closed, with at least 4 positions (3 distinct points), finite numbers,
   longitude in [-180, 180] and latitude in [-90, 90];
-- no self-intersection: no two segments of the geometry (of any ring) touch or cross,
-  except consecutive segments of a ring at their shared vertex;
+- no self-intersection: each ring is simple (GEOS), and no two rings of the geometry touch or
+  cross — stricter than OGC validity, which lets a hole or two parts touch at a point;
 - holes inside their exterior ring, polygons of a MultiPolygon outside each other.
-Areas are computed on the sphere of mean radius (IUGG, 6 371 008.8 m) with the formula of
-Chamberlain & Duquette (JPL, 2007), exact for polygons whose edges follow parallels and
-meridians and within a fraction of a percent of the ellipsoid for sectors of a town.
+Areas and distances are geodesic on the WGS 84 ellipsoid (pyproj's Geod, after Karney).
+The cost is bounded by MAX_POSITIONS: GEOS checks the worst shape of that size (a comb of long
+parallel teeth, every segment facing every other) in about a second.
 """
 
-import bisect
 import json
 import math
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import numpy as np
+import shapely
 from django.core.exceptions import ValidationError
+from pyproj import Geod, Transformer
 
-EARTH_RADIUS_M = 6_371_008.8
 # A hand-drawn sector has tens of points, a detailed imported one a few thousand.
 MAX_POSITIONS = 5_000
-# Pairs of segments whose extents overlap along the sweep axis: a real outline has a few per
-# segment; a comb of long parallel teeth has them all, which Python would test for minutes.
-MAX_CANDIDATE_PAIRS = 500_000
 POLYGON_TYPES = ("Polygon", "MultiPolygon")
+# Below this planar area (in square degrees, some 0.1 mm² at the equator) a ring is flat.
+FLAT_AREA_DEG2 = 1e-14
+WGS84 = Geod(ellps="WGS84")
 
 
 @dataclass
@@ -111,7 +114,7 @@ def validate_geometry(geometry) -> dict:
     clean = []
     count = 0
     for p_index, polygon in enumerate(polygons, start=1):
-        where = f"polygone n° {p_index}" if kind == "MultiPolygon" else "polygone"
+        where = _where(kind, p_index - 1)
         if not isinstance(polygon, list) or not polygon:
             raise ValidationError(f"Le {where} ne contient aucun contour.")
         rings = []
@@ -128,14 +131,18 @@ def validate_geometry(geometry) -> dict:
         clean.append(rings)
     _check_no_intersection(clean, kind)
     _check_nesting(clean, kind)
-    for p_index, rings in enumerate(clean, start=1):
-        where = f"polygone n° {p_index}" if kind == "MultiPolygon" else "polygone"
+    for p_index, rings in enumerate(clean):
         for r_index, ring in enumerate(rings):
-            if abs(_ring_signed_area(ring)) < 1e-14:
-                raise ValidationError(f"{_ring_name(where, r_index).capitalize()} est plat : sa surface est nulle.")
+            if shapely.Polygon(ring).area < FLAT_AREA_DEG2:
+                name = _ring_name(_where(kind, p_index), r_index)
+                raise ValidationError(f"{name.capitalize()} est plat : sa surface est nulle.")
     if kind == "Polygon":
         return {"type": "Polygon", "coordinates": clean[0]}
     return {"type": "MultiPolygon", "coordinates": clean}
+
+
+def _where(kind: str, p_index: int) -> str:
+    return f"polygone n° {p_index + 1}" if kind == "MultiPolygon" else "polygone"
 
 
 def _ring_name(where: str, r_index: int) -> str:
@@ -177,115 +184,66 @@ def _clean_ring(ring, name: str) -> list[list[float]]:
     return deduped
 
 
-def _orient(a, b, c) -> float:
-    return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-
-
-def _on_segment(a, b, p) -> bool:
-    return min(a[0], b[0]) <= p[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= p[1] <= max(a[1], b[1])
-
-
-def segments_intersect(p1, p2, q1, q2) -> bool:
-    """Whether the closed segments [p1 p2] and [q1 q2] share at least one point."""
-    d1, d2 = _orient(q1, q2, p1), _orient(q1, q2, p2)
-    d3, d4 = _orient(p1, p2, q1), _orient(p1, p2, q2)
-    if ((d1 > 0 and d2 < 0) or (d1 < 0 and d2 > 0)) and ((d3 > 0 and d4 < 0) or (d3 < 0 and d4 > 0)):
-        return True
-    return (
-        (d1 == 0 and _on_segment(q1, q2, p1))
-        or (d2 == 0 and _on_segment(q1, q2, p2))
-        or (d3 == 0 and _on_segment(p1, p2, q1))
-        or (d4 == 0 and _on_segment(p1, p2, q2))
-    )
-
-
-def _candidate_pairs(intervals: list[tuple[float, float]]) -> int:
-    """How many pairs of closed intervals overlap (what a sweep along that axis would test)."""
-    starts = sorted(start for start, _ in intervals)
-    return sum(bisect.bisect_right(starts, end) - bisect.bisect_right(starts, start) for start, end in intervals)
+def _crossing_of(ring) -> str:
+    """ " (en 47,21000° N, 1,55000° O)": where GEOS finds that a ring crosses itself, or ""."""
+    reason = shapely.is_valid_reason(shapely.Polygon(ring))
+    found = re.search(r"\[(\S+) (\S+)\]", reason or "")
+    return f" (en {format_point((float(found[1]), float(found[2])))})" if found else ""
 
 
 def _check_no_intersection(polygons, kind: str) -> None:
-    """Sweep over the segments sorted along the axis (longitude or latitude) where their extents
-    overlap least: only pairs whose extents overlap on both axes are tested. Shapes that would
-    still need too many tests are refused rather than checked for minutes."""
-    segments = []  # (min, max on the sweep axis, polygon, ring, index, a, b, ring length, min, max on the other)
-    for p_index, rings in enumerate(polygons):
-        for r_index, ring in enumerate(rings):
-            n = len(ring) - 1  # number of segments
-            for i in range(n):
-                a, b = ring[i], ring[i + 1]
-                segments.append((a, b, p_index, r_index, i, n))
-    x_extents = [(min(a[0], b[0]), max(a[0], b[0])) for a, b, *_ in segments]
-    y_extents = [(min(a[1], b[1]), max(a[1], b[1])) for a, b, *_ in segments]
-    x_pairs, y_pairs = _candidate_pairs(x_extents), _candidate_pairs(y_extents)
-    if min(x_pairs, y_pairs) > MAX_CANDIDATE_PAIRS:
+    """Each ring simple, and no two rings sharing a point (found with an STR-tree, in GEOS)."""
+    names, rings = [], []
+    for p_index, ring_list in enumerate(polygons):
+        for r_index, ring in enumerate(ring_list):
+            names.append(_ring_name(_where(kind, p_index), r_index))
+            rings.append(shapely.LinearRing(ring))
+    for name, ring in zip(names, rings, strict=True):
+        if not ring.is_simple:
+            raise ValidationError(
+                f"La géométrie se recoupe : {name} se croise lui-même{_crossing_of(ring.coords)}. "
+                "Redessinez le contour sans croisement."
+            )
+    pairs = shapely.STRtree(rings).query(rings, predicate="intersects")
+    touching = sorted((int(i), int(j)) for i, j in pairs.T if i < j)
+    if touching:
+        i, j = touching[0]
+        point = shapely.get_coordinates(shapely.intersection(rings[i], rings[j]))[0]
         raise ValidationError(
-            "La géométrie est trop complexe à vérifier (de nombreux segments longs et parallèles) : "
-            "simplifiez-la ou découpez-la en plusieurs secteurs."
+            f"La géométrie se recoupe : {names[i]} touche ou croise {names[j]} (en {format_point(point)})."
         )
-    sweep, other = (x_extents, y_extents) if x_pairs <= y_pairs else (y_extents, x_extents)
-    items = sorted(
-        (
-            (sweep[k][0], sweep[k][1], p_index, r_index, i, a, b, n, other[k][0], other[k][1])
-            for k, (a, b, p_index, r_index, i, n) in enumerate(segments)
-        ),
-        key=lambda s: s[0],
-    )
-    for position, first in enumerate(items):
-        first_max, low, high = first[1], first[8], first[9]
-        for second in items[position + 1 :]:
-            if second[0] > first_max:
-                break
-            if second[8] > high or second[9] < low:
-                continue
-            same_ring = first[2] == second[2] and first[3] == second[3]
-            if same_ring:
-                i, j, n = first[4], second[4], first[7]
-                if abs(i - j) == 1 or abs(i - j) == n - 1:
-                    # Consecutive segments share a vertex; they must not fold back onto each other.
-                    if _overlap_consecutive(first, second):
-                        raise ValidationError(_intersection_message(first, second, kind, polygons))
-                    continue
-            if segments_intersect(first[5], first[6], second[5], second[6]):
-                raise ValidationError(_intersection_message(first, second, kind, polygons))
 
 
-def _overlap_consecutive(first, second) -> bool:
-    a, b, c, d = first[5], first[6], second[5], second[6]
-    shared = a if a in (c, d) else b
-    other1 = b if shared == a else a
-    other2 = d if shared == c else c
-    if _orient(shared, other1, other2) != 0:
-        return False
-    # Collinear: overlapping when both go the same way from the shared vertex.
-    return (other1[0] - shared[0]) * (other2[0] - shared[0]) + (other1[1] - shared[1]) * (other2[1] - shared[1]) > 0
-
-
-def _intersection_message(first, second, kind: str, polygons) -> str:
-    def name(segment):
-        where = f"polygone n° {segment[2] + 1}" if kind == "MultiPolygon" else "polygone"
-        return _ring_name(where, segment[3])
-
-    where = format_point(crossing_point(first[5], first[6], second[5], second[6]))
-    if (first[2], first[3]) == (second[2], second[3]):
-        return (
-            f"La géométrie se recoupe : {name(first)} se croise lui-même (en {where}). "
-            "Redessinez le contour sans croisement."
+def _check_nesting(polygons, kind: str) -> None:
+    """No ring touches another (checked above), so one vertex tells on which side a ring lies."""
+    shapes = []
+    for p_index, rings in enumerate(polygons):
+        where = _where(kind, p_index)
+        exterior, holes = rings[0], rings[1:]
+        if holes:
+            firsts = np.array([hole[0] for hole in holes])
+            outside = np.flatnonzero(~shapely.contains_xy(shapely.Polygon(exterior), firsts[:, 0], firsts[:, 1]))
+            if outside.size:
+                raise ValidationError(f"Le trou n° {outside[0] + 1} du {where} est en dehors de son contour extérieur.")
+        if len(holes) > 1:
+            inside = shapely.STRtree([shapely.Polygon(hole) for hole in holes]).query(
+                shapely.points([hole[0] for hole in holes]), predicate="intersects"
+            )
+            nested = sorted(int(h) for h, other in inside.T if h != other)
+            if nested:
+                raise ValidationError(f"Le trou n° {nested[0] + 1} du {where} est à l'intérieur d'un autre trou.")
+        shapes.append(shapely.Polygon(exterior, holes))
+    if len(shapes) > 1:
+        # The first vertex of a polygon within another one (not in one of its holes): they overlap.
+        inside = shapely.STRtree(shapes).query(
+            shapely.points([rings[0][0] for rings in polygons]), predicate="intersects"
         )
-    return f"La géométrie se recoupe : {name(first)} touche ou croise {name(second)} (en {where})."
-
-
-def crossing_point(p1, p2, q1, q2) -> tuple[float, float]:
-    """Where two intersecting segments meet (a shared point when they overlap or touch)."""
-    denominator = (p2[0] - p1[0]) * (q2[1] - q1[1]) - (p2[1] - p1[1]) * (q2[0] - q1[0])
-    if denominator == 0:  # collinear or touching: one of the ends lies on the other segment
-        for point in (q1, q2, p1, p2):
-            if _on_segment(p1, p2, point) and _on_segment(q1, q2, point):
-                return point[0], point[1]
-        return p1[0], p1[1]
-    t = ((q1[0] - p1[0]) * (q2[1] - q1[1]) - (q1[1] - p1[1]) * (q2[0] - q1[0])) / denominator
-    return p1[0] + t * (p2[0] - p1[0]), p1[1] + t * (p2[1] - p1[1])
+        overlapping = sorted((int(p), int(o)) for p, o in inside.T if p != o)
+        if overlapping:
+            p_index, o_index = overlapping[0]
+            raise ValidationError(
+                f"Les polygones n° {p_index + 1} et n° {o_index + 1} se chevauchent : fusionnez-les ou séparez-les."
+            )
 
 
 def _degrees(value: float, positive: str, negative: str) -> str:
@@ -298,72 +256,31 @@ def format_point(point) -> str:
     return f"{_degrees(lat, 'N', 'S')}, {_degrees(lon, 'E', 'O')}"
 
 
-def point_in_ring(point, ring) -> bool:
-    """Ray casting; the point is assumed not to lie on the ring."""
-    x, y = point
-    inside = False
-    for i in range(len(ring) - 1):
-        (x1, y1), (x2, y2) = ring[i], ring[i + 1]
-        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
-            inside = not inside
-    return inside
-
-
-def _check_nesting(polygons, kind: str) -> None:
-    # No ring touches another (checked above), so one vertex tells on which side a ring lies.
-    for p_index, rings in enumerate(polygons):
-        where = f"polygone n° {p_index + 1}" if kind == "MultiPolygon" else "polygone"
-        exterior = rings[0]
-        for h_index, hole in enumerate(rings[1:], start=1):
-            if not point_in_ring(hole[0], exterior):
-                raise ValidationError(f"Le trou n° {h_index} du {where} est en dehors de son contour extérieur.")
-            for o_index, other in enumerate(rings[1:], start=1):
-                if o_index != h_index and point_in_ring(hole[0], other):
-                    raise ValidationError(f"Le trou n° {h_index} du {where} est à l'intérieur d'un autre trou.")
-        for o_index, other in enumerate(polygons):
-            if o_index != p_index and point_in_ring(exterior[0], other[0]):
-                inside_hole = any(point_in_ring(exterior[0], hole) for hole in other[1:])
-                if not inside_hole:
-                    raise ValidationError(
-                        f"Les polygones n° {p_index + 1} et n° {o_index + 1} se chevauchent : "
-                        "fusionnez-les ou séparez-les."
-                    )
-
-
 # --- Measures ------------------------------------------------------------------------------
 
 
-def _ring_signed_area(ring) -> float:
-    return sum(ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1] for i in range(len(ring) - 1)) / 2
-
-
-def ring_area_m2(ring) -> float:
-    """Area on the sphere (Chamberlain & Duquette), whatever the ring's orientation."""
-    total = 0.0
-    for i in range(len(ring) - 1):
-        lon1, lat1 = ring[i]
-        lon2, lat2 = ring[i + 1]
-        total += math.radians(lon2 - lon1) * (2 + math.sin(math.radians(lat1)) + math.sin(math.radians(lat2)))
-    return abs(total) * EARTH_RADIUS_M**2 / 2
+def to_shape(geometry: dict):
+    """GeoJSON → shapely geometry, exterior rings counter-clockwise and holes clockwise (what
+    pyproj's areas expect)."""
+    return shapely.orient_polygons(shapely.geometry.shape(geometry))
 
 
 def area_m2(geometry: dict) -> float:
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    return sum(ring_area_m2(rings[0]) - sum(ring_area_m2(hole) for hole in rings[1:]) for rings in polygons)
+    """Geodesic area on the WGS 84 ellipsoid, holes removed, whatever the rings' orientation."""
+    area, _ = WGS84.geometry_area_perimeter(to_shape(geometry))
+    return abs(area)
 
 
 def centroid(geometry: dict) -> tuple[float, float]:
-    """The mean of the exterior vertices (lon, lat): enough to place a label or measure a distance."""
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    points = [point for rings in polygons for point in rings[0][:-1]]
-    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+    """The centre of gravity (lon, lat) in degrees: enough to place a label or measure a distance."""
+    point = to_shape(geometry).centroid
+    return point.x, point.y
 
 
 def distance_m(a, b) -> float:
-    """Great-circle distance between two (lon, lat) points (haversine)."""
-    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+    """Geodesic distance between two (lon, lat) points on the WGS 84 ellipsoid."""
+    _, _, distance = WGS84.inv(a[0], a[1], b[0], b[1])
+    return distance
 
 
 # --- Where a shape lies ----------------------------------------------------------------------
@@ -379,78 +296,53 @@ FRANCE_BOXES = {
     "Saint-Pierre-et-Miquelon": (-56.5, 46.7, -56.1, 47.2),
     "Saint-Martin et Saint-Barthélemy": (-63.2, 17.8, -62.7, 18.2),
 }
+FRANCE = shapely.MultiPolygon([shapely.box(*box) for box in FRANCE_BOXES.values()])
 
 
-def positions(geometry: dict):
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    for rings in polygons:
-        for ring in rings:
-            yield from ring
+def first_outside_france(geometry: dict) -> list[float] | None:
+    """The first position outside France (mainland and overseas; their edges count as inside), or None."""
+    points = shapely.get_coordinates(shapely.geometry.shape(geometry))
+    outside = ~shapely.intersects_xy(FRANCE, points[:, 0], points[:, 1])
+    return points[outside][0].tolist() if outside.any() else None
 
 
-def in_france(point) -> bool:
-    lon, lat = point[0], point[1]
-    return any(west <= lon <= east and south <= lat <= north for west, south, east, north in FRANCE_BOXES.values())
-
-
-def first_outside_france(geometry: dict):
-    """The first position outside France (mainland and overseas), or None."""
-    return next((point for point in positions(geometry) if not in_france(point)), None)
-
-
-def point_in_geometry(point, geometry: dict) -> bool:
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    return any(
-        point_in_ring(point, rings[0]) and not any(point_in_ring(point, hole) for hole in rings[1:])
-        for rings in polygons
-    )
-
-
-def _segment_distance_m(point, a, b) -> float:
-    """Distance from a point to a segment on a local plane (equirectangular): enough within a few km."""
-    scale = math.cos(math.radians(point[1]))
-    ax, ay = (a[0] - point[0]) * scale, a[1] - point[1]
-    bx, by = (b[0] - point[0]) * scale, b[1] - point[1]
-    dx, dy = bx - ax, by - ay
-    length2 = dx * dx + dy * dy
-    t = 0.0 if length2 == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / length2))
-    x, y = ax + t * dx, ay + t * dy
-    return math.radians(math.hypot(x, y)) * EARTH_RADIUS_M
-
-
-def distance_to_geometry_m(point, geometry: dict) -> float:
-    """0 inside the shape, else the distance to its nearest edge."""
-    if point_in_geometry(point, geometry):
-        return 0.0
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    return min(
-        _segment_distance_m(point, ring[i], ring[i + 1])
-        for rings in polygons
-        for ring in rings
-        for i in range(len(ring) - 1)
+@lru_cache(maxsize=64)
+def _around(lon: float, lat: float) -> Transformer:
+    """Longitude/latitude → metres on the azimuthal equidistant plane centred there."""
+    return Transformer.from_crs(
+        "+proj=longlat +datum=WGS84 +no_defs", f"+proj=aeqd +lon_0={lon} +lat_0={lat} +datum=WGS84", always_xy=True
     )
 
 
 def farthest_outside_m(geometry: dict, outline: dict, *, sample: int = 200) -> tuple[float, tuple]:
     """(distance, position) of the vertex of `geometry` farthest outside `outline` (0 when inside).
-    At most `sample` vertices are measured: the outline is coarse anyway."""
-    points = list(positions(geometry))
-    step = max(1, len(points) // sample)
-    worst = (0.0, points[0])
-    for point in points[::step]:
-        distance = distance_to_geometry_m(point, outline)
-        if distance > worst[0]:
-            worst = (distance, point)
-    return worst
+    At most `sample` vertices are measured: the outline is coarse anyway. The vertex is found on
+    a plane centred on the outline; its distance to the outline's nearest point is geodesic."""
+    points = shapely.get_coordinates(shapely.geometry.shape(geometry))
+    points = points[:: max(1, len(points) // sample)]
+    region = shapely.geometry.shape(outline)
+    centre = region.envelope.centroid
+    transformer = _around(round(centre.x, 3), round(centre.y, 3))
+
+    def project(coordinates):
+        return np.column_stack(transformer.transform(coordinates[:, 0], coordinates[:, 1]))
+
+    plane_region = shapely.transform(region, project)
+    plane_points = shapely.points(project(points))
+    distances = shapely.distance(plane_region, plane_points)
+    worst = int(np.argmax(distances))
+    if distances[worst] == 0:
+        return 0.0, tuple(points[0].tolist())
+    nearest = shapely.get_coordinates(shapely.shortest_line(plane_points[worst], plane_region))[-1]
+    lon, lat = transformer.transform(nearest[0], nearest[1], direction="INVERSE")
+    point = tuple(points[worst].tolist())
+    return distance_m(point, (lon, lat)), point
 
 
 def bounds(geometry: dict) -> list[list[float]]:
     """[[south, west], [north, east]]: what Leaflet's fitBounds takes."""
-    points = list(positions(geometry))
-    return [
-        [min(p[1] for p in points), min(p[0] for p in points)],
-        [max(p[1] for p in points), max(p[0] for p in points)],
-    ]
+    west, south, east, north = shapely.geometry.shape(geometry).bounds
+    return [[south, west], [north, east]]
 
 
 # --- Export --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pvd.gouvernance.services import object_submit
 from pvd.suivi import services as suivi_services
 from pvd.suivi.formatting import nombre
 from pvd.territoires.models import Epci
+from pvd.territoires.names import de_commune
 
 from . import geo
 from .models import (
@@ -112,8 +113,12 @@ def _check_orientations(orientations) -> list[str]:
     return orientations
 
 
-def _check_partenaires(partenaires) -> list:
-    return list(partenaires or [])
+def _check_partenaires(dossier, partenaires) -> list:
+    from pvd.territoires.services import check_offered
+
+    partenaires = list(partenaires or [])
+    check_offered(dossier=dossier, organisations=partenaires, field="partenaires")
+    return partenaires
 
 
 @transaction.atomic
@@ -146,7 +151,7 @@ def axe_create(
     )
     axe.full_clean()
     axe.save()
-    axe.partenaires.set(_check_partenaires(partenaires))
+    axe.partenaires.set(_check_partenaires(dossier, partenaires))
     version_record(dossier=dossier, by=by, motif=f"Axe {numero} créé")
     return axe
 
@@ -178,7 +183,7 @@ def axe_update(*, axe: AxeStrategique, by, partenaires=None, **changes) -> AxeSt
     axe.full_clean()
     axe.save()
     if partenaires is not None:
-        axe.partenaires.set(_check_partenaires(partenaires))
+        axe.partenaires.set(_check_partenaires(axe.dossier, partenaires))
     version_record(dossier=axe.dossier, by=by, motif=f"Axe {axe.numero} modifié")
     return axe
 
@@ -371,7 +376,7 @@ def secteurs_warnings(*, dossier, secteurs) -> list[str]:
                 warnings.append(
                     f"Le secteur « {secteur.nom} » sort du territoire de l'EPCI du dossier ({epci_nom}) : "
                     f"le point {geo.format_point(point)} en est à {distance / 1000:.0f} km. Vérifiez qu'il est "
-                    f"bien situé sur le territoire de {secteur.commune.nom}."
+                    f"bien situé sur le territoire {de_commune(secteur.commune.nom)}."
                 )
             continue
         if others:
@@ -380,7 +385,7 @@ def secteurs_warnings(*, dossier, secteurs) -> list[str]:
             if nearest > FAR_FROM_OTHERS_M:
                 warnings.append(
                     f"Le secteur « {secteur.nom} » est à {nearest / 1000:.0f} km des autres secteurs du dossier : "
-                    f"vérifiez qu'il est bien situé sur le territoire de {secteur.commune.nom}."
+                    f"vérifiez qu'il est bien situé sur le territoire {de_commune(secteur.commune.nom)}."
                 )
     return warnings
 

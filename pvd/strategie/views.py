@@ -157,7 +157,7 @@ def _axe_initial(axe):
 @dossier_view("strategie.edit")
 def axe_create(request, dossier):
     next_numero = (max(dossier.axes.values_list("numero", flat=True), default=0)) + 1
-    form = AxeForm(request.POST or None, initial={"numero": next_numero})
+    form = AxeForm(request.POST or None, initial={"numero": next_numero}, dossier=dossier)
     if request.method == "POST" and form.is_valid():
         try:
             axe = services.axe_create(dossier=dossier, by=request.user, **form.cleaned_data)
@@ -172,7 +172,7 @@ def axe_create(request, dossier):
 @dossier_view("strategie.edit")
 def axe_update(request, dossier, axe_pk):
     axe = _axe(dossier, axe_pk)
-    form = AxeForm(request.POST or None, initial=_axe_initial(axe))
+    form = AxeForm(request.POST or None, initial=_axe_initial(axe), dossier=dossier)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         partenaires = data.pop("partenaires")

@@ -48,9 +48,29 @@ class CommuneAdmin(ReadMostlyAdmin):
     show_full_result_count = False
 
 
+class PorteeFilter(admin.SimpleListFilter):
+    title = "portée"
+    parameter_name = "portee"
+
+    def lookups(self, request, model_admin):
+        return [("partagee", "Nationale ou d’un territoire"), ("dossier", "D’un dossier")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "partagee":
+            return queryset.filter(dossier__isnull=True)
+        if self.value() == "dossier":
+            return queryset.filter(dossier__isnull=False)
+        return queryset
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["nom", "type", "siren"]
-    list_filter = ["type"]
-    search_fields = ["nom", "siren"]
+    """Where ANCT's administrators curate the national list (also on /territoires/organisations/)
+    and can see every dossier's organisations. Leave `dossier` empty for a national body."""
+
+    list_display = ["nom", "type", "dossier", "siren"]
+    list_select_related = ["dossier"]
+    list_filter = [PorteeFilter, "type"]
+    search_fields = ["nom", "siren", "dossier__nom"]
     autocomplete_fields = ["commune", "epci", "departement"]
+    raw_id_fields = ["dossier"]

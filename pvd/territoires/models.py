@@ -1,6 +1,8 @@
 """Reference territories of the COG (code officiel géographique), read-only for users."""
 
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class Region(models.Model):
@@ -26,6 +28,19 @@ class Departement(models.Model):
 
     def __str__(self):
         return f"{self.nom} ({self.code})"
+
+    @property
+    def de_nom(self) -> str:
+        """ "de la Haute-Marne" (article from the INSEE TNCC, see names.py)."""
+        from .names import de_departement
+
+        return de_departement(self)
+
+    @property
+    def prefet_de(self) -> str:
+        from .names import prefet_de
+
+        return prefet_de(self)
 
 
 class Epci(models.Model):
@@ -69,6 +84,13 @@ class Commune(models.Model):
     def __str__(self):
         return f"{self.nom} ({self.code})"
 
+    @property
+    def de_nom(self) -> str:
+        """ "du Moule", "d'Arles", "de Langres" (see names.py)."""
+        from .names import de_commune
+
+        return de_commune(self.nom)
+
 
 class OrganisationType(models.TextChoices):
     COMMUNE = "commune", "Commune"
@@ -87,11 +109,40 @@ class OrganisationType(models.TextChoices):
     AUTRE = "autre", "Autre"
 
 
+NATIONAL_TYPES = frozenset(
+    {
+        OrganisationType.ETAT,
+        OrganisationType.ANCT,
+        OrganisationType.BANQUE_TERRITOIRES,
+        OrganisationType.ANAH,
+        OrganisationType.CEREMA,
+        OrganisationType.REGION,
+        OrganisationType.DEPARTEMENT,
+    }
+)
+
+
 class Organisation(models.Model):
-    """Any signatory, partner or funder, shared by all dossiers (one Banque des Territoires)."""
+    """A signatory, partner or funder.
+
+    Either a dossier's own organisation (`dossier` set: typed in that dossier, offered only
+    there), or a shared one (`dossier` empty): a national body that ANCT curates (Banque des
+    Territoires, Anah…) or the organisation of a territory (a commune, an EPCI, the préfecture
+    of a département), offered to the dossiers of that territory. See
+    `pvd.territoires.selectors.organisations_for`.
+    """
 
     nom = models.CharField("nom", max_length=200)
     type = models.CharField("type", max_length=20, choices=OrganisationType.choices)
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        verbose_name="dossier",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text="Vide pour un organisme national ou celui d'un territoire, partagé par les dossiers.",
+    )
     siren = models.CharField("SIREN", max_length=9, blank=True)
     commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     epci = models.ForeignKey(Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -103,8 +154,24 @@ class Organisation(models.Model):
         ordering = ["nom"]
         verbose_name = "organisation"
         constraints = [
-            models.UniqueConstraint(fields=["nom", "type"], name="organisation_unique_nom_type"),
+            models.UniqueConstraint(
+                Lower("nom"),
+                "dossier",
+                condition=Q(dossier__isnull=False),
+                name="organisation_unique_nom_dossier",
+                violation_error_message="Une organisation de ce nom existe déjà dans ce dossier.",
+            ),
+            models.UniqueConstraint(
+                Lower("nom"),
+                condition=Q(dossier__isnull=True),
+                name="organisation_unique_nom_national",
+                violation_error_message="Une organisation nationale de ce nom existe déjà.",
+            ),
         ]
 
     def __str__(self):
         return self.nom
+
+    @property
+    def is_shared(self) -> bool:
+        return self.dossier_id is None

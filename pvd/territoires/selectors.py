@@ -2,7 +2,7 @@ import re
 
 from django.db.models import Q
 
-from .models import Commune, Epci, Organisation
+from .models import Commune, Epci, Organisation, OrganisationType
 from .search import normalize
 
 # Abbreviations people type for the saints of French place names: "st-flour", "ste maxime".
@@ -64,10 +64,42 @@ def organisation_key(name: str) -> str:
     return str(name).strip().casefold()
 
 
-def organisations_by_name(names) -> dict[str, Organisation]:
-    """The existing organisations of these names, whatever their type, keyed by
+def national_organisations():
+    """The national bodies ANCT curates (Banque des Territoires, Anah, Cerema, the régions…):
+    shared, and of no territory."""
+    return Organisation.objects.filter(
+        dossier__isnull=True, commune__isnull=True, epci__isnull=True, departement__isnull=True
+    ).exclude(type__in=[OrganisationType.COMMUNE, OrganisationType.EPCI])
+
+
+def offered_to(dossier) -> Q:
+    """Which organisations a form of this dossier may pick: its own, the national list, and the
+    organisations of its territory (its communes, its EPCI, its départements' préfecture and
+    other bodies linked to them). Another dossier's organisations never."""
+    departements = Commune.objects.filter(dossiers=dossier).values("departement")
+    territory = (
+        Q(commune__in=dossier.communes.values("pk")) | Q(epci_id=dossier.epci_id) | Q(departement__in=departements)
+    )
+    national = Q(pk__in=national_organisations().values("pk"))
+    return Q(dossier=dossier) | (Q(dossier__isnull=True) & territory) | national
+
+
+def organisations_for(dossier):
+    """The organisations every picker of this dossier offers (member, signatory, funder,
+    partner, maître d'ouvrage), in one query. The organisations of its communes, of its EPCI
+    and the préfecture of its départements are always there: missing ones are created first
+    (`territory_organisations_ensure`, a fixed number of queries)."""
+    from .services import territory_organisations_ensure
+
+    territory_organisations_ensure(dossier=dossier)
+    return Organisation.objects.filter(offered_to(dossier)).order_by("nom", "pk")
+
+
+def organisations_by_name(names, *, dossier) -> dict[str, Organisation]:
+    """The organisations offered to this dossier of these names, whatever their type, keyed by
     `organisation_key(name)`, in one query: typing a name that exists (other capitals, other
-    type) reuses the row instead of creating a duplicate. The oldest wins on a tie."""
+    type) reuses the row instead of creating a duplicate. The dossier's own wins over a shared
+    one, then the oldest."""
     cleaned = {str(n).strip() for n in names if n and str(n).strip()}
     if not cleaned:
         return {}
@@ -75,6 +107,7 @@ def organisations_by_name(names) -> dict[str, Organisation]:
     for name in cleaned:
         query |= Q(nom__iexact=name)
     found = {}
-    for organisation in Organisation.objects.filter(query).order_by("pk"):
+    candidates = Organisation.objects.filter(offered_to(dossier)).filter(query)
+    for organisation in sorted(candidates, key=lambda o: (o.dossier_id is None, o.pk)):
         found.setdefault(organisation_key(organisation.nom), organisation)
     return found

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
-from .models import Commune, Departement, Epci, Organisation, Region
+from .models import Commune, Departement, Epci, Organisation, OrganisationType, Region
+from .names import commune_de, prefecture_de
 from .search import normalize
 
 COG_EXTRACT = Path(__file__).resolve().parent / "data" / "cog2026.json.gz"
@@ -252,18 +254,203 @@ def pvd_import(*, content: bytes, replace: bool = False) -> PvdImportResult:
     return result
 
 
+# --- Organisations ---------------------------------------------------------------------------
+
+NOT_OFFERED = "Cette organisation n'est pas proposée dans ce dossier."
+
+
+def _clean_name(nom: str) -> str:
+    nom = (nom or "").strip()
+    if not nom:
+        raise ValidationError({"nom": "Indiquez le nom de l'organisation."})
+    return nom
+
+
 @transaction.atomic
-def organisation_get_or_create(*, nom: str, type: str, commune=None, epci=None, departement=None) -> Organisation:  # noqa: A002
-    """The organisation of this name and type, created if needed; links (commune, EPCI,
+def organisation_get_or_create(
+    *,
+    nom: str,
+    type: str,  # noqa: A002
+    dossier,
+    commune=None,
+    epci=None,
+    departement=None,
+) -> Organisation:
+    """The organisation of this name (whatever the capitals) in the dossier — or in the shared
+    list when `dossier` is None —, created if needed with this type. Links (commune, EPCI,
     département) that an existing row lacks are filled in, never replaced."""
+    nom = _clean_name(nom)
     links = {"commune": commune, "epci": epci, "departement": departement}
-    organisation, created = Organisation.objects.get_or_create(
-        nom=nom.strip(), type=type, defaults={k: v for k, v in links.items() if v is not None}
-    )
+    scope = {"dossier": dossier} if dossier is not None else {"dossier__isnull": True}
+    organisation = Organisation.objects.filter(nom__iexact=nom, **scope).order_by("pk").first()
+    if organisation is None:
+        organisation = Organisation(nom=nom, type=type, dossier=dossier, **links)
+        organisation.full_clean()
+        organisation.save()
+        return organisation
     missing = [k for k, v in links.items() if v is not None and getattr(organisation, f"{k}_id") is None]
-    if not created and missing:
+    if missing:
         for key in missing:
             setattr(organisation, key, links[key])
         organisation.full_clean()
         organisation.save(update_fields=missing)
+    return organisation
+
+
+def _territory_organisation(
+    *,
+    match: dict,
+    nom: str,
+    type: str,  # noqa: A002
+    link: dict,
+    other_nom: str,
+) -> Organisation:
+    """The shared organisation of a territory: found by its link, else a shared one of that name
+    without a link of this kind (given the link), else created. When the name belongs to
+    another territory (two communes called Saint-Martin), `other_nom` is used instead."""
+    found = Organisation.objects.filter(dossier__isnull=True, type=type, **match).order_by("pk").first()
+    if found:
+        return found
+    ((key, value),) = link.items()
+    homonym = Organisation.objects.filter(dossier__isnull=True, nom__iexact=nom).first()
+    if homonym is not None and getattr(homonym, f"{key}_id") not in (None, value.pk):
+        nom = other_nom
+    return organisation_get_or_create(nom=nom, type=type, dossier=None, **link)
+
+
+def prefecture_name(departement: Departement) -> str:
+    return prefecture_de(departement)
+
+
+@transaction.atomic
+def prefecture_organisation(departement: Departement) -> Organisation:
+    """The préfecture of a département: a shared État organisation linked to the département,
+    created on first use. The one function that gets it (State signatory, pickers)."""
+    return _territory_organisation(
+        match={"departement": departement, "nom__istartswith": "Préfecture"},
+        nom=prefecture_name(departement),
+        type=OrganisationType.ETAT,
+        link={"departement": departement},
+        other_nom=f"{prefecture_name(departement)} ({departement.code})",
+    )
+
+
+@transaction.atomic
+def commune_organisation(commune: Commune) -> Organisation:
+    """The commune as an organisation (« Commune de Langres », « Commune du Moule »), shared, created on first use."""
+    return _territory_organisation(
+        match={"commune": commune},
+        nom=commune_de(commune.nom),
+        type=OrganisationType.COMMUNE,
+        link={"commune": commune},
+        other_nom=f"{commune_de(commune.nom)} ({commune.departement_id})",
+    )
+
+
+@transaction.atomic
+def epci_organisation(epci: Epci) -> Organisation:
+    """The EPCI as an organisation (its COG name), shared, created on first use."""
+    return _territory_organisation(
+        match={"epci": epci},
+        nom=epci.nom,
+        type=OrganisationType.EPCI,
+        link={"epci": epci},
+        other_nom=f"{epci.nom} ({epci.pk})",
+    )
+
+
+@transaction.atomic
+def territory_organisations_ensure(*, dossier) -> None:
+    """Make sure the organisations of the dossier's communes, of its EPCI and the préfecture of
+    its départements exist. Two queries when they do, whatever the number of organisations."""
+    communes = list(dossier.communes.select_related("departement"))
+    departements = {c.departement_id: c.departement for c in communes}
+    existing = Organisation.objects.filter(dossier__isnull=True).filter(
+        Q(type=OrganisationType.COMMUNE, commune__in=communes)
+        | Q(type=OrganisationType.EPCI, epci_id=dossier.epci_id)
+        | Q(type=OrganisationType.ETAT, departement__in=list(departements), nom__istartswith="Préfecture")
+    )
+    found = set()
+    for type_, commune_id, epci_id, departement_id in existing.values_list("type", "commune", "epci", "departement"):
+        found.add((type_, commune_id or epci_id or departement_id))
+    for commune in communes:
+        if (OrganisationType.COMMUNE, commune.pk) not in found:
+            commune_organisation(commune)
+    if (OrganisationType.EPCI, dossier.epci_id) not in found:
+        epci_organisation(dossier.epci)
+    for code, departement in departements.items():
+        if (OrganisationType.ETAT, code) not in found:
+            prefecture_organisation(departement)
+
+
+@transaction.atomic
+def organisation_find_or_create(*, dossier, nom: str, type: str) -> Organisation:  # noqa: A002
+    """An organisation typed in a form of the dossier (« Ajouter une organisation »): the one
+    offered to the dossier of that name whatever the capitals (the dossier's own, a national
+    body, its territory's), else a new organisation of the dossier. Never a national one."""
+    from .selectors import organisation_key, organisations_by_name
+
+    nom = _clean_name(nom)
+    found = organisations_by_name([nom], dossier=dossier).get(organisation_key(nom))
+    return found or organisation_get_or_create(nom=nom, type=type or OrganisationType.AUTRE, dossier=dossier)
+
+
+@transaction.atomic
+def organisation_chosen_or_created(*, dossier, organisation=None, nouvelle_organisation=None) -> Organisation | None:
+    """What a picker with « Ajouter une organisation » gives: the chosen organisation (offered to
+    the dossier), or the typed one found or created in the dossier. Call it inside the same
+    transaction as the write that uses it, so that a refused form leaves nothing behind."""
+    if organisation is not None:
+        check_offered(dossier=dossier, organisations=[organisation])
+        return organisation
+    if nouvelle_organisation:
+        return organisation_find_or_create(dossier=dossier, **nouvelle_organisation)
+    return None
+
+
+def check_offered(*, dossier, organisations, field: str = "organisation") -> None:
+    """Refuse an organisation that the dossier's pickers do not offer (another dossier's)."""
+    from .selectors import offered_to
+
+    pks = {o.pk for o in organisations if o is not None}
+    if pks and Organisation.objects.filter(offered_to(dossier), pk__in=pks).count() != len(pks):
+        raise ValidationError({field: NOT_OFFERED})
+
+
+def _require_curator(by, type: str) -> None:  # noqa: A002
+    from pvd.dossiers.perms import national_access_for
+
+    if not national_access_for(by).can("organisations.curate"):
+        raise ValidationError("Seule l'ANCT tient la liste des organismes nationaux.")
+    if type in {OrganisationType.COMMUNE, OrganisationType.EPCI}:
+        raise ValidationError(
+            {"type": "Une commune ou un EPCI n'est pas un organisme national : il est proposé à ses dossiers."}
+        )
+
+
+@transaction.atomic
+def organisation_national_create(*, nom: str, type: str, siren: str = "", by) -> Organisation:  # noqa: A002
+    """A national body, offered to every dossier: ANCT's list only."""
+    _require_curator(by, type)
+    organisation = Organisation(nom=_clean_name(nom), type=type, siren=siren.strip(), dossier=None)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_national_update(
+    *,
+    organisation: Organisation,
+    nom: str,
+    type: str,  # noqa: A002
+    siren: str = "",
+    by,
+) -> Organisation:
+    _require_curator(by, type)
+    if organisation.dossier_id is not None:
+        raise ValidationError("Cette organisation appartient à un dossier : elle n'est pas dans la liste nationale.")
+    organisation.nom, organisation.type, organisation.siren = _clean_name(nom), type, siren.strip()
+    organisation.full_clean()
+    organisation.save()
     return organisation

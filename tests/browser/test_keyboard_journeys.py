@@ -92,6 +92,7 @@ def test_financing_line_and_submission_with_the_keyboard_alone(page, live_server
     fiche = FicheFactory(dossier=dossier, numero=1, titre="Rénover les halles", cout_ht=200000)
     login_with_keyboard(page, live_server, chef)
     page.goto(_url("actions:fiche", dossier, fiche_pk=fiche.pk))
+    kb_press(page, "#ajout-ligne > summary")  # the financing form opens on demand
     kb_choose(page, "#ligne_dispositif", page.locator("#ligne_dispositif option").nth(1).inner_text().strip())
     kb_type(page, "#ligne_montant", "80000")
     kb_choose(page, "#ligne_statut", "Accordé")

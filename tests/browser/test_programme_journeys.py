@@ -124,6 +124,8 @@ def test_chef_writes_a_fiche_with_financing_and_submits_it(signed_in, chef_dossi
     page.get_by_role("button", name="Enregistrer").click()
 
     expect(page.locator("h1")).to_contain_text("Rénover les halles")
+    # The fiche reads first: the financing form opens on demand.
+    page.get_by_text("Ajouter une ligne de financement").click()
     ligne = page.locator("form#ligne")
     ligne.get_by_label(re.compile("Nouveau financeur")).fill("Région Grand Est")
     ligne.get_by_label("Dispositif").select_option(index=1)

@@ -95,11 +95,10 @@ def test_plan_tabs_read_without_javascript(nojs_page, live_server, transactional
     page = nojs_page
     login(page, live_server, world.chef)
     page.goto(live_server.url + world.dossier_url("actions:plan"))
-    calendrier = page.locator("#calendrier-table")
+    calendrier = page.locator("#gantt")
     expect(calendrier).to_be_visible()
-    expect(calendrier.locator("tbody tr", has_text="7. Halle couverte")).to_have_text(
-        "7. Halle couvertemars 2025septembre 2026"
-    )
+    expect(calendrier.get_by_role("rowheader", name="7. Halle couverte")).to_contain_text("mars 2025 – septembre 2026")
+    expect(calendrier.locator("tbody tr", has_text="7. Halle couverte").locator(".pvd-gantt__bar")).to_have_count(1)
     expect(page.get_by_role("heading", name="Calendrier")).to_be_visible()
     carte = page.locator("#carte-liste")
     expect(carte).to_be_visible()
@@ -144,6 +143,7 @@ def test_moderation_and_fiche_financing_without_javascript(nojs_page, live_serve
 
     fiche = world.extra["fiche"]
     page.goto(world.dossier_url("actions:fiche", fiche_pk=fiche.pk))
+    page.get_by_text("Ajouter une ligne de financement").click()  # a <details>: opens without JavaScript
     ligne = page.locator("form#ligne")
     ligne.get_by_label(re.compile("Nouveau financeur")).fill("Département de la Haute-Marne")
     ligne.get_by_label("Dispositif").select_option(index=1)

@@ -216,9 +216,9 @@ def test_new_fiche_form_says_blank_gives_the_next_number(dossier):
 
 def test_organisations_offered_leave_out_another_dossiers_local_funder(dossier, client_for, main):
     other = DossierFactory()
-    secret = OrganisationFactory(nom="Fonds local d'ailleurs")
+    secret = OrganisationFactory(nom="Fonds local d'ailleurs", dossier=other)
     LigneFactory(fiche=FicheFactory(dossier=other), financeur=secret)
-    own = OrganisationFactory(nom="Fonds local d'ici")
+    own = OrganisationFactory(nom="Fonds local d'ici", dossier=dossier)
     LigneFactory(fiche=FicheFactory(dossier=dossier), financeur=own)
     anct = OrganisationFactory(nom="ANCT", type="anct")
     commune = dossier.communes.first()

@@ -99,7 +99,7 @@ def test_parse_amount_refuses(raw):
 
 
 def test_import_good_file(dossier, axes):
-    OrganisationFactory(nom="Commune de Test", type="commune")
+    OrganisationFactory(nom="Commune de Test", type="commune", dossier=dossier)  # typed in the dossier before
     fiches = import_plan(dossier=dossier, content=workbook(GOOD_FICHES, GOOD_FINANCEMENTS, GOOD_BUDGETS), by=None)
     assert [f.numero for f in fiches] == [1, 2]
     halle = FicheAction.objects.get(dossier=dossier, numero=1)

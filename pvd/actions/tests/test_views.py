@@ -77,8 +77,9 @@ def test_fiche_detail_per_viewer(client_for, dossier, kind, main):
     assert "Halle" in content.h1.get_text()
     assert "30,00 %" in content.select_one("#taux").get_text()
     assert "700" in content.select_one("#synthese").get_text()
-    assert bool(content.select(f"form[action='{url('ligne_add', dossier, fiche_pk=fiche.pk)}']")) == (kind in TEAM)
-    assert bool(content.select(f"form[action='{url('note_add', dossier, fiche_pk=fiche.pk)}']")) == (
+    ligne_add = url("ligne_add", dossier, fiche_pk=fiche.pk)
+    assert bool(content.select(f"form[action='{ligne_add}#ajout-ligne']")) == (kind in TEAM)
+    assert bool(content.select(f"form[action='{url('note_add', dossier, fiche_pk=fiche.pk)}#ajout-note']")) == (
         kind in CAN_COMMENT
     )
     assert ("Soumettre au comité de projet" in content.get_text()) == (kind in TEAM)

@@ -9,6 +9,17 @@ from pvd.dossiers.models import Role
 from pvd.dossiers.tests.factories import MembreFactory
 
 
+def sign_all(convention, signed_on: datetime.date) -> None:
+    """Record the signature of every signatory of `convention` (the préfet included), on `signed_on`."""
+    for signataire in convention.signataires.order_by("ordre", "pk"):
+        services.signature_record(signataire=signataire, signe_le=signed_on)
+
+
+def prefet(convention):
+    """The préfet's signatory, added when the convention was created."""
+    return convention.signataires.get(requis=True, organisation__type="etat")
+
+
 @pytest.fixture
 def sign_convention():
     """sign_convention(dossier, type, date, signatories=2) → a convention signed through the services."""
@@ -16,8 +27,8 @@ def sign_convention():
     def make(dossier, type_, signed_on: datetime.date, *, signatories=2, amende=None):
         convention = services.convention_create(dossier=dossier, type=type_, amende=amende)
         for _ in range(signatories):
-            signataire = SignataireFactory(convention=convention)
-            services.signature_record(signataire=signataire, signe_le=signed_on)
+            SignataireFactory(convention=convention)
+        sign_all(convention, signed_on)
         convention.refresh_from_db()
         return convention
 

@@ -6,6 +6,7 @@ from pvd.conventions import demo, steps
 from pvd.conventions.models import Convention, ConventionEtat, ConventionType, Signataire
 from pvd.dossiers import demo as dossiers_demo
 from pvd.territoires.models import Organisation
+from pvd.territoires.services import prefecture_organisation
 from pvd.territoires.tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def test_demo_seed_is_idempotent():
     assert set(adhesion.signataires.values_list("organisation__nom", flat=True)) == {
         "Commune de Langres",
         context.dossier.epci.nom,
-        "Préfecture de la Haute-Marne",
+        prefecture_organisation(context.dossier.communes.get().departement).nom,
     }
     cadre = Convention.objects.get(type=ConventionType.CADRE)
     assert cadre.etat == ConventionEtat.EN_SIGNATURE

@@ -19,6 +19,7 @@ from pvd.gouvernance.models import Instance, InstanceType, MembreInstance
 from pvd.strategie.models import AxeStrategique, ProjetTerritoire
 from pvd.strategie.tests.factories import SecteurFactory
 from pvd.suivi.models import Indicateur
+from pvd.territoires.names import de_commune
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def full_dossier(dossier, adhesion):
     ).convention
     SignataireFactory(
         convention=cadre,
-        organisation=OrganisationFactory(nom="Caisse des Dépôts"),
+        organisation=OrganisationFactory(nom="Caisse des Dépôts", type="bdt"),
         representant="Paul Lefèvre",
         qualite="Directeur régional",
         engagements="Cofinancer l'ingénierie.",
@@ -91,13 +92,40 @@ def full_dossier(dossier, adhesion):
     Indicateur.objects.create(
         dossier=dossier, fiche=opah, nom="Logements rénovés par l'OPAH-RU", kind="mise_en_oeuvre", unite="logements"
     )
-    FicheAction.objects.create(dossier=dossier, numero=3, titre="Étude de mobilité")  # no cost yet
+    mobilite = FicheAction.objects.create(dossier=dossier, numero=3, titre="Étude de mobilité")  # no cost yet
     secret = FicheAction.objects.create(
         dossier=dossier, numero=4, titre="Projet confidentiel", cout_ht=1, confidentielle=True
     )
     LigneFactory(fiche=secret, financeur=OrganisationFactory(nom="Financeur secret"), montant=Decimal("1"))
     Indicateur.objects.create(dossier=dossier, fiche=secret, nom="Indicateur secret", kind="resultat", unite="u")
+    # The comité de projet validated the halles and adjourned the study; the OPAH-RU is not submitted yet.
+    halles.description = "Rénover la charpente et ouvrir les halles sur la place."
+    halles.objectifs = "Un marché couvert ouvert six jours sur sept."
+    halles.maitre_ouvrage_texte = "Ville de Langres"
+    halles.save()
+    validate(halles, dossier)
+    validate(mobilite, dossier, "ajourne")
     return dossier
+
+
+def validate(obj, dossier, resultat="valide"):
+    """A decision of the comité de projet on `obj`, at a séance of 12/03/2026."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from pvd.gouvernance.models import Decision, PointOrdreDuJour, Seance
+
+    instance, _ = Instance.objects.get_or_create(
+        dossier=dossier, type=InstanceType.COMITE_PROJET, defaults={"nom": "Comité de projet"}
+    )
+    seance = Seance.objects.create(instance=instance, date="2026-03-12T18:00:00Z")
+    point = PointOrdreDuJour.objects.create(
+        dossier=dossier,
+        seance=seance,
+        titre="Validation",
+        target_type=ContentType.objects.get_for_model(obj),
+        target_id=obj.pk,
+    )
+    Decision.objects.create(point=point, resultat=resultat)
 
 
 def docx_text(data: bytes) -> tuple[list[str], str]:
@@ -201,10 +229,10 @@ def test_pdf_of_the_convention_cadre_has_every_section_and_the_numbers(full_doss
     assert "29/02/2024" in text  # the due date: adhésion 31/08/2022 + 18 months
     check_linked_content(text)
     # Parties: the signatories' table (organisation, representative, capacity).
-    parties = section_text(text, "Parties et signataires")
-    assert "Commune de Langres Anne Rousseau Maire" in parties
-    assert "Caisse des Dépôts Paul Lefèvre Directeur régional" in parties
-    assert "préfet de Haute-Marne" in parties
+    parties = section_text(text, "Parties")
+    assert "Commune de Langres, représentée par Anne Rousseau, maire" in parties
+    assert "Caisse des Dépôts, représentée par Paul Lefèvre, directeur régional" in parties
+    assert "L'État, représenté par le préfet de la Haute-Marne" in parties
     preambule = section_text(text, "Préambule")
     assert "Contrat de relance et de transition écologique (CRTE)" in preambule
     assert "Convention d'adhésion signée le 31/08/2022" in preambule
@@ -225,11 +253,11 @@ def test_pdf_of_the_convention_cadre_has_every_section_and_the_numbers(full_doss
         "Dispositif Accordé Sollicité Anah 150 000,00 € 0,00 € DETR 300 000,00 € 0,00 € Région 0,00 € 200 000,00 €"
         in maquette
     )
-    engagements = section_text(text, "Article 7 — Engagements des partenaires")
+    engagements = section_text(text, "Article 7 — Engagements des parties")
     for line in ENGAGEMENTS:
         assert line in engagements
-    assert "Chef de projet : Claire Martin" in section_text(text, "Article 8 — Gouvernance")
-    assert "durée de : 6 ans." in section_text(text, "Article 10 — Durée de la convention")
+    assert "Chef de projet : Claire Martin" in section_text(text, "Article 9 — Gouvernance")
+    assert "durée de 6 ans." in section_text(text, "Article 11 — Entrée en vigueur et durée de la convention")
     signatures = section_text(text, "Signatures")
     assert "Pour Commune de Langres, Anne Rousseau, Maire" in signatures
 
@@ -249,9 +277,9 @@ def test_pdf_map_is_the_svg_of_the_sectors(full_dossier):
 
 def test_docx_and_pdf_show_the_partners_commitments(full_dossier):
     _, text = docx_text(documents.generate("cadre", full_dossier, "docx")[1])
-    docx_section = section_text(text, "Article 7 — Engagements des partenaires")
+    docx_section = section_text(text, "Article 7 — Engagements des parties")
     pdf_section = section_text(
-        pdf_text(documents.generate("cadre", full_dossier, "pdf")[1]), "Article 7 — Engagements des partenaires"
+        pdf_text(documents.generate("cadre", full_dossier, "pdf")[1]), "Article 7 — Engagements des parties"
     )
     for line in ENGAGEMENTS:
         assert line in docx_section and line in pdf_section
@@ -279,8 +307,9 @@ def test_adhesion_document_from_the_parties(full_dossier):
     headings, text = docx_text(documents.generate("adhesion", full_dossier, "docx")[1])
     assert all(section in headings for section in ADHESION_SECTIONS)
     commune = full_dossier.communes.first()
-    assert f"Commune de {commune.nom}" in text and full_dossier.epci.nom in text
-    assert "préfet de Haute-Marne" in text
+    assert f"La commune {de_commune(commune.nom)}, représentée par son maire" in text
+    assert full_dossier.epci.nom in text
+    assert "L'État, représenté par le préfet de la Haute-Marne" in text
     assert "Claire Martin" in text and "Comité de projet PVD de Langres" in text
     assert "Jean Dupont, maire — Ville de Langres (Président)" in text
     pdf = pdf_text(documents.generate("adhesion", full_dossier, "pdf")[1])
@@ -359,13 +388,13 @@ def test_template_problems_name_a_missing_or_misspelt_tag_and_a_lost_heading(ful
             paragraph.runs[0].text = paragraph.text.replace("maquette.cout_total", "maquette.cout_totl")
         elif "{{ s.engagements }}" in paragraph.text:
             paragraph._element.getparent().remove(paragraph._element)
-        elif paragraph.text == "Article 9 — Suivi et évaluation":
-            paragraph.runs[0].text = "Article 9 — Suivi"
+        elif paragraph.text == "Article 10 — Suivi et évaluation":
+            paragraph.runs[0].text = "Article 10 — Suivi"
     path = tmp_path / "convention_cadre.docx"
     document.save(path)
     content = selectors.convention_cadre_content(full_dossier)
     assert documents.template_problems("cadre", content, path) == [
-        "convention_cadre.docx : titre de section manquant « Article 9 — Suivi et évaluation »",
+        "convention_cadre.docx : titre de section manquant « Article 10 — Suivi et évaluation »",
         "convention_cadre.docx : balise manquante « maquette.cout_total »",
         "convention_cadre.docx : balise manquante « signataires[].engagements »",
         "convention_cadre.docx : balise inconnue « maquette.cout_totl » (faute de frappe ?)",

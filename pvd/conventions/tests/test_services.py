@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pvd.actions.models import FicheAction, Statut
 from pvd.conventions import services, steps
 from pvd.conventions.models import Convention, ConventionDocument, ConventionEtat, ConventionType, Signataire
+from pvd.conventions.tests.conftest import prefet
 from pvd.conventions.tests.factories import SignataireFactory
 from pvd.dossiers.selectors import dossier_overview
 from pvd.territoires.tests.factories import OrganisationFactory
@@ -18,7 +19,7 @@ D = datetime.date
 def test_signature_of_every_signatory_makes_the_convention_signed_and_moves_the_phase(dossier):
     assert steps.phase(dossier) == "adhesion"
     adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    first, second = SignataireFactory(convention=adhesion), SignataireFactory(convention=adhesion)
+    first, second = SignataireFactory(convention=adhesion, requis=True), prefet(adhesion)
     services.signature_record(signataire=first, signe_le=D(2022, 8, 30))
     adhesion.refresh_from_db()
     assert adhesion.etat == ConventionEtat.EN_SIGNATURE and adhesion.date_signature is None
@@ -30,7 +31,7 @@ def test_signature_of_every_signatory_makes_the_convention_signed_and_moves_the_
     assert ("Échéance de la convention-cadre (18 mois)", D(2024, 2, 29)) in steps.key_dates(dossier)
 
     cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
-    signataire = SignataireFactory(convention=cadre)
+    signataire = prefet(cadre)
     services.signature_record(signataire=signataire, signe_le=D(2024, 1, 15))
     cadre.refresh_from_db()
     assert cadre.etat == ConventionEtat.SIGNEE
@@ -51,7 +52,7 @@ def test_removing_a_signature_reopens_the_convention(dossier, adhesion):
 
 def test_cadre_signed_before_the_adhesion_is_refused(dossier, adhesion):
     cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
-    signataire = SignataireFactory(convention=cadre)
+    signataire = prefet(cadre)
     with pytest.raises(ValidationError) as error:
         services.signature_record(signataire=signataire, signe_le=D(2022, 8, 30))
     assert "avant la convention d'adhésion" in str(error.value)
@@ -77,7 +78,7 @@ def test_avenant_signed_before_its_convention_is_refused_and_avenants_are_number
     second = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
     assert (first.numero_avenant, second.numero_avenant) == (1, 2)
     assert str(second) == "Avenant n° 2 à la convention d'adhésion"
-    signataire = SignataireFactory(convention=first)
+    signataire = prefet(first)
     with pytest.raises(ValidationError, match="avant la convention qu'il modifie"):
         services.signature_record(signataire=signataire, signe_le=D(2022, 8, 1))
     first.refresh_from_db()
@@ -161,7 +162,7 @@ def test_signed_scan_must_be_a_pdf_and_is_versioned(adhesion, settings, tmp_path
 
 def test_stale_instance_cannot_add_a_signatory_to_a_signed_convention(dossier):
     convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    services.signature_record(signataire=SignataireFactory(convention=convention), signe_le=D(2022, 1, 3))
+    services.signature_record(signataire=prefet(convention), signe_le=D(2022, 1, 3))
     assert convention.etat == ConventionEtat.PROJET  # stale in memory
     with pytest.raises(ValidationError, match="signée"):
         services.signataire_create(
@@ -284,15 +285,33 @@ def test_generated_document_identical_to_the_latest_is_not_stored_again(adhesion
 
 
 def _half_signed_adhesion(dossier):
-    """An adhésion with one signatory who signed and one who has not."""
+    """An adhésion whose préfet signed and whose commune (required) has not."""
     adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    signed, unsigned = SignataireFactory(convention=adhesion), SignataireFactory(convention=adhesion)
+    signed, unsigned = prefet(adhesion), SignataireFactory(convention=adhesion, requis=True)
     services.signature_record(signataire=signed, signe_le=D(2022, 8, 31))
     return adhesion, signed, unsigned
 
 
-def test_deleting_the_last_unsigned_signatory_needs_the_sign_permission(dossier, equipe, chef):
+def test_a_required_signatory_cannot_be_removed(dossier, chef):
     adhesion, signed, unsigned = _half_signed_adhesion(dossier)
+    for signataire in (signed, unsigned):
+        with pytest.raises(ValidationError, match="a signé|signe obligatoirement"):
+            services.signataire_delete(signataire=signataire, by=chef)
+    assert adhesion.signataires.count() == 2
+
+
+def test_deleting_the_last_unsigned_signatory_needs_the_sign_permission(equipe, chef):
+    """Without a commune there is no département, hence no préfet: every signature counts."""
+    from pvd.dossiers.models import Membre, Role
+    from pvd.dossiers.tests.factories import DossierFactory
+
+    dossier = DossierFactory(communes=[])
+    Membre.objects.create(dossier=dossier, user=equipe, role=Role.EQUIPE)
+    Membre.objects.create(dossier=dossier, user=chef, role=Role.CHEF_DE_PROJET)
+    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    assert not adhesion.signataires.exists()
+    signed, unsigned = SignataireFactory(convention=adhesion), SignataireFactory(convention=adhesion)
+    services.signature_record(signataire=signed, signe_le=D(2022, 8, 31))
     # The équipe cannot sign: removing the last unsigned signatory would sign the convention.
     with pytest.raises(ValidationError, match="seul le chef de projet"):
         services.signataire_delete(signataire=unsigned, by=equipe)
@@ -353,12 +372,12 @@ def test_only_the_chef_resiliates_and_a_new_convention_can_then_be_made(dossier,
     new = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
     with pytest.raises(ValidationError, match="déjà une convention d'adhésion en cours"):
         services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    signataire = SignataireFactory(convention=new)
+    signataire = prefet(new)
     services.signature_record(signataire=signataire, signe_le=D(2023, 3, 1))
     # The order of dates follows the adhésion in force, not the résiliée one (signed 31/08/2022).
     cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
     with pytest.raises(ValidationError, match="avant la convention d'adhésion"):
-        services.signature_record(signataire=SignataireFactory(convention=cadre), signe_le=D(2023, 1, 1))
+        services.signature_record(signataire=prefet(cadre), signe_le=D(2023, 1, 1))
     assert steps.phase(dossier) == "elaboration"
     assert ("Échéance de la convention-cadre (18 mois)", D(2024, 9, 1)) in steps.key_dates(dossier)
 
@@ -427,7 +446,7 @@ def test_a_new_adhesion_is_not_held_back_by_resiliees_conventions(dossier, adhes
     avenant = sign_convention(dossier, ConventionType.AVENANT, D(2023, 2, 1), signatories=1, amende=adhesion)
     services.convention_resilier(convention=adhesion, by=chef)
     new = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    signataire = SignataireFactory(convention=new)
+    signataire = prefet(new)
     # The cadre in force was signed before: the new adhésion cannot come after it.
     with pytest.raises(ValidationError, match="Convention-cadre valant ORT"):
         services.signature_record(signataire=signataire, signe_le=D(2024, 1, 1))

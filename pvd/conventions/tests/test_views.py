@@ -18,6 +18,7 @@ from pvd.conventions.models import (
     DocumentKind,
     Signataire,
 )
+from pvd.conventions.tests.conftest import prefet
 from pvd.conventions.tests.factories import SignataireFactory
 from pvd.dossiers.tests.factories import DossierFactory
 from pvd.territoires.tests.factories import OrganisationFactory
@@ -199,8 +200,9 @@ def test_upload_refuses_a_non_pdf(client_for, dossier, cadre_en_signature):
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
 def test_record_signature_only_by_chef_and_moves_phase(client_for, dossier, cadre, kind):
+    """The préfet's signature completes the cadre: the Banque des Territoires, a partner, is optional."""
     client = client_for(dossier, kind)
-    signataire = cadre.signataires.get()
+    signataire = prefet(cadre)
     url = reverse(
         "conventions:signature", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": signataire.pk}
     )
@@ -219,7 +221,7 @@ def test_record_signature_only_by_chef_and_moves_phase(client_for, dossier, cadr
 
 def test_signature_before_adhesion_refused_through_the_view(client_for, dossier, cadre):
     client = client_for(dossier, "chef_de_projet")
-    signataire = cadre.signataires.get()
+    signataire = prefet(cadre)
     url = reverse(
         "conventions:signature", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": signataire.pk}
     )
@@ -261,15 +263,15 @@ def test_signataire_crud(client_for, dossier, kind):
     response = client.post(reverse("conventions:signataire_create", kwargs=base), data)
     assert response.status_code == expected(kind, CAN_EDIT, ok=302)
     if kind not in CAN_EDIT:
-        assert not Signataire.objects.exists()
+        assert not Signataire.objects.filter(organisation=organisation).exists()
         signataire = SignataireFactory(convention=convention)
         response = client.post(
             reverse("conventions:signataire_delete", kwargs={**base, "signataire_pk": signataire.pk})
         )
         assert response.status_code == expected(kind, CAN_EDIT) and Signataire.objects.exists()
         return
-    signataire = Signataire.objects.get()
-    assert (signataire.representant, signataire.engagements, signataire.ordre) == ("Anne Rousseau", "Recruter", 1)
+    signataire = Signataire.objects.get(organisation=organisation)
+    assert (signataire.representant, signataire.engagements, signataire.ordre) == ("Anne Rousseau", "Recruter", 2)
     response = client.post(
         reverse("conventions:signataire_update", kwargs={**base, "signataire_pk": signataire.pk}),
         {**data, "qualite": "Maire de Langres", "date_deliberation": "2021-05-27"},
@@ -278,7 +280,7 @@ def test_signataire_crud(client_for, dossier, kind):
     signataire.refresh_from_db()
     assert signataire.qualite == "Maire de Langres" and signataire.date_deliberation == D(2021, 5, 27)
     client.post(reverse("conventions:signataire_delete", kwargs={**base, "signataire_pk": signataire.pk}))
-    assert not Signataire.objects.exists()
+    assert list(Signataire.objects.values_list("organisation__nom", flat=True)) == ["Préfecture de la Haute-Marne"]
 
 
 def test_sub_objects_of_another_dossier_are_404(client_for, dossier):
@@ -582,21 +584,30 @@ def test_creation_messages_agree_with_the_type(client_for, dossier, adhesion):
     assert str(avenant.pk) not in choices and str(adhesion.pk) in choices
 
 
-def test_the_equipe_cannot_complete_a_signature_by_removing_a_signatory(client_for, dossier, cadre, adhesion):
-    signed = SignataireFactory(convention=cadre)
+def test_a_required_signatory_cannot_be_removed_and_the_page_says_who_is_to_sign(client_for, dossier, cadre, adhesion):
+    signed = SignataireFactory(convention=cadre, requis=True)
     services.signature_record(signataire=signed, signe_le=D(2023, 5, 2))
-    unsigned = cadre.signataires.get(signe_le__isnull=True)
-    client = client_for(dossier, "equipe")
+    unsigned = prefet(cadre)
+    client = client_for(dossier, "chef_de_projet")
     url = reverse(
         "conventions:signataire_delete",
         kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": unsigned.pk},
     )
     response = client.post(url, follow=True)
-    assert "seul le chef de projet" in [str(m) for m in response.context["messages"]][-1]
+    assert "signe obligatoirement" in [str(m) for m in response.context["messages"]][-1]
     cadre.refresh_from_db()
-    assert cadre.etat == ConventionEtat.EN_SIGNATURE and cadre.signataires.count() == 2
+    assert cadre.etat == ConventionEtat.EN_SIGNATURE and cadre.signataires.count() == 3
+    text = main(response).select_one("#reste-a-signer").get_text(" ", strip=True)
+    assert "Reste à signer : Préfecture de la Haute-Marne." in text
+    commune = dossier.communes.get()
+    assert f"Signataires requis à ajouter : Commune de {commune.nom}, {dossier.epci.nom}." in text
+    partner = cadre.signataires.get(organisation__nom="Banque des Territoires")
     # A signatory who signed offers no "Retirer" button.
     rows = main(response).select("#signataires-table tbody tr[data-signataire]")
     buttons = {row["data-signataire"]: [b.get_text(" ", strip=True) for b in row.select("button")] for row in rows}
     assert not any("Retirer" in b for b in buttons[str(signed.pk)])
-    assert any("Retirer" in b for b in buttons[str(unsigned.pk)])
+    assert not any("Retirer" in b for b in buttons[str(unsigned.pk)])  # required
+    assert any("Retirer" in b for b in buttons[str(partner.pk)])
+    index = main(client.get(reverse("conventions:index", kwargs={"dossier_pk": dossier.pk})))
+    row = index.select_one('tr[data-type="cadre"]').get_text(" ", strip=True)
+    assert "reste à signer : Préfecture de la Haute-Marne" in row

@@ -147,5 +147,6 @@ def test_ci_runs_quality_then_the_suite_with_python_3_11(ci_path, tmp_path):
     python = ci_path / "python3.11"
     assert log.read_text().splitlines() == [
         f"quality PYTHON={python}",
+        f"check-production PYTHON={python}",
         f"test REQUIRE_POSTGRES=1 PYTHON={python}",
     ]

@@ -26,27 +26,29 @@ def test_composition_completed_through_the_member_form(client_for, dossier, comi
     client = client_for(dossier, "chef_de_projet")
     url = reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
     page = main(client.get(url))
-    options = {o["value"]: o.get_text() for o in page.select("#id_membre-organisation option")}
-    assert options[f"commune:{commune.pk}"] == f"Commune de {commune.nom}"
-    assert options[f"epci:{epci.pk}"] == epci.nom
-    assert not Organisation.objects.exists()  # a GET creates nothing
+    options = {o.get_text(): o["value"] for o in page.select("#id_membre-organisation option")}
+    # The collectivités' organisations are always offered (created on first display, once).
+    mairie = Organisation.objects.get(type=OrganisationType.COMMUNE, commune=commune)
+    epci_organisation = Organisation.objects.get(type=OrganisationType.EPCI, epci=epci)
+    assert options[f"Commune de {commune.nom}"] == str(mairie.pk)
+    assert options[epci.nom] == str(epci_organisation.pk)
     assert len(_missing(client, url)) == 4
 
     def add(nom, role, organisation=""):
         data = {"action": "membre", "membre-nom": nom, "membre-role": role, "membre-organisation": organisation}
         assert client.post(url, data).status_code == 302
 
-    add("Maire", "president", f"commune:{commune.pk}")
+    add("Maire", "president", mairie.pk)
     missing = _missing(client, url)
     assert not any(commune.nom in item for item in missing) and len(missing) == 3
     organisation = Organisation.objects.get(type=OrganisationType.COMMUNE)
     assert organisation.commune == commune and organisation.nom == f"Commune de {commune.nom}"
 
-    add("Président de l'EPCI", "president", f"epci:{epci.pk}")
+    add("Président de l'EPCI", "president", epci_organisation.pk)
     assert not any(epci.nom in item for item in _missing(client, url))
     assert Organisation.objects.get(type=OrganisationType.EPCI).epci == epci
 
-    add("Cheffe de projet", "chef_de_projet", f"commune:{commune.pk}")
+    add("Cheffe de projet", "chef_de_projet", mairie.pk)
     assert "Le chef de projet Petites villes de demain" not in _missing(client, url)
     add("Sous-préfet", "prefet")
     assert _missing(client, url) == []
@@ -56,15 +58,16 @@ def test_composition_completed_through_the_member_form(client_for, dossier, comi
 
 
 def test_member_form_refuses_a_commune_of_another_dossier(client_for, dossier, comite):
+    from pvd.territoires.services import commune_organisation
     from pvd.territoires.tests.factories import CommuneFactory
 
-    other = CommuneFactory()
+    other = commune_organisation(CommuneFactory())
     client = client_for(dossier, "chef_de_projet")
     url = reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
     data = {"action": "membre", "membre-nom": "X", "membre-role": "president"}
-    data["membre-organisation"] = f"commune:{other.pk}"
+    data["membre-organisation"] = other.pk
     response = client.post(url, data)
-    assert response.status_code == 200 and not comite.membres.exists() and not Organisation.objects.exists()
+    assert response.status_code == 200 and not comite.membres.exists()
 
 
 # A change of date or place after the convocation: a convocation rectificative to every member.

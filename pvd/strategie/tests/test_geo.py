@@ -10,7 +10,9 @@ from pvd.strategie import geo
 
 from .factories import square
 
-R = geo.EARTH_RADIUS_M
+# WGS 84, for reference values computed here independently of pyproj.
+A_M, F = 6_378_137.0, 1 / 298.257223563
+E2 = F * (2 - F)
 
 
 def test_valid_polygon_is_normalised():
@@ -107,29 +109,47 @@ def test_error_in_collection_names_the_feature():
 
 
 def test_area_of_a_one_degree_cell_at_the_equator():
-    # Exact spherical area of the cell 0–1° E × 0–1° N: R² · Δλ · (sin φ2 − sin φ1) ≈ 12 364 km².
+    # The zone between the equator and 1° N over 1° of longitude on the ellipsoid (closed form of the
+    # authalic latitude) ≈ 12 308,5 km². The cell's northern edge is a geodesic, which bulges a few
+    # metres north of the parallel: some 0,3 km² more. (The sphere of mean radius gave 12 364 km².)
+    e, b, s = math.sqrt(E2), A_M * (1 - F), math.sin(math.radians(1))
+    zone = b**2 / 2 * (s / (1 - E2 * s * s) + math.log((1 + e * s) / (1 - e * s)) / (2 * e)) * math.radians(1)
     cell = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
-    expected = R**2 * math.radians(1) * math.sin(math.radians(1))
-    assert geo.area_m2(cell) == pytest.approx(expected, rel=1e-9)
-    assert geo.area_m2(cell) == pytest.approx(12_364e6, rel=1e-3)
+    assert geo.area_m2(cell) == pytest.approx(zone, rel=1e-4)
+    assert geo.area_m2(cell) > zone
+    assert geo.area_m2(cell) == pytest.approx(12_308.5e6, rel=1e-4)
 
 
 def test_area_of_a_small_square_near_langres_and_holes():
-    # 0.01° × 0.01° at 47.86° N: 1 111.95 m × 746.3 m ≈ 829 900 m² (local flat-earth approximation).
+    # 0.01° × 0.01° at 47.867° N: the radii of curvature of the ellipsoid there (meridian M, prime
+    # vertical N) give 1 112,4 m × 747,8 m ≈ 831 900 m² (local flat approximation).
     square_m = geo.area_m2(square(size=0.01))
-    lat = math.radians(47.865)
-    flat = (math.radians(0.01) * R) * (math.radians(0.01) * R * math.cos(lat))
+    lat = math.radians(47.867)
+    w = 1 - E2 * math.sin(lat) ** 2
+    meridian, prime_vertical = A_M * (1 - E2) / w**1.5, A_M / math.sqrt(w)
+    flat = (math.radians(0.01) * meridian) * (math.radians(0.01) * prime_vertical * math.cos(lat))
     assert square_m == pytest.approx(flat, rel=1e-4)
-    holed = {
-        "type": "Polygon",
-        "coordinates": [square(size=0.01)["coordinates"][0], square(5.336, 47.865, 0.002)["coordinates"][0]],
-    }
-    assert geo.area_m2(holed) == pytest.approx(square_m - geo.area_m2(square(5.336, 47.865, 0.002)), rel=1e-9)
+    hole = square(5.336, 47.865, 0.002)["coordinates"][0]
+    holed = {"type": "Polygon", "coordinates": [square(size=0.01)["coordinates"][0], hole]}
+    expected = square_m - geo.area_m2(square(5.336, 47.865, 0.002))
+    assert geo.area_m2(holed) == pytest.approx(expected, rel=1e-9)
+    # The hole drawn in the same direction as its exterior ring is still removed, not added.
+    assert hole[1][0] > hole[0][0]  # counter-clockwise, like the exterior ring of square()
+    assert geo.area_m2({"type": "Polygon", "coordinates": [holed["coordinates"][0], hole[::-1]]}) == pytest.approx(
+        expected, rel=1e-9
+    )
 
 
 def test_area_does_not_depend_on_orientation():
     ring = square()["coordinates"][0]
-    assert geo.ring_area_m2(ring) == pytest.approx(geo.ring_area_m2(list(reversed(ring))))
+    reversed_square = {"type": "Polygon", "coordinates": [ring[::-1]]}
+    assert geo.area_m2(reversed_square) == pytest.approx(geo.area_m2(square()), rel=1e-12)
+
+
+def test_area_of_a_multipolygon_is_the_sum_of_its_parts():
+    a, b = square(size=0.01), square(5.4, 47.9, 0.02)
+    multi = {"type": "MultiPolygon", "coordinates": [a["coordinates"], b["coordinates"]]}
+    assert geo.area_m2(geo.validate_geometry(multi)) == pytest.approx(geo.area_m2(a) + geo.area_m2(b), rel=1e-12)
 
 
 @given(
@@ -140,13 +160,6 @@ def test_area_does_not_depend_on_orientation():
 def test_any_rectangle_is_valid_and_has_positive_area(lon, lat, size):
     geometry = square(lon, lat, size)
     assert geo.area_m2(geo.validate_geometry(geometry)) > 0
-
-
-def test_segments_intersect():
-    assert geo.segments_intersect([0, 0], [2, 2], [0, 2], [2, 0])
-    assert geo.segments_intersect([0, 0], [2, 0], [1, 0], [3, 0])  # collinear overlap
-    assert geo.segments_intersect([0, 0], [2, 0], [2, 0], [2, 3])  # touching end
-    assert not geo.segments_intersect([0, 0], [1, 0], [0, 1], [1, 1])
 
 
 def test_maps_have_a_french_zoom_control():
@@ -185,9 +198,17 @@ def _diagonal_comb(teeth):
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def test_a_comb_too_costly_to_check_is_refused_not_checked_for_minutes():
-    with pytest.raises(ValidationError, match="trop complexe à vérifier"):
-        geo.validate_geometry(_diagonal_comb(1_000))
+def test_a_comb_of_long_parallel_teeth_is_checked_up_to_the_point_limit():
+    # Every segment's extents overlap every other's: the worst case for the check, which GEOS does
+    # in about a second at the point limit (the pure Python check refused it as too costly).
+    comb = _diagonal_comb(1_249)
+    assert sum(len(ring) for ring in comb["coordinates"]) <= geo.MAX_POSITIONS
+    assert geo.validate_geometry(comb)["type"] == "Polygon"
+    # The same comb whose closing edge cuts through its teeth is refused, with where.
+    ring = comb["coordinates"][0]
+    crossing = {"type": "Polygon", "coordinates": [[*ring[:-1], [0.5, 0.6], ring[0]]]}
+    with pytest.raises(ValidationError, match="se croise lui-même \\(en "):
+        geo.validate_geometry(crossing)
 
 
 def test_an_axis_aligned_comb_is_checked_along_its_teeth():
@@ -209,3 +230,159 @@ def test_self_intersection_message_gives_the_crossing_point_in_french():
     with pytest.raises(ValidationError) as error:
         geo.validate_geometry(bowtie)
     assert "(en 47,21000° N, 1,55000° O)" in error.value.messages[0]
+
+
+def _messages(geometry) -> str:
+    with pytest.raises(ValidationError) as error:
+        geo.validate_geometry(geometry)
+    return " ".join(error.value.messages)
+
+
+def test_a_bowtie_is_refused_with_where_it_crosses_itself():
+    bowtie = {"type": "Polygon", "coordinates": [[[5.0, 47.0], [5.2, 47.2], [5.2, 47.0], [5.0, 47.2], [5.0, 47.0]]]}
+    assert _messages(bowtie) == (
+        "La géométrie se recoupe : le contour extérieur du polygone se croise lui-même "
+        "(en 47,10000° N, 5,10000° E). Redessinez le contour sans croisement."
+    )
+
+
+def test_a_ring_that_touches_itself_at_a_vertex_is_refused():
+    # A figure of eight through (1, 1): OGC calls it a self-intersection too.
+    eight = {"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [1, 1], [2, 2], [0, 2], [1, 1], [0, 0]]]}
+    assert "le contour extérieur du polygone se croise lui-même (en 1,00000° N, 1,00000° E)" in _messages(eight)
+
+
+def test_a_hole_that_crosses_itself_is_named():
+    outer = square(0, 0, 10)["coordinates"][0]
+    bowtie_hole = [[1, 1], [3, 3], [3, 1], [1, 3], [1, 1]]
+    assert "le trou n° 1 du polygone se croise lui-même (en 2,00000° N, 2,00000° E)" in _messages(
+        {"type": "Polygon", "coordinates": [outer, bowtie_hole]}
+    )
+
+
+@pytest.mark.parametrize(
+    ("hole", "where"),
+    [
+        ([[0, 0], [2, 1], [1, 2], [0, 0]], "(en 0,00000° N, 0,00000° E)"),  # touches the corner: OGC-valid, refused
+        ([[5, 5], [12, 5], [12, 6], [5, 6], [5, 5]], "(en 6,00000° N, 10,00000° E)"),  # crosses the edge
+    ],
+)
+def test_a_hole_touching_or_crossing_its_exterior_is_refused(hole, where):
+    outer = square(0, 0, 10)["coordinates"][0]
+    message = _messages({"type": "Polygon", "coordinates": [outer, hole]})
+    # A hole crossing the edge meets it twice (at 5° N and 6° N): one crossing is named.
+    message = message.replace("5,00000° N, 10,00000° E", "6,00000° N, 10,00000° E")
+    assert f"le contour extérieur du polygone touche ou croise le trou n° 1 du polygone {where}" in message
+
+
+def test_a_hole_inside_another_hole_is_refused():
+    outer, hole, inner = square(0, 0, 10), square(2, 2, 5), square(3, 3, 1)
+    geometry = {
+        "type": "Polygon",
+        "coordinates": [outer["coordinates"][0], hole["coordinates"][0], inner["coordinates"][0]],
+    }
+    assert "Le trou n° 2 du polygone est à l'intérieur d'un autre trou." in _messages(geometry)
+
+
+@pytest.mark.parametrize(
+    ("second", "where"),
+    [
+        (square(1, 1, 1), "(en 1,00000° N, 1,00000° E)"),  # shares a corner
+        (square(1, 0.5, 1), "(en 0,50000° N, 1,00000° E)"),  # shares part of an edge
+    ],
+)
+def test_parts_of_a_multipolygon_that_touch_are_refused(second, where):
+    multi = {"type": "MultiPolygon", "coordinates": [square(0, 0, 1)["coordinates"], second["coordinates"]]}
+    assert f"le contour extérieur du polygone n° 1 touche ou croise le contour extérieur du polygone n° 2 {where}" in (
+        _messages(multi)
+    )
+
+
+def test_an_island_in_a_lake_is_a_valid_multipolygon():
+    land = [square(0, 0, 0.1)["coordinates"][0], square(0.02, 0.02, 0.06)["coordinates"][0]]
+    island = square(0.04, 0.04, 0.02)["coordinates"]
+    multi = geo.validate_geometry({"type": "MultiPolygon", "coordinates": [land, island]})
+    expected = (
+        geo.area_m2(square(0, 0, 0.1)) - geo.area_m2(square(0.02, 0.02, 0.06)) + geo.area_m2(square(0.04, 0.04, 0.02))
+    )
+    assert geo.area_m2(multi) == pytest.approx(expected, rel=1e-9)
+    # The same island outside the lake overlaps the land.
+    on_land = square(0.01, 0.01, 0.005)["coordinates"]
+    assert "Les polygones n° 2 et n° 1 se chevauchent" in _messages(
+        {"type": "MultiPolygon", "coordinates": [land, on_land]}
+    )
+
+
+@pytest.mark.parametrize(
+    ("geometry", "message"),
+    [
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [square()["coordinates"][0], [[5.335, 47.865], [5.336, 47.865], [5.335, 47.865]]],
+            },
+            "Le trou n° 1 du polygone doit compter au moins 4 positions",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 0], [0, 0]]]},
+            "Le contour extérieur du polygone doit compter au moins 3 points distincts.",
+        ),
+        (
+            {"type": "MultiPolygon", "coordinates": [square()["coordinates"], [[[0, 0], [1, 1], [0, 0]]]]},
+            "Le contour extérieur du polygone n° 2 doit compter au moins 4 positions",
+        ),
+        ({"type": "Polygon", "coordinates": []}, "Le polygone ne contient aucun contour."),
+        ({"type": "MultiPolygon", "coordinates": []}, "Le multipolygone ne contient aucun polygone."),
+        ({"type": "MultiPolygon", "coordinates": [[]]}, "Le polygone n° 1 ne contient aucun contour."),
+    ],
+)
+def test_degenerate_rings_are_refused(geometry, message):
+    assert message in _messages(geometry)
+
+
+@pytest.mark.parametrize(
+    ("position", "message"),
+    [
+        ([5.3, 91], "Coordonnées hors limites dans le contour extérieur du polygone : [5.3, 91]."),
+        ([-181, 47.8], "Coordonnées hors limites dans le contour extérieur du polygone : [-181, 47.8]."),
+        ([float("nan"), 47.8], "n'est pas un nombre fini"),
+        ([5.3, float("inf")], "n'est pas un nombre fini"),
+        ([True, 47.8], "couple [longitude, latitude] de nombres"),
+    ],
+)
+def test_coordinates_out_of_range_are_refused(position, message):
+    ring = [[5.3, 47.8], position, [5.4, 47.9], [5.3, 47.8]]
+    assert message in _messages({"type": "Polygon", "coordinates": [ring]})
+
+
+def test_nan_in_a_geojson_text_is_refused():
+    # Python's JSON reader accepts NaN, which is not JSON: the check still catches it.
+    text = '{"type": "Polygon", "coordinates": [[[5.3, 47.8], [NaN, 47.9], [5.4, 47.9], [5.3, 47.8]]]}'
+    with pytest.raises(ValidationError, match="n'est pas un nombre fini"):
+        geo.parse_geojson(text)
+
+
+def test_distances_are_geodesic_on_the_ellipsoid():
+    # 1° of longitude along the equator is an arc of the equator: a · π / 180.
+    assert geo.distance_m((0, 0), (1, 0)) == pytest.approx(A_M * math.pi / 180, rel=1e-12)
+    assert geo.distance_m((5.3, 47.8), (5.3, 47.8)) == 0
+
+
+def test_farthest_outside_and_bounds():
+    outline = square(5.0, 47.0, 0.5)
+    inside = square(5.1, 47.1, 0.01)
+    assert geo.farthest_outside_m(inside, outline) == (0.0, (5.1, 47.1))
+    # Its north-east corner (5.61, 47.21) is 0.11° of longitude east of the outline's edge.
+    beyond = square(5.45, 47.2, 0.16)
+    distance, point = geo.farthest_outside_m(beyond, outline)
+    assert point == (5.61, 47.2) or point == (5.61, 47.36)
+    assert distance == pytest.approx(geo.distance_m(point, (5.5, point[1])), rel=1e-3)
+    assert geo.bounds(beyond) == [[47.2, 5.45], [47.36, 5.61]]
+
+
+def test_the_hole_outside_its_exterior_is_named_by_its_number():
+    outer, inside, outside = square(0, 0, 10), square(1, 1, 1), square(20, 20, 1)
+    rings = [outer["coordinates"][0], inside["coordinates"][0], outside["coordinates"][0]]
+    assert "Le trou n° 2 du polygone est en dehors de son contour extérieur." in _messages(
+        {"type": "Polygon", "coordinates": rings}
+    )
