@@ -23,7 +23,7 @@ def accept_invitation(request, token):
         return render(
             request,
             "comptes/invitation_expired.html",
-            {"message": dossier_services.INVITATION_EXPIRED, "page_title": "Invitation expirée"},
+            {"message": dossier_services.invitation_expired_message(invitation), "page_title": "Invitation expirée"},
             status=410,
         )
     existing = User.objects.filter(email__iexact=invitation.email).first()

@@ -34,8 +34,6 @@ LABELS = {
     RESPECTEE: "Signée dans le délai",
     HORS_DELAI: "Signée après l'échéance",
 }
-# The states the dossier list can be filtered on.
-FILTER_CHOICES = [(BIENTOT, "Échéance proche"), (DEPASSEE, "Échéance dépassée"), (RESPECTEE, "Signée dans le délai")]
 
 
 def add_months(date: datetime.date, months: int) -> datetime.date:

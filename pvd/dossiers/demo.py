@@ -13,12 +13,16 @@ from django.db import transaction
 from pvd.comptes.models import User
 from pvd.territoires.models import Commune, Departement
 
-from .models import Dossier, Membre, Role
+from .models import DemandeDossier, Dossier, Membre, Role
 from .steps import optional_provider
 
 DEMO_PASSWORD = "demo-pvd-2026"  # noqa: S105 - demo accounts, printed by make run
 DEMO_COMMUNE = "52269"  # Langres, in the PVD list (pvd-44-52-15)
 DEMO_PVD_ID = "pvd-44-52-15"
+# A PVD commune of Haute-Marne without a dossier, whose opening a demo account without role requests:
+# the préfecture's demo account has a request to accept or refuse.
+DEMO_DEMANDE_COMMUNE = "52060"  # Bourbonne-les-Bains
+DEMO_DEMANDEUR = "demandeur@demo.pvd.fr"
 # Documents before gouvernance: the first séance validates the submitted diagnostic document.
 DEMO_APPS = ["strategie", "actions", "documents", "gouvernance", "suivi", "conventions", "participation"]
 
@@ -30,6 +34,7 @@ ACCOUNTS = [
     ("lecteur@demo.pvd.fr", "Julie", "Petit", "CAUE de la Haute-Marne", Role.LECTEUR, ""),
     ("prefecture@demo.pvd.fr", "Marc", "Lefebvre", "Préfecture de la Haute-Marne", None, "prefecture"),
     ("anct@demo.pvd.fr", "Sophie", "Garnier", "ANCT", None, "anct"),
+    (DEMO_DEMANDEUR, "Lucas", "Moreau", "Commune de Bourbonne-les-Bains", None, ""),
 ]
 
 
@@ -100,7 +105,30 @@ def seed() -> DemoContext:
         if role:
             Membre.objects.get_or_create(dossier=dossier, user=user, defaults={"role": role})
         context.users[email] = user
+    _seed_demande(context.users[DEMO_DEMANDEUR])
     return context
+
+
+def _seed_demande(demandeur: User) -> None:
+    """One pending request, made once: a second run, or a request decided since, adds nothing."""
+    commune = Commune.objects.filter(code=DEMO_DEMANDE_COMMUNE).first()
+    if commune is None or commune.epci_id is None:
+        return
+    if DemandeDossier.objects.filter(commune=commune, demandeur=demandeur).exists():
+        return
+    if commune.dossiers.filter(cloture_le__isnull=True).exists():
+        return
+    if not commune.pvd:
+        commune.pvd = True
+        commune.save(update_fields=["pvd"])
+    demande = DemandeDossier(
+        commune=commune,
+        demandeur=demandeur,
+        message="Directeur général des services de Bourbonne-les-Bains : "
+        "je propose d'être le chef de projet de la commune.",
+    )
+    demande.full_clean()
+    demande.save()
 
 
 def seed_all() -> DemoContext:

@@ -135,5 +135,15 @@ class InvitationForm(BaseForm):
     role = forms.ChoiceField(label="Rôle", choices=[("", EMPTY_CHOICE), *Role.choices])
 
 
+class ChefInvitationForm(BaseForm):
+    """The State invites the chef de projet of a dossier that has none."""
+
+    prefix = "chef"
+    email = forms.EmailField(
+        label="Adresse électronique du chef de projet",
+        help_text="Il reçoit une invitation à rejoindre le dossier comme chef de projet, valable 30 jours.",
+    )
+
+
 class RoleForm(BaseForm):
     role = forms.ChoiceField(label="Rôle", choices=Role.choices)

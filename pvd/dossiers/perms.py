@@ -26,6 +26,7 @@ A member keeps their membership role even when they also hold a State scope.
 | state.opinion                 |      |        |     |            |         |     x      |  x   |
 | dossier.open                  |      |        |     |            |         |     x      |  x   |
 | demande.decide                |      |        |     |            |         |     x      |  x   |
+| dossier.designate_chef        |      |        |     |            |         |     x      |  x   |
 | organisations.curate          |      |        |     |            |         |            |  x   |
 
 `dossier.open` (open a dossier and invite its chef de projet) and `demande.decide` (accept or
@@ -33,6 +34,12 @@ refuse a request to open one) come before any dossier exists: they are asked of
 `state_access(user, communes)`, where only the State scope counts, never a membership. A
 préfecture holds them for the communes of its département only, ANCT for every commune.
 Anybody else (a chef de projet included) may only *request* a dossier (`DemandeDossier`).
+
+`dossier.designate_chef` (see, cancel and resend the chef de projet's invitation, invite another
+chef de projet) is asked of `dossier_state_access(user, dossier)`, scoped like `dossier.open`: the
+préfecture of the département of all the dossier's communes, or ANCT. It only serves while the
+dossier has no chef de projet (the services refuse otherwise): once a chef has joined, the chef
+manages the members and the State gets no other member-management power.
 
 Every view and endpoint asks `access_for(user, dossier).can("…")` (or uses the
 `dossier_view` decorator of `pvd.dossiers.views_utils`), after scoping the lookup with
@@ -74,6 +81,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "state.opinion": {PREFECTURE, ANCT},
     "dossier.open": {PREFECTURE, ANCT},
     "demande.decide": {PREFECTURE, ANCT},
+    "dossier.designate_chef": {PREFECTURE, ANCT},
     "organisations.curate": {ANCT},
 }
 
@@ -148,3 +156,12 @@ def state_role_for(user, communes=None) -> str | None:
 
 def state_access(user, communes=None) -> Access:
     return Access(role=state_role_for(user, communes))
+
+
+def dossier_state_access(user, dossier) -> Access:
+    """The State role of `user` over this dossier as its opener: `state_access` over all its communes
+    (a membership never counts, and a préfecture that sees the dossier through only some of its
+    communes is not its opener)."""
+    if state_role_for(user) is None:
+        return NO_ACCESS
+    return state_access(user, list(dossier.communes.all()))

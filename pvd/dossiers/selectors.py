@@ -1,8 +1,10 @@
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
 from pvd.territoires.models import Commune
 
-from .models import DemandeDossier, DemandeStatut, Dossier, Membre
+from . import perms
+from .models import DemandeDossier, DemandeStatut, Dossier, Invitation, Membre, Role
 from .steps import dossier_steps, optional_provider
 
 PHASES = {
@@ -47,7 +49,8 @@ def dossier_phase(dossier) -> tuple[str, str]:
 
 
 def dossier_key_dates(dossier) -> list[tuple[str, object]]:
-    dates = [("Création du dossier", dossier.created_at.date())]
+    # The day in France, as every other date of the page (not the UTC day: wrong near midnight).
+    dates = [("Création du dossier", timezone.localdate(dossier.created_at))]
     if dossier.date_entree:
         dates.insert(0, ("Entrée dans le programme", dossier.date_entree))
     provider = optional_provider("pvd.conventions.steps.key_dates")
@@ -70,6 +73,18 @@ def dossier_overview(dossier, access=None) -> dict:
 
 def membres_of(dossier):
     return Membre.objects.filter(dossier=dossier).select_related("user").order_by("role", "user__last_name")
+
+
+def chef_designation(*, dossier, user) -> dict | None:
+    """For the State user who may designate the dossier's chef de projet (`dossier.designate_chef`),
+    while no chef de projet has joined: the pending chef de projet invitations, oldest first.
+    None for anybody else, or once the dossier has a chef."""
+    if not perms.dossier_state_access(user, dossier).can("dossier.designate_chef"):
+        return None
+    if dossier.membres.filter(role=Role.CHEF_DE_PROJET).exists():
+        return None
+    invitations = Invitation.objects.filter(dossier=dossier, role=Role.CHEF_DE_PROJET, accepted_at__isnull=True)
+    return {"invitations": list(invitations.order_by("created_at", "pk"))}
 
 
 def demandes_a_traiter(*, user):

@@ -24,6 +24,17 @@ INVITATION_EXPIRED = (
 )
 
 
+def invitation_expired_message(invitation: Invitation) -> str:
+    """Who to ask for a new link: the chef de projet, or the State agent who sent it (no chef yet)."""
+    sender = invitation.invited_by
+    if sender is None or perms.state_role_for(sender) is None:
+        return INVITATION_EXPIRED
+    return (
+        f"Cette invitation a expiré : un lien d'invitation est valable {INVITATION_VALIDITY.days} jours. "
+        f"Demandez à {sender.get_full_name()} ({sender.email}), qui vous a invité, de vous en envoyer une nouvelle."
+    )
+
+
 @transaction.atomic
 def dossier_create(
     *,
@@ -165,7 +176,7 @@ def invitation_accept(
     if invitation.accepted_at:
         raise ValidationError("Cette invitation a déjà été acceptée.")
     if invitation.is_expired:
-        raise ValidationError(INVITATION_EXPIRED)
+        raise ValidationError(invitation_expired_message(invitation))
     if user is None:
         user = User.objects.create_user(
             email=invitation.email, password=password, first_name=first_name, last_name=last_name
@@ -235,6 +246,58 @@ def dossier_open(
     dossier = dossier_create(nom=nom, communes=communes, epci=epci, by=by, pvd_id=pvd_id, date_entree=date_entree)
     invitation_create(dossier=dossier, email=chef_email, role=Role.CHEF_DE_PROJET, by=by, base_url=base_url)
     return dossier
+
+
+def _check_may_designate_chef(*, dossier: Dossier, by: User) -> None:
+    """The préfecture that may open this dossier, or ANCT, designates its chef de projet while it has none."""
+    if not perms.dossier_state_access(by, dossier).can("dossier.designate_chef"):
+        raise ValidationError("Seules la préfecture du département du dossier et l'ANCT désignent son chef de projet.")
+    if dossier.membres.filter(role=Role.CHEF_DE_PROJET).exists():
+        raise ValidationError(
+            "Le dossier a déjà un chef de projet : c'est lui qui invite les membres et gère les invitations."
+        )
+
+
+def _locked_chef_invitation(invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().select_related("dossier").get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.role != Role.CHEF_DE_PROJET:
+        raise ValidationError("Cette invitation n'est plus en attente.")
+    return invitation
+
+
+@transaction.atomic
+def chef_invitation_create(*, dossier: Dossier, email: str, by: User, base_url: str) -> Invitation:
+    """The State invites a chef de projet to a dossier that has none (after a wrong address, say)."""
+    _check_may_designate_chef(dossier=dossier, by=by)
+    pending = dossier.invitations.filter(email__iexact=email.strip(), accepted_at__isnull=True)
+    if any(not invitation.is_expired for invitation in pending):
+        raise ValidationError(
+            {
+                "email": "Une invitation est déjà en attente pour cette adresse : "
+                f"renvoyez-la plutôt (« Renvoyer »), avec un nouveau lien valable {INVITATION_VALIDITY.days} jours."
+            }
+        )
+    return invitation_create(dossier=dossier, email=email, role=Role.CHEF_DE_PROJET, by=by, base_url=base_url)
+
+
+@transaction.atomic
+def chef_invitation_cancel(*, invitation: Invitation, by: User) -> None:
+    invitation = _locked_chef_invitation(invitation)
+    _check_may_designate_chef(dossier=invitation.dossier, by=by)
+    invitation.delete()
+
+
+@transaction.atomic
+def chef_invitation_resend(*, invitation: Invitation, by: User, base_url: str) -> Invitation:
+    """A new link (new token, valid 30 days from now) to the same address; the old link stops working.
+    If the mail cannot be sent, the old invitation stays as it was."""
+    invitation = _locked_chef_invitation(invitation)
+    dossier = invitation.dossier
+    _check_may_designate_chef(dossier=dossier, by=by)
+    invitation.delete()
+    return invitation_create(
+        dossier=dossier, email=invitation.email, role=Role.CHEF_DE_PROJET, by=by, base_url=base_url
+    )
 
 
 def _dossier_in_progress(commune: Commune) -> Dossier | None:

@@ -20,4 +20,15 @@ urlpatterns = [
         views.invitation_cancel,
         name="invitation_cancel",
     ),
+    path("<int:dossier_pk>/chef-de-projet/inviter/", views.chef_invite, name="chef_invite"),
+    path(
+        "<int:dossier_pk>/chef-de-projet/invitations/<int:invitation_pk>/annuler/",
+        views.chef_invitation_cancel,
+        name="chef_invitation_cancel",
+    ),
+    path(
+        "<int:dossier_pk>/chef-de-projet/invitations/<int:invitation_pk>/renvoyer/",
+        views.chef_invitation_resend,
+        name="chef_invitation_resend",
+    ),
 ]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pvd.territoires.models import Departement
@@ -10,6 +11,7 @@ from pvd.territoires.models import Departement
 from . import perms, selectors, services
 from .forms import (
     ECHEANCE_CHOICES,
+    ChefInvitationForm,
     DemandeDossierForm,
     DossierFilterForm,
     DossierOpenForm,
@@ -18,7 +20,7 @@ from .forms import (
     RefusForm,
     RoleForm,
 )
-from .models import DemandeDossier, Dossier, Invitation, Membre
+from .models import DemandeDossier, Dossier, Invitation, Membre, Role
 from .views_utils import dossier_context, dossier_view
 
 
@@ -209,7 +211,14 @@ def dossier_detail(request, dossier):
     return render(
         request,
         "dossiers/detail.html",
-        dossier_context(request, dossier, page_title=dossier.nom, communes=communes, **overview),
+        dossier_context(
+            request,
+            dossier,
+            page_title=dossier.nom,
+            communes=communes,
+            chef_designation=selectors.chef_designation(dossier=dossier, user=request.user),
+            **overview,
+        ),
     )
 
 
@@ -252,6 +261,10 @@ def membres(request, dossier):
             else:
                 messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
                 return redirect("dossiers:membres", dossier_pk=dossier.pk)
+    return _membres_page(request, dossier, form=form)
+
+
+def _membres_page(request, dossier, *, form=None, chef_form=None):
     context = dossier_context(
         request,
         dossier,
@@ -259,8 +272,10 @@ def membres(request, dossier):
         crumbs=[],
         membres=selectors.membres_of(dossier),
         invitations=dossier.invitations.filter(accepted_at__isnull=True),
-        form=form,
+        form=form or InvitationForm(),
         role_form=RoleForm(),
+        chef_designation=selectors.chef_designation(dossier=dossier, user=request.user),
+        chef_form=chef_form or ChefInvitationForm(),
     )
     return render(request, "dossiers/membres.html", context)
 
@@ -306,3 +321,75 @@ def invitation_cancel(request, dossier, invitation_pk):
     else:
         messages.success(request, f"L'invitation de {invitation.email} est annulée : son lien ne fonctionne plus.")
     return redirect("dossiers:membres", dossier_pk=dossier.pk)
+
+
+# --- The State designates the chef de projet of a dossier that has none ---------------------
+
+
+def _require_designate_chef(request, dossier) -> None:
+    perms.dossier_state_access(request.user, dossier).require("dossier.designate_chef")
+
+
+def _chef_invitation(dossier, invitation_pk) -> Invitation:
+    """A pending chef de projet invitation of this dossier (404 for any other, a forged one included)."""
+    return get_object_or_404(
+        Invitation, pk=invitation_pk, dossier=dossier, role=Role.CHEF_DE_PROJET, accepted_at__isnull=True
+    )
+
+
+@require_POST
+@dossier_view("dossier.view")
+def chef_invite(request, dossier):
+    _require_designate_chef(request, dossier)
+    form = ChefInvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.chef_invitation_create(
+                dossier=dossier,
+                email=form.cleaned_data["email"],
+                by=request.user,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                apply_validation_error(form, error)
+            else:  # a chef has joined meanwhile, or the mail failed: said above the page, the address kept
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Invitation à être chef de projet envoyée à {form.cleaned_data['email']}.")
+            return redirect(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}) + "#chef-de-projet")
+    return _membres_page(request, dossier, chef_form=form)
+
+
+@require_POST
+@dossier_view("dossier.view")
+def chef_invitation_cancel(request, dossier, invitation_pk):
+    _require_designate_chef(request, dossier)
+    invitation = _chef_invitation(dossier, invitation_pk)
+    try:
+        services.chef_invitation_cancel(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"L'invitation de {invitation.email} est annulée : son lien ne fonctionne plus.")
+    return redirect(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}) + "#chef-de-projet")
+
+
+@require_POST
+@dossier_view("dossier.view")
+def chef_invitation_resend(request, dossier, invitation_pk):
+    _require_designate_chef(request, dossier)
+    invitation = _chef_invitation(dossier, invitation_pk)
+    try:
+        new = services.chef_invitation_resend(
+            invitation=invitation, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Nouvelle invitation envoyée à {new.email}, valable jusqu'au "
+            f"{timezone.localtime(new.expires_at):%d/%m/%Y} ; l'ancien lien ne fonctionne plus.",
+        )
+    return redirect(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}) + "#chef-de-projet")

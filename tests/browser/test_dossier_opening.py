@@ -89,3 +89,62 @@ def test_a_refused_request_tells_the_requester_why(new_page, page, live_server, 
     expect(requester.locator("#mes-demandes")).to_contain_text("refusée")
     expect(requester.locator("#mes-demandes")).to_contain_text("La commune a déjà désigné sa cheffe de projet.")
     assert not langres.dossiers.exists()
+
+
+def test_anct_replaces_a_wrong_chef_address_and_the_right_person_joins(new_page, page, live_server, transactional_db):
+    langres = _langres()
+    anct = UserFactory(email="agathe@anct.gouv.fr", first_name="Agathe", last_name="Anct", anct=True)
+
+    # ANCT opens the dossier with a mistyped address for its chef de projet.
+    login(page, live_server, anct)
+    page.get_by_role("link", name="Ouvrir un dossier").click()
+    page.get_by_label("Nom du dossier").fill("PVD Langres")
+    page.locator("[name=communes]").fill(langres.code)
+    page.get_by_label("Adresse électronique du chef de projet").fill("claire.chef@langre.fr")
+    page.get_by_role("button", name="Ouvrir le dossier").click()
+    expect(page.locator("h1")).to_have_text("PVD Langres")
+    wrong_link = link_in_mail("claire.chef@langre.fr")
+
+    # The home page says that nobody has joined yet, and to whom the invitation went.
+    alert = page.locator("#chef-en-attente")
+    expect(alert).to_contain_text("Aucun chef de projet n'a encore rejoint le dossier : invitation envoyée à")
+    expect(alert).to_contain_text("claire.chef@langre.fr")
+    screenshot(page, "dossier-chef-en-attente")
+    alert.get_by_role("link", name="Gérer l'invitation du chef de projet").click()
+    expect(page.locator("h1")).to_have_text("Membres")
+    assert_accessible(page)
+    screenshot(page, "membres-chef-en-attente")
+
+    # Cancel the wrong invitation, then invite the right address.
+    page.get_by_role("button", name="Annuler l'invitation de claire.chef@langre.fr").click()
+    expect(page.get_by_role("status")).to_contain_text("L'invitation de claire.chef@langre.fr est annulée")
+    expect(page.locator("#invitations-chef")).to_have_text("Aucune invitation de chef de projet n'est en attente.")
+    page.get_by_label("Adresse électronique du chef de projet").fill("claire.chef@langres.fr")
+    page.get_by_role("button", name="Inviter le chef de projet").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Invitation à être chef de projet envoyée à claire.chef@langres.fr"
+    )
+    expect(page.locator("#invitations-chef")).to_contain_text("claire.chef@langres.fr")
+    # The State gets no other member-management power on this page.
+    expect(page.get_by_role("button", name="Envoyer l'invitation", exact=True)).to_have_count(0)
+
+    # The wrong link no longer works; the right person joins as chef de projet.
+    chef = new_page()
+    assert chef.goto(wrong_link).status == 404
+    chef.goto(link_in_mail("claire.chef@langres.fr"))
+    expect(chef.locator("h1")).to_have_text("Rejoindre le dossier PVD Langres")
+    chef.get_by_label("Prénom").fill("Claire")
+    chef.get_by_role("textbox", name="Nom", exact=True).fill("Chef")
+    chef.get_by_label("Mot de passe").fill("Langres-2026-chef")
+    chef.get_by_role("button", name="Créer mon compte et rejoindre le dossier").click()
+    expect(chef.locator("h1")).to_have_text("PVD Langres")
+    dossier = Dossier.objects.get(nom="PVD Langres")
+    assert [(m.user.email, m.role) for m in dossier.membres.all()] == [("claire.chef@langres.fr", Role.CHEF_DE_PROJET)]
+
+    # Once the chef has joined, ANCT's home page no longer shows the notice, nor the members page its tools.
+    page.goto(f"{live_server.url}/dossiers/{dossier.pk}/")
+    expect(page.locator("h1")).to_have_text("PVD Langres")
+    expect(page.locator("#chef-en-attente")).to_have_count(0)
+    page.goto(f"{live_server.url}/dossiers/{dossier.pk}/membres/")
+    expect(page.locator("#membres-table")).to_contain_text("Claire Chef")
+    expect(page.locator("#chef-de-projet")).to_have_count(0)

@@ -5,9 +5,12 @@ import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from pvd.comptes.models import User
 from pvd.dossiers import demo
+from pvd.dossiers.models import DemandeDossier, DemandeStatut
 from pvd.dossiers.steps import A_VENIR, EN_COURS, STEPS, TERMINE
 from pvd.territoires.tests.factories import CommuneFactory, DepartementFactory, EpciFactory
 
@@ -111,6 +114,7 @@ def test_seed_demo_prints_the_accounts_with_their_role_and_scope(langres):
         "lecteur@demo.pvd.fr": "Lecteur",
         "prefecture@demo.pvd.fr": "Préfecture (52)",
         "anct@demo.pvd.fr": "ANCT",
+        "demandeur@demo.pvd.fr": "Sans rôle (demande le dossier de Bourbonne-les-Bains)",
     }
     roles = {
         "chef@demo.pvd.fr": "chef_de_projet",
@@ -120,6 +124,7 @@ def test_seed_demo_prints_the_accounts_with_their_role_and_scope(langres):
         "lecteur@demo.pvd.fr": "lecteur",
         "prefecture@demo.pvd.fr": "prefecture",
         "anct@demo.pvd.fr": "anct",
+        "demandeur@demo.pvd.fr": None,
     }
     for email, role in roles.items():
         user = User.objects.get(email=email)
@@ -131,3 +136,27 @@ def test_seed_demo_prints_the_accounts_with_their_role_and_scope(langres):
     assert not User.objects.filter(email__endswith="@demo.pvd.fr", is_staff=True).exists()
     langres = dossier.communes.get()
     assert (langres.code, langres.pvd, langres.pvd_id) == ("52269", True, "pvd-44-52-15")
+
+
+def test_the_prefecture_demo_account_has_a_pending_request_seeded_once(client, langres):
+    bourbonne = CommuneFactory(
+        code=demo.DEMO_DEMANDE_COMMUNE, nom="Bourbonne-les-Bains", departement=langres.departement, epci=EpciFactory()
+    )
+    demo.seed()
+    demo.seed()
+    demande = DemandeDossier.objects.get()
+    assert (demande.commune, demande.demandeur.email, demande.statut) == (
+        bourbonne,
+        demo.DEMO_DEMANDEUR,
+        DemandeStatut.EN_ATTENTE,
+    )
+    assert not demande.demandeur.memberships.exists() and demande.demandeur.state_scope == ""
+    client.force_login(User.objects.get(email="prefecture@demo.pvd.fr"))
+    table = BeautifulSoup(client.get(reverse("dossiers:demandes")).content, "html.parser").select_one(
+        "#demandes-a-traiter"
+    )
+    assert "Bourbonne-les-Bains" in table.text and "Lucas Moreau" in table.text
+    # Once decided, a new run does not ask again.
+    DemandeDossier.objects.update(statut=DemandeStatut.REFUSEE, motif_refus="Démonstration.", decided_at=timezone.now())
+    demo.seed()
+    assert DemandeDossier.objects.count() == 1

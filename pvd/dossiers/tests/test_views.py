@@ -393,3 +393,14 @@ def test_list_counts_dossiers_in_french(client_for, dossier):
     MembreFactory(dossier=DossierFactory(), user=client.user, role=Role.LECTEUR)
     text = " ".join(BeautifulSoup(client.get(reverse("dossiers:list")).content, "html.parser").get_text().split())
     assert "2 dossiers." in text
+
+
+def test_the_creation_date_is_the_day_in_france(client_for, dossier):
+    """Created at 23:30 UTC on 14 January: already 15 January in Paris, as the page's other dates."""
+    from pvd.dossiers.models import Dossier
+
+    Dossier.objects.filter(pk=dossier.pk).update(created_at=datetime.datetime(2026, 1, 14, 23, 30, tzinfo=datetime.UTC))
+    client = client_for(dossier, "lecteur")
+    page = BeautifulSoup(client.get(reverse("dossiers:detail", args=[dossier.pk])).content, "html.parser")
+    dates = page.select_one("#dates-cles")
+    assert [" ".join(dd.get_text().split()) for dd in dates.select("dd")] == ["15 janvier 2026"]

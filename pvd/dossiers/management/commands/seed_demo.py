@@ -15,7 +15,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Dossier de démonstration : {context.dossier} (n° {context.dossier.pk})"))
         self.stdout.write(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :")
         for email, _first, _last, _org, role, scope in demo.ACCOUNTS:
-            label = (
-                dict(demo.Role.choices).get(role) if role else {"prefecture": "Préfecture (52)", "anct": "ANCT"}[scope]
-            )
+            labels = {
+                "prefecture": "Préfecture (52)",
+                "anct": "ANCT",
+                "": "Sans rôle (demande le dossier de Bourbonne-les-Bains)",
+            }
+            label = dict(demo.Role.choices).get(role) if role else labels[scope]
             self.stdout.write(f"  {email:28} {label}")
