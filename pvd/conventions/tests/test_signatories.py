@@ -12,7 +12,7 @@ from pvd.conventions.models import ConventionEtat, ConventionType, Signataire
 from pvd.conventions.tests.conftest import prefet
 from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
 from pvd.territoires.models import OrganisationType
-from pvd.territoires.services import organisation_get_or_create, prefecture_organisation
+from pvd.territoires.services import commune_organisation, epci_organisation, prefecture_organisation
 from pvd.territoires.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,8 @@ D = datetime.date
 
 def _collectivites(dossier, convention):
     commune = dossier.communes.get()
-    mairie = organisation_get_or_create(nom=f"Commune de {commune.nom}", type=OrganisationType.COMMUNE, commune=commune)
-    epci = organisation_get_or_create(nom=dossier.epci.nom, type=OrganisationType.EPCI, epci=dossier.epci)
+    mairie = commune_organisation(commune)
+    epci = epci_organisation(dossier.epci)
     return [
         services.signataire_create(convention=convention, organisation=org, representant="R", qualite="Q")
         for org in (mairie, epci)
@@ -85,7 +85,7 @@ def test_the_data_migration_adds_the_prefet_to_open_conventions_only(dossier):
     open_one = ConventionFactory(dossier=dossier, type=ConventionType.ADHESION, etat=ConventionEtat.EN_SIGNATURE)
     signed = ConventionFactory(dossier=dossier, type=ConventionType.CADRE, signee=True)
     commune = dossier.communes.get()
-    mairie = organisation_get_or_create(nom=f"Commune de {commune.nom}", type=OrganisationType.COMMUNE, commune=commune)
+    mairie = commune_organisation(commune)
     signed_mairie = SignataireFactory(convention=signed, organisation=mairie, signe_le=D(2022, 8, 31))
     SignataireFactory(convention=open_one, organisation=mairie)
     migration.forwards(apps, None)

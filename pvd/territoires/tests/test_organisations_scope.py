@@ -24,6 +24,7 @@ from pvd.gouvernance.tests.factories import InstanceFactory
 from pvd.strategie.forms import AxeForm
 from pvd.territoires import services
 from pvd.territoires.models import Organisation, OrganisationType
+from pvd.territoires.names import de_departement
 from pvd.territoires.selectors import organisations_for
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_each_picker_offers_its_dossier_national_and_territory_but_not_another_d
         noms = {o.nom for o in offered}
         assert f"Commune de {commune_b.nom}" in noms, name
         assert b.epci.nom in noms, name
-        assert f"Préfecture de {commune_b.departement.nom}" in noms, name
+        assert f"Préfecture {de_departement(commune_b.departement)}" in noms, name
         assert f"Commune de {a.communes.get().nom}" not in noms, name
         assert a.epci.nom not in noms, name
 
@@ -69,7 +70,7 @@ def test_each_picker_offers_its_dossier_national_and_territory_but_not_another_d
 def test_prefecture_is_one_shared_state_organisation(dossier):
     departement = dossier.communes.get().departement
     prefecture = services.prefecture_organisation(departement)
-    assert (prefecture.nom, prefecture.type) == (f"Préfecture de {departement.nom}", OrganisationType.ETAT)
+    assert (prefecture.nom, prefecture.type) == ("Préfecture de la Haute-Marne", OrganisationType.ETAT)
     assert prefecture.dossier_id is None and prefecture.departement_id == departement.pk
     assert services.prefecture_organisation(departement) == prefecture
     assert list(organisations_for(dossier)).count(prefecture) == 1
