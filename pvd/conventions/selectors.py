@@ -432,14 +432,16 @@ def convention_cadre_content(dossier) -> dict:
     # The maquette financière is the plan d'action's (pvd.actions), without confidential fiches.
     from pvd.actions import selectors as actions_selectors
     from pvd.actions.finance import plan_financement
-    from pvd.actions.models import FicheAction, StatutFinancement
+    from pvd.actions.models import FicheAction, Statut, StatutFinancement
     from pvd.gouvernance.selectors import validation_states
 
     # The comité de projet's word on each fiche: validated fiches make the plan d'action, the
     # fiches not yet validated are projets en maturation, ajournées and rejetées stay out.
     all_fiches = actions_selectors.fiches_with_finance(dossier)
     states = validation_states(all_fiches)
-    fiche_list = [f for f in all_fiches if states[f.pk].code not in ECARTEES]
+    # An ajournée or rejected fiche is not part of the plan, nor an abandoned one (the maquette
+    # leaves abandoned fiches out of its totals: the convention's totals must agree with it).
+    fiche_list = [f for f in all_fiches if states[f.pk].code not in ECARTEES and f.statut != Statut.ABANDONNE]
     fiches = []
     for fiche in fiche_list:
         lignes = [ligne for ligne in fiche.financements.all() if ligne.statut != StatutFinancement.REFUSE]
@@ -482,7 +484,13 @@ def convention_cadre_content(dossier) -> dict:
         .order_by("numero")
         .values_list("numero", flat=True)
     )
-    ecartees = [(f.numero, states[f.pk].label.lower()) for f in all_fiches if states[f.pk].code in ECARTEES]
+    ecartees = [
+        (f.numero, f"{states[f.pk].label.lower()} par le comité de projet")
+        if states[f.pk].code in ECARTEES
+        else (f.numero, "abandonnée")
+        for f in all_fiches
+        if states[f.pk].code in ECARTEES or f.statut == Statut.ABANDONNE
+    ]
     validated = {f.numero for f in fiche_list if states[f.pk].is_validated}
     # The plan's tables show a fiche's summary; the annex its detail (the funders line by line).
     table_keys = ("numero", "titre", "axes", "statut", "cout", "financeurs")
@@ -603,7 +611,7 @@ def _numerotation(confidentielles: list[int], ecartees: list[tuple[int, str]]) -
         plural = "s" if len(confidentielles) > 1 else ""
         parts.append(f"{numeros} : fiche{plural} confidentielle{plural}, non publiée{plural}")
     for numero, label in ecartees:
-        parts.append(f"n° {numero} : fiche {label} par le comité de projet, hors du plan d'action")
+        parts.append(f"n° {numero} : fiche {label}, hors du plan d'action")
     if not parts:
         return ""
     return (

@@ -162,3 +162,18 @@ def test_generated_and_downloaded_files_are_named_after_the_convention_and_the_t
         response = client.get(url)
         assert b"".join(response.streaming_content)[:4] in (b"%PDF", b"PK\x03\x04")  # read to the end: closed
         assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+
+
+def test_an_abandoned_fiche_is_left_out_of_the_plan_and_of_its_totals(full_dossier):  # noqa: F811
+    from pvd.actions.models import FicheAction, Statut
+    from pvd.conventions.selectors import convention_cadre_content
+
+    before = convention_cadre_content(full_dossier)
+    opah = FicheAction.objects.get(dossier=full_dossier, titre="OPAH-RU du centre ancien")
+    FicheAction.objects.filter(pk=opah.pk).update(statut=Statut.ABANDONNE)
+    after = convention_cadre_content(full_dossier)
+    text = docx_body_text(documents.generate("cadre", full_dossier, "docx")[1])
+    assert "OPAH-RU du centre ancien" not in " ".join(text.split())
+    assert "n° 2 : fiche abandonnée, hors du plan d'action" in " ".join(text.split())
+    # The total no longer counts it, as the maquette's totals do not.
+    assert after["maquette"]["cout_total"] != before["maquette"]["cout_total"]
