@@ -77,6 +77,7 @@ quality: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint pvd templates --lint
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 
 # The production requirements alone: check --deploy, then gunicorn serves a page of each app.

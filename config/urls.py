@@ -1,14 +1,24 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from pvd.comptes import urls as comptes_urls
+from pvd.dossiers import urls as dossiers_urls
+from pvd.territoires import urls as territoires_urls
+
 admin.site.site_header = "Administration — Petites villes de demain"
 admin.site.site_title = "Administration PVD"
 
 urlpatterns = [
     path("", include("pvd.core.urls")),
-    path("comptes/", include("pvd.comptes.urls")),
+    # Accepting an invitation (comptes:invitation) and ANCT's national list of organisations
+    # (territoires:organisations…) are dossiers' pages: they need its invitations and its permission
+    # table, a layer above comptes and territoires. Here, above every app, they join their namespace.
+    path("comptes/", include((comptes_urls.urlpatterns + dossiers_urls.comptes_urlpatterns, "comptes"))),
     path("dossiers/", include("pvd.dossiers.urls")),
-    path("territoires/", include("pvd.territoires.urls")),
+    path(
+        "territoires/",
+        include((territoires_urls.urlpatterns + dossiers_urls.territoires_urlpatterns, "territoires")),
+    ),
     path("admin/", admin.site.urls),
 ]
 

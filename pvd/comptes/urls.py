@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
-from . import forms, views
+from . import forms
 
 app_name = "comptes"
 
@@ -70,5 +70,4 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path("invitation/<str:token>/", views.accept_invitation, name="invitation"),
 ]

@@ -7,10 +7,10 @@ from decimal import Decimal
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
+from pvd.dossiers import deadline
 from pvd.dossiers.models import Membre, Role
 from pvd.territoires.names import de_commune, prefet_de
 
-from . import deadline
 from .models import Convention, ConventionDocument, ConventionEtat, ConventionType, Signataire, lower_first
 from .sections import ADHESION_SECTIONS, CADRE_SECTIONS  # noqa: F401 - re-exported
 

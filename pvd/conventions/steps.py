@@ -3,10 +3,10 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from pvd.dossiers import deadline
 from pvd.dossiers.models import Membre, Role
 from pvd.dossiers.steps import A_VENIR, EN_COURS, TERMINE, next_action
 
-from . import deadline
 from .models import Convention, ConventionEtat, ConventionType
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pvd.dossiers.views import apply_validation_error
+from pvd.core.forms import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import validation_state
 from pvd.territoires.services import organisation_chosen_or_created

@@ -1,9 +1,9 @@
 from django import forms
 
-from pvd.conventions import deadline
 from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
 from pvd.territoires.models import Commune, Epci
 
+from . import deadline
 from .models import Role
 
 
@@ -96,7 +96,7 @@ class RefusForm(BaseForm):
     )
 
 
-# The deadline states of the convention-cadre the list filters on, as pvd.conventions.deadline
+# The deadline states of the convention-cadre the list filters on, as pvd.dossiers.deadline
 # defines them: each dossier whose adhésion is signed is in exactly one of them.
 ECHEANCE_CHOICES = [
     (deadline.DANS_LES_TEMPS, "Dans les temps (échéance dans plus de 3 mois)"),

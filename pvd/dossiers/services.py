@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pvd.comptes.models import User
-from pvd.territoires.models import Commune, Epci
+from pvd.territoires import services as territoires_services
+from pvd.territoires.models import Commune, Epci, Organisation
 
 from . import perms
 from .models import INVITATION_VALIDITY, DemandeDossier, DemandeStatut, Dossier, Invitation, Membre, Role
@@ -442,3 +443,33 @@ def demande_refuse(*, demande: DemandeDossier, motif: str, by: User) -> DemandeD
     _decide(demande, statut=DemandeStatut.REFUSEE, by=by, motif=motif)
     _send_all([_refusal_mail(demande)])
     return demande
+
+
+# --- The national list of organisations (ANCT) ----------------------------------------------
+# The organisation's own rules (its name, a commune or an EPCI is never national) are
+# pvd.territoires.services'; who may curate the list is the permission table's, here.
+
+
+def _require_curator(by) -> None:
+    if not perms.national_access_for(by).can("organisations.curate"):
+        raise ValidationError("Seule l'ANCT tient la liste des organismes nationaux.")
+
+
+@transaction.atomic
+def organisation_national_create(*, nom: str, type: str, siren: str = "", by) -> Organisation:  # noqa: A002
+    """A national body, offered to every dossier: ANCT's list only."""
+    _require_curator(by)
+    return territoires_services.organisation_national_create(nom=nom, type=type, siren=siren)
+
+
+@transaction.atomic
+def organisation_national_update(
+    *,
+    organisation: Organisation,
+    nom: str,
+    type: str,  # noqa: A002
+    siren: str = "",
+    by,
+) -> Organisation:
+    _require_curator(by)
+    return territoires_services.organisation_national_update(organisation=organisation, nom=nom, type=type, siren=siren)

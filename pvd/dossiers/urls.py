@@ -32,3 +32,12 @@ urlpatterns = [
         name="chef_invitation_resend",
     ),
 ]
+
+# Pages of other namespaces that need the dossiers (config/urls.py mounts them; see views.py).
+comptes_urlpatterns = [
+    path("invitation/<str:token>/", views.accept_invitation, name="invitation"),
+]
+territoires_urlpatterns = [
+    path("organisations/", views.organisations_view, name="organisations"),
+    path("organisations/<int:pk>/modifier/", views.organisation_update_view, name="organisation_update"),
+]

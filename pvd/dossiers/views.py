@@ -1,12 +1,20 @@
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from pvd.comptes.forms import AcceptInvitationForm
+from pvd.comptes.models import User
+from pvd.core.forms import apply_validation_error
+from pvd.territoires.forms import NationalOrganisationForm
 from pvd.territoires.models import Departement
+from pvd.territoires.selectors import national_organisations
 
 from . import perms, selectors, services
 from .forms import (
@@ -22,15 +30,6 @@ from .forms import (
 )
 from .models import DemandeDossier, Dossier, Invitation, Membre, Role
 from .views_utils import dossier_context, dossier_view
-
-
-def apply_validation_error(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form that triggered it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def dossier_list(request):
@@ -393,3 +392,100 @@ def chef_invitation_resend(request, dossier, invitation_pk):
             f"{timezone.localtime(new.expires_at):%d/%m/%Y} ; l'ancien lien ne fonctionne plus.",
         )
     return redirect(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}) + "#chef-de-projet")
+
+
+# --- Accepting an invitation, in the comptes namespace ----------------------------------------
+# The link of the invitation e-mails is /comptes/invitation/<token>/ (« comptes:invitation »); the
+# page accepts a dossier's invitation, so it lives here: config/urls.py mounts it there
+# (dossiers.urls.comptes_urlpatterns).
+
+
+@login_not_required
+def accept_invitation(request, token):
+    invitation = get_object_or_404(Invitation.objects.select_related("dossier", "invited_by"), token=token)
+    if invitation.accepted_at:
+        messages.info(request, "Cette invitation a déjà été acceptée. Connectez-vous pour accéder au dossier.")
+        return redirect("comptes:login")
+    if invitation.is_expired:
+        return render(
+            request,
+            "comptes/invitation_expired.html",
+            {"message": services.invitation_expired_message(invitation), "page_title": "Invitation expirée"},
+            status=410,
+        )
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if request.user.is_authenticated and request.user.email.lower() != invitation.email.lower():
+        messages.error(request, "Cette invitation a été envoyée à une autre adresse électronique.")
+        return redirect("dossiers:list")
+    if existing and not request.user.is_authenticated:
+        messages.info(request, "Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation.")
+        return redirect(f"{reverse('comptes:login')}?{urlencode({'next': request.path})}")
+
+    form = None if existing else AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            user = services.invitation_accept(
+                invitation=invitation, user=existing, **(form.cleaned_data if form else {})
+            )
+        except ValidationError as error:
+            # A double submit (the first request accepted the invitation in the meantime) or a
+            # link that expired while the form was open.
+            messages.info(request, " ".join(error.messages))
+            if request.user.is_authenticated:
+                return redirect("dossiers:detail", dossier_pk=invitation.dossier_id)
+            return redirect("comptes:login")
+        if not request.user.is_authenticated:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Vous avez rejoint le dossier {invitation.dossier}.")
+        return redirect("dossiers:detail", dossier_pk=invitation.dossier_id)
+    return render(
+        request,
+        "comptes/invitation.html",
+        {"invitation": invitation, "form": form, "page_title": "Invitation"},
+    )
+
+
+# --- The national list of organisations (ANCT), in the territoires namespace ----------------
+# These pages ask the permission table (a layer above territoires): config/urls.py mounts them
+# at /territoires/organisations/ as « territoires:organisations » (dossiers.urls.territoires_urlpatterns).
+
+
+def organisations_view(request):
+    """ANCT's list of national bodies, offered to every dossier, and the form to add one."""
+    perms.national_access_for(request.user).require("organisations.curate")
+    form = NationalOrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_national_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"« {organisation.nom} » est ajoutée à la liste nationale.")
+            return redirect("territoires:organisations")
+    context = {
+        "page_title": "Organismes nationaux",
+        "organisations": national_organisations().order_by("nom"),
+        "form": form,
+    }
+    return render(request, "territoires/organisations.html", context)
+
+
+def organisation_update_view(request, pk):
+    perms.national_access_for(request.user).require("organisations.curate")
+    organisation = get_object_or_404(national_organisations(), pk=pk)
+    initial = {"nom": organisation.nom, "type": organisation.type, "siren": organisation.siren}
+    form = NationalOrganisationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_national_update(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "L'organisation a été modifiée.")
+            return redirect("territoires:organisations")
+    context = {
+        "page_title": f"Modifier « {organisation.nom} »",
+        "form": form,
+        "cancel_url": reverse("territoires:organisations"),
+    }
+    return render(request, "core/form_page.html", context)

@@ -1,6 +1,9 @@
 from django.db.models import Case, Count, Value, When
 from django.utils import timezone
 
+from pvd.core.text import plural
+from pvd.strategie.selectors import Unlinked
+
 from .models import Consultation, Contribution, Statut, Theme
 
 
@@ -130,3 +133,22 @@ def counts_by_theme_and_status(dossier) -> dict:
     ]
     totals = [sum(table[t][s] for t in Theme.values) for s in Statut.values]
     return {"statuts": Statut.labels, "rows": rows, "totals": totals, "total": sum(totals)}
+
+
+def axe_unlinks(axe) -> list:
+    """What deleting a strategy axe leaves without its axe here: consultations and contributions
+    (one query each). The strategy's deletion page asks it (pvd.strategie.selectors.axe_unlinks)."""
+    result = []
+    questions = list(Consultation.objects.filter(axe=axe).order_by("ouverture").values_list("question", flat=True))
+    if questions:
+        result.append(Unlinked("Consultations (elles ne seront plus rattachées à un axe)", questions))
+    contributions = Contribution.objects.filter(axe=axe).count()
+    if contributions:
+        # Residents' texts are not quoted here: their number is enough to decide.
+        result.append(
+            Unlinked(
+                "Contributions des habitants (elles ne seront plus rattachées à un axe)",
+                [plural(contributions, "contribution", "contributions")],
+            )
+        )
+    return result

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pvd.dossiers.views import apply_validation_error
+from pvd.core.forms import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from . import selectors, services

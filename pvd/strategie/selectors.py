@@ -8,6 +8,7 @@ from functools import cached_property
 from django.db.models import Prefetch
 
 from pvd.core.text import plural, plural_word
+from pvd.dossiers.steps import optional_provider
 from pvd.gouvernance.selectors import validation_state, validation_states
 from pvd.suivi.formatting import date_courte, nombre
 from pvd.suivi.models import Frequence, Indicateur, IndicateurKind
@@ -153,29 +154,18 @@ def _fiches_unlinked(queryset, access) -> list[Unlinked]:
 
 def secteur_unlinks(secteur, access) -> list[Unlinked]:
     """What deleting the sector leaves without its sector: one query."""
-    from pvd.actions.models import FicheAction
-
-    return _fiches_unlinked(FicheAction.objects.filter(secteur=secteur), access)
+    return _fiches_unlinked(secteur.fiches.all(), access)
 
 
 def axe_unlinks(axe, access) -> list[Unlinked]:
-    """What deleting the axe leaves without it: fiches, consultations and contributions (one query each)."""
-    from pvd.actions.models import FicheAction
-    from pvd.participation.models import Consultation, Contribution
+    """What deleting the axe leaves without it: fiches, consultations and contributions (one query each).
 
-    result = _fiches_unlinked(FicheAction.objects.filter(axes=axe), access)
-    questions = list(Consultation.objects.filter(axe=axe).order_by("ouverture").values_list("question", flat=True))
-    if questions:
-        result.append(Unlinked("Consultations (elles ne seront plus rattachées à un axe)", questions))
-    contributions = Contribution.objects.filter(axe=axe).count()
-    if contributions:
-        # Residents' texts are not quoted here: their number is enough to decide.
-        result.append(
-            Unlinked(
-                "Contributions des habitants (elles ne seront plus rattachées à un axe)",
-                [plural(contributions, "contribution", "contributions")],
-            )
-        )
+    The fiches are read through their link to the axe; the participation app (a layer above)
+    says what of its own it unlinks."""
+    result = _fiches_unlinked(axe.fiches.all(), access)
+    participation = optional_provider("pvd.participation.selectors.axe_unlinks")
+    if participation:
+        result.extend(participation(axe))
     return result
 
 

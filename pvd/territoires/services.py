@@ -417,21 +417,21 @@ def check_offered(*, dossier, organisations, field: str = "organisation") -> Non
         raise ValidationError({field: NOT_OFFERED})
 
 
-def _require_curator(by, type: str) -> None:  # noqa: A002
-    from pvd.dossiers.perms import national_access_for
-
-    if not national_access_for(by).can("organisations.curate"):
-        raise ValidationError("Seule l'ANCT tient la liste des organismes nationaux.")
+def _require_national_type(type: str) -> None:  # noqa: A002
     if type in {OrganisationType.COMMUNE, OrganisationType.EPCI}:
         raise ValidationError(
             {"type": "Une commune ou un EPCI n'est pas un organisme national : il est proposé à ses dossiers."}
         )
 
 
+# Who may curate the national list (`organisations.curate`) is the permission table's to say, a
+# layer above: callers go through pvd.dossiers.services, which checks it, then calls these.
+
+
 @transaction.atomic
-def organisation_national_create(*, nom: str, type: str, siren: str = "", by) -> Organisation:  # noqa: A002
-    """A national body, offered to every dossier: ANCT's list only."""
-    _require_curator(by, type)
+def organisation_national_create(*, nom: str, type: str, siren: str = "") -> Organisation:  # noqa: A002
+    """A national body, offered to every dossier."""
+    _require_national_type(type)
     organisation = Organisation(nom=_clean_name(nom), type=type, siren=siren.strip(), dossier=None)
     organisation.full_clean()
     organisation.save()
@@ -445,9 +445,8 @@ def organisation_national_update(
     nom: str,
     type: str,  # noqa: A002
     siren: str = "",
-    by,
 ) -> Organisation:
-    _require_curator(by, type)
+    _require_national_type(type)
     if organisation.dossier_id is not None:
         raise ValidationError("Cette organisation appartient à un dossier : elle n'est pas dans la liste nationale.")
     organisation.nom, organisation.type, organisation.siren = _clean_name(nom), type, siren.strip()

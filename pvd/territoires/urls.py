@@ -6,6 +6,4 @@ app_name = "territoires"
 urlpatterns = [
     path("communes/recherche/", views.commune_search_view, name="commune_search"),
     path("epci/recherche/", views.epci_search_view, name="epci_search"),
-    path("organisations/", views.organisations_view, name="organisations"),
-    path("organisations/<int:pk>/modifier/", views.organisation_update_view, name="organisation_update"),
 ]

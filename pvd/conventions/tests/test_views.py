@@ -345,7 +345,7 @@ def test_dossier_list_filters_on_the_deadline(client, sign_convention, django_as
     from django.utils import timezone
 
     from pvd.comptes.tests.factories import UserFactory
-    from pvd.conventions import deadline
+    from pvd.dossiers import deadline
 
     today = timezone.localdate()
     overdue, soon, respected, none = (DossierFactory(nom=n) for n in ("Dépassée", "Bientôt", "Respectée", "Sans"))

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pvd.comptes.tests.factories import UserFactory
-from pvd.conventions import deadline
 from pvd.conventions.models import ConventionType
 from pvd.conventions.tests.factories import ConventionFactory
+from pvd.dossiers import deadline
 from pvd.dossiers.tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,6 +17,7 @@ from pvd.comptes.tests.factories import UserFactory
 from pvd.conventions.forms import SignataireForm
 from pvd.conventions.models import Signataire
 from pvd.conventions.tests.factories import ConventionFactory
+from pvd.dossiers import services as dossier_services
 from pvd.dossiers.tests.factories import DossierFactory
 from pvd.gouvernance.forms import MembreInstanceForm
 from pvd.gouvernance.models import InstanceType, MembreInstance
@@ -243,7 +244,7 @@ def test_a_chef_cannot_create_a_national_organisation_anct_can(client, dossier):
     assert client.get(url).status_code == 403
     assert client.post(url, {"nom": "Faux national", "type": OrganisationType.ANAH}).status_code == 403
     with pytest.raises(ValidationError):
-        services.organisation_national_create(nom="Faux national", type=OrganisationType.ANAH, by=chef)
+        dossier_services.organisation_national_create(nom="Faux national", type=OrganisationType.ANAH, by=chef)
     assert not Organisation.objects.filter(nom="Faux national").exists()
 
     anct = UserFactory(anct=True)
@@ -276,7 +277,7 @@ def test_national_list_page_refusals(client, dossier, make_viewer):
 def test_national_names_are_unique_whatever_the_capitals(two_dossiers):
     a, *_ = two_dossiers
     with pytest.raises(ValidationError):
-        services.organisation_national_create(
+        dossier_services.organisation_national_create(
             nom="BANQUE DES TERRITOIRES", type=OrganisationType.AUTRE, by=UserFactory(anct=True)
         )
     with pytest.raises(ValidationError):
@@ -325,4 +326,6 @@ def test_name_lookup_of_the_importer_and_typed_names_is_scoped(two_dossiers):
 
 def test_anct_cannot_make_a_commune_national():
     with pytest.raises(ValidationError, match="pas un organisme national"):
-        services.organisation_national_create(nom="Commune X", type=OrganisationType.COMMUNE, by=UserFactory(anct=True))
+        dossier_services.organisation_national_create(
+            nom="Commune X", type=OrganisationType.COMMUNE, by=UserFactory(anct=True)
+        )

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pvd.conventions import deadline
+from pvd.dossiers import deadline
 
 D = datetime.date
 

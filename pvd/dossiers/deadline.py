@@ -10,6 +10,9 @@ The convention-cadre must be signed within 18 months of the convention d'adhési
 - overdue ("depassee") from the day after the due date, as long as the cadre is not signed;
 - once the cadre is signed: "respectee" when signed on or before the due date,
   "hors_delai" when signed after it.
+
+A rule of the dossier's calendar, below the apps that read it: the dossier list filters on it,
+pvd.conventions applies it to the signature dates.
 """
 
 import calendar
