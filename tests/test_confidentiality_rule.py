@@ -26,6 +26,7 @@ from pvd.dossiers import perms
 from pvd.dossiers.perms import PERMISSIONS, Access
 from pvd.participation import selectors as participation_selectors
 from pvd.participation import services as participation_services
+from pvd.participation.models import Contribution
 from pvd.participation.tests.factories import ContributionFactory
 from pvd.strategie.models import AxeStrategique
 from pvd.suivi.models import Indicateur
@@ -143,7 +144,7 @@ def test_participation_never_names_nor_opens_a_confidential_fiche(dossier, fiche
     assert participation_selectors.public_fiches(dossier, projet=projet) == [public]
     items = [ContributionFactory(dossier=dossier, fiche=fiche) for fiche in (public, secret)]
     items = participation_selectors.with_subjects(
-        type(items[0]).objects.filter(pk__in=[i.pk for i in items]).select_related("axe", "fiche").order_by("pk"),
+        Contribution.objects.filter(pk__in=[i.pk for i in items]).select_related("axe", "fiche").order_by("pk"),
         public=True,
     )
     assert [item.sujet_fiche for item in items] == [str(public), ""]
