@@ -59,12 +59,23 @@ AXE_PRINCIPAL_RULE = (
 MAQUETTE_AXE_RULE = "Chaque fiche compte une fois, sous son axe principal."
 
 
+def _sees_confidential(access) -> bool:
+    """Whether `access` sees confidential fiches; access=None is the public and whatever leaves
+    the platform (a generated convention, the participation pages): never."""
+    return access is not None and access.can("fiche.view_confidential")
+
+
 class FicheActionQuerySet(models.QuerySet):
     def visible_to(self, access):
-        """The fiches a role may see: confidential ones only for the équipe-projet."""
-        if access.can("fiche.view_confidential"):
+        """The fiches `access` may see: confidential ones only with `fiche.view_confidential`
+        (the équipe-projet). Every read of fiches starts here (see `_sees_confidential`)."""
+        if _sees_confidential(access):
             return self
         return self.filter(confidentielle=False)
+
+    def hidden_from(self, access):
+        """The fiches of this queryset `access` may not see (to number or count them, never to show them)."""
+        return self.exclude(pk__in=self.visible_to(access).values("pk"))
 
 
 class FicheAction(models.Model):
@@ -179,6 +190,10 @@ class FicheAction(models.Model):
 
     def __str__(self):
         return f"Fiche {self.numero} — {self.titre}"
+
+    def is_visible_to(self, access) -> bool:
+        """`visible_to` for one fiche already loaded (no query)."""
+        return not self.confidentielle or _sees_confidential(access)
 
     def clean(self):
         # Refused rather than warned: a TTC cost below the HT cost is always a typing mistake.
@@ -320,6 +335,14 @@ class Note(models.Model):
 
     def __str__(self):
         return f"Note du {self.date:%d/%m/%Y}"
+
+    def deletable_by(self, access, user) -> bool:
+        """The one rule of deleting a note: its author (`note.delete_own`) or the chef de projet
+        (`note.delete_any`)."""
+        if access.can("note.delete_any"):
+            return True
+        own = self.auteur_id is not None and self.auteur_id == getattr(user, "pk", None)
+        return own and access.can("note.delete_own")
 
 
 PIECE_EXTENSIONS = [

@@ -61,8 +61,7 @@ FILTER_KEYS = ["axe", "statut", "maturite", "maitre_ouvrage", "financeur", "sect
 def fiches_for(dossier, access):
     """The fiches of the dossier `access` may see; access=None: the fiches every reader of a
     shared document may see (no confidential fiche), e.g. the generated convention-cadre."""
-    qs = FicheAction.objects.filter(dossier=dossier)
-    return qs.filter(confidentielle=False) if access is None else qs.visible_to(access)
+    return FicheAction.objects.filter(dossier=dossier).visible_to(access)
 
 
 def fiches_with_finance(dossier, access=None) -> list[FicheAction]:

@@ -373,11 +373,8 @@ def _note_label(note: Note) -> str:
 
 @transaction.atomic
 def note_delete(*, note: Note, by, access) -> None:
-    """Only the note's author, or the chef de projet, deletes a note."""
-    if (
-        not (note.auteur_id is not None and note.auteur_id == getattr(by, "pk", None))
-        and access.role != "chef_de_projet"
-    ):
+    """Only the note's author, or the chef de projet, deletes a note (`Note.deletable_by`)."""
+    if not note.deletable_by(access, by):
         raise PermissionDenied("Seul l'auteur de la note ou le chef de projet peut la supprimer.")
     _log(note.fiche, by, "note supprimée", _note_label(note), "")
     note.delete()

@@ -151,13 +151,16 @@ def _detail_context(request, dossier, fiche, **forms):
         "indicateur_form": picked or IndicateurForm(auto_id="indicateur_%s"),
     }
     defaults.update(forms)
+    detail = selectors.fiche_detail(fiche)
+    for note in detail["notes"]:
+        note.deletable = note.deletable_by(request.access, request.user)
     return dossier_context(
         request,
         dossier,
         page_title=f"Fiche action n° {fiche.numero}",
         crumbs=[_plan_crumb(dossier)],
         fiche=fiche,
-        **selectors.fiche_detail(fiche),
+        **detail,
         point={"lat": float(fiche.latitude), "lng": float(fiche.longitude)} if fiche.is_located else None,
         tiles=_tiles(),
         **defaults,

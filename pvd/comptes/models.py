@@ -65,7 +65,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.CheckConstraint(
                 name="prefecture_has_departement",
-                condition=~Q(state_scope="prefecture") | Q(departement__isnull=False),
+                condition=~Q(state_scope=StateScope.PREFECTURE) | Q(departement__isnull=False),
                 violation_error_message="Un agent de préfecture doit être rattaché à un département.",
             )
         ]

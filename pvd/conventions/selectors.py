@@ -4,11 +4,12 @@ generated documents (one plain data structure per document, rendered to DOCX and
 import datetime
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from pvd.dossiers import deadline
 from pvd.dossiers.models import Membre, Role
+from pvd.territoires.models import OrganisationType
 from pvd.territoires.names import de_commune, prefet_de
 
 from .models import Convention, ConventionDocument, ConventionEtat, ConventionType, Signataire, lower_first
@@ -414,7 +415,7 @@ def convention_cadre_content(dossier) -> dict:
     # Indicators of the strategy, then of the fiches shown in the convention (no confidential one).
     indicateurs = list(
         Indicateur.objects.filter(dossier=dossier)
-        .filter(Q(fiche__isnull=True) | Q(fiche__confidentielle=False))
+        .visible_to(None)
         .select_related("axe", "fiche")
         .order_by(F("fiche__numero").asc(nulls_first=True), "axe__numero", "nom", "pk")
     )
@@ -480,7 +481,8 @@ def convention_cadre_content(dossier) -> dict:
             }
         )
     confidentielles = list(
-        FicheAction.objects.filter(dossier=dossier, confidentielle=True)
+        FicheAction.objects.filter(dossier=dossier)
+        .hidden_from(None)
         .order_by("numero")
         .values_list("numero", flat=True)
     )
@@ -644,7 +646,12 @@ def _fait_a(communes, signed_on, nb_signataires) -> dict:
     }
 
 
-INGENIERIE_TYPES = {"anct", "bdt", "cerema", "anah"}
+INGENIERIE_TYPES = {
+    OrganisationType.ANCT,
+    OrganisationType.BANQUE_TERRITOIRES,
+    OrganisationType.CEREMA,
+    OrganisationType.ANAH,
+}
 
 
 def _ingenierie(dossier, convention) -> dict:

@@ -36,8 +36,9 @@ class DocumentKind(models.TextChoices):
 
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, access):
-        """Confidential documents, like confidential fiches, only for the équipe-projet."""
-        if access is not None and access.can("fiche.view_confidential"):
+        """Confidential documents only with `documents.view_confidential` (the équipe-projet);
+        access=None is the public and whatever leaves the platform: never."""
+        if access is not None and access.can("documents.view_confidential"):
             return self
         return self.filter(confidentiel=False)
 

@@ -19,7 +19,7 @@ def diagnostic(dossier, access=None):
         return (
             A_VENIR,
             "Aucun document de diagnostic déposé.",
-            next_action(access, "dossier.edit", "Déposer le diagnostic", create),
+            next_action(access, "documents.edit", "Déposer le diagnostic", create),
         )
     count = len(documents)
     states = validation_states(documents)
@@ -38,7 +38,7 @@ def diagnostic(dossier, access=None):
         first = reverse("documents:detail", kwargs={"dossier_pk": dossier.pk, "document_pk": documents[0].pk})
         action = next_action(
             access,
-            "fiche.submit",
+            "documents.submit",
             "Soumettre le diagnostic au comité de projet",
             first,
             read=("Voir le diagnostic", first),

@@ -12,9 +12,9 @@ from . import selectors, services
 from .forms import DocumentDetailsForm, DocumentForm, VersionForm
 from .models import DocumentVersion
 
-# Permissions reused from the one table (pvd/dossiers/perms.py): every reader of the dossier
-# sees its documents, the équipe-projet writes them and submits them like fiches action.
-VIEW, EDIT, SUBMIT = "dossier.view", "dossier.edit", "fiche.submit"
+# The documents' rows of the one table (pvd/dossiers/perms.py): every reader of the dossier
+# sees its documents (confidential ones: `documents.view_confidential`, see `visible_to`).
+VIEW, EDIT, SUBMIT = "dossier.view", "documents.edit", "documents.submit"
 
 
 def _document(request, dossier, document_pk):

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from pvd.comptes.models import StateScope
+
 
 class Role(models.TextChoices):
     CHEF_DE_PROJET = "chef_de_projet", "Chef de projet"
@@ -20,10 +22,10 @@ class DossierQuerySet(models.QuerySet):
         """The one place that decides which dossiers a user may see."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser or user.state_scope == "anct":
+        if user.is_superuser or user.state_scope == StateScope.ANCT:
             return self.all()
         visible = Q(Exists(Membre.objects.filter(dossier=OuterRef("pk"), user=user)))
-        if user.state_scope == "prefecture" and user.departement_id:
+        if user.state_scope == StateScope.PREFECTURE and user.departement_id:
             visible |= Q(
                 Exists(
                     Dossier.communes.through.objects.filter(
@@ -129,9 +131,9 @@ class DemandeDossierQuerySet(models.QuerySet):
         """The requests a State agent decides: its département's for a préfecture, every one for ANCT."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser or user.state_scope == "anct":
+        if user.is_superuser or user.state_scope == StateScope.ANCT:
             return self.all()
-        if user.state_scope == "prefecture" and user.departement_id:
+        if user.state_scope == StateScope.PREFECTURE and user.departement_id:
             return self.filter(commune__departement_id=user.departement_id)
         return self.none()
 

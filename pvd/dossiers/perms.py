@@ -22,12 +22,16 @@ A member keeps their membership role even when they also hold a State scope.
 | conventions.edit              |  x   |   x    |     |            |         |            |      |
 | conventions.generate          |  x   |        |     |            |         |            |      |
 | conventions.sign              |  x   |        |     |            |         |            |      |
-| suivi.enter                   |  x   |   x    |     |            |         |            |      |
-| state.opinion                 |      |        |     |            |         |     x      |  x   |
+| documents.edit                |  x   |   x    |     |            |         |            |      |
+| documents.submit              |  x   |   x    |     |            |         |            |      |
+| documents.view_confidential   |  x   |   x    |     |            |         |            |      |
+| note.delete_own               |  x   |   x    |  x  |     x      |         |     x      |  x   |
+| note.delete_any               |  x   |        |     |            |         |            |      |
 | dossier.open                  |      |        |     |            |         |     x      |  x   |
 | demande.decide                |      |        |     |            |         |     x      |  x   |
 | dossier.designate_chef        |      |        |     |            |         |     x      |  x   |
 | organisations.curate          |      |        |     |            |         |            |  x   |
+| dossier.open_hors_programme   |      |        |     |            |         |            |  x   |
 
 `dossier.open` (open a dossier and invite its chef de projet) and `demande.decide` (accept or
 refuse a request to open one) come before any dossier exists: they are asked of
@@ -41,10 +45,19 @@ préfecture of the département of all the dossier's communes, or ANCT. It only 
 dossier has no chef de projet (the services refuse otherwise): once a chef has joined, the chef
 manages the members and the State gets no other member-management power.
 
+`fiche.view_confidential` and `documents.view_confidential` are asked only by the models'
+`visible_to(access)` querysets (and `FicheAction.is_visible_to`): every read of fiches or
+documents goes through them; `access=None` stands for the public and for what leaves the
+platform (a generated convention, the participation pages), which never see a confidential one.
+
+`note.delete_own` (delete a note of suivi one wrote) and `note.delete_any` (any note of the
+dossier) are asked together by `Note.deletable_by(access, user)`, the one place of that rule.
+
 Every view and endpoint asks `access_for(user, dossier).can("…")` (or uses the
 `dossier_view` decorator of `pvd.dossiers.views_utils`), after scoping the lookup with
 `Dossier.objects.visible_to(user)`. `organisations.curate` (the national list of
-organisations) belongs to no dossier: pages ask `national_access_for(user)`.
+organisations) belongs to no dossier: pages ask `national_access_for(user)`, and so does the
+opening of a dossier for a commune outside the programme (`dossier.open_hors_programme`).
 """
 
 from dataclasses import dataclass
@@ -77,12 +90,16 @@ PERMISSIONS: dict[str, set[str]] = {
     "conventions.edit": _TEAM,
     "conventions.generate": _CHEF,
     "conventions.sign": _CHEF,
-    "suivi.enter": _TEAM,
-    "state.opinion": {PREFECTURE, ANCT},
+    "documents.edit": _TEAM,
+    "documents.submit": _TEAM,
+    "documents.view_confidential": _TEAM,
+    "note.delete_own": _TEAM | {Role.ELU, Role.PARTENAIRE, PREFECTURE, ANCT},
+    "note.delete_any": _CHEF,
     "dossier.open": {PREFECTURE, ANCT},
     "demande.decide": {PREFECTURE, ANCT},
     "dossier.designate_chef": {PREFECTURE, ANCT},
     "organisations.curate": {ANCT},
+    "dossier.open_hors_programme": {ANCT},
 }
 
 

@@ -52,7 +52,7 @@ def dossier_create(
     `demande_accept`, which check who may open it."""
     if not communes:
         raise ValidationError({"communes": "Choisissez au moins une commune bénéficiaire."})
-    if by is not None and not (by.is_superuser or by.state_scope == perms.ANCT):
+    if by is not None and not perms.national_access_for(by).can("dossier.open_hors_programme"):
         # Otherwise anyone could take a commune and lock it out (one dossier in progress each).
         hors_programme = [c for c in communes if not c.pvd]
         if hors_programme:

@@ -190,5 +190,5 @@ def _first(dossier, related):
         return None
     queryset = manager.all()
     if related == "fiches":
-        queryset = queryset.filter(confidentielle=False)
+        queryset = queryset.visible_to(None)
     return queryset.order_by("pk").first()

@@ -81,7 +81,7 @@ def with_subjects(items, *, public: bool, projet=None) -> list:
     for item in items:
         if public:
             item.sujet_axe = titles.get(item.axe_id, "")
-            item.sujet_fiche = str(item.fiche) if item.fiche_id and not item.fiche.confidentielle else ""
+            item.sujet_fiche = str(item.fiche) if item.fiche_id and item.fiche.is_visible_to(None) else ""
         else:
             item.sujet_axe = str(item.axe) if item.axe_id else ""
             item.sujet_fiche = str(item.fiche) if item.fiche_id else ""
@@ -95,7 +95,7 @@ def public_fiches(dossier, *, projet) -> list:
 
     if projet is None:
         return []
-    return list(FicheAction.objects.filter(dossier=dossier, confidentielle=False))
+    return list(FicheAction.objects.filter(dossier=dossier).visible_to(None))
 
 
 def moderation_list(dossier, *, statut: str = "", theme: str = ""):

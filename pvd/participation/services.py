@@ -19,7 +19,8 @@ def page_update(*, dossier, publiee: bool, titre: str, introduction: str = "", b
 def _check_targets(dossier, axe, fiche) -> None:
     if axe is not None and axe.dossier_id != dossier.pk:
         raise ValidationError({"axe": "Cet axe n'appartient pas au dossier."})
-    if fiche is not None and (fiche.dossier_id != dossier.pk or fiche.confidentielle):
+    # Open to participation: the fiches the public may see (`visible_to(None)`).
+    if fiche is not None and (fiche.dossier_id != dossier.pk or not fiche.is_visible_to(None)):
         raise ValidationError({"fiche": "Cette fiche action n'est pas ouverte à la participation."})
 
 

@@ -144,12 +144,11 @@ class Unlinked:
 
 
 def _fiches_unlinked(queryset, access) -> list[Unlinked]:
-    rows = list(queryset.order_by("numero").values_list("numero", "titre", "confidentielle"))
-    if not rows:
+    fiches = list(queryset.order_by("numero").only("numero", "titre", "confidentielle"))
+    if not fiches:
         return []
-    may_see = access.can("fiche.view_confidential")
-    items = [f"Fiche n° {numero} — {titre}" for numero, titre, confidential in rows if may_see or not confidential]
-    return [Unlinked("Fiches action (le lien est retiré, les fiches restent)", items, len(rows) - len(items))]
+    items = [f"Fiche n° {fiche.numero} — {fiche.titre}" for fiche in fiches if fiche.is_visible_to(access)]
+    return [Unlinked("Fiches action (le lien est retiré, les fiches restent)", items, len(fiches) - len(items))]
 
 
 def secteur_unlinks(secteur, access) -> list[Unlinked]:

@@ -43,6 +43,14 @@ class IndicateurModele(models.Model):
         return f"{self.theme} — {self.nom} ({self.unite})" if self.theme else f"{self.nom} ({self.unite})"
 
 
+class IndicateurQuerySet(models.QuerySet):
+    def visible_to(self, access):
+        """The strategy's indicators and those of the fiches `access` may see
+        (`FicheAction.objects.visible_to`: no confidential fiche's for access=None)."""
+        fiches = self.model._meta.get_field("fiche").related_model.objects.visible_to(access)
+        return self.filter(Q(fiche__isnull=True) | Q(fiche__in=fiches))
+
+
 class Indicateur(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="indicateurs")
     axe = models.ForeignKey(
@@ -63,6 +71,8 @@ class Indicateur(models.Model):
     # Key of the catalogue entry (IndicateurModele.key) it was created from, if any.
     catalogue = models.CharField("modèle du catalogue", max_length=50, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = IndicateurQuerySet.as_manager()
 
     class Meta:
         ordering = ["dossier", "nom"]
