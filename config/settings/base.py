@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pvd.core.context_processors.site",
+                "pvd.dossiers.context_processors.national_perms",
             ],
         },
     }

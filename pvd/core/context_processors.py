@@ -1,7 +1,5 @@
 from django.conf import settings
 
-from pvd.dossiers.perms import national_access_for
-
 
 def site(request):
     branding = settings.PVD_BRANDING
@@ -12,9 +10,6 @@ def site(request):
         "nav_section": "dossiers" if in_dossiers else "",
         "BRANDING": branding,
         "SITE_CONFIG": {"site_title": branding["site_title"], "site_tagline": branding["site_tagline"]},
-        # The permissions outside any dossier (`{% if national_perms.organisations_curate %}`),
-        # computed only when a template reads them (the template calls the function).
-        "national_perms": lambda: national_access_for(getattr(request, "user", None)).perms,
         "skiplinks": [
             {"link": "#content", "label": "Contenu"},
             {"link": "#fr-navigation", "label": "Menu"},
