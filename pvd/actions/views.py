@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pvd.dossiers.views import apply_validation_error
+from pvd.gouvernance.selectors import may_submit
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.strategie.forms import CatalogueForm
 
@@ -151,13 +152,15 @@ def _detail_context(request, dossier, fiche, **forms):
         "indicateur_form": picked or IndicateurForm(auto_id="indicateur_%s"),
     }
     defaults.update(forms)
+    detail = selectors.fiche_detail(fiche)
     return dossier_context(
         request,
         dossier,
         page_title=f"Fiche action n° {fiche.numero}",
         crumbs=[_plan_crumb(dossier)],
         fiche=fiche,
-        **selectors.fiche_detail(fiche),
+        can_submit=may_submit(request.access, fiche, detail["validation"]),
+        **detail,
         point={"lat": float(fiche.latitude), "lng": float(fiche.longitude)} if fiche.is_located else None,
         tiles=_tiles(),
         **defaults,

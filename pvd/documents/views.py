@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pvd.dossiers.views import apply_validation_error
+from pvd.gouvernance.selectors import may_submit
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from . import selectors, services
@@ -108,6 +109,7 @@ def document_update(request, dossier, document_pk):
 
 
 def _detail(request, dossier, document, version_form=None, status=200):
+    detail = selectors.document_detail(document)
     context = dossier_context(
         request,
         dossier,
@@ -115,7 +117,8 @@ def _detail(request, dossier, document, version_form=None, status=200):
         crumbs=[_list_crumb(dossier)],
         document=document,
         version_form=version_form or VersionForm(),
-        **selectors.document_detail(document),
+        can_submit=may_submit(request.access, document, detail["validation"]),
+        **detail,
     )
     return render(request, "documents/detail.html", context, status=status)
 
