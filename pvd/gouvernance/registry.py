@@ -112,5 +112,10 @@ def register_required_members(check: Callable) -> None:
         _required_members.append(check)
 
 
+def unregister_required_members(check: Callable) -> None:
+    if check in _required_members:
+        _required_members.remove(check)
+
+
 def required_members_checks() -> list[Callable]:
     return list(_required_members)
