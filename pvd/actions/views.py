@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pvd.dossiers.views import apply_validation_error
-from pvd.gouvernance.selectors import may_submit
+from pvd.gouvernance.selectors import deletion_consequence, may_submit
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.strategie.forms import CatalogueForm
 
@@ -342,8 +342,9 @@ def fiche_delete(request, dossier, fiche_pk):
             crumbs=[_plan_crumb(dossier), {"url": _fiche_url(fiche), "title": f"Fiche n° {fiche.numero}"}],
             consequence=(
                 f"La fiche « {fiche.titre} », son plan de financement, son budget, ses étapes, ses notes, "
-                "ses pièces jointes et son historique seront supprimés définitivement."
-            ),
+                "ses pièces jointes et son historique seront supprimés définitivement. "
+                f"{deletion_consequence(fiche)}"
+            ).strip(),
             cancel_url=_fiche_url(fiche),
         ),
     )

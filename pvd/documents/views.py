@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pvd.dossiers.views import apply_validation_error
-from pvd.gouvernance.selectors import may_submit
+from pvd.gouvernance.selectors import deletion_consequence, may_submit
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from . import selectors, services
@@ -176,7 +176,10 @@ def document_delete(request, dossier, document_pk):
             dossier,
             page_title="Supprimer le document",
             crumbs=[_list_crumb(dossier), {"url": _detail_url(document), "title": document.titre}],
-            consequence=f"Le document « {document.titre} » et toutes ses versions seront supprimés définitivement.",
+            consequence=(
+                f"Le document « {document.titre} » et toutes ses versions seront supprimés définitivement. "
+                f"{deletion_consequence(document)}"
+            ).strip(),
             cancel_url=_detail_url(document),
         ),
     )

@@ -335,6 +335,14 @@ def has_decisions(target) -> bool:
     return Decision.objects.filter(point__in=points_on(target)).exists()
 
 
+def deletion_consequence(target) -> str:
+    """What deleting `target` does to the comité de projet's agenda, for the confirmation page
+    (see `services.decidable_delete_check`): its pending submission goes with it."""
+    if points_on(target).filter(decisions__isnull=True).exists() and not has_decisions(target):
+        return "Sa soumission au comité de projet, en attente de décision, sera retirée."
+    return ""
+
+
 def convocation_rectificative_due(seance) -> bool:
     """Whether a member who received a convocation before the last change of date or place
     (and still sits, with an address) has not received the convocation rectificative yet."""

@@ -97,11 +97,16 @@ def test_a_declared_model_is_submitted_decided_and_guarded(declared, dossier, se
         "Laissez-la close."
     ]
     assert PointOrdreDuJour.objects.filter(pk=point.pk).exists()
+    assert selectors.deletion_consequence(consultation) == ""  # nothing to withdraw: it is refused
 
 
 def test_a_declared_model_pending_submission_is_withdrawn_before_its_deletion(declared, dossier, user):
     consultation = ConsultationFactory(dossier=dossier, close=True)
+    assert selectors.deletion_consequence(consultation) == ""
     services.object_submit(dossier=dossier, target=consultation, titre="Consultation", by=user)
+    assert selectors.deletion_consequence(consultation) == (
+        "Sa soumission au comité de projet, en attente de décision, sera retirée."
+    )
     assert services.decidable_delete_check(target=consultation) == 1
     assert selectors.validation_state(consultation).code == "non_soumis"
     assert not PointOrdreDuJour.objects.exists()
@@ -140,6 +145,12 @@ def test_a_key_names_one_model():
     with pytest.raises(ValueError, match="clé « fiche »"):
         registry.register(Consultation, key="fiche", label="Consultations", noun="cette consultation")
     assert registry.get(Consultation) is None
+
+
+def test_who_may_submit_is_a_permission_of_the_table():
+    from pvd.dossiers.perms import PERMISSIONS
+
+    assert all(d.submit_permission in PERMISSIONS for d in registry.decidables())
 
 
 def test_the_apps_declare_what_the_comite_decides_on():
