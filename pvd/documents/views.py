@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pvd.dossiers.views import apply_validation_error
-from pvd.gouvernance.selectors import deletion_consequence, may_submit
 from pvd.dossiers.views_utils import dossier_context, dossier_view
+from pvd.gouvernance.selectors import deletion_consequence, may_submit
 
 from . import selectors, services
 from .forms import DocumentDetailsForm, DocumentForm, VersionForm

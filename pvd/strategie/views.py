@@ -215,7 +215,9 @@ def axe_delete(request, dossier, axe_pk):
         page_title=f"Supprimer l'axe {axe.numero}",
         crumbs=_crumbs(dossier),
         objet=str(axe),
-        consequence=f"Ses sous-objectifs et ses indicateurs seront supprimés avec lui. {deletion_consequence(axe)}".strip(),
+        consequence=(
+            f"Ses sous-objectifs et ses indicateurs seront supprimés avec lui. {deletion_consequence(axe)}"
+        ).strip(),
         unlinked=selectors.axe_unlinks(axe, request.access),
         cancel_url=_index(dossier),
     )

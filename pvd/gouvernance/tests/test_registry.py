@@ -191,4 +191,3 @@ def test_the_gouvernance_imports_no_domain_app():
             names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
             found += [f"{path.name}: {name}" for name in names if name.split(".")[:2] in DOMAIN_APPS]
     assert found == []
-

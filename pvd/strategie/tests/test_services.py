@@ -326,9 +326,8 @@ def test_axe_decided_cannot_be_deleted_a_pending_one_is_withdrawn(dossier, strat
     seance = SeanceFactory(instance__dossier=dossier, passee=True)
     point_add(seance=seance, pending=point, by=auteur)
     decision_record(point=point, resultat="valide", by=auteur)
-    with pytest.raises(
-        ValidationError, match="Cet axe a fait l'objet d'une décision du comité de projet : il ne peut pas être supprimé"
-    ):
+    refusal = "Cet axe a fait l'objet d'une décision du comité de projet : il ne peut pas être supprimé"
+    with pytest.raises(ValidationError, match=refusal):
         services.axe_delete(axe=axe, by=auteur)
     assert AxeStrategique.objects.filter(pk=axe.pk).exists()
     assert Decision.objects.get().point.target == axe
