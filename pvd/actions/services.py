@@ -217,16 +217,11 @@ def fiche_update(
 
 @transaction.atomic
 def fiche_delete(*, fiche: FicheAction, by) -> None:
-    """Delete a fiche, unless the comité de projet has decided on it (its decision must keep its object)."""
-    from pvd.gouvernance.selectors import has_decisions
-    from pvd.gouvernance.services import submissions_withdraw
+    """Delete a fiche, unless the comité de projet has decided on it (the gouvernance's one rule:
+    `decidable_delete_check`; a pending submission goes with the fiche)."""
+    from pvd.gouvernance.services import decidable_delete_check
 
-    if has_decisions(fiche):
-        raise ValidationError(
-            "Cette fiche a fait l'objet d'une décision du comité de projet : elle ne peut pas être supprimée. "
-            "Passez-la au statut « abandonné » si elle n'est plus d'actualité."
-        )
-    submissions_withdraw(target=fiche)  # a pending submission goes with the fiche
+    decidable_delete_check(target=fiche)
     files = [piece.fichier for piece in fiche.pieces.all() if piece.fichier]
     fiche.delete()
     # The attachments' files go once the deletion is committed (never for a rolled-back one).

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pvd.core.forms import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
+from pvd.gouvernance.selectors import deletion_consequence, may_submit
 from pvd.strategie.forms import CatalogueForm
 
 from . import exports, selectors, services
@@ -160,6 +161,7 @@ def _detail_context(request, dossier, fiche, **forms):
         page_title=f"Fiche action n° {fiche.numero}",
         crumbs=[_plan_crumb(dossier)],
         fiche=fiche,
+        can_submit=may_submit(request.access, fiche, detail["validation"]),
         **detail,
         point={"lat": float(fiche.latitude), "lng": float(fiche.longitude)} if fiche.is_located else None,
         tiles=_tiles(),
@@ -342,8 +344,9 @@ def fiche_delete(request, dossier, fiche_pk):
             crumbs=[_plan_crumb(dossier), {"url": _fiche_url(fiche), "title": f"Fiche n° {fiche.numero}"}],
             consequence=(
                 f"La fiche « {fiche.titre} », son plan de financement, son budget, ses étapes, ses notes, "
-                "ses pièces jointes et son historique seront supprimés définitivement."
-            ),
+                "ses pièces jointes et son historique seront supprimés définitivement. "
+                f"{deletion_consequence(fiche)}"
+            ).strip(),
             cancel_url=_fiche_url(fiche),
         ),
     )

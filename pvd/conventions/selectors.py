@@ -51,6 +51,24 @@ def convention_detail(convention) -> dict:
     }
 
 
+def comite_missing_signataires(instance, membres) -> list[tuple[str, str]]:
+    """The signatories of the convention d'adhésion that have no representative among `membres`,
+    the current members of the comité de projet `instance`: [(short, long)], as the gouvernance's
+    composition check reads them (registered in `ConventionsConfig.ready`)."""
+    organisations = {m.organisation_id for m in membres if m.organisation_id}
+    signataires = Signataire.objects.filter(
+        convention__dossier=instance.dossier, convention__type=ConventionType.ADHESION
+    ).select_related("organisation")
+    missing = []
+    for signataire in signataires:
+        if signataire.organisation_id not in organisations:
+            nom = signataire.organisation.nom
+            missing.append(
+                (f"un représentant de {nom}", f"Un représentant de {nom}, signataire de la convention d'adhésion")
+            )
+    return missing
+
+
 def signature_progress(convention, signataires) -> dict:
     """Who still has to sign: `a_signer`, the required signatories without a signature, and
     `parties_absentes`, the required parties (communes, EPCI) that have no signatory yet; both

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pvd.core.forms import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
-from pvd.gouvernance.selectors import validation_state
+from pvd.gouvernance.selectors import may_submit, validation_state
 from pvd.territoires.services import organisation_chosen_or_created
 
 from . import documents, selectors, services
@@ -105,6 +105,7 @@ def convention_create(request, dossier):
 def convention_detail(request, dossier, pk):
     convention = _convention(dossier, pk)
     detail = selectors.convention_detail(convention)
+    validation = validation_state(convention)
     for signataire in detail["signataires"]:
         signataire.signature_form = SignatureForm(
             initial={"signe_le": signataire.signe_le}, auto_id=f"id_signature_{signataire.pk}_%s"
@@ -119,7 +120,8 @@ def convention_detail(request, dossier, pk):
         resiliee=convention.etat == ConventionEtat.RESILIEE,
         scan_allowed=convention.etat in services.SCAN_ETATS,
         upload_form=SignedScanForm(),
-        validation=validation_state(convention),
+        validation=validation,
+        can_submit=may_submit(request.access, convention, validation),
         **detail,
     )
     return render(request, "conventions/detail.html", context)

@@ -143,16 +143,11 @@ def document_version_add(*, document: Document, fichier, by) -> DocumentVersion:
 
 @transaction.atomic
 def document_delete(*, document: Document, by) -> None:
-    """Delete a document and its files, unless the comité de projet has decided on it."""
-    from pvd.gouvernance.selectors import has_decisions
-    from pvd.gouvernance.services import submissions_withdraw
+    """Delete a document and its files, unless the comité de projet has decided on it (the
+    gouvernance's one rule: `decidable_delete_check`; a pending submission goes with it)."""
+    from pvd.gouvernance.services import decidable_delete_check
 
-    if has_decisions(document):
-        raise ValidationError(
-            "Le comité de projet a statué sur ce document : il ne peut pas être supprimé. "
-            "Déposez plutôt une nouvelle version."
-        )
-    submissions_withdraw(target=document)  # a pending submission goes with the document
+    decidable_delete_check(target=document)
     files = [version.fichier for version in document.versions.all() if version.fichier]
     document.delete()
     transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])

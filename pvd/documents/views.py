@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from pvd.core.forms import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
+from pvd.gouvernance.selectors import deletion_consequence, may_submit
 
 from . import selectors, services
 from .forms import DocumentDetailsForm, DocumentForm, VersionForm
@@ -108,6 +109,7 @@ def document_update(request, dossier, document_pk):
 
 
 def _detail(request, dossier, document, version_form=None, status=200):
+    detail = selectors.document_detail(document)
     context = dossier_context(
         request,
         dossier,
@@ -115,7 +117,8 @@ def _detail(request, dossier, document, version_form=None, status=200):
         crumbs=[_list_crumb(dossier)],
         document=document,
         version_form=version_form or VersionForm(),
-        **selectors.document_detail(document),
+        can_submit=may_submit(request.access, document, detail["validation"]),
+        **detail,
     )
     return render(request, "documents/detail.html", context, status=status)
 
@@ -173,7 +176,10 @@ def document_delete(request, dossier, document_pk):
             dossier,
             page_title="Supprimer le document",
             crumbs=[_list_crumb(dossier), {"url": _detail_url(document), "title": document.titre}],
-            consequence=f"Le document « {document.titre} » et toutes ses versions seront supprimés définitivement.",
+            consequence=(
+                f"Le document « {document.titre} » et toutes ses versions seront supprimés définitivement. "
+                f"{deletion_consequence(document)}"
+            ).strip(),
             cancel_url=_detail_url(document),
         ),
     )

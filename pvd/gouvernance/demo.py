@@ -4,7 +4,8 @@ three séances of the comité: two held, with approved minutes and decisions, an
 Runs after the strategie, actions and documents seeders: the first séance validates the
 submitted diagnostic document, the projet de territoire and its axes and adjourns the ORT
 perimeter; the second validates the perimeter and the first fiches action (one fiche is
-adjourned); two fiches wait for the next séance, one of them already on its agenda.
+adjourned); two fiches wait for the next séance, one of them already on its agenda. The
+objects are found through what their apps declared to the comité (`registry`).
 """
 
 import datetime
@@ -17,7 +18,7 @@ from django.utils import timezone
 from pvd.territoires.models import OrganisationType
 from pvd.territoires.names import commune_de
 
-from . import services
+from . import registry, services
 from .models import Instance, InstanceType, MembreInstance, PointOrdreDuJour, Seance
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -180,6 +181,11 @@ def _days_ago(days: int) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, 18, 0, tzinfo=PARIS)
 
 
+def _objects(key: str, dossier):
+    """The dossier's objects of the model its app registered under `key`."""
+    return registry.by_key(key).model.objects.filter(dossier=dossier)
+
+
 def _decide(seance, chef, rows):
     """rows: (titre, target or None, resultat, texte); a target that is a pending submission is
     put on the agenda (as the comité would), so the decision validates the submitted object."""
@@ -200,8 +206,6 @@ def _close(seance, chef, statuts, compte_rendu):
 def _first_seance(dossier, seance, chef, statuts):
     """The strategy: diagnostic, orientations, projet de territoire and its axes; the ORT
     perimeter is adjourned."""
-    from pvd.strategie.models import ProjetTerritoire
-
     rows = [
         (
             "Validation du diagnostic partagé",
@@ -216,7 +220,7 @@ def _first_seance(dossier, seance, chef, statuts):
             "Trois orientations : habiter, commercer, se déplacer.",
         ),
     ]
-    projet = ProjetTerritoire.objects.filter(dossier=dossier).first()
+    projet = _objects("projet", dossier).first()
     if projet is not None:
         rows.append(("Projet de territoire", projet, "valide", "La stratégie de revitalisation est validée."))
     rows += [(str(axe), axe, "valide", "") for axe in dossier.axes.order_by("numero")]
@@ -244,23 +248,19 @@ def _first_seance(dossier, seance, chef, statuts):
 def _diagnostic_submission(dossier) -> PointOrdreDuJour | None:
     """The diagnostic document's submission waiting for a séance (the documents demo runs
     first), so the first séance validates the document itself; None without it."""
-    from pvd.documents.models import Document
-
-    document = Document.objects.filter(dossier=dossier, kind="diagnostic").order_by("pk").first()
+    document = _objects("document", dossier).filter(kind="diagnostic").order_by("pk").first()
     if document is None:
         return None
     return PointOrdreDuJour.objects.filter(
         dossier=dossier,
         seance__isnull=True,
-        target_type=ContentType.objects.get_for_model(Document),
+        target_type=ContentType.objects.get_for_model(document),
         target_id=document.pk,
     ).first()
 
 
 def _second_seance(dossier, seance, chef, statuts):
     """The fiches action (one adjourned) and the ORT perimeter adjourned at the first séance."""
-    from pvd.actions.models import FicheAction
-
     rows = [
         (
             "Périmètre de l'ORT (point ajourné à la séance précédente)",
@@ -269,7 +269,7 @@ def _second_seance(dossier, seance, chef, statuts):
             "Le périmètre précisé avec la DDT est validé ; il sera annexé à la convention d'ORT.",
         )
     ]
-    fiches = {f.numero: f for f in FicheAction.objects.filter(dossier=dossier)}
+    fiches = {f.numero: f for f in _objects("fiche", dossier)}
     rows += [(str(fiches[n]), fiches[n], "valide", "") for n in VALIDATED_FICHES if n in fiches]
     if ADJOURNED_FICHE in fiches:
         fiche = fiches[ADJOURNED_FICHE]
@@ -291,9 +291,7 @@ SUBMITTED_FICHES = [3, 8]  # the first is put on the next séance's agenda
 
 
 def _submit_fiches(dossier, seance, chef):
-    from pvd.actions.models import FicheAction
-
-    fiches = {f.numero: f for f in FicheAction.objects.filter(dossier=dossier, numero__in=SUBMITTED_FICHES)}
+    fiches = {f.numero: f for f in _objects("fiche", dossier).filter(numero__in=SUBMITTED_FICHES)}
     for index, numero in enumerate(SUBMITTED_FICHES):
         if numero not in fiches:
             continue

@@ -20,7 +20,7 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def _event(seance, hidden: set[int], now: datetime.datetime) -> Event:
+def _event(seance, hidden: set[tuple[int, int]], now: datetime.datetime) -> Event:
     """A séance for any calendar: confidential fiche titles never appear (the file leaves the platform).
 
     DTSTAMP is when the file is made (RFC 5545, in UTC); SEQUENCE rises with each change of date
@@ -43,18 +43,18 @@ def _event(seance, hidden: set[int], now: datetime.datetime) -> Event:
 
 
 def seance_ics(seance, *, now: datetime.datetime | None = None) -> bytes:
-    from .selectors import confidential_fiche_ids
+    from .selectors import confidential_targets
 
     calendar = _calendar(seance.instance.nom)
-    calendar.add_component(_event(seance, confidential_fiche_ids(seance.instance.dossier), now or _now()))
+    calendar.add_component(_event(seance, confidential_targets(seance.instance.dossier), now or _now()))
     return calendar.to_ical()
 
 
 def dossier_ics(dossier, seances, *, now: datetime.datetime | None = None) -> bytes:
-    from .selectors import confidential_fiche_ids
+    from .selectors import confidential_targets
 
     calendar = _calendar(f"Instances — {dossier.nom}")
-    hidden = confidential_fiche_ids(dossier)
+    hidden = confidential_targets(dossier)
     now = now or _now()
     for seance in seances:
         calendar.add_component(_event(seance, hidden, now))

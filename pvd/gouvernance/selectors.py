@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from pvd.territoires.names import de_commune
 
+from . import registry
 from .models import ConvocationEnvoi, Decision, PointOrdreDuJour
 
 NON_SOUMIS = "non_soumis"
@@ -26,13 +27,12 @@ FEMININE_LABELS = {
     "ajourne": "Ajournée",
     "rejete": "Rejetée",
 }
-# Targets named by a feminine noun (fiche action, convention); the others (axe, projet de
-# territoire, document) are masculine. Keyed by "app_label.model".
-FEMININE_MODELS = {"actions.ficheaction", "conventions.convention"}
 
 
 def is_feminine(model) -> bool:
-    return model._meta.label_lower in FEMININE_MODELS
+    """Whether the target is named by a feminine noun (declared by its app, see `registry`)."""
+    decidable = registry.get(model)
+    return decidable is not None and decidable.feminine
 
 
 @dataclass(frozen=True)
@@ -102,54 +102,38 @@ def validation_state(obj) -> ValidationState:
 # Pages of the governance
 
 
-def target_models():
-    """The models whose objects the comité de projet decides on: (key, label, model)."""
-    from pvd.actions.models import FicheAction
-    from pvd.conventions.models import Convention
-    from pvd.documents.models import Document
-    from pvd.strategie.models import AxeStrategique, ProjetTerritoire
-
-    return [
-        ("projet", "Projet de territoire (stratégie dans son ensemble)", ProjetTerritoire),
-        ("axe", "Axes stratégiques", AxeStrategique),
-        ("fiche", "Fiches action", FicheAction),
-        ("convention", "Conventions", Convention),
-        ("document", "Documents", Document),
-    ]
-
-
 def targetable_objects(dossier, access=None) -> list[tuple[str, str, list]]:
-    """[(key, group label, [objects])] for the objects of the dossier an agenda point can target.
+    """[(key, group label, [objects])] for the objects of the dossier an agenda point can target:
+    one group per decidable model (`registry`), with the objects that may be submitted.
 
-    Confidential fiches only for an `access` that may see them (never with access=None).
+    Confidential objects only for an `access` that may see them (never with access=None).
     """
     groups = []
-    for key, label, model in target_models():
-        queryset = model.objects.filter(dossier=dossier)
-        if key == "fiche":
-            queryset = queryset.visible_to(access) if access is not None else queryset.filter(confidentielle=False)
-        elif key == "document":  # a confidential document is never submitted (documents.services)
-            queryset = queryset.filter(confidentiel=False)
-        elif key == "convention":
-            queryset = queryset.select_related("amende")
-        elif key == "projet":
-            queryset = queryset.select_related("dossier")
-        groups.append((key, label, list(queryset)))
+    for decidable in registry.decidables():
+        queryset = decidable.scoped(decidable.model.objects.filter(dossier=dossier), access)
+        groups.append((decidable.key, decidable.label, [obj for obj in queryset if decidable.submittable(obj)]))
     return groups
 
 
 def target_lookup(dossier, value: str, access=None):
     """The object named "key:pk" among the dossier's targetable objects, or None."""
     key, _, pk = value.partition(":")
-    models = {k: model for k, _, model in target_models()}
-    if key not in models or not pk.isdigit():
+    decidable = registry.by_key(key)
+    if decidable is None or not pk.isdigit():
         return None
-    queryset = models[key].objects.filter(dossier=dossier)
-    if key == "fiche":
-        queryset = queryset.visible_to(access) if access is not None else queryset.filter(confidentielle=False)
-    elif key == "document":
-        queryset = queryset.filter(confidentiel=False)
-    return queryset.filter(pk=int(pk)).first()
+    queryset = decidable.scoped(decidable.model.objects.filter(dossier=dossier), access)
+    target = queryset.filter(pk=int(pk)).first()
+    return target if target is not None and decidable.submittable(target) else None
+
+
+def may_submit(access, target, state: ValidationState | None = None) -> bool:
+    """Whether `access` may submit `target` to the comité de projet now: the permission its app
+    declared, an object that may be submitted, neither pending nor validated."""
+    decidable = registry.get(target)
+    if decidable is None or not access.can(decidable.submit_permission) or not decidable.submittable(target):
+        return False
+    state = state if state is not None else validation_state(target)
+    return state.code not in (SOUMIS, "valide")
 
 
 def dossier_validations(dossier, access=None) -> list[dict]:
@@ -191,39 +175,51 @@ def schedulable_submissions(dossier):
     )
 
 
-# Confidential fiches: their titles never leave the équipe-projet.
-
-CONFIDENTIAL_LABEL = "Fiche action confidentielle"
+# Confidential objects (fiches action): their titles never leave the équipe-projet.
 
 
-def confidential_fiche_ids(dossier) -> set[int]:
-    from pvd.actions.models import FicheAction
+def confidential_targets(dossier) -> set[tuple[int, int]]:
+    """{(content type id, pk)} of the dossier's confidential decidable objects: one query per
+    model that has confidential objects (`registry`)."""
+    hidden = set()
+    for decidable in registry.decidables():
+        if decidable.confidential_field:
+            type_id = ContentType.objects.get_for_model(decidable.model).pk
+            pks = decidable.model.objects.filter(dossier=dossier, **{decidable.confidential_field: True})
+            hidden |= {(type_id, pk) for pk in pks.values_list("pk", flat=True)}
+    return hidden
 
-    return set(FicheAction.objects.filter(dossier=dossier, confidentielle=True).values_list("pk", flat=True))
+
+def _confidential_labels(access) -> dict[int, str]:
+    """{content type id: label} of the models whose confidential objects `access` may not see."""
+    return {
+        ContentType.objects.get_for_model(d.model).pk: d.confidential_label
+        for d in registry.decidables()
+        if d.confidential_field and (access is None or not access.can(d.confidential_permission))
+    }
 
 
-def label_points(points, dossier, access=None, *, hidden: set[int] | None = None) -> list:
+def label_points(points, dossier, access=None, *, hidden: set[tuple[int, int]] | None = None) -> list:
     """Set `libelle` (the title to show) and `objet` (the target's name to show) on each point.
 
-    A point on a confidential fiche reads "Fiche action confidentielle" unless `access` may see
-    confidential fiches; access=None is for what leaves the platform (ICS, e-mails, PDF).
-    One query whatever the number of points (none when `hidden`, the confidential fiche ids,
-    is given).
+    A point on a confidential object reads its model's confidential label (« Fiche action
+    confidentielle ») unless `access` may see it; access=None is for what leaves the platform
+    (ICS, e-mails, PDF). One query whatever the number of points (none when `hidden`, the
+    `confidential_targets`, is given).
     """
-    from pvd.actions.models import FicheAction
-
     points = list(points)
-    can_see = access is not None and access.can("fiche.view_confidential")
-    if can_see:
+    labels = _confidential_labels(access)
+    if not labels:
         hidden = set()
     elif hidden is None:
-        hidden = confidential_fiche_ids(dossier) if points else set()
-    fiche_type_id = ContentType.objects.get_for_model(FicheAction).pk
+        hidden = confidential_targets(dossier) if points else set()
     for point in points:
-        point.confidentiel = point.target_type_id == fiche_type_id and point.target_id in hidden
-        point.libelle = CONFIDENTIAL_LABEL if point.confidentiel else point.titre
+        key = (point.target_type_id, point.target_id)
+        point.confidentiel = point.target_type_id in labels and key in hidden
+        label = labels.get(point.target_type_id, "")
+        point.libelle = label if point.confidentiel else point.titre
         target = getattr(point, "target_object", None)
-        point.objet = CONFIDENTIAL_LABEL if point.confidentiel else (str(target) if target is not None else "")
+        point.objet = label if point.confidentiel else (str(target) if target is not None else "")
         # "Objet : Fiche 1 — Halle" under "Validation de la fiche n° 1 : Halle" repeats the title.
         names = {point.objet, getattr(target, "titre", ""), getattr(target, "nom", "")} - {"", None}
         point.objet_utile = bool(point.objet) and not any(
@@ -299,9 +295,8 @@ def composition_check(instance) -> list[str]:
 
 def composition_missing(instance) -> list[tuple[str, str]]:
     """`composition_check` with, for each missing member, a short name for a sentence
-    (« il manque le préfet »): [(short, long)]."""
-    from pvd.conventions.models import Signataire
-
+    (« il manque le préfet »): [(short, long)]. The members other apps require (the signatories
+    of the convention d'adhésion) come last (`registry.register_required_members`)."""
     dossier = instance.dossier
     membres = list(instance.membres.actifs().select_related("organisation"))
     executives = [m for m in membres if m.role in ("president", "elu") and m.organisation_id]
@@ -320,16 +315,8 @@ def composition_missing(instance) -> list[tuple[str, str]]:
         missing.append(("le chef de projet", "Le chef de projet Petites villes de demain"))
     if not any(m.role == "prefet" for m in membres):
         missing.append(("le préfet", "Le préfet ou le délégué territorial de l'ANCT"))
-    organisations = {m.organisation_id for m in membres if m.organisation_id}
-    signataires = Signataire.objects.filter(convention__dossier=dossier, convention__type="adhesion").select_related(
-        "organisation"
-    )
-    for signataire in signataires:
-        if signataire.organisation_id not in organisations:
-            nom = signataire.organisation.nom
-            missing.append(
-                (f"un représentant de {nom}", f"Un représentant de {nom}, signataire de la convention d'adhésion")
-            )
+    for check in registry.required_members_checks():
+        missing.extend(check(instance, membres))
     return missing
 
 
@@ -346,6 +333,14 @@ def points_on(target):
 def has_decisions(target) -> bool:
     """Whether the comité de projet ever decided on this object (even if it was resubmitted since)."""
     return Decision.objects.filter(point__in=points_on(target)).exists()
+
+
+def deletion_consequence(target) -> str:
+    """What deleting `target` does to the comité de projet's agenda, for the confirmation page
+    (see `services.decidable_delete_check`): its pending submission goes with it."""
+    if points_on(target).filter(decisions__isnull=True).exists() and not has_decisions(target):
+        return "Sa soumission au comité de projet, en attente de décision, sera retirée."
+    return ""
 
 
 def convocation_rectificative_due(seance) -> bool:

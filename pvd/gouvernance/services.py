@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import registry
 from .models import (
     ROLES_BY_TYPE,
     CalendrierDossier,
@@ -42,6 +43,9 @@ logger = logging.getLogger(__name__)
 def _check_target(dossier, target) -> None:
     if getattr(target, "dossier_id", None) != dossier.pk:
         raise ValidationError("Cet objet n'appartient pas au dossier.")
+    decidable = registry.get(target)
+    if decidable is None or not decidable.submittable(target):
+        raise ValidationError("Le comité de projet ne se prononce pas sur cet objet.")
 
 
 @transaction.atomic
@@ -575,6 +579,31 @@ def seance_send_convocation(*, seance: Seance, by, convocation_url: str) -> Conv
     if report.sent:
         Seance.objects.filter(pk=seance.pk).update(convocation_envoyee_le=timezone.now())
     return report
+
+
+def _decided_message(target) -> str:
+    decidable = registry.get(target)
+    noun = decidable.noun if decidable else "cet objet"
+    pronoun, agreement = ("elle", "e") if decidable and decidable.feminine else ("il", "")
+    message = (
+        f"{noun[0].upper()}{noun[1:]} a fait l'objet d'une décision du comité de projet : "
+        f"{pronoun} ne peut pas être supprimé{agreement}."
+    )
+    return f"{message} {decidable.delete_hint}" if decidable and decidable.delete_hint else message
+
+
+@transaction.atomic
+def decidable_delete_check(*, target) -> int:
+    """The one rule before deleting an object the comité de projet decides on, whatever its app:
+    refused once the comité decided on it (even « ajourné », even if submitted again since: its
+    decision must keep its object); otherwise its submissions waiting for a decision are
+    withdrawn (so no point is left pointing at nothing) and the caller deletes it. Returns how
+    many points were withdrawn."""
+    from .selectors import has_decisions
+
+    if has_decisions(target):
+        raise ValidationError(_decided_message(target))
+    return submissions_withdraw(target=target)
 
 
 @transaction.atomic

@@ -3,16 +3,13 @@ sector records a version of the whole projet de territoire (who, when, what)."""
 
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import Truncator
 
 from pvd.core.text import plural
-from pvd.gouvernance.models import PointOrdreDuJour
-from pvd.gouvernance.selectors import validation_state
-from pvd.gouvernance.services import object_submit
+from pvd.gouvernance.services import decidable_delete_check, object_submit
 from pvd.suivi import services as suivi_services
 from pvd.suivi.formatting import nombre
 from pvd.territoires.models import Epci
@@ -190,17 +187,10 @@ def axe_update(*, axe: AxeStrategique, by, partenaires=None, **changes) -> AxeSt
 
 @transaction.atomic
 def axe_delete(*, axe: AxeStrategique, by) -> None:
+    """Delete an axe, unless the comité de projet has decided on it (the gouvernance's one rule:
+    `decidable_delete_check`; a pending submission goes with the axe) or measures exist."""
     dossier, numero = axe.dossier, axe.numero
-    if validation_state(axe).decision is not None:
-        raise ValidationError(
-            "Le comité de projet a statué sur cet axe : il ne peut plus être supprimé (modifiez-le plutôt)."
-        )
-    if PointOrdreDuJour.objects.filter(
-        target_type=ContentType.objects.get_for_model(AxeStrategique), target_id=axe.pk
-    ).exists():
-        raise ValidationError(
-            "Cet axe est inscrit à l'ordre du jour du comité de projet : il ne peut pas être supprimé."
-        )
+    decidable_delete_check(target=axe)  # rolled back with the rest if the measures refuse
     if axe.indicateurs.filter(mesures__isnull=False).exists():
         raise ValidationError("Des mesures ont été saisies sur les indicateurs de cet axe : il ne peut être supprimé.")
     axe.delete()

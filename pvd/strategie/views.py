@@ -13,6 +13,7 @@ from pvd.core.forms import apply_validation_error
 from pvd.core.text import plural
 from pvd.dossiers.models import Dossier
 from pvd.dossiers.views_utils import dossier_context, dossier_view
+from pvd.gouvernance.selectors import deletion_consequence
 from pvd.suivi import catalogue
 from pvd.suivi.formatting import nombre
 from pvd.suivi.models import Indicateur
@@ -214,7 +215,9 @@ def axe_delete(request, dossier, axe_pk):
         page_title=f"Supprimer l'axe {axe.numero}",
         crumbs=_crumbs(dossier),
         objet=str(axe),
-        consequence="Ses sous-objectifs et ses indicateurs seront supprimés avec lui.",
+        consequence=(
+            f"Ses sous-objectifs et ses indicateurs seront supprimés avec lui. {deletion_consequence(axe)}"
+        ).strip(),
         unlinked=selectors.axe_unlinks(axe, request.access),
         cancel_url=_index(dossier),
     )

@@ -398,7 +398,11 @@ def test_delete_refused_once_the_comite_decided(client_for, dossier, main):
     response = client.post(url("delete", dossier, document_pk=document.pk), follow=True)
     assert response.redirect_chain == [(url("detail", dossier, document_pk=document.pk), 302)]
     assert Document.objects.filter(pk=document.pk).exists()
-    assert "Le comité de projet a statué sur ce document" in response.content.decode()
+    # The gouvernance's one rule (decidable_delete_check), in the same words for every object.
+    assert (
+        "Ce document a fait l&#x27;objet d&#x27;une décision du comité de projet : il ne peut pas être supprimé. "
+        "Déposez plutôt une nouvelle version."
+    ) in response.content.decode()
 
 
 def test_delete_withdraws_a_pending_submission(client_for, dossier):

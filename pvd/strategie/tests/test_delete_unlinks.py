@@ -61,3 +61,16 @@ def test_one_query_per_kind(dossier, strategie, make_viewer, django_assert_num_q
     access = access_for(make_viewer(dossier, "equipe"), dossier)
     with django_assert_num_queries(3):
         selectors.axe_unlinks(axe, access)
+
+
+def test_axe_delete_page_says_its_pending_submission_is_withdrawn(dossier, strategie, client_for):
+    from pvd.strategie import services
+
+    axe = strategie["axe"]
+    client = client_for(dossier, "chef_de_projet")
+    url = reverse("strategie:axe_delete", kwargs={"dossier_pk": dossier.pk, "axe_pk": axe.pk})
+    notice = "Sa soumission au comité de projet, en attente de décision, sera retirée."
+    assert notice not in BeautifulSoup(client.get(url).content, "html.parser").select_one("main").get_text()
+    services.axe_submit(axe=axe, by=client.user)
+    text = " ".join(BeautifulSoup(client.get(url).content, "html.parser").select_one("main").get_text().split())
+    assert "Ses sous-objectifs et ses indicateurs seront supprimés avec lui. " + notice in text

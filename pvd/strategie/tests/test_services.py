@@ -308,21 +308,26 @@ def test_axe_submission_is_versioned_only_when_accepted(dossier, strategie, aute
     assert _versions(dossier) == count + 1
 
 
-def test_axe_submitted_or_decided_cannot_be_deleted(dossier, strategie, auteur):
-    from pvd.gouvernance.models import Decision
+def test_axe_decided_cannot_be_deleted_a_pending_one_is_withdrawn(dossier, strategie, auteur):
+    """The gouvernance's one rule, as for fiches and documents: a pending submission goes with
+    the axe; once the comité de projet decided on it, the axe stays."""
+    from pvd.gouvernance.models import Decision, PointOrdreDuJour
     from pvd.gouvernance.services import decision_record, point_add
     from pvd.gouvernance.tests.factories import SeanceFactory
 
+    pending = services.axe_create(dossier=dossier, numero=3, titre="Mobilités", by=auteur)
+    services.axe_submit(axe=pending, by=auteur)
+    services.axe_delete(axe=pending, by=auteur)
+    assert not AxeStrategique.objects.filter(pk=pending.pk).exists()
+    assert not PointOrdreDuJour.objects.filter(target_id=pending.pk).exists()  # no point left pointing at nothing
+
     axe = strategie["axe"]
     point = services.axe_submit(axe=axe, by=auteur)
-    with pytest.raises(ValidationError, match="ordre du jour du comité de projet"):
-        services.axe_delete(axe=axe, by=auteur)
-    assert AxeStrategique.objects.filter(pk=axe.pk).exists()
-
     seance = SeanceFactory(instance__dossier=dossier, passee=True)
     point_add(seance=seance, pending=point, by=auteur)
     decision_record(point=point, resultat="valide", by=auteur)
-    with pytest.raises(ValidationError, match="a statué sur cet axe"):
+    refusal = "Cet axe a fait l'objet d'une décision du comité de projet : il ne peut pas être supprimé"
+    with pytest.raises(ValidationError, match=refusal):
         services.axe_delete(axe=axe, by=auteur)
     assert AxeStrategique.objects.filter(pk=axe.pk).exists()
     assert Decision.objects.get().point.target == axe
