@@ -56,11 +56,17 @@ def signature_progress(convention, signataires) -> dict:
     empty once the convention is signée or résiliée."""
     if convention.etat in (ConventionEtat.SIGNEE, ConventionEtat.RESILIEE):
         return {"a_signer": [], "parties_absentes": []}
+    required = [s for s in signataires if s.requis] or signataires
+    a_signer = [s.organisation.nom for s in required if not s.signe_le]
+    return {"a_signer": a_signer, "parties_absentes": absent_parties(convention, signataires)}
+
+
+def absent_parties(convention, signataires) -> list[str]:
+    """The required parties (each commune bénéficiaire, the EPCI) that have no signatory on the
+    convention yet: while there is one, the convention cannot be signée."""
     from pvd.territoires.models import OrganisationType
     from pvd.territoires.names import commune_de
 
-    required = [s for s in signataires if s.requis] or signataires
-    a_signer = [s.organisation.nom for s in required if not s.signe_le]
     present_communes = {
         s.organisation.commune_id for s in signataires if s.requis and s.organisation.type == OrganisationType.COMMUNE
     }
@@ -69,7 +75,7 @@ def signature_progress(convention, signataires) -> dict:
     absentes = [commune_de(c.nom) for c in dossier.communes.order_by("nom") if c.pk not in present_communes]
     if not epci_present:
         absentes.append(dossier.epci.nom)
-    return {"a_signer": a_signer, "parties_absentes": absentes}
+    return absentes
 
 
 def _signature_dates(dossier) -> dict[str, datetime.date | None]:

@@ -122,31 +122,39 @@ def convention_create(
     )
     convention.full_clean()
     convention.save()
-    _add_prefet(convention)
+    _add_required_parties(convention)
     return convention
 
 
-def _add_prefet(convention: Convention) -> Signataire | None:
-    """The State signs every convention: the préfet of the dossier's département, required."""
-    from pvd.territoires.names import prefet_de
-    from pvd.territoires.services import prefecture_organisation
+def _add_required_parties(convention: Convention) -> None:
+    """Every convention is signed by each commune bénéficiaire (its maire), the EPCI (its
+    président) and the State (the préfet of the dossier's département): added at creation as
+    required signatories, whose representative's name the chef de projet completes."""
+    from pvd.territoires.names import de_commune, prefet_de
+    from pvd.territoires.services import commune_organisation, epci_organisation, prefecture_organisation
 
     from .selectors import dossier_departement
 
-    departement = dossier_departement(convention.dossier)
-    if departement is None:
-        return None
-    signataire = Signataire(
-        convention=convention,
-        organisation=prefecture_organisation(departement=departement),
-        representant=f"Le {prefet_de(departement)}",
-        qualite="Préfet",
-        ordre=(convention.signataires.aggregate(n=Max("ordre"))["n"] or 0) + 1,
-        requis=True,
-    )
-    signataire.full_clean()
-    signataire.save()
-    return signataire
+    dossier = convention.dossier
+    parties = [
+        (commune_organisation(commune), f"Le maire {de_commune(commune.nom)}", "Maire")
+        for commune in dossier.communes.order_by("nom")
+    ]
+    parties.append((epci_organisation(dossier.epci), "Le président ou la présidente", "Président de l'EPCI"))
+    departement = dossier_departement(dossier)
+    if departement is not None:
+        parties.append((prefecture_organisation(departement=departement), f"Le {prefet_de(departement)}", "Préfet"))
+    for ordre, (organisation, representant, qualite) in enumerate(parties, start=1):
+        signataire = Signataire(
+            convention=convention,
+            organisation=organisation,
+            representant=representant,
+            qualite=qualite,
+            ordre=ordre,
+            requis=True,
+        )
+        signataire.full_clean()
+        signataire.save()
 
 
 def is_required_party(dossier, organisation) -> bool:
@@ -346,11 +354,17 @@ def signataire_delete(*, signataire: Signataire, by) -> None:
 
 
 def _refresh_signature_state(convention: Convention) -> None:
-    """Signée with the date of the last required signature when every required signatory has
-    signed (signature_complete)."""
-    rows = list(convention.signataires.values_list("requis", "signe_le"))
+    """Signée with the date of the last required signature when every required party (communes,
+    EPCI, State) is a signatory and has signed (signature_complete, absent_parties)."""
+    from .selectors import absent_parties
+
+    signataires = list(convention.signataires.select_related("organisation"))
+    rows = [(s.requis, s.signe_le) for s in signataires]
     dates = [signe_le for _, signe_le in rows]
     complete, signed_on = signature_complete(rows)
+    # The commune(s) and the EPCI sign too: not signée while one of them is not even a signatory.
+    if complete and absent_parties(convention, signataires):
+        complete, signed_on = False, None
     if complete:
         convention.etat, convention.date_signature = ConventionEtat.SIGNEE, signed_on
     else:

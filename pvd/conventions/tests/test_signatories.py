@@ -98,3 +98,24 @@ def test_the_data_migration_adds_the_prefet_to_open_conventions_only(dossier):
     assert signed.etat == ConventionEtat.SIGNEE
     migration.forwards(apps, None)  # a second run adds nothing
     assert Signataire.objects.filter(convention=open_one).count() == 2
+
+
+def test_the_prefet_alone_does_not_sign_while_the_commune_or_the_epci_is_missing(dossier):
+    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    services.signature_record(signataire=prefet(adhesion), signe_le=D(2022, 9, 2))
+    epci = services.signataire_create(
+        convention=adhesion, organisation=epci_organisation(dossier.epci), representant="R", qualite="Q"
+    )
+    services.signature_record(signataire=epci, signe_le=D(2022, 9, 3))
+    adhesion.refresh_from_db()
+    # Every signatory present has signed, but the commune is not one yet.
+    assert adhesion.etat == ConventionEtat.EN_SIGNATURE and adhesion.date_signature is None
+    commune = services.signataire_create(
+        convention=adhesion,
+        organisation=commune_organisation(dossier.communes.get()),
+        representant="R",
+        qualite="Q",
+    )
+    services.signature_record(signataire=commune, signe_le=D(2022, 9, 5))
+    adhesion.refresh_from_db()
+    assert adhesion.etat == ConventionEtat.SIGNEE and adhesion.date_signature == D(2022, 9, 5)
