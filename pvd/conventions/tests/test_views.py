@@ -650,6 +650,10 @@ def test_the_chef_completes_the_representative_of_a_required_signatory(client_fo
     assert response.status_code == 302
     row = main(client.get(detail)).select_one(f'tr[data-signataire="{signataire.pk}"]')
     assert row.select_one(".pvd-representant").get_text(" ", strip=True) == "Anne Rousseau, Maire"
+    # Once signed, the name no longer changes: the préfet signed as « Le préfet de … », the function.
+    services.signature_record(signataire=prefet(convention), signe_le=D(2022, 9, 2))
+    row = main(client.get(detail)).select_one(f'tr[data-signataire="{prefet(convention).pk}"]')
+    assert row.select_one(".pvd-representant").get_text(" ", strip=True) == "Le préfet de la Haute-Marne"
     # The required signatory stays, whatever the chef posts.
     response = client.post(reverse("conventions:signataire_delete", kwargs=base), follow=True)
     assert "signe obligatoirement" in [str(m) for m in response.context["messages"]][-1]
