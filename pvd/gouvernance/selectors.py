@@ -292,7 +292,8 @@ def composition_check(instance) -> list[str]:
 
     Required: the executive of each commune bénéficiaire and of the EPCI (a président or an
     élu of the commune's or the EPCI's organisation), the chef de projet, the préfet or the
-    ANCT delegate, and the signatories of the convention d'adhésion when it exists.
+    ANCT delegate, and the other signatories of the convention d'adhésion (its partners) when
+    it exists.
     """
     return [long for _short, long in composition_missing(instance)]
 
@@ -325,7 +326,8 @@ def composition_missing(instance) -> list[tuple[str, str]]:
         "organisation"
     )
     for signataire in signataires:
-        if signataire.organisation_id not in organisations:
+        # The required signatories (communes, EPCI, State) are the executives and the préfet above.
+        if not signataire.requis and signataire.organisation_id not in organisations:
             nom = signataire.organisation.nom
             missing.append(
                 (f"un représentant de {nom}", f"Un représentant de {nom}, signataire de la convention d'adhésion")
