@@ -85,7 +85,8 @@ def _fill(convention, rows, dossier):
         organisation = _organisation(nom, type_, dossier)
         signataire = Signataire.objects.filter(convention=convention, organisation=organisation).first()
         if signataire is not None and not signataire.engagements and signataire.signe_le is None:
-            # The préfet, added with the convention: the demo gives his commitments.
+            # A required party (the commune, the EPCI, the préfet), added with the convention:
+            # the demo names its representative and gives its commitments.
             signataire = services.signataire_update(
                 signataire=signataire,
                 organisation=organisation,

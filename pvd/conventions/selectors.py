@@ -26,6 +26,31 @@ def dossier_departement(dossier):
     return commune.departement if commune else None
 
 
+def default_representant(organisation) -> str | None:
+    """The placeholder of a required party's representative, set when the convention is created
+    (« Le maire de Langres », « Le président ou la présidente », « Le préfet de la Haute-Marne »)
+    until the chef de projet types the name; None for a partner. Reads `organisation.commune` and
+    `organisation.departement` (select them with the signatories)."""
+    from pvd.territoires.models import OrganisationType
+
+    if organisation.type == OrganisationType.COMMUNE and organisation.commune_id:
+        return f"Le maire {de_commune(organisation.commune.nom)}"
+    if organisation.type == OrganisationType.EPCI:
+        return "Le président ou la présidente"
+    if organisation.type == OrganisationType.ETAT and organisation.departement_id:
+        return f"Le {prefet_de(organisation.departement)}"
+    return None
+
+
+def representant_a_completer(signataire) -> bool:
+    """Whether the signatory's representative is still the placeholder set at creation (the
+    function, not yet the person's name)."""
+    return signataire.requis and signataire.representant == default_representant(signataire.organisation)
+
+
+SIGNATAIRE_RELATED = ("organisation", "organisation__commune", "organisation__departement")
+
+
 def conventions_of(dossier):
     return (
         Convention.objects.filter(dossier=dossier)
@@ -36,7 +61,9 @@ def conventions_of(dossier):
 
 
 def convention_detail(convention) -> dict:
-    signataires = list(convention.signataires.select_related("organisation").order_by("ordre", "pk"))
+    signataires = list(convention.signataires.select_related(*SIGNATAIRE_RELATED).order_by("ordre", "pk"))
+    for signataire in signataires:
+        signataire.a_completer = representant_a_completer(signataire)
     documents = list(
         ConventionDocument.objects.filter(convention=convention)
         .select_related("uploaded_by")
@@ -61,7 +88,9 @@ def comite_missing_signataires(instance, membres) -> list[tuple[str, str]]:
     ).select_related("organisation")
     missing = []
     for signataire in signataires:
-        if signataire.organisation_id not in organisations:
+        # The required signatories (communes, EPCI, State) are the executives and the préfet,
+        # checked by the gouvernance itself.
+        if not signataire.requis and signataire.organisation_id not in organisations:
             nom = signataire.organisation.nom
             missing.append(
                 (f"un représentant de {nom}", f"Un représentant de {nom}, signataire de la convention d'adhésion")
@@ -69,26 +98,34 @@ def comite_missing_signataires(instance, membres) -> list[tuple[str, str]]:
     return missing
 
 
-def signature_progress(convention, signataires) -> dict:
+def signature_progress(convention, signataires, *, communes=None) -> dict:
     """Who still has to sign: `a_signer`, the required signatories without a signature, and
     `parties_absentes`, the required parties (communes, EPCI) that have no signatory yet; both
     empty once the convention is signée or résiliée."""
     if convention.etat in (ConventionEtat.SIGNEE, ConventionEtat.RESILIEE):
         return {"a_signer": [], "parties_absentes": []}
+    required = [s for s in signataires if s.requis] or signataires
+    a_signer = [s.organisation.nom for s in required if not s.signe_le]
+    return {"a_signer": a_signer, "parties_absentes": absent_parties(convention, signataires, communes=communes)}
+
+
+def absent_parties(convention, signataires, *, communes=None) -> list[str]:
+    """The required parties (each commune bénéficiaire, the EPCI) that have no signatory on the
+    convention yet: while there is one, the convention cannot be signée. `communes`: the
+    dossier's communes by name, when the caller has them (one query for several conventions)."""
     from pvd.territoires.models import OrganisationType
     from pvd.territoires.names import commune_de
 
-    required = [s for s in signataires if s.requis] or signataires
-    a_signer = [s.organisation.nom for s in required if not s.signe_le]
     present_communes = {
         s.organisation.commune_id for s in signataires if s.requis and s.organisation.type == OrganisationType.COMMUNE
     }
     epci_present = any(s.requis and s.organisation.type == OrganisationType.EPCI for s in signataires)
     dossier = convention.dossier
-    absentes = [commune_de(c.nom) for c in dossier.communes.order_by("nom") if c.pk not in present_communes]
+    communes = dossier.communes.order_by("nom") if communes is None else communes
+    absentes = [commune_de(c.nom) for c in communes if c.pk not in present_communes]
     if not epci_present:
         absentes.append(dossier.epci.nom)
-    return {"a_signer": a_signer, "parties_absentes": absentes}
+    return absentes
 
 
 def _signature_dates(dossier) -> dict[str, datetime.date | None]:
@@ -169,10 +206,15 @@ def _or(text) -> str:
 
 
 def _representation(signataire, default: str) -> str:
-    """ "représentée par Anne Rousseau, maire, autorisée par délibération du 24/11/2022"."""
+    """ "représentée par Anne Rousseau, maire, autorisée par délibération du 24/11/2022"; the
+    `default` (« représentée par son maire ») while the name is not known, that is without a
+    signatory or with the placeholder set at creation."""
     if signataire is None:
         return default
-    text = f"représentée par {signataire.representant}, {lower_first(signataire.qualite)}"
+    if representant_a_completer(signataire):
+        text = default
+    else:
+        text = f"représentée par {signataire.representant}, {lower_first(signataire.qualite)}"
     if signataire.date_deliberation:
         text += f", autorisée par délibération du {fmt_date(signataire.date_deliberation)}"
     return text
@@ -184,7 +226,7 @@ def _dossier_parties(dossier, convention=None) -> dict:
     from pvd.territoires.models import OrganisationType
 
     signataires = (
-        list(convention.signataires.select_related("organisation").order_by("ordre", "pk")) if convention else []
+        list(convention.signataires.select_related(*SIGNATAIRE_RELATED).order_by("ordre", "pk")) if convention else []
     )
     by_commune = {s.organisation.commune_id: s for s in signataires if s.organisation.type == OrganisationType.COMMUNE}
     epci = next((s for s in signataires if s.requis and s.organisation.type == OrganisationType.EPCI), None)
@@ -221,13 +263,15 @@ def _signatures(convention) -> list[dict]:
     return [
         {
             "organisation": s.organisation.nom,
-            "representant": _or(s.representant),
+            # The placeholder (« Le maire de Langres ») names the function, already said by the
+            # qualité: the person's name is to complete.
+            "representant": A_COMPLETER if representant_a_completer(s) else _or(s.representant),
             "qualite": _or(s.qualite),
             "date_deliberation": fmt_date(s.date_deliberation) if s.date_deliberation else "",
             "engagements": _or(s.engagements),
             "signe_le": fmt_date(s.signe_le) if s.signe_le else "",
         }
-        for s in convention.signataires.select_related("organisation").order_by("ordre", "pk")
+        for s in convention.signataires.select_related(*SIGNATAIRE_RELATED).order_by("ordre", "pk")
     ]
 
 

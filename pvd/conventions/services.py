@@ -122,31 +122,35 @@ def convention_create(
     )
     convention.full_clean()
     convention.save()
-    _add_prefet(convention)
+    _add_required_parties(convention)
     return convention
 
 
-def _add_prefet(convention: Convention) -> Signataire | None:
-    """The State signs every convention: the préfet of the dossier's département, required."""
-    from pvd.territoires.names import prefet_de
-    from pvd.territoires.services import prefecture_organisation
+def _add_required_parties(convention: Convention) -> None:
+    """Every convention is signed by each commune bénéficiaire (its maire), the EPCI (its
+    président) and the State (the préfet of the dossier's département): added at creation as
+    required signatories, whose representative's name the chef de projet completes."""
+    from pvd.territoires.services import commune_organisation, epci_organisation, prefecture_organisation
 
-    from .selectors import dossier_departement
+    from .selectors import default_representant, dossier_departement
 
-    departement = dossier_departement(convention.dossier)
-    if departement is None:
-        return None
-    signataire = Signataire(
-        convention=convention,
-        organisation=prefecture_organisation(departement=departement),
-        representant=f"Le {prefet_de(departement)}",
-        qualite="Préfet",
-        ordre=(convention.signataires.aggregate(n=Max("ordre"))["n"] or 0) + 1,
-        requis=True,
-    )
-    signataire.full_clean()
-    signataire.save()
-    return signataire
+    dossier = convention.dossier
+    parties = [(commune_organisation(commune), "Maire") for commune in dossier.communes.order_by("nom")]
+    parties.append((epci_organisation(dossier.epci), "Président de l'EPCI"))
+    departement = dossier_departement(dossier)
+    if departement is not None:
+        parties.append((prefecture_organisation(departement=departement), "Préfet"))
+    for ordre, (organisation, qualite) in enumerate(parties, start=1):
+        signataire = Signataire(
+            convention=convention,
+            organisation=organisation,
+            representant=default_representant(organisation),
+            qualite=qualite,
+            ordre=ordre,
+            requis=True,
+        )
+        signataire.full_clean()
+        signataire.save()
 
 
 def is_required_party(dossier, organisation) -> bool:
@@ -331,8 +335,8 @@ def signataire_delete(*, signataire: Signataire, by) -> None:
             f"{signataire.organisation.nom} signe obligatoirement la convention (commune, EPCI ou État) : "
             "ce signataire ne peut pas être retiré."
         )
-    others = convention.signataires.exclude(pk=signataire.pk).values_list("requis", "signe_le")
-    complete, signed_on = signature_complete(others)
+    others = list(convention.signataires.exclude(pk=signataire.pk).select_related("organisation"))
+    complete, signed_on = _signed_state(convention, others)
     if complete:
         if not _can_sign(by, convention):
             raise ValidationError(
@@ -345,12 +349,24 @@ def signataire_delete(*, signataire: Signataire, by) -> None:
     _refresh_signature_state(convention)
 
 
+def _signed_state(convention: Convention, signataires) -> tuple[bool, datetime.date | None]:
+    """(signée?, date) of `convention` with these signatories: every required party (communes,
+    EPCI, State) is a signatory and has signed (signature_complete, absent_parties)."""
+    from .selectors import absent_parties
+
+    complete, signed_on = signature_complete((s.requis, s.signe_le) for s in signataires)
+    # The commune(s) and the EPCI sign too: not signée while one of them is not even a signatory.
+    if complete and absent_parties(convention, signataires):
+        return False, None
+    return complete, signed_on
+
+
 def _refresh_signature_state(convention: Convention) -> None:
-    """Signée with the date of the last required signature when every required signatory has
-    signed (signature_complete)."""
-    rows = list(convention.signataires.values_list("requis", "signe_le"))
-    dates = [signe_le for _, signe_le in rows]
-    complete, signed_on = signature_complete(rows)
+    """Signée with the date of the last required signature when every required party has signed
+    (_signed_state); en signature once a signature is recorded."""
+    signataires = list(convention.signataires.select_related("organisation"))
+    dates = [s.signe_le for s in signataires]
+    complete, signed_on = _signed_state(convention, signataires)
     if complete:
         convention.etat, convention.date_signature = ConventionEtat.SIGNEE, signed_on
     else:

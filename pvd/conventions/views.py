@@ -61,16 +61,14 @@ def _form_page(request, dossier, *, title, form, crumbs, cancel_url, submit_labe
 @dossier_view("dossier.view")
 def index(request, dossier):
     conventions = list(selectors.conventions_of(dossier))
+    communes = list(dossier.communes.order_by("nom"))
     for convention in conventions:
+        convention.dossier = dossier  # the same dossier: no query per convention
         signataires = list(convention.signataires.all())
         convention.nb_signataires = len(signataires)
         convention.nb_signes = sum(1 for s in signataires if s.signe_le)
-        required = [s for s in signataires if s.requis] or signataires
-        convention.a_signer = (
-            [s.organisation.nom for s in required if not s.signe_le]
-            if convention.etat in (ConventionEtat.PROJET, ConventionEtat.EN_SIGNATURE)
-            else []
-        )
+        progress = selectors.signature_progress(convention, signataires, communes=communes)
+        convention.a_signer, convention.parties_absentes = progress["a_signer"], progress["parties_absentes"]
     context = dossier_context(
         request,
         dossier,

@@ -288,7 +288,8 @@ def composition_check(instance) -> list[str]:
 
     Required: the executive of each commune bénéficiaire and of the EPCI (a président or an
     élu of the commune's or the EPCI's organisation), the chef de projet, the préfet or the
-    ANCT delegate, and the signatories of the convention d'adhésion when it exists.
+    ANCT delegate, and the other signatories of the convention d'adhésion (its partners) when
+    it exists.
     """
     return [long for _short, long in composition_missing(instance)]
 

@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from pvd.conventions import services as convention_services
 from pvd.conventions.models import ConventionType
-from pvd.conventions.tests.factories import SignataireFactory
 from pvd.gouvernance.tests.factories import InstanceFactory, MembreInstanceFactory
 from pvd.participation import services as participation_services
 from pvd.participation.tests.factories import ContributionFactory, PageParticipationFactory
@@ -35,15 +34,17 @@ def _assert_last_header_visible(page, table_selector):
 
 def test_convention_signatories_show_signature_and_actions_at_1280(page, live_server, chef, chef_dossier):
     convention = convention_services.convention_create(dossier=chef_dossier, type=ConventionType.ADHESION)
-    names = ["Commune de Langres", "Communauté de communes du Grand Langres", "Préfecture de la Haute-Marne"]
-    for name in names:
-        signataire = SignataireFactory(
-            convention=convention,
-            organisation=OrganisationFactory(nom=name),
-            representant="Le préfet de la Haute-Marne",
-            qualite="Préfet",
+    # The commune, the EPCI and the préfet, added with the convention: their deliberations and
+    # commitments completed, then signed.
+    for signataire in convention.signataires.order_by("ordre"):
+        signataire = convention_services.signataire_update(
+            signataire=signataire,
+            organisation=signataire.organisation,
+            representant=signataire.representant,
+            qualite=signataire.qualite,
             date_deliberation=datetime.date(2021, 5, 27),
             engagements=LONG_COMMITMENT,
+            ordre=signataire.ordre,
         )
         convention_services.signature_record(signataire=signataire, signe_le=datetime.date(2021, 6, 18))
     force_login(page, live_server, chef)
@@ -57,8 +58,7 @@ def test_convention_list_fits_at_1280(page, live_server, chef, chef_dossier):
     adhesion = convention_services.convention_create(
         dossier=chef_dossier, type=ConventionType.ADHESION, titre="Convention d'adhésion au programme " * 3
     )
-    for name in ("Commune de Langres", "Préfecture de la Haute-Marne"):
-        signataire = SignataireFactory(convention=adhesion, organisation=OrganisationFactory(nom=name))
+    for signataire in adhesion.signataires.all():  # the commune, the EPCI and the préfet
         convention_services.signature_record(signataire=signataire, signe_le=datetime.date(2021, 6, 18))
     convention_services.convention_create(
         dossier=chef_dossier, type=ConventionType.AVENANT, amende=adhesion, titre="Avenant de prolongation " * 4

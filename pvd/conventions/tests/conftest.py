@@ -9,15 +9,26 @@ from pvd.dossiers.models import Role
 from pvd.dossiers.tests.factories import MembreFactory
 
 
-def sign_all(convention, signed_on: datetime.date) -> None:
-    """Record the signature of every signatory of `convention` (the préfet included), on `signed_on`."""
-    for signataire in convention.signataires.order_by("ordre", "pk"):
+def sign_all(convention, signed_on: datetime.date, *, but=()) -> None:
+    """Record the signature of every signatory of `convention` (the communes, the EPCI and the
+    préfet added at creation included), on `signed_on`, except the signatories in `but`."""
+    for signataire in convention.signataires.exclude(pk__in=[s.pk for s in but]).order_by("ordre", "pk"):
         services.signature_record(signataire=signataire, signe_le=signed_on)
 
 
 def prefet(convention):
     """The préfet's signatory, added when the convention was created."""
     return convention.signataires.get(requis=True, organisation__type="etat")
+
+
+def mairie(convention):
+    """The signatory of the (only) commune of the dossier, added when the convention was created."""
+    return convention.signataires.get(requis=True, organisation__type="commune")
+
+
+def president(convention):
+    """The EPCI's signatory, added when the convention was created."""
+    return convention.signataires.get(requis=True, organisation__type="epci")
 
 
 @pytest.fixture

@@ -26,7 +26,19 @@ def test_demo_seed_is_idempotent():
         context.dossier.epci.nom,
         prefecture_organisation(context.dossier.communes.get().departement).nom,
     }
+    # The required signatories added with the convention are completed, not doubled.
+    assert sorted(adhesion.signataires.values_list("representant", "requis")) == [
+        ("Anne Rousseau", True),
+        ("Jacques Moreau", True),
+        ("Le préfet de la Haute-Marne", True),
+    ]
     cadre = Convention.objects.get(type=ConventionType.CADRE)
+    assert list(cadre.signataires.order_by("ordre").values_list("representant", "requis")) == [
+        ("Anne Rousseau", True),
+        ("Jacques Moreau", True),
+        ("Le préfet de la Haute-Marne", True),
+        ("La directrice régionale Grand Est", False),
+    ]
     assert cadre.etat == ConventionEtat.EN_SIGNATURE
     assert cadre.signataires.filter(signe_le__isnull=False).count() == 2
     assert steps.phase(context.dossier) == "elaboration"

@@ -316,6 +316,45 @@ def test_adhesion_document_from_the_parties(full_dossier):
     assert all(section in pdf for section in ADHESION_SECTIONS) and "Claire Martin" in pdf
 
 
+def test_the_parties_read_well_before_and_after_the_representatives_are_named(dossier):
+    """The required signatories added at creation carry a placeholder (« Le maire de … »): the
+    documents then say « représentée par son maire » and leave the name to complete at the
+    signature; once the chef has typed the name, both use it."""
+    from pvd.conventions import services
+    from pvd.conventions.tests.conftest import mairie, president
+
+    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    commune = dossier.communes.get()
+    la_commune = f"La commune {de_commune(commune.nom)}"
+    _, text = docx_text(documents.generate("adhesion", dossier, "docx")[1])
+    pdf = pdf_text(documents.generate("adhesion", dossier, "pdf")[1])
+    for shown in (text, pdf):
+        assert f"{la_commune}, représentée par son maire ;" in shown
+        assert f"{dossier.epci.nom}, représentée par son président ;" in shown
+        assert "L'État, représenté par le préfet de la Haute-Marne" in shown
+        assert f"Pour Commune {de_commune(commune.nom)}, À compléter, Maire" in shown
+        assert "Le maire de" not in shown and "Le président ou la présidente" not in shown
+    for signataire, name, qualite in (
+        (mairie(adhesion), "Anne Rousseau", "Maire"),
+        (president(adhesion), "Luc Morel", "Président"),
+    ):
+        services.signataire_update(
+            signataire=signataire,
+            organisation=signataire.organisation,
+            representant=name,
+            qualite=qualite,
+            date_deliberation=None,
+            engagements="",
+            ordre=signataire.ordre,
+        )
+    _, text = docx_text(documents.generate("adhesion", dossier, "docx")[1])
+    pdf = pdf_text(documents.generate("adhesion", dossier, "pdf")[1])
+    for shown in (text, pdf):
+        assert f"{la_commune}, représentée par Anne Rousseau, maire ;" in shown
+        assert f"{dossier.epci.nom}, représentée par Luc Morel, président ;" in shown
+        assert f"Pour Commune {de_commune(commune.nom)}, Anne Rousseau, Maire" in shown
+
+
 def test_generation_is_deterministic(full_dossier):
     first, second = (
         documents.generate("cadre", full_dossier, "docx")[1],

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_signatories_table_has_four_columns_and_commitments_below_each_row(client_for, dossier):
     convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    signed = SignataireFactory(convention=convention, engagements="Cofinancer le poste de chef de projet.", ordre=2)
-    SignataireFactory(convention=convention, engagements="", ordre=3)
+    # After the commune, the EPCI and the préfet, added with the convention (ordre 1 to 3).
+    signed = SignataireFactory(convention=convention, engagements="Cofinancer le poste de chef de projet.", ordre=4)
+    SignataireFactory(convention=convention, engagements="", ordre=5)
     services.signature_record(signataire=signed, signe_le=datetime.date(2021, 6, 18))
     url = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": convention.pk})
     response = client_for(dossier, "chef_de_projet").get(url)
@@ -33,9 +34,13 @@ def test_signatories_table_has_four_columns_and_commitments_below_each_row(clien
         (False, True),
         (True, False),
         (False, True),
-    ]  # the préfet, added with the convention, first
-    assert "Cofinancer le poste de chef de projet." in rows[3].get_text()
-    assert rows[3].select_one("td")["colspan"] == "4"
+        (True, False),
+        (False, True),
+        (True, False),
+        (False, True),
+    ]  # the commune, the EPCI and the préfet, added with the convention, first
+    assert "Cofinancer le poste de chef de projet." in rows[7].get_text()
+    assert rows[7].select_one("td")["colspan"] == "4"
     signed_row = table.select_one(f'tr[data-signataire="{signed.pk}"]')
     assert "Signé le 18/06/2021" in signed_row.select_one(".pvd-signe-le").get_text()
     # The signature form is folded: no date field stands open in the row.

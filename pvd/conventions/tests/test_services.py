@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pvd.actions.models import FicheAction, Statut
 from pvd.conventions import services, steps
 from pvd.conventions.models import Convention, ConventionDocument, ConventionEtat, ConventionType, Signataire
-from pvd.conventions.tests.conftest import prefet
-from pvd.conventions.tests.factories import SignataireFactory
+from pvd.conventions.tests.conftest import mairie, prefet, president, sign_all
+from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
 from pvd.dossiers.selectors import dossier_overview
 from pvd.territoires.tests.factories import OrganisationFactory
 
@@ -19,20 +19,19 @@ D = datetime.date
 def test_signature_of_every_signatory_makes_the_convention_signed_and_moves_the_phase(dossier):
     assert steps.phase(dossier) == "adhesion"
     adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    first, second = SignataireFactory(convention=adhesion, requis=True), prefet(adhesion)
-    services.signature_record(signataire=first, signe_le=D(2022, 8, 30))
+    # The commune and the EPCI sign; the préfet has not yet.
+    sign_all(adhesion, D(2022, 8, 30), but=[prefet(adhesion)])
     adhesion.refresh_from_db()
     assert adhesion.etat == ConventionEtat.EN_SIGNATURE and adhesion.date_signature is None
     assert steps.phase(dossier) == "adhesion"
-    services.signature_record(signataire=second, signe_le=D(2022, 8, 31))
+    services.signature_record(signataire=prefet(adhesion), signe_le=D(2022, 8, 31))
     adhesion.refresh_from_db()
     assert adhesion.etat == ConventionEtat.SIGNEE and adhesion.date_signature == D(2022, 8, 31)  # the last one
     assert steps.phase(dossier) == "elaboration"
     assert ("Échéance de la convention-cadre (18 mois)", D(2024, 2, 29)) in steps.key_dates(dossier)
 
     cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
-    signataire = prefet(cadre)
-    services.signature_record(signataire=signataire, signe_le=D(2024, 1, 15))
+    sign_all(cadre, D(2024, 1, 15))
     cadre.refresh_from_db()
     assert cadre.etat == ConventionEtat.SIGNEE
     assert steps.phase(dossier) == "ort"
@@ -43,7 +42,7 @@ def test_signature_of_every_signatory_makes_the_convention_signed_and_moves_the_
 
 
 def test_removing_a_signature_reopens_the_convention(dossier, adhesion):
-    signataire = adhesion.signataires.first()
+    signataire = mairie(adhesion)
     services.signature_record(signataire=signataire, signe_le=None)
     adhesion.refresh_from_db()
     assert adhesion.etat == ConventionEtat.EN_SIGNATURE and adhesion.date_signature is None
@@ -60,7 +59,7 @@ def test_cadre_signed_before_the_adhesion_is_refused(dossier, adhesion):
     cadre.refresh_from_db()
     assert signataire.signe_le is None and cadre.etat == ConventionEtat.PROJET
     # The same day is accepted.
-    services.signature_record(signataire=signataire, signe_le=D(2022, 8, 31))
+    sign_all(cadre, D(2022, 8, 31))
     cadre.refresh_from_db()
     assert cadre.etat == ConventionEtat.SIGNEE
 
@@ -83,7 +82,7 @@ def test_avenant_signed_before_its_convention_is_refused_and_avenants_are_number
         services.signature_record(signataire=signataire, signe_le=D(2022, 8, 1))
     first.refresh_from_db()
     assert first.etat == ConventionEtat.PROJET and first.date_signature is None
-    services.signature_record(signataire=signataire, signe_le=D(2023, 3, 1))
+    sign_all(first, D(2023, 3, 1))
     first.refresh_from_db()
     assert first.etat == ConventionEtat.SIGNEE
     # The adhésion cannot lose its signature now that a signed avenant depends on it.
@@ -162,7 +161,7 @@ def test_signed_scan_must_be_a_pdf_and_is_versioned(adhesion, settings, tmp_path
 
 def test_stale_instance_cannot_add_a_signatory_to_a_signed_convention(dossier):
     convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    services.signature_record(signataire=prefet(convention), signe_le=D(2022, 1, 3))
+    sign_all(convention, D(2022, 1, 3))
     assert convention.etat == ConventionEtat.PROJET  # stale in memory
     with pytest.raises(ValidationError, match="signée"):
         services.signataire_create(
@@ -287,7 +286,7 @@ def test_generated_document_identical_to_the_latest_is_not_stored_again(adhesion
 def _half_signed_adhesion(dossier):
     """An adhésion whose préfet signed and whose commune (required) has not."""
     adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    signed, unsigned = prefet(adhesion), SignataireFactory(convention=adhesion, requis=True)
+    signed, unsigned = prefet(adhesion), mairie(adhesion)
     services.signature_record(signataire=signed, signe_le=D(2022, 8, 31))
     return adhesion, signed, unsigned
 
@@ -297,21 +296,26 @@ def test_a_required_signatory_cannot_be_removed(dossier, chef):
     for signataire in (signed, unsigned):
         with pytest.raises(ValidationError, match="a signé|signe obligatoirement"):
             services.signataire_delete(signataire=signataire, by=chef)
-    assert adhesion.signataires.count() == 2
+    assert adhesion.signataires.count() == 3  # the commune, the EPCI and the préfet
 
 
 def test_deleting_the_last_unsigned_signatory_needs_the_sign_permission(equipe, chef):
-    """Without a commune there is no département, hence no préfet: every signature counts."""
+    """A convention made before the signatures were required: every signature counted, so the
+    EPCI signed and a partner not yet left it en signature, and the data migration made the EPCI
+    required without recomputing the state. Removing the partner makes it signée (the dossier has
+    no commune, hence no préfet: the EPCI is the one required party), which only the chef may do."""
     from pvd.dossiers.models import Membre, Role
     from pvd.dossiers.tests.factories import DossierFactory
+    from pvd.territoires.services import epci_organisation
 
     dossier = DossierFactory(communes=[])
     Membre.objects.create(dossier=dossier, user=equipe, role=Role.EQUIPE)
     Membre.objects.create(dossier=dossier, user=chef, role=Role.CHEF_DE_PROJET)
-    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    assert not adhesion.signataires.exists()
-    signed, unsigned = SignataireFactory(convention=adhesion), SignataireFactory(convention=adhesion)
-    services.signature_record(signataire=signed, signe_le=D(2022, 8, 31))
+    adhesion = ConventionFactory(dossier=dossier, etat=ConventionEtat.EN_SIGNATURE)
+    signed = SignataireFactory(
+        convention=adhesion, organisation=epci_organisation(dossier.epci), requis=True, signe_le=D(2022, 8, 31)
+    )
+    unsigned = SignataireFactory(convention=adhesion)
     # The équipe cannot sign: removing the last unsigned signatory would sign the convention.
     with pytest.raises(ValidationError, match="seul le chef de projet"):
         services.signataire_delete(signataire=unsigned, by=equipe)
@@ -326,15 +330,12 @@ def test_deleting_the_last_unsigned_signatory_needs_the_sign_permission(equipe, 
 
 
 def test_the_equipe_may_delete_a_signatory_when_others_still_have_to_sign(dossier, equipe):
-    adhesion, _, unsigned = _half_signed_adhesion(dossier)
+    adhesion, signed, unsigned = _half_signed_adhesion(dossier)
     other = SignataireFactory(convention=adhesion)
     services.signataire_delete(signataire=other, by=equipe)
     adhesion.refresh_from_db()
     assert adhesion.etat == ConventionEtat.EN_SIGNATURE
-    assert list(adhesion.signataires.values_list("pk", flat=True).order_by("pk")) == [
-        adhesion.signataires.get(signe_le__isnull=False).pk,
-        unsigned.pk,
-    ]
+    assert set(adhesion.signataires.values_list("pk", flat=True)) == {signed.pk, unsigned.pk, president(adhesion).pk}
 
 
 def test_a_signatory_who_signed_cannot_be_reassigned(dossier):
@@ -372,8 +373,7 @@ def test_only_the_chef_resiliates_and_a_new_convention_can_then_be_made(dossier,
     new = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
     with pytest.raises(ValidationError, match="déjà une convention d'adhésion en cours"):
         services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
-    signataire = prefet(new)
-    services.signature_record(signataire=signataire, signe_le=D(2023, 3, 1))
+    sign_all(new, D(2023, 3, 1))
     # The order of dates follows the adhésion in force, not the résiliée one (signed 31/08/2022).
     cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
     with pytest.raises(ValidationError, match="avant la convention d'adhésion"):
@@ -447,6 +447,7 @@ def test_a_new_adhesion_is_not_held_back_by_resiliees_conventions(dossier, adhes
     services.convention_resilier(convention=adhesion, by=chef)
     new = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
     signataire = prefet(new)
+    sign_all(new, D(2024, 1, 1), but=[signataire])
     # The cadre in force was signed before: the new adhésion cannot come after it.
     with pytest.raises(ValidationError, match="Convention-cadre valant ORT"):
         services.signature_record(signataire=signataire, signe_le=D(2024, 1, 1))

@@ -18,10 +18,11 @@ from pvd.conventions.models import (
     DocumentKind,
     Signataire,
 )
-from pvd.conventions.tests.conftest import prefet
+from pvd.conventions.tests.conftest import mairie, prefet, president
 from pvd.conventions.tests.factories import SignataireFactory
 from pvd.dossiers.tests.factories import DossierFactory
-from pvd.territoires.tests.factories import OrganisationFactory
+from pvd.territoires.names import de_commune
+from pvd.territoires.tests.factories import CommuneFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -200,9 +201,12 @@ def test_upload_refuses_a_non_pdf(client_for, dossier, cadre_en_signature):
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
 def test_record_signature_only_by_chef_and_moves_phase(client_for, dossier, cadre, kind):
-    """The préfet's signature completes the cadre: the Banque des Territoires, a partner, is optional."""
+    """The préfet's signature completes the cadre once the commune and the EPCI have signed: the
+    Banque des Territoires, a partner, is optional."""
     client = client_for(dossier, kind)
     signataire = prefet(cadre)
+    for required in (mairie(cadre), president(cadre)):
+        services.signature_record(signataire=required, signe_le=D(2023, 4, 28))
     url = reverse(
         "conventions:signature", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": signataire.pk}
     )
@@ -216,7 +220,8 @@ def test_record_signature_only_by_chef_and_moves_phase(client_for, dossier, cadr
         assert home.select_one("#phase").get_text(strip=True) == "Convention-cadre signée (ORT)"
         assert home.select_one("#echeance-cadre")["data-etat"] == "respectee"
     else:
-        assert cadre.etat == ConventionEtat.PROJET
+        signataire.refresh_from_db()
+        assert cadre.etat == ConventionEtat.EN_SIGNATURE and signataire.signe_le is None
 
 
 def test_signature_before_adhesion_refused_through_the_view(client_for, dossier, cadre):
@@ -271,7 +276,8 @@ def test_signataire_crud(client_for, dossier, kind):
         assert response.status_code == expected(kind, CAN_EDIT) and Signataire.objects.exists()
         return
     signataire = Signataire.objects.get(organisation=organisation)
-    assert (signataire.representant, signataire.engagements, signataire.ordre) == ("Anne Rousseau", "Recruter", 2)
+    # After the commune, the EPCI and the préfet, added with the convention.
+    assert (signataire.representant, signataire.engagements, signataire.ordre) == ("Anne Rousseau", "Recruter", 4)
     response = client.post(
         reverse("conventions:signataire_update", kwargs={**base, "signataire_pk": signataire.pk}),
         {**data, "qualite": "Maire de Langres", "date_deliberation": "2021-05-27"},
@@ -280,7 +286,11 @@ def test_signataire_crud(client_for, dossier, kind):
     signataire.refresh_from_db()
     assert signataire.qualite == "Maire de Langres" and signataire.date_deliberation == D(2021, 5, 27)
     client.post(reverse("conventions:signataire_delete", kwargs={**base, "signataire_pk": signataire.pk}))
-    assert list(Signataire.objects.values_list("organisation__nom", flat=True)) == ["Préfecture de la Haute-Marne"]
+    assert list(Signataire.objects.order_by("ordre").values_list("organisation__nom", flat=True)) == [
+        f"Commune {de_commune(dossier.communes.get().nom)}",
+        dossier.epci.nom,
+        "Préfecture de la Haute-Marne",
+    ]
 
 
 def test_sub_objects_of_another_dossier_are_404(client_for, dossier):
@@ -308,7 +318,8 @@ def test_index_lists_conventions_in_constant_queries(client_for, dossier, django
     url = reverse("conventions:index", kwargs={"dossier_pk": dossier.pk})
     adhesion = sign_convention(dossier, ConventionType.ADHESION, D(2022, 8, 31), signatories=1)
     client.get(url)  # warm up sessions and content types
-    with django_assert_num_queries(7) as small:
+    # 8: the dossier's communes are read once, for the required parties still to add.
+    with django_assert_num_queries(8) as small:
         client.get(url)
     services.convention_create(dossier=dossier, type=ConventionType.CADRE)
     for _ in range(3):
@@ -585,9 +596,12 @@ def test_creation_messages_agree_with_the_type(client_for, dossier, adhesion):
 
 
 def test_a_required_signatory_cannot_be_removed_and_the_page_says_who_is_to_sign(client_for, dossier, cadre, adhesion):
-    signed = SignataireFactory(convention=cadre, requis=True)
+    signed = mairie(cadre)
     services.signature_record(signataire=signed, signe_le=D(2023, 5, 2))
     unsigned = prefet(cadre)
+    # A commune joins the dossier after the cadre was made: a required party still to add.
+    commune = dossier.communes.get()
+    dossier.communes.add(CommuneFactory(nom="Arc-en-Barrois", epci=dossier.epci, departement=commune.departement))
     client = client_for(dossier, "chef_de_projet")
     url = reverse(
         "conventions:signataire_delete",
@@ -596,11 +610,11 @@ def test_a_required_signatory_cannot_be_removed_and_the_page_says_who_is_to_sign
     response = client.post(url, follow=True)
     assert "signe obligatoirement" in [str(m) for m in response.context["messages"]][-1]
     cadre.refresh_from_db()
-    assert cadre.etat == ConventionEtat.EN_SIGNATURE and cadre.signataires.count() == 3
+    # The commune, the EPCI, the préfet and the Banque des Territoires.
+    assert cadre.etat == ConventionEtat.EN_SIGNATURE and cadre.signataires.count() == 4
     text = main(response).select_one("#reste-a-signer").get_text(" ", strip=True)
-    assert "Reste à signer : Préfecture de la Haute-Marne." in text
-    commune = dossier.communes.get()
-    assert f"Signataires requis à ajouter : Commune de {commune.nom}, {dossier.epci.nom}." in text
+    assert f"Reste à signer : {dossier.epci.nom}, Préfecture de la Haute-Marne." in text
+    assert "Signataires requis à ajouter : Commune d'Arc-en-Barrois." in text
     partner = cadre.signataires.get(organisation__nom="Banque des Territoires")
     # A signatory who signed offers no "Retirer" button.
     rows = main(response).select("#signataires-table tbody tr[data-signataire]")
@@ -610,4 +624,37 @@ def test_a_required_signatory_cannot_be_removed_and_the_page_says_who_is_to_sign
     assert any("Retirer" in b for b in buttons[str(partner.pk)])
     index = main(client.get(reverse("conventions:index", kwargs={"dossier_pk": dossier.pk})))
     row = index.select_one('tr[data-type="cadre"]').get_text(" ", strip=True)
-    assert "reste à signer : Préfecture de la Haute-Marne" in row
+    assert f"reste à signer : {dossier.epci.nom}, Préfecture de la Haute-Marne" in row
+    assert "signataires requis à ajouter : Commune d'Arc-en-Barrois" in row
+
+
+def test_the_chef_completes_the_representative_of_a_required_signatory(client_for, dossier):
+    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    signataire = mairie(convention)
+    client = client_for(dossier, "chef_de_projet")
+    detail = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": convention.pk})
+    row = main(client.get(detail)).select_one(f'tr[data-signataire="{signataire.pk}"]')
+    commune = dossier.communes.get().nom
+    # The function, with the name to complete (not « Le maire de …, Maire »).
+    assert row.select_one(".pvd-representant").get_text(" ", strip=True) == (
+        f"Le maire {de_commune(commune)} (nom à compléter)"
+    )
+    assert not any("Retirer" in b.get_text() for b in row.select("button"))
+    base = {"dossier_pk": dossier.pk, "pk": convention.pk, "signataire_pk": signataire.pk}
+    form = main(client.get(reverse("conventions:signataire_update", kwargs=base)))
+    assert form.select_one("[name=representant]")["value"] == f"Le maire {de_commune(commune)}"
+    response = client.post(
+        reverse("conventions:signataire_update", kwargs=base),
+        {"organisation": signataire.organisation.pk, "representant": "Anne Rousseau", "qualite": "Maire"},
+    )
+    assert response.status_code == 302
+    row = main(client.get(detail)).select_one(f'tr[data-signataire="{signataire.pk}"]')
+    assert row.select_one(".pvd-representant").get_text(" ", strip=True) == "Anne Rousseau, Maire"
+    # Once signed, the name no longer changes: the préfet signed as « Le préfet de … », the function.
+    services.signature_record(signataire=prefet(convention), signe_le=D(2022, 9, 2))
+    row = main(client.get(detail)).select_one(f'tr[data-signataire="{prefet(convention).pk}"]')
+    assert row.select_one(".pvd-representant").get_text(" ", strip=True) == "Le préfet de la Haute-Marne"
+    # The required signatory stays, whatever the chef posts.
+    response = client.post(reverse("conventions:signataire_delete", kwargs=base), follow=True)
+    assert "signe obligatoirement" in [str(m) for m in response.context["messages"]][-1]
+    assert convention.signataires.filter(pk=signataire.pk).exists()

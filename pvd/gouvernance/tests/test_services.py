@@ -45,6 +45,25 @@ def test_composition_check_lists_missing_then_nothing(user, dossier, comite):
     assert composition_check(comite) == []
 
 
+def test_the_required_signatories_of_the_adhesion_are_the_executives_and_the_prefet(user, dossier, comite):
+    """The commune, the EPCI and the préfecture sign every convention (added at creation): the
+    comité has them through the executives and the préfet; a partner who signs is asked for."""
+    from pvd.conventions import services as conventions
+    from pvd.territoires.services import commune_organisation, epci_organisation
+
+    MembreInstanceFactory(instance=comite, organisation=commune_organisation(dossier.communes.get()), role="president")
+    MembreInstanceFactory(instance=comite, organisation=epci_organisation(dossier.epci), role="elu")
+    MembreInstanceFactory(instance=comite, role="chef_de_projet")
+    MembreInstanceFactory(instance=comite, role="prefet")
+    adhesion = conventions.convention_create(dossier=dossier, type="adhesion")
+    assert composition_check(comite) == []
+    bdt = OrganisationFactory(nom="Banque des Territoires", type=OrganisationType.BANQUE_TERRITOIRES)
+    conventions.signataire_create(convention=adhesion, organisation=bdt, representant="X", qualite="Directeur")
+    assert composition_check(comite) == [
+        "Un représentant de Banque des Territoires, signataire de la convention d'adhésion"
+    ]
+
+
 def test_member_of_another_commune_does_not_count(user, dossier, comite):
     other = DossierFactory()
     mairie = OrganisationFactory(type=OrganisationType.COMMUNE, commune=other.communes.get())
