@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.db.models import Case, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
 
+from pvd.core import formatting
 from pvd.gouvernance.selectors import validation_states
 
-from .finance import ZERO, euros, plan_financement
+from .finance import ZERO, plan_financement
 from .models import (
     AXE_PRINCIPAL_RULE,
     MAQUETTE_AXE_RULE,
@@ -314,7 +315,7 @@ class Maquette:
         count = len(self.abandonnees.rows)
         if not count:
             return [ABANDON_RULE]
-        cout = euros(self.abandonnees.totals[0]).replace(",00 €", " €")  # whole: no cents, as the tables
+        cout = formatting.montant(self.abandonnees.totals[0])  # whole: no cents, as the tables
         if count == 1:
             detail = f"La fiche abandonnée (coût HT {cout}) est listée à part"
         else:

@@ -14,7 +14,8 @@ the typographers: Marianne, the DSFR font of the pages and of the PDFs, has no g
 while U+00A0 is in every font and is what Django's French locale writes too.
 
 Rounding is half-up, as a person rounds: 0,125 € → 0,13 €. An XLSX keeps its figures numeric
-(cell formats), so these functions are for text only.
+(cell formats) and a CSV writes plain numbers (`nombre_tableur`, "1234,50"): a spreadsheet must
+read them as numbers.
 """
 
 import datetime
@@ -89,6 +90,15 @@ def nombre(value, places: int | None = None, *, empty: str = EMPTY) -> str:
     if number is None:
         return empty if value is None or value == "" else str(value)
     return _digits(number, places)
+
+
+def nombre_tableur(value, places: int = 2) -> str:
+    """A number for a CSV opened by a French spreadsheet: a decimal comma and no thousands
+    separator, so that it is read as a number ("1234,50", "-0,5"). None → ""."""
+    number = to_decimal(value)
+    if number is None:
+        return ""
+    return format(_round(number, places), "f").replace(".", ",")
 
 
 def montant(value, cents: bool | None = None, *, unit: bool = True, empty: str = EMPTY) -> str:

@@ -1,16 +1,16 @@
 """The French formats of pvd.core.formatting in templates: {% load pvd_format %}.
 
-    {{ fiche.cout_ht|montant }}                   1 234,50 €  (cents only when there are some)
-    {{ ligne.montant|montant:"centimes" }}        1 234,00 €
-    {{ v|montant:"sans_symbole" }}                1 234       (a column headed "(€)")
-    {{ v|montant:"centimes,sans_symbole" }}       1 234,00
-    {{ row.cout_ht|kilo_euros }}                  15 485      (a column headed "k€")
-    {{ indicateur.cible|nombre }}                 62 000, 18,5
-    {{ secteur.surface_ha|nombre:2 }}             1 234,50
-    {{ share.taux|pourcentage }}                  25,00 %
-    {{ note.date|date_fr }}                       01/12/2026
-    {{ seance.date|date_longue }}                 1er décembre 2026
-    {{ seance.date|date_longue:"jour,heure" }}    mardi 1er décembre 2026 à 14:30
+{{ fiche.cout_ht|montant }}                   1 234,50 €  (cents only when there are some)
+{{ ligne.montant|montant:"centimes" }}        1 234,00 €
+{{ v|montant:"sans_symbole" }}                1 234       (a column headed "(€)")
+{{ v|montant:"centimes,sans_symbole" }}       1 234,00
+{{ row.cout_ht|kilo_euros }}                  15 485      (a column headed "k€")
+{{ indicateur.cible|nombre }}                 62 000, 18,5
+{{ secteur.surface_ha|nombre:2 }}             1 234,50
+{{ share.taux|pourcentage }}                  25,00 %
+{{ note.date|date_fr }}                       01/12/2026
+{{ seance.date|date_longue }}                 1er décembre 2026
+{{ seance.date|date_longue:"jour,heure" }}    mardi 1er décembre 2026 à 14:30
 """
 
 from django import template
