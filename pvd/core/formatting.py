@@ -133,6 +133,15 @@ def pourcentage(value, places: int = 2, *, empty: str = EMPTY) -> str:
     return f"{_digits(number, places)}{NBSP}%"
 
 
+def degres(value, positive: str, negative: str, places: int | None = None) -> str:
+    """A latitude or longitude: degres(Decimal("47.862000"), "N", "S") → "47,862° N",
+    degres(-5.3, "E", "O", 5) → "5,30000° O" (the sign read as the side)."""
+    number = to_decimal(value)
+    if number is None:
+        return ""
+    return f"{_digits(abs(number), places)}° {positive if number >= 0 else negative}"
+
+
 def _as_date(value) -> datetime.date | datetime.datetime | None:
     if value is None or value == "":
         return None

@@ -23,7 +23,7 @@ import shapely
 from django.core.exceptions import ValidationError
 from pyproj import Geod, Transformer
 
-from pvd.core.formatting import nombre
+from pvd.core.formatting import degres, nombre
 
 # A hand-drawn sector has tens of points, a detailed imported one a few thousand.
 MAX_POSITIONS = 5_000
@@ -248,14 +248,10 @@ def _check_nesting(polygons, kind: str) -> None:
             )
 
 
-def _degrees(value: float, positive: str, negative: str) -> str:
-    return f"{abs(value):.5f}".replace(".", ",") + f"° {positive if value >= 0 else negative}"
-
-
 def format_point(point) -> str:
     """(lon, lat) → "47,86200° N, 1,55000° O": the way a French reader writes a position."""
     lon, lat = point
-    return f"{_degrees(lat, 'N', 'S')}, {_degrees(lon, 'E', 'O')}"
+    return f"{degres(lat, 'N', 'S', 5)}, {degres(lon, 'E', 'O', 5)}"
 
 
 # --- Measures ------------------------------------------------------------------------------

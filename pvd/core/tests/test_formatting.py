@@ -1,13 +1,15 @@
 """The one French formatting module: amounts, numbers, percentages and dates, and its filters."""
 
 import datetime
+import re
 import zoneinfo
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
 
-from pvd.core.formatting import date_fr, date_longue, kilo_euros, montant, nombre, pourcentage
+from pvd.core.formatting import date_fr, date_longue, degres, kilo_euros, montant, nombre, pourcentage
 
 S = "\u00a0"  # the one separator: thousands and before a unit
 
@@ -157,3 +159,34 @@ def test_filters(source, value, expected):
 def test_filter_refuses_an_unknown_option():
     with pytest.raises(TemplateSyntaxError, match="centime"):
         Template('{% load pvd_format %}{{ v|montant:"centime" }}').render(Context({"v": 1}))
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (Decimal("47.862000"), None, "47,862° N"),
+        (Decimal("-5.333000"), None, "5,333° S"),
+        (47.8625, 5, "47,86250° N"),
+        (0, None, "0° N"),
+    ],
+)
+def test_degres(value, places, expected):
+    assert degres(value, "N", "S", places) == expected
+
+
+PRODUCT = Path(__file__).resolve().parents[2]  # pvd/
+# What writes a French number by hand: a "," thousands format spec, a decimal point turned into a
+# comma, Django's number filters (their separator is the locale's, not ours).
+BY_HAND = re.compile(r"""\{[^{}]*:,|:,\.\d+f|replace\(\s*"\."\s*,\s*","\s*\)|\bfloatformat\b|\bintcomma\b""")
+
+
+def test_numbers_are_formatted_in_one_place():
+    """pvd.core.formatting is the one place that writes numbers; everything else calls it."""
+    found = []
+    for path in sorted(PRODUCT.rglob("*")):
+        if path.suffix not in {".py", ".html", ".txt"} or "tests" in path.parts or path.name == "formatting.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if BY_HAND.search(line):
+                found.append(f"{path.relative_to(PRODUCT.parent)}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)

@@ -67,9 +67,7 @@ def test_with_the_outline_a_sector_larger_than_the_whole_epci_is_warned(dossier,
     assert _size_warnings(same) == []  # equal to the EPCI: the boundary is not warned
     [warning] = _size_warnings(larger)
     assert f"« Un peu plus » couvre 40{NBSP}km² (4{NBSP}001{NBSP}ha)" in warning
-    assert (
-        f"plus que tout le territoire de l'EPCI du dossier (CC des Trois Vallées, 40{NBSP}km² (4{NBSP}000" in warning
-    )
+    assert f"plus que tout le territoire de l'EPCI du dossier (CC des Trois Vallées, 40{NBSP}km² (4{NBSP}000" in warning
 
 
 def test_with_the_outline_of_a_large_epci_the_bound_still_applies(dossier, auteur):
