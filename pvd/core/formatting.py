@@ -41,6 +41,7 @@ MOIS = (
     "novembre",
     "décembre",
 )
+MOIS_COURTS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
@@ -159,6 +160,14 @@ def date_fr(value, *, empty: str = "") -> str:
     if day is None:
         return empty
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def mois_annee(value, *, empty: str = "") -> str:
+    """ "décembre 2026" (a period given to the month). None → `empty` ("")."""
+    day = _as_date(value)
+    if day is None:
+        return empty
+    return f"{MOIS[day.month - 1]} {day.year}"
 
 
 def date_longue(value, *, jour: bool = False, heure: bool = False, empty: str = "") -> str:

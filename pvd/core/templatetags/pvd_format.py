@@ -49,12 +49,17 @@ def pourcentage(value, places=2):
     return formatting.pourcentage(value, int(places))
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def date_fr(value):
     return formatting.date_fr(value)
 
 
-@register.filter
+@register.filter(expects_localtime=True)
+def mois_annee(value):
+    return formatting.mois_annee(value)
+
+
+@register.filter(expects_localtime=True)
 def date_longue(value, arg=""):
     flags = _flags(arg, {"jour", "heure"})
     return formatting.date_longue(value, jour="jour" in flags, heure="heure" in flags)
