@@ -440,6 +440,7 @@ DISPOSITIF_LABELS = dict(Dispositif.choices)
 
 # --- Calendrier (Gantt) -------------------------------------------------------------------
 
+
 @dataclass
 class CalendarMark:
     """A label of the time scale: `start` and `length` in months from the calendar's first month."""
