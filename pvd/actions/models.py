@@ -12,7 +12,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Q
 
-from pvd.core.formatting import degres
+from pvd.core.formatting import date_fr, degres
 
 
 class Statut(models.TextChoices):
@@ -316,7 +316,7 @@ class Note(models.Model):
         verbose_name_plural = "notes de suivi"
 
     def __str__(self):
-        return f"Note du {self.date:%d/%m/%Y}"
+        return f"Note du {date_fr(self.date)}"
 
 
 PIECE_EXTENSIONS = [

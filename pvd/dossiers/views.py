@@ -3,9 +3,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pvd.core.formatting import date_fr
 from pvd.territoires.models import Departement
 
 from . import perms, selectors, services
@@ -390,6 +390,6 @@ def chef_invitation_resend(request, dossier, invitation_pk):
         messages.success(
             request,
             f"Nouvelle invitation envoyée à {new.email}, valable jusqu'au "
-            f"{timezone.localtime(new.expires_at):%d/%m/%Y} ; l'ancien lien ne fonctionne plus.",
+            f"{date_fr(new.expires_at)} ; l'ancien lien ne fonctionne plus.",
         )
     return redirect(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}) + "#chef-de-projet")
