@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from pvd.core import formatting
+
 from .columns import (
     BUDGET_COLUMNS,
     ETAPE_DONE,
@@ -21,7 +23,7 @@ from .columns import (
     SHEET_FICHES,
     SHEET_FINANCEMENTS,
 )
-from .finance import euros, percent, plan_financement
+from .finance import plan_financement
 from .models import StatutFinancement
 
 MONEY_FORMAT = '#,##0.00 "€"'
@@ -108,15 +110,17 @@ def _write_ventilation(sheet, maquette, years_total: int) -> int:
     last = row + 3
     if maquette.ecarts:
         details = " ; ".join(
-            f"{label} (coût HT {euros(cout)}, budgets {euros(budgets)})" for label, cout, budgets in maquette.ecarts
+            # As on the page: the cents only when there are some.
+            f"{label} (coût HT {formatting.montant(cout)}, budgets {formatting.montant(budgets)})"
+            for label, cout, budgets in maquette.ecarts
         )
         last += 1
         _put_row(
             sheet,
             last,
             [
-                f"Écart de {euros(maquette.ecart)} : le budget annuel saisi de ces fiches ne correspond pas "
-                f"à leur coût HT : {details}."
+                f"Écart de {formatting.montant(maquette.ecart)} : le budget annuel saisi de ces fiches "
+                f"ne correspond pas à leur coût HT : {details}."
             ],
         )
     return last
@@ -151,7 +155,7 @@ def _yes(value: bool) -> str:
 def etapes_text(fiche) -> str:
     """The étapes in one cell, one a line, as the import reads them: « 01/03/2026 | nom | faite »."""
     return "\n".join(
-        f" {ETAPE_SEPARATOR} ".join([f"{e.date:%d/%m/%Y}", e.nom, ETAPE_DONE if e.faite else ETAPE_TODO])
+        f" {ETAPE_SEPARATOR} ".join([f"{formatting.date_fr(e.date)}", e.nom, ETAPE_DONE if e.faite else ETAPE_TODO])
         for e in fiche.etapes.all()
     )
 
@@ -274,9 +278,9 @@ def _csv_value(value, key=""):
     if value is None:
         return ""
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return formatting.date_fr(value)
     if isinstance(value, float):
-        return f"{value:.{CSV_DECIMALS.get(key, 2)}f}".replace(".", ",")
+        return formatting.nombre_tableur(value, CSV_DECIMALS.get(key, 2))
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value  # a spreadsheet would run it as a formula
     return value
@@ -310,16 +314,6 @@ def fiche_pdf(fiche, detail: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def _money(value) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",") + " €"
-
-
-def _cost(value) -> str:
-    return "non renseigné" if value is None else _money(value)
-
-
 # The model's wording (FicheAction.confidentielle), capitalised for a document.
 CONFIDENTIAL_TEXT = "Confidentielle (visible de l'équipe-projet seulement)"
 
@@ -348,10 +342,10 @@ def fiche_docx(fiche, detail: dict) -> bytes:
             "Confidentialité",
             CONFIDENTIAL_TEXT if fiche.confidentielle else "Non confidentielle",
         ),
-        ("Début prévu", fiche.date_debut.strftime("%d/%m/%Y") if fiche.date_debut else "—"),
-        ("Fin prévue", fiche.date_fin.strftime("%d/%m/%Y") if fiche.date_fin else "—"),
-        ("Coût HT", _cost(fiche.cout_ht)),
-        ("Coût TTC", _cost(fiche.cout_ttc)),
+        ("Début prévu", formatting.date_fr(fiche.date_debut, empty="—")),
+        ("Fin prévue", formatting.date_fr(fiche.date_fin, empty="—")),
+        ("Coût HT", formatting.montant(fiche.cout_ht, True, empty="non renseigné")),
+        ("Coût TTC", formatting.montant(fiche.cout_ttc, True, empty="non renseigné")),
         ("Inscrite au CRTE", _yes(fiche.inscrite_crte)),
         ("Validation", detail["validation"].label),
     ]
@@ -382,15 +376,16 @@ def fiche_docx(fiche, detail: dict) -> bytes:
         values = [
             ligne.financeur.nom,
             ligne.get_dispositif_display(),
-            _money(ligne.montant),
+            formatting.montant(ligne.montant, True),
             ligne.get_statut_display(),
-            percent(taux) if taux is not None else "—",
+            formatting.pourcentage(taux),
         ]
         for cell, text in zip(cells, values, strict=True):
             cell.text = text
     document.add_paragraph(
-        f"Total accordé : {_money(finance.accorde)} — sollicité : {_money(finance.sollicite)} — "
-        f"reste à financer : {_money(finance.reste_a_financer)}"
+        f"Total accordé : {formatting.montant(finance.accorde, True)} — "
+        f"sollicité : {formatting.montant(finance.sollicite, True)} — "
+        f"reste à financer : {formatting.montant(finance.reste_a_financer, True)}"
     )
     for warning in finance.warnings:
         document.add_paragraph(warning)
@@ -403,13 +398,14 @@ def fiche_docx(fiche, detail: dict) -> bytes:
         for budget in detail["budgets"]:
             cells = table.add_row().cells
             cells[0].text = str(budget.annee)
-            cells[1].text = _money(budget.investissement)
-            cells[2].text = _money(budget.fonctionnement)
+            cells[1].text = formatting.montant(budget.investissement, True)
+            cells[2].text = formatting.montant(budget.fonctionnement, True)
     if detail["etapes"]:
         document.add_heading("Étapes", level=1)
         for etape in detail["etapes"]:
             document.add_paragraph(
-                f"{etape.date:%d/%m/%Y} — {etape.nom} ({'réalisée' if etape.faite else 'à venir'})", style="List Bullet"
+                f"{formatting.date_fr(etape.date)} — {etape.nom} ({'réalisée' if etape.faite else 'à venir'})",
+                style="List Bullet",
             )
     if detail["indicateurs"]:
         document.add_heading("Indicateurs", level=1)
@@ -418,12 +414,12 @@ def fiche_docx(fiche, detail: dict) -> bytes:
     document.add_heading("Notes de suivi", level=1)
     for note in detail["notes"]:
         auteur = f" — {note.auteur.get_full_name()}" if note.auteur_id else ""
-        document.add_paragraph(f"{note.date:%d/%m/%Y}{auteur} : {note.texte}", style="List Bullet")
+        document.add_paragraph(f"{formatting.date_fr(note.date)}{auteur} : {note.texte}", style="List Bullet")
     if not detail["notes"]:
         document.add_paragraph("Aucune note.")
     document.add_heading("Pièces jointes", level=1)
     for piece in detail["pieces"]:
-        document.add_paragraph(f"{piece.titre} ({piece.created_at:%d/%m/%Y})", style="List Bullet")
+        document.add_paragraph(f"{piece.titre} ({formatting.date_fr(piece.created_at)})", style="List Bullet")
     if not detail["pieces"]:
         document.add_paragraph("Aucune pièce jointe.")
     buffer = io.BytesIO()

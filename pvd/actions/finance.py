@@ -13,6 +13,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from pvd.core import formatting
+
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 
@@ -68,20 +70,6 @@ class PlanFinancement:
         return rate(self.total_demande, self.cout_ht)
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",") + " €"
-
-
-def euros(value) -> str:
-    """An amount the French way: 1 234,56 €."""
-    return _money(Decimal(value))
-
-
-def percent(value) -> str:
-    """A rate the French way: 30,00 %."""
-    return f"{value:.2f}".replace(".", ",") + " %"
-
-
 def plan_financement(cout_ht: Decimal | None, lignes) -> PlanFinancement:
     """lignes: iterable of objects or dicts with financeur (name), montant and statut."""
     plan = PlanFinancement(cout_ht=cout_ht)
@@ -105,12 +93,13 @@ def plan_financement(cout_ht: Decimal | None, lignes) -> PlanFinancement:
     if cout_ht is not None:
         if plan.accorde > cout_ht:
             plan.warnings.append(
-                f"Les financements accordés ({_money(plan.accorde)}) dépassent le coût HT ({_money(cout_ht)})."
+                f"Les financements accordés ({formatting.montant(plan.accorde, True)}) "
+                f"dépassent le coût HT ({formatting.montant(cout_ht, True)})."
             )
         elif plan.total_demande > cout_ht:
             plan.warnings.append(
-                f"Les financements accordés et sollicités ({_money(plan.total_demande)}) "
-                f"dépassent le coût HT ({_money(cout_ht)})."
+                f"Les financements accordés et sollicités ({formatting.montant(plan.total_demande, True)}) "
+                f"dépassent le coût HT ({formatting.montant(cout_ht, True)})."
             )
     elif plan.total_demande:
         plan.warnings.append("Le coût HT n'est pas renseigné : les taux de financement ne peuvent pas être calculés.")

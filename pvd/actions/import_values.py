@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from pvd.core.formatting import montant
+
 from .columns import ETAPE_DONE, ETAPE_SEPARATOR, ETAPE_TODO, NAMES_SEPARATOR
 from .models import Etape
 
@@ -34,12 +36,6 @@ CENT = Decimal("0.01")
 SPACES = "\u00a0\u202f\u2009 '\u2019"
 
 
-def _euros_text(amount: Decimal) -> str:
-    """250000 → « 250 000 », 1.25 → « 1,25 » (French writing, no cents when there are none)."""
-    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
-    return text.removesuffix(",00")
-
-
 def _thousands_ok(groups: list[str]) -> bool:
     """Groups of digits cut by a thousands separator: 1 to 3 digits, then 3 digits each."""
     return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
@@ -48,12 +44,12 @@ def _thousands_ok(groups: list[str]) -> bool:
 def _ambiguous(value, sign: str, whole: str, decimals: str) -> AmountError:
     thousands = Decimal(sign + whole + decimals)
     message = (
-        f"Montant ambigu « {value} » : écrivez {sign}{whole}{decimals} ou {_euros_text(thousands)} "
-        f"pour {_euros_text(thousands)} euros"
+        f"Montant ambigu « {value} » : écrivez {sign}{whole}{decimals} ou {montant(thousands, unit=False)} "
+        f"pour {montant(thousands, unit=False)} euros"
     )
     if decimals.endswith("0"):
         cents = Decimal(f"{sign}{whole}.{decimals}")
-        message += f", {sign}{whole},{decimals[:2]} pour {_euros_text(cents)} euros"
+        message += f", {sign}{whole},{decimals[:2]} pour {montant(cents, unit=False)} euros"
     return AmountError(value, message + " (deux chiffres au plus après la virgule pour les centimes).")
 
 

@@ -12,6 +12,8 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Q
 
+from pvd.core.formatting import date_fr, degres
+
 
 class Statut(models.TextChoices):
     A_VENIR = "a_venir", "À venir"
@@ -226,13 +228,8 @@ class FicheAction(models.Model):
         """The point the French way, once: "47,8625° N, 5,3331° E" ("" when not located)."""
         if not self.is_located:
             return ""
-        return f"{_degrees(self.latitude, 'N', 'S')}, {_degrees(self.longitude, 'E', 'O')}"
-
-
-def _degrees(value, positive: str, negative: str) -> str:
-    # Stored with 6 decimals: trailing zeros say nothing, a decimal comma as in French.
-    text = f"{abs(value):.6f}".rstrip("0").rstrip(".").replace(".", ",")
-    return f"{text}° {positive if value >= 0 else negative}"
+        # Stored with 6 decimals: trailing zeros say nothing.
+        return f"{degres(self.latitude, 'N', 'S')}, {degres(self.longitude, 'E', 'O')}"
 
 
 _POSITIVE = MinValueValidator(Decimal("0"))
@@ -334,7 +331,7 @@ class Note(models.Model):
         verbose_name_plural = "notes de suivi"
 
     def __str__(self):
-        return f"Note du {self.date:%d/%m/%Y}"
+        return f"Note du {date_fr(self.date)}"
 
     def deletable_by(self, access, user) -> bool:
         """The one rule of deleting a note: its author (`note.delete_own`) or the chef de projet

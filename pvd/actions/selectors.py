@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.db.models import Case, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
 
+from pvd.core import formatting
 from pvd.gouvernance.selectors import validation_states
 
-from .finance import ZERO, euros, plan_financement
+from .finance import ZERO, plan_financement
 from .models import (
     AXE_PRINCIPAL_RULE,
     MAQUETTE_AXE_RULE,
@@ -313,7 +314,7 @@ class Maquette:
         count = len(self.abandonnees.rows)
         if not count:
             return [ABANDON_RULE]
-        cout = euros(self.abandonnees.totals[0]).replace(",00 €", " €")  # whole: no cents, as the tables
+        cout = formatting.montant(self.abandonnees.totals[0])  # whole: no cents, as the tables
         if count == 1:
             detail = f"La fiche abandonnée (coût HT {cout}) est listée à part"
         else:
@@ -438,22 +439,6 @@ DISPOSITIF_LABELS = dict(Dispositif.choices)
 
 # --- Calendrier (Gantt) -------------------------------------------------------------------
 
-MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
-MONTHS_LONG = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
 
 @dataclass
 class CalendarMark:
@@ -507,10 +492,6 @@ def _month_position(first, day, *, end=False) -> float:
     return whole + (day.day - (0 if end else 1)) / days
 
 
-def _date_fr(day) -> str:
-    return f"{MONTHS_LONG[day.month - 1]} {day.year}"
-
-
 def plan_calendar(rows: list[PlanRow], today) -> Calendar:
     """The calendar of the plan's rows (no query: the rows are already loaded)."""
     import datetime
@@ -534,21 +515,21 @@ def plan_calendar(rows: list[PlanRow], today) -> Calendar:
             calendar.years.append(CalendarMark(str(year), start, end - start))
         for index in range(months):
             month = (first.month - 1 + index) % 12
-            calendar.month_marks.append(CalendarMark(MONTHS_SHORT[month], index, 1))
+            calendar.month_marks.append(CalendarMark(formatting.MOIS_COURTS[month], index, 1))
             if index % 3 == 0:
                 calendar.quarters.append(CalendarMark(f"T{month // 3 + 1}", index, 3))
         if first <= today and _month_position(first, today) < months:
             calendar.today = _month_position(first, today)
-            calendar.today_label = f"{today.day} {_date_fr(today)}"
+            calendar.today_label = formatting.date_longue(today)
     for row in rows:
         fiche = row.fiche
         debut, fin = fiche.date_debut, fiche.date_fin
         if debut and fin:
-            periode = f"{_date_fr(debut)} – {_date_fr(fin)}"
+            periode = f"{formatting.mois_annee(debut)} – {formatting.mois_annee(fin)}"
         elif debut:
-            periode = f"à partir de {_date_fr(debut)} (fin non fixée)"
+            periode = f"à partir de {formatting.mois_annee(debut)} (fin non fixée)"
         elif fin:
-            periode = f"jusqu'à {_date_fr(fin)} (début non fixé)"
+            periode = f"jusqu'à {formatting.mois_annee(fin)} (début non fixé)"
         else:
             periode = "dates non fixées"
         item = CalendarRow(fiche=fiche, statut=fiche.statut, statut_label=labels[fiche.statut], periode=periode)

@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from pvd.core import formatting
 from pvd.gouvernance.services import object_submit
 from pvd.territoires.models import OrganisationType
 from pvd.territoires.selectors import organisation_key, organisations_by_name
 from pvd.territoires.services import check_offered, organisation_get_or_create
 
-from .finance import euros
 from .models import (
     PIECE_MAX_SIZE,
     BudgetAnnuel,
@@ -65,12 +65,11 @@ def _display(fiche, name, value) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return formatting.date_fr(value)
     if name.startswith("cout_"):
-        return euros(value)
+        return formatting.montant(value, True)
     if isinstance(value, Decimal):  # latitude, longitude: "47,862", not "47.862000"
-        text = format(value.normalize(), "f")
-        return text.replace(".", ",")
+        return formatting.nombre(value)
     return str(value)
 
 
@@ -242,9 +241,8 @@ def fiche_submit(*, fiche: FicheAction, by):
 
 
 def _ligne_label(ligne) -> str:
-    return (
-        f"{ligne.financeur} / {ligne.get_dispositif_display()} / {euros(ligne.montant)} ({ligne.get_statut_display()})"
-    )
+    amount = formatting.montant(ligne.montant, True)
+    return f"{ligne.financeur} / {ligne.get_dispositif_display()} / {amount} ({ligne.get_statut_display()})"
 
 
 @transaction.atomic
@@ -315,14 +313,19 @@ def ligne_financement_delete(*, ligne: LigneFinancement, by) -> None:
     ligne.delete()
 
 
+def _budget_label(investissement, fonctionnement) -> str:
+    """ "12 345,00 € inv. / 0,50 € fonct.", as the history shows a yearly budget."""
+    return f"{formatting.montant(investissement, True)} inv. / {formatting.montant(fonctionnement, True)} fonct."
+
+
 @transaction.atomic
 def budget_set(*, fiche: FicheAction, by, annee: int, investissement: Decimal, fonctionnement: Decimal) -> BudgetAnnuel:
     budget = BudgetAnnuel.objects.filter(fiche=fiche, annee=annee).first() or BudgetAnnuel(fiche=fiche, annee=annee)
-    old = "" if budget.pk is None else f"{euros(budget.investissement)} inv. / {euros(budget.fonctionnement)} fonct."
+    old = "" if budget.pk is None else _budget_label(budget.investissement, budget.fonctionnement)
     budget.investissement, budget.fonctionnement = investissement, fonctionnement
     budget.full_clean(validate_unique=False)
     budget.save()
-    _log(fiche, by, f"budget {annee}", old, f"{euros(investissement)} inv. / {euros(fonctionnement)} fonct.")
+    _log(fiche, by, f"budget {annee}", old, _budget_label(investissement, fonctionnement))
     return budget
 
 
@@ -331,7 +334,7 @@ def etape_create(*, fiche: FicheAction, by, nom: str, date, faite: bool = False)
     etape = Etape(fiche=fiche, nom=nom, date=date, faite=faite)
     etape.full_clean()
     etape.save()
-    _log(fiche, by, "étape ajoutée", "", f"{nom} ({date:%d/%m/%Y})")
+    _log(fiche, by, "étape ajoutée", "", f"{nom} ({formatting.date_fr(date)})")
     return etape
 
 
@@ -345,7 +348,7 @@ def etape_toggle(*, etape: Etape, by) -> Etape:
 
 @transaction.atomic
 def etape_delete(*, etape: Etape, by) -> None:
-    _log(etape.fiche, by, "étape supprimée", f"{etape.nom} ({etape.date:%d/%m/%Y})", "")
+    _log(etape.fiche, by, "étape supprimée", f"{etape.nom} ({formatting.date_fr(etape.date)})", "")
     etape.delete()
 
 
@@ -355,7 +358,7 @@ def budget_delete(*, budget: BudgetAnnuel, by) -> None:
         budget.fiche,
         by,
         f"budget {budget.annee}",
-        f"{euros(budget.investissement)} inv. / {euros(budget.fonctionnement)} fonct.",
+        _budget_label(budget.investissement, budget.fonctionnement),
         "",
     )
     budget.delete()
@@ -363,7 +366,7 @@ def budget_delete(*, budget: BudgetAnnuel, by) -> None:
 
 def _note_label(note: Note) -> str:
     texte = note.texte if len(note.texte) <= 80 else note.texte[:79] + "…"
-    return f"{note.date:%d/%m/%Y} : {texte}"
+    return f"{formatting.date_fr(note.date)} : {texte}"
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
+from pvd.core.formatting import NBSP, date_fr, montant, nombre, pourcentage
 from pvd.dossiers import deadline
 from pvd.dossiers.models import Membre, Role
 from pvd.territoires.models import OrganisationType
@@ -16,7 +17,6 @@ from .models import Convention, ConventionDocument, ConventionEtat, ConventionTy
 from .sections import ADHESION_SECTIONS, CADRE_SECTIONS  # noqa: F401 - re-exported
 
 A_COMPLETER = "À compléter"
-NBSP = "\u00a0"
 
 
 def dossier_departement(dossier):
@@ -175,31 +175,6 @@ def dossier_ids_with_echeance(dossier_qs, state: str, *, today: datetime.date | 
 # --- Generated documents -------------------------------------------------------------------
 
 
-def fmt_eur(value) -> str:
-    """1250000 → "1 250 000,00 €" (non-breaking spaces), deterministic whatever the locale."""
-    if value is None:
-        return A_COMPLETER
-    value = Decimal(value).quantize(Decimal("0.01"))
-    sign = "-" if value < 0 else ""
-    units, cents = f"{abs(value):.2f}".split(".")
-    groups = []
-    while units:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    return f"{sign}{NBSP.join(groups)},{cents}{NBSP}€"
-
-
-def fmt_date(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else A_COMPLETER
-
-
-def fmt_num(value) -> str:
-    if value is None:
-        return A_COMPLETER
-    text = f"{Decimal(value).normalize():f}"
-    return text.replace(".", ",")
-
-
 def _or(text) -> str:
     text = (text or "").strip() if isinstance(text, str) else text
     return text or A_COMPLETER
@@ -216,7 +191,7 @@ def _representation(signataire, default: str) -> str:
     else:
         text = f"représentée par {signataire.representant}, {lower_first(signataire.qualite)}"
     if signataire.date_deliberation:
-        text += f", autorisée par délibération du {fmt_date(signataire.date_deliberation)}"
+        text += f", autorisée par délibération du {date_fr(signataire.date_deliberation, empty=A_COMPLETER)}"
     return text
 
 
@@ -267,9 +242,9 @@ def _signatures(convention) -> list[dict]:
             # qualité: the person's name is to complete.
             "representant": A_COMPLETER if representant_a_completer(s) else _or(s.representant),
             "qualite": _or(s.qualite),
-            "date_deliberation": fmt_date(s.date_deliberation) if s.date_deliberation else "",
+            "date_deliberation": date_fr(s.date_deliberation),
             "engagements": _or(s.engagements),
-            "signe_le": fmt_date(s.signe_le) if s.signe_le else "",
+            "signe_le": date_fr(s.signe_le),
         }
         for s in convention.signataires.select_related(*SIGNATAIRE_RELATED).order_by("ordre", "pk")
     ]
@@ -330,7 +305,7 @@ def _secteurs(dossier) -> dict:
             "nom": secteur.nom,
             "type": secteur.get_kind_display(),
             "commune": secteur.commune.nom,
-            "surface": f"{fmt_num(round(Decimal(secteur.surface_ha), 2))}{NBSP}ha",
+            "surface": f"{nombre(round(Decimal(secteur.surface_ha), 2))}{NBSP}ha",
         }
         for secteur in secteurs
     ]
@@ -516,7 +491,7 @@ def convention_cadre_content(dossier) -> dict:
                 "numero": fiche.numero,
                 "titre": fiche.titre,
                 "validation": (
-                    f"validée par le comité de projet le {fmt_date(state.date)}"
+                    f"validée par le comité de projet le {date_fr(state.date, empty=A_COMPLETER)}"
                     if state.is_validated and state.date
                     else state.label.lower()
                 ),
@@ -527,15 +502,15 @@ def convention_cadre_content(dossier) -> dict:
                 "statut": fiche.get_statut_display(),
                 "maturite": fiche.get_maturite_display(),
                 "secteur": fiche.secteur.nom if fiche.secteur_id else A_COMPLETER,
-                "debut": fmt_date(fiche.date_debut),
-                "fin": fmt_date(fiche.date_fin),
-                "cout": fmt_eur(fiche.cout_ht),
+                "debut": date_fr(fiche.date_debut, empty=A_COMPLETER),
+                "fin": date_fr(fiche.date_fin, empty=A_COMPLETER),
+                "cout": montant(fiche.cout_ht, True, empty=A_COMPLETER),
                 "financeurs": ", ".join(sorted({ligne.financeur.nom for ligne in lignes})) or A_COMPLETER,
                 "financements": [
                     {
                         "financeur": ligne.financeur.nom,
                         "dispositif": ligne.get_dispositif_display(),
-                        "montant": fmt_eur(ligne.montant),
+                        "montant": montant(ligne.montant, True, empty=A_COMPLETER),
                         "statut": ligne.get_statut_display().lower(),
                     }
                     for ligne in lignes
@@ -573,18 +548,17 @@ def convention_cadre_content(dossier) -> dict:
         for label, values in table.rows:
             named = dict(zip(names, values, strict=False))
             if keep_unfunded or named["accorde"] + named["sollicite"]:
-                out.append({"label": label, **{name: fmt_eur(value) for name, value in named.items()}})
+                amounts = {name: montant(value, True, empty=A_COMPLETER) for name, value in named.items()}
+                out.append({"label": label, **amounts})
         return out
 
     maquette = {
-        "cout_total": fmt_eur(cout_total),
-        "accorde": fmt_eur(financement.accorde),
-        "sollicite": fmt_eur(financement.sollicite),
-        "reste_a_financer": fmt_eur(financement.reste_a_financer),
-        "reste_a_trouver": fmt_eur(financement.reste_a_trouver),
-        "taux_accorde": (
-            f"{fmt_num(financement.taux_accorde)}{NBSP}%" if financement.taux_accorde is not None else A_COMPLETER
-        ),
+        "cout_total": montant(cout_total, True, empty=A_COMPLETER),
+        "accorde": montant(financement.accorde, True, empty=A_COMPLETER),
+        "sollicite": montant(financement.sollicite, True, empty=A_COMPLETER),
+        "reste_a_financer": montant(financement.reste_a_financer, True, empty=A_COMPLETER),
+        "reste_a_trouver": montant(financement.reste_a_trouver, True, empty=A_COMPLETER),
+        "taux_accorde": (pourcentage(financement.taux_accorde, empty=A_COMPLETER)),
         "par_axe": rows(tables["axes"], ("cout", "accorde", "sollicite"), keep_unfunded=True),
         "par_financeur": rows(tables["financeurs"], ("accorde", "sollicite")),
         "par_dispositif": rows(tables["dispositifs"], ("accorde", "sollicite")),
@@ -602,9 +576,9 @@ def convention_cadre_content(dossier) -> dict:
             ),
             "type": i.get_kind_display(),
             "unite": i.unite,
-            "initiale": fmt_num(i.valeur_initiale),
-            "cible": fmt_num(i.cible),
-            "echeance": fmt_date(i.echeance),
+            "initiale": nombre(i.valeur_initiale, empty=A_COMPLETER),
+            "cible": nombre(i.cible, empty=A_COMPLETER),
+            "echeance": date_fr(i.echeance, empty=A_COMPLETER),
         }
         for i in indicateurs
     ]
@@ -621,8 +595,8 @@ def convention_cadre_content(dossier) -> dict:
         "parties": _dossier_parties(dossier, convention),
         "signataires": signataires,
         "preambule": PREAMBULE,
-        "adhesion_signee_le": fmt_date(adhesion.date_signature if adhesion else None),
-        "echeance": fmt_date(ech.due),
+        "adhesion_signee_le": date_fr(adhesion.date_signature if adhesion else None, empty=A_COMPLETER),
+        "echeance": date_fr(ech.due, empty=A_COMPLETER),
         "objet": convention.objet if convention and convention.objet else OBJET_CADRE,
         # Typed on the convention-cadre for now; the diagnostic app will feed it when it exists.
         "diagnostic": _or(convention.synthese_diagnostic if convention else ""),
@@ -687,14 +661,14 @@ def _numerotation(confidentielles: list[int], ecartees: list[tuple[int, str]]) -
 def _entree_en_vigueur(signed_on, duree) -> str:
     text = "La présente convention entre en vigueur à la date de sa signature par l'ensemble des parties"
     if signed_on:
-        text += f", le {fmt_date(signed_on)}"
+        text += f", le {date_fr(signed_on, empty=A_COMPLETER)}"
     text += f". Elle est conclue pour une durée de {f'{duree} ans' if duree else A_COMPLETER}"
     if signed_on and duree:
         try:
             end = signed_on.replace(year=signed_on.year + duree)
         except ValueError:  # 29 February
             end = signed_on.replace(year=signed_on.year + duree, day=28)
-        text += f", soit jusqu'au {fmt_date(end)}"
+        text += f", soit jusqu'au {date_fr(end, empty=A_COMPLETER)}"
     return text + ". Elle peut être prolongée par avenant."
 
 
@@ -703,7 +677,7 @@ def _fait_a(communes, signed_on, nb_signataires) -> dict:
     blank = "……………"
     return {
         "lieu": communes[0].nom if communes else blank,
-        "date": fmt_date(signed_on) if signed_on else blank,
+        "date": date_fr(signed_on, empty=blank),
         "exemplaires": f"{nb_signataires} exemplaires originaux" if nb_signataires > 1 else "un exemplaire original",
     }
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from pvd.core.formatting import date_fr
 from pvd.territoires.services import check_offered
 
 from .models import (
@@ -48,7 +49,7 @@ def _check_date_order(convention: Convention, signed_on: datetime.date) -> None:
             raise ValidationError(
                 {
                     "signe_le": "La convention-cadre ne peut pas être signée avant la convention d'adhésion "
-                    f"(signée le {adhesion.date_signature:%d/%m/%Y})."
+                    f"(signée le {date_fr(adhesion.date_signature)})."
                 }
             )
     if convention.type == ConventionType.AVENANT:
@@ -59,7 +60,7 @@ def _check_date_order(convention: Convention, signed_on: datetime.date) -> None:
             raise ValidationError(
                 {
                     "signe_le": "Un avenant ne peut pas être signé avant la convention qu'il modifie "
-                    f"(signée le {amende.date_signature:%d/%m/%Y})."
+                    f"(signée le {date_fr(amende.date_signature)})."
                 }
             )
 
@@ -85,7 +86,7 @@ def _check_dependants(convention: Convention, signed_on: datetime.date) -> None:
         raise ValidationError(
             {
                 "signe_le": f"La convention ne peut pas être signée après « {first} », qui en dépend "
-                f"(signée le {first.date_signature:%d/%m/%Y})."
+                f"(signée le {date_fr(first.date_signature)})."
             }
         )
 
@@ -391,7 +392,7 @@ def signature_record(*, signataire: Signataire, signe_le: datetime.date | None, 
             raise ValidationError(
                 {
                     "signe_le": "La signature ne peut pas précéder la délibération qui l'autorise "
-                    f"({signataire.date_deliberation:%d/%m/%Y})."
+                    f"({date_fr(signataire.date_deliberation)})."
                 }
             )
         _check_date_order(convention, signe_le)

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from pvd.core.formatting import date_fr
 from pvd.dossiers import deadline
 from pvd.dossiers.models import Membre, Role
 from pvd.dossiers.steps import A_VENIR, EN_COURS, TERMINE, next_action
@@ -37,7 +38,7 @@ def engagement(dossier, access=None):
             action = next_action(
                 access, "membres.manage", "Désigner le chef de projet", membres, read=("Voir les membres", membres)
             )
-        return etat, f"Convention d'adhésion signée le {adhesion.date_signature:%d/%m/%Y} ; {chef}.", action
+        return etat, f"Convention d'adhésion signée le {date_fr(adhesion.date_signature)} ; {chef}.", action
     if adhesion is not None:
         action = next_action(
             access,
@@ -81,7 +82,7 @@ def convention_cadre(dossier, access=None):
     conventions = _by_type(dossier)
     cadre = conventions.get(ConventionType.CADRE)
     if _signed(cadre):
-        return TERMINE, f"Convention-cadre signée le {cadre.date_signature:%d/%m/%Y}.", None
+        return TERMINE, f"Convention-cadre signée le {date_fr(cadre.date_signature)}.", None
     # The same dates as `echeance_for`, read from the conventions already loaded.
     adhesion = conventions.get(ConventionType.ADHESION)
     ech = deadline.echeance(
@@ -91,7 +92,7 @@ def convention_cadre(dossier, access=None):
     )
     if ech.state == deadline.SANS_ADHESION:
         return A_VENIR, "Après la signature de la convention d'adhésion.", None
-    detail = f"À signer au plus tard le {ech.due:%d/%m/%Y}"
+    detail = f"À signer au plus tard le {date_fr(ech.due)}"
     if ech.state == deadline.DEPASSEE:
         detail += " : échéance dépassée"
     detail += "." if cadre is None else f" ; {cadre.get_etat_display().lower()}."

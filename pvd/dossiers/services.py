@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pvd.comptes.models import User
+from pvd.core.formatting import date_fr
 from pvd.territoires import services as territoires_services
 from pvd.territoires.models import Commune, Epci, Organisation
 
@@ -146,7 +147,7 @@ def invitation_create(*, dossier: Dossier, email: str, role: str, by: User, base
             message=(
                 f"Bonjour,\n\n{by.get_full_name()} vous invite à rejoindre le dossier « {dossier} » "
                 f"avec le rôle « {invitation.get_role_display()} ».\n\nPour accepter, ouvrez ce lien :\n{link}\n\n"
-                f"Ce lien est valable jusqu'au {timezone.localtime(invitation.expires_at):%d/%m/%Y}.\n"
+                f"Ce lien est valable jusqu'au {date_fr(invitation.expires_at)}.\n"
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[email],

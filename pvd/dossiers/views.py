@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from pvd.comptes.forms import AcceptInvitationForm
 from pvd.comptes.models import User
+from pvd.core.formatting import date_fr
 from pvd.core.forms import apply_validation_error
 from pvd.territoires.forms import NationalOrganisationForm
 from pvd.territoires.models import Departement
@@ -389,7 +389,7 @@ def chef_invitation_resend(request, dossier, invitation_pk):
         messages.success(
             request,
             f"Nouvelle invitation envoyée à {new.email}, valable jusqu'au "
-            f"{timezone.localtime(new.expires_at):%d/%m/%Y} ; l'ancien lien ne fonctionne plus.",
+            f"{date_fr(new.expires_at)} ; l'ancien lien ne fonctionne plus.",
         )
     return redirect(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}) + "#chef-de-projet")
 

@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from pvd.core.formatting import date_fr
+
 
 class InstanceType(models.TextChoices):
     COMITE_PROJET = "comite_projet", "Comité de projet"
@@ -209,7 +211,7 @@ class Seance(models.Model):
 
     def __str__(self):
         # In French local time: 23:30 UTC on the 1st is already the 2nd in Paris.
-        return f"{self.instance} — {timezone.localtime(self.date):%d/%m/%Y}"
+        return f"{self.instance} — {date_fr(self.date)}"
 
     @property
     def is_past(self) -> bool:

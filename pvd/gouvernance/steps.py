@@ -4,8 +4,8 @@ Also the next action of any step whose objects wait for the comité de projet
 (`waiting_action`): the other apps' steps call it."""
 
 from django.urls import reverse
-from django.utils import timezone
 
+from pvd.core.formatting import date_fr
 from pvd.core.text import plural
 from pvd.dossiers.steps import A_VENIR, EN_COURS, TERMINE, next_action, reading
 
@@ -84,5 +84,5 @@ def waiting_action(dossier, access, states, *, waiting: str, inscrire: str):
     if len(seances) == 1 and None not in seances:
         seance = points[0].seance
         url = reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})
-        return reading(f"{waiting} (séance du {timezone.localtime(seance.date):%d/%m/%Y})", url)
+        return reading(f"{waiting} (séance du {date_fr(seance.date)})", url)
     return reading(waiting, f"{index}#validations")

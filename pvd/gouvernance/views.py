@@ -5,9 +5,9 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pvd.core.formatting import date_fr
 from pvd.core.text import plural
 from pvd.dossiers.models import Dossier
 from pvd.dossiers.perms import access_for
@@ -282,7 +282,7 @@ def seance_detail(request, dossier, pk):
     context = dossier_context(
         request,
         dossier,
-        page_title=f"Séance du {timezone.localtime(seance.date):%d/%m/%Y}",
+        page_title=f"Séance du {date_fr(seance.date)}",
         crumbs=_crumbs(
             dossier,
             {
@@ -423,7 +423,7 @@ def convocation(request, dossier, pk):
             dossier,
             {
                 "url": reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk}),
-                "title": f"Séance du {timezone.localtime(seance.date):%d/%m/%Y}",
+                "title": f"Séance du {date_fr(seance.date)}",
             },
         ),
         **{k: v for k, v in _convocation_context(seance, request.access).items() if k != "dossier"},

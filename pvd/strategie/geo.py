@@ -23,6 +23,8 @@ import shapely
 from django.core.exceptions import ValidationError
 from pyproj import Geod, Transformer
 
+from pvd.core.formatting import degres, nombre
+
 # A hand-drawn sector has tens of points, a detailed imported one a few thousand.
 MAX_POSITIONS = 5_000
 POLYGON_TYPES = ("Polygon", "MultiPolygon")
@@ -123,7 +125,7 @@ def validate_geometry(geometry) -> dict:
             rings.append(_clean_ring(ring, ring_name))
             count += len(rings[-1])
             if count > MAX_POSITIONS:
-                limit = f"{MAX_POSITIONS:,}".replace(",", "\u202f")
+                limit = nombre(MAX_POSITIONS)
                 raise ValidationError(
                     f"La géométrie compte plus de {limit} points : simplifiez-la (un secteur "
                     "d'intervention n'a pas besoin d'un tel détail)."
@@ -246,14 +248,10 @@ def _check_nesting(polygons, kind: str) -> None:
             )
 
 
-def _degrees(value: float, positive: str, negative: str) -> str:
-    return f"{abs(value):.5f}".replace(".", ",") + f"° {positive if value >= 0 else negative}"
-
-
 def format_point(point) -> str:
     """(lon, lat) → "47,86200° N, 1,55000° O": the way a French reader writes a position."""
     lon, lat = point
-    return f"{_degrees(lat, 'N', 'S')}, {_degrees(lon, 'E', 'O')}"
+    return f"{degres(lat, 'N', 'S', 5)}, {degres(lon, 'E', 'O', 5)}"
 
 
 # --- Measures ------------------------------------------------------------------------------

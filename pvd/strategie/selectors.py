@@ -7,10 +7,10 @@ from functools import cached_property
 
 from django.db.models import Prefetch
 
+from pvd.core.formatting import date_fr, nombre
 from pvd.core.text import plural, plural_word
 from pvd.dossiers.steps import optional_provider
 from pvd.gouvernance.selectors import validation_state, validation_states
-from pvd.suivi.formatting import date_courte, nombre
 from pvd.suivi.models import Frequence, Indicateur, IndicateurKind
 
 from .models import AxeStrategique, Echelle, OrientationCrte, ProjetTerritoire, SecteurIntervention, SecteurKind
@@ -295,8 +295,8 @@ def flatten_snapshot(snapshot: dict, reshaped: frozenset = frozenset()) -> dict[
                     ("Nom", ind["nom"]),
                     ("Type", _KINDS.get(ind["kind"], ind["kind"])),
                     ("Unité", ind["unite"]),
-                    ("Valeur de référence", _valeur(ind["valeur_initiale"], date_courte(ind["date_initiale"]))),
-                    ("Cible", _cible(ind["cible"], date_courte(ind["echeance"]))),
+                    ("Valeur de référence", _valeur(ind["valeur_initiale"], date_fr(ind["date_initiale"]))),
+                    ("Cible", _cible(ind["cible"], date_fr(ind["echeance"]))),
                     ("Source", ind["source"]),
                     ("Fréquence", _FREQUENCES.get(ind["frequence"], ind["frequence"])),
                 ],

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import Truncator
 
+from pvd.core.formatting import NBSP, nombre
 from pvd.core.text import plural
 from pvd.gouvernance.services import decidable_delete_check, object_submit
 from pvd.suivi import services as suivi_services
-from pvd.suivi.formatting import nombre
 from pvd.territoires.models import Epci
 from pvd.territoires.names import de_commune
 
@@ -305,7 +305,7 @@ MAX_SECTEUR_M2 = 100 * 1_000_000  # 100 km²
 def _surface(m2: float) -> str:
     """ "33 411 km² (3 341 123 ha)", "42,5 km² (4 250 ha)": a large area as a French reader writes it."""
     km2 = m2 / 1_000_000
-    return f"{nombre(round(km2, 1 if km2 < 100 else None))}\u00a0km² ({nombre(round(m2 / 10_000))}\u00a0ha)"
+    return f"{nombre(round(km2, 1 if km2 < 100 else None))}{NBSP}km² ({nombre(round(m2 / 10_000))}{NBSP}ha)"
 
 
 def _size_warning(secteur, *, epci_m2: float | None, epci_nom: str) -> str | None:

@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pvd.core.formatting import nombre
 from pvd.core.forms import apply_validation_error
 from pvd.core.text import plural
 from pvd.dossiers.models import Dossier
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import deletion_consequence
 from pvd.suivi import catalogue
-from pvd.suivi.formatting import nombre
 from pvd.suivi.models import Indicateur
 
 from . import selectors, services

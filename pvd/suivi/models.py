@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pvd.core.formatting import date_fr
+
 
 class IndicateurKind(models.TextChoices):
     MISE_EN_OEUVRE = "mise_en_oeuvre", "Mise en œuvre"
@@ -113,4 +115,4 @@ class Mesure(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicateur.nom} au {self.date:%d/%m/%Y} : {self.valeur}"
+        return f"{self.indicateur.nom} au {date_fr(self.date)} : {self.valeur}"

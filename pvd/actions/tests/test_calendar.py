@@ -44,7 +44,7 @@ def test_calendar_spans_whole_quarters_of_the_plan():
     assert [q.label for q in calendar.quarters] == ["T1", "T2", "T3", "T4", "T1", "T2", "T3", "T4", "T1", "T2"]
     assert [m.label for m in calendar.month_marks[:3]] == ["janv.", "févr.", "mars"]
     assert calendar.today == 12
-    assert calendar.today_label == "1 janvier 2026"
+    assert calendar.today_label == "1er janvier 2026"
     # Every fiche is a row, with its status and period in words; the undated one has no bar.
     rows = calendar.rows
     assert [r.fiche.numero for r in rows] == [1, 2, 3, 4]

@@ -116,7 +116,7 @@ def test_fiche_forms_have_french_labels_and_empty_choices(client_for, dossier, l
     [(None, "—"), (Decimal("15485000"), "15 485"), (Decimal("8500"), "8,5"), (Decimal("350499"), "350")],
 )
 def test_kilo_euros(value, shown):
-    from pvd.actions.templatetags.actions_tags import kilo_euros
+    from pvd.core.formatting import kilo_euros
 
     assert kilo_euros(value).replace("\xa0", " ") == shown
 

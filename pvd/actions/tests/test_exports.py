@@ -196,9 +196,9 @@ def test_fiche_docx_read_back(client_for, dossier, plan):
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Fiche action n° 1 — Rénovation de la halle" in text
-    assert "reste à financer : 700 000,00 €" in text
+    assert "reste à financer : 700\xa0000,00\xa0€" in text
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-    assert "Claire Martin" in cells and "DETR" in cells and "30,00 %" in cells
+    assert "Claire Martin" in cells and "DETR" in cells and "30,00\xa0%" in cells
 
 
 @pytest.mark.parametrize("state", [True, False])

@@ -75,7 +75,7 @@ def test_fiche_detail_per_viewer(client_for, dossier, kind, main):
         return
     content = main(response)
     assert "Halle" in content.h1.get_text()
-    assert "30,00 %" in content.select_one("#taux").get_text()
+    assert "30,00\xa0%" in content.select_one("#taux").get_text()
     assert "700" in content.select_one("#synthese").get_text()
     ligne_add = url("ligne_add", dossier, fiche_pk=fiche.pk)
     assert bool(content.select(f"form[action='{ligne_add}#ajout-ligne']")) == (kind in TEAM)

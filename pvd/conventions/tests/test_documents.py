@@ -372,13 +372,6 @@ def test_generation_is_deterministic(full_dossier):
     assert pdf_one == pdf_two and b"/CreationDate" not in pdf_one
 
 
-def test_fmt_eur():
-    assert selectors.fmt_eur(Decimal("1234567.8")) == "1\u00a0234\u00a0567,80\u00a0€"
-    assert selectors.fmt_eur(0) == "0,00\u00a0€"
-    assert selectors.fmt_eur(Decimal("-1500")) == "-1\u00a0500,00\u00a0€"
-    assert selectors.fmt_eur(None) == "À compléter"
-
-
 def test_svg_map_of_sectors():
     square = {"type": "Polygon", "coordinates": [[[5.33, 47.86], [5.34, 47.86], [5.34, 47.87], [5.33, 47.86]]]}
     polygons = selectors._map_polygons([("Centre <ancien>", {"type": "Feature", "geometry": square})])

@@ -11,10 +11,10 @@ from bs4 import BeautifulSoup
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from conftest import ALL_VIEWERS
 from pvd.comptes.tests.factories import UserFactory
+from pvd.core.formatting import date_longue
 from pvd.dossiers import services
 from pvd.dossiers.models import Invitation, Membre, Role
 from pvd.dossiers.tests.factories import DossierFactory, MembreFactory
@@ -65,8 +65,8 @@ def invite_url(dossier):
 
 
 def day(moment) -> str:
-    """A date as the pages write it: « 3 mars 2026 »."""
-    return date_format(timezone.localtime(moment), "j F Y")
+    """A date as the pages write it: « 3 mars 2026 », « 1er avril 2026 »."""
+    return date_longue(moment)
 
 
 def refused(response, kind):

@@ -50,10 +50,10 @@ def test_full_demo_has_two_seances_deciding_on_the_strategy_and_the_fiches(clien
     whose pages show their validation state with the date and the séance."""
     from bs4 import BeautifulSoup
     from django.urls import reverse
-    from django.utils import timezone, translation
-    from django.utils.formats import date_format
+    from django.utils import timezone
 
     from pvd.actions.models import FicheAction
+    from pvd.core.formatting import date_longue
     from pvd.gouvernance.selectors import validation_state, validation_states
     from pvd.strategie.models import ProjetTerritoire
 
@@ -83,14 +83,11 @@ def test_full_demo_has_two_seances_deciding_on_the_strategy_and_the_fiches(clien
     page = BeautifulSoup(client.get(reverse("strategie:index", kwargs=kw)).content, "html.parser")
     badge = page.select_one("#content #projet [data-etat]")
     assert badge["data-etat"] == "valide"
-    with translation.override("fr"):
-        assert date_format(timezone.localtime(held[0].date), "j F Y") in badge.parent.get_text()
+    assert date_longue(held[0].date) in badge.parent.get_text()
     for numero, expected in ((1, "Validée le"), (gouvernance_demo.ADJOURNED_FICHE, "Ajournée le")):
         url = reverse("actions:fiche", kwargs=kw | {"fiche_pk": fiches[numero].pk})
         text = BeautifulSoup(client.get(url).content, "html.parser").select_one("#validation").get_text(" ", strip=True)
-        with translation.override("fr"):
-            day = date_format(timezone.localtime(held[1].date), "j F Y")
-        assert text.startswith(f"{expected} {day}")
+        assert text.startswith(f"{expected} {date_longue(held[1].date)}")
 
 
 def test_full_demo_first_seance_validates_the_submitted_diagnostic_document(settings, tmp_path):

@@ -71,7 +71,7 @@ def test_numbers_and_dates_read_in_french(dossier, strategie, auteur):
         by=auteur,
     )
     rows = {row.element: row for row in _last_diff(dossier)["Axe 1 — indicateur « Taux de logements vacants »"].rows}
-    assert rows["Valeur de référence"].after == "62\u202f000 (01/01/2020)"
+    assert rows["Valeur de référence"].after == "62\u00a0000 (01/01/2020)"
     assert rows["Cible"].after == "18,5 (échéance 31/12/2028)"
     assert not any("2020-01-01" in row.after or "62000" in row.after for row in rows.values())
 

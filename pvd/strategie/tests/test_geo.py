@@ -185,7 +185,7 @@ def test_point_limit_is_refused_with_a_french_message():
     geo.validate_geometry(_circle(4_999))  # 5 000 positions with the closing one
     with pytest.raises(ValidationError) as error:
         geo.validate_geometry(_circle(5_000))
-    assert error.value.messages[0].startswith("La géométrie compte plus de 5\u202f000 points : simplifiez-la")
+    assert error.value.messages[0].startswith("La géométrie compte plus de 5\u00a0000 points : simplifiez-la")
 
 
 def _diagonal_comb(teeth):

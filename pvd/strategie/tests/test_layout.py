@@ -10,7 +10,7 @@ from django.urls import reverse
 from pvd.strategie import services
 
 pytestmark = pytest.mark.django_db
-NNBSP = "\u202f"
+NBSP = "\u00a0"  # the thousands separator
 
 
 def main(response):
@@ -42,7 +42,7 @@ def test_strategie_page_values_in_french_with_source_under_the_name(client_for, 
         [
             "Taux de logements vacants Résultat · source : INSEE",
             "18,5 % (2020)",
-            f"62{NNBSP}000 % en 2028",
+            f"62{NBSP}000 % en 2028",
         ]
     ]
 
@@ -74,6 +74,6 @@ def test_projet_pages_values_in_french(client_for, client, dossier, valued, aute
         [
             "Taux de logements vacants Résultat · source : INSEE, annuelle",
             "18,5 % (2020)",
-            f"62{NNBSP}000 % en 2028",
+            f"62{NBSP}000 % en 2028",
         ]
     ]
