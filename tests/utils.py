@@ -103,13 +103,22 @@ def normalise_html(fragment) -> str:
     return "\n".join(line for line in lines if line.strip()) + "\n"
 
 
+def _ilike(match) -> str:
+    return f"{match.group(1) or match.group(2)} ILIKE ?"
+
+
 _SQL_RULES = [
     (re.compile(r'"'), ""),  # quoted names
     (re.compile(r"'(?:[^']|'')*'"), "?"),  # string and date literals
-    (re.compile(r"::[a-z ]+(?:\(\d+\))?"), ""),  # PostgreSQL casts
+    (re.compile(r"::(?:timestamp with time zone|[a-z_]+)(?:\(\d+\))?(?:\[\])?"), ""),  # PostgreSQL casts
+    (re.compile(r"^DECLARE \S+ NO SCROLL CURSOR (?:WITH HOLD )?FOR "), ""),  # PostgreSQL's .iterator()
     (re.compile(r"\b(?:true|false)\b", re.IGNORECASE), "?"),
     (re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?\b"), "?"),  # numbers
+    # Case-insensitive lookups: SQLite's LIKE is one, PostgreSQL compares upper cases.
+    (re.compile(r"UPPER\(([\w.]+)\) (?:=|LIKE) UPPER\(\?\)|([\w.]+) LIKE \? ESCAPE \?"), _ilike),
     (re.compile(r"\bIN \((?:\?, )*\?\)"), "IN (…)"),  # lists of any length
+    # PostgreSQL groups by the primary key alone, SQLite by every selected column of the table.
+    (re.compile(r"GROUP BY (\w+)\.id(?:, \1\.\w+)*"), r"GROUP BY \1.id"),
     (re.compile(r"\b(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT) \S+"), r"\1 S"),
     (re.compile(r"\s+"), " "),
 ]
