@@ -1,10 +1,15 @@
 import pytest
-from bs4 import BeautifulSoup
+
+from tests import utils
 
 
 @pytest.fixture
 def main():
-    def parse(response):
-        return BeautifulSoup(response.content, "html.parser").select_one("#content")
+    return utils.main
 
-    return parse
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never to the project's media."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

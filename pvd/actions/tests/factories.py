@@ -52,3 +52,14 @@ class LigneFactory(factory.django.DjangoModelFactory):
     dispositif = "detr"
     montant = Decimal("10000.00")
     statut = "accorde"
+
+
+def make_piece(fiche, name="plan.pdf", content=b"%PDF-1.4 plan"):
+    """An attachment « Plan du site » on `fiche` (set MEDIA_ROOT to a temporary folder first: the `media` fixture)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pvd.actions.models import PieceJointe
+
+    return PieceJointe.objects.create(
+        fiche=fiche, titre="Plan du site", fichier=SimpleUploadedFile(name, content, content_type="application/pdf")
+    )

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pvd.actions.models import FicheAction
-from pvd.actions.tests.factories import FicheFactory, LigneFactory
+from pvd.actions.tests.factories import FicheFactory, LigneFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +167,26 @@ def test_fiche_empty_sections_are_paragraphs_not_bullets(client_for, dossier, ma
         node = page.find(string=message)
         assert node is not None and node.parent.name == "p", message
     assert not page.select("#liste-notes, #indicateurs-liste, #pieces-liste")
+
+
+def test_history_amounts_in_french(client_for, dossier, main):
+
+    fiche = FicheFactory(dossier=dossier, cout_ht=Decimal("1000"))
+    client = client_for(dossier, "chef_de_projet")
+    org = OrganisationFactory(nom="État", type="etat")
+    client.post(
+        url("ligne_add", dossier, fiche_pk=fiche.pk),
+        {"financeur": org.pk, "dispositif": "detr", "montant": "1234.56", "statut": "sollicite"},
+    )
+    client.post(
+        url("budget_add", dossier, fiche_pk=fiche.pk),
+        {"annee": "2025", "investissement": "12345", "fonctionnement": "0.5"},
+    )
+    from pvd.actions import services
+
+    services.fiche_update(fiche=fiche, by=None, cout_ht=Decimal("2500000"))
+    history = main(client.get(url("fiche", dossier, fiche_pk=fiche.pk))).select_one("#historique + div").get_text()
+    history = history.replace("\xa0", " ")  # the French separators are no-break spaces
+    assert "1 234,56 €" in history and "1234.56" not in history
+    assert "12 345,00 € inv. / 0,50 € fonct." in history
+    assert "1 000,00 €" in history and "2 500 000,00 €" in history

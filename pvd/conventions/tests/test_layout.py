@@ -9,6 +9,7 @@ from django.urls import reverse
 from pvd.conventions import services
 from pvd.conventions.models import ConventionType
 from pvd.conventions.tests.factories import SignataireFactory
+from tests.utils import main
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,37 @@ def test_convention_validation_label_agrees_in_the_feminine(client_for, dossier)
     url = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": convention.pk})
     page = BeautifulSoup(client_for(dossier, "chef_de_projet").get(url).content, "html.parser")
     assert page.select_one("#validation [data-etat]").get_text(strip=True) == "Non soumise"
+
+
+def test_index_has_three_wrapping_columns(client_for, dossier, sign_convention):
+    sign_convention(dossier, ConventionType.ADHESION, datetime.date(2022, 8, 31))
+    page = main(client_for(dossier, "lecteur").get(reverse("conventions:index", kwargs={"dossier_pk": dossier.pk})))
+    table = page.select_one("#conventions-table")
+    assert "fr-table--multiline" in table["class"]
+    assert [th.get_text(strip=True) for th in table.select("thead th")] == ["Convention", "État", "Signatures"]
+    assert "signée le 31/08/2022" in table.select_one("tbody tr").get_text(" ", strip=True)
+
+
+def test_no_django_empty_choice_on_convention_pages(client_for, dossier, sign_convention):
+    adhesion = sign_convention(dossier, ConventionType.ADHESION, datetime.date(2022, 8, 31))
+    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    client = client_for(dossier, "chef_de_projet")
+    kw = {"dossier_pk": dossier.pk}
+    signataire = adhesion.signataires.first()
+    urls = [
+        reverse("conventions:index", kwargs=kw),
+        reverse("conventions:create", kwargs=kw),
+        reverse("conventions:detail", kwargs=kw | {"pk": cadre.pk}),
+        reverse("conventions:detail", kwargs=kw | {"pk": adhesion.pk}),
+        reverse("conventions:update", kwargs=kw | {"pk": cadre.pk}),
+        reverse("conventions:signataire_create", kwargs=kw | {"pk": cadre.pk}),
+        reverse("conventions:signataire_update", kwargs=kw | {"pk": adhesion.pk, "signataire_pk": signataire.pk}),
+    ]
+    selects = 0
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "---------" not in html, url
+        selects += html.count("— Choisir —")
+    assert selects >= 2

@@ -23,6 +23,7 @@ from pvd.conventions.tests.factories import SignataireFactory
 from pvd.dossiers.tests.factories import DossierFactory
 from pvd.territoires.names import de_commune
 from pvd.territoires.tests.factories import CommuneFactory, OrganisationFactory
+from tests.utils import expected_status, main
 
 pytestmark = pytest.mark.django_db
 
@@ -35,18 +36,6 @@ D = datetime.date
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def main(response):
-    return BeautifulSoup(response.content, "html.parser").select_one("#content")
-
-
-def expected(kind, allowed, ok=200):
-    if kind == "anonymous":
-        return 302
-    if kind in {"outsider", "prefecture_autre"}:
-        return 404
-    return ok if kind in allowed else 403
 
 
 def check_refusal(response, kind):
@@ -96,7 +85,7 @@ def test_get_pages_per_viewer(client_for, dossier, cadre, kind):
     client = client_for(dossier, kind)
     for page, (url, allowed) in urls(dossier, cadre).items():
         response = client.get(url)
-        assert response.status_code == expected(kind, allowed), page
+        assert response.status_code == expected_status(kind, allowed), page
         check_refusal(response, kind)
         if response.status_code == 200 and page == "document":
             assert b"".join(response.streaming_content) == b"%PDF-1.4"
@@ -110,7 +99,7 @@ def test_detail_shows_signatories_and_actions_by_role(client_for, dossier, cadre
     cadre = cadre_en_signature
     client = client_for(dossier, kind)
     response = client.get(reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk}))
-    assert response.status_code == expected(kind, CAN_VIEW)
+    assert response.status_code == expected_status(kind, CAN_VIEW)
     check_refusal(response, kind)
     if kind not in CAN_VIEW:
         assert b"Banque des Territoires" not in response.content
@@ -144,7 +133,7 @@ def test_generate_only_by_chef_de_projet(client_for, dossier, cadre, kind):
     url = reverse("conventions:generate", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "fmt": "docx"})
     response = client.post(url)
     created = ConventionDocument.objects.filter(convention=cadre, kind=DocumentKind.PROJET_DOCX)
-    assert response.status_code == expected(kind, CHEF, ok=302)
+    assert response.status_code == expected_status(kind, CHEF, ok=302)
     check_refusal(response, kind)
     assert created.count() == (1 if kind in CHEF else 0)
     if kind in CHEF:
@@ -184,7 +173,7 @@ def test_upload_signed_only_by_chef_de_projet(client_for, dossier, cadre_en_sign
     response = client.post(
         url, {"file": SimpleUploadedFile("signee.pdf", b"%PDF-1.7 scan", content_type="application/pdf")}
     )
-    assert response.status_code == expected(kind, CHEF, ok=302)
+    assert response.status_code == expected_status(kind, CHEF, ok=302)
     check_refusal(response, kind)
     assert ConventionDocument.objects.filter(kind=DocumentKind.SIGNE_PDF).count() == (1 if kind in CHEF else 0)
 
@@ -211,7 +200,7 @@ def test_record_signature_only_by_chef_and_moves_phase(client_for, dossier, cadr
         "conventions:signature", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": signataire.pk}
     )
     response = client.post(url, {"signe_le": "2023-05-02"})
-    assert response.status_code == expected(kind, CHEF, ok=302)
+    assert response.status_code == expected_status(kind, CHEF, ok=302)
     check_refusal(response, kind)
     cadre.refresh_from_db()
     if kind in CHEF:
@@ -241,7 +230,7 @@ def test_create_convention_and_avenants_numbered(client_for, dossier, adhesion, 
     client = client_for(dossier, kind)
     url = reverse("conventions:create", kwargs={"dossier_pk": dossier.pk})
     response = client.post(url, {"type": "avenant", "amende": adhesion.pk, "titre": "Périmètre"})
-    assert response.status_code == expected(kind, CAN_EDIT, ok=302)
+    assert response.status_code == expected_status(kind, CAN_EDIT, ok=302)
     check_refusal(response, kind)
     avenants = Convention.objects.filter(type=ConventionType.AVENANT)
     if kind in CAN_EDIT:
@@ -266,14 +255,14 @@ def test_signataire_crud(client_for, dossier, kind):
         "engagements": "Recruter",
     }
     response = client.post(reverse("conventions:signataire_create", kwargs=base), data)
-    assert response.status_code == expected(kind, CAN_EDIT, ok=302)
+    assert response.status_code == expected_status(kind, CAN_EDIT, ok=302)
     if kind not in CAN_EDIT:
         assert not Signataire.objects.filter(organisation=organisation).exists()
         signataire = SignataireFactory(convention=convention)
         response = client.post(
             reverse("conventions:signataire_delete", kwargs={**base, "signataire_pk": signataire.pk})
         )
-        assert response.status_code == expected(kind, CAN_EDIT) and Signataire.objects.exists()
+        assert response.status_code == expected_status(kind, CAN_EDIT) and Signataire.objects.exists()
         return
     signataire = Signataire.objects.get(organisation=organisation)
     # After the commune, the EPCI and the préfet, added with the convention.
@@ -388,7 +377,7 @@ def test_detail_shows_the_validation_state_and_the_submit_button_by_role(client_
     client = client_for(dossier, kind)
     url = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
     response = client.get(url)
-    assert response.status_code == expected(kind, CAN_VIEW)
+    assert response.status_code == expected_status(kind, CAN_VIEW)
     if kind not in CAN_VIEW:
         return
     block = main(response).select_one("#validation")
@@ -427,7 +416,7 @@ def test_submit_to_the_comite_by_role(client_for, dossier, cadre, kind):
 
     client = client_for(dossier, kind)
     response = client.post(reverse("conventions:submit", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk}))
-    assert response.status_code == expected(kind, CAN_EDIT, ok=302)
+    assert response.status_code == expected_status(kind, CAN_EDIT, ok=302)
     check_refusal(response, kind)
     assert validation_state(cadre).code == ("soumis" if kind in CAN_EDIT else "non_soumis")
     if kind in CAN_EDIT:
@@ -515,7 +504,7 @@ def test_each_document_generated_by_the_chef_only_and_read_by_every_reader(
     client = client_for(dossier, kind)
     base = {"dossier_pk": dossier.pk, "pk": convention.pk}
     response = client.post(reverse("conventions:generate", kwargs={**base, "fmt": fmt}))
-    assert response.status_code == expected(kind, CHEF, ok=302)
+    assert response.status_code == expected_status(kind, CHEF, ok=302)
     check_refusal(response, kind)
     generated = ConventionDocument.objects.filter(convention=convention, kind=FORMATS_KIND[fmt])
     assert generated.count() == (1 if kind in CHEF else 0)
@@ -525,7 +514,7 @@ def test_each_document_generated_by_the_chef_only_and_read_by_every_reader(
             convention=convention, kind=FORMATS_KIND[fmt], filename=filename, content=data, by=None
         )
     response = client.get(reverse("conventions:document", kwargs={**base, "document_pk": generated.get().pk}))
-    assert response.status_code == expected(kind, CAN_VIEW)
+    assert response.status_code == expected_status(kind, CAN_VIEW)
     check_refusal(response, kind)
     if response.status_code == 200:
         assert b"".join(response.streaming_content).startswith(magic)
@@ -540,15 +529,15 @@ def test_resiliation_only_by_the_chef_after_confirmation(client_for, dossier, ad
     client = client_for(dossier, kind)
     url = reverse("conventions:resilier", kwargs={"dossier_pk": dossier.pk, "pk": adhesion.pk})
     response = client.get(url)
-    assert response.status_code == expected(kind, CHEF)
+    assert response.status_code == expected_status(kind, CHEF)
     check_refusal(response, kind)
     response = client.post(url, {})
     adhesion.refresh_from_db()
     assert adhesion.etat == ConventionEtat.SIGNEE
     if kind not in CHEF:
-        assert response.status_code == expected(kind, CHEF)
+        assert response.status_code == expected_status(kind, CHEF)
         response = client.post(url, {"confirmation": "on"})
-        assert response.status_code == expected(kind, CHEF)
+        assert response.status_code == expected_status(kind, CHEF)
         adhesion.refresh_from_db()
         assert adhesion.etat == ConventionEtat.SIGNEE
         return

@@ -1,5 +1,6 @@
 import pytest
-from bs4 import BeautifulSoup
+
+from tests import utils
 
 
 @pytest.fixture(autouse=True)
@@ -11,7 +12,4 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def main():
-    def parse(response):
-        return BeautifulSoup(response.content, "html.parser").select_one("#content")
-
-    return parse
+    return utils.main

@@ -15,6 +15,7 @@ from conftest import ALL_VIEWERS
 from pvd.documents.models import Document, DocumentVersion
 from pvd.gouvernance.models import Instance, PointOrdreDuJour, Seance
 from pvd.gouvernance.services import decision_record
+from tests.utils import assert_refused
 
 from .factories import DocumentFactory
 
@@ -26,16 +27,6 @@ TEAM = {"chef_de_projet", "equipe"}
 
 def url(name, dossier, **kwargs):
     return reverse(f"documents:{name}", kwargs={"dossier_pk": dossier.pk, **kwargs})
-
-
-def check_refusal(response, kind, *, hidden=False):
-    """anonymous → login; outsider/other prefecture (or a document hidden from the viewer) → 404; else 403."""
-    if kind == "anonymous":
-        assert response.status_code == 302 and "/comptes/connexion/" in response["Location"]
-    elif kind in CAN_VIEW and not hidden:
-        assert response.status_code == 403
-    else:
-        assert response.status_code == 404
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -92,8 +83,8 @@ def test_list_and_detail_per_viewer(client_for, dossier, kind, main):
     listing = client.get(url("list", dossier))
     detail = client.get(url("detail", dossier, document_pk=document.pk))
     if kind not in CAN_VIEW:
-        check_refusal(listing, kind)
-        check_refusal(detail, kind)
+        assert_refused(listing, kind)
+        assert_refused(detail, kind)
         return
     rows = main(listing).select("#documents tbody tr")
     assert [row.select_one("td a").get_text() for row in rows] == ["Étude habitat"]
@@ -112,7 +103,7 @@ def test_download_per_viewer_goes_through_the_view(client_for, dossier, kind, ma
     client = client_for(dossier, kind)
     response = client.get(url("download", dossier, document_pk=document.pk, version_pk=version.pk))
     if kind not in CAN_VIEW:
-        check_refusal(response, kind)
+        assert_refused(response, kind)
         return
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 document de test1"
@@ -176,8 +167,8 @@ def test_create_per_viewer(client_for, dossier, kind, main, media):
     form = client.get(url("create", dossier))
     response = client.post(url("create", dossier), _create_data(fichier=upload()))
     if kind not in TEAM:
-        check_refusal(form, kind)
-        check_refusal(response, kind)
+        assert_refused(form, kind)
+        assert_refused(response, kind)
         assert not Document.objects.exists() and not _stored_files(media)
         return
     assert main(form).select_one("form#document-form input[type=file][name=fichier]")
@@ -256,7 +247,7 @@ def test_new_version_per_viewer(client_for, dossier, kind, main):
     client = client_for(dossier, kind)
     response = client.post(url("version_add", dossier, document_pk=document.pk), {"fichier": upload("note.docx")})
     if kind not in TEAM:
-        check_refusal(response, kind)
+        assert_refused(response, kind)
         assert document.versions.count() == 1
         return
     assert response.status_code == 302
@@ -293,8 +284,8 @@ def test_update_per_viewer(client_for, dossier, kind, main):
     response = client.post(update_url, _create_data(titre="Diagnostic habitat", confidentiel="on"))
     document.refresh_from_db()
     if kind not in TEAM:
-        check_refusal(form, kind)
-        check_refusal(response, kind)
+        assert_refused(form, kind)
+        assert_refused(response, kind)
         assert (document.titre, document.kind, document.confidentiel) == ("Étude habitat", "etude", False)
         if kind in CAN_VIEW:  # not offered on the detail page either
             detail = main(client.get(url("detail", dossier, document_pk=document.pk)))
@@ -380,8 +371,8 @@ def test_delete_per_viewer(client_for, dossier, kind, main, media, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("delete", dossier, document_pk=document.pk))
     if kind not in TEAM:
-        check_refusal(confirm, kind)
-        check_refusal(response, kind)
+        assert_refused(confirm, kind)
+        assert_refused(response, kind)
         assert Document.objects.filter(pk=document.pk).exists()
         return
     assert "Étude à retirer" in main(confirm).get_text() and main(confirm).select_one("form#confirmation")
@@ -424,7 +415,7 @@ def test_submit_per_viewer(client_for, dossier, kind):
     response = client.post(url("submit", dossier, document_pk=document.pk))
     points = PointOrdreDuJour.objects.filter(target_id=document.pk, target_type__model="document")
     if kind not in TEAM:
-        check_refusal(response, kind)
+        assert_refused(response, kind)
         assert not points.exists()
         return
     assert response.status_code == 302

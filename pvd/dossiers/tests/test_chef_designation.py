@@ -7,7 +7,6 @@ import datetime
 import smtplib
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -19,16 +18,13 @@ from pvd.dossiers import services
 from pvd.dossiers.models import Invitation, Membre, Role
 from pvd.dossiers.tests.factories import DossierFactory, MembreFactory
 from pvd.territoires.tests.factories import CommuneFactory, DepartementFactory
+from tests.utils import main
 
 pytestmark = pytest.mark.django_db
 
 STATE = {"prefecture", "anct"}
 NOT_VISIBLE = {"outsider", "prefecture_autre"}
 BASE_URL = "http://testserver/"
-
-
-def main(response):
-    return BeautifulSoup(response.content, "html.parser").select_one("#content")
 
 
 def squash(node) -> str:

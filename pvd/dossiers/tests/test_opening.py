@@ -14,6 +14,7 @@ from pvd.comptes.tests.factories import UserFactory
 from pvd.dossiers import services
 from pvd.dossiers.models import DemandeDossier, DemandeStatut, Dossier, Invitation, Membre, Role
 from pvd.territoires.tests.factories import CommuneFactory, DepartementFactory
+from tests.utils import main
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +39,6 @@ def as_(client, make_viewer):
 def commune(dossier):
     """A PVD commune without a dossier, in the département of the `dossier` fixture."""
     return CommuneFactory(nom="Bourbonne-les-Bains", departement=dossier.communes.get().departement, pvd=True)
-
-
-def main(response):
-    return BeautifulSoup(response.content, "html.parser").select_one("#content")
 
 
 def text(response):

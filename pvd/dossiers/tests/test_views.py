@@ -10,24 +10,12 @@ from django.utils import timezone
 from conftest import ALL_VIEWERS
 from pvd.dossiers.models import Invitation, Membre, Role
 from pvd.dossiers.tests.factories import DossierFactory, MembreFactory
+from tests.utils import expected_status, main
 
 pytestmark = pytest.mark.django_db
 
 CAN_VIEW = {"chef_de_projet", "equipe", "elu", "partenaire", "lecteur", "prefecture", "anct"}
 CAN_EDIT = {"chef_de_projet", "equipe"}
-
-
-def main(response):
-    return BeautifulSoup(response.content, "html.parser").select_one("#content")
-
-
-def expected(kind, allowed, ok=200):
-    """The status code a kind of viewer gets on a page that `allowed` kinds may use."""
-    if kind == "anonymous":
-        return 302
-    if kind in {"outsider", "prefecture_autre"}:
-        return 404
-    return ok if kind in allowed else 403
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
@@ -55,7 +43,7 @@ def test_dossier_update_per_viewer(client_for, dossier, kind):
         assert response.status_code == 302
         assert dossier.nom == "Nouveau nom"
     else:
-        assert response.status_code == expected(kind, CAN_EDIT, ok=302)
+        assert response.status_code == expected_status(kind, CAN_EDIT, ok=302)
         assert dossier.nom != "Nouveau nom"
         if kind == "anonymous":
             assert "/comptes/connexion/" in response["Location"]
@@ -161,7 +149,7 @@ def test_membres_page_per_viewer(client_for, dossier, kind):
     lecteur = MembreFactory(dossier=dossier, role=Role.LECTEUR)
     client = client_for(dossier, kind)
     response = client.get(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}))
-    assert response.status_code == expected(kind, CAN_VIEW)
+    assert response.status_code == expected_status(kind, CAN_VIEW)
     if kind == "anonymous":
         assert "/comptes/connexion/" in response["Location"]
     if response.status_code != 200:
@@ -182,7 +170,7 @@ def test_membre_remove_per_viewer(client_for, dossier, kind):
     client = client_for(dossier, kind)
     url = reverse("dossiers:membre_remove", kwargs={"dossier_pk": dossier.pk, "membre_pk": lecteur.pk})
     response = client.post(url)
-    assert response.status_code == expected(kind, CHEF, ok=302)
+    assert response.status_code == expected_status(kind, CHEF, ok=302)
     assert Membre.objects.filter(pk=lecteur.pk).exists() == (kind not in CHEF)
     if kind == "anonymous":
         assert "/comptes/connexion/" in response["Location"]
@@ -195,7 +183,7 @@ def test_membre_role_per_viewer(client_for, dossier, kind):
     client = client_for(dossier, kind)
     url = reverse("dossiers:membre_role", kwargs={"dossier_pk": dossier.pk, "membre_pk": lecteur.pk})
     response = client.post(url, {"role": "equipe"})
-    assert response.status_code == expected(kind, CHEF, ok=302)
+    assert response.status_code == expected_status(kind, CHEF, ok=302)
     lecteur.refresh_from_db()
     assert lecteur.role == (Role.EQUIPE if kind in CHEF else Role.LECTEUR)
     if kind == "anonymous":
@@ -280,7 +268,7 @@ def test_invitation_cancel_per_viewer(client_for, dossier, kind):
     client = client_for(dossier, kind)
     url = reverse("dossiers:invitation_cancel", kwargs={"dossier_pk": dossier.pk, "invitation_pk": invitation.pk})
     response = client.post(url)
-    assert response.status_code == expected(kind, CHEF, ok=302)
+    assert response.status_code == expected_status(kind, CHEF, ok=302)
     assert Invitation.objects.filter(pk=invitation.pk).exists() == (kind not in CHEF)
     if kind in CHEF:
         # The link no longer works.

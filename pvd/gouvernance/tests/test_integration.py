@@ -2,18 +2,14 @@
 submitted from the strategy page, decided on the séance page, its state back on the strategy page."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from pvd.gouvernance.models import PointOrdreDuJour
 from pvd.gouvernance.selectors import target_lookup, validation_state
 from pvd.strategie.models import ProjetTerritoire
+from tests.utils import main
 
 pytestmark = pytest.mark.django_db
-
-
-def main(response):
-    return BeautifulSoup(response.content, "html.parser").select_one("#content")
 
 
 def test_projet_de_territoire_submitted_decided_and_shown(client_for, dossier, seance):

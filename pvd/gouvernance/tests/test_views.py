@@ -2,7 +2,6 @@ import datetime
 import io
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from pvd.gouvernance import services
 from pvd.gouvernance.models import CalendrierDossier, Decision, Instance, MembreInstance, PointOrdreDuJour, Seance
 from pvd.gouvernance.selectors import validation_state
 from pvd.strategie.models import AxeStrategique
+from tests.utils import main, refusal_status
 
 from .factories import InstanceFactory, MembreInstanceFactory, SeanceFactory
 
@@ -23,14 +23,6 @@ pytestmark = pytest.mark.django_db
 
 CAN_VIEW = {"chef_de_projet", "equipe", "elu", "partenaire", "lecteur", "prefecture", "anct"}
 TEAM = {"chef_de_projet", "equipe"}
-
-
-def main(response):
-    return BeautifulSoup(response.content, "html.parser").select_one("#content")
-
-
-def expected_refusal(kind):
-    return {"anonymous": 302, "outsider": 404, "prefecture_autre": 404}.get(kind, 403)
 
 
 def urls(dossier, seance):
@@ -56,7 +48,7 @@ def test_read_pages_per_viewer(client_for, dossier, seance, kind):
     for name, url in urls(dossier, seance).items():
         response = client.get(url)
         if kind not in CAN_VIEW:
-            assert response.status_code == expected_refusal(kind), name
+            assert response.status_code == refusal_status(kind), name
             continue
         assert response.status_code == 200, name
         if name in {"index", "instance", "seance", "convocation"}:
@@ -139,7 +131,7 @@ def test_write_actions_per_viewer(client_for, dossier, seance, kind):
             assert response.status_code == 302, action
             assert effects[action](), action
         else:
-            assert response.status_code == expected_refusal(kind), action
+            assert response.status_code == refusal_status(kind), action
             assert not effects[action](), action
 
 

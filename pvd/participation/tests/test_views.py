@@ -2,7 +2,6 @@ import csv
 import io
 
 import pytest
-from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,20 +10,13 @@ from conftest import ALL_VIEWERS
 from pvd.actions.models import FicheAction
 from pvd.participation.models import Contribution, Moderation, PageParticipation
 from pvd.strategie.models import AxeStrategique
+from tests.utils import main, refusal_status
 
 from .factories import ConsultationFactory, ContributionFactory, publish_strategy
 
 pytestmark = pytest.mark.django_db
 
 TEAM = {"chef_de_projet", "equipe"}
-
-
-def main(response):
-    return BeautifulSoup(response.content, "html.parser").select_one("#content")
-
-
-def refusal(kind):
-    return {"anonymous": 302, "outsider": 404, "prefecture_autre": 404}.get(kind, 403)
 
 
 def public_url(dossier):
@@ -171,13 +163,13 @@ def test_moderation_rights(client_for, dossier, page, kind):
     pages = [reverse("participation:moderation", kwargs=kw), reverse("participation:export", kwargs=kw)]
     for url in pages:
         response = client.get(url)
-        assert response.status_code == (200 if kind in TEAM else refusal(kind))
+        assert response.status_code == (200 if kind in TEAM else refusal_status(kind))
     publish = reverse("participation:moderate", kwargs=kw | {"pk": contribution.pk, "action": "publier"})
     response = client.post(publish)
     contribution.refresh_from_db()
     assert (contribution.statut == "publiee") == (kind in TEAM)
     if kind not in TEAM:
-        assert response.status_code == refusal(kind)
+        assert response.status_code == refusal_status(kind)
     response = client.post(reverse("participation:page_update", kwargs=kw), {"page-publiee": "non", "page-titre": "T"})
     page.refresh_from_db()
     assert page.publiee == (kind not in TEAM)

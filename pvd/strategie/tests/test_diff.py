@@ -4,9 +4,13 @@ import datetime
 import re
 from decimal import Decimal
 
+from django.urls import reverse
+
+from pvd.comptes.tests.factories import UserFactory
 from pvd.strategie import selectors, services
 from pvd.strategie.models import ProjetTerritoireVersion
 from pvd.strategie.selectors import DiffRow
+from tests.utils import main
 
 from .factories import square
 
@@ -114,3 +118,28 @@ def test_an_indicator_without_values_reads_not_filled_in(dossier, strategie, aut
     rows = {row.element: row for row in _last_diff(dossier)["Axe 1 — indicateur « Commerces ouverts »"].rows}
     assert rows["Valeur de référence"].after == "non renseignée"  # not "— (sans date)"
     assert rows["Cible"].after == "non fixée"
+
+
+PARIS = datetime.timezone(datetime.timedelta(hours=1))  # winter time in Europe/Paris
+
+
+def test_diff_header_names_the_authors_and_dates_of_both_versions(client_for, dossier, strategie, auteur):
+    # Version 5 by Claire Martin (the fixture), version 6 by someone else.
+    other = UserFactory(first_name="Paul", last_name="Durand")
+    services.axe_update(axe=strategie["axe"], titre="Habitat", by=other)
+    versions = ProjetTerritoireVersion.objects.filter(projet__dossier=dossier)
+    versions.filter(numero=5).update(created_at=datetime.datetime(2025, 3, 3, 10, 15, tzinfo=PARIS))
+    versions.filter(numero=6).update(created_at=datetime.datetime(2025, 3, 4, 16, 5, tzinfo=PARIS))
+    assert versions.get(numero=5).auteur == auteur
+    client = client_for(dossier, "lecteur")
+    url = reverse("strategie:version_diff", kwargs={"dossier_pk": dossier.pk})
+    header = main(client.get(url + "?a=5&b=6")).select_one("#diff-entete").get_text(" ", strip=True)
+    header = " ".join(header.split())
+    assert header.startswith(
+        "De la version 5 (3 mars 2025 à 10:15, Claire Martin) à la version 6 (4 mars 2025 à 16:05, Paul Durand"
+    )
+    assert header.endswith(f": {versions.get(numero=6).motif}).")
+    # From an empty project to the first version.
+    header = main(client.get(url + "?b=1")).select_one("#diff-entete").get_text(" ", strip=True)
+    assert " ".join(header.split()).startswith("Depuis un projet vide à la version 1 (")
+    assert "Claire Martin" in header

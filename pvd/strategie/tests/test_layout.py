@@ -4,17 +4,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from pvd.strategie import services
+from tests.utils import main
 
 pytestmark = pytest.mark.django_db
 NBSP = "\u00a0"  # the thousands separator
-
-
-def main(response):
-    return BeautifulSoup(response.content, "html.parser").select_one("#content")
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from pvd.strategie import services
 from pvd.strategie.models import AxeStrategique
+from tests.utils import main
 
-from .test_views import _kwargs, main
+from .test_views import _kwargs
 
 FORM_PAGES = [
     ("projet_edit", ""),
@@ -64,3 +65,46 @@ def test_empty_strategy_reads_as_sentences(client_for, dossier):
     content = main(client.get(reverse("strategie:index", kwargs={"dossier_pk": dossier.pk})))
     paragraph = content.find("p", string="Aucun axe stratégique pour l'instant.")
     assert paragraph is not None and "fr-text--sm" in paragraph["class"]
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_messages_name_the_axe_in_lowercase_within_the_sentence(client_for, dossier, strategie):
+    client = client_for(dossier, "equipe")
+    response = client.post(
+        reverse("strategie:axe_create", kwargs={"dossier_pk": dossier.pk}),
+        {"numero": 2, "titre": "Commerce", "echelle": "quartier"},
+        follow=True,
+    )
+    assert _messages(response) == ["L'axe 2 « Commerce » a été créé."]
+    axe = strategie["axe"]
+    response = client.post(
+        reverse("strategie:axe_update", kwargs={"dossier_pk": dossier.pk, "axe_pk": axe.pk}),
+        {"numero": 1, "titre": "Habitat", "echelle": "commune"},
+        follow=True,
+    )
+    assert _messages(response) == ["L'axe 1 « Habitat » a été modifié."]
+    response = client.post(
+        reverse("strategie:indicateur_create", kwargs={"dossier_pk": dossier.pk, "axe_pk": axe.pk}),
+        {"nom": "Logements rénovés", "kind": "mise_en_oeuvre", "unite": "logements", "frequence": "annuelle"},
+        follow=True,
+    )
+    assert _messages(response) == ["L'indicateur « Logements rénovés » a été ajouté à l'axe 1 « Habitat »."]
+    response = client.post(
+        reverse("strategie:axe_submit", kwargs={"dossier_pk": dossier.pk, "axe_pk": axe.pk}), follow=True
+    )
+    assert _messages(response) == ["L'axe 1 « Habitat » est soumis au comité de projet."]
+    commerce = dossier.axes.get(numero=2)
+    response = client.post(
+        reverse("strategie:axe_delete", kwargs={"dossier_pk": dossier.pk, "axe_pk": commerce.pk}), follow=True
+    )
+    assert _messages(response) == ["L'axe 2 « Commerce » a été supprimé."]
+
+
+def test_the_agenda_point_of_a_submitted_axe_reads_in_lowercase(dossier, strategie, auteur):
+    point = services.axe_submit(axe=strategie["axe"], by=auteur)
+    assert point.titre == "Validation de l'axe 1 « Habitat et cadre de vie »"
+    long = services.axe_create(dossier=dossier, numero=3, titre="x" * 300, echelle="commune", by=auteur)
+    assert len(services.axe_submit(axe=long, by=auteur).titre) == 300  # cut, not refused

@@ -13,6 +13,7 @@ from pvd.strategie import services
 from pvd.strategie.models import AxeStrategique, ProjetTerritoireVersion, SecteurIntervention
 from pvd.suivi.models import Indicateur
 from pvd.territoires.tests.factories import OrganisationFactory
+from tests.utils import main
 
 from .factories import AxeFactory, IndicateurFactory, SecteurFactory, square
 
@@ -20,10 +21,6 @@ pytestmark = pytest.mark.django_db
 
 CAN_VIEW = {"chef_de_projet", "equipe", "elu", "partenaire", "lecteur", "prefecture", "anct"}
 CAN_EDIT = {"chef_de_projet", "equipe"}
-
-
-def main(response):
-    return BeautifulSoup(response.content, "html.parser").select_one("#content")
 
 
 def _kwargs(dossier, objs, name):

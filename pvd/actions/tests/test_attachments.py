@@ -1,0 +1,56 @@
+"""Attachments of a fiche are downloaded through a view that checks who may read the fiche,
+never from the media folder."""
+
+import pytest
+from django.urls import reverse
+
+from conftest import ALL_VIEWERS
+from pvd.actions.tests.factories import FicheFactory, make_piece
+from tests.utils import assert_refused
+
+pytestmark = pytest.mark.django_db
+
+
+CAN_VIEW = {"chef_de_projet", "equipe", "elu", "partenaire", "lecteur", "prefecture", "anct"}
+
+
+TEAM = {"chef_de_projet", "equipe"}
+
+
+def url(name, dossier, **kwargs):
+    return reverse(f"actions:{name}", kwargs={"dossier_pk": dossier.pk, **kwargs})
+
+
+@pytest.mark.parametrize("kind", ALL_VIEWERS)
+@pytest.mark.parametrize("confidential", [False, True])
+def test_piece_download_per_viewer(client_for, dossier, kind, confidential, media, main):
+    fiche = FicheFactory(dossier=dossier, confidentielle=confidential)
+    piece = make_piece(fiche)
+    client = client_for(dossier, kind)
+    response = client.get(url("piece_download", dossier, fiche_pk=fiche.pk, piece_pk=piece.pk))
+    allowed = kind in (TEAM if confidential else CAN_VIEW)
+    if not allowed:
+        assert_refused(response, kind, hidden=confidential)
+        return
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 plan"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert 'filename="plan.pdf"' in response["Content-Disposition"]
+    # The fiche links to the view, never to the media file itself.
+    links = [a["href"] for a in main(client.get(url("fiche", dossier, fiche_pk=fiche.pk))).select("#pieces-liste a")]
+    assert links == [url("piece_download", dossier, fiche_pk=fiche.pk, piece_pk=piece.pk)]
+
+
+def test_piece_download_of_another_fiche_is_404(client_for, dossier, media):
+    fiche, other = FicheFactory(dossier=dossier), FicheFactory(dossier=dossier)
+    piece = make_piece(other)
+    client = client_for(dossier, "chef_de_projet")
+    assert client.get(url("piece_download", dossier, fiche_pk=fiche.pk, piece_pk=piece.pk)).status_code == 404
+
+
+def test_piece_download_missing_file_is_404(client_for, dossier, media):
+    piece = make_piece(FicheFactory(dossier=dossier))
+    piece.fichier.storage.delete(piece.fichier.name)
+    client = client_for(dossier, "chef_de_projet")
+    response = client.get(url("piece_download", dossier, fiche_pk=piece.fiche_id, piece_pk=piece.pk))
+    assert response.status_code == 404
