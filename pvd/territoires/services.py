@@ -359,10 +359,10 @@ def epci_organisation(epci: Epci) -> Organisation:
     )
 
 
-@transaction.atomic
 def territory_organisations_ensure(*, dossier) -> None:
     """Make sure the organisations of the dossier's communes, of its EPCI and the préfecture of
-    its départements exist. Two queries when they do, whatever the number of organisations."""
+    its départements exist. Two queries when they do, whatever the number of organisations, and
+    no transaction (a page that reads them writes nothing): each creation is atomic by itself."""
     communes = list(dossier.communes.select_related("departement"))
     departements = {c.departement_id: c.departement for c in communes}
     existing = Organisation.objects.filter(dossier__isnull=True).filter(
