@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from pvd.core.formatting import date_fr
+from pvd.core.forms import apply_validation_error, report_validation_error
 from pvd.core.text import plural
 from pvd.dossiers.models import Dossier
 from pvd.dossiers.perms import access_for
-from pvd.dossiers.views import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from . import selectors, services
@@ -40,10 +40,6 @@ def _seance(dossier, pk):
 
 def _crumbs(dossier, *extra):
     return [{"url": reverse("gouvernance:index", kwargs={"dossier_pk": dossier.pk}), "title": "Gouvernance"}, *extra]
-
-
-def _error(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 @dossier_view("dossier.view")
@@ -196,7 +192,7 @@ def membre_remove(request, dossier, pk, membre_pk):
     try:
         services.membre_instance_remove(membre=membre, by=request.user)
     except ValidationError as error:
-        _error(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, f"Membre retiré de l'instance : {membre.nom}.")
     return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
@@ -214,7 +210,7 @@ def membre_end(request, dossier, pk, membre_pk):
         try:
             services.membre_instance_end(membre=membre, fin=form.cleaned_data["fin"], by=request.user)
         except ValidationError as error:
-            _error(request, error)
+            report_validation_error(request, error)
         else:
             messages.success(request, f"Fin de participation à l'instance enregistrée : {membre.nom}.")
     return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
@@ -354,7 +350,7 @@ def pending_points_schedule(request, dossier, pk):
     try:
         count = services.pending_points_schedule(seance=seance, by=request.user)
     except ValidationError as error:
-        _error(request, error)
+        report_validation_error(request, error)
     else:
         if count:
             added = plural(count, "point en attente a été inscrit", "points en attente ont été inscrits")
@@ -372,7 +368,7 @@ def point_move(request, dossier, pk, point_pk):
     try:
         services.point_move(point=point, direction=-1 if request.POST.get("sens") == "haut" else 1, by=request.user)
     except ValidationError as error:
-        _error(request, error)
+        report_validation_error(request, error)
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
 
 
@@ -393,7 +389,7 @@ def presences(request, dossier, pk):
     try:
         services.presences_record(seance=seance, statuts=statuts, by=request.user)
     except ValidationError as error:
-        _error(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, "La feuille de présence a été enregistrée.")
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
@@ -422,7 +418,7 @@ def decision(request, dossier, pk, point_pk):
                 services.decision_update(decision=current, by=request.user, **form.cleaned_data)
                 messages.success(request, "La décision a été modifiée.")
         except ValidationError as error:
-            _error(request, error)
+            report_validation_error(request, error)
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
 
 
@@ -433,7 +429,7 @@ def approve(request, dossier, pk):
     try:
         services.seance_approve_minutes(seance=seance, by=request.user)
     except ValidationError as error:
-        _error(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, "Le compte rendu est approuvé : les décisions de la séance sont définitives.")
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
@@ -486,7 +482,7 @@ def convocation_send(request, dossier, pk):
     try:
         report = services.seance_send_convocation(seance=seance, by=request.user, convocation_url=url)
     except ValidationError as error:
-        _error(request, error)
+        report_validation_error(request, error)
     else:
         if report.sent:
             messages.success(request, f"La convocation a été envoyée à {len(report.sent)} membre(s).")
