@@ -45,6 +45,7 @@ def _stored(tmp_path, name, content=b""):
     return FieldFile(instance=None, field=field, name=name)
 
 
+@pytest.mark.django_db  # closing a response sends request_finished (closes connections)
 def test_protected_download_headers(tmp_path):
     response = protected_download(_stored(tmp_path, "piece.pdf", b"%PDF-1.4"), filename="Délibération.pdf")
     assert response["Content-Type"] == "application/pdf"
@@ -55,6 +56,7 @@ def test_protected_download_headers(tmp_path):
     response.close()
 
 
+@pytest.mark.django_db  # closing a response sends request_finished (closes connections)
 def test_protected_download_given_content_type(tmp_path):
     response = protected_download(
         _stored(tmp_path, "a.bin", b"x"), filename="carte.geojson", content_type="application/geo+json"
