@@ -164,18 +164,18 @@ GOUVERNANCE = [
     Case("instance", "gouvernance:instance", lambda m, o: {"pk": o.instance.pk}),
     Case(
         "instance-update",
-        "gouvernance:instance",
+        "gouvernance:instance_update",
         lambda m, o: {"pk": o.instance.pk},
         "post",
-        lambda m, o: {"action": "update", "instance-nom": "Comité renommé", "instance-instance_existante": "non"},
+        lambda m, o: {"instance-nom": "Comité renommé", "instance-instance_existante": "non"},
     ),
     Case("seance", "gouvernance:seance", seance),
     Case(
         "seance-minutes",
-        "gouvernance:seance",
+        "gouvernance:compte_rendu",
         seance,
         "post",
-        lambda m, o: {"action": "compte_rendu", "cr-compte_rendu": "Un autre compte rendu."},
+        lambda m, o: {"cr-compte_rendu": "Un autre compte rendu."},
     ),
     Case(
         "membre_remove",

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from pvd.core import formatting
+from pvd.core.csv_export import csv_cell
 
 from .columns import (
     BUDGET_COLUMNS,
@@ -281,9 +282,7 @@ def _csv_value(value, key=""):
         return formatting.date_fr(value)
     if isinstance(value, float):
         return formatting.nombre_tableur(value, CSV_DECIMALS.get(key, 2))
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value  # a spreadsheet would run it as a formula
-    return value
+    return csv_cell(value)
 
 
 def plan_csv(fiches, *, crte: bool = False) -> bytes:

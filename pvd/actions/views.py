@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pvd.core.forms import apply_validation_error
+from pvd.core.downloads import protected_download
+from pvd.core.forms import apply_validation_error, report_validation_error
+from pvd.core.views import delete_view
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import deletion_consequence, may_submit
 from pvd.strategie.forms import CatalogueForm
@@ -281,7 +283,7 @@ def ligne_update_statut(request, dossier, fiche_pk, ligne_pk):
     try:
         services.ligne_financement_update(ligne=ligne, by=request.user, statut=request.POST.get("statut", ""))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report_validation_error(request, error)
     return redirect(_fiche_url(fiche) + "#financement")
 
 
@@ -290,9 +292,12 @@ def ligne_update_statut(request, dossier, fiche_pk, ligne_pk):
 def ligne_delete(request, dossier, fiche_pk, ligne_pk):
     fiche = _fiche(request, dossier, fiche_pk)
     ligne = get_object_or_404(LigneFinancement.objects.filter(fiche=fiche), pk=ligne_pk)
-    services.ligne_financement_delete(ligne=ligne, by=request.user)
-    messages.success(request, "La ligne de financement a été supprimée.")
-    return redirect(_fiche_url(fiche) + "#financement")
+    return delete_view(
+        request,
+        delete=lambda: services.ligne_financement_delete(ligne=ligne, by=request.user),
+        message="La ligne de financement a été supprimée.",
+        done=_fiche_url(fiche) + "#financement",
+    )
 
 
 @require_POST
@@ -326,18 +331,13 @@ def etape_toggle(request, dossier, fiche_pk, etape_pk):
 def fiche_delete(request, dossier, fiche_pk):
     """GET: the confirmation page; POST: the deletion (refused once the comité de projet decided)."""
     fiche = _fiche(request, dossier, fiche_pk)
-    if request.method == "POST":
-        try:
-            services.fiche_delete(fiche=fiche, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(_fiche_url(fiche))
-        messages.success(request, f"La fiche action n° {fiche.numero} a été supprimée.")
-        return redirect(_plan_url(dossier))
-    return render(
+    return delete_view(
         request,
-        "dossiers/confirm_delete.html",
-        dossier_context(
+        delete=lambda: services.fiche_delete(fiche=fiche, by=request.user),
+        message=f"La fiche action n° {fiche.numero} a été supprimée.",
+        done=_plan_url(dossier),
+        error_url=_fiche_url(fiche),
+        confirm=lambda: dossier_context(
             request,
             dossier,
             page_title=f"Supprimer la fiche action n° {fiche.numero}",
@@ -357,9 +357,12 @@ def fiche_delete(request, dossier, fiche_pk):
 def etape_delete(request, dossier, fiche_pk, etape_pk):
     fiche = _fiche(request, dossier, fiche_pk)
     etape = get_object_or_404(Etape.objects.filter(fiche=fiche), pk=etape_pk)
-    services.etape_delete(etape=etape, by=request.user)
-    messages.success(request, "L'étape a été supprimée.")
-    return redirect(_fiche_url(fiche) + "#etapes")
+    return delete_view(
+        request,
+        delete=lambda: services.etape_delete(etape=etape, by=request.user),
+        message="L'étape a été supprimée.",
+        done=_fiche_url(fiche) + "#etapes",
+    )
 
 
 @require_POST
@@ -367,9 +370,12 @@ def etape_delete(request, dossier, fiche_pk, etape_pk):
 def budget_delete(request, dossier, fiche_pk, budget_pk):
     fiche = _fiche(request, dossier, fiche_pk)
     budget = get_object_or_404(BudgetAnnuel.objects.filter(fiche=fiche), pk=budget_pk)
-    services.budget_delete(budget=budget, by=request.user)
-    messages.success(request, f"Le budget {budget.annee} a été supprimé.")
-    return redirect(_fiche_url(fiche) + "#budget")
+    return delete_view(
+        request,
+        delete=lambda: services.budget_delete(budget=budget, by=request.user),
+        message=f"Le budget {budget.annee} a été supprimé.",
+        done=_fiche_url(fiche) + "#budget",
+    )
 
 
 @require_POST
@@ -377,9 +383,12 @@ def budget_delete(request, dossier, fiche_pk, budget_pk):
 def note_delete(request, dossier, fiche_pk, note_pk):
     fiche = _fiche(request, dossier, fiche_pk)
     note = get_object_or_404(Note.objects.filter(fiche=fiche), pk=note_pk)
-    services.note_delete(note=note, by=request.user, access=request.access)
-    messages.success(request, "La note a été supprimée.")
-    return redirect(_fiche_url(fiche) + "#notes")
+    return delete_view(
+        request,
+        delete=lambda: services.note_delete(note=note, by=request.user, access=request.access),
+        message="La note a été supprimée.",
+        done=_fiche_url(fiche) + "#notes",
+    )
 
 
 @require_POST
@@ -405,12 +414,7 @@ def piece_download(request, dossier, fiche_pk, piece_pk):
     """An attachment, streamed only to who may see the fiche (confidential: the équipe only)."""
     fiche = _fiche(request, dossier, fiche_pk)
     piece = get_object_or_404(PieceJointe.objects.filter(fiche=fiche), pk=piece_pk)
-    try:
-        handle = piece.fichier.open("rb")
-    except OSError as error:
-        raise Http404("Fichier introuvable.") from error
-    name = piece.fichier.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return protected_download(piece.fichier, filename=piece.fichier.name.rsplit("/", 1)[-1])
 
 
 @require_POST
@@ -427,9 +431,12 @@ def indicateur_add(request, dossier, fiche_pk):
 def piece_delete(request, dossier, fiche_pk, piece_pk):
     fiche = _fiche(request, dossier, fiche_pk)
     piece = get_object_or_404(PieceJointe.objects.filter(fiche=fiche), pk=piece_pk)
-    services.piece_delete(piece=piece, by=request.user)
-    messages.success(request, f"La pièce jointe « {piece.titre} » a été supprimée.")
-    return redirect(_fiche_url(fiche) + "#pieces")
+    return delete_view(
+        request,
+        delete=lambda: services.piece_delete(piece=piece, by=request.user),
+        message=f"La pièce jointe « {piece.titre} » a été supprimée.",
+        done=_fiche_url(fiche) + "#pieces",
+    )
 
 
 def _indicateur(fiche, indicateur_pk):
@@ -465,13 +472,12 @@ def indicateur_update(request, dossier, fiche_pk, indicateur_pk):
 def indicateur_delete(request, dossier, fiche_pk, indicateur_pk):
     fiche = _fiche(request, dossier, fiche_pk)
     indicateur = _indicateur(fiche, indicateur_pk)
-    try:
-        services.indicateur_delete(indicateur=indicateur, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"L'indicateur « {indicateur.nom} » a été supprimé.")
-    return redirect(_fiche_url(fiche) + "#indicateurs")
+    return delete_view(
+        request,
+        delete=lambda: services.indicateur_delete(indicateur=indicateur, by=request.user),
+        message=f"L'indicateur « {indicateur.nom} » a été supprimé.",
+        done=_fiche_url(fiche) + "#indicateurs",
+    )
 
 
 @require_POST
@@ -481,7 +487,7 @@ def fiche_submit(request, dossier, fiche_pk):
     try:
         services.fiche_submit(fiche=fiche, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report_validation_error(request, error)
     else:
         messages.success(request, "La fiche est soumise au comité de projet : elle attend son inscription en séance.")
     return redirect(_fiche_url(fiche))

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pvd.core.forms import apply_validation_error
+from pvd.core.downloads import protected_download
+from pvd.core.forms import apply_validation_error, report_validation_error
+from pvd.core.views import delete_view
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import may_submit, validation_state
 from pvd.territoires.services import organisation_chosen_or_created
@@ -132,7 +134,7 @@ def convention_submit(request, dossier, pk):
     try:
         services.convention_submit(convention=convention, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report_validation_error(request, error)
     else:
         messages.success(request, "La convention est soumise au comité de projet.")
     return redirect(_detail_url(convention))
@@ -247,13 +249,12 @@ def signataire_update(request, dossier, pk, signataire_pk):
 def signataire_delete(request, dossier, pk, signataire_pk):
     convention = _convention(dossier, pk)
     signataire = _signataire(convention, signataire_pk)
-    try:
-        services.signataire_delete(signataire=signataire, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Le signataire a été retiré.")
-    return redirect(_detail_url(convention))
+    return delete_view(
+        request,
+        delete=lambda: services.signataire_delete(signataire=signataire, by=request.user),
+        message="Le signataire a été retiré.",
+        done=_detail_url(convention),
+    )
 
 
 @require_POST
@@ -268,7 +269,7 @@ def signature_record(request, dossier, pk, signataire_pk):
     try:
         services.signature_record(signataire=signataire, signe_le=form.cleaned_data["signe_le"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report_validation_error(request, error)
     else:
         convention.refresh_from_db()
         messages.success(request, f"Signature enregistrée ; la convention est {convention.get_etat_display().lower()}.")
@@ -327,8 +328,4 @@ def document_download(request, dossier, pk, document_pk):
     document = get_object_or_404(
         ConventionDocument.objects.filter(convention=convention).select_related("convention__amende"), pk=document_pk
     )
-    try:
-        handle = document.file.open("rb")
-    except OSError as error:
-        raise Http404("Fichier introuvable.") from error
-    return FileResponse(handle, as_attachment=True, filename=documents.download_name(document))
+    return protected_download(document.file, filename=documents.download_name(document))

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
 from dsfr.forms import DsfrBaseForm
@@ -58,3 +59,13 @@ def apply_validation_error(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def validation_message(error: ValidationError) -> str:
+    """A service's ValidationError as one French sentence, for a page without a form."""
+    return " ".join(error.messages)
+
+
+def report_validation_error(request, error: ValidationError) -> None:
+    """Show a service's ValidationError as an error message of the next page (views without a form)."""
+    messages.error(request, validation_message(error))

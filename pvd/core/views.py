@@ -1,11 +1,21 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponseBadRequest, HttpResponseForbidden, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from .forms import report_validation_error
 
 
 @login_not_required
@@ -72,3 +82,32 @@ def error_500(request):
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: a French page instead of Django's English one."""
     return HttpResponseForbidden(_standalone("403_csrf.html"))
+
+
+def delete_view(
+    request,
+    *,
+    delete,
+    message: str,
+    done: str,
+    error_url: str = "",
+    confirm=None,
+    template: str = "dossiers/confirm_delete.html",
+):
+    """The one way a view deletes something.
+
+    GET shows the confirmation page (`template` with the context `confirm()` returns; without
+    `confirm` the view takes only POST). POST calls `delete()` and redirects to `done` with the
+    French `message`; a ValidationError of the service is shown as an error message and
+    redirects to `error_url` (`done` by default). The caller has checked the permission."""
+    if request.method != "POST":
+        if confirm is None:
+            return HttpResponseNotAllowed(["POST"])
+        return render(request, template, confirm())
+    try:
+        delete()
+    except ValidationError as error:
+        report_validation_error(request, error)
+        return redirect(error_url or done)
+    messages.success(request, message)
+    return redirect(done)

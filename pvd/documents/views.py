@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pvd.core.forms import apply_validation_error
+from pvd.core.downloads import protected_download
+from pvd.core.forms import apply_validation_error, report_validation_error
+from pvd.core.views import delete_view
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import deletion_consequence, may_submit
 
@@ -149,29 +150,20 @@ def version_download(request, dossier, document_pk, version_pk):
     """A version's file, streamed only to who may see the document (never a public media URL)."""
     document = _document(request, dossier, document_pk)
     version = get_object_or_404(DocumentVersion.objects.filter(document=document), pk=version_pk)
-    try:
-        handle = version.fichier.open("rb")
-    except OSError as error:
-        raise Http404("Fichier introuvable.") from error
-    return FileResponse(handle, as_attachment=True, filename=version.nom)
+    return protected_download(version.fichier, filename=version.nom)
 
 
 @dossier_view(EDIT)
 def document_delete(request, dossier, document_pk):
     """GET: the confirmation page; POST: the deletion (refused once the comité de projet decided)."""
     document = _document(request, dossier, document_pk)
-    if request.method == "POST":
-        try:
-            services.document_delete(document=document, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(_detail_url(document))
-        messages.success(request, f"Le document « {document.titre} » a été supprimé.")
-        return redirect(_list_url(dossier))
-    return render(
+    return delete_view(
         request,
-        "dossiers/confirm_delete.html",
-        dossier_context(
+        delete=lambda: services.document_delete(document=document, by=request.user),
+        message=f"Le document « {document.titre} » a été supprimé.",
+        done=_list_url(dossier),
+        error_url=_detail_url(document),
+        confirm=lambda: dossier_context(
             request,
             dossier,
             page_title="Supprimer le document",
@@ -192,7 +184,7 @@ def document_submit(request, dossier, document_pk):
     try:
         services.document_submit(document=document, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report_validation_error(request, error)
     else:
         messages.success(request, "Le document est soumis au comité de projet : il attend son inscription en séance.")
     return redirect(_detail_url(document))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from pvd.comptes.forms import AcceptInvitationForm
 from pvd.comptes.models import User
 from pvd.core.formatting import date_fr
-from pvd.core.forms import apply_validation_error
+from pvd.core.forms import apply_validation_error, report_validation_error, validation_message
 from pvd.territoires.forms import NationalOrganisationForm
 from pvd.territoires.models import Departement
 from pvd.territoires.selectors import national_organisations
@@ -168,7 +168,7 @@ def demande_accept(request, demande_pk):
     try:
         dossier = services.demande_accept(demande=demande, by=request.user, base_url=request.build_absolute_uri("/"))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report_validation_error(request, error)
     else:
         messages.success(
             request,
@@ -288,7 +288,7 @@ def membre_role(request, dossier, membre_pk):
         try:
             services.membre_set_role(membre=membre, role=form.cleaned_data["role"], by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            report_validation_error(request, error)
         else:
             messages.success(request, f"Rôle de {membre.user} : {membre.get_role_display()}.")
     else:
@@ -303,7 +303,7 @@ def membre_remove(request, dossier, membre_pk):
     try:
         services.membre_remove(membre=membre, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report_validation_error(request, error)
     else:
         messages.success(request, f"Membre retiré du dossier : {membre.user}.")
     return redirect("dossiers:membres", dossier_pk=dossier.pk)
@@ -316,7 +316,7 @@ def invitation_cancel(request, dossier, invitation_pk):
     try:
         services.invitation_cancel(invitation=invitation, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report_validation_error(request, error)
     else:
         messages.success(request, f"L'invitation de {invitation.email} est annulée : son lien ne fonctionne plus.")
     return redirect("dossiers:membres", dossier_pk=dossier.pk)
@@ -353,7 +353,7 @@ def chef_invite(request, dossier):
             if hasattr(error, "error_dict"):
                 apply_validation_error(form, error)
             else:  # a chef has joined meanwhile, or the mail failed: said above the page, the address kept
-                messages.error(request, " ".join(error.messages))
+                report_validation_error(request, error)
         else:
             messages.success(request, f"Invitation à être chef de projet envoyée à {form.cleaned_data['email']}.")
             return redirect(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}) + "#chef-de-projet")
@@ -368,7 +368,7 @@ def chef_invitation_cancel(request, dossier, invitation_pk):
     try:
         services.chef_invitation_cancel(invitation=invitation, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report_validation_error(request, error)
     else:
         messages.success(request, f"L'invitation de {invitation.email} est annulée : son lien ne fonctionne plus.")
     return redirect(reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk}) + "#chef-de-projet")
@@ -384,7 +384,7 @@ def chef_invitation_resend(request, dossier, invitation_pk):
             invitation=invitation, by=request.user, base_url=request.build_absolute_uri("/")
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report_validation_error(request, error)
     else:
         messages.success(
             request,
@@ -430,7 +430,7 @@ def accept_invitation(request, token):
         except ValidationError as error:
             # A double submit (the first request accepted the invitation in the meantime) or a
             # link that expired while the form was open.
-            messages.info(request, " ".join(error.messages))
+            messages.info(request, validation_message(error))
             if request.user.is_authenticated:
                 return redirect("dossiers:detail", dossier_pk=invitation.dossier_id)
             return redirect("comptes:login")

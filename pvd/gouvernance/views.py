@@ -5,13 +5,13 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from pvd.core.formatting import date_fr
+from pvd.core.forms import apply_validation_error, report_validation_error
 from pvd.core.text import plural
 from pvd.dossiers.models import Dossier
 from pvd.dossiers.perms import access_for
-from pvd.dossiers.views import apply_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from . import selectors, services
@@ -40,10 +40,6 @@ def _seance(dossier, pk):
 
 def _crumbs(dossier, *extra):
     return [{"url": reverse("gouvernance:index", kwargs={"dossier_pk": dossier.pk}), "title": "Gouvernance"}, *extra]
-
-
-def _error(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 @dossier_view("dossier.view")
@@ -90,72 +86,27 @@ def feed_token_create(request, dossier):
     return redirect("gouvernance:index", dossier_pk=dossier.pk)
 
 
-@dossier_view("dossier.view")
-def instance_detail(request, dossier, pk):
-    instance = _instance(dossier, pk)
+def _instance_forms(instance):
+    """The instance page's forms, unbound; a view replaces the one it bound to show its errors."""
+    return {
+        "update_form": InstanceUpdateForm(
+            initial={
+                "nom": instance.nom,
+                "theme": instance.theme,
+                "description": instance.description,
+                "instance_existante": "oui" if instance.instance_existante else "non",
+                "nom_instance_existante": instance.nom_instance_existante,
+            },
+            comite_projet=instance.type == InstanceType.COMITE_PROJET,
+            prefix="instance",
+        ),
+        "membre_form": MembreInstanceForm(dossier=instance.dossier, instance_type=instance.type, prefix="membre"),
+        "seance_form": SeanceForm(prefix="seance"),
+    }
+
+
+def _instance_page(request, dossier, instance, **bound_forms):
     is_comite = instance.type == InstanceType.COMITE_PROJET
-    update_form = InstanceUpdateForm(
-        initial={
-            "nom": instance.nom,
-            "theme": instance.theme,
-            "description": instance.description,
-            "instance_existante": "oui" if instance.instance_existante else "non",
-            "nom_instance_existante": instance.nom_instance_existante,
-        },
-        comite_projet=is_comite,
-        prefix="instance",
-    )
-    membre_form = MembreInstanceForm(dossier=dossier, instance_type=instance.type, prefix="membre")
-    seance_form = SeanceForm(prefix="seance")
-    if request.method == "POST":
-        request.access.require("gouvernance.edit")
-        action = request.POST.get("action")
-        try:
-            if action == "update":
-                update_form = InstanceUpdateForm(request.POST, comite_projet=is_comite, prefix="instance")
-                if update_form.is_valid():
-                    try:
-                        services.instance_update(instance=instance, by=request.user, **update_form.cleaned_data)
-                    except ValidationError as error:
-                        apply_validation_error(update_form, error)
-                        raise
-                    messages.success(request, "L'instance a été modifiée.")
-                    return redirect(request.path)
-            elif action == "membre":
-                membre_form = MembreInstanceForm(
-                    request.POST, dossier=dossier, instance_type=instance.type, prefix="membre"
-                )
-                if membre_form.is_valid():
-                    try:
-                        membre = services.membre_instance_add(
-                            instance=instance, by=request.user, **membre_form.cleaned_data
-                        )
-                    except ValidationError as error:
-                        apply_validation_error(membre_form, error)
-                        raise
-                    messages.success(request, f"Membre ajouté à l'instance : {membre.nom}.")
-                    return redirect(request.path)
-            elif action == "seance":
-                seance_form = SeanceForm(request.POST, prefix="seance")
-                if seance_form.is_valid():
-                    try:
-                        seance = services.seance_create(instance=instance, by=request.user, **seance_form.cleaned_data)
-                    except ValidationError as error:
-                        apply_validation_error(seance_form, error)
-                        raise
-                    if seance_form.date_is_past:
-                        messages.warning(
-                            request,
-                            "Attention : la date de cette séance est passée. Vérifiez-la si vous comptez envoyer "
-                            "une convocation.",
-                        )
-                    messages.success(request, "La séance a été créée.")
-                    return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
-            else:
-                messages.error(request, "Action inconnue.")
-        except ValidationError:
-            pass
-    membres = instance.membres.select_related("organisation", "user")
     context = dossier_context(
         request,
         dossier,
@@ -163,14 +114,74 @@ def instance_detail(request, dossier, pk):
         crumbs=_crumbs(dossier),
         instance=instance,
         is_comite=is_comite,
-        membres=membres,
+        membres=instance.membres.select_related("organisation", "user"),
         manquants=selectors.composition_check(instance) if is_comite else [],
         seances=instance.seances.all(),
-        update_form=update_form,
-        membre_form=membre_form,
-        seance_form=seance_form,
+        **(_instance_forms(instance) | bound_forms),
     )
     return render(request, "gouvernance/instance.html", context)
+
+
+@require_GET
+@dossier_view("dossier.view")
+def instance_detail(request, dossier, pk):
+    return _instance_page(request, dossier, _instance(dossier, pk))
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def instance_update(request, dossier, pk):
+    instance = _instance(dossier, pk)
+    form = InstanceUpdateForm(
+        request.POST, comite_projet=instance.type == InstanceType.COMITE_PROJET, prefix="instance"
+    )
+    if form.is_valid():
+        try:
+            services.instance_update(instance=instance, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "L'instance a été modifiée.")
+            return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
+    return _instance_page(request, dossier, instance, update_form=form)
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def membre_add(request, dossier, pk):
+    instance = _instance(dossier, pk)
+    form = MembreInstanceForm(request.POST, dossier=dossier, instance_type=instance.type, prefix="membre")
+    if form.is_valid():
+        try:
+            membre = services.membre_instance_add(instance=instance, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Membre ajouté à l'instance : {membre.nom}.")
+            return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
+    return _instance_page(request, dossier, instance, membre_form=form)
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def seance_create(request, dossier, pk):
+    instance = _instance(dossier, pk)
+    form = SeanceForm(request.POST, prefix="seance")
+    if form.is_valid():
+        try:
+            seance = services.seance_create(instance=instance, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if form.date_is_past:
+                messages.warning(
+                    request,
+                    "Attention : la date de cette séance est passée. Vérifiez-la si vous comptez envoyer "
+                    "une convocation.",
+                )
+            messages.success(request, "La séance a été créée.")
+            return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+    return _instance_page(request, dossier, instance, seance_form=form)
 
 
 @require_POST
@@ -181,7 +192,7 @@ def membre_remove(request, dossier, pk, membre_pk):
     try:
         services.membre_instance_remove(membre=membre, by=request.user)
     except ValidationError as error:
-        _error(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, f"Membre retiré de l'instance : {membre.nom}.")
     return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
@@ -199,7 +210,7 @@ def membre_end(request, dossier, pk, membre_pk):
         try:
             services.membre_instance_end(membre=membre, fin=form.cleaned_data["fin"], by=request.user)
         except ValidationError as error:
-            _error(request, error)
+            report_validation_error(request, error)
         else:
             messages.success(request, f"Fin de participation à l'instance enregistrée : {membre.nom}.")
     return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
@@ -214,71 +225,22 @@ def _presences(seance):
     return [{"membre": membre, "statut": current.get(membre.pk, "")} for membre in membres]
 
 
-@dossier_view("dossier.view")
-def seance_detail(request, dossier, pk):
-    seance = _seance(dossier, pk)
+def _point_choices(dossier, seance, access):
+    """The pending submissions and the objects a point may be about (comité de projet only)."""
+    if seance.instance.type != InstanceType.COMITE_PROJET:
+        return [], []
+    return selectors.pending_submissions(dossier, access), selectors.targetable_objects(dossier, access)
+
+
+def _seance_page(request, dossier, seance, **bound_forms):
     is_comite = seance.instance.type == InstanceType.COMITE_PROJET
-    pending = selectors.pending_submissions(dossier, request.access) if is_comite else []
-    targets = selectors.targetable_objects(dossier, request.access) if is_comite else []
-    point_form = PointForm(pending_points=pending, target_groups=targets, prefix="point")
-    compte_rendu_form = CompteRenduForm(initial={"compte_rendu": seance.compte_rendu}, prefix="cr")
-    seance_form = SeanceForm(initial={"date": seance.date, "lieu": seance.lieu}, prefix="seance")
-    if request.method == "POST":
-        request.access.require("gouvernance.edit")
-        action = request.POST.get("action")
-        if action == "point":
-            point_form = PointForm(request.POST, pending_points=pending, target_groups=targets, prefix="point")
-            if point_form.is_valid():
-                data = point_form.cleaned_data
-                pending_point = next((p for p in pending if str(p.pk) == data["pending"]), None)
-                target = selectors.target_lookup(dossier, data["target"], request.access) if data["target"] else None
-                try:
-                    services.point_add(
-                        seance=seance,
-                        titre=data["titre"],
-                        description=data["description"],
-                        target=target,
-                        pending=pending_point,
-                        by=request.user,
-                    )
-                except ValidationError as error:
-                    apply_validation_error(point_form, error)
-                else:
-                    messages.success(request, "Le point a été inscrit à l'ordre du jour.")
-                    return redirect(request.path)
-        elif action == "compte_rendu":
-            compte_rendu_form = CompteRenduForm(request.POST, prefix="cr")
-            if compte_rendu_form.is_valid():
-                try:
-                    services.seance_set_minutes(
-                        seance=seance, compte_rendu=compte_rendu_form.cleaned_data["compte_rendu"], by=request.user
-                    )
-                except ValidationError as error:
-                    apply_validation_error(compte_rendu_form, error)
-                else:
-                    messages.success(request, "Le compte rendu a été enregistré.")
-                    return redirect(request.path)
-        elif action == "seance":
-            seance_form = SeanceForm(request.POST, prefix="seance")
-            if seance_form.is_valid():
-                modifiee_le = seance.convocation_modifiee_le
-                try:
-                    services.seance_update(seance=seance, by=request.user, **seance_form.cleaned_data)
-                except ValidationError as error:
-                    apply_validation_error(seance_form, error)
-                else:
-                    if seance_form.date_is_past:
-                        messages.warning(request, "Attention : la date de cette séance est passée.")
-                    messages.success(request, "La séance a été modifiée.")
-                    if seance.convocation_modifiee_le != modifiee_le:
-                        messages.warning(
-                            request,
-                            "La convocation avait déjà été envoyée : envoyez la convocation rectificative "
-                            "pour prévenir les membres du changement.",
-                        )
-                    return redirect(request.path)
-        else:
-            messages.error(request, "Action inconnue.")
+    forms = {
+        "compte_rendu_form": CompteRenduForm(initial={"compte_rendu": seance.compte_rendu}, prefix="cr"),
+        "seance_form": SeanceForm(initial={"date": seance.date, "lieu": seance.lieu}, prefix="seance"),
+    }
+    if "point_form" not in bound_forms:
+        pending, targets = _point_choices(dossier, seance, request.access)
+        forms["point_form"] = PointForm(pending_points=pending, target_groups=targets, prefix="point")
     context = dossier_context(
         request,
         dossier,
@@ -301,12 +263,84 @@ def seance_detail(request, dossier, pk):
         points=selectors.seance_points(seance, request.access),
         presences=_presences(seance),
         presence_choices=PRESENCE_CHOICES,
-        point_form=point_form,
-        compte_rendu_form=compte_rendu_form,
-        seance_form=seance_form,
         decision_form=DecisionForm(),
+        **(forms | bound_forms),
     )
     return render(request, "gouvernance/seance.html", context)
+
+
+@require_GET
+@dossier_view("dossier.view")
+def seance_detail(request, dossier, pk):
+    return _seance_page(request, dossier, _seance(dossier, pk))
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def point_add(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    pending, targets = _point_choices(dossier, seance, request.access)
+    form = PointForm(request.POST, pending_points=pending, target_groups=targets, prefix="point")
+    if form.is_valid():
+        data = form.cleaned_data
+        pending_point = next((p for p in pending if str(p.pk) == data["pending"]), None)
+        target = selectors.target_lookup(dossier, data["target"], request.access) if data["target"] else None
+        try:
+            services.point_add(
+                seance=seance,
+                titre=data["titre"],
+                description=data["description"],
+                target=target,
+                pending=pending_point,
+                by=request.user,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Le point a été inscrit à l'ordre du jour.")
+            return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+    return _seance_page(request, dossier, seance, point_form=form)
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def compte_rendu(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    form = CompteRenduForm(request.POST, prefix="cr")
+    if form.is_valid():
+        try:
+            services.seance_set_minutes(seance=seance, compte_rendu=form.cleaned_data["compte_rendu"], by=request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Le compte rendu a été enregistré.")
+            return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+    return _seance_page(request, dossier, seance, compte_rendu_form=form)
+
+
+@require_POST
+@dossier_view("gouvernance.edit")
+def seance_update(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    form = SeanceForm(request.POST, prefix="seance")
+    if form.is_valid():
+        modifiee_le = seance.convocation_modifiee_le
+        try:
+            services.seance_update(seance=seance, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if form.date_is_past:
+                messages.warning(request, "Attention : la date de cette séance est passée.")
+            messages.success(request, "La séance a été modifiée.")
+            if seance.convocation_modifiee_le != modifiee_le:
+                messages.warning(
+                    request,
+                    "La convocation avait déjà été envoyée : envoyez la convocation rectificative "
+                    "pour prévenir les membres du changement.",
+                )
+            return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+    return _seance_page(request, dossier, seance, seance_form=form)
 
 
 @require_POST
@@ -316,7 +350,7 @@ def pending_points_schedule(request, dossier, pk):
     try:
         count = services.pending_points_schedule(seance=seance, by=request.user)
     except ValidationError as error:
-        _error(request, error)
+        report_validation_error(request, error)
     else:
         if count:
             added = plural(count, "point en attente a été inscrit", "points en attente ont été inscrits")
@@ -334,7 +368,7 @@ def point_move(request, dossier, pk, point_pk):
     try:
         services.point_move(point=point, direction=-1 if request.POST.get("sens") == "haut" else 1, by=request.user)
     except ValidationError as error:
-        _error(request, error)
+        report_validation_error(request, error)
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
 
 
@@ -355,7 +389,7 @@ def presences(request, dossier, pk):
     try:
         services.presences_record(seance=seance, statuts=statuts, by=request.user)
     except ValidationError as error:
-        _error(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, "La feuille de présence a été enregistrée.")
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
@@ -384,7 +418,7 @@ def decision(request, dossier, pk, point_pk):
                 services.decision_update(decision=current, by=request.user, **form.cleaned_data)
                 messages.success(request, "La décision a été modifiée.")
         except ValidationError as error:
-            _error(request, error)
+            report_validation_error(request, error)
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
 
 
@@ -395,7 +429,7 @@ def approve(request, dossier, pk):
     try:
         services.seance_approve_minutes(seance=seance, by=request.user)
     except ValidationError as error:
-        _error(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, "Le compte rendu est approuvé : les décisions de la séance sont définitives.")
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
@@ -448,7 +482,7 @@ def convocation_send(request, dossier, pk):
     try:
         report = services.seance_send_convocation(seance=seance, by=request.user, convocation_url=url)
     except ValidationError as error:
-        _error(request, error)
+        report_validation_error(request, error)
     else:
         if report.sent:
             messages.success(request, f"La convocation a été envoyée à {len(report.sent)} membre(s).")

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pvd.core.forms import apply_validation_error
+from pvd.core.csv_export import csv_cell
+from pvd.core.forms import apply_validation_error, report_validation_error
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from . import selectors, services
@@ -203,7 +204,7 @@ def consultation_create(request, dossier):
         try:
             services.consultation_create(dossier=dossier, by=request.user, **form.service_kwargs())
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            report_validation_error(request, error)
         else:
             messages.success(request, "La consultation a été créée.")
     else:
@@ -233,7 +234,7 @@ def moderate(request, dossier, pk, action):
         else:
             raise Http404
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report_validation_error(request, error)
     return redirect(reverse("participation:moderation", kwargs={"dossier_pk": dossier.pk}) + f"#contribution-{pk}")
 
 
@@ -268,16 +269,16 @@ def export_csv(request, dossier):
                 _local(c.created_at),
                 c.get_kind_display(),
                 c.get_theme_display(),
-                _csv_safe(str(c.axe or c.fiche or "")),
-                _csv_safe(c.consultation.question if c.consultation else ""),
-                _csv_safe(c.auteur_affiche),
-                _csv_safe(c.email),
+                csv_cell(str(c.axe or c.fiche or "")),
+                csv_cell(c.consultation.question if c.consultation else ""),
+                csv_cell(c.auteur_affiche),
+                csv_cell(c.email),
                 c.get_statut_display(),
-                _csv_safe(c.motif_refus),
-                _csv_safe(c.moderee_par.get_full_name() if c.moderee_par else ""),
+                csv_cell(c.motif_refus),
+                csv_cell(c.moderee_par.get_full_name() if c.moderee_par else ""),
                 _local(c.moderee_le),
-                _csv_safe(c.texte),
-                _csv_safe(c.reponse),
+                csv_cell(c.texte),
+                csv_cell(c.reponse),
             ]
         )
     return response
@@ -286,13 +287,3 @@ def export_csv(request, dossier):
 def _local(moment) -> str:
     """A date and time as the équipe-projet reads it (Europe/Paris), not in UTC."""
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-# A cell starting with one of these is read as a formula by spreadsheet software (tab and
-# carriage return too: some strip them and read what follows).
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in text written by people (the public or the équipe)."""
-    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pvd.core.formatting import nombre
-from pvd.core.forms import apply_validation_error
+from pvd.core.forms import apply_validation_error, report_validation_error
 from pvd.core.text import plural
+from pvd.core.views import delete_view
 from pvd.dossiers.models import Dossier
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import deletion_consequence
@@ -69,10 +70,6 @@ def _axe(dossier, axe_pk):
     return get_object_or_404(AxeStrategique.objects.filter(dossier=dossier), pk=axe_pk)
 
 
-def _report(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
-
-
 # --- Overview ------------------------------------------------------------------------------
 
 
@@ -113,7 +110,7 @@ def projet_publish(request, dossier):
     try:
         services.projet_publish(dossier=dossier, by=request.user)
     except ValidationError as error:
-        _report(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, "Le projet de territoire est publié dans son état actuel.")
     return redirect(_index(dossier))
@@ -133,7 +130,7 @@ def projet_submit(request, dossier):
     try:
         services.projet_submit(dossier=dossier, by=request.user)
     except ValidationError as error:
-        _report(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, "La stratégie est soumise au comité de projet : elle sera inscrite à une séance.")
     return redirect(_index(dossier))
@@ -201,15 +198,7 @@ def axe_update(request, dossier, axe_pk):
 @dossier_view("strategie.edit")
 def axe_delete(request, dossier, axe_pk):
     axe = _axe(dossier, axe_pk)
-    if request.method == "POST":
-        try:
-            services.axe_delete(axe=axe, by=request.user)
-        except ValidationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, f"L'{axe.running_name} a été supprimé.")
-        return redirect(_index(dossier))
-    context = dossier_context(
+    confirm = lambda: dossier_context(  # noqa: E731 - the page only a GET builds
         request,
         dossier,
         page_title=f"Supprimer l'axe {axe.numero}",
@@ -221,7 +210,14 @@ def axe_delete(request, dossier, axe_pk):
         unlinked=selectors.axe_unlinks(axe, request.access),
         cancel_url=_index(dossier),
     )
-    return render(request, "strategie/confirm_delete.html", context)
+    return delete_view(
+        request,
+        delete=lambda: services.axe_delete(axe=axe, by=request.user),
+        message=f"L'{axe.running_name} a été supprimé.",
+        done=_index(dossier),
+        confirm=confirm,
+        template="strategie/confirm_delete.html",
+    )
 
 
 @require_POST
@@ -231,7 +227,7 @@ def axe_move(request, dossier, axe_pk, direction):
     try:
         services.axe_move(axe=axe, direction=direction, by=request.user)
     except ValidationError as error:
-        _report(request, error)
+        report_validation_error(request, error)
     return redirect(_index(dossier) + f"#axe-{axe.pk}")
 
 
@@ -242,7 +238,7 @@ def axe_submit(request, dossier, axe_pk):
     try:
         services.axe_submit(axe=axe, by=request.user)
     except ValidationError as error:
-        _report(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, f"L'{axe.running_name} est soumis au comité de projet.")
     return redirect(_index(dossier) + f"#axe-{axe.pk}")
@@ -270,7 +266,7 @@ def sous_objectif_update(request, dossier, pk):
         try:
             services.sous_objectif_update(sous_objectif=sous, titre=form.cleaned_data["titre"], by=request.user)
         except ValidationError as error:
-            _report(request, error)
+            report_validation_error(request, error)
         else:
             messages.success(request, "Le sous-objectif a été modifié.")
     else:
@@ -347,15 +343,7 @@ def indicateur_update(request, dossier, pk):
 @dossier_view("strategie.edit")
 def indicateur_delete(request, dossier, pk):
     indicateur = _indicateur(dossier, pk)
-    if request.method == "POST":
-        try:
-            services.axe_indicateur_delete(indicateur=indicateur, by=request.user)
-        except ValidationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, f"L'indicateur « {indicateur.nom} » a été supprimé.")
-        return redirect(_index(dossier))
-    context = dossier_context(
+    confirm = lambda: dossier_context(  # noqa: E731 - the page only a GET builds
         request,
         dossier,
         page_title="Supprimer un indicateur",
@@ -365,7 +353,14 @@ def indicateur_delete(request, dossier, pk):
         unlinked=[],
         cancel_url=_index(dossier),
     )
-    return render(request, "strategie/confirm_delete.html", context)
+    return delete_view(
+        request,
+        delete=lambda: services.axe_indicateur_delete(indicateur=indicateur, by=request.user),
+        message=f"L'indicateur « {indicateur.nom} » a été supprimé.",
+        done=_index(dossier),
+        confirm=confirm,
+        template="strategie/confirm_delete.html",
+    )
 
 
 # --- Sectors -------------------------------------------------------------------------------
@@ -439,11 +434,7 @@ def secteur_update(request, dossier, pk):
 @dossier_view("strategie.edit")
 def secteur_delete(request, dossier, pk):
     secteur = _secteur(dossier, pk)
-    if request.method == "POST":
-        services.secteur_delete(secteur=secteur, by=request.user)
-        messages.success(request, f"Le secteur « {secteur.nom} » a été supprimé.")
-        return redirect(_index(dossier) + "#secteurs")
-    context = dossier_context(
+    confirm = lambda: dossier_context(  # noqa: E731 - the page only a GET builds
         request,
         dossier,
         page_title="Supprimer un secteur",
@@ -453,7 +444,14 @@ def secteur_delete(request, dossier, pk):
         unlinked=selectors.secteur_unlinks(secteur, request.access),
         cancel_url=_index(dossier),
     )
-    return render(request, "strategie/confirm_delete.html", context)
+    return delete_view(
+        request,
+        delete=lambda: services.secteur_delete(secteur=secteur, by=request.user),
+        message=f"Le secteur « {secteur.nom} » a été supprimé.",
+        done=_index(dossier) + "#secteurs",
+        confirm=confirm,
+        template="strategie/confirm_delete.html",
+    )
 
 
 @dossier_view("strategie.edit")

@@ -43,11 +43,11 @@ def test_the_member_form_offers_only_the_roles_of_the_instance_type(client_for, 
 def test_the_page_refuses_a_role_of_another_instance_type(client_for, dossier):
     equipe = InstanceFactory(dossier=dossier, equipe=True)
     client = client_for(dossier, "chef_de_projet")
-    url = reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": equipe.pk})
-    response = client.post(url, {"action": "membre", "membre-nom": "M. Dupont", "membre-role": "president"})
+    url = reverse("gouvernance:membre_add", kwargs={"dossier_pk": dossier.pk, "pk": equipe.pk})
+    response = client.post(url, {"membre-nom": "M. Dupont", "membre-role": "president"})
     assert response.status_code == 200
     assert not MembreInstance.objects.exists()
-    client.post(url, {"action": "membre", "membre-nom": "Mme Urba", "membre-role": "urbanisme"})
+    client.post(url, {"membre-nom": "Mme Urba", "membre-role": "urbanisme"})
     assert MembreInstance.objects.get().get_role_display() == "Urbanisme"
 
 

@@ -35,7 +35,7 @@ def test_projet_de_territoire_submitted_decided_and_shown(client_for, dossier, s
     pending = PointOrdreDuJour.objects.get(dossier=dossier, seance__isnull=True)
     assert str(pending.pk) in [o["value"] for o in content.select("#id_point-pending option")]
     assert f"projet:{projet.pk}" in [o["value"] for o in content.select("#id_point-target option")]
-    client.post(seance_url, {"action": "point", "point-pending": str(pending.pk)})
+    client.post(reverse("gouvernance:point_add", kwargs={**kw, "pk": seance.pk}), {"point-pending": str(pending.pk)})
     pending.refresh_from_db()
     assert pending.seance == seance
 

@@ -130,7 +130,8 @@ def test_the_agenda_form_and_the_validations_offer_a_declared_model(declared, cl
         (f"consultation:{consultation.pk}", "Quel avenir pour la halle ?")
     ]
     response = client.post(
-        url, {"action": "point", "point-target": f"consultation:{consultation.pk}", "point-titre": "La halle"}
+        reverse("gouvernance:point_add", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk}),
+        {"point-target": f"consultation:{consultation.pk}", "point-titre": "La halle"},
     )
     assert response.status_code == 302
     assert PointOrdreDuJour.objects.get().target == consultation

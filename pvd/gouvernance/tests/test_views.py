@@ -93,23 +93,29 @@ def test_write_actions_per_viewer(client_for, dossier, seance, kind):
     upcoming = SeanceFactory(instance=seance.instance)
     requests = {
         "instance_create": (u["index"], {"type": "comite_technique", "nom": "Comité habitat", "theme": "Habitat"}),
-        "membre_add": (u["instance"], {"action": "membre", "membre-nom": "M. Nouveau", "membre-role": "invite"}),
-        "seance_create": (
-            u["instance"],
-            {"action": "seance", "seance-date": "2030-01-15T18:00", "seance-lieu": "Mairie"},
+        "membre_add": (
+            reverse("gouvernance:membre_add", kwargs={"dossier_pk": dossier.pk, "pk": seance.instance_id}),
+            {"membre-nom": "M. Nouveau", "membre-role": "invite"},
         ),
-        "point_add": (u["seance"], {"action": "point", "point-titre": "Nouveau point"}),
+        "seance_create": (
+            reverse("gouvernance:seance_create", kwargs={"dossier_pk": dossier.pk, "pk": seance.instance_id}),
+            {"seance-date": "2030-01-15T18:00", "seance-lieu": "Mairie"},
+        ),
+        "point_add": (reverse("gouvernance:point_add", kwargs=skw), {"point-titre": "Nouveau point"}),
         "presences": (reverse("gouvernance:presences", kwargs=skw), {f"presence-{membre.pk}": "present"}),
         # A convocation is for a séance to come.
         "convocation_send": (reverse("gouvernance:convocation_send", kwargs=skw | {"pk": upcoming.pk}), {}),
         "decision": (reverse("gouvernance:decision", kwargs=skw | {"point_pk": point.pk}), {"resultat": "valide"}),
         "approve": (reverse("gouvernance:approve", kwargs=skw), {}),
-        "instance_update": (u["instance"], {"action": "update", "instance-nom": "Comité renommé"}),
-        "seance_update": (
-            u["seance"],
-            {"action": "seance", "seance-date": "2020-02-01T18:00", "seance-lieu": "Salle des fêtes"},
+        "instance_update": (
+            reverse("gouvernance:instance_update", kwargs={"dossier_pk": dossier.pk, "pk": seance.instance_id}),
+            {"instance-nom": "Comité renommé"},
         ),
-        "minutes": (u["seance"], {"action": "compte_rendu", "cr-compte_rendu": "Compte rendu modifié"}),
+        "seance_update": (
+            reverse("gouvernance:seance_update", kwargs=skw),
+            {"seance-date": "2020-02-01T18:00", "seance-lieu": "Salle des fêtes"},
+        ),
+        "minutes": (reverse("gouvernance:compte_rendu", kwargs=skw), {"cr-compte_rendu": "Compte rendu modifié"}),
     }
     effects = {
         "instance_create": lambda: Instance.objects.filter(nom="Comité habitat").exists(),
@@ -146,10 +152,10 @@ def test_composition_check_on_page(client_for, dossier, comite):
 def test_existing_body_declared(client_for, dossier, comite):
     client = client_for(dossier, "chef_de_projet")
     url = reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
+    update_url = reverse("gouvernance:instance_update", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
     response = client.post(
-        url,
+        update_url,
         {
-            "action": "update",
             "instance-nom": "Comité de projet",
             "instance-instance_existante": "oui",
             "instance-nom_instance_existante": "",
@@ -158,9 +164,8 @@ def test_existing_body_declared(client_for, dossier, comite):
     assert response.status_code == 200
     assert "nom de l'instance locale existante" in main(response).get_text()
     client.post(
-        url,
+        update_url,
         {
-            "action": "update",
             "instance-nom": "Comité de projet",
             "instance-instance_existante": "oui",
             "instance-nom_instance_existante": "Copil Cœur de ville",
@@ -171,10 +176,8 @@ def test_existing_body_declared(client_for, dossier, comite):
 
 def test_past_date_is_flagged(client_for, dossier, comite):
     client = client_for(dossier, "equipe")
-    url = reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
-    response = client.post(
-        url, {"action": "seance", "seance-date": "2020-01-15T18:00", "seance-lieu": "Salle"}, follow=True
-    )
+    url = reverse("gouvernance:seance_create", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
+    response = client.post(url, {"seance-date": "2020-01-15T18:00", "seance-lieu": "Salle"}, follow=True)
     assert Seance.objects.filter(lieu="Salle").exists()
     assert "date de cette séance est passée" in response.content.decode()
     assert main(response).select_one("#date-passee")
@@ -192,10 +195,11 @@ def test_generic_point_choices_and_decision_updates_state(client_for, dossier, s
     assert f"axe:{axe.pk}" in targets and f"fiche:{fiche.pk}" in targets and f"fiche:{other.pk}" not in targets
     assert str(pending.pk) in [o["value"] for o in content.select("#id_point-pending option")]
     # A forged target of another dossier is refused.
-    response = client.post(url, {"action": "point", "point-titre": "X", "point-target": f"fiche:{other.pk}"})
+    add_url = reverse("gouvernance:point_add", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})
+    response = client.post(add_url, {"point-titre": "X", "point-target": f"fiche:{other.pk}"})
     assert response.status_code == 200 and not PointOrdreDuJour.objects.filter(titre="X").exists()
-    client.post(url, {"action": "point", "point-titre": "Axe 1", "point-target": f"axe:{axe.pk}"})
-    client.post(url, {"action": "point", "point-pending": str(pending.pk)})
+    client.post(add_url, {"point-titre": "Axe 1", "point-target": f"axe:{axe.pk}"})
+    client.post(add_url, {"point-pending": str(pending.pk)})
     points = list(seance.points.order_by("ordre"))
     assert [p.target for p in points] == [axe, fiche]
     for point in points:

@@ -156,8 +156,8 @@ def test_forged_post_of_another_dossiers_organisation_is_refused(client, two_dos
     assert response.status_code == 200 and not Signataire.objects.exists()
     assert "Sélectionnez un choix valide" in response.content.decode()
     instance = InstanceFactory(dossier=b)
-    url = reverse("gouvernance:instance", kwargs={"dossier_pk": b.pk, "pk": instance.pk})
-    data = {"action": "membre", "membre-nom": "X", "membre-role": "partenaire", "membre-organisation": own_a.pk}
+    url = reverse("gouvernance:membre_add", kwargs={"dossier_pk": b.pk, "pk": instance.pk})
+    data = {"membre-nom": "X", "membre-role": "partenaire", "membre-organisation": own_a.pk}
     response = client.post(url, data)
     assert not MembreInstance.objects.exists()
     assert "Sélectionnez un choix valide" in response.content.decode()
@@ -204,9 +204,8 @@ def test_member_added_on_the_spot(client, two_dossiers):
     _a, b, _own_a, _own_b, _national = two_dossiers
     _login_chef(client, b)
     instance = InstanceFactory(dossier=b)
-    url = reverse("gouvernance:instance", kwargs={"dossier_pk": b.pk, "pk": instance.pk})
+    url = reverse("gouvernance:membre_add", kwargs={"dossier_pk": b.pk, "pk": instance.pk})
     data = {
-        "action": "membre",
         "membre-nom": "Mme Leroy",
         "membre-role": "partenaire",
         "membre-nouvelle_organisation": "Office de tourisme",
