@@ -63,14 +63,15 @@ def test_changed_place_sends_a_convocation_rectificative_to_all(client_for, doss
     MembreInstanceFactory.create_batch(2, instance=comite)
     client = client_for(dossier, "chef_de_projet")
     kw = {"dossier_pk": dossier.pk, "pk": seance.pk}
-    send, page = reverse("gouvernance:convocation_send", kwargs=kw), reverse("gouvernance:seance", kwargs=kw)
+    send = reverse("gouvernance:convocation_send", kwargs=kw)
+    update = reverse("gouvernance:seance_update", kwargs=kw)
     client.post(send)
     assert len(mail.outbox) == 2 and not any("rectificative" in m.subject for m in mail.outbox)
     date = f"{timezone.localtime(seance.date):%Y-%m-%dT%H:%M}"
     # Saving without any change keeps the sendings.
-    client.post(page, {"action": "seance", "seance-date": date, "seance-lieu": seance.lieu})
+    client.post(update, {"seance-date": date, "seance-lieu": seance.lieu})
     assert ConvocationEnvoi.objects.filter(seance=seance).count() == 2
-    response = client.post(page, {"action": "seance", "seance-date": date, "seance-lieu": "Salle Diderot"}, follow=True)
+    response = client.post(update, {"seance-date": date, "seance-lieu": "Salle Diderot"}, follow=True)
     assert "convocation rectificative" in response.content.decode()
     assert main(response).select_one("#convocation-a-rectifier")
     client.post(send)
@@ -100,9 +101,10 @@ def test_member_added_after_the_change_gets_a_plain_convocation(client_for, doss
     client = client_for(dossier, "chef_de_projet")
     kw = {"dossier_pk": dossier.pk, "pk": seance.pk}
     send, page = reverse("gouvernance:convocation_send", kwargs=kw), reverse("gouvernance:seance", kwargs=kw)
+    update = reverse("gouvernance:seance_update", kwargs=kw)
     client.post(send)
     date = f"{timezone.localtime(seance.date):%Y-%m-%dT%H:%M}"
-    client.post(page, {"action": "seance", "seance-date": date, "seance-lieu": "Salle Diderot"})
+    client.post(update, {"seance-date": date, "seance-lieu": "Salle Diderot"})
     # Added after the change: this member never had the previous convocation.
     MembreInstanceFactory(instance=comite, nom="Nouveau", email="nouveau@exemple.fr")
     mail.outbox.clear()
@@ -124,7 +126,7 @@ def test_member_added_after_the_change_gets_a_plain_convocation(client_for, doss
     assert mail.outbox[0].subject.startswith("Convocation :")
     assert "rectificative" not in mail.outbox[0].body
     # A second change: every member who had a convocation gets a rectificative again.
-    client.post(page, {"action": "seance", "seance-date": date, "seance-lieu": "Salle Voltaire"})
+    client.post(update, {"seance-date": date, "seance-lieu": "Salle Voltaire"})
     assert main(client.get(page)).select_one("#convocation-a-rectifier")
     mail.outbox.clear()
     client.post(send)

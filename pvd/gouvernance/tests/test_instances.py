@@ -37,9 +37,11 @@ def test_composition_completed_through_the_member_form(client_for, dossier, comi
     assert options[epci.nom] == str(epci_organisation.pk)
     assert len(_missing(client, url)) == 4
 
+    add_url = reverse("gouvernance:membre_add", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
+
     def add(nom, role, organisation=""):
-        data = {"action": "membre", "membre-nom": nom, "membre-role": role, "membre-organisation": organisation}
-        assert client.post(url, data).status_code == 302
+        data = {"membre-nom": nom, "membre-role": role, "membre-organisation": organisation}
+        assert client.post(add_url, data).status_code == 302
 
     add("Maire", "president", mairie.pk)
     missing = _missing(client, url)
@@ -66,8 +68,8 @@ def test_member_form_refuses_a_commune_of_another_dossier(client_for, dossier, c
 
     other = commune_organisation(CommuneFactory())
     client = client_for(dossier, "chef_de_projet")
-    url = reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
-    data = {"action": "membre", "membre-nom": "X", "membre-role": "president"}
+    url = reverse("gouvernance:membre_add", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
+    data = {"membre-nom": "X", "membre-role": "president"}
     data["membre-organisation"] = other.pk
     response = client.post(url, data)
     assert response.status_code == 200 and not comite.membres.exists()
@@ -123,8 +125,8 @@ def _messages(response) -> list[str]:
 
 def test_member_messages_are_gender_neutral(client_for, dossier, comite):
     client = client_for(dossier, "chef_de_projet")
-    url = reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
-    data = {"action": "membre", "membre-nom": "Camille Petit", "membre-role": "partenaire"}
+    url = reverse("gouvernance:membre_add", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
+    data = {"membre-nom": "Camille Petit", "membre-role": "partenaire"}
     response = client.post(url, data, follow=True)
     assert _messages(response) == ["Membre ajouté à l'instance : Camille Petit."]
     membre = MembreInstance.objects.get(nom="Camille Petit")
