@@ -370,7 +370,9 @@ class PieceJointe(models.Model):
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="pieces")
     titre = models.CharField("titre", max_length=200)
     fichier = models.FileField("fichier", upload_to=_piece_path, validators=[FileExtensionValidator(PIECE_EXTENSIONS)])
-    ajoutee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="ajoutée par", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField("ajoutée le", auto_now_add=True)
 
     class Meta:

@@ -391,7 +391,7 @@ def note_create(*, fiche: FicheAction, by, date, texte: str) -> Note:
 def piece_add(*, fiche: FicheAction, by, titre: str, fichier) -> PieceJointe:
     if fichier.size > PIECE_MAX_SIZE:
         raise ValidationError({"fichier": "Le fichier dépasse la taille maximale de 10 Mo."})
-    piece = PieceJointe(fiche=fiche, titre=titre, fichier=fichier, ajoutee_par=by)
+    piece = PieceJointe(fiche=fiche, titre=titre, fichier=fichier, added_by=by)
     piece.full_clean()
     piece.save()
     _log(fiche, by, "pièce jointe ajoutée", "", titre)

@@ -124,7 +124,7 @@ class Contribution(models.Model):
     email = models.EmailField("adresse électronique (jamais affichée)", blank=True)
     statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.EN_ATTENTE)
     motif_refus = models.TextField("motif du refus", blank=True)
-    moderee_par = models.ForeignKey(
+    moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="modérée par",
         on_delete=models.SET_NULL,
@@ -134,7 +134,7 @@ class Contribution(models.Model):
     )
     moderee_le = models.DateTimeField("modérée le", null=True, blank=True)
     reponse = models.TextField("réponse de l'équipe-projet", max_length=REPONSE_MAX, blank=True)
-    reponse_par = models.ForeignKey(
+    answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="répondu par",
         on_delete=models.SET_NULL,

@@ -105,7 +105,7 @@ def moderation_list(dossier, *, statut: str = "", theme: str = ""):
 
     queryset = (
         Contribution.objects.filter(dossier=dossier)
-        .select_related("axe", "fiche", "consultation", "moderee_par", "reponse_par")
+        .select_related("axe", "fiche", "consultation", "moderated_by", "answered_by")
         .prefetch_related(Prefetch("moderations", queryset=Moderation.objects.select_related("by")))
     )
     if statut in Statut.values:

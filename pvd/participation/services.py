@@ -113,7 +113,7 @@ def _log(contribution, action, by, motif=""):
 @transaction.atomic
 def contribution_publish(*, contribution: Contribution, by) -> Contribution:
     contribution.statut, contribution.motif_refus = Statut.PUBLIEE, ""
-    contribution.moderee_par, contribution.moderee_le = by, timezone.now()
+    contribution.moderated_by, contribution.moderee_le = by, timezone.now()
     contribution.full_clean()
     contribution.save()
     _log(contribution, "publication", by)
@@ -125,7 +125,7 @@ def contribution_refuse(*, contribution: Contribution, motif: str, by) -> Contri
     if not motif.strip():
         raise ValidationError({"motif": "Indiquez le motif du refus."})
     contribution.statut, contribution.motif_refus = Statut.REFUSEE, motif.strip()
-    contribution.moderee_par, contribution.moderee_le = by, timezone.now()
+    contribution.moderated_by, contribution.moderee_le = by, timezone.now()
     contribution.full_clean()
     contribution.save()
     _log(contribution, "refus", by, motif)
@@ -137,7 +137,7 @@ def contribution_answer(*, contribution: Contribution, reponse: str, by) -> Cont
     if not reponse.strip():
         raise ValidationError({"reponse": "La réponse est vide."})
     contribution.reponse = reponse.strip()
-    contribution.reponse_par, contribution.reponse_le = by, timezone.now()
+    contribution.answered_by, contribution.reponse_le = by, timezone.now()
     contribution.full_clean()
     contribution.save()
     _log(contribution, "reponse", by)

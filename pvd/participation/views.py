@@ -274,7 +274,7 @@ def export_csv(request, dossier):
                 _csv_safe(c.email),
                 c.get_statut_display(),
                 _csv_safe(c.motif_refus),
-                _csv_safe(c.moderee_par.get_full_name() if c.moderee_par else ""),
+                _csv_safe(c.moderated_by.get_full_name() if c.moderated_by else ""),
                 _local(c.moderee_le),
                 _csv_safe(c.texte),
                 _csv_safe(c.reponse),
