@@ -75,7 +75,7 @@ def build_world(dossier, user, *, versions: int) -> SimpleNamespace:
     w.etape = Etape.objects.create(fiche=w.fiche, nom="Étude de faisabilité", date=datetime.date(2025, 3, 1))
     w.note = actions_services.note_create(fiche=w.fiche, by=user, date=datetime.date(2025, 4, 1), texte="Visite")
     w.piece = actions_services.piece_add(
-        fiche=w.fiche, by=user, titre="Plan", fichier=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan")
+        fiche=w.fiche, by=user, titre="Plan", file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan")
     )
     w.fiche_indicateur = actions_services.indicateur_create(
         fiche=w.fiche, by=user, nom="Logements rénovés", kind="resultat", unite="logements", frequence="annuelle"
@@ -317,7 +317,7 @@ ACTIONS = [
     ),
     Case("etape_add", "actions:etape_add", fiche, "post", lambda m, o: {"nom": "Consultation", "date": "2025-06-01"}),
     Case("note_add", "actions:note_add", fiche, "post", lambda m, o: {"date": "2025-05-02", "texte": "Réunion"}),
-    Case("piece_add", "actions:piece_add", fiche, "post", lambda m, o: {"titre": "Devis", "fichier": pdf()}),
+    Case("piece_add", "actions:piece_add", fiche, "post", lambda m, o: {"titre": "Devis", "file": pdf()}),
     Case("indicateur_add", "actions:indicateur_add", fiche, "post", lambda m, o: INDICATEUR_DATA),
 ]
 for _attr, _kwarg, _name, _method, _data in [
@@ -402,7 +402,7 @@ CONVENTIONS += [
 
 DOCUMENTS = [
     Case("detail", "documents:detail", document),
-    Case("version_add", "documents:version_add", document, "post", lambda m, o: {"fichier": pdf("v2.pdf")}),
+    Case("version_add", "documents:version_add", document, "post", lambda m, o: {"file": pdf("v2.pdf")}),
     Case("download", "documents:download", lambda m, o: {"document_pk": o.document.pk, "version_pk": o.version.pk}),
     Case(
         "download-under-my-document",

@@ -369,7 +369,7 @@ def _piece_path(instance, filename):
 class PieceJointe(models.Model):
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="pieces")
     titre = models.CharField("titre", max_length=200)
-    fichier = models.FileField("fichier", upload_to=_piece_path, validators=[FileExtensionValidator(PIECE_EXTENSIONS)])
+    file = models.FileField("fichier", upload_to=_piece_path, validators=[FileExtensionValidator(PIECE_EXTENSIONS)])
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="ajoutée par", on_delete=models.SET_NULL, null=True, related_name="+"
     )

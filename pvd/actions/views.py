@@ -406,10 +406,10 @@ def piece_download(request, dossier, fiche_pk, piece_pk):
     fiche = _fiche(request, dossier, fiche_pk)
     piece = get_object_or_404(PieceJointe.objects.filter(fiche=fiche), pk=piece_pk)
     try:
-        handle = piece.fichier.open("rb")
+        handle = piece.file.open("rb")
     except OSError as error:
         raise Http404("Fichier introuvable.") from error
-    name = piece.fichier.name.rsplit("/", 1)[-1]
+    name = piece.file.name.rsplit("/", 1)[-1]
     return FileResponse(handle, as_attachment=True, filename=name)
 
 

@@ -150,7 +150,7 @@ def version_download(request, dossier, document_pk, version_pk):
     document = _document(request, dossier, document_pk)
     version = get_object_or_404(DocumentVersion.objects.filter(document=document), pk=version_pk)
     try:
-        handle = version.fichier.open("rb")
+        handle = version.file.open("rb")
     except OSError as error:
         raise Http404("Fichier introuvable.") from error
     return FileResponse(handle, as_attachment=True, filename=version.nom)

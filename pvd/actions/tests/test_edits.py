@@ -102,10 +102,8 @@ def test_piece_delete_per_viewer(
     settings.MEDIA_ROOT = tmp_path
     fiche = FicheFactory(dossier=dossier)
     author = make_viewer(dossier, "equipe")
-    piece = services.piece_add(
-        fiche=fiche, by=author, titre="Plan", fichier=SimpleUploadedFile("plan.pdf", b"%PDF-1.4")
-    )
-    path = tmp_path / piece.fichier.name
+    piece = services.piece_add(fiche=fiche, by=author, titre="Plan", file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4"))
+    path = tmp_path / piece.file.name
     assert path.exists()
     client = client_for(dossier, kind)
     with django_capture_on_commit_callbacks(execute=True):
