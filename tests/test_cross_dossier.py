@@ -25,7 +25,7 @@ from pvd.actions import services as actions_services
 from pvd.actions.models import BudgetAnnuel, Etape
 from pvd.actions.tests.factories import FicheFactory, LigneFactory
 from pvd.conventions import services as conventions_services
-from pvd.conventions.models import ConventionEtat, DocumentKind
+from pvd.conventions.models import ConventionDocumentKind, ConventionEtat
 from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
 from pvd.documents.tests.factories import DocumentFactory
 from pvd.dossiers.models import Role
@@ -86,7 +86,7 @@ def build_world(dossier, user, *, versions: int) -> SimpleNamespace:
     w.organisation = OrganisationFactory()  # one that does not sign yet
     w.convention_document = conventions_services.document_add(
         convention=w.convention,
-        kind=DocumentKind.PROJET_PDF,
+        kind=ConventionDocumentKind.PROJET_PDF,
         filename="projet.pdf",
         content=b"%PDF-1.4 projet",
         by=user,

@@ -15,7 +15,7 @@ from django.db.models import Q
 from pvd.core.formatting import date_fr, degres
 
 
-class Statut(models.TextChoices):
+class FicheStatut(models.TextChoices):
     A_VENIR = "a_venir", "À venir"
     EN_COURS = "en_cours", "En cours"
     REALISE = "realise", "Réalisé"
@@ -149,7 +149,7 @@ class FicheAction(models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.A_VENIR)
+    statut = models.CharField("statut", max_length=20, choices=FicheStatut.choices, default=FicheStatut.A_VENIR)
     maturite = models.CharField("maturité", max_length=20, choices=Maturite.choices, default=Maturite.IDEE)
     priorite = models.CharField("priorité", max_length=10, choices=Priorite.choices, default=Priorite.MOYENNE)
     date_debut = models.DateField("début prévu", null=True, blank=True)

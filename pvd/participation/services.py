@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Consultation, Contribution, Moderation, PageParticipation, Statut
+from .models import Consultation, Contribution, ContributionStatut, Moderation, PageParticipation
 
 
 @transaction.atomic
@@ -112,7 +112,7 @@ def _log(contribution, action, by, motif=""):
 
 @transaction.atomic
 def contribution_publish(*, contribution: Contribution, by) -> Contribution:
-    contribution.statut, contribution.motif_refus = Statut.PUBLIEE, ""
+    contribution.statut, contribution.motif_refus = ContributionStatut.PUBLIEE, ""
     contribution.moderated_by, contribution.moderee_le = by, timezone.now()
     contribution.full_clean()
     contribution.save()
@@ -124,7 +124,7 @@ def contribution_publish(*, contribution: Contribution, by) -> Contribution:
 def contribution_refuse(*, contribution: Contribution, motif: str, by) -> Contribution:
     if not motif.strip():
         raise ValidationError({"motif": "Indiquez le motif du refus."})
-    contribution.statut, contribution.motif_refus = Statut.REFUSEE, motif.strip()
+    contribution.statut, contribution.motif_refus = ContributionStatut.REFUSEE, motif.strip()
     contribution.moderated_by, contribution.moderee_le = by, timezone.now()
     contribution.full_clean()
     contribution.save()

@@ -17,7 +17,7 @@ from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from . import selectors, services
 from .forms import HONEYPOT, AnswerForm, ConsultationForm, ContributionForm, PageForm, RefuseForm
-from .models import Contribution, PageParticipation, Statut, Theme
+from .models import Contribution, ContributionStatut, PageParticipation, Theme
 
 
 def client_ip(request) -> str:
@@ -164,7 +164,7 @@ def moderation(request, dossier):
         counts=selectors.counts_by_theme_and_status(dossier),
         consultations=list(dossier.consultations.all()),
         filters=filters,
-        statut_choices=Statut.choices,
+        statut_choices=ContributionStatut.choices,
         theme_choices=Theme.choices,
         page_form=PageForm(
             initial={
