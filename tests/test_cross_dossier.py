@@ -25,7 +25,7 @@ from pvd.actions import services as actions_services
 from pvd.actions.models import BudgetAnnuel, Etape
 from pvd.actions.tests.factories import FicheFactory, LigneFactory
 from pvd.conventions import services as conventions_services
-from pvd.conventions.models import ConventionEtat, DocumentKind
+from pvd.conventions.models import ConventionDocumentKind, ConventionEtat
 from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
 from pvd.documents.tests.factories import DocumentFactory
 from pvd.dossiers.models import Role
@@ -75,7 +75,7 @@ def build_world(dossier, user, *, versions: int) -> SimpleNamespace:
     w.etape = Etape.objects.create(fiche=w.fiche, nom="Étude de faisabilité", date=datetime.date(2025, 3, 1))
     w.note = actions_services.note_create(fiche=w.fiche, by=user, date=datetime.date(2025, 4, 1), texte="Visite")
     w.piece = actions_services.piece_add(
-        fiche=w.fiche, by=user, titre="Plan", fichier=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan")
+        fiche=w.fiche, by=user, titre="Plan", file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan")
     )
     w.fiche_indicateur = actions_services.indicateur_create(
         fiche=w.fiche, by=user, nom="Logements rénovés", kind="resultat", unite="logements", frequence="annuelle"
@@ -86,7 +86,7 @@ def build_world(dossier, user, *, versions: int) -> SimpleNamespace:
     w.organisation = OrganisationFactory()  # one that does not sign yet
     w.convention_document = conventions_services.document_add(
         convention=w.convention,
-        kind=DocumentKind.PROJET_PDF,
+        kind=ConventionDocumentKind.PROJET_PDF,
         filename="projet.pdf",
         content=b"%PDF-1.4 projet",
         by=user,
@@ -317,7 +317,7 @@ ACTIONS = [
     ),
     Case("etape_add", "actions:etape_add", fiche, "post", lambda m, o: {"nom": "Consultation", "date": "2025-06-01"}),
     Case("note_add", "actions:note_add", fiche, "post", lambda m, o: {"date": "2025-05-02", "texte": "Réunion"}),
-    Case("piece_add", "actions:piece_add", fiche, "post", lambda m, o: {"titre": "Devis", "fichier": pdf()}),
+    Case("piece_add", "actions:piece_add", fiche, "post", lambda m, o: {"titre": "Devis", "file": pdf()}),
     Case("indicateur_add", "actions:indicateur_add", fiche, "post", lambda m, o: INDICATEUR_DATA),
 ]
 for _attr, _kwarg, _name, _method, _data in [
@@ -402,7 +402,7 @@ CONVENTIONS += [
 
 DOCUMENTS = [
     Case("detail", "documents:detail", document),
-    Case("version_add", "documents:version_add", document, "post", lambda m, o: {"fichier": pdf("v2.pdf")}),
+    Case("version_add", "documents:version_add", document, "post", lambda m, o: {"file": pdf("v2.pdf")}),
     Case("download", "documents:download", lambda m, o: {"document_pk": o.document.pk, "version_pk": o.version.pk}),
     Case(
         "download-under-my-document",

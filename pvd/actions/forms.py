@@ -183,9 +183,9 @@ class NoteForm(BaseModelForm):
 class PieceForm(BaseModelForm):
     class Meta:
         model = PieceJointe
-        fields = ["titre", "fichier"]
+        fields = ["titre", "file"]
         help_texts = {
-            "fichier": "PDF, image ou document bureautique, 10 Mo au plus (" + ", ".join(PIECE_EXTENSIONS) + ")."
+            "file": "PDF, image ou document bureautique, 10 Mo au plus (" + ", ".join(PIECE_EXTENSIONS) + ")."
         }
 
     def _post_clean(self):

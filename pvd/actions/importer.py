@@ -38,7 +38,7 @@ from .columns import (
 )
 from .import_forms import BudgetRowForm, FicheLookups, FicheRowForm, LigneRowForm
 from .import_values import is_blank, norm
-from .models import Dispositif, FicheAction, Maturite, Priorite, Statut, StatutFinancement
+from .models import Dispositif, FicheAction, FicheStatut, Maturite, Priorite, StatutFinancement
 
 
 @dataclass
@@ -350,7 +350,7 @@ def template_xlsx(dossier) -> bytes:
         sheets[title].add_data_validation(validation)
         validation.add(f"{col}2:{col}1000")
 
-    dropdown(SHEET_FICHES, FICHE_COLUMNS, "statut", Statut.labels)
+    dropdown(SHEET_FICHES, FICHE_COLUMNS, "statut", FicheStatut.labels)
     dropdown(SHEET_FICHES, FICHE_COLUMNS, "maturite", Maturite.labels)
     dropdown(SHEET_FICHES, FICHE_COLUMNS, "priorite", Priorite.labels)
     dropdown(SHEET_FICHES, FICHE_COLUMNS, "inscrite_crte", ["oui", "non"])

@@ -15,7 +15,7 @@ from django.db.models import Q
 from pvd.core.formatting import date_fr, degres
 
 
-class Statut(models.TextChoices):
+class FicheStatut(models.TextChoices):
     A_VENIR = "a_venir", "À venir"
     EN_COURS = "en_cours", "En cours"
     REALISE = "realise", "Réalisé"
@@ -149,7 +149,7 @@ class FicheAction(models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.A_VENIR)
+    statut = models.CharField("statut", max_length=20, choices=FicheStatut.choices, default=FicheStatut.A_VENIR)
     maturite = models.CharField("maturité", max_length=20, choices=Maturite.choices, default=Maturite.IDEE)
     priorite = models.CharField("priorité", max_length=10, choices=Priorite.choices, default=Priorite.MOYENNE)
     date_debut = models.DateField("début prévu", null=True, blank=True)
@@ -369,8 +369,10 @@ def _piece_path(instance, filename):
 class PieceJointe(models.Model):
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="pieces")
     titre = models.CharField("titre", max_length=200)
-    fichier = models.FileField("fichier", upload_to=_piece_path, validators=[FileExtensionValidator(PIECE_EXTENSIONS)])
-    ajoutee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    file = models.FileField("fichier", upload_to=_piece_path, validators=[FileExtensionValidator(PIECE_EXTENSIONS)])
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="ajoutée par", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField("ajoutée le", auto_now_add=True)
 
     class Meta:

@@ -16,20 +16,20 @@ from .models import (
     MAQUETTE_AXE_RULE,
     Dispositif,
     FicheAction,
+    FicheStatut,
     LigneFinancement,
     Maturite,
-    Statut,
     StatutFinancement,
 )
 
 # The statuses in the programme's order (a fiche's life), not the codes' alphabetical order.
 STATUT_ORDER = [
-    Statut.A_VENIR,
-    Statut.EN_COURS,
-    Statut.EN_PAUSE,
-    Statut.BLOQUE,
-    Statut.REALISE,
-    Statut.ABANDONNE,
+    FicheStatut.A_VENIR,
+    FicheStatut.EN_COURS,
+    FicheStatut.EN_PAUSE,
+    FicheStatut.BLOQUE,
+    FicheStatut.REALISE,
+    FicheStatut.ABANDONNE,
 ]
 MATURITE_ORDER = [Maturite.IDEE, Maturite.ETUDE, Maturite.OPERATIONNEL]
 
@@ -89,7 +89,7 @@ def _int(value) -> int | None:
 
 def clean_filters(data) -> dict:
     filters = {key: (data.get(key) or "").strip() for key in FILTER_KEYS}
-    if filters["statut"] not in Statut.values:
+    if filters["statut"] not in FicheStatut.values:
         filters["statut"] = ""
     if filters["maturite"] not in Maturite.values:
         filters["maturite"] = ""
@@ -155,10 +155,10 @@ def plan_page(dossier, access, filters: dict) -> PlanPage:
     rows = [
         PlanRow(fiche=f, finance=plan_financement(f.cout_ht, f.financements.all()), state=states[f.pk]) for f in fiches
     ]
-    counts = OrderedDict((value, 0) for value in Statut.values)
+    counts = OrderedDict((value, 0) for value in FicheStatut.values)
     for row in rows:
         counts[row.fiche.statut] += 1
-    labels = dict(Statut.choices)
+    labels = dict(FicheStatut.choices)
     return PlanPage(
         rows=rows,
         count=len(rows),
@@ -184,7 +184,7 @@ def plan_filter_choices(dossier, access) -> dict:
     years.discard(None)
     return {
         "axes": AxeStrategique.objects.filter(dossier=dossier),
-        "statuts": Statut.choices,
+        "statuts": FicheStatut.choices,
         "maturites": Maturite.choices,
         "maitres_ouvrage": Organisation.objects.filter(fiches_maitrise_ouvrage__in=fiches).distinct(),
         "financeurs": Organisation.objects.filter(financements__fiche__in=fiches).distinct(),
@@ -348,8 +348,8 @@ def maquette(dossier, access=None, *, fiches: list[FicheAction] | None = None) -
     """
     if fiches is None:
         fiches = fiches_with_finance(dossier, access)
-    abandoned = [fiche for fiche in fiches if fiche.statut == Statut.ABANDONNE]
-    fiches = [fiche for fiche in fiches if fiche.statut != Statut.ABANDONNE]
+    abandoned = [fiche for fiche in fiches if fiche.statut == FicheStatut.ABANDONNE]
+    fiches = [fiche for fiche in fiches if fiche.statut != FicheStatut.ABANDONNE]
     lignes = [ligne for fiche in fiches for ligne in fiche.financements.all()]
 
     by_year: dict[int, list[Decimal]] = {}
@@ -413,7 +413,7 @@ def maquette(dossier, access=None, *, fiches: list[FicheAction] | None = None) -
         return (label, [Decimal(len(group)), sum((f.cout_ht or ZERO for f in group), ZERO), *fin])
 
     statut_rows = []
-    for value, label in Statut.choices:
+    for value, label in FicheStatut.choices:
         group = [f for f in fiches if f.statut == value]
         if group:
             statut_rows.append(statut_row(label, group))
@@ -496,7 +496,7 @@ def plan_calendar(rows: list[PlanRow], today) -> Calendar:
     """The calendar of the plan's rows (no query: the rows are already loaded)."""
     import datetime
 
-    labels = dict(Statut.choices)
+    labels = dict(FicheStatut.choices)
     dated = [r.fiche for r in rows if r.fiche.date_debut or r.fiche.date_fin]
     calendar = Calendar(rows=[], statuts=[(value, labels[value]) for value in STATUT_ORDER])
     if dated:

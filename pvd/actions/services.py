@@ -221,7 +221,7 @@ def fiche_delete(*, fiche: FicheAction, by) -> None:
     from pvd.gouvernance.services import decidable_delete_check
 
     decidable_delete_check(target=fiche)
-    files = [piece.fichier for piece in fiche.pieces.all() if piece.fichier]
+    files = [piece.file for piece in fiche.pieces.all() if piece.file]
     fiche.delete()
     # The attachments' files go once the deletion is committed (never for a rolled-back one).
     transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
@@ -388,10 +388,10 @@ def note_create(*, fiche: FicheAction, by, date, texte: str) -> Note:
 
 
 @transaction.atomic
-def piece_add(*, fiche: FicheAction, by, titre: str, fichier) -> PieceJointe:
-    if fichier.size > PIECE_MAX_SIZE:
-        raise ValidationError({"fichier": "Le fichier dépasse la taille maximale de 10 Mo."})
-    piece = PieceJointe(fiche=fiche, titre=titre, fichier=fichier, ajoutee_par=by)
+def piece_add(*, fiche: FicheAction, by, titre: str, file) -> PieceJointe:
+    if file.size > PIECE_MAX_SIZE:
+        raise ValidationError({"file": "Le fichier dépasse la taille maximale de 10 Mo."})
+    piece = PieceJointe(fiche=fiche, titre=titre, file=file, added_by=by)
     piece.full_clean()
     piece.save()
     _log(fiche, by, "pièce jointe ajoutée", "", titre)
@@ -432,9 +432,9 @@ def indicateur_delete(*, indicateur, by) -> None:
 @transaction.atomic
 def piece_delete(*, piece: PieceJointe, by) -> None:
     """The row now, the stored file once the deletion is committed (never for a rolled-back one)."""
-    fichier = piece.fichier
+    file = piece.file
     _log(piece.fiche, by, "pièce jointe supprimée", piece.titre, "")
     piece.delete()
-    if fichier:
-        storage, name = fichier.storage, fichier.name
+    if file:
+        storage, name = file.storage, file.name
         transaction.on_commit(lambda: storage.delete(name))

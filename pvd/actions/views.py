@@ -414,7 +414,7 @@ def piece_download(request, dossier, fiche_pk, piece_pk):
     """An attachment, streamed only to who may see the fiche (confidential: the équipe only)."""
     fiche = _fiche(request, dossier, fiche_pk)
     piece = get_object_or_404(PieceJointe.objects.filter(fiche=fiche), pk=piece_pk)
-    return protected_download(piece.fichier, filename=piece.fichier.name.rsplit("/", 1)[-1])
+    return protected_download(piece.file, filename=piece.file.name.rsplit("/", 1)[-1])
 
 
 @require_POST

@@ -262,11 +262,11 @@ def base_name(convention) -> str:
 def download_name(document) -> str:
     """The name a stored document downloads under: the convention and the town, "-signee" for
     the signed scan, "-v2"… after the first version."""
-    from .models import DocumentKind
+    from .models import ConventionDocumentKind
 
     extension = document.file.name.rsplit(".", 1)[-1].lower() if "." in document.file.name else "pdf"
     name = base_name(document.convention)
-    if document.kind == DocumentKind.SIGNE_PDF:
+    if document.kind == ConventionDocumentKind.SIGNE_PDF:
         name += "-signee"
     if document.version > 1:
         name += f"-v{document.version}"

@@ -100,7 +100,7 @@ class Signataire(models.Model):
         return f"{self.organisation} — {self.representant}"
 
 
-class DocumentKind(models.TextChoices):
+class ConventionDocumentKind(models.TextChoices):
     PROJET_DOCX = "projet_docx", "Projet généré (DOCX)"
     PROJET_PDF = "projet_pdf", "Projet généré (PDF)"
     SIGNE_PDF = "signe_pdf", "Version signée (PDF)"
@@ -115,7 +115,7 @@ class ConventionDocument(models.Model):
     """A generated draft or the signed scan of a convention; each upload or generation is a new version."""
 
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField("type de document", max_length=20, choices=DocumentKind.choices)
+    kind = models.CharField("type de document", max_length=20, choices=ConventionDocumentKind.choices)
     file = models.FileField("fichier", upload_to=_document_path, max_length=300)
     version = models.PositiveIntegerField("version")
     uploaded_by = models.ForeignKey(

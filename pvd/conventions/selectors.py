@@ -470,7 +470,7 @@ def convention_cadre_content(dossier) -> dict:
     # The maquette financière is the plan d'action's (pvd.actions), without confidential fiches.
     from pvd.actions import selectors as actions_selectors
     from pvd.actions.finance import plan_financement
-    from pvd.actions.models import FicheAction, Statut, StatutFinancement
+    from pvd.actions.models import FicheAction, FicheStatut, StatutFinancement
     from pvd.gouvernance.selectors import validation_states
 
     # The comité de projet's word on each fiche: validated fiches make the plan d'action, the
@@ -479,7 +479,7 @@ def convention_cadre_content(dossier) -> dict:
     states = validation_states(all_fiches)
     # An ajournée or rejected fiche is not part of the plan, nor an abandoned one (the maquette
     # leaves abandoned fiches out of its totals: the convention's totals must agree with it).
-    fiche_list = [f for f in all_fiches if states[f.pk].code not in ECARTEES and f.statut != Statut.ABANDONNE]
+    fiche_list = [f for f in all_fiches if states[f.pk].code not in ECARTEES and f.statut != FicheStatut.ABANDONNE]
     fiches = []
     for fiche in fiche_list:
         lignes = [ligne for ligne in fiche.financements.all() if ligne.statut != StatutFinancement.REFUSE]
@@ -528,7 +528,7 @@ def convention_cadre_content(dossier) -> dict:
         if states[f.pk].code in ECARTEES
         else (f.numero, "abandonnée")
         for f in all_fiches
-        if states[f.pk].code in ECARTEES or f.statut == Statut.ABANDONNE
+        if states[f.pk].code in ECARTEES or f.statut == FicheStatut.ABANDONNE
     ]
     validated = {f.numero for f in fiche_list if states[f.pk].is_validated}
     # The plan's tables show a fiche's summary; the annex its detail (the funders line by line).

@@ -15,9 +15,9 @@ from pvd.territoires.services import check_offered
 from .models import (
     Convention,
     ConventionDocument,
+    ConventionDocumentKind,
     ConventionEtat,
     ConventionType,
-    DocumentKind,
     Signataire,
     lower_first,
 )
@@ -482,5 +482,9 @@ def signed_scan_upload(*, convention: Convention, uploaded, by) -> ConventionDoc
         )
     content = validate_pdf(uploaded)
     return document_add(
-        convention=convention, kind=DocumentKind.SIGNE_PDF, filename="convention-signee.pdf", content=content, by=by
+        convention=convention,
+        kind=ConventionDocumentKind.SIGNE_PDF,
+        filename="convention-signee.pdf",
+        content=content,
+        by=by,
     )

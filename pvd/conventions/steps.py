@@ -102,9 +102,9 @@ def convention_cadre(dossier, access=None):
 def phase(dossier) -> str:
     conventions = _by_type(dossier)
     if _signed(conventions.get(ConventionType.CADRE)):
-        from pvd.actions.models import FicheAction, Statut
+        from pvd.actions.models import FicheAction, FicheStatut
 
-        if FicheAction.objects.filter(dossier=dossier, statut__in=[Statut.EN_COURS, Statut.REALISE]).exists():
+        if FicheAction.objects.filter(dossier=dossier, statut__in=[FicheStatut.EN_COURS, FicheStatut.REALISE]).exists():
             return "mise_en_oeuvre"
         return "ort"
     if _signed(conventions.get(ConventionType.ADHESION)):

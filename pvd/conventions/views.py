@@ -22,10 +22,10 @@ from .forms import (
     SignatureForm,
     SignedScanForm,
 )
-from .models import Convention, ConventionDocument, ConventionEtat, ConventionType, DocumentKind, Signataire
+from .models import Convention, ConventionDocument, ConventionDocumentKind, ConventionEtat, ConventionType, Signataire
 
 GENERABLE = {ConventionType.ADHESION: "adhesion", ConventionType.CADRE: "cadre"}
-FORMATS = {"docx": DocumentKind.PROJET_DOCX, "pdf": DocumentKind.PROJET_PDF}
+FORMATS = {"docx": ConventionDocumentKind.PROJET_DOCX, "pdf": ConventionDocumentKind.PROJET_PDF}
 
 
 def _convention(dossier, pk):

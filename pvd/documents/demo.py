@@ -60,7 +60,7 @@ def seed(context) -> None:
                 titre=titre,
                 kind=kind,
                 description=description,
-                fichier=SimpleUploadedFile(filename, content()),
+                file=SimpleUploadedFile(filename, content()),
                 by=chef,
             )
         if submit and validation_state(document).code == "non_soumis":

@@ -27,13 +27,13 @@ class DocumentDetailsForm(BaseForm):
 
 
 class DocumentForm(DocumentDetailsForm):
-    fichier = forms.FileField(
+    file = forms.FileField(
         label="Fichier", help_text=_FILE_HELP, widget=forms.ClearableFileInput(attrs={"accept": _ACCEPT})
     )
 
 
 class VersionForm(BaseForm):
-    fichier = forms.FileField(
+    file = forms.FileField(
         label="Nouvelle version du fichier",
         help_text=_FILE_HELP,
         widget=forms.ClearableFileInput(attrs={"accept": _ACCEPT}),

@@ -82,7 +82,7 @@ def _version_path(instance, filename):
 class DocumentVersion(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
     numero = models.PositiveIntegerField("version")
-    fichier = models.FileField("fichier", upload_to=_version_path, max_length=400)
+    file = models.FileField("fichier", upload_to=_version_path, max_length=400)
     nom = models.CharField("nom du fichier", max_length=255)
     taille = models.PositiveBigIntegerField("taille (octets)")
     uploaded_by = models.ForeignKey(

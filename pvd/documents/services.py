@@ -51,23 +51,23 @@ def _content_matches(extension: str, content: bytes) -> bool:
         return False
 
 
-def check_upload(fichier) -> bytes:
-    """The content of an uploaded file, or a ValidationError (in French) on the field `fichier`."""
-    if fichier is None:
-        raise ValidationError({"fichier": "Choisissez un fichier."})
-    extension = _extension(fichier.name or "")
+def check_upload(file) -> bytes:
+    """The content of an uploaded file, or a ValidationError (in French) on the field `file`."""
+    if file is None:
+        raise ValidationError({"file": "Choisissez un fichier."})
+    extension = _extension(file.name or "")
     allowed = ", ".join(sorted({e.upper() for e in ALLOWED_EXTENSIONS} - {"JPEG"}))
     if extension not in ALLOWED_EXTENSIONS:
-        raise ValidationError({"fichier": f"Ce type de fichier n'est pas accepté. Formats acceptés : {allowed}."})
-    if fichier.size > MAX_SIZE:
-        raise ValidationError({"fichier": f"Le fichier dépasse la taille maximale de {MAX_SIZE // (1024 * 1024)} Mo."})
-    if fichier.size == 0:
-        raise ValidationError({"fichier": "Le fichier est vide."})
-    fichier.seek(0)
-    content = fichier.read()
+        raise ValidationError({"file": f"Ce type de fichier n'est pas accepté. Formats acceptés : {allowed}."})
+    if file.size > MAX_SIZE:
+        raise ValidationError({"file": f"Le fichier dépasse la taille maximale de {MAX_SIZE // (1024 * 1024)} Mo."})
+    if file.size == 0:
+        raise ValidationError({"file": "Le fichier est vide."})
+    file.seek(0)
+    content = file.read()
     if not _content_matches(extension, content):
         raise ValidationError(
-            {"fichier": f"Le contenu du fichier ne correspond pas à son extension ({ALLOWED_EXTENSIONS[extension]})."}
+            {"file": f"Le contenu du fichier ne correspond pas à son extension ({ALLOWED_EXTENSIONS[extension]})."}
         )
     return content
 
@@ -75,23 +75,23 @@ def check_upload(fichier) -> bytes:
 def _add_version(document: Document, *, name: str, content: bytes, by) -> DocumentVersion:
     numero = (document.versions.aggregate(n=Max("numero"))["n"] or 0) + 1
     version = DocumentVersion(document=document, numero=numero, nom=name[:255], taille=len(content), uploaded_by=by)
-    version.fichier = ContentFile(content, name=name)
+    version.file = ContentFile(content, name=name)
     version.full_clean()
     try:
         version.save()  # writes the file, then the row
     except Exception:
-        if version.fichier.name and version.fichier._committed:
-            version.fichier.storage.delete(version.fichier.name)
+        if version.file.name and version.file._committed:
+            version.file.storage.delete(version.file.name)
         raise
     return version
 
 
 @transaction.atomic
 def document_create(
-    *, dossier, titre: str, kind: str, fichier, by, description: str = "", confidentiel: bool = False
+    *, dossier, titre: str, kind: str, file, by, description: str = "", confidentiel: bool = False
 ) -> Document:
     """A document and its first version. The file is checked before anything is written."""
-    content = check_upload(fichier)
+    content = check_upload(file)
     document = Document(
         dossier=dossier,
         titre=(titre or "").strip(),
@@ -102,7 +102,7 @@ def document_create(
     )
     document.full_clean()
     document.save()
-    _add_version(document, name=fichier.name, content=content, by=by)
+    _add_version(document, name=file.name, content=content, by=by)
     return document
 
 
@@ -133,12 +133,12 @@ def document_update(
 
 
 @transaction.atomic
-def document_version_add(*, document: Document, fichier, by) -> DocumentVersion:
+def document_version_add(*, document: Document, file, by) -> DocumentVersion:
     """A new version, which becomes the current one."""
-    content = check_upload(fichier)
+    content = check_upload(file)
     # Two uploads at once get distinct numbers (and the constraint backs it up).
     document = Document.objects.select_for_update().get(pk=document.pk)
-    return _add_version(document, name=fichier.name, content=content, by=by)
+    return _add_version(document, name=file.name, content=content, by=by)
 
 
 @transaction.atomic
@@ -148,7 +148,7 @@ def document_delete(*, document: Document, by) -> None:
     from pvd.gouvernance.services import decidable_delete_check
 
     decidable_delete_check(target=document)
-    files = [version.fichier for version in document.versions.all() if version.fichier]
+    files = [version.file for version in document.versions.all() if version.file]
     document.delete()
     transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 

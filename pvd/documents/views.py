@@ -150,7 +150,7 @@ def version_download(request, dossier, document_pk, version_pk):
     """A version's file, streamed only to who may see the document (never a public media URL)."""
     document = _document(request, dossier, document_pk)
     version = get_object_or_404(DocumentVersion.objects.filter(document=document), pk=version_pk)
-    return protected_download(version.fichier, filename=version.nom)
+    return protected_download(version.file, filename=version.nom)
 
 
 @dossier_view(EDIT)

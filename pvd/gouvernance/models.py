@@ -195,8 +195,13 @@ class Seance(models.Model):
     lieu = models.CharField("lieu", max_length=300, blank=True)
     compte_rendu = models.TextField("compte rendu", blank=True)
     compte_rendu_approuve_le = models.DateTimeField("compte rendu approuvé le", null=True, blank=True)
-    compte_rendu_approuve_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    compte_rendu_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="compte rendu approuvé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     convocation_envoyee_le = models.DateTimeField("convocation envoyée le", null=True, blank=True)
     # Set when the date or the place changes after a convocation was sent (the sendings then

@@ -516,8 +516,8 @@ def seance_approve_minutes(*, seance: Seance, by) -> Seance:
     if seance.is_past is False:
         raise ValidationError("La séance n'a pas encore eu lieu.")
     seance.compte_rendu_approuve_le = timezone.now()
-    seance.compte_rendu_approuve_par = by
-    seance.save(update_fields=["compte_rendu_approuve_le", "compte_rendu_approuve_par"])
+    seance.compte_rendu_approved_by = by
+    seance.save(update_fields=["compte_rendu_approuve_le", "compte_rendu_approved_by"])
     return seance
 
 

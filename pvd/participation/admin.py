@@ -34,8 +34,8 @@ class ContributionAdmin(admin.ModelAdmin):
     list_filter = ["statut", "kind", "theme"]
     list_select_related = ["dossier"]
     search_fields = ["texte", "auteur", "dossier__nom"]
-    raw_id_fields = ["dossier", "consultation", "axe", "fiche", "moderee_par", "reponse_par"]
-    readonly_fields = ["created_at", "moderee_par", "moderee_le", "reponse_par", "reponse_le"]
+    raw_id_fields = ["dossier", "consultation", "axe", "fiche", "moderated_by", "answered_by"]
+    readonly_fields = ["created_at", "moderated_by", "moderee_le", "answered_by", "reponse_le"]
     inlines = [ModerationInline]
 
 

@@ -2,7 +2,7 @@ from django import forms
 
 from pvd.core.forms import BaseForm, DateInput
 
-from .models import NOM_MAX, REPONSE_MAX, TEXTE_MAX, Kind, Theme
+from .models import NOM_MAX, REPONSE_MAX, TEXTE_MAX, ContributionKind, Theme
 
 
 def target_choices(axes, fiches) -> list:
@@ -27,7 +27,7 @@ HONEYPOT = "site_web"
 
 class ContributionForm(BaseForm):
     consultation = forms.ChoiceField(label="En réponse à la consultation", required=False)
-    kind = forms.ChoiceField(label="Nature de votre contribution", choices=Kind.choices)
+    kind = forms.ChoiceField(label="Nature de votre contribution", choices=ContributionKind.choices)
     theme = forms.ChoiceField(label="Thème", choices=Theme.choices)
     cible = forms.ChoiceField(label="Sur quel sujet ?", required=False)
     texte = forms.CharField(

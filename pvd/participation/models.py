@@ -64,7 +64,7 @@ class Consultation(models.Model):
         return self.ouverture <= today <= self.cloture
 
 
-class Kind(models.TextChoices):
+class ContributionKind(models.TextChoices):
     PROPOSITION = "proposition", "Proposition"
     AVIS = "avis", "Avis"
 
@@ -80,7 +80,7 @@ class Theme(models.TextChoices):
     AUTRE = "autre", "Autre"
 
 
-class Statut(models.TextChoices):
+class ContributionStatut(models.TextChoices):
     EN_ATTENTE = "en_attente", "En attente"
     PUBLIEE = "publiee", "Publiée"
     REFUSEE = "refusee", "Refusée"
@@ -101,7 +101,7 @@ class Contribution(models.Model):
         blank=True,
         related_name="contributions",
     )
-    kind = models.CharField("nature", max_length=20, choices=Kind.choices)
+    kind = models.CharField("nature", max_length=20, choices=ContributionKind.choices)
     texte = models.TextField("contribution", max_length=TEXTE_MAX)
     theme = models.CharField("thème", max_length=20, choices=Theme.choices)
     axe = models.ForeignKey(
@@ -122,9 +122,11 @@ class Contribution(models.Model):
     )
     auteur = models.CharField("nom", max_length=NOM_MAX, blank=True, help_text="Vide : contribution anonyme.")
     email = models.EmailField("adresse électronique (jamais affichée)", blank=True)
-    statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.EN_ATTENTE)
+    statut = models.CharField(
+        "statut", max_length=20, choices=ContributionStatut.choices, default=ContributionStatut.EN_ATTENTE
+    )
     motif_refus = models.TextField("motif du refus", blank=True)
-    moderee_par = models.ForeignKey(
+    moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="modérée par",
         on_delete=models.SET_NULL,
@@ -134,7 +136,7 @@ class Contribution(models.Model):
     )
     moderee_le = models.DateTimeField("modérée le", null=True, blank=True)
     reponse = models.TextField("réponse de l'équipe-projet", max_length=REPONSE_MAX, blank=True)
-    reponse_par = models.ForeignKey(
+    answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="répondu par",
         on_delete=models.SET_NULL,

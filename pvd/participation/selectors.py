@@ -4,7 +4,7 @@ from django.utils import timezone
 from pvd.core.text import plural
 from pvd.strategie.selectors import Unlinked
 
-from .models import Consultation, Contribution, Statut, Theme
+from .models import Consultation, Contribution, ContributionStatut, Theme
 
 
 def published_page(dossier_pk: int):
@@ -22,7 +22,7 @@ def open_consultations(dossier):
 
 def published_contributions(dossier):
     return (
-        Contribution.objects.filter(dossier=dossier, statut=Statut.PUBLIEE)
+        Contribution.objects.filter(dossier=dossier, statut=ContributionStatut.PUBLIEE)
         .select_related("axe", "fiche", "consultation")
         .order_by("-created_at", "-pk")
     )
@@ -105,17 +105,17 @@ def moderation_list(dossier, *, statut: str = "", theme: str = ""):
 
     queryset = (
         Contribution.objects.filter(dossier=dossier)
-        .select_related("axe", "fiche", "consultation", "moderee_par", "reponse_par")
+        .select_related("axe", "fiche", "consultation", "moderated_by", "answered_by")
         .prefetch_related(Prefetch("moderations", queryset=Moderation.objects.select_related("by")))
     )
-    if statut in Statut.values:
+    if statut in ContributionStatut.values:
         queryset = queryset.filter(statut=statut)
     if theme in Theme.values:
         queryset = queryset.filter(theme=theme)
     # What waits for a moderator first, then the published, then the refused.
     rank = Case(
-        When(statut=Statut.EN_ATTENTE, then=Value(0)),
-        When(statut=Statut.PUBLIEE, then=Value(1)),
+        When(statut=ContributionStatut.EN_ATTENTE, then=Value(0)),
+        When(statut=ContributionStatut.PUBLIEE, then=Value(1)),
         default=Value(2),
     )
     return queryset.order_by(rank, "-created_at", "-pk")
@@ -124,15 +124,19 @@ def moderation_list(dossier, *, statut: str = "", theme: str = ""):
 def counts_by_theme_and_status(dossier) -> dict:
     """{"rows": [(theme label, {statut: n}, total)], "totals": {statut: n}, "total": n} in one query."""
     raw = Contribution.objects.filter(dossier=dossier).values("theme", "statut").annotate(n=Count("pk"))
-    table = {theme: dict.fromkeys(Statut.values, 0) for theme in Theme.values}
+    table = {theme: dict.fromkeys(ContributionStatut.values, 0) for theme in Theme.values}
     for row in raw:
         table[row["theme"]][row["statut"]] = row["n"]
     rows = [
-        {"label": label, "counts": [table[value][s] for s in Statut.values], "total": sum(table[value].values())}
+        {
+            "label": label,
+            "counts": [table[value][s] for s in ContributionStatut.values],
+            "total": sum(table[value].values()),
+        }
         for value, label in Theme.choices
     ]
-    totals = [sum(table[t][s] for t in Theme.values) for s in Statut.values]
-    return {"statuts": Statut.labels, "rows": rows, "totals": totals, "total": sum(totals)}
+    totals = [sum(table[t][s] for t in Theme.values) for s in ContributionStatut.values]
+    return {"statuts": ContributionStatut.labels, "rows": rows, "totals": totals, "total": sum(totals)}
 
 
 def axe_unlinks(axe) -> list:

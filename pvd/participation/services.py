@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Consultation, Contribution, Moderation, PageParticipation, Statut
+from .models import Consultation, Contribution, ContributionStatut, Moderation, PageParticipation
 
 
 @transaction.atomic
@@ -112,8 +112,8 @@ def _log(contribution, action, by, motif=""):
 
 @transaction.atomic
 def contribution_publish(*, contribution: Contribution, by) -> Contribution:
-    contribution.statut, contribution.motif_refus = Statut.PUBLIEE, ""
-    contribution.moderee_par, contribution.moderee_le = by, timezone.now()
+    contribution.statut, contribution.motif_refus = ContributionStatut.PUBLIEE, ""
+    contribution.moderated_by, contribution.moderee_le = by, timezone.now()
     contribution.full_clean()
     contribution.save()
     _log(contribution, "publication", by)
@@ -124,8 +124,8 @@ def contribution_publish(*, contribution: Contribution, by) -> Contribution:
 def contribution_refuse(*, contribution: Contribution, motif: str, by) -> Contribution:
     if not motif.strip():
         raise ValidationError({"motif": "Indiquez le motif du refus."})
-    contribution.statut, contribution.motif_refus = Statut.REFUSEE, motif.strip()
-    contribution.moderee_par, contribution.moderee_le = by, timezone.now()
+    contribution.statut, contribution.motif_refus = ContributionStatut.REFUSEE, motif.strip()
+    contribution.moderated_by, contribution.moderee_le = by, timezone.now()
     contribution.full_clean()
     contribution.save()
     _log(contribution, "refus", by, motif)
@@ -137,7 +137,7 @@ def contribution_answer(*, contribution: Contribution, reponse: str, by) -> Cont
     if not reponse.strip():
         raise ValidationError({"reponse": "La réponse est vide."})
     contribution.reponse = reponse.strip()
-    contribution.reponse_par, contribution.reponse_le = by, timezone.now()
+    contribution.answered_by, contribution.reponse_le = by, timezone.now()
     contribution.full_clean()
     contribution.save()
     _log(contribution, "reponse", by)

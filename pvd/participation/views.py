@@ -18,7 +18,7 @@ from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from . import selectors, services
 from .forms import HONEYPOT, AnswerForm, ConsultationForm, ContributionForm, PageForm, RefuseForm
-from .models import Contribution, PageParticipation, Statut, Theme
+from .models import Contribution, ContributionStatut, PageParticipation, Theme
 
 
 def client_ip(request) -> str:
@@ -165,7 +165,7 @@ def moderation(request, dossier):
         counts=selectors.counts_by_theme_and_status(dossier),
         consultations=list(dossier.consultations.all()),
         filters=filters,
-        statut_choices=Statut.choices,
+        statut_choices=ContributionStatut.choices,
         theme_choices=Theme.choices,
         page_form=PageForm(
             initial={
@@ -275,7 +275,7 @@ def export_csv(request, dossier):
                 csv_cell(c.email),
                 c.get_statut_display(),
                 csv_cell(c.motif_refus),
-                csv_cell(c.moderee_par.get_full_name() if c.moderee_par else ""),
+                csv_cell(c.moderated_by.get_full_name() if c.moderated_by else ""),
                 _local(c.moderee_le),
                 csv_cell(c.texte),
                 csv_cell(c.reponse),

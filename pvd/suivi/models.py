@@ -104,7 +104,9 @@ class Mesure(models.Model):
     valeur = models.DecimalField("valeur", max_digits=16, decimal_places=4)
     source = models.CharField("source", max_length=300, blank=True)
     commentaire = models.TextField("commentaire", blank=True)
-    saisie_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="saisie par", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField("saisie le", auto_now_add=True)
 
     class Meta:

@@ -15,7 +15,7 @@ from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
 from pvd.dossiers.models import Dossier, Invitation, Role
 from pvd.gouvernance.selectors import validation_state
 from pvd.gouvernance.tests.factories import InstanceFactory, SeanceFactory
-from pvd.participation.models import Contribution, Statut
+from pvd.participation.models import Contribution, ContributionStatut
 from pvd.participation.tests.factories import ContributionFactory, PageParticipationFactory
 from pvd.strategie.models import AxeStrategique
 from pvd.strategie.tests.factories import AxeFactory
@@ -153,4 +153,4 @@ def test_moderation_publish_and_answer_with_the_keyboard_alone(page, live_server
     kb_press(page, page.get_by_role("button", name=f"Répondre à la contribution n° {contribution.pk}"))
     expect(page.get_by_role("status")).to_contain_text("La réponse est enregistrée")
     contribution = Contribution.objects.get(pk=contribution.pk)
-    assert contribution.statut == Statut.PUBLIEE and contribution.reponse.startswith("Merci : des bancs")
+    assert contribution.statut == ContributionStatut.PUBLIEE and contribution.reponse.startswith("Merci : des bancs")

@@ -10,7 +10,7 @@ from pvd.actions.models import FicheAction
 from pvd.comptes.tests.factories import UserFactory
 from pvd.dossiers.models import Dossier, Invitation, Role
 from pvd.gouvernance.selectors import validation_state
-from pvd.participation.models import Contribution, Statut
+from pvd.participation.models import Contribution, ContributionStatut
 from pvd.strategie.models import SecteurIntervention
 from pvd.territoires.tests.factories import CommuneFactory, EpciFactory
 
@@ -123,7 +123,9 @@ def test_public_pages_and_proposition_without_javascript(new_page, live_server, 
     form.get_by_role("textbox", name="Votre contribution").fill("Un marché de producteurs le samedi.")
     form.get_by_role("button", name="Envoyer ma contribution").click()
     expect(resident.get_by_role("status")).to_contain_text("publiée après modération")
-    assert Contribution.objects.filter(texte="Un marché de producteurs le samedi.", statut=Statut.EN_ATTENTE).exists()
+    assert Contribution.objects.filter(
+        texte="Un marché de producteurs le samedi.", statut=ContributionStatut.EN_ATTENTE
+    ).exists()
     assert_no_horizontal_scroll(resident, width=320)
 
 
@@ -131,7 +133,7 @@ def test_moderation_and_fiche_financing_without_javascript(nojs_page, live_serve
     world = make_world()
     page = nojs_page
     login(page, live_server, world.chef)
-    pending = Contribution.objects.get(statut=Statut.EN_ATTENTE)
+    pending = Contribution.objects.get(statut=ContributionStatut.EN_ATTENTE)
     page.goto(world.dossier_url("participation:moderation"))
     page.get_by_role("button", name=f"Publier la contribution n° {pending.pk}").click()
     expect(page.get_by_role("status")).to_contain_text("La contribution est publiée")
@@ -139,7 +141,7 @@ def test_moderation_and_fiche_financing_without_javascript(nojs_page, live_serve
     page.get_by_role("button", name=f"Répondre à la contribution n° {pending.pk}").click()
     expect(page.get_by_role("status")).to_contain_text("La réponse est enregistrée")
     pending.refresh_from_db()
-    assert (pending.statut, pending.reponse) == (Statut.PUBLIEE, "Merci, nous étudions la proposition.")
+    assert (pending.statut, pending.reponse) == (ContributionStatut.PUBLIEE, "Merci, nous étudions la proposition.")
 
     fiche = world.extra["fiche"]
     page.goto(world.dossier_url("actions:fiche", fiche_pk=fiche.pk))

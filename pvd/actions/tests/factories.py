@@ -61,5 +61,5 @@ def make_piece(fiche, name="plan.pdf", content=b"%PDF-1.4 plan"):
     from pvd.actions.models import PieceJointe
 
     return PieceJointe.objects.create(
-        fiche=fiche, titre="Plan du site", fichier=SimpleUploadedFile(name, content, content_type="application/pdf")
+        fiche=fiche, titre="Plan du site", file=SimpleUploadedFile(name, content, content_type="application/pdf")
     )

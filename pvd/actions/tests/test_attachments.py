@@ -50,7 +50,7 @@ def test_piece_download_of_another_fiche_is_404(client_for, dossier, media):
 
 def test_piece_download_missing_file_is_404(client_for, dossier, media):
     piece = make_piece(FicheFactory(dossier=dossier))
-    piece.fichier.storage.delete(piece.fichier.name)
+    piece.file.storage.delete(piece.file.name)
     client = client_for(dossier, "chef_de_projet")
     response = client.get(url("piece_download", dossier, fiche_pk=piece.fiche_id, piece_pk=piece.pk))
     assert response.status_code == 404

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pvd.actions import demo
-from pvd.actions.models import FicheAction, LigneFinancement, Statut, StatutFinancement
+from pvd.actions.models import FicheAction, FicheStatut, LigneFinancement, StatutFinancement
 from pvd.actions.tests.factories import FicheFactory, LigneFactory, OrganisationFactory
 from pvd.actions.tests.test_views import TEAM, url
 from pvd.comptes.tests.factories import UserFactory
@@ -77,7 +77,7 @@ def test_filter_by_maitre_ouvrage(client_for, dossier, main):
 def test_demo_has_every_fiche_and_financing_status(dossier):
     demo.seed(DemoContext(dossier, users={"chef@demo.pvd.fr": UserFactory()}))
     statuts = set(FicheAction.objects.filter(dossier=dossier).values_list("statut", flat=True))
-    assert statuts == set(Statut.values) and len(statuts) == 6
+    assert statuts == set(FicheStatut.values) and len(statuts) == 6
     lignes = set(LigneFinancement.objects.filter(fiche__dossier=dossier).values_list("statut", flat=True))
     assert lignes == set(StatutFinancement.values) and len(lignes) == 3
 

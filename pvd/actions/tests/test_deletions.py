@@ -104,7 +104,7 @@ def test_fiche_delete_withdraws_its_pending_submission_and_removes_its_files(
 
     fiche = FicheFactory(dossier=dossier)
     piece = make_piece(fiche)
-    path = media / piece.fichier.name
+    path = media / piece.file.name
     assert path.exists()
     client = client_for(dossier, "chef_de_projet")
     client.post(url("fiche_submit", dossier, fiche_pk=fiche.pk))

@@ -103,10 +103,8 @@ def test_piece_delete_per_viewer(
     settings.MEDIA_ROOT = tmp_path
     fiche = FicheFactory(dossier=dossier)
     author = make_viewer(dossier, "equipe")
-    piece = services.piece_add(
-        fiche=fiche, by=author, titre="Plan", fichier=SimpleUploadedFile("plan.pdf", b"%PDF-1.4")
-    )
-    path = tmp_path / piece.fichier.name
+    piece = services.piece_add(fiche=fiche, by=author, titre="Plan", file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4"))
+    path = tmp_path / piece.file.name
     assert path.exists()
     client = client_for(dossier, kind)
     with django_capture_on_commit_callbacks(execute=True):
@@ -330,7 +328,7 @@ def test_etape_toggle_and_piece_add_per_viewer(client_for, dossier, kind, media)
     client = client_for(dossier, kind)
     toggle = client.post(url("etape_toggle", dossier, fiche_pk=fiche.pk, etape_pk=etape.pk))
     upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4", content_type="application/pdf")
-    piece = client.post(url("piece_add", dossier, fiche_pk=fiche.pk), {"titre": "Plan", "fichier": upload})
+    piece = client.post(url("piece_add", dossier, fiche_pk=fiche.pk), {"titre": "Plan", "file": upload})
     etape.refresh_from_db()
     if kind in TEAM:
         assert toggle.status_code == 302 and etape.faite

@@ -242,11 +242,9 @@ def test_piece_add_validates_extension(client_for, dossier, settings, tmp_path):
     fiche = FicheFactory(dossier=dossier)
     client = client_for(dossier, "chef_de_projet")
     bad = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
-    assert client.post(url("piece_add", dossier, fiche_pk=fiche.pk), {"titre": "x", "fichier": bad}).status_code == 400
+    assert client.post(url("piece_add", dossier, fiche_pk=fiche.pk), {"titre": "x", "file": bad}).status_code == 400
     good = SimpleUploadedFile("plan.pdf", b"%PDF-1.4", content_type="application/pdf")
-    assert (
-        client.post(url("piece_add", dossier, fiche_pk=fiche.pk), {"titre": "Plan", "fichier": good}).status_code == 302
-    )
+    assert client.post(url("piece_add", dossier, fiche_pk=fiche.pk), {"titre": "Plan", "file": good}).status_code == 302
     assert fiche.pieces.get().titre == "Plan"
 
 

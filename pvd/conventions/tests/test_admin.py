@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from pvd.comptes.tests.factories import UserFactory
 from pvd.conventions import services
-from pvd.conventions.models import ConventionEtat, DocumentKind
+from pvd.conventions.models import ConventionDocumentKind, ConventionEtat
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def admin_client(client):
 def test_conventions_are_in_the_admin_with_their_dangerous_fields_read_only(admin_client, adhesion, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     document = services.document_add(
-        convention=adhesion, kind=DocumentKind.SIGNE_PDF, filename="s.pdf", content=b"%PDF-1.4", by=None
+        convention=adhesion, kind=ConventionDocumentKind.SIGNE_PDF, filename="s.pdf", content=b"%PDF-1.4", by=None
     )
     signataire = adhesion.signataires.first()
     pages = {

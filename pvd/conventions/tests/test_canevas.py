@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from pvd.conventions import documents, services
-from pvd.conventions.models import ConventionType, DocumentKind
+from pvd.conventions.models import ConventionDocumentKind, ConventionType
 from pvd.conventions.sections import PLAN_MATURATION, PLAN_VALIDE
 from pvd.conventions.tests.test_documents import full_dossier, pdf_text  # noqa: F401 - fixture
 
@@ -137,16 +137,16 @@ def test_generated_and_downloaded_files_are_named_after_the_convention_and_the_t
     assert documents.generate("adhesion", dossier, "pdf")[0] == "convention-adhesion-Les-Anses-d-Arlet.pdf"
     client = client_for(dossier, "chef_de_projet")
     client.post(reverse("conventions:generate", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "fmt": "docx"}))
-    first = cadre.documents.get(kind=DocumentKind.PROJET_DOCX)
+    first = cadre.documents.get(kind=ConventionDocumentKind.PROJET_DOCX)
     second = services.document_add(
-        convention=cadre, kind=DocumentKind.SIGNE_PDF, filename="scan.pdf", content=b"%PDF-1.4", by=None
+        convention=cadre, kind=ConventionDocumentKind.SIGNE_PDF, filename="scan.pdf", content=b"%PDF-1.4", by=None
     )
     third = services.document_add(
-        convention=cadre, kind=DocumentKind.SIGNE_PDF, filename="scan.pdf", content=b"%PDF-1.4 v2", by=None
+        convention=cadre, kind=ConventionDocumentKind.SIGNE_PDF, filename="scan.pdf", content=b"%PDF-1.4 v2", by=None
     )
     avenant = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=cadre)
     fourth = services.document_add(
-        convention=avenant, kind=DocumentKind.SIGNE_PDF, filename="scan.pdf", content=b"%PDF-1.4", by=None
+        convention=avenant, kind=ConventionDocumentKind.SIGNE_PDF, filename="scan.pdf", content=b"%PDF-1.4", by=None
     )
     expected = {
         first: "convention-cadre-valant-ORT-Les-Anses-d-Arlet.docx",
@@ -165,12 +165,12 @@ def test_generated_and_downloaded_files_are_named_after_the_convention_and_the_t
 
 
 def test_an_abandoned_fiche_is_left_out_of_the_plan_and_of_its_totals(full_dossier):  # noqa: F811
-    from pvd.actions.models import FicheAction, Statut
+    from pvd.actions.models import FicheAction, FicheStatut
     from pvd.conventions.selectors import convention_cadre_content
 
     before = convention_cadre_content(full_dossier)
     opah = FicheAction.objects.get(dossier=full_dossier, titre="OPAH-RU du centre ancien")
-    FicheAction.objects.filter(pk=opah.pk).update(statut=Statut.ABANDONNE)
+    FicheAction.objects.filter(pk=opah.pk).update(statut=FicheStatut.ABANDONNE)
     after = convention_cadre_content(full_dossier)
     text = docx_body_text(documents.generate("cadre", full_dossier, "docx")[1])
     assert "OPAH-RU du centre ancien" not in " ".join(text.split())

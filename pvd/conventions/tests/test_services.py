@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pvd.actions.models import FicheAction, Statut
+from pvd.actions.models import FicheAction, FicheStatut
 from pvd.conventions import services, steps
 from pvd.conventions.models import Convention, ConventionDocument, ConventionEtat, ConventionType, Signataire
 from pvd.conventions.tests.conftest import mairie, prefet, president, sign_all
@@ -37,7 +37,7 @@ def test_signature_of_every_signatory_makes_the_convention_signed_and_moves_the_
     assert steps.phase(dossier) == "ort"
     assert dossier_overview(dossier)["phase_label"] == "Convention-cadre signée (ORT)"
     assert steps.convention_cadre(dossier)[0] == "termine"
-    FicheAction.objects.create(dossier=dossier, numero=1, titre="Halles", statut=Statut.EN_COURS)
+    FicheAction.objects.create(dossier=dossier, numero=1, titre="Halles", statut=FicheStatut.EN_COURS)
     assert steps.phase(dossier) == "mise_en_oeuvre"
 
 

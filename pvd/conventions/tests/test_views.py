@@ -13,9 +13,9 @@ from pvd.conventions import services
 from pvd.conventions.models import (
     Convention,
     ConventionDocument,
+    ConventionDocumentKind,
     ConventionEtat,
     ConventionType,
-    DocumentKind,
     Signataire,
 )
 from pvd.conventions.tests.conftest import mairie, prefet, president
@@ -61,7 +61,7 @@ def cadre_en_signature(cadre):
 def urls(dossier, convention):
     signataire = convention.signataires.first()
     document = services.document_add(
-        convention=convention, kind=DocumentKind.PROJET_PDF, filename="p.pdf", content=b"%PDF-1.4", by=None
+        convention=convention, kind=ConventionDocumentKind.PROJET_PDF, filename="p.pdf", content=b"%PDF-1.4", by=None
     )
     base = {"dossier_pk": dossier.pk}
     conv = {**base, "pk": convention.pk}
@@ -132,7 +132,7 @@ def test_generate_only_by_chef_de_projet(client_for, dossier, cadre, kind):
     client = client_for(dossier, kind)
     url = reverse("conventions:generate", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "fmt": "docx"})
     response = client.post(url)
-    created = ConventionDocument.objects.filter(convention=cadre, kind=DocumentKind.PROJET_DOCX)
+    created = ConventionDocument.objects.filter(convention=cadre, kind=ConventionDocumentKind.PROJET_DOCX)
     assert response.status_code == expected_status(kind, CHEF, ok=302)
     check_refusal(response, kind)
     assert created.count() == (1 if kind in CHEF else 0)
@@ -175,7 +175,9 @@ def test_upload_signed_only_by_chef_de_projet(client_for, dossier, cadre_en_sign
     )
     assert response.status_code == expected_status(kind, CHEF, ok=302)
     check_refusal(response, kind)
-    assert ConventionDocument.objects.filter(kind=DocumentKind.SIGNE_PDF).count() == (1 if kind in CHEF else 0)
+    assert ConventionDocument.objects.filter(kind=ConventionDocumentKind.SIGNE_PDF).count() == (
+        1 if kind in CHEF else 0
+    )
 
 
 def test_upload_refuses_a_non_pdf(client_for, dossier, cadre_en_signature):
@@ -521,7 +523,7 @@ def test_each_document_generated_by_the_chef_only_and_read_by_every_reader(
         response.close()
 
 
-FORMATS_KIND = {"docx": DocumentKind.PROJET_DOCX, "pdf": DocumentKind.PROJET_PDF}
+FORMATS_KIND = {"docx": ConventionDocumentKind.PROJET_DOCX, "pdf": ConventionDocumentKind.PROJET_PDF}
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)

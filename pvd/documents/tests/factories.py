@@ -35,5 +35,5 @@ class DocumentVersionFactory(factory.django.DjangoModelFactory):
     document = factory.SubFactory(DocumentFactory, versions=0)
     numero = 1
     nom = factory.LazyAttribute(lambda o: f"etude-v{o.numero}.pdf")
-    fichier = factory.LazyAttribute(lambda o: ContentFile(PDF + str(o.numero).encode(), name=o.nom))
+    file = factory.LazyAttribute(lambda o: ContentFile(PDF + str(o.numero).encode(), name=o.nom))
     taille = factory.LazyAttribute(lambda o: len(PDF) + len(str(o.numero)))

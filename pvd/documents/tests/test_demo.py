@@ -23,6 +23,6 @@ def test_demo_documents_are_seeded_once_and_one_is_submitted(settings, tmp_path)
     assert validation_state(documents["Diagnostic partagé du centre ancien"]).code == "soumis"
     assert validation_state(documents["Compte rendu des ateliers habitants"]).code == "non_soumis"
     diagnostic = documents["Diagnostic partagé du centre ancien"].versions.get()
-    with diagnostic.fichier.open("rb") as handle:
+    with diagnostic.file.open("rb") as handle:
         text = " ".join(page.extract_text() for page in PdfReader(handle).pages)
     assert "Diagnostic partagé du centre ancien de Langres" in " ".join(text.split())

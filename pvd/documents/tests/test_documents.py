@@ -165,13 +165,13 @@ LIST_QUERIES = 8
 def test_create_per_viewer(client_for, dossier, kind, main, media):
     client = client_for(dossier, kind)
     form = client.get(url("create", dossier))
-    response = client.post(url("create", dossier), _create_data(fichier=upload()))
+    response = client.post(url("create", dossier), _create_data(file=upload()))
     if kind not in TEAM:
         assert_refused(form, kind)
         assert_refused(response, kind)
         assert not Document.objects.exists() and not _stored_files(media)
         return
-    assert main(form).select_one("form#document-form input[type=file][name=fichier]")
+    assert main(form).select_one("form#document-form input[type=file][name=file]")
     document = Document.objects.get()
     assert response.status_code == 302 and response["Location"] == url("detail", dossier, document_pk=document.pk)
     assert (document.titre, document.kind, document.dossier, document.created_by) == (
@@ -187,14 +187,14 @@ def test_create_per_viewer(client_for, dossier, kind, main, media):
         len(VALID["rapport.pdf"]),
         client.user,
     )
-    with version.fichier.open("rb") as handle:
+    with version.file.open("rb") as handle:
         assert handle.read() == VALID["rapport.pdf"]
 
 
 @pytest.mark.parametrize("name", sorted(VALID))
 def test_every_allowed_format_is_accepted(client_for, dossier, name):
     client = client_for(dossier, "chef_de_projet")
-    response = client.post(url("create", dossier), _create_data(fichier=upload(name)))
+    response = client.post(url("create", dossier), _create_data(file=upload(name)))
     assert response.status_code == 302
     assert Document.objects.get().versions.get().nom == name
 
@@ -216,7 +216,7 @@ def test_every_allowed_format_is_accepted(client_for, dossier, name):
 )
 def test_bad_upload_is_refused_in_french_and_saves_nothing(client_for, dossier, media, main, name, content, message):
     client = client_for(dossier, "chef_de_projet")
-    response = client.post(url("create", dossier), _create_data(fichier=SimpleUploadedFile(name, content)))
+    response = client.post(url("create", dossier), _create_data(file=SimpleUploadedFile(name, content)))
     assert response.status_code == 400
     errors = main(response).select_one("form#document-form").get_text()
     assert message in errors
@@ -228,7 +228,7 @@ def test_oversized_upload_is_refused(client_for, dossier, media, main, monkeypat
 
     monkeypatch.setattr(services, "MAX_SIZE", 10)
     client = client_for(dossier, "chef_de_projet")
-    response = client.post(url("create", dossier), _create_data(fichier=upload()))
+    response = client.post(url("create", dossier), _create_data(file=upload()))
     assert response.status_code == 400
     assert "Le fichier dépasse la taille maximale" in main(response).get_text()
     assert not Document.objects.exists() and not _stored_files(media)
@@ -236,7 +236,7 @@ def test_oversized_upload_is_refused(client_for, dossier, media, main, monkeypat
 
 def test_missing_title_is_refused_and_saves_no_file(client_for, dossier, media, main):
     client = client_for(dossier, "chef_de_projet")
-    response = client.post(url("create", dossier), _create_data(titre="", fichier=upload()))
+    response = client.post(url("create", dossier), _create_data(titre="", file=upload()))
     assert response.status_code == 400
     assert not Document.objects.exists() and not _stored_files(media)
 
@@ -245,7 +245,7 @@ def test_missing_title_is_refused_and_saves_no_file(client_for, dossier, media, 
 def test_new_version_per_viewer(client_for, dossier, kind, main):
     document = DocumentFactory(dossier=dossier)
     client = client_for(dossier, kind)
-    response = client.post(url("version_add", dossier, document_pk=document.pk), {"fichier": upload("note.docx")})
+    response = client.post(url("version_add", dossier, document_pk=document.pk), {"file": upload("note.docx")})
     if kind not in TEAM:
         assert_refused(response, kind)
         assert document.versions.count() == 1
@@ -267,7 +267,7 @@ def test_bad_new_version_is_refused_and_keeps_the_current_one(client_for, dossie
     files_before = _stored_files(media)
     client = client_for(dossier, "equipe")
     response = client.post(
-        url("version_add", dossier, document_pk=document.pk), {"fichier": SimpleUploadedFile("x.pdf", b"nope")}
+        url("version_add", dossier, document_pk=document.pk), {"file": SimpleUploadedFile("x.pdf", b"nope")}
     )
     assert response.status_code == 400
     assert "ne correspond pas à son extension" in main(response).select_one("#version-form").get_text()

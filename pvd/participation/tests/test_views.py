@@ -186,8 +186,8 @@ def test_moderation_flow_logged(client_for, dossier, page):
     client.post(reverse("participation:moderate", kwargs=kw | {"action": "repondre"}), {"reponse": "Voir la charte."})
     contribution.refresh_from_db()
     assert contribution.statut == "refusee" and contribution.motif_refus == "Propos injurieux"
-    assert contribution.moderee_par == client.user and contribution.moderee_le is not None
-    assert contribution.reponse_par == client.user
+    assert contribution.moderated_by == client.user and contribution.moderee_le is not None
+    assert contribution.answered_by == client.user
     assert [(m.action, m.by) for m in Moderation.objects.all()] == [("refus", client.user), ("reponse", client.user)]
     response = client.get(reverse("participation:moderation", kwargs={"dossier_pk": dossier.pk}) + "?statut=refusee")
     content = main(response)
