@@ -1,13 +1,10 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pvd.conventions.models import ConventionType
 from pvd.dossiers import deadline
-from tests.utils import main
 
 D = datetime.date
 
@@ -95,13 +92,3 @@ def test_adhesion_signed_on_a_29_february():
     assert state(adhesion, D(2025, 8, 30)) == deadline.DEPASSEE
     assert state(adhesion, D(2025, 9, 1), cadre=D(2025, 8, 29)) == deadline.RESPECTEE
     assert state(adhesion, D(2025, 9, 1), cadre=D(2025, 8, 30)) == deadline.HORS_DELAI
-
-
-def test_deadline_alert_links_to_the_conventions_except_on_their_page(client_for, dossier, sign_convention):
-    sign_convention(dossier, ConventionType.ADHESION, datetime.date(2022, 8, 31))
-    client = client_for(dossier, "lecteur")
-    index_url = reverse("conventions:index", kwargs={"dossier_pk": dossier.pk})
-    home = main(client.get(reverse("dossiers:detail", kwargs={"dossier_pk": dossier.pk})))
-    assert home.select_one(f'#echeance-cadre a[href="{index_url}"]')
-    alert = main(client.get(index_url)).select_one("#echeance-cadre")
-    assert alert is not None and "Voir les conventions" not in alert.get_text()
