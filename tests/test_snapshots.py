@@ -47,8 +47,8 @@ def langres():
     dossier = DossierFactory(nom="Langres", epci=epci, communes=[commune])
     user = UserFactory(email="claire.martin@exemple.fr", first_name="Claire", last_name="Martin")
     MembreFactory(dossier=dossier, user=user, role=Role.CHEF_DE_PROJET)
-    etat = OrganisationFactory(nom="État", type=OrganisationType.ETAT)
-    region = OrganisationFactory(nom="Région Grand Est", type=OrganisationType.REGION)
+    etat = OrganisationFactory(nom="État", kind=OrganisationType.ETAT)
+    region = OrganisationFactory(nom="Région Grand Est", kind=OrganisationType.REGION)
     halle = FicheFactory(
         dossier=dossier,
         numero=1,
@@ -69,9 +69,9 @@ def langres():
         cout_ht=Decimal("1200000"),
     )
     InstanceFactory(dossier=dossier, nom="Comité de projet")
-    convention = convention_services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    convention = convention_services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     # The commune, the EPCI and the préfet are added with the convention: the maire is named.
-    maire = convention.signataires.get(organisation__type=OrganisationType.COMMUNE)
+    maire = convention.signataires.get(organisation__kind=OrganisationType.COMMUNE)
     convention.signataires.filter(pk=maire.pk).update(
         representant="Anne Rousseau", engagements="Mettre à disposition un chef de projet."
     )

@@ -298,7 +298,7 @@ def import_plan(*, dossier, content: bytes, by) -> list[FicheAction]:
             financeur = funders.get(organisation_key(item["financeur"]))
             if financeur is None:
                 financeur = organisation_get_or_create(
-                    nom=item["financeur"], type=OrganisationType.AUTRE, dossier=dossier
+                    nom=item["financeur"], kind=OrganisationType.AUTRE, dossier=dossier
                 )
                 funders[organisation_key(item["financeur"])] = financeur
             services.ligne_financement_create(

@@ -113,7 +113,7 @@ def _with_new_partners(dossier, partenaires, nouveaux_partenaires) -> list | Non
     for nom in noms:
         organisation = existing.get(organisation_key(nom))
         if organisation is None:
-            organisation = organisation_get_or_create(nom=nom, type=OrganisationType.AUTRE, dossier=dossier)
+            organisation = organisation_get_or_create(nom=nom, kind=OrganisationType.AUTRE, dossier=dossier)
             existing[organisation_key(nom)] = organisation
         if organisation not in chosen:
             chosen.append(organisation)
@@ -125,7 +125,7 @@ def _find_or_create_funder(dossier, nom: str, type_financeur: str):
     capitals, else a new organisation of the dossier."""
     existing = organisations_by_name([nom], dossier=dossier).get(organisation_key(nom))
     return existing or organisation_get_or_create(
-        nom=nom, type=type_financeur or OrganisationType.AUTRE, dossier=dossier
+        nom=nom, kind=type_financeur or OrganisationType.AUTRE, dossier=dossier
     )
 
 

@@ -34,10 +34,10 @@ class ConventionDocumentInline(admin.TabularInline):
 class ConventionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "dossier", "etat", "date_signature", "created_at"]
     list_select_related = ["dossier", "amende"]
-    list_filter = ["type", "etat"]
+    list_filter = ["kind", "etat"]
     search_fields = ["dossier__nom", "titre"]
     raw_id_fields = ["dossier"]
-    readonly_fields = ["dossier", "type", "amende", "numero_avenant", "etat", "date_signature", "created_at"]
+    readonly_fields = ["dossier", "kind", "amende", "numero_avenant", "etat", "date_signature", "created_at"]
     inlines = [SignataireInline, ConventionDocumentInline]
 
     def has_add_permission(self, request):

@@ -115,20 +115,20 @@ def _fill(convention, rows, dossier):
 @transaction.atomic
 def seed(context):
     dossier = context.dossier
-    adhesion = Convention.objects.filter(dossier=dossier, type=ConventionType.ADHESION).first()
+    adhesion = Convention.objects.filter(dossier=dossier, kind=ConventionType.ADHESION).first()
     if adhesion is None:
         adhesion = services.convention_create(
             dossier=dossier,
-            type=ConventionType.ADHESION,
+            kind=ConventionType.ADHESION,
             titre="Convention d'adhésion Petites villes de demain — Langres",
             duree_annees=6,
         )
     _fill(adhesion, ADHESION_SIGNATURES, dossier)
-    cadre = Convention.objects.filter(dossier=dossier, type=ConventionType.CADRE).first()
+    cadre = Convention.objects.filter(dossier=dossier, kind=ConventionType.CADRE).first()
     if cadre is None:
         cadre = services.convention_create(
             dossier=dossier,
-            type=ConventionType.CADRE,
+            kind=ConventionType.CADRE,
             titre="Convention-cadre valant ORT — Langres et Grand Langres",
             duree_annees=5,
         )

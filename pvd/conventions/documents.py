@@ -253,10 +253,10 @@ def base_name(convention) -> str:
     """ "convention-cadre-valant-ORT-Langres", "avenant-2-convention-adhesion-Langres"."""
     from .models import ConventionType
 
-    if convention.type == ConventionType.AVENANT:
-        amended = KINDS.get(convention.amende.type, {}).get("filename", "convention")
+    if convention.kind == ConventionType.AVENANT:
+        amended = KINDS.get(convention.amende.kind, {}).get("filename", "convention")
         return f"avenant-{convention.numero_avenant}-{amended}-{town(convention.dossier)}"
-    return f"{KINDS[convention.type]['filename']}-{town(convention.dossier)}"
+    return f"{KINDS[convention.kind]['filename']}-{town(convention.dossier)}"
 
 
 def download_name(document) -> str:

@@ -9,7 +9,7 @@ from .services import EDITABLE_ETATS
 
 
 class ConventionCreateForm(BaseForm):
-    type = forms.ChoiceField(label="Type de convention", choices=ConventionType.choices)
+    kind = forms.ChoiceField(label="Type de convention", choices=ConventionType.choices)
     amende = forms.ModelChoiceField(
         label="Convention modifiée (pour un avenant)",
         queryset=Convention.objects.none(),
@@ -24,7 +24,7 @@ class ConventionCreateForm(BaseForm):
         # An avenant amends a convention in force: neither another avenant nor a résiliée one.
         self.fields["amende"].queryset = (
             Convention.objects.filter(dossier=dossier)
-            .exclude(type=ConventionType.AVENANT)
+            .exclude(kind=ConventionType.AVENANT)
             .exclude(etat=ConventionEtat.RESILIEE)
         )
 
@@ -43,7 +43,7 @@ class ConventionUpdateForm(BaseForm):
 
     def __init__(self, *args, convention, **kwargs):
         super().__init__(*args, **kwargs)
-        if convention.type != ConventionType.CADRE:
+        if convention.kind != ConventionType.CADRE:
             del self.fields["synthese_diagnostic"]
         # Signée comes from the signatures and résiliée from its own confirmed action: a signed or
         # résiliée convention keeps its state here.

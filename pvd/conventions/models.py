@@ -23,7 +23,7 @@ class ConventionEtat(models.TextChoices):
 
 class Convention(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="conventions")
-    type = models.CharField("type", max_length=20, choices=ConventionType.choices)
+    kind = models.CharField("type", max_length=20, choices=ConventionType.choices)
     amende = models.ForeignKey(
         "self",
         verbose_name="convention amendée",
@@ -49,18 +49,18 @@ class Convention(models.Model):
         constraints = [
             # A résiliée convention steps aside: the dossier may then sign a new one of the same type.
             models.UniqueConstraint(
-                fields=["dossier", "type"],
-                condition=Q(type__in=["adhesion", "cadre"]) & ~Q(etat="resiliee"),
+                fields=["dossier", "kind"],
+                condition=Q(kind__in=["adhesion", "cadre"]) & ~Q(etat="resiliee"),
                 name="une_convention_par_type",
                 violation_error_message="Ce dossier a déjà une convention de ce type en cours.",
             ),
             models.CheckConstraint(
                 name="avenant_amende_une_convention",
-                condition=(Q(type="avenant") & Q(amende__isnull=False)) | (~Q(type="avenant") & Q(amende__isnull=True)),
+                condition=(Q(kind="avenant") & Q(amende__isnull=False)) | (~Q(kind="avenant") & Q(amende__isnull=True)),
                 violation_error_message="Un avenant modifie une convention, et seul un avenant en modifie une.",
             ),
             models.UniqueConstraint(
-                fields=["amende", "numero_avenant"], condition=Q(type="avenant"), name="avenant_numero_unique"
+                fields=["amende", "numero_avenant"], condition=Q(kind="avenant"), name="avenant_numero_unique"
             ),
             models.CheckConstraint(
                 name="signee_a_une_date",
@@ -70,9 +70,9 @@ class Convention(models.Model):
         ]
 
     def __str__(self):
-        if self.type == ConventionType.AVENANT:
-            return f"Avenant n° {self.numero_avenant} à la {lower_first(self.amende.get_type_display())}"
-        return self.get_type_display()
+        if self.kind == ConventionType.AVENANT:
+            return f"Avenant n° {self.numero_avenant} à la {lower_first(self.amende.get_kind_display())}"
+        return self.get_kind_display()
 
 
 class Signataire(models.Model):

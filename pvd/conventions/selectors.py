@@ -33,11 +33,11 @@ def default_representant(organisation) -> str | None:
     `organisation.departement` (select them with the signatories)."""
     from pvd.territoires.models import OrganisationType
 
-    if organisation.type == OrganisationType.COMMUNE and organisation.commune_id:
+    if organisation.kind == OrganisationType.COMMUNE and organisation.commune_id:
         return f"Le maire {de_commune(organisation.commune.nom)}"
-    if organisation.type == OrganisationType.EPCI:
+    if organisation.kind == OrganisationType.EPCI:
         return "Le président ou la présidente"
-    if organisation.type == OrganisationType.ETAT and organisation.departement_id:
+    if organisation.kind == OrganisationType.ETAT and organisation.departement_id:
         return f"Le {prefet_de(organisation.departement)}"
     return None
 
@@ -84,7 +84,7 @@ def comite_missing_signataires(instance, membres) -> list[tuple[str, str]]:
     composition check reads them (registered in `ConventionsConfig.ready`)."""
     organisations = {m.organisation_id for m in membres if m.organisation_id}
     signataires = Signataire.objects.filter(
-        convention__dossier=instance.dossier, convention__type=ConventionType.ADHESION
+        convention__dossier=instance.dossier, convention__kind=ConventionType.ADHESION
     ).select_related("organisation")
     missing = []
     for signataire in signataires:
@@ -117,9 +117,9 @@ def absent_parties(convention, signataires, *, communes=None) -> list[str]:
     from pvd.territoires.names import commune_de
 
     present_communes = {
-        s.organisation.commune_id for s in signataires if s.requis and s.organisation.type == OrganisationType.COMMUNE
+        s.organisation.commune_id for s in signataires if s.requis and s.organisation.kind == OrganisationType.COMMUNE
     }
-    epci_present = any(s.requis and s.organisation.type == OrganisationType.EPCI for s in signataires)
+    epci_present = any(s.requis and s.organisation.kind == OrganisationType.EPCI for s in signataires)
     dossier = convention.dossier
     communes = dossier.communes.order_by("nom") if communes is None else communes
     absentes = [commune_de(c.nom) for c in communes if c.pk not in present_communes]
@@ -131,9 +131,9 @@ def absent_parties(convention, signataires, *, communes=None) -> list[str]:
 def _signature_dates(dossier) -> dict[str, datetime.date | None]:
     # A résiliée convention counts as none (a new one of the same type may exist beside it).
     rows = (
-        Convention.objects.filter(dossier=dossier, type__in=[ConventionType.ADHESION, ConventionType.CADRE])
+        Convention.objects.filter(dossier=dossier, kind__in=[ConventionType.ADHESION, ConventionType.CADRE])
         .exclude(etat=ConventionEtat.RESILIEE)
-        .values_list("type", "date_signature")
+        .values_list("kind", "date_signature")
     )
     return dict(rows)
 
@@ -152,10 +152,10 @@ def dossier_ids_with_echeance(dossier_qs, state: str, *, today: datetime.date | 
     today = today or timezone.localdate()
     rows = (
         Convention.objects.filter(
-            dossier__in=dossier_qs.values("pk"), type__in=[ConventionType.ADHESION, ConventionType.CADRE]
+            dossier__in=dossier_qs.values("pk"), kind__in=[ConventionType.ADHESION, ConventionType.CADRE]
         )
         .exclude(etat=ConventionEtat.RESILIEE)
-        .values_list("dossier_id", "type", "date_signature")
+        .values_list("dossier_id", "kind", "date_signature")
     )
     dates: dict[int, dict] = {}
     for dossier_id, type_, signed in rows:
@@ -203,9 +203,9 @@ def _dossier_parties(dossier, convention=None) -> dict:
     signataires = (
         list(convention.signataires.select_related(*SIGNATAIRE_RELATED).order_by("ordre", "pk")) if convention else []
     )
-    by_commune = {s.organisation.commune_id: s for s in signataires if s.organisation.type == OrganisationType.COMMUNE}
-    epci = next((s for s in signataires if s.requis and s.organisation.type == OrganisationType.EPCI), None)
-    etat = next((s for s in signataires if s.requis and s.organisation.type == OrganisationType.ETAT), None)
+    by_commune = {s.organisation.commune_id: s for s in signataires if s.organisation.kind == OrganisationType.COMMUNE}
+    epci = next((s for s in signataires if s.requis and s.organisation.kind == OrganisationType.EPCI), None)
+    etat = next((s for s in signataires if s.requis and s.organisation.kind == OrganisationType.ETAT), None)
     communes = list(dossier.communes.select_related("departement").order_by("nom", "code"))
     collectivites = [
         {
@@ -276,7 +276,7 @@ def _membre_label(membre) -> str:
 def _comite_de_projet(dossier) -> dict:
     from pvd.gouvernance.models import Instance, InstanceType, MembreInstance
 
-    instance = Instance.objects.filter(dossier=dossier, type=InstanceType.COMITE_PROJET).first()
+    instance = Instance.objects.filter(dossier=dossier, kind=InstanceType.COMITE_PROJET).first()
     if instance is None:
         return {"nom": A_COMPLETER, "description": "", "membres": []}
     membres = MembreInstance.objects.filter(instance=instance).select_related("organisation")
@@ -438,7 +438,7 @@ OBJET_ADHESION = (
 
 def _convention(dossier, type_):
     """The dossier's current convention of `type_` (a résiliée one is no longer generated)."""
-    return Convention.objects.filter(dossier=dossier, type=type_).exclude(etat=ConventionEtat.RESILIEE).first()
+    return Convention.objects.filter(dossier=dossier, kind=type_).exclude(etat=ConventionEtat.RESILIEE).first()
 
 
 def convention_cadre_content(dossier) -> dict:
@@ -696,7 +696,7 @@ def _ingenierie(dossier, convention) -> dict:
     appuis = []
     if convention is not None:
         for s in convention.signataires.select_related("organisation").order_by("ordre", "pk"):
-            if s.organisation.type in INGENIERIE_TYPES:
+            if s.organisation.kind in INGENIERIE_TYPES:
                 appuis.append({"nom": s.organisation.nom, "engagements": _or(s.engagements)})
     return {
         "chef_de_projet": _chef_de_projet(dossier),

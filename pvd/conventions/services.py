@@ -37,9 +37,9 @@ def _can_sign(user, convention: Convention) -> bool:
 
 def _check_date_order(convention: Convention, signed_on: datetime.date) -> None:
     """A convention-cadre follows the adhésion; an avenant follows the convention it amends."""
-    if convention.type == ConventionType.CADRE:
+    if convention.kind == ConventionType.CADRE:
         adhesion = (
-            Convention.objects.filter(dossier_id=convention.dossier_id, type=ConventionType.ADHESION)
+            Convention.objects.filter(dossier_id=convention.dossier_id, kind=ConventionType.ADHESION)
             .exclude(etat=ConventionEtat.RESILIEE)
             .first()
         )
@@ -52,7 +52,7 @@ def _check_date_order(convention: Convention, signed_on: datetime.date) -> None:
                     f"(signée le {date_fr(adhesion.date_signature)})."
                 }
             )
-    if convention.type == ConventionType.AVENANT:
+    if convention.kind == ConventionType.AVENANT:
         amende = convention.amende
         if amende.date_signature is None:
             raise ValidationError({"signe_le": "La convention amendée doit être signée avant son avenant."})
@@ -69,12 +69,12 @@ def _check_dependants(convention: Convention, signed_on: datetime.date) -> None:
     """Conventions signed after this one (its avenants; for the adhésion, the convention-cadre and
     every avenant of the dossier) must not come before its new date of signature."""
     dependants = Convention.objects.filter(amende=convention, date_signature__isnull=False)
-    if convention.type == ConventionType.ADHESION:
+    if convention.kind == ConventionType.ADHESION:
         # A résiliée convention (or an avenant of one) no longer depends on the current adhésion.
         dependants = (
             Convention.objects.filter(
                 dossier_id=convention.dossier_id,
-                type__in=[ConventionType.CADRE, ConventionType.AVENANT],
+                kind__in=[ConventionType.CADRE, ConventionType.AVENANT],
                 date_signature__isnull=False,
             )
             .exclude(etat=ConventionEtat.RESILIEE)
@@ -93,14 +93,14 @@ def _check_dependants(convention: Convention, signed_on: datetime.date) -> None:
 
 @transaction.atomic
 def convention_create(
-    *, dossier, type: str, titre: str = "", objet: str = "", duree_annees: int | None = None, amende=None
+    *, dossier, kind: str, titre: str = "", objet: str = "", duree_annees: int | None = None, amende=None
 ) -> Convention:
-    if type == ConventionType.AVENANT:
+    if kind == ConventionType.AVENANT:
         if amende is None or amende.dossier_id != dossier.pk:
             raise ValidationError({"amende": "Choisissez la convention que cet avenant modifie."})
         # Lock the amended convention so that two avenants created at once get distinct numbers.
         amende = Convention.objects.select_for_update().get(pk=amende.pk)
-        if amende.type == ConventionType.AVENANT:
+        if amende.kind == ConventionType.AVENANT:
             raise ValidationError({"amende": "Un avenant modifie une convention, pas un autre avenant."})
         if amende.etat == ConventionEtat.RESILIEE:
             raise ValidationError({"amende": "Une convention résiliée ne peut plus être modifiée par avenant."})
@@ -109,12 +109,12 @@ def convention_create(
         if amende is not None:
             raise ValidationError({"amende": "Seul un avenant modifie une convention."})
         numero = None
-        if Convention.objects.filter(dossier=dossier, type=type).exclude(etat=ConventionEtat.RESILIEE).exists():
-            label = lower_first(dict(ConventionType.choices)[type])
-            raise ValidationError({"type": f"Ce dossier a déjà une {label} en cours."})
+        if Convention.objects.filter(dossier=dossier, kind=kind).exclude(etat=ConventionEtat.RESILIEE).exists():
+            label = lower_first(dict(ConventionType.choices)[kind])
+            raise ValidationError({"kind": f"Ce dossier a déjà une {label} en cours."})
     convention = Convention(
         dossier=dossier,
-        type=type,
+        kind=kind,
         titre=titre,
         objet=objet,
         duree_annees=duree_annees,
@@ -160,11 +160,11 @@ def is_required_party(dossier, organisation) -> bool:
 
     from .selectors import dossier_departement
 
-    if organisation.type == OrganisationType.COMMUNE:
+    if organisation.kind == OrganisationType.COMMUNE:
         return organisation.commune_id is not None and dossier.communes.filter(pk=organisation.commune_id).exists()
-    if organisation.type == OrganisationType.EPCI:
+    if organisation.kind == OrganisationType.EPCI:
         return organisation.epci_id is not None and organisation.epci_id == dossier.epci_id
-    if organisation.type == OrganisationType.ETAT:
+    if organisation.kind == OrganisationType.ETAT:
         departement = dossier_departement(dossier)
         return departement is not None and organisation.departement_id == departement.pk
     return False
@@ -396,11 +396,11 @@ def signature_record(*, signataire: Signataire, signe_le: datetime.date | None, 
                 }
             )
         _check_date_order(convention, signe_le)
-    if signe_le is None and convention.type != ConventionType.AVENANT:
+    if signe_le is None and convention.kind != ConventionType.AVENANT:
         dependants = convention.avenants.filter(date_signature__isnull=False)
-        if convention.type == ConventionType.ADHESION:
+        if convention.kind == ConventionType.ADHESION:
             cadre_signed = Convention.objects.filter(
-                dossier_id=convention.dossier_id, type=ConventionType.CADRE, date_signature__isnull=False
+                dossier_id=convention.dossier_id, kind=ConventionType.CADRE, date_signature__isnull=False
             ).exists()
         else:
             cadre_signed = False

@@ -13,9 +13,9 @@ from .models import Convention, ConventionEtat, ConventionType
 
 def _by_type(dossier) -> dict:
     conventions = Convention.objects.filter(
-        dossier=dossier, type__in=[ConventionType.ADHESION, ConventionType.CADRE]
+        dossier=dossier, kind__in=[ConventionType.ADHESION, ConventionType.CADRE]
     ).exclude(etat=ConventionEtat.RESILIEE)
-    return {c.type: c for c in conventions}
+    return {c.kind: c for c in conventions}
 
 
 def _signed(convention) -> bool:
@@ -123,7 +123,7 @@ def key_dates(dossier) -> list[tuple[str, object]]:
     if _signed(cadre):
         dates.append(("Signature de la convention-cadre", cadre.date_signature))
     for avenant in (
-        Convention.objects.filter(dossier=dossier, type=ConventionType.AVENANT, etat=ConventionEtat.SIGNEE)
+        Convention.objects.filter(dossier=dossier, kind=ConventionType.AVENANT, etat=ConventionEtat.SIGNEE)
         .select_related("amende")
         .order_by("date_signature", "pk")
     ):

@@ -92,7 +92,7 @@ def convention_create(request, dossier):
             apply_validation_error(form, error)
         else:
             # "Avenant n° 1 à la convention d'adhésion créé", "Convention-cadre valant ORT créée".
-            ending = "créé" if convention.type == ConventionType.AVENANT else "créée"
+            ending = "créé" if convention.kind == ConventionType.AVENANT else "créée"
             messages.success(request, f"{convention} {ending}.")
             return redirect(_detail_url(convention))
     cancel = reverse("conventions:index", kwargs={"dossier_pk": dossier.pk})
@@ -116,7 +116,7 @@ def convention_detail(request, dossier, pk):
         page_title=str(convention),
         crumbs=[_index_crumb(dossier)],
         convention=convention,
-        generable=convention.type in GENERABLE and convention.etat != ConventionEtat.RESILIEE,
+        generable=convention.kind in GENERABLE and convention.etat != ConventionEtat.RESILIEE,
         resiliee=convention.etat == ConventionEtat.RESILIEE,
         scan_allowed=convention.etat in services.SCAN_ETATS,
         upload_form=SignedScanForm(),
@@ -280,12 +280,12 @@ def signature_record(request, dossier, pk, signataire_pk):
 @dossier_view("conventions.generate")
 def generate(request, dossier, pk, fmt):
     convention = _convention(dossier, pk)
-    if convention.type not in GENERABLE or fmt not in FORMATS:
+    if convention.kind not in GENERABLE or fmt not in FORMATS:
         raise Http404("Document inconnu.")
     if convention.etat == ConventionEtat.RESILIEE:
         messages.error(request, "La convention est résiliée : son projet n'est plus généré.")
         return redirect(_detail_url(convention))
-    filename, data = documents.generate(GENERABLE[convention.type], dossier, fmt)
+    filename, data = documents.generate(GENERABLE[convention.kind], dossier, fmt)
     document, created = services.generated_document_add(
         convention=convention, kind=FORMATS[fmt], filename=filename, content=data, by=request.user
     )

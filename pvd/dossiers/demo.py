@@ -47,7 +47,7 @@ class DemoContext:
     def chef(self) -> User:
         return self.users["chef@demo.pvd.fr"]
 
-    def organisation(self, nom: str, type: str):  # noqa: A002
+    def organisation(self, nom: str, kind: str):
         """The demo's organisations, as a user would find them: the commune, the EPCI and the
         préfecture are the shared organisations of the territory (every app's seeder finds the
         same row, and the comité de projet's composition check too), the national bodies are
@@ -61,16 +61,16 @@ class DemoContext:
         )
 
         departement = Departement.objects.get(code="52")
-        if type == OrganisationType.COMMUNE:
+        if kind == OrganisationType.COMMUNE:
             return commune_organisation(self.dossier.communes.order_by("code").first())
-        if type == OrganisationType.EPCI:
+        if kind == OrganisationType.EPCI:
             return epci_organisation(self.dossier.epci)
-        if type == OrganisationType.ETAT and nom.startswith("Préfecture"):
+        if kind == OrganisationType.ETAT and nom.startswith("Préfecture"):
             return prefecture_organisation(departement)
-        if type in NATIONAL_TYPES:
-            links = {"departement": departement} if type == OrganisationType.DEPARTEMENT else {}
-            return organisation_get_or_create(nom=nom, type=type, dossier=None, **links)
-        return organisation_get_or_create(nom=nom, type=type, dossier=self.dossier)
+        if kind in NATIONAL_TYPES:
+            links = {"departement": departement} if kind == OrganisationType.DEPARTEMENT else {}
+            return organisation_get_or_create(nom=nom, kind=kind, dossier=None, **links)
+        return organisation_get_or_create(nom=nom, kind=kind, dossier=self.dossier)
 
 
 @transaction.atomic

@@ -457,10 +457,10 @@ def _require_curator(by) -> None:
 
 
 @transaction.atomic
-def organisation_national_create(*, nom: str, type: str, siren: str = "", by) -> Organisation:  # noqa: A002
+def organisation_national_create(*, nom: str, kind: str, siren: str = "", by) -> Organisation:
     """A national body, offered to every dossier: ANCT's list only."""
     _require_curator(by)
-    return territoires_services.organisation_national_create(nom=nom, type=type, siren=siren)
+    return territoires_services.organisation_national_create(nom=nom, kind=kind, siren=siren)
 
 
 @transaction.atomic
@@ -468,9 +468,9 @@ def organisation_national_update(
     *,
     organisation: Organisation,
     nom: str,
-    type: str,  # noqa: A002
+    kind: str,
     siren: str = "",
     by,
 ) -> Organisation:
     _require_curator(by)
-    return territoires_services.organisation_national_update(organisation=organisation, nom=nom, type=type, siren=siren)
+    return territoires_services.organisation_national_update(organisation=organisation, nom=nom, kind=kind, siren=siren)

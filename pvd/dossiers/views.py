@@ -473,7 +473,7 @@ def organisations_view(request):
 def organisation_update_view(request, pk):
     perms.national_access_for(request.user).require("organisations.curate")
     organisation = get_object_or_404(national_organisations(), pk=pk)
-    initial = {"nom": organisation.nom, "type": organisation.type, "siren": organisation.siren}
+    initial = {"nom": organisation.nom, "kind": organisation.kind, "siren": organisation.siren}
     form = NationalOrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

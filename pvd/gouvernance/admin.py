@@ -65,9 +65,9 @@ class MembreInstanceInline(admin.TabularInline):
 
 @admin.register(Instance)
 class InstanceAdmin(admin.ModelAdmin):
-    list_display = ["nom", "type", "dossier", "instance_existante"]
+    list_display = ["nom", "kind", "dossier", "instance_existante"]
     list_select_related = ["dossier"]
-    list_filter = ["type", "instance_existante"]
+    list_filter = ["kind", "instance_existante"]
     search_fields = ["nom", "dossier__nom"]
     raw_id_fields = ["dossier"]
     inlines = [MembreInstanceInline]
@@ -75,7 +75,7 @@ class InstanceAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Changing the type would make a body the comité de projet (or stop it being one)
         # without any decision; moving it to another dossier would carry its séances along.
-        return ["type", "dossier"] if obj is not None else []
+        return ["kind", "dossier"] if obj is not None else []
 
 
 @admin.register(Seance)

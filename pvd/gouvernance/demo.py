@@ -27,10 +27,10 @@ LIEU_SECONDE = "Hôtel de ville de Langres, salle des mariages"
 LIEU_A_VENIR = "Maison du pays de Langres, salle Diderot"
 
 
-def _instance(dossier, type, nom, **extra):
-    instance, _ = Instance.objects.get_or_create(dossier=dossier, type=type, defaults={"nom": nom, **extra})
-    if type != InstanceType.COMITE_PROJET and instance.nom != nom:
-        instance, _ = Instance.objects.get_or_create(dossier=dossier, type=type, nom=nom, defaults=extra)
+def _instance(dossier, kind, nom, **extra):
+    instance, _ = Instance.objects.get_or_create(dossier=dossier, kind=kind, defaults={"nom": nom, **extra})
+    if kind != InstanceType.COMITE_PROJET and instance.nom != nom:
+        instance, _ = Instance.objects.get_or_create(dossier=dossier, kind=kind, nom=nom, defaults=extra)
     return instance
 
 

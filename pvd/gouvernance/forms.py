@@ -35,7 +35,7 @@ def _existing_body_fields():
 
 
 class InstanceForm(BaseForm):
-    type = forms.ChoiceField(label="Type d'instance", choices=InstanceType.choices)
+    kind = forms.ChoiceField(label="Type d'instance", choices=InstanceType.choices)
     nom = forms.CharField(label="Nom", max_length=200)
     theme = forms.CharField(label="Thème", max_length=200, required=False, help_text="Pour un comité technique.")
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -29,7 +29,7 @@ class InstanceType(models.TextChoices):
 
 class Instance(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="instances")
-    type = models.CharField("type", max_length=30, choices=InstanceType.choices)
+    kind = models.CharField("type", max_length=30, choices=InstanceType.choices)
     nom = models.CharField("nom", max_length=200)
     theme = models.CharField("thème", max_length=200, blank=True)
     description = models.TextField("description", blank=True)
@@ -39,11 +39,11 @@ class Instance(models.Model):
     nom_instance_existante = models.CharField("nom de l'instance existante", max_length=200, blank=True)
 
     class Meta:
-        ordering = ["type", "nom"]
+        ordering = ["kind", "nom"]
         verbose_name = "instance"
         constraints = [
             models.UniqueConstraint(
-                fields=["dossier"], condition=Q(type="comite_projet"), name="un_comite_de_projet_par_dossier"
+                fields=["dossier"], condition=Q(kind="comite_projet"), name="un_comite_de_projet_par_dossier"
             )
         ]
 
@@ -51,7 +51,7 @@ class Instance(models.Model):
         return self.nom
 
     def clean(self):
-        if self.instance_existante and self.type != InstanceType.COMITE_PROJET:
+        if self.instance_existante and self.kind != InstanceType.COMITE_PROJET:
             raise ValidationError("Seul le comité de projet peut être déclaré comme une instance existante.")
         if self.instance_existante and not self.nom_instance_existante.strip():
             raise ValidationError({"nom_instance_existante": "Indiquez le nom de l'instance locale existante."})
@@ -175,12 +175,12 @@ class MembreInstance(models.Model):
         return f"{self.nom} ({self.get_role_display()})"
 
     def clean(self):
-        if self.instance_id and self.role and self.role not in ROLES_BY_TYPE[self.instance.type]:
-            allowed = ", ".join(label for _, label in role_choices(self.instance.type))
+        if self.instance_id and self.role and self.role not in ROLES_BY_TYPE[self.instance.kind]:
+            allowed = ", ".join(label for _, label in role_choices(self.instance.kind))
             raise ValidationError(
                 {
                     "role": f"Le rôle « {self.get_role_display()} » n'existe pas dans une instance de type "
-                    f"« {self.instance.get_type_display().lower()} ». Rôles possibles : {allowed}."
+                    f"« {self.instance.get_kind_display().lower()} ». Rôles possibles : {allowed}."
                 }
             )
 

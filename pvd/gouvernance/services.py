@@ -88,7 +88,7 @@ def decision_record(*, point: PointOrdreDuJour, resultat: str, texte: str = "", 
         raise ValidationError({"resultat": "Résultat inconnu."})
     if point.seance_id is None:
         raise ValidationError("Le point doit être inscrit à l'ordre du jour d'une séance avant la décision.")
-    if point.seance.instance.type != "comite_projet" and point.target_id is not None:
+    if point.seance.instance.kind != "comite_projet" and point.target_id is not None:
         raise ValidationError("Seul le comité de projet valide la stratégie, les documents et les fiches action.")
     _check_not_approved(point.seance)
     held = Seance.objects.only("date").get(pk=point.seance_id)  # as stored, not as the caller holds it
@@ -164,14 +164,14 @@ COMITE_EXISTS = "Ce dossier a déjà un comité de projet."
 
 
 def _has_comite(dossier) -> bool:
-    return Instance.objects.filter(dossier=dossier, type=InstanceType.COMITE_PROJET).exists()
+    return Instance.objects.filter(dossier=dossier, kind=InstanceType.COMITE_PROJET).exists()
 
 
 @transaction.atomic
 def instance_create(
     *,
     dossier,
-    type: str,
+    kind: str,
     nom: str,
     theme: str = "",
     description: str = "",
@@ -180,15 +180,15 @@ def instance_create(
     by,
 ) -> Instance:
     """`instance_existante`: an existing local steering body declared as the comité de projet."""
-    if type == InstanceType.COMITE_PROJET and _has_comite(dossier):
-        raise ValidationError({"type": COMITE_EXISTS})
-    if instance_existante and type != InstanceType.COMITE_PROJET:
+    if kind == InstanceType.COMITE_PROJET and _has_comite(dossier):
+        raise ValidationError({"kind": COMITE_EXISTS})
+    if instance_existante and kind != InstanceType.COMITE_PROJET:
         raise ValidationError(
             {"instance_existante": "Seul le comité de projet peut être déclaré comme une instance existante."}
         )
     instance = Instance(
         dossier=dossier,
-        type=type,
+        kind=kind,
         nom=nom,
         theme=theme,
         description=description,
@@ -201,8 +201,8 @@ def instance_create(
             instance.save()
     except IntegrityError as error:
         # Two creations at the same time both passed the checks: the constraint decides.
-        if type == InstanceType.COMITE_PROJET and _has_comite(dossier):
-            raise ValidationError({"type": COMITE_EXISTS}) from error
+        if kind == InstanceType.COMITE_PROJET and _has_comite(dossier):
+            raise ValidationError({"kind": COMITE_EXISTS}) from error
         raise
     return instance
 
@@ -246,7 +246,7 @@ def _instance_name(instance: Instance) -> str:
         InstanceType.EQUIPE_PROJET: "l'équipe-projet",
         InstanceType.COMITE_TECHNIQUE: "un comité technique",
         InstanceType.COMITE_PARTICIPATIF: "un comité participatif",
-    }[instance.type]
+    }[instance.kind]
 
 
 @transaction.atomic
@@ -266,11 +266,11 @@ def membre_instance_add(
 ) -> MembreInstance:
     """Add a member. `commune` or `epci` (of the dossier) stands for the collectivité's own
     organisation, created here if it does not exist yet. `nouvelle_organisation` ({"nom",
-    "type"}) is one typed in the form, found or added to the dossier's organisations. The role
+    "kind"}) is one typed in the form, found or added to the dossier's organisations. The role
     must be one of the instance's type (`ROLES_BY_TYPE`): an équipe-projet has a chef de projet
     and services, no président."""
-    if role not in ROLES_BY_TYPE[instance.type]:
-        allowed = ", ".join(label for _, label in role_choices(instance.type))
+    if role not in ROLES_BY_TYPE[instance.kind]:
+        allowed = ", ".join(label for _, label in role_choices(instance.kind))
         raise ValidationError(
             {"role": f"Ce rôle n'existe pas dans {_instance_name(instance)}. Rôles possibles : {allowed}."}
         )
@@ -403,7 +403,7 @@ def point_add(
     if pending is not None:
         if pending.dossier_id != dossier.pk or pending.seance_id is not None:
             raise ValidationError({"pending": "Cette soumission n'est pas en attente dans ce dossier."})
-        if seance.instance.type != InstanceType.COMITE_PROJET:
+        if seance.instance.kind != InstanceType.COMITE_PROJET:
             raise ValidationError(
                 {"pending": "Une soumission s'inscrit à une séance du comité de projet, seul à valider les objets."}
             )
@@ -420,7 +420,7 @@ def point_add(
     )
     if target is not None:
         _check_target(dossier, target)
-        if seance.instance.type != InstanceType.COMITE_PROJET:
+        if seance.instance.kind != InstanceType.COMITE_PROJET:
             raise ValidationError("Seul le comité de projet se prononce sur un objet du dossier.")
         point.target_type = ContentType.objects.get_for_model(target)
         point.target_id = target.pk
@@ -436,7 +436,7 @@ def pending_points_schedule(*, seance: Seance, by) -> int:
     agenda are left out. Returns how many were added. A fixed number of queries."""
     from .selectors import schedulable_submissions
 
-    if seance.instance.type != InstanceType.COMITE_PROJET:
+    if seance.instance.kind != InstanceType.COMITE_PROJET:
         raise ValidationError(
             "Les soumissions s'inscrivent à une séance du comité de projet, seul à valider les objets."
         )

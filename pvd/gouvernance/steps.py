@@ -23,7 +23,7 @@ def _missing_text(manquants: list[tuple[str, str]]) -> str:
 
 
 def gouvernance(dossier, access=None):
-    instances = {i.type: i for i in Instance.objects.filter(dossier=dossier).order_by("pk")}
+    instances = {i.kind: i for i in Instance.objects.filter(dossier=dossier).order_by("pk")}
     comite = instances.get(InstanceType.COMITE_PROJET)
     equipe = instances.get(InstanceType.EQUIPE_PROJET)
     index = reverse("gouvernance:index", kwargs={"dossier_pk": dossier.pk})

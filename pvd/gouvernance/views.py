@@ -65,7 +65,7 @@ def index(request, dossier):
         page_title="Gouvernance",
         crumbs=[],
         instances=instances,
-        has_comite_projet=any(i.type == InstanceType.COMITE_PROJET for i in instances),
+        has_comite_projet=any(i.kind == InstanceType.COMITE_PROJET for i in instances),
         seances=seances,
         pending=selectors.pending_submissions(dossier, request.access),
         validations=selectors.dossier_validations(dossier, request.access),
@@ -97,16 +97,16 @@ def _instance_forms(instance):
                 "instance_existante": "oui" if instance.instance_existante else "non",
                 "nom_instance_existante": instance.nom_instance_existante,
             },
-            comite_projet=instance.type == InstanceType.COMITE_PROJET,
+            comite_projet=instance.kind == InstanceType.COMITE_PROJET,
             prefix="instance",
         ),
-        "membre_form": MembreInstanceForm(dossier=instance.dossier, instance_type=instance.type, prefix="membre"),
+        "membre_form": MembreInstanceForm(dossier=instance.dossier, instance_type=instance.kind, prefix="membre"),
         "seance_form": SeanceForm(prefix="seance"),
     }
 
 
 def _instance_page(request, dossier, instance, **bound_forms):
-    is_comite = instance.type == InstanceType.COMITE_PROJET
+    is_comite = instance.kind == InstanceType.COMITE_PROJET
     context = dossier_context(
         request,
         dossier,
@@ -133,7 +133,7 @@ def instance_detail(request, dossier, pk):
 def instance_update(request, dossier, pk):
     instance = _instance(dossier, pk)
     form = InstanceUpdateForm(
-        request.POST, comite_projet=instance.type == InstanceType.COMITE_PROJET, prefix="instance"
+        request.POST, comite_projet=instance.kind == InstanceType.COMITE_PROJET, prefix="instance"
     )
     if form.is_valid():
         try:
@@ -150,7 +150,7 @@ def instance_update(request, dossier, pk):
 @dossier_view("gouvernance.edit")
 def membre_add(request, dossier, pk):
     instance = _instance(dossier, pk)
-    form = MembreInstanceForm(request.POST, dossier=dossier, instance_type=instance.type, prefix="membre")
+    form = MembreInstanceForm(request.POST, dossier=dossier, instance_type=instance.kind, prefix="membre")
     if form.is_valid():
         try:
             membre = services.membre_instance_add(instance=instance, by=request.user, **form.cleaned_data)
@@ -227,13 +227,13 @@ def _presences(seance):
 
 def _point_choices(dossier, seance, access):
     """The pending submissions and the objects a point may be about (comité de projet only)."""
-    if seance.instance.type != InstanceType.COMITE_PROJET:
+    if seance.instance.kind != InstanceType.COMITE_PROJET:
         return [], []
     return selectors.pending_submissions(dossier, access), selectors.targetable_objects(dossier, access)
 
 
 def _seance_page(request, dossier, seance, **bound_forms):
-    is_comite = seance.instance.type == InstanceType.COMITE_PROJET
+    is_comite = seance.instance.kind == InstanceType.COMITE_PROJET
     forms = {
         "compte_rendu_form": CompteRenduForm(initial={"compte_rendu": seance.compte_rendu}, prefix="cr"),
         "seance_form": SeanceForm(initial={"date": seance.date, "lieu": seance.lieu}, prefix="seance"),

@@ -31,10 +31,10 @@ class DepartementAdmin(ReadMostlyAdmin):
 
 @admin.register(Epci)
 class EpciAdmin(ReadMostlyAdmin):
-    list_display = ["siren", "nom", "type", "population"]
-    list_filter = ["type"]
+    list_display = ["siren", "nom", "kind", "population"]
+    list_filter = ["kind"]
     search_fields = ["siren", "nom", "search_text"]
-    readonly_fields = ["siren", "type", "population"]
+    readonly_fields = ["siren", "kind", "population"]
 
 
 @admin.register(Commune)
@@ -68,9 +68,9 @@ class OrganisationAdmin(admin.ModelAdmin):
     """Where ANCT's administrators curate the national list (also on /territoires/organisations/)
     and can see every dossier's organisations. Leave `dossier` empty for a national body."""
 
-    list_display = ["nom", "type", "dossier", "siren"]
+    list_display = ["nom", "kind", "dossier", "siren"]
     list_select_related = ["dossier"]
-    list_filter = [PorteeFilter, "type"]
+    list_filter = [PorteeFilter, "kind"]
     search_fields = ["nom", "siren", "dossier__nom"]
     autocomplete_fields = ["commune", "epci", "departement"]
     raw_id_fields = ["dossier"]

@@ -41,7 +41,7 @@ def add_organisation_picker(form, *, dossier, field: str = "organisation", requi
 
 def clean_organisation_picker(form, data: dict) -> dict:
     """One organisation, chosen or typed: pops the typed pair into `data["nouvelle_organisation"]`
-    as {"nom", "type"} (or None)."""
+    as {"nom", "kind"} (or None)."""
     field, required = form.organisation_picker
     nom = (data.pop(NEW_NAME, "") or "").strip()
     type_ = data.pop(NEW_TYPE, "") or OrganisationType.AUTRE
@@ -49,14 +49,14 @@ def clean_organisation_picker(form, data: dict) -> dict:
         form.add_error(NEW_NAME, "Choisissez une organisation dans la liste ou ajoutez-en une, pas les deux.")
     elif required and not data.get(field) and not nom and field not in form.errors:
         form.add_error(field, "Choisissez une organisation dans la liste ou ajoutez-en une.")
-    data[NEW_NAME] = {"nom": nom, "type": type_} if nom else None
+    data[NEW_NAME] = {"nom": nom, "kind": type_} if nom else None
     return data
 
 
 class NationalOrganisationForm(BaseForm):
     nom = forms.CharField(label="Nom", max_length=200)
     # Communes and EPCI are the territory's organisations, offered by their link, not national.
-    type = forms.ChoiceField(
+    kind = forms.ChoiceField(
         label="Type",
         choices=[("", EMPTY_CHOICE)]
         + [(value, label) for value, label in OrganisationType.choices if value not in NOT_NATIONAL],

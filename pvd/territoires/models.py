@@ -46,7 +46,7 @@ class Departement(models.Model):
 class Epci(models.Model):
     siren = models.CharField("SIREN", max_length=9, primary_key=True)
     nom = models.CharField("nom", max_length=200)
-    type = models.CharField("type", max_length=10, blank=True)  # CC, CA, CU, METRO, MET69
+    kind = models.CharField("type", max_length=10, blank=True)  # CC, CA, CU, METRO, MET69
     population = models.PositiveIntegerField("population", null=True, blank=True)
     search_text = models.CharField("texte de recherche", max_length=300, blank=True, editable=False, db_index=True)
     # A much simplified outline (GeoJSON geometry, WGS 84) from the ANCT file imported by
@@ -133,7 +133,7 @@ class Organisation(models.Model):
     """
 
     nom = models.CharField("nom", max_length=200)
-    type = models.CharField("type", max_length=20, choices=OrganisationType.choices)
+    kind = models.CharField("type", max_length=20, choices=OrganisationType.choices)
     dossier = models.ForeignKey(
         "dossiers.Dossier",
         verbose_name="dossier",

@@ -69,7 +69,7 @@ def national_organisations():
     shared, and of no territory."""
     return Organisation.objects.filter(
         dossier__isnull=True, commune__isnull=True, epci__isnull=True, departement__isnull=True
-    ).exclude(type__in=[OrganisationType.COMMUNE, OrganisationType.EPCI])
+    ).exclude(kind__in=[OrganisationType.COMMUNE, OrganisationType.EPCI])
 
 
 def offered_to(dossier) -> Q:

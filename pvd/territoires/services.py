@@ -35,8 +35,8 @@ def commune_search_text(*, nom: str, code: str, codes_postaux: list[str]) -> str
     return normalize(" ".join([nom, code, *codes_postaux]))[:SEARCH_TEXT_MAX]
 
 
-def epci_search_text(*, nom: str, siren: str, type: str) -> str:  # noqa: A002 - the COG's word
-    return normalize(" ".join([nom, siren, EPCI_TYPE_LABELS.get(type, "")]))[:SEARCH_TEXT_MAX]
+def epci_search_text(*, nom: str, siren: str, kind: str) -> str:
+    return normalize(" ".join([nom, siren, EPCI_TYPE_LABELS.get(kind, "")]))[:SEARCH_TEXT_MAX]
 
 
 @dataclass
@@ -132,11 +132,11 @@ def cog_import(*, path: Path = COG_EXTRACT) -> CogImportResult:
     for siren, nom, type_, population, _membres in data["epci"]:
         epcis[siren] = {
             "nom": nom,
-            "type": type_ or "",
+            "kind": type_ or "",
             "population": population,
-            "search_text": epci_search_text(nom=nom, siren=siren, type=type_ or ""),
+            "search_text": epci_search_text(nom=nom, siren=siren, kind=type_ or ""),
         }
-    result.epci = _sync(Epci, epcis, ["nom", "type", "population", "search_text"])
+    result.epci = _sync(Epci, epcis, ["nom", "kind", "population", "search_text"])
     _check_commune_references(data["communes"])
     communes = {}
     for code, nom, departement, _region, siren, codes_postaux, population, epci in data["communes"]:
@@ -270,7 +270,7 @@ def _clean_name(nom: str) -> str:
 def organisation_get_or_create(
     *,
     nom: str,
-    type: str,  # noqa: A002
+    kind: str,
     dossier,
     commune=None,
     epci=None,
@@ -284,7 +284,7 @@ def organisation_get_or_create(
     scope = {"dossier": dossier} if dossier is not None else {"dossier__isnull": True}
     organisation = Organisation.objects.filter(nom__iexact=nom, **scope).order_by("pk").first()
     if organisation is None:
-        organisation = Organisation(nom=nom, type=type, dossier=dossier, **links)
+        organisation = Organisation(nom=nom, kind=kind, dossier=dossier, **links)
         organisation.full_clean()
         organisation.save()
         return organisation
@@ -301,21 +301,21 @@ def _territory_organisation(
     *,
     match: dict,
     nom: str,
-    type: str,  # noqa: A002
+    kind: str,
     link: dict,
     other_nom: str,
 ) -> Organisation:
     """The shared organisation of a territory: found by its link, else a shared one of that name
     without a link of this kind (given the link), else created. When the name belongs to
     another territory (two communes called Saint-Martin), `other_nom` is used instead."""
-    found = Organisation.objects.filter(dossier__isnull=True, type=type, **match).order_by("pk").first()
+    found = Organisation.objects.filter(dossier__isnull=True, kind=kind, **match).order_by("pk").first()
     if found:
         return found
     ((key, value),) = link.items()
     homonym = Organisation.objects.filter(dossier__isnull=True, nom__iexact=nom).first()
     if homonym is not None and getattr(homonym, f"{key}_id") not in (None, value.pk):
         nom = other_nom
-    return organisation_get_or_create(nom=nom, type=type, dossier=None, **link)
+    return organisation_get_or_create(nom=nom, kind=kind, dossier=None, **link)
 
 
 def prefecture_name(departement: Departement) -> str:
@@ -329,7 +329,7 @@ def prefecture_organisation(departement: Departement) -> Organisation:
     return _territory_organisation(
         match={"departement": departement, "nom__istartswith": "Préfecture"},
         nom=prefecture_name(departement),
-        type=OrganisationType.ETAT,
+        kind=OrganisationType.ETAT,
         link={"departement": departement},
         other_nom=f"{prefecture_name(departement)} ({departement.code})",
     )
@@ -341,7 +341,7 @@ def commune_organisation(commune: Commune) -> Organisation:
     return _territory_organisation(
         match={"commune": commune},
         nom=commune_de(commune.nom),
-        type=OrganisationType.COMMUNE,
+        kind=OrganisationType.COMMUNE,
         link={"commune": commune},
         other_nom=f"{commune_de(commune.nom)} ({commune.departement_id})",
     )
@@ -353,7 +353,7 @@ def epci_organisation(epci: Epci) -> Organisation:
     return _territory_organisation(
         match={"epci": epci},
         nom=epci.nom,
-        type=OrganisationType.EPCI,
+        kind=OrganisationType.EPCI,
         link={"epci": epci},
         other_nom=f"{epci.nom} ({epci.pk})",
     )
@@ -366,12 +366,12 @@ def territory_organisations_ensure(*, dossier) -> None:
     communes = list(dossier.communes.select_related("departement"))
     departements = {c.departement_id: c.departement for c in communes}
     existing = Organisation.objects.filter(dossier__isnull=True).filter(
-        Q(type=OrganisationType.COMMUNE, commune__in=communes)
-        | Q(type=OrganisationType.EPCI, epci_id=dossier.epci_id)
-        | Q(type=OrganisationType.ETAT, departement__in=list(departements), nom__istartswith="Préfecture")
+        Q(kind=OrganisationType.COMMUNE, commune__in=communes)
+        | Q(kind=OrganisationType.EPCI, epci_id=dossier.epci_id)
+        | Q(kind=OrganisationType.ETAT, departement__in=list(departements), nom__istartswith="Préfecture")
     )
     found = set()
-    for type_, commune_id, epci_id, departement_id in existing.values_list("type", "commune", "epci", "departement"):
+    for type_, commune_id, epci_id, departement_id in existing.values_list("kind", "commune", "epci", "departement"):
         found.add((type_, commune_id or epci_id or departement_id))
     for commune in communes:
         if (OrganisationType.COMMUNE, commune.pk) not in found:
@@ -384,7 +384,7 @@ def territory_organisations_ensure(*, dossier) -> None:
 
 
 @transaction.atomic
-def organisation_find_or_create(*, dossier, nom: str, type: str) -> Organisation:  # noqa: A002
+def organisation_find_or_create(*, dossier, nom: str, kind: str) -> Organisation:
     """An organisation typed in a form of the dossier (« Ajouter une organisation »): the one
     offered to the dossier of that name whatever the capitals (the dossier's own, a national
     body, its territory's), else a new organisation of the dossier. Never a national one."""
@@ -392,7 +392,7 @@ def organisation_find_or_create(*, dossier, nom: str, type: str) -> Organisation
 
     nom = _clean_name(nom)
     found = organisations_by_name([nom], dossier=dossier).get(organisation_key(nom))
-    return found or organisation_get_or_create(nom=nom, type=type or OrganisationType.AUTRE, dossier=dossier)
+    return found or organisation_get_or_create(nom=nom, kind=kind or OrganisationType.AUTRE, dossier=dossier)
 
 
 @transaction.atomic
@@ -417,10 +417,10 @@ def check_offered(*, dossier, organisations, field: str = "organisation") -> Non
         raise ValidationError({field: NOT_OFFERED})
 
 
-def _require_national_type(type: str) -> None:  # noqa: A002
-    if type in {OrganisationType.COMMUNE, OrganisationType.EPCI}:
+def _require_national_type(kind: str) -> None:
+    if kind in {OrganisationType.COMMUNE, OrganisationType.EPCI}:
         raise ValidationError(
-            {"type": "Une commune ou un EPCI n'est pas un organisme national : il est proposé à ses dossiers."}
+            {"kind": "Une commune ou un EPCI n'est pas un organisme national : il est proposé à ses dossiers."}
         )
 
 
@@ -429,10 +429,10 @@ def _require_national_type(type: str) -> None:  # noqa: A002
 
 
 @transaction.atomic
-def organisation_national_create(*, nom: str, type: str, siren: str = "") -> Organisation:  # noqa: A002
+def organisation_national_create(*, nom: str, kind: str, siren: str = "") -> Organisation:
     """A national body, offered to every dossier."""
-    _require_national_type(type)
-    organisation = Organisation(nom=_clean_name(nom), type=type, siren=siren.strip(), dossier=None)
+    _require_national_type(kind)
+    organisation = Organisation(nom=_clean_name(nom), kind=kind, siren=siren.strip(), dossier=None)
     organisation.full_clean()
     organisation.save()
     return organisation
@@ -443,13 +443,13 @@ def organisation_national_update(
     *,
     organisation: Organisation,
     nom: str,
-    type: str,  # noqa: A002
+    kind: str,
     siren: str = "",
 ) -> Organisation:
-    _require_national_type(type)
+    _require_national_type(kind)
     if organisation.dossier_id is not None:
         raise ValidationError("Cette organisation appartient à un dossier : elle n'est pas dans la liste nationale.")
-    organisation.nom, organisation.type, organisation.siren = _clean_name(nom), type, siren.strip()
+    organisation.nom, organisation.kind, organisation.siren = _clean_name(nom), kind, siren.strip()
     organisation.full_clean()
     organisation.save()
     return organisation

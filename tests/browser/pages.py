@@ -90,7 +90,7 @@ def _make_programme(world: World) -> None:
     contribution = ContributionFactory(dossier=dossier, publiee=True, texte="Des bancs sur la place.")
     participation_services.contribution_answer(contribution=contribution, reponse="Merci, c'est prévu.", by=chef)
     ContributionFactory(dossier=dossier, texte="Une proposition en attente de modération.")
-    convention = ConventionFactory(dossier=dossier, type=ConventionType.CADRE)
+    convention = ConventionFactory(dossier=dossier, kind=ConventionType.CADRE)
     signataire = SignataireFactory(convention=convention)
     document = DocumentFactory(
         dossier=dossier, titre="Diagnostic du centre-bourg", kind="diagnostic", created_by=chef, versions=2

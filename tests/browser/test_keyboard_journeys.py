@@ -130,7 +130,7 @@ def test_seance_decision_with_the_keyboard_alone(page, live_server, chef, chef_d
 
 
 def test_convention_generated_and_downloaded_with_the_keyboard_alone(page, live_server, chef, chef_dossier):
-    convention = ConventionFactory(dossier=chef_dossier, type=ConventionType.CADRE)
+    convention = ConventionFactory(dossier=chef_dossier, kind=ConventionType.CADRE)
     SignataireFactory(convention=convention, representant="Anne Maire")
     login_with_keyboard(page, live_server, chef)
     page.goto(_url("conventions:detail", chef_dossier, pk=convention.pk))

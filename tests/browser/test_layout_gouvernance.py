@@ -33,7 +33,7 @@ def _assert_last_header_visible(page, table_selector):
 
 
 def test_convention_signatories_show_signature_and_actions_at_1280(page, live_server, chef, chef_dossier):
-    convention = convention_services.convention_create(dossier=chef_dossier, type=ConventionType.ADHESION)
+    convention = convention_services.convention_create(dossier=chef_dossier, kind=ConventionType.ADHESION)
     # The commune, the EPCI and the préfet, added with the convention: their deliberations and
     # commitments completed, then signed.
     for signataire in convention.signataires.order_by("ordre"):
@@ -56,12 +56,12 @@ def test_convention_signatories_show_signature_and_actions_at_1280(page, live_se
 
 def test_convention_list_fits_at_1280(page, live_server, chef, chef_dossier):
     adhesion = convention_services.convention_create(
-        dossier=chef_dossier, type=ConventionType.ADHESION, titre="Convention d'adhésion au programme " * 3
+        dossier=chef_dossier, kind=ConventionType.ADHESION, titre="Convention d'adhésion au programme " * 3
     )
     for signataire in adhesion.signataires.all():  # the commune, the EPCI and the préfet
         convention_services.signature_record(signataire=signataire, signe_le=datetime.date(2021, 6, 18))
     convention_services.convention_create(
-        dossier=chef_dossier, type=ConventionType.AVENANT, amende=adhesion, titre="Avenant de prolongation " * 4
+        dossier=chef_dossier, kind=ConventionType.AVENANT, amende=adhesion, titre="Avenant de prolongation " * 4
     )
     force_login(page, live_server, chef)
     page.goto(reverse("conventions:index", kwargs={"dossier_pk": chef_dossier.pk}))

@@ -175,7 +175,7 @@ def test_comite_de_projet_validates_the_submitted_fiche(signed_in, chef, chef_do
 
 def test_chef_generates_the_convention_cadre_and_downloads_docx_and_pdf(signed_in, chef_dossier):
     page, dossier = signed_in, chef_dossier
-    convention = ConventionFactory(dossier=dossier, type=ConventionType.CADRE)
+    convention = ConventionFactory(dossier=dossier, kind=ConventionType.CADRE)
     SignataireFactory(convention=convention, representant="Anne Maire")
 
     page.goto(_url("conventions:detail", dossier, pk=convention.pk))

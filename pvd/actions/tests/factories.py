@@ -21,10 +21,10 @@ class AxeFactory(factory.django.DjangoModelFactory):
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
-        django_get_or_create = ["nom", "type"]
+        django_get_or_create = ["nom", "kind"]
 
     nom = factory.Sequence(lambda n: f"Financeur {n}")
-    type = OrganisationType.AUTRE
+    kind = OrganisationType.AUTRE
 
 
 class FicheFactory(factory.django.DjangoModelFactory):

@@ -25,7 +25,7 @@ def fiches(dossier):
     secret = FicheFactory(
         dossier=dossier, confidential=True, located=True, inscrite_crte=True, cout_ht=Decimal("777777")
     )
-    funder = OrganisationFactory(nom="Fonds secret", type="bdt")
+    funder = OrganisationFactory(nom="Fonds secret", kind="bdt")
     LigneFactory(fiche=secret, financeur=funder, montant=Decimal("55555"))
     LigneFactory(fiche=public, montant=Decimal("100"))
     return public, secret
@@ -62,8 +62,8 @@ def test_confidential_left_out_of_maquette_exports_gantt_and_map(client_for, dos
 
 
 def test_filter_by_maitre_ouvrage(client_for, dossier, main):
-    commune = OrganisationFactory(nom="Commune de Test", type="commune")
-    epci = OrganisationFactory(nom="Communauté de communes", type="epci")
+    commune = OrganisationFactory(nom="Commune de Test", kind="commune")
+    epci = OrganisationFactory(nom="Communauté de communes", kind="epci")
     FicheFactory(dossier=dossier, titre="Par la commune", maitre_ouvrage=commune)
     FicheFactory(dossier=dossier, titre="Par l'EPCI", maitre_ouvrage=epci)
     FicheFactory(dossier=dossier, titre="Sans maître d'ouvrage")
@@ -91,7 +91,7 @@ def test_sort_by_axe_and_maitre_ouvrage_blanks_last(client_for, dossier, main):
     from pvd.actions.tests.factories import AxeFactory
 
     axe1, axe2 = AxeFactory(dossier=dossier, numero=1), AxeFactory(dossier=dossier, numero=2)
-    zoo = OrganisationFactory(nom="Zoo municipal", type="autre")
+    zoo = OrganisationFactory(nom="Zoo municipal", kind="autre")
     b = FicheFactory(dossier=dossier, numero=1, titre="B", maitre_ouvrage=zoo)
     a = FicheFactory(dossier=dossier, numero=2, titre="A", maitre_ouvrage_texte="Association des commerçants")
     FicheFactory(dossier=dossier, numero=3, titre="Sans")

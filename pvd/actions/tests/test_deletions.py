@@ -59,7 +59,7 @@ def test_fiche_delete_refused_once_decided(client_for, dossier, main):
     client.post(url("fiche_submit", dossier, fiche_pk=fiche.pk))
     # The comité de projet records a decision on it (even "ajourné"): the fiche must stay.
     point = PointOrdreDuJour.objects.get(target_id=fiche.pk)
-    instance = Instance.objects.create(dossier=dossier, type="comite_projet", nom="Comité de projet")
+    instance = Instance.objects.create(dossier=dossier, kind="comite_projet", nom="Comité de projet")
     point.seance = Seance.objects.create(instance=instance, date=timezone.make_aware(datetime.datetime(2025, 4, 3)))
     point.save()
     decision_record(point=point, resultat="ajourne", by=client.user)
@@ -80,7 +80,7 @@ def test_fiche_delete_refused_when_decided_then_resubmitted(dossier, make_viewer
     chef = make_viewer(dossier, "chef_de_projet")
     fiche = FicheFactory(dossier=dossier)
     point = object_submit(dossier=dossier, target=fiche, titre="Fiche", by=chef)
-    instance = Instance.objects.create(dossier=dossier, type="comite_projet", nom="Comité de projet")
+    instance = Instance.objects.create(dossier=dossier, kind="comite_projet", nom="Comité de projet")
     point.seance = Seance.objects.create(instance=instance, date=timezone.now())
     point.save()
     decision_record(point=point, resultat="ajourne", by=chef)

@@ -173,7 +173,7 @@ def test_history_amounts_in_french(client_for, dossier, main):
 
     fiche = FicheFactory(dossier=dossier, cout_ht=Decimal("1000"))
     client = client_for(dossier, "chef_de_projet")
-    org = OrganisationFactory(nom="État", type="etat")
+    org = OrganisationFactory(nom="État", kind="etat")
     client.post(
         url("ligne_add", dossier, fiche_pk=fiche.pk),
         {"financeur": org.pk, "dispositif": "detr", "montant": "1234.56", "statut": "sollicite"},

@@ -59,7 +59,7 @@ def test_ligne_update_per_viewer(client_for, dossier, kind):
 
 def test_ligne_update_refuses_negative_and_duplicate(client_for, dossier, main):
     fiche = FicheFactory(dossier=dossier)
-    etat = OrganisationFactory(nom="Préfecture", type="etat")
+    etat = OrganisationFactory(nom="Préfecture", kind="etat")
     LigneFactory(fiche=fiche, financeur=etat, dispositif="detr", statut="sollicite")
     other = LigneFactory(fiche=fiche, financeur=etat, dispositif="dsil", montant=Decimal("7"))
     client = client_for(dossier, "equipe")
@@ -219,9 +219,9 @@ def test_organisations_offered_leave_out_another_dossiers_local_funder(dossier, 
     LigneFactory(fiche=FicheFactory(dossier=other), financeur=secret)
     own = OrganisationFactory(nom="Fonds local d'ici", dossier=dossier)
     LigneFactory(fiche=FicheFactory(dossier=dossier), financeur=own)
-    anct = OrganisationFactory(nom="ANCT", type="anct")
+    anct = OrganisationFactory(nom="ANCT", kind="anct")
     commune = dossier.communes.first()
-    mairie = OrganisationFactory(nom="Mairie", type="commune", commune=commune)
+    mairie = OrganisationFactory(nom="Mairie", kind="commune", commune=commune)
     offered = set(organisations_for(dossier))
     assert {own, anct, mairie} <= offered and secret not in offered
     form = LigneFinancementForm(dossier=dossier)
@@ -289,7 +289,7 @@ def test_fiche_page_shows_the_point(client_for, dossier, main):
 
 
 def test_new_partner_can_be_typed_on_the_fiche_form(client_for, dossier):
-    anct = OrganisationFactory(nom="ANCT", type="anct")
+    anct = OrganisationFactory(nom="ANCT", kind="anct")
     fiche = FicheFactory(dossier=dossier, numero=3)
     data = _fiche_data(numero="3", partenaires=[anct.pk], nouveaux_partenaires="Office de tourisme\n\nCCI locale\n")
     response = client_for(dossier, "equipe").post(url("fiche_update", dossier, fiche_pk=fiche.pk), data)
@@ -406,7 +406,7 @@ def test_typed_organisation_reuses_existing_whatever_type_or_capitals(dossier):
     from pvd.actions import services
     from pvd.territoires.models import Organisation, OrganisationType
 
-    region = OrganisationFactory(nom="Région Grand Est", type=OrganisationType.REGION)
+    region = OrganisationFactory(nom="Région Grand Est", kind=OrganisationType.REGION)
     before = Organisation.objects.count()
     fiche = services.fiche_create(
         dossier=dossier, by=None, titre="Halles", nouveaux_partenaires=["région grand est", " RÉGION GRAND EST "]

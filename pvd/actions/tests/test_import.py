@@ -100,7 +100,7 @@ def test_parse_amount_refuses(raw):
 
 
 def test_import_good_file(dossier, axes):
-    OrganisationFactory(nom="Commune de Test", type="commune", dossier=dossier)  # typed in the dossier before
+    OrganisationFactory(nom="Commune de Test", kind="commune", dossier=dossier)  # typed in the dossier before
     fiches = import_plan(dossier=dossier, content=workbook(GOOD_FICHES, GOOD_FINANCEMENTS, GOOD_BUDGETS), by=None)
     assert [f.numero for f in fiches] == [1, 2]
     halle = FicheAction.objects.get(dossier=dossier, numero=1)
@@ -388,7 +388,7 @@ def test_funders_resolved_in_one_query_and_created_once(dossier):
 
     from pvd.territoires.models import Organisation
 
-    etat = OrganisationFactory(nom="Prefecture", type="etat")
+    etat = OrganisationFactory(nom="Prefecture", kind="etat")
     lines = [
         {"fiche": n, "financeur": name, "dispositif": dispositif, "montant": 10, "statut": "sollicité"}
         for n in (1, 2, 3)

@@ -275,7 +275,7 @@ def test_submission_then_decision_changes_displayed_state(client_for, dossier, m
     assert page.select_one("#validation").get_text(strip=True) == "Soumise au comité de projet"
     assert "Soumettre au comité de projet" not in page.get_text()
     point = PointOrdreDuJour.objects.get(target_id=fiche.pk)
-    instance = Instance.objects.create(dossier=dossier, type="comite_projet", nom="Comité de projet")
+    instance = Instance.objects.create(dossier=dossier, kind="comite_projet", nom="Comité de projet")
     point.seance = Seance.objects.create(instance=instance, date=timezone.make_aware(datetime.datetime(2025, 4, 3, 14)))
     point.save()
     decision_record(point=point, resultat="valide", by=client.user)

@@ -18,17 +18,17 @@ def sign_all(convention, signed_on: datetime.date, *, but=()) -> None:
 
 def prefet(convention):
     """The préfet's signatory, added when the convention was created."""
-    return convention.signataires.get(requis=True, organisation__type="etat")
+    return convention.signataires.get(requis=True, organisation__kind="etat")
 
 
 def mairie(convention):
     """The signatory of the (only) commune of the dossier, added when the convention was created."""
-    return convention.signataires.get(requis=True, organisation__type="commune")
+    return convention.signataires.get(requis=True, organisation__kind="commune")
 
 
 def president(convention):
     """The EPCI's signatory, added when the convention was created."""
-    return convention.signataires.get(requis=True, organisation__type="epci")
+    return convention.signataires.get(requis=True, organisation__kind="epci")
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def sign_convention():
     """sign_convention(dossier, type, date, signatories=2) → a convention signed through the services."""
 
     def make(dossier, type_, signed_on: datetime.date, *, signatories=2, amende=None):
-        convention = services.convention_create(dossier=dossier, type=type_, amende=amende)
+        convention = services.convention_create(dossier=dossier, kind=type_, amende=amende)
         for _ in range(signatories):
             SignataireFactory(convention=convention)
         sign_all(convention, signed_on)

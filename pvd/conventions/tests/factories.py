@@ -12,7 +12,7 @@ class ConventionFactory(factory.django.DjangoModelFactory):
         model = Convention
 
     dossier = factory.SubFactory(DossierFactory)
-    type = ConventionType.ADHESION
+    kind = ConventionType.ADHESION
 
     class Params:
         signee = factory.Trait(etat=ConventionEtat.SIGNEE, date_signature=datetime.date(2022, 8, 31))

@@ -35,7 +35,7 @@ def test_conventions_are_in_the_admin_with_their_dangerous_fields_read_only(admi
         response = admin_client.get(url)
         assert response.status_code == 200, name
         forms[name] = BeautifulSoup(response.content, "html.parser").select_one("#content form")
-    for field in ("etat", "date_signature", "type", "amende"):
+    for field in ("etat", "date_signature", "kind", "amende"):
         assert not forms["convention"].select(f"[name={field}]"), field
     assert forms["convention"].select("[name=titre]")
     for field in ("signe_le", "organisation", "representant", "qualite"):  # signed: locked

@@ -131,7 +131,7 @@ def test_generated_and_downloaded_files_are_named_after_the_convention_and_the_t
     commune = dossier.communes.get()
     commune.nom = "Les Anses-d'Arlet"
     commune.save()
-    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    cadre = services.convention_create(dossier=dossier, kind=ConventionType.CADRE)
     name, _ = documents.generate("cadre", dossier, "docx")
     assert name == "convention-cadre-valant-ORT-Les-Anses-d-Arlet.docx"
     assert documents.generate("adhesion", dossier, "pdf")[0] == "convention-adhesion-Les-Anses-d-Arlet.pdf"
@@ -144,7 +144,7 @@ def test_generated_and_downloaded_files_are_named_after_the_convention_and_the_t
     third = services.document_add(
         convention=cadre, kind=ConventionDocumentKind.SIGNE_PDF, filename="scan.pdf", content=b"%PDF-1.4 v2", by=None
     )
-    avenant = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=cadre)
+    avenant = services.convention_create(dossier=dossier, kind=ConventionType.AVENANT, amende=cadre)
     fourth = services.document_add(
         convention=avenant, kind=ConventionDocumentKind.SIGNE_PDF, filename="scan.pdf", content=b"%PDF-1.4", by=None
     )

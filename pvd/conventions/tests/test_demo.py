@@ -19,7 +19,7 @@ def test_demo_seed_is_idempotent():
     counts = (Convention.objects.count(), Signataire.objects.count(), Organisation.objects.count())
     demo.seed(dossiers_demo.seed())
     assert (Convention.objects.count(), Signataire.objects.count(), Organisation.objects.count()) == counts
-    adhesion = Convention.objects.get(type=ConventionType.ADHESION)
+    adhesion = Convention.objects.get(kind=ConventionType.ADHESION)
     assert adhesion.etat == ConventionEtat.SIGNEE and adhesion.date_signature == datetime.date(2021, 6, 18)
     assert set(adhesion.signataires.values_list("organisation__nom", flat=True)) == {
         "Commune de Langres",
@@ -32,7 +32,7 @@ def test_demo_seed_is_idempotent():
         ("Jacques Moreau", True),
         ("Le préfet de la Haute-Marne", True),
     ]
-    cadre = Convention.objects.get(type=ConventionType.CADRE)
+    cadre = Convention.objects.get(kind=ConventionType.CADRE)
     assert list(cadre.signataires.order_by("ordre").values_list("representant", "requis")) == [
         ("Anne Rousseau", True),
         ("Jacques Moreau", True),

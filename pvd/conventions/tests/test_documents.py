@@ -32,7 +32,7 @@ SHIPPED_TEMPLATES_DIR = Path(documents.__file__).resolve().parent / "templates_d
 def full_dossier(dossier, adhesion):
     cadre = SignataireFactory(
         convention__dossier=dossier,
-        convention__type=ConventionType.CADRE,
+        convention__kind=ConventionType.CADRE,
         organisation=OrganisationFactory(nom="Commune de Langres"),
         representant="Anne Rousseau",
         qualite="Maire",
@@ -40,7 +40,7 @@ def full_dossier(dossier, adhesion):
     ).convention
     SignataireFactory(
         convention=cadre,
-        organisation=OrganisationFactory(nom="Caisse des Dépôts", type="bdt"),
+        organisation=OrganisationFactory(nom="Caisse des Dépôts", kind="bdt"),
         representant="Paul Lefèvre",
         qualite="Directeur régional",
         engagements="Cofinancer l'ingénierie.",
@@ -51,9 +51,9 @@ def full_dossier(dossier, adhesion):
     cadre.save()
     MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET, user__first_name="Claire", user__last_name="Martin")
     comite = Instance.objects.create(
-        dossier=dossier, type=InstanceType.COMITE_PROJET, nom="Comité de projet PVD de Langres"
+        dossier=dossier, kind=InstanceType.COMITE_PROJET, nom="Comité de projet PVD de Langres"
     )
-    mairie = OrganisationFactory(nom="Ville de Langres", type="commune")
+    mairie = OrganisationFactory(nom="Ville de Langres", kind="commune")
     MembreInstance.objects.create(
         instance=comite, nom="Jean Dupont", fonction="maire", organisation=mairie, role="president"
     )
@@ -115,7 +115,7 @@ def validate(obj, dossier, resultat="valide"):
     from pvd.gouvernance.models import Decision, PointOrdreDuJour, Seance
 
     instance, _ = Instance.objects.get_or_create(
-        dossier=dossier, type=InstanceType.COMITE_PROJET, defaults={"nom": "Comité de projet"}
+        dossier=dossier, kind=InstanceType.COMITE_PROJET, defaults={"nom": "Comité de projet"}
     )
     seance = Seance.objects.create(instance=instance, date="2026-03-12T18:00:00Z")
     point = PointOrdreDuJour.objects.create(
@@ -323,7 +323,7 @@ def test_the_parties_read_well_before_and_after_the_representatives_are_named(do
     from pvd.conventions import services
     from pvd.conventions.tests.conftest import mairie, president
 
-    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    adhesion = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     commune = dossier.communes.get()
     la_commune = f"La commune {de_commune(commune.nom)}"
     _, text = docx_text(documents.generate("adhesion", dossier, "docx")[1])

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_signatories_table_has_four_columns_and_commitments_below_each_row(client_for, dossier):
-    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    convention = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     # After the commune, the EPCI and the préfet, added with the convention (ordre 1 to 3).
     signed = SignataireFactory(convention=convention, engagements="Cofinancer le poste de chef de projet.", ordre=4)
     SignataireFactory(convention=convention, engagements="", ordre=5)
@@ -50,7 +50,7 @@ def test_signatories_table_has_four_columns_and_commitments_below_each_row(clien
 
 
 def test_signatories_table_without_actions_for_a_reader(client_for, dossier):
-    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    convention = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     SignataireFactory(convention=convention, engagements="Mobiliser les services.")
     url = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": convention.pk})
     table = BeautifulSoup(client_for(dossier, "lecteur").get(url).content, "html.parser").select_one(
@@ -62,7 +62,7 @@ def test_signatories_table_without_actions_for_a_reader(client_for, dossier):
 
 
 def test_convention_validation_label_agrees_in_the_feminine(client_for, dossier):
-    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    convention = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     url = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": convention.pk})
     page = BeautifulSoup(client_for(dossier, "chef_de_projet").get(url).content, "html.parser")
     assert page.select_one("#validation [data-etat]").get_text(strip=True) == "Non soumise"
@@ -79,7 +79,7 @@ def test_index_has_three_wrapping_columns(client_for, dossier, sign_convention):
 
 def test_no_django_empty_choice_on_convention_pages(client_for, dossier, sign_convention):
     adhesion = sign_convention(dossier, ConventionType.ADHESION, datetime.date(2022, 8, 31))
-    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    cadre = services.convention_create(dossier=dossier, kind=ConventionType.CADRE)
     client = client_for(dossier, "chef_de_projet")
     kw = {"dossier_pk": dossier.pk}
     signataire = adhesion.signataires.first()

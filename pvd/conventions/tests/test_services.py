@@ -18,7 +18,7 @@ D = datetime.date
 
 def test_signature_of_every_signatory_makes_the_convention_signed_and_moves_the_phase(dossier):
     assert steps.phase(dossier) == "adhesion"
-    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    adhesion = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     # The commune and the EPCI sign; the préfet has not yet.
     sign_all(adhesion, D(2022, 8, 30), but=[prefet(adhesion)])
     adhesion.refresh_from_db()
@@ -30,7 +30,7 @@ def test_signature_of_every_signatory_makes_the_convention_signed_and_moves_the_
     assert steps.phase(dossier) == "elaboration"
     assert ("Échéance de la convention-cadre (18 mois)", D(2024, 2, 29)) in steps.key_dates(dossier)
 
-    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    cadre = services.convention_create(dossier=dossier, kind=ConventionType.CADRE)
     sign_all(cadre, D(2024, 1, 15))
     cadre.refresh_from_db()
     assert cadre.etat == ConventionEtat.SIGNEE
@@ -50,7 +50,7 @@ def test_removing_a_signature_reopens_the_convention(dossier, adhesion):
 
 
 def test_cadre_signed_before_the_adhesion_is_refused(dossier, adhesion):
-    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    cadre = services.convention_create(dossier=dossier, kind=ConventionType.CADRE)
     signataire = prefet(cadre)
     with pytest.raises(ValidationError) as error:
         services.signature_record(signataire=signataire, signe_le=D(2022, 8, 30))
@@ -65,7 +65,7 @@ def test_cadre_signed_before_the_adhesion_is_refused(dossier, adhesion):
 
 
 def test_cadre_cannot_be_signed_without_a_signed_adhesion(dossier):
-    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    cadre = services.convention_create(dossier=dossier, kind=ConventionType.CADRE)
     signataire = SignataireFactory(convention=cadre)
     with pytest.raises(ValidationError, match="doit être signée avant"):
         services.signature_record(signataire=signataire, signe_le=D(2023, 1, 1))
@@ -73,8 +73,8 @@ def test_cadre_cannot_be_signed_without_a_signed_adhesion(dossier):
 
 
 def test_avenant_signed_before_its_convention_is_refused_and_avenants_are_numbered(dossier, adhesion):
-    first = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
-    second = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
+    first = services.convention_create(dossier=dossier, kind=ConventionType.AVENANT, amende=adhesion)
+    second = services.convention_create(dossier=dossier, kind=ConventionType.AVENANT, amende=adhesion)
     assert (first.numero_avenant, second.numero_avenant) == (1, 2)
     assert str(second) == "Avenant n° 2 à la convention d'adhésion"
     signataire = prefet(first)
@@ -91,7 +91,7 @@ def test_avenant_signed_before_its_convention_is_refused_and_avenants_are_number
 
 
 def test_signature_before_the_deliberation_or_in_the_future_is_refused(dossier):
-    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    adhesion = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     signataire = SignataireFactory(convention=adhesion, date_deliberation=D(2021, 6, 10))
     with pytest.raises(ValidationError, match="précéder la délibération"):
         services.signature_record(signataire=signataire, signe_le=D(2021, 6, 9))
@@ -106,9 +106,9 @@ def test_signature_before_the_deliberation_or_in_the_future_is_refused(dossier):
 
 def test_one_adhesion_per_dossier_and_avenant_needs_a_convention(dossier, adhesion):
     with pytest.raises(ValidationError, match="déjà"):
-        services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+        services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     with pytest.raises(ValidationError, match="Choisissez"):
-        services.convention_create(dossier=dossier, type=ConventionType.AVENANT)
+        services.convention_create(dossier=dossier, kind=ConventionType.AVENANT)
     assert Convention.objects.filter(dossier=dossier).count() == 1
 
 
@@ -127,7 +127,7 @@ def test_signed_convention_keeps_its_signatories_and_is_only_resiliable(adhesion
 
 
 def test_state_signee_cannot_be_set_by_hand(dossier):
-    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    convention = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     with pytest.raises(ValidationError, match="tous ses signataires"):
         services.convention_update(
             convention=convention, titre="", objet="", duree_annees=None, etat=ConventionEtat.SIGNEE
@@ -160,7 +160,7 @@ def test_signed_scan_must_be_a_pdf_and_is_versioned(adhesion, settings, tmp_path
 
 
 def test_stale_instance_cannot_add_a_signatory_to_a_signed_convention(dossier):
-    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    convention = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     sign_all(convention, D(2022, 1, 3))
     assert convention.etat == ConventionEtat.PROJET  # stale in memory
     with pytest.raises(ValidationError, match="signée"):
@@ -205,7 +205,7 @@ def test_redating_an_amended_convention_after_its_signed_avenant_is_refused(doss
 
 
 def test_a_resiliated_convention_stays_resiliated(dossier, chef):
-    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    convention = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     services.convention_resilier(convention=convention, by=chef)
     with pytest.raises(ValidationError, match="déjà résiliée"):
         services.convention_resilier(convention=convention, by=chef)
@@ -285,7 +285,7 @@ def test_generated_document_identical_to_the_latest_is_not_stored_again(adhesion
 
 def _half_signed_adhesion(dossier):
     """An adhésion whose préfet signed and whose commune (required) has not."""
-    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    adhesion = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     signed, unsigned = prefet(adhesion), mairie(adhesion)
     services.signature_record(signataire=signed, signe_le=D(2022, 8, 31))
     return adhesion, signed, unsigned
@@ -370,12 +370,12 @@ def test_only_the_chef_resiliates_and_a_new_convention_can_then_be_made(dossier,
     services.convention_resilier(convention=adhesion, by=chef)
     assert steps.phase(dossier) == "adhesion"
     # The résiliée one steps aside: a new adhésion may be made (service and database constraint).
-    new = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    new = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     with pytest.raises(ValidationError, match="déjà une convention d'adhésion en cours"):
-        services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+        services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     sign_all(new, D(2023, 3, 1))
     # The order of dates follows the adhésion in force, not the résiliée one (signed 31/08/2022).
-    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    cadre = services.convention_create(dossier=dossier, kind=ConventionType.CADRE)
     with pytest.raises(ValidationError, match="avant la convention d'adhésion"):
         services.signature_record(signataire=prefet(cadre), signe_le=D(2023, 1, 1))
     assert steps.phase(dossier) == "elaboration"
@@ -386,33 +386,33 @@ def test_database_allows_a_new_convention_beside_a_resiliee_one_only(dossier, ad
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Convention.objects.create(dossier=dossier, type=ConventionType.ADHESION)
+        Convention.objects.create(dossier=dossier, kind=ConventionType.ADHESION)
     services.convention_resilier(convention=adhesion, by=chef)
-    Convention.objects.create(dossier=dossier, type=ConventionType.ADHESION)
+    Convention.objects.create(dossier=dossier, kind=ConventionType.ADHESION)
 
 
 def test_an_avenant_amends_neither_an_avenant_nor_a_resiliee_convention(dossier, adhesion, chef):
-    avenant = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
+    avenant = services.convention_create(dossier=dossier, kind=ConventionType.AVENANT, amende=adhesion)
     with pytest.raises(ValidationError, match="pas un autre avenant"):
-        services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=avenant)
+        services.convention_create(dossier=dossier, kind=ConventionType.AVENANT, amende=avenant)
     services.convention_resilier(convention=adhesion, by=chef)
     with pytest.raises(ValidationError, match="résiliée ne peut plus"):
-        services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
-    assert Convention.objects.filter(type=ConventionType.AVENANT).count() == 1
+        services.convention_create(dossier=dossier, kind=ConventionType.AVENANT, amende=adhesion)
+    assert Convention.objects.filter(kind=ConventionType.AVENANT).count() == 1
 
 
 def test_french_labels_keep_the_capitals_of_ort(dossier, adhesion):
-    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    cadre = services.convention_create(dossier=dossier, kind=ConventionType.CADRE)
     with pytest.raises(ValidationError) as error:
-        services.convention_create(dossier=dossier, type=ConventionType.CADRE)
-    assert error.value.message_dict["type"] == ["Ce dossier a déjà une convention-cadre valant ORT en cours."]
-    avenant = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=cadre)
+        services.convention_create(dossier=dossier, kind=ConventionType.CADRE)
+    assert error.value.message_dict["kind"] == ["Ce dossier a déjà une convention-cadre valant ORT en cours."]
+    avenant = services.convention_create(dossier=dossier, kind=ConventionType.AVENANT, amende=cadre)
     assert str(avenant) == "Avenant n° 1 à la convention-cadre valant ORT"
 
 
 def test_signed_scan_refused_on_a_draft_or_a_resiliee_convention(dossier, adhesion, chef, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    draft = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    draft = services.convention_create(dossier=dossier, kind=ConventionType.CADRE)
     with pytest.raises(ValidationError, match="pas sur un projet"):
         services.signed_scan_upload(convention=draft, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4"), by=chef)
     services.convention_resilier(convention=adhesion, by=chef)
@@ -424,7 +424,7 @@ def test_signed_scan_refused_on_a_draft_or_a_resiliee_convention(dossier, adhesi
 def test_synthese_du_diagnostic_feeds_the_generated_convention_cadre(dossier):
     from pvd.conventions import selectors
 
-    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    cadre = services.convention_create(dossier=dossier, kind=ConventionType.CADRE)
     assert selectors.convention_cadre_content(dossier)["diagnostic"] == "À compléter"
     services.convention_update(
         convention=cadre,
@@ -445,7 +445,7 @@ def test_a_new_adhesion_is_not_held_back_by_resiliees_conventions(dossier, adhes
     cadre = sign_convention(dossier, ConventionType.CADRE, D(2023, 1, 10), signatories=1)
     avenant = sign_convention(dossier, ConventionType.AVENANT, D(2023, 2, 1), signatories=1, amende=adhesion)
     services.convention_resilier(convention=adhesion, by=chef)
-    new = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    new = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     signataire = prefet(new)
     sign_all(new, D(2024, 1, 1), but=[signataire])
     # The cadre in force was signed before: the new adhésion cannot come after it.

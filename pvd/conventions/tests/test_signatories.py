@@ -5,7 +5,8 @@ import datetime
 import importlib
 
 import pytest
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from pvd.conventions import services
 from pvd.conventions.models import ConventionEtat, ConventionType, Signataire
@@ -23,7 +24,7 @@ def test_the_communes_the_epci_and_the_prefet_are_added_at_creation(dossier):
     second = CommuneFactory(nom="Arc-en-Barrois", epci=dossier.epci, departement=dossier.communes.get().departement)
     dossier.communes.add(second)
     first = dossier.communes.exclude(pk=second.pk).get()
-    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    convention = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     rows = [
         (s.organisation, s.representant, s.qualite, s.requis, s.signe_le)
         for s in convention.signataires.order_by("ordre")
@@ -45,7 +46,7 @@ def test_the_communes_the_epci_and_the_prefet_are_added_at_creation(dossier):
 
 @pytest.mark.parametrize("type_", [ConventionType.ADHESION, ConventionType.CADRE])
 def test_the_prefet_is_added_as_a_required_signatory(dossier, type_):
-    convention = services.convention_create(dossier=dossier, type=type_)
+    convention = services.convention_create(dossier=dossier, kind=type_)
     signataire = prefet(convention)
     assert signataire.organisation.nom == "Préfecture de la Haute-Marne"
     assert signataire.organisation.departement_id == "52"
@@ -54,7 +55,7 @@ def test_the_prefet_is_added_as_a_required_signatory(dossier, type_):
 
 
 def test_commune_and_epci_alone_do_not_sign_the_convention(dossier):
-    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    adhesion = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     partner = services.signataire_create(
         convention=adhesion,
         organisation=OrganisationFactory(nom="Banque des Territoires"),
@@ -78,7 +79,7 @@ def test_commune_and_epci_alone_do_not_sign_the_convention(dossier):
 
 
 def test_a_required_signatory_cannot_become_a_partner(dossier):
-    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    adhesion = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     signataire = prefet(adhesion)
     with pytest.raises(Exception, match="partenaire"):
         services.signataire_update(
@@ -92,30 +93,37 @@ def test_a_required_signatory_cannot_become_a_partner(dossier):
         )
 
 
-def test_the_data_migration_adds_the_prefet_to_open_conventions_only(dossier):
+def test_the_data_migration_adds_the_prefet_to_open_conventions_only(dossier, transactional_db):
     """Existing conventions: the State is added, unsigned, to those in projet or en signature; a
-    convention already signée (on paper) keeps its state and its signatories."""
+    convention already signée (on paper) keeps its state and its signatories. The migration runs
+    on the historical models (the schema as it was then: `type`, renamed `kind` later)."""
     migration = importlib.import_module("pvd.conventions.migrations.0005_signataire_requis")
-    open_one = ConventionFactory(dossier=dossier, type=ConventionType.ADHESION, etat=ConventionEtat.EN_SIGNATURE)
-    signed = ConventionFactory(dossier=dossier, type=ConventionType.CADRE, signee=True)
+    open_one = ConventionFactory(dossier=dossier, kind=ConventionType.ADHESION, etat=ConventionEtat.EN_SIGNATURE)
+    signed = ConventionFactory(dossier=dossier, kind=ConventionType.CADRE, signee=True)
     commune = dossier.communes.get()
     mairie = commune_organisation(commune)
     signed_mairie = SignataireFactory(convention=signed, organisation=mairie, signe_le=D(2022, 8, 31))
     SignataireFactory(convention=open_one, organisation=mairie)
-    migration.forwards(apps, None)
-    state = Signataire.objects.get(convention=open_one, organisation__type=OrganisationType.ETAT)
+    executor = MigrationExecutor(connection)
+    before_rename = [("conventions", "0005_signataire_requis"), ("territoires", "0004_organisation_dossier")]
+    executor.migrate(before_rename)
+    historical = executor.loader.project_state(before_rename).apps
+    migration.forwards(historical, None)
+    migration.forwards(historical, None)  # a second run adds nothing
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    state = Signataire.objects.get(convention=open_one, organisation__kind=OrganisationType.ETAT)
     assert state.requis and state.signe_le is None
     assert state.organisation.nom == "Préfecture de la Haute-Marne"
     assert Signataire.objects.get(convention=open_one, organisation=mairie).requis
     assert list(signed.signataires.all()) == [signed_mairie]
     signed.refresh_from_db()
     assert signed.etat == ConventionEtat.SIGNEE
-    migration.forwards(apps, None)  # a second run adds nothing
     assert Signataire.objects.filter(convention=open_one).count() == 2
 
 
 def test_the_prefet_alone_does_not_sign_while_the_commune_or_the_epci_is_missing(dossier):
-    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    adhesion = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     # A commune joins the dossier after the convention was created: it is no signatory yet.
     added = CommuneFactory(nom="Arc-en-Barrois", epci=dossier.epci, departement=dossier.communes.first().departement)
     dossier.communes.add(added)
@@ -135,7 +143,7 @@ def test_the_prefet_alone_does_not_sign_while_the_commune_or_the_epci_is_missing
 def test_a_convention_made_before_without_its_epci_is_not_signed_by_the_others(dossier):
     """A convention made before the required parties were added at creation, whose EPCI never
     became a signatory: the commune's and the préfet's signatures do not make it signée."""
-    adhesion = ConventionFactory(dossier=dossier, type=ConventionType.ADHESION)
+    adhesion = ConventionFactory(dossier=dossier, kind=ConventionType.ADHESION)
     commune = dossier.communes.get()
     for organisation in (commune_organisation(commune), prefecture_organisation(departement=commune.departement)):
         signataire = services.signataire_create(
@@ -155,7 +163,7 @@ def test_a_convention_made_before_without_its_epci_is_not_signed_by_the_others(d
 def test_the_equipe_may_remove_a_partner_while_a_required_party_is_absent(dossier, equipe):
     """Every signatory present has signed but a commune added to the dossier is not one yet:
     removing an unsigned partner does not make the convention signée, so the équipe may do it."""
-    adhesion = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    adhesion = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     partner = services.signataire_create(
         convention=adhesion, organisation=OrganisationFactory(nom="Anah"), representant="R", qualite="Q"
     )

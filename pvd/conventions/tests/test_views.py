@@ -45,7 +45,7 @@ def check_refusal(response, kind):
 
 @pytest.fixture
 def cadre(dossier, adhesion):
-    cadre = services.convention_create(dossier=dossier, type=ConventionType.CADRE, titre="Convention-cadre de test")
+    cadre = services.convention_create(dossier=dossier, kind=ConventionType.CADRE, titre="Convention-cadre de test")
     SignataireFactory(convention=cadre, organisation=OrganisationFactory(nom="Banque des Territoires"))
     return cadre
 
@@ -154,7 +154,7 @@ def test_generate_only_by_chef_de_projet(client_for, dossier, cadre, kind):
 
 def test_generate_unknown_format_or_avenant_is_404(client_for, dossier, adhesion):
     client = client_for(dossier, "chef_de_projet")
-    avenant = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
+    avenant = services.convention_create(dossier=dossier, kind=ConventionType.AVENANT, amende=adhesion)
     base = {"dossier_pk": dossier.pk}
     assert (
         client.post(reverse("conventions:generate", kwargs={**base, "pk": adhesion.pk, "fmt": "odt"})).status_code
@@ -231,14 +231,14 @@ def test_signature_before_adhesion_refused_through_the_view(client_for, dossier,
 def test_create_convention_and_avenants_numbered(client_for, dossier, adhesion, kind):
     client = client_for(dossier, kind)
     url = reverse("conventions:create", kwargs={"dossier_pk": dossier.pk})
-    response = client.post(url, {"type": "avenant", "amende": adhesion.pk, "titre": "Périmètre"})
+    response = client.post(url, {"kind": "avenant", "amende": adhesion.pk, "titre": "Périmètre"})
     assert response.status_code == expected_status(kind, CAN_EDIT, ok=302)
     check_refusal(response, kind)
-    avenants = Convention.objects.filter(type=ConventionType.AVENANT)
+    avenants = Convention.objects.filter(kind=ConventionType.AVENANT)
     if kind in CAN_EDIT:
-        client.post(url, {"type": "avenant", "amende": adhesion.pk})
+        client.post(url, {"kind": "avenant", "amende": adhesion.pk})
         assert sorted(avenants.values_list("numero_avenant", flat=True)) == [1, 2]
-        response = client.post(url, {"type": "adhesion"})
+        response = client.post(url, {"kind": "adhesion"})
         assert response.status_code == 200 and "déjà" in main(response).get_text()
     else:
         assert not avenants.exists()
@@ -246,7 +246,7 @@ def test_create_convention_and_avenants_numbered(client_for, dossier, adhesion, 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)
 def test_signataire_crud(client_for, dossier, kind):
-    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    convention = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     organisation = OrganisationFactory(nom="Commune de Langres")
     client = client_for(dossier, kind)
     base = {"dossier_pk": dossier.pk, "pk": convention.pk}
@@ -285,7 +285,7 @@ def test_signataire_crud(client_for, dossier, kind):
 
 
 def test_sub_objects_of_another_dossier_are_404(client_for, dossier):
-    other = services.convention_create(dossier=DossierFactory(), type=ConventionType.ADHESION)
+    other = services.convention_create(dossier=DossierFactory(), kind=ConventionType.ADHESION)
     client = client_for(dossier, "chef_de_projet")
     assert (
         client.get(reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": other.pk})).status_code == 404
@@ -293,7 +293,7 @@ def test_sub_objects_of_another_dossier_are_404(client_for, dossier):
 
 
 def test_update_convention(client_for, dossier):
-    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    convention = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     client = client_for(dossier, "equipe")
     url = reverse("conventions:update", kwargs={"dossier_pk": dossier.pk, "pk": convention.pk})
     response = client.post(url, {"titre": "Adhésion", "objet": "", "duree_annees": "6", "etat": "en_signature"})
@@ -312,9 +312,9 @@ def test_index_lists_conventions_in_constant_queries(client_for, dossier, django
     # 8: the dossier's communes are read once, for the required parties still to add.
     with django_assert_num_queries(8) as small:
         client.get(url)
-    services.convention_create(dossier=dossier, type=ConventionType.CADRE)
+    services.convention_create(dossier=dossier, kind=ConventionType.CADRE)
     for _ in range(3):
-        avenant = services.convention_create(dossier=dossier, type=ConventionType.AVENANT, amende=adhesion)
+        avenant = services.convention_create(dossier=dossier, kind=ConventionType.AVENANT, amende=adhesion)
         SignataireFactory.create_batch(2, convention=avenant)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
@@ -434,7 +434,7 @@ def test_submit_to_the_comite_by_role(client_for, dossier, cadre, kind):
 
 def test_submit_a_convention_of_another_dossier_is_404(client_for, dossier, cadre):
     other = DossierFactory()
-    other_convention = services.convention_create(dossier=other, type=ConventionType.ADHESION)
+    other_convention = services.convention_create(dossier=other, kind=ConventionType.ADHESION)
     client = client_for(dossier, "chef_de_projet")
     response = client.post(reverse("conventions:submit", kwargs={"dossier_pk": dossier.pk, "pk": other_convention.pk}))
     assert response.status_code == 404
@@ -502,7 +502,7 @@ def test_each_document_generated_by_the_chef_only_and_read_by_every_reader(
 ):
     from pvd.conventions import documents
 
-    convention = Convention.objects.get(dossier=dossier, type=type_)
+    convention = Convention.objects.get(dossier=dossier, kind=type_)
     client = client_for(dossier, kind)
     base = {"dossier_pk": dossier.pk, "pk": convention.pk}
     response = client.post(reverse("conventions:generate", kwargs={**base, "fmt": fmt}))
@@ -549,9 +549,9 @@ def test_resiliation_only_by_the_chef_after_confirmation(client_for, dossier, ad
     adhesion.refresh_from_db()
     assert adhesion.etat == ConventionEtat.RESILIEE
     # A new adhésion can now replace it.
-    response = client.post(reverse("conventions:create", kwargs={"dossier_pk": dossier.pk}), {"type": "adhesion"})
+    response = client.post(reverse("conventions:create", kwargs={"dossier_pk": dossier.pk}), {"kind": "adhesion"})
     assert response.status_code == 302
-    assert Convention.objects.filter(dossier=dossier, type=ConventionType.ADHESION).count() == 2
+    assert Convention.objects.filter(dossier=dossier, kind=ConventionType.ADHESION).count() == 2
 
 
 def test_the_update_form_cannot_resiliate_and_edits_the_diagnostic_of_the_cadre(client_for, dossier, cadre, adhesion):
@@ -576,11 +576,11 @@ def test_the_update_form_cannot_resiliate_and_edits_the_diagnostic_of_the_cadre(
 def test_creation_messages_agree_with_the_type(client_for, dossier, adhesion):
     client = client_for(dossier, "equipe")
     url = reverse("conventions:create", kwargs={"dossier_pk": dossier.pk})
-    response = client.post(url, {"type": "cadre"}, follow=True)
+    response = client.post(url, {"kind": "cadre"}, follow=True)
     assert "Convention-cadre valant ORT créée." in [str(m) for m in response.context["messages"]]
-    response = client.post(url, {"type": "avenant", "amende": adhesion.pk}, follow=True)
+    response = client.post(url, {"kind": "avenant", "amende": adhesion.pk}, follow=True)
     assert "Avenant n° 1 à la convention d'adhésion créé." in [str(m) for m in response.context["messages"]]
-    avenant = Convention.objects.get(type=ConventionType.AVENANT)
+    avenant = Convention.objects.get(kind=ConventionType.AVENANT)
     form = main(client.get(url))
     choices = [o["value"] for o in form.select("select[name=amende] option") if o["value"]]
     assert str(avenant.pk) not in choices and str(adhesion.pk) in choices
@@ -620,7 +620,7 @@ def test_a_required_signatory_cannot_be_removed_and_the_page_says_who_is_to_sign
 
 
 def test_the_chef_completes_the_representative_of_a_required_signatory(client_for, dossier):
-    convention = services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    convention = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     signataire = mairie(convention)
     client = client_for(dossier, "chef_de_projet")
     detail = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": convention.pk})

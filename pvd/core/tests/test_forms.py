@@ -28,7 +28,7 @@ def test_base_model_form_relabels_model_choices(db):
     class Form(BaseModelForm):
         class Meta:
             model = Organisation
-            fields = ["type"]
+            fields = ["kind"]
 
     form = Form()
     html = form.as_div()

@@ -66,7 +66,7 @@ def _decide(document, by, resultat="valide"):
     """The comité de projet decides on the document's pending submission."""
     point = PointOrdreDuJour.objects.get(target_id=document.pk, target_type__model="document")
     instance, _ = Instance.objects.get_or_create(
-        dossier=document.dossier, type="comite_projet", defaults={"nom": "Comité de projet"}
+        dossier=document.dossier, kind="comite_projet", defaults={"nom": "Comité de projet"}
     )
     point.seance = Seance.objects.create(instance=instance, date=timezone.make_aware(datetime.datetime(2025, 4, 3, 18)))
     point.save()

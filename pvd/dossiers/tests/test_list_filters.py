@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def signed(dossier, type_, on):
-    ConventionFactory(dossier=dossier, type=type_, signee=True, date_signature=on)
+    ConventionFactory(dossier=dossier, kind=type_, signee=True, date_signature=on)
 
 
 @pytest.fixture

@@ -37,8 +37,8 @@ def _almost_complete_comite(dossier):
     """A comité de projet that lacks only the préfet."""
     comite = InstanceFactory(dossier=dossier, nom="Comité de projet")
     commune = dossier.communes.get()
-    mairie = Organisation.objects.create(nom="Mairie", type=OrganisationType.COMMUNE, commune=commune)
-    epci = Organisation.objects.create(nom=dossier.epci.nom, type=OrganisationType.EPCI, epci=dossier.epci)
+    mairie = Organisation.objects.create(nom="Mairie", kind=OrganisationType.COMMUNE, commune=commune)
+    epci = Organisation.objects.create(nom=dossier.epci.nom, kind=OrganisationType.EPCI, epci=dossier.epci)
     MembreInstanceFactory(instance=comite, organisation=mairie, role="president")
     MembreInstanceFactory(instance=comite, organisation=epci, role="president")
     MembreInstanceFactory(instance=comite, role="chef_de_projet")
@@ -54,7 +54,7 @@ def _dossier_in_progress(dossier, chef, fiches=3):
     for fiche in FicheFactory.create_batch(fiches, dossier=dossier):
         point = gouvernance.object_submit(dossier=dossier, target=fiche, titre=fiche.titre, by=chef)
         gouvernance.point_add(seance=seance, pending=point, by=chef)
-    cadre = ConventionFactory(dossier=dossier, type=ConventionType.CADRE)
+    cadre = ConventionFactory(dossier=dossier, kind=ConventionType.CADRE)
     gouvernance.object_submit(dossier=dossier, target=cadre, titre="Convention-cadre", by=chef)
     return comite, seance, cadre
 
@@ -143,7 +143,7 @@ def test_a_read_only_role_sees_no_edit_action(client_for, dossier, kind):
 
 
 def test_missing_members_are_named_in_the_action(client_for, dossier):
-    InstanceFactory(dossier=dossier, type=InstanceType.COMITE_PROJET)
+    InstanceFactory(dossier=dossier, kind=InstanceType.COMITE_PROJET)
     text = _actions(client_for(dossier, "chef_de_projet"), dossier)["gouvernance"][0]
     # Four are missing: the commune's and the EPCI's executives, the chef de projet, the préfet.
     commune = dossier.communes.get()

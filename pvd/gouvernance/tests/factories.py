@@ -12,12 +12,12 @@ class InstanceFactory(factory.django.DjangoModelFactory):
         model = Instance
 
     dossier = factory.SubFactory(DossierFactory)
-    type = InstanceType.COMITE_PROJET
+    kind = InstanceType.COMITE_PROJET
     nom = factory.Sequence(lambda n: f"Instance {n}")
 
     class Params:
-        equipe = factory.Trait(type=InstanceType.EQUIPE_PROJET)
-        technique = factory.Trait(type=InstanceType.COMITE_TECHNIQUE, theme="Habitat")
+        equipe = factory.Trait(kind=InstanceType.EQUIPE_PROJET)
+        technique = factory.Trait(kind=InstanceType.COMITE_TECHNIQUE, theme="Habitat")
 
 
 class MembreInstanceFactory(factory.django.DjangoModelFactory):
@@ -30,8 +30,8 @@ class MembreInstanceFactory(factory.django.DjangoModelFactory):
     role = factory.LazyAttribute(
         lambda o: (
             RoleInstance.PARTENAIRE
-            if RoleInstance.PARTENAIRE in ROLES_BY_TYPE[o.instance.type]
-            else ROLES_BY_TYPE[o.instance.type][-1]
+            if RoleInstance.PARTENAIRE in ROLES_BY_TYPE[o.instance.kind]
+            else ROLES_BY_TYPE[o.instance.kind][-1]
         )
     )
     email = factory.Sequence(lambda n: f"membre{n}@exemple.fr")

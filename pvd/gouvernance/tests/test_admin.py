@@ -68,18 +68,18 @@ def test_admin_cannot_change_an_instance_type_or_dossier(admin_client, dossier):
     technique = InstanceFactory(dossier=dossier, technique=True, nom="Comité technique habitat")
     url = reverse("admin:gouvernance_instance_change", args=[technique.pk])
     form, data = _admin_form(admin_client, url)
-    assert not form.select("[name=type]") and not form.select("[name=dossier]")
+    assert not form.select("[name=kind]") and not form.select("[name=dossier]")
     assert form.select("[name=nom]")
     response = admin_client.post(
-        url, {**data, "nom": "Comité habitat", "type": InstanceType.COMITE_PROJET, "dossier": DossierFactory().pk}
+        url, {**data, "nom": "Comité habitat", "kind": InstanceType.COMITE_PROJET, "dossier": DossierFactory().pk}
     )
     assert response.status_code == 302
     technique.refresh_from_db()
     assert technique.nom == "Comité habitat"
-    assert technique.type == InstanceType.COMITE_TECHNIQUE and technique.dossier == dossier
+    assert technique.kind == InstanceType.COMITE_TECHNIQUE and technique.dossier == dossier
     # Adding an instance still sets them.
     add = BeautifulSoup(admin_client.get(reverse("admin:gouvernance_instance_add")).content, "html.parser")
-    assert add.select("[name=type]") and add.select("[name=dossier]")
+    assert add.select("[name=kind]") and add.select("[name=dossier]")
 
 
 def test_admin_cannot_rename_a_member_on_an_approved_attendance_list(admin_client, comite, seance):

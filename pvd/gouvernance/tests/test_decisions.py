@@ -174,7 +174,7 @@ def _decide(dossier, seance, target, resultat, user):
 
 def test_validation_labels_agree_with_the_target(dossier, seance, user):
     fiche = FicheFactory(dossier=dossier)
-    convention = convention_services.convention_create(dossier=dossier, type=ConventionType.ADHESION)
+    convention = convention_services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     axe = AxeFactory(dossier=dossier)
     document = DocumentFactory(dossier=dossier)
     assert validation_state(fiche).label == "Non soumise"

@@ -38,7 +38,7 @@ def test_demo_is_complete_and_idempotent():
     ] == counts
     # Without the strategy and the fiches: 3 decisions at the first séance, 1 at the second.
     assert counts[0] == 4 and counts[2] == 3 and counts[3] == 4 and counts[4] == 12
-    comite = Instance.objects.get(type="comite_projet")
+    comite = Instance.objects.get(kind="comite_projet")
     assert composition_check(comite) == []
     assert Seance.objects.filter(compte_rendu_approuve_le__isnull=False).count() == 2
     assert set(Contribution.objects.values_list("statut", flat=True)) == {"publiee", "en_attente", "refusee"}

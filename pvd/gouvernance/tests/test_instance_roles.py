@@ -6,6 +6,8 @@ import importlib
 import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from pvd.gouvernance import services
@@ -36,7 +38,7 @@ def test_the_member_form_offers_only_the_roles_of_the_instance_type(client_for, 
     comite_roles = _role_options(client, dossier, comite)
     assert {"president", "prefet", "chef_de_projet"} <= set(comite_roles)
     assert "urbanisme" not in comite_roles
-    participatif = InstanceFactory(dossier=dossier, type=InstanceType.COMITE_PARTICIPATIF)
+    participatif = InstanceFactory(dossier=dossier, kind=InstanceType.COMITE_PARTICIPATIF)
     assert {"habitant", "association"} <= set(_role_options(client, dossier, participatif))
 
 
@@ -112,13 +114,17 @@ def test_the_migration_maps_existing_members_to_the_new_roles(instance_type, rol
     assert expected in migration.ROLES_BY_TYPE[instance_type]
 
 
-def test_the_migration_updates_the_stored_members(dossier):
-    from django.apps import apps
-
+def test_the_migration_updates_the_stored_members(dossier, transactional_db):
+    # The migration runs on the historical models (`Instance.type`, renamed `kind` later).
     equipe = InstanceFactory(dossier=dossier, equipe=True)
     comite = InstanceFactory(dossier=dossier)
     old = MembreInstanceFactory(instance=equipe, nom="Service urbanisme", role="partenaire")
     kept = MembreInstanceFactory(instance=comite, nom="Invité", role="invite")
-    migration.forwards(apps, None)
+    executor = MigrationExecutor(connection)
+    before_rename = [("gouvernance", "0009_seance_compte_rendu_approved_by")]
+    executor.migrate(before_rename)
+    migration.forwards(executor.loader.project_state(before_rename).apps, None)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
     old.refresh_from_db(), kept.refresh_from_db()
     assert (old.role, kept.role) == ("urbanisme", "invite")

@@ -31,8 +31,8 @@ def test_composition_completed_through_the_member_form(client_for, dossier, comi
     page = main(client.get(url))
     options = {o.get_text(): o["value"] for o in page.select("#id_membre-organisation option")}
     # The collectivités' organisations are always offered (created on first display, once).
-    mairie = Organisation.objects.get(type=OrganisationType.COMMUNE, commune=commune)
-    epci_organisation = Organisation.objects.get(type=OrganisationType.EPCI, epci=epci)
+    mairie = Organisation.objects.get(kind=OrganisationType.COMMUNE, commune=commune)
+    epci_organisation = Organisation.objects.get(kind=OrganisationType.EPCI, epci=epci)
     assert options[f"Commune de {commune.nom}"] == str(mairie.pk)
     assert options[epci.nom] == str(epci_organisation.pk)
     assert len(_missing(client, url)) == 4
@@ -46,19 +46,19 @@ def test_composition_completed_through_the_member_form(client_for, dossier, comi
     add("Maire", "president", mairie.pk)
     missing = _missing(client, url)
     assert not any(commune.nom in item for item in missing) and len(missing) == 3
-    organisation = Organisation.objects.get(type=OrganisationType.COMMUNE)
+    organisation = Organisation.objects.get(kind=OrganisationType.COMMUNE)
     assert organisation.commune == commune and organisation.nom == f"Commune de {commune.nom}"
 
     add("Président de l'EPCI", "president", epci_organisation.pk)
     assert not any(epci.nom in item for item in _missing(client, url))
-    assert Organisation.objects.get(type=OrganisationType.EPCI).epci == epci
+    assert Organisation.objects.get(kind=OrganisationType.EPCI).epci == epci
 
     add("Cheffe de projet", "chef_de_projet", mairie.pk)
     assert "Le chef de projet Petites villes de demain" not in _missing(client, url)
     add("Sous-préfet", "prefet")
     assert _missing(client, url) == []
     # The commune's organisation was reused, not duplicated.
-    assert Organisation.objects.filter(type=OrganisationType.COMMUNE).count() == 1
+    assert Organisation.objects.filter(kind=OrganisationType.COMMUNE).count() == 1
     assert composition_check(comite) == []
 
 
@@ -80,14 +80,14 @@ def test_existing_local_body_declared_at_creation(client_for, dossier):
 
     client = client_for(dossier, "chef_de_projet")
     url = reverse("gouvernance:index", kwargs={"dossier_pk": dossier.pk})
-    data = {"type": "comite_technique", "nom": "Comité habitat", "instance_existante": "oui"}
+    data = {"kind": "comite_technique", "nom": "Comité habitat", "instance_existante": "oui"}
     data["nom_instance_existante"] = "Copil ORT"
     response = client.post(url, data)
     assert response.status_code == 200 and not Instance.objects.exists()
     assert "Seul le comité de projet" in main(response).get_text()
-    response = client.post(url, data | {"type": "comite_projet", "nom_instance_existante": ""})
+    response = client.post(url, data | {"kind": "comite_projet", "nom_instance_existante": ""})
     assert "nom de l'instance locale existante" in main(response).get_text() and not Instance.objects.exists()
-    response = client.post(url, data | {"type": "comite_projet", "nom": "Comité de projet"})
+    response = client.post(url, data | {"kind": "comite_projet", "nom": "Comité de projet"})
     instance = Instance.objects.get()
     assert instance.instance_existante and instance.nom_instance_existante == "Copil ORT"
     assert "Copil ORT" in main(client.get(response.url)).select_one("#instance-existante").get_text()
@@ -106,16 +106,16 @@ def test_a_second_comite_created_at_the_same_time_is_refused_in_french(user, dos
     monkeypatch.setattr(services, "_has_comite", racing)
     monkeypatch.setattr(Instance, "validate_constraints", lambda self, exclude=None: None)
     with pytest.raises(ValidationError) as error:
-        services.instance_create(dossier=dossier, type=InstanceType.COMITE_PROJET, nom="Bis", by=user)
-    assert error.value.message_dict == {"type": ["Ce dossier a déjà un comité de projet."]}
+        services.instance_create(dossier=dossier, kind=InstanceType.COMITE_PROJET, nom="Bis", by=user)
+    assert error.value.message_dict == {"kind": ["Ce dossier a déjà un comité de projet."]}
     # The transaction is still usable and holds a single comité.
-    assert list(Instance.objects.filter(dossier=dossier, type=InstanceType.COMITE_PROJET)) == [comite]
+    assert list(Instance.objects.filter(dossier=dossier, kind=InstanceType.COMITE_PROJET)) == [comite]
 
 
 def test_the_pre_check_says_the_same(user, dossier, comite):
     with pytest.raises(ValidationError) as error:
-        services.instance_create(dossier=dossier, type=InstanceType.COMITE_PROJET, nom="Bis", by=user)
-    assert error.value.message_dict == {"type": ["Ce dossier a déjà un comité de projet."]}
+        services.instance_create(dossier=dossier, kind=InstanceType.COMITE_PROJET, nom="Bis", by=user)
+    assert error.value.message_dict == {"kind": ["Ce dossier a déjà un comité de projet."]}
 
 
 def _messages(response) -> list[str]:

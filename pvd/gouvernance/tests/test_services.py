@@ -22,8 +22,8 @@ def test_composition_check_lists_missing_then_nothing(user, dossier, comite):
     assert len(missing) == 4
     assert any(commune.nom in m for m in missing)
     assert any(dossier.epci.nom in m for m in missing)
-    mairie = OrganisationFactory(nom="Mairie", type=OrganisationType.COMMUNE, commune=commune)
-    epci = OrganisationFactory(nom="EPCI", type=OrganisationType.EPCI, epci=dossier.epci)
+    mairie = OrganisationFactory(nom="Mairie", kind=OrganisationType.COMMUNE, commune=commune)
+    epci = OrganisationFactory(nom="EPCI", kind=OrganisationType.EPCI, epci=dossier.epci)
     MembreInstanceFactory(instance=comite, organisation=mairie, role="president")
     # An élu of the EPCI counts; a partenaire of the EPCI would not.
     MembreInstanceFactory(instance=comite, organisation=epci, role="partenaire")
@@ -34,8 +34,8 @@ def test_composition_check_lists_missing_then_nothing(user, dossier, comite):
     MembreInstanceFactory(instance=comite, role="prefet")
     assert composition_check(comite) == []
     # The signatories of the convention d'adhésion are then required as well.
-    bdt = OrganisationFactory(nom="Banque des Territoires", type=OrganisationType.BANQUE_TERRITOIRES)
-    convention = Convention.objects.create(dossier=dossier, type="adhesion")
+    bdt = OrganisationFactory(nom="Banque des Territoires", kind=OrganisationType.BANQUE_TERRITOIRES)
+    convention = Convention.objects.create(dossier=dossier, kind="adhesion")
     Signataire.objects.create(convention=convention, organisation=bdt, representant="X", qualite="Directeur")
     Signataire.objects.create(convention=convention, organisation=mairie, representant="Maire", qualite="Maire")
     assert composition_check(comite) == [
@@ -55,9 +55,9 @@ def test_the_required_signatories_of_the_adhesion_are_the_executives_and_the_pre
     MembreInstanceFactory(instance=comite, organisation=epci_organisation(dossier.epci), role="elu")
     MembreInstanceFactory(instance=comite, role="chef_de_projet")
     MembreInstanceFactory(instance=comite, role="prefet")
-    adhesion = conventions.convention_create(dossier=dossier, type="adhesion")
+    adhesion = conventions.convention_create(dossier=dossier, kind="adhesion")
     assert composition_check(comite) == []
-    bdt = OrganisationFactory(nom="Banque des Territoires", type=OrganisationType.BANQUE_TERRITOIRES)
+    bdt = OrganisationFactory(nom="Banque des Territoires", kind=OrganisationType.BANQUE_TERRITOIRES)
     conventions.signataire_create(convention=adhesion, organisation=bdt, representant="X", qualite="Directeur")
     assert composition_check(comite) == [
         "Un représentant de Banque des Territoires, signataire de la convention d'adhésion"
@@ -66,16 +66,16 @@ def test_the_required_signatories_of_the_adhesion_are_the_executives_and_the_pre
 
 def test_member_of_another_commune_does_not_count(user, dossier, comite):
     other = DossierFactory()
-    mairie = OrganisationFactory(type=OrganisationType.COMMUNE, commune=other.communes.get())
+    mairie = OrganisationFactory(kind=OrganisationType.COMMUNE, commune=other.communes.get())
     MembreInstanceFactory(instance=comite, organisation=mairie, role="president")
     assert any(dossier.communes.get().nom in m for m in composition_check(comite))
 
 
 def test_one_comite_de_projet_per_dossier(user, dossier, comite, django_user_model):
     with pytest.raises(ValidationError):
-        services.instance_create(dossier=dossier, type=InstanceType.COMITE_PROJET, nom="Bis", by=user)
+        services.instance_create(dossier=dossier, kind=InstanceType.COMITE_PROJET, nom="Bis", by=user)
     services.instance_create(
-        dossier=dossier, type=InstanceType.COMITE_TECHNIQUE, nom="Habitat", theme="Habitat", by=user
+        dossier=dossier, kind=InstanceType.COMITE_TECHNIQUE, nom="Habitat", theme="Habitat", by=user
     )
 
 

@@ -92,7 +92,7 @@ def test_write_actions_per_viewer(client_for, dossier, seance, kind):
     skw = {"dossier_pk": dossier.pk, "pk": seance.pk}
     upcoming = SeanceFactory(instance=seance.instance)
     requests = {
-        "instance_create": (u["index"], {"type": "comite_technique", "nom": "Comité habitat", "theme": "Habitat"}),
+        "instance_create": (u["index"], {"kind": "comite_technique", "nom": "Comité habitat", "theme": "Habitat"}),
         "membre_add": (
             reverse("gouvernance:membre_add", kwargs={"dossier_pk": dossier.pk, "pk": seance.instance_id}),
             {"membre-nom": "M. Nouveau", "membre-role": "invite"},
@@ -289,7 +289,7 @@ def test_token_feed_without_login(client, dossier, seance, user):
 
 
 def _populate(dossier, n):
-    comite = Instance.objects.filter(dossier=dossier, type="comite_projet").first() or InstanceFactory(dossier=dossier)
+    comite = Instance.objects.filter(dossier=dossier, kind="comite_projet").first() or InstanceFactory(dossier=dossier)
     for i in range(n):
         instance = InstanceFactory(dossier=dossier, technique=True, nom=f"Technique {n}-{i}")
         MembreInstanceFactory(instance=instance)

@@ -202,7 +202,7 @@ def test_submission_to_the_comite_and_steps(dossier, strategie, auteur):
     assert validation_state(projet).code == "soumis"
     with pytest.raises(ValidationError, match="déjà soumis"):
         services.projet_submit(dossier=dossier, by=auteur)
-    instance = Instance.objects.create(dossier=dossier, type="comite_projet", nom="Comité de projet")
+    instance = Instance.objects.create(dossier=dossier, kind="comite_projet", nom="Comité de projet")
     point.seance = Seance.objects.create(instance=instance, date="2026-03-01T18:00:00Z")
     point.save()
     decision_record(point=point, resultat="valide", by=auteur)

@@ -14,7 +14,7 @@ from pvd.strategie import selectors, services, steps
 def validated(dossier, strategie, auteur):
     """The strategy and two axes, each validated by the comité de projet."""
     second = services.axe_create(dossier=dossier, numero=2, titre="Commerce", by=auteur)
-    instance = Instance.objects.create(dossier=dossier, type="comite_projet", nom="Comité de projet")
+    instance = Instance.objects.create(dossier=dossier, kind="comite_projet", nom="Comité de projet")
     seance = Seance.objects.create(instance=instance, date="2026-03-01T18:00:00Z")
     for point in [
         services.projet_submit(dossier=dossier, by=auteur),

@@ -133,7 +133,7 @@ def _validate(obj, dossier, resultat="valide"):
     from django.contrib.contenttypes.models import ContentType
 
     instance, _ = Instance.objects.get_or_create(
-        dossier=dossier, type="comite_projet", defaults={"nom": "Comité de projet"}
+        dossier=dossier, kind="comite_projet", defaults={"nom": "Comité de projet"}
     )
     seance = Seance.objects.create(instance=instance, date="2026-03-12T18:00:00Z")
     point = PointOrdreDuJour.objects.create(

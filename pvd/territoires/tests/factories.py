@@ -29,7 +29,7 @@ class EpciFactory(factory.django.DjangoModelFactory):
 
     siren = factory.Sequence(lambda n: f"2{n:08d}")
     nom = factory.Sequence(lambda n: f"Communauté de communes n° {n}")
-    type = "CC"
+    kind = "CC"
     population = 20000
 
 
@@ -66,4 +66,4 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         model = Organisation
 
     nom = factory.Sequence(lambda n: f"Organisation {n}")
-    type = OrganisationType.AUTRE
+    kind = OrganisationType.AUTRE

@@ -60,11 +60,11 @@ def test_organisations_move_to_their_dossier_and_nothing_is_lost(migrate):
     Ligne.objects.create(fiche=fiche_a, financeur=bdt_in_a, dispositif="detr", montant=1, statut="accorde")
     axe_b = Axe.objects.create(dossier=b, numero=1, titre="Axe", ordre=1)
     axe_b.partenaires.add(shared_local)
-    convention_b = Convention.objects.create(dossier=b, type="adhesion")
+    convention_b = Convention.objects.create(dossier=b, kind="adhesion")
     Signataire.objects.create(
         convention=convention_b, organisation=shared_local, representant="X", qualite="Y", ordre=1
     )
-    instance_a = Instance.objects.create(dossier=a, type="comite_projet", nom="Comité")
+    instance_a = Instance.objects.create(dossier=a, kind="comite_projet", nom="Comité")
     Membre.objects.create(instance=instance_a, nom="M", role="partenaire", organisation=shared_local)
     before = Organisation.objects.count()
 

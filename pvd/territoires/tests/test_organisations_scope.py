@@ -34,9 +34,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two_dossiers():
     a, b = DossierFactory(nom="Dossier A"), DossierFactory(nom="Dossier B")
-    own_a = Organisation.objects.create(nom="Association de A", type=OrganisationType.ASSOCIATION, dossier=a)
-    own_b = Organisation.objects.create(nom="Association de B", type=OrganisationType.ASSOCIATION, dossier=b)
-    national = Organisation.objects.create(nom="Banque des Territoires", type=OrganisationType.BANQUE_TERRITOIRES)
+    own_a = Organisation.objects.create(nom="Association de A", kind=OrganisationType.ASSOCIATION, dossier=a)
+    own_b = Organisation.objects.create(nom="Association de B", kind=OrganisationType.ASSOCIATION, dossier=b)
+    national = Organisation.objects.create(nom="Banque des Territoires", kind=OrganisationType.BANQUE_TERRITOIRES)
     return a, b, own_a, own_b, national
 
 
@@ -71,11 +71,11 @@ def test_each_picker_offers_its_dossier_national_and_territory_but_not_another_d
 def test_prefecture_is_one_shared_state_organisation(dossier):
     departement = dossier.communes.get().departement
     prefecture = services.prefecture_organisation(departement)
-    assert (prefecture.nom, prefecture.type) == ("Préfecture de la Haute-Marne", OrganisationType.ETAT)
+    assert (prefecture.nom, prefecture.kind) == ("Préfecture de la Haute-Marne", OrganisationType.ETAT)
     assert prefecture.dossier_id is None and prefecture.departement_id == departement.pk
     assert services.prefecture_organisation(departement) == prefecture
     assert list(organisations_for(dossier)).count(prefecture) == 1
-    assert Organisation.objects.filter(type=OrganisationType.ETAT).count() == 1
+    assert Organisation.objects.filter(kind=OrganisationType.ETAT).count() == 1
 
 
 def test_homonym_communes_get_their_own_organisation():
@@ -241,14 +241,14 @@ def test_a_chef_cannot_create_a_national_organisation_anct_can(client, dossier):
     chef = _login_chef(client, dossier)
     url = reverse("territoires:organisations")
     assert client.get(url).status_code == 403
-    assert client.post(url, {"nom": "Faux national", "type": OrganisationType.ANAH}).status_code == 403
+    assert client.post(url, {"nom": "Faux national", "kind": OrganisationType.ANAH}).status_code == 403
     with pytest.raises(ValidationError):
-        dossier_services.organisation_national_create(nom="Faux national", type=OrganisationType.ANAH, by=chef)
+        dossier_services.organisation_national_create(nom="Faux national", kind=OrganisationType.ANAH, by=chef)
     assert not Organisation.objects.filter(nom="Faux national").exists()
 
     anct = UserFactory(anct=True)
     client.force_login(anct)
-    response = client.post(url, {"nom": "Cerema", "type": OrganisationType.CEREMA, "siren": ""})
+    response = client.post(url, {"nom": "Cerema", "kind": OrganisationType.CEREMA, "siren": ""})
     assert response.status_code == 302
     cerema = Organisation.objects.get(nom="Cerema")
     assert cerema.dossier_id is None
@@ -256,7 +256,7 @@ def test_a_chef_cannot_create_a_national_organisation_anct_can(client, dossier):
     page = client.get(url).content.decode()
     assert "Cerema" in page
     edit = reverse("territoires:organisation_update", kwargs={"pk": cerema.pk})
-    assert client.post(edit, {"nom": "Cerema Est", "type": OrganisationType.CEREMA}).status_code == 302
+    assert client.post(edit, {"nom": "Cerema Est", "kind": OrganisationType.CEREMA}).status_code == 302
     cerema.refresh_from_db()
     assert cerema.nom == "Cerema Est"
 
@@ -267,7 +267,7 @@ def test_national_list_page_refusals(client, dossier, make_viewer):
     for kind in ("chef_de_projet", "equipe", "elu", "partenaire", "lecteur", "prefecture"):
         client.force_login(make_viewer(dossier, kind))
         assert client.get(url).status_code == 403, kind
-    own = Organisation.objects.create(nom="Locale", type=OrganisationType.AUTRE, dossier=dossier)
+    own = Organisation.objects.create(nom="Locale", kind=OrganisationType.AUTRE, dossier=dossier)
     client.force_login(UserFactory(anct=True))
     # A dossier's organisation is not ANCT's to edit from the national list.
     assert client.get(reverse("territoires:organisation_update", kwargs={"pk": own.pk})).status_code == 404
@@ -277,12 +277,12 @@ def test_national_names_are_unique_whatever_the_capitals(two_dossiers):
     a, *_ = two_dossiers
     with pytest.raises(ValidationError):
         dossier_services.organisation_national_create(
-            nom="BANQUE DES TERRITOIRES", type=OrganisationType.AUTRE, by=UserFactory(anct=True)
+            nom="BANQUE DES TERRITOIRES", kind=OrganisationType.AUTRE, by=UserFactory(anct=True)
         )
     with pytest.raises(ValidationError):
-        Organisation(nom="association de a", type=OrganisationType.AUTRE, dossier=a).full_clean()
+        Organisation(nom="association de a", kind=OrganisationType.AUTRE, dossier=a).full_clean()
     # The same name in another dossier is that dossier's business.
-    Organisation(nom="Association de A", type=OrganisationType.AUTRE, dossier=DossierFactory()).full_clean()
+    Organisation(nom="Association de A", kind=OrganisationType.AUTRE, dossier=DossierFactory()).full_clean()
 
 
 FORMS = {
@@ -304,8 +304,8 @@ def test_picker_query_count_does_not_grow_with_organisations(picker, dossier):
     count()  # the territory's organisations are created on first use
     small, _ = count()
     for n in range(30):
-        Organisation.objects.create(nom=f"Organisme {n}", type=OrganisationType.AUTRE, dossier=dossier)
-        Organisation.objects.create(nom=f"National {n}", type=OrganisationType.ANAH)
+        Organisation.objects.create(nom=f"Organisme {n}", kind=OrganisationType.AUTRE, dossier=dossier)
+        Organisation.objects.create(nom=f"National {n}", kind=OrganisationType.ANAH)
     big, html = count()
     assert "Organisme 29" in html and "National 29" in html
     assert big == small
@@ -319,12 +319,12 @@ def test_name_lookup_of_the_importer_and_typed_names_is_scoped(two_dossiers):
         "banque des territoires": national
     }
     assert organisations_by_name(["Association de A"], dossier=a) == {"association de a": own_a}
-    typed = services.organisation_find_or_create(dossier=b, nom="Association de A", type=OrganisationType.AUTRE)
+    typed = services.organisation_find_or_create(dossier=b, nom="Association de A", kind=OrganisationType.AUTRE)
     assert typed.dossier == b and typed != own_a
 
 
 def test_anct_cannot_make_a_commune_national():
     with pytest.raises(ValidationError, match="pas un organisme national"):
         dossier_services.organisation_national_create(
-            nom="Commune X", type=OrganisationType.COMMUNE, by=UserFactory(anct=True)
+            nom="Commune X", kind=OrganisationType.COMMUNE, by=UserFactory(anct=True)
         )
