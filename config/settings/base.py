@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "pvd.dossiers",
     "pvd.gouvernance",
     "pvd.strategie",
+    "pvd.diagnostic",
     "pvd.actions",
     "pvd.suivi",
     "pvd.conventions",

@@ -24,7 +24,7 @@ DEMO_PVD_ID = "pvd-44-52-15"
 DEMO_DEMANDE_COMMUNE = "52060"  # Bourbonne-les-Bains
 DEMO_DEMANDEUR = "demandeur@demo.pvd.fr"
 # Documents before gouvernance: the first séance validates the submitted diagnostic document.
-DEMO_APPS = ["strategie", "actions", "documents", "gouvernance", "suivi", "conventions", "participation"]
+DEMO_APPS = ["strategie", "actions", "documents", "gouvernance", "diagnostic", "suivi", "conventions", "participation"]
 
 ACCOUNTS = [
     ("chef@demo.pvd.fr", "Claire", "Martin", "Commune de Langres", Role.CHEF_DE_PROJET, ""),

@@ -11,6 +11,7 @@ A member keeps their membership role even when they also hold a State scope.
 | dossier.view                  |  x   |   x    |  x  |     x      |    x    |     x      |  x   |
 | dossier.edit                  |  x   |   x    |     |            |         |            |      |
 | membres.manage                |  x   |        |     |            |         |            |      |
+| diagnostic.edit               |  x   |   x    |     |            |         |            |      |
 | strategie.edit                |  x   |   x    |     |            |         |            |      |
 | plan.edit                     |  x   |   x    |     |            |         |            |      |
 | fiche.view_confidential       |  x   |   x    |     |            |         |            |      |
@@ -79,6 +80,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "dossier.view": _ALL,
     "dossier.edit": _TEAM,
     "membres.manage": _CHEF,
+    "diagnostic.edit": _TEAM,
     "strategie.edit": _TEAM,
     "plan.edit": _TEAM,
     "fiche.view_confidential": _TEAM,

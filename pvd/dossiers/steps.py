@@ -20,7 +20,7 @@ STATE_LABELS = {A_VENIR: "À venir", EN_COURS: "En cours", TERMINE: "Terminée"}
 STEPS = [
     ("engagement", "Engagement : convention d'adhésion et chef de projet", "pvd.conventions.steps.engagement"),
     ("gouvernance", "Gouvernance : comité de projet et équipe-projet", "pvd.gouvernance.steps.gouvernance"),
-    ("diagnostic", "Diagnostic du territoire", "pvd.documents.steps.diagnostic"),
+    ("diagnostic", "Diagnostic du territoire", "pvd.diagnostic.steps.diagnostic"),
     ("strategie", "Stratégie : axes stratégiques et périmètre ORT", "pvd.strategie.steps.strategie"),
     ("plan", "Plan d'action : calendrier et maquette financière", "pvd.actions.steps.plan"),
     ("fiches", "Fiches action examinées en comité de projet", "pvd.actions.steps.fiches"),

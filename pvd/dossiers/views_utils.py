@@ -13,6 +13,7 @@ from .perms import access_for
 SECTIONS = [
     ("Tableau de bord", "dossiers:detail", "dossier.view"),
     ("Gouvernance", "gouvernance:index", "dossier.view"),
+    ("Diagnostic", "diagnostic:index", "dossier.view"),
     ("Stratégie", "strategie:index", "dossier.view"),
     ("Plan d'action", "actions:plan", "dossier.view"),
     ("Maquette financière", "actions:maquette", "dossier.view"),

@@ -76,6 +76,10 @@ class Commune(models.Model):
     search_text = models.CharField("texte de recherche", max_length=300, blank=True, editable=False, db_index=True)
     pvd = models.BooleanField("commune Petites villes de demain", default=False, db_index=True)
     pvd_id = models.CharField("identifiant PVD", max_length=20, blank=True)
+    # A simplified outline (GeoJSON geometry, WGS 84) from the IGN ADMIN EXPRESS COG or API Géo
+    # file imported by `import_contours_communes`: drawn on the dossier's maps, used by the
+    # sector checks. Stored once per commune, bounded in size by the import.
+    contour = models.JSONField("contour simplifié (GeoJSON)", null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["nom", "code"]
