@@ -111,3 +111,18 @@ def organisations_by_name(names, *, dossier) -> dict[str, Organisation]:
     for organisation in sorted(candidates, key=lambda o: (o.dossier_id is None, o.pk)):
         found.setdefault(organisation_key(organisation.nom), organisation)
     return found
+
+
+def communes_geojson(communes) -> dict:
+    """The outlines of `communes` that have one (see `import_contours_communes`), as a GeoJSON
+    FeatureCollection with their code, name and population: what every map of a dossier draws."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": commune.contour,
+            "properties": {"code": commune.code, "nom": commune.nom, "population": commune.population},
+        }
+        for commune in communes
+        if commune.contour
+    ]
+    return {"type": "FeatureCollection", "features": features}
