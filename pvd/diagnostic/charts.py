@@ -298,7 +298,7 @@ def chart_svg(chart: Chart) -> str:
             x1, x2 = sorted((zero, x_of(value)))
             colour = SVG_COLOURS[i % len(SVG_COLOURS)]
             parts.append(
-                f'<rect x="{x1:.1f}" y="{y + 1}" width="{max(x2 - x1, 0.5):.1f}" '
+                f'<rect class="bar" x="{x1:.1f}" y="{y + 1}" width="{max(x2 - x1, 0.5):.1f}" '
                 f'height="{bar_height - 2}" fill="{colour}"/>'
             )
             parts.append(

@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 
 from django import forms
 
@@ -15,6 +16,39 @@ class DiagnosticForm(forms.ModelForm):
 
 
 # --- Figures (chiffres du territoire) -------------------------------------------------------
+
+
+class ValeurField(forms.DecimalField):
+    """A number as a French reader types it: « 1 234,5 », « 1234.5 », « -3 ». Spaces group the
+    thousands; a comma or a point marks the decimals. « 1.234,5 » can be read two ways: refused."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f]", "", value)
+            if "," in value and "." in value:
+                raise forms.ValidationError(
+                    "Écrivez le nombre sans point pour les milliers, avec une virgule pour les décimales : 1234,5."
+                )
+            if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", value):
+                raise forms.ValidationError(
+                    f"« {value} » peut se lire de deux façons : écrivez les milliers sans point "
+                    f"({value.replace('.', '')}) et les décimales avec une virgule ({value.replace('.', ',')})."
+                )
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_decimal_input(value)
+        return value
+
+
+def format_decimal_input(value: Decimal) -> str:
+    """1234.5000 → "1234,5": what the field shows back, without trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
 
 
 class DonneeForm(BaseModelForm):
@@ -40,7 +74,7 @@ class DonneeForm(BaseModelForm):
                 "pop_totale, log_vacants, taux_vacance, taux_chomage, etablissements."
             ),
             "libelle": "Ce que le chiffre mesure, tel qu'un lecteur le lira.",
-            "valeur": "Un nombre ; la virgule ou le point pour les décimales.",
+            "valeur": "Un nombre, avec une virgule pour les décimales : 1234,5.",
             "unite": "Par exemple : habitants, logements, %, €.",
             "code_territoire": "Code INSEE de la commune, SIREN de l'EPCI, code du département…",
             "source": "Par exemple : INSEE, recensement de la population 2021.",
@@ -49,11 +83,7 @@ class DonneeForm(BaseModelForm):
         error_messages = {
             "valeur": {"invalid": "Saisissez un nombre, par exemple 1234,5."},
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["valeur"].localize = True
-        self.fields["valeur"].widget.is_localized = True
+        field_classes = {"valeur": ValeurField}
 
     def clean_millesime(self):
         millesime = self.cleaned_data["millesime"].strip()
