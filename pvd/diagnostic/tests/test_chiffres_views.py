@@ -103,9 +103,9 @@ def test_page_shows_provenance_next_to_each_number(client_for, dossier):
     row = next(tr for tr in page.select("#theme-population tbody tr") if tr.th.get_text() == "Population municipale")
     cells = [td.get_text(" ", strip=True) for td in row.select("td")]
     assert cells[1] == "5\u00a0000 habitants"
-    assert cells[2] == "INSEE, populations municipales 2023 (COG 2026)" and cells[3] == "2023"
+    assert cells[2].startswith("INSEE, populations municipales 2023 (COG 2026), millésime 2023")
     habitat = page.select_one("#theme-habitat tbody tr").get_text(" ", strip=True)
-    assert "1\u00a0234,5 logements" in habitat and "2021" in habitat
+    assert "1\u00a0234,5 logements" in habitat and "millésime 2021" in habitat
     comparison = page.select_one("#comparaison-pvd").get_text(" ", strip=True)
     assert commune.nom in comparison and "millésime 2023" in comparison and "QUARTILE" in comparison
     # The préfecture reads: no write button
