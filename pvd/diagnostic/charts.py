@@ -205,6 +205,15 @@ def format_value(value, unit: str) -> str:
     return f"{text}\u00a0%" if unit == "%" else text
 
 
+def label_header(chart: Chart) -> str:
+    """The heading of the first column of the chart's table: what its labels are."""
+    if chart.key in {key for key, *_rest in RATE_CHARTS}:
+        return "Territoire"
+    if chart.key == "pvd_population":
+        return "Commune ou repère"
+    return "Catégorie"
+
+
 def table_rows(chart: Chart) -> list[tuple[str, list[str]]]:
     """The chart as the rows of its table alternative: (category, formatted value per series)."""
     return [

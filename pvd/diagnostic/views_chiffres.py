@@ -37,6 +37,7 @@ def chiffres(request, dossier):
             "data": charts_module.chart_data(chart),
             "script_id": f"donnees-{chart.key}",
             "rows": charts_module.table_rows(chart),
+            "label_header": charts_module.label_header(chart),
             "csv_url": reverse("diagnostic:chart_csv", kwargs={"dossier_pk": dossier.pk, "key": chart.key}),
         }
         for chart in all_charts
