@@ -2,9 +2,12 @@
 documents de planification, two studies, initiatives, points of interest on the map, and its
 validation by the comité de projet in a séance. Idempotent."""
 
+from decimal import Decimal
+
 from django.db import transaction
 
 from . import services
+from .models import Donnee, Echelle
 
 
 @transaction.atomic
@@ -30,8 +33,43 @@ def _seed_texte(context):
 # --- Figures (chiffres du territoire) -------------------------------------------------------
 
 
+# Figures the team typed, from a survey of its own (demo values, labelled as such).
+DEMO_TYPED_FIGURES = [
+    {
+        "theme": "commerce",
+        "indicateur": "locaux_commerciaux_vacants",
+        "libelle": "Locaux commerciaux vacants en centre-ville",
+        "valeur": Decimal("23"),
+        "unite": "locaux",
+    },
+    {
+        "theme": "commerce",
+        "indicateur": "taux_vacance_commerciale",
+        "libelle": "Taux de vacance commerciale en centre-ville",
+        "valeur": Decimal("14.5"),
+        "unite": "%",
+    },
+]
+
+
 def _seed_chiffres(context):
-    pass
+    dossier = context.dossier
+    services.reference_figures_sync(dossier=dossier)
+    commune = dossier.communes.order_by("code").first()
+    if commune is None:
+        return
+    for fields in DEMO_TYPED_FIGURES:
+        if not Donnee.objects.filter(dossier=dossier, indicateur=fields["indicateur"]).exists():
+            services.donnee_create(
+                dossier=dossier,
+                by=context.chef,
+                echelle=Echelle.COMMUNE,
+                code_territoire=commune.code,
+                territoire=commune.nom,
+                source="Relevé de terrain de la commune (chiffres de démonstration)",
+                millesime="2025",
+                **fields,
+            )
 
 
 # --- Imports ---------------------------------------------------------------------------------

@@ -1,18 +1,25 @@
 """Writes of the diagnostic: every change goes through these functions (views, imports,
 commands and the demo call them), each in one transaction, with French errors."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from pvd.gouvernance.services import object_submit
+from pvd.territoires.models import Commune, Epci
 
-from .models import Diagnostic
+from .models import Diagnostic, Donnee, DonneeOrigine, Echelle, Theme
 
 # --- Diagnostic as a whole ------------------------------------------------------------------
 
 
 def diagnostic_get_or_create(*, dossier) -> Diagnostic:
-    diagnostic, _created = Diagnostic.objects.get_or_create(dossier=dossier)
+    diagnostic, created = Diagnostic.objects.get_or_create(dossier=dossier)
+    if created:
+        reference_figures_sync(dossier=dossier)
     return diagnostic
 
 
@@ -37,6 +44,230 @@ def diagnostic_submit(*, dossier, by):
 
 
 # --- Figures (chiffres du territoire) -------------------------------------------------------
+
+# The populations of the shipped COG 2026 (`pvd/territoires/data/PROVENANCE.md`): the package
+# @etalab/decoupage-administratif 6.0.0 gives each commune its population municipale from the
+# INSEE « populations de référence » (formerly « légales ») millésimées 2023, in force on
+# 1 January 2026, except Mayotte, whose communes keep the 2017 census. The collectivités
+# d'outre-mer (975, 977, 978, 98x) have populations of other years: no reference figure.
+REFERENCE_SOURCE = "INSEE, populations municipales 2023 (COG 2026)"
+REFERENCE_MILLESIME = "2023"
+MAYOTTE = "976"
+MAYOTTE_SOURCE = "INSEE, populations municipales de Mayotte, recensement 2017 (COG 2026)"
+MAYOTTE_MILLESIME = "2017"
+
+
+def reference_vintage(departement_code: str) -> tuple[str, str] | None:
+    """(source, millésime) of the shipped population of a commune of this département; None
+    for a collectivité d'outre-mer, whose population has another vintage."""
+    if departement_code == MAYOTTE:
+        return MAYOTTE_SOURCE, MAYOTTE_MILLESIME
+    if departement_code >= "975":
+        return None
+    return REFERENCE_SOURCE, REFERENCE_MILLESIME
+
+
+def _share(part, whole) -> Decimal | None:
+    if not whole or part is None:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def _reference_rows(dossier) -> list[Donnee]:
+    """The reference figures of the dossier, computed from the COG (3 queries): population of
+    each commune, of the EPCI and of the départements (sums of their communes, computed by the
+    database, so that a share compares populations of one vintage), each commune's share of
+    the EPCI and of its département, and the number of communes of the EPCI."""
+    communes = [
+        c
+        for c in dossier.communes.select_related("departement").order_by("code")
+        if reference_vintage(c.departement_id) is not None
+    ]
+    epci_ids = {dossier.epci_id} | {c.epci_id for c in communes if c.epci_id}
+    epcis = {
+        e.siren: e
+        for e in Epci.objects.filter(siren__in=epci_ids).annotate(
+            somme=Sum("communes__population"), nb=Count("communes")
+        )
+    }
+    departements = {c.departement_id: c.departement for c in communes}
+    dep_pop = dict(
+        Commune.objects.filter(departement__in=departements)
+        .values("departement")
+        .annotate(somme=Sum("population"))
+        .values_list("departement", "somme")
+    )
+    rows = []
+
+    def add(indicateur, libelle, echelle, code, territoire, valeur, unite, vintage):
+        if valeur is None:
+            return
+        source, millesime = vintage
+        rows.append(
+            Donnee(
+                dossier=dossier,
+                theme=Theme.POPULATION,
+                indicateur=indicateur,
+                libelle=libelle,
+                echelle=echelle,
+                code_territoire=code,
+                territoire=territoire,
+                valeur=Decimal(valeur),
+                unite=unite,
+                source=source,
+                millesime=millesime,
+                origine=DonneeOrigine.REFERENCE,
+            )
+        )
+
+    for commune in communes:
+        vintage = reference_vintage(commune.departement_id)
+        departement = commune.departement
+        add(
+            "pop_totale",
+            "Population municipale",
+            Echelle.COMMUNE,
+            commune.code,
+            commune.nom,
+            commune.population,
+            "habitants",
+            vintage,
+        )
+        epci = epcis.get(commune.epci_id or dossier.epci_id)
+        if epci is not None:
+            add(
+                "part_pop_epci",
+                f"Part de la population de l'EPCI ({epci.nom})",
+                Echelle.COMMUNE,
+                commune.code,
+                commune.nom,
+                _share(commune.population, epci.somme),
+                "%",
+                vintage,
+            )
+        add(
+            "part_pop_departement",
+            f"Part de la population du département ({departement.nom})",
+            Echelle.COMMUNE,
+            commune.code,
+            commune.nom,
+            _share(commune.population, dep_pop.get(departement.code)),
+            "%",
+            vintage,
+        )
+    for code, departement in sorted(departements.items()):
+        add(
+            "pop_totale",
+            "Population municipale (somme des communes)",
+            Echelle.DEPARTEMENT,
+            code,
+            departement.nom,
+            dep_pop.get(code),
+            "habitants",
+            reference_vintage(code),
+        )
+    epci = epcis.get(dossier.epci_id)
+    if epci is not None and communes:
+        vintage = reference_vintage(communes[0].departement_id)
+        add(
+            "pop_totale",
+            "Population municipale (somme des communes)",
+            Echelle.EPCI,
+            epci.siren,
+            epci.nom,
+            epci.somme,
+            "habitants",
+            vintage,
+        )
+        add(
+            "nb_communes_epci",
+            "Nombre de communes de l'EPCI",
+            Echelle.EPCI,
+            epci.siren,
+            epci.nom,
+            epci.nb,
+            "communes",
+            vintage,
+        )
+    return rows
+
+
+def _key(donnee) -> tuple:
+    return (donnee.indicateur, donnee.echelle, donnee.code_territoire, donnee.millesime)
+
+
+REFERENCE_FIELDS = ["theme", "libelle", "territoire", "valeur", "unite", "source", "origine"]
+
+
+@transaction.atomic
+def reference_figures_sync(*, dossier) -> int:
+    """Create or update the dossier's reference figures (`_reference_rows`) and delete the
+    reference figures that no longer apply (a commune left the dossier). A figure typed or
+    imported for the same indicator, territory and vintage is the team's: it is kept, and the
+    reference one is not created. Idempotent; a fixed number of queries. Returns the number
+    of reference figures."""
+    wanted = {_key(row): row for row in _reference_rows(dossier)}
+    existing = {
+        _key(d): d
+        for d in Donnee.objects.filter(dossier=dossier).filter(
+            Q(origine=DonneeOrigine.REFERENCE) | Q(indicateur__in={k[0] for k in wanted})
+        )
+    }
+    to_create, to_update = [], []
+    for key, row in wanted.items():
+        current = existing.get(key)
+        if current is None:
+            to_create.append(row)
+        elif current.origine == DonneeOrigine.REFERENCE and any(
+            getattr(current, name) != getattr(row, name) for name in REFERENCE_FIELDS
+        ):
+            for name in REFERENCE_FIELDS:
+                setattr(current, name, getattr(row, name))
+            current.updated_at = timezone.now()
+            to_update.append(current)
+    stale = [d.pk for key, d in existing.items() if d.origine == DonneeOrigine.REFERENCE and key not in wanted]
+    if stale:
+        Donnee.objects.filter(pk__in=stale).delete()
+    for row in to_create:
+        row.full_clean(exclude=["dossier"], validate_unique=False, validate_constraints=False)
+    Donnee.objects.bulk_create(to_create)
+    if to_update:
+        Donnee.objects.bulk_update(to_update, [*REFERENCE_FIELDS, "updated_at"])
+    return sum(1 for key in wanted if key not in existing or existing[key].origine == DonneeOrigine.REFERENCE)
+
+
+def _check_saisie(donnee: Donnee) -> None:
+    if donnee.origine != DonneeOrigine.SAISIE:
+        raise ValidationError(
+            "Ce chiffre vient des données de référence ou d'un fichier importé : il ne se modifie pas ici. "
+            "Actualisez les chiffres de référence ou supprimez l'import."
+        )
+
+
+def _clean_save(donnee: Donnee) -> Donnee:
+    donnee.full_clean()
+    donnee.save()
+    return donnee
+
+
+@transaction.atomic
+def donnee_create(*, dossier, by, **fields) -> Donnee:
+    """A figure typed by the team (origine « saisie »)."""
+    return _clean_save(Donnee(dossier=dossier, origine=DonneeOrigine.SAISIE, **fields))
+
+
+@transaction.atomic
+def donnee_update(*, donnee: Donnee, by, **fields) -> Donnee:
+    _check_saisie(donnee)
+    for name, value in fields.items():
+        setattr(donnee, name, value)
+    return _clean_save(donnee)
+
+
+@transaction.atomic
+def donnee_delete(*, donnee: Donnee, by) -> None:
+    _check_saisie(donnee)
+    donnee.delete()
 
 
 # --- Imports ---------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_chiffres
 
 app_name = "diagnostic"
 base = "dossiers/<int:dossier_pk>/diagnostic/"
@@ -12,6 +12,15 @@ urlpatterns = [
 ]
 
 # --- Figures (chiffres du territoire) -------------------------------------------------------
+
+urlpatterns += [
+    path(f"{base}chiffres/", views_chiffres.chiffres, name="chiffres"),
+    path(f"{base}chiffres/actualiser/", views_chiffres.chiffres_sync, name="chiffres_sync"),
+    path(f"{base}chiffres/ajouter/", views_chiffres.donnee_create, name="donnee_create"),
+    path(f"{base}chiffres/<int:donnee_pk>/modifier/", views_chiffres.donnee_edit, name="donnee_edit"),
+    path(f"{base}chiffres/<int:donnee_pk>/supprimer/", views_chiffres.donnee_delete, name="donnee_delete"),
+    path(f"{base}chiffres/graphiques/<slug:key>.csv", views_chiffres.chart_csv, name="chart_csv"),
+]
 
 
 # --- Imports ---------------------------------------------------------------------------------
