@@ -94,9 +94,9 @@ POINTS_INTERET = [
     (
         "Friche de l'ancienne caserne Turenne",
         "friche",
-        "Emprise militaire désaffectée de 2,5 ha au nord de la ville haute : potentiel de logements et "
+        "Emprise militaire désaffectée de près de 3 ha au nord de la ville haute : potentiel de logements et "
         "d'activités, étude de programmation à lancer.",
-        _rectangle(5.3342, 47.8662, 5.3372, 47.8684),
+        _rectangle(5.3345, 47.8664, 5.3365, 47.8681),
     ),
     (
         "Îlot dégradé rue du Grand-Bie",

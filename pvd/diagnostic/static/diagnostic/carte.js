@@ -56,25 +56,46 @@
   }
 
   // The points and areas of interest: a lettered marker for a point (focusable, named by its
-  // title, its popup opened with Enter), a polygon of the type's colour for an area.
+  // title, its popup opened with Enter); an area is a polygon of its type's colour with the same
+  // marker at its centre (so that the letter, not only the colour, tells its type, and the
+  // keyboard reaches it). In the editor (`quiet`), the other points are only shown: a click on
+  // them places the new point.
   function pointsLayer(layers, options) {
     var styles = layers.styles || {};
-    return L.geoJSON(layers.points, {
+    var group = L.featureGroup();
+
+    function marker(latlng, properties) {
+      var item = L.marker(latlng, {
+        icon: markerIcon(styleOf(styles, properties.kind)), title: title(properties), pmIgnore: true,
+        interactive: !options.quiet, keyboard: !options.quiet,
+      });
+      if (!options.quiet) {
+        item.bindTooltip(text("span", "", title(properties)));
+        item.bindPopup(popupFor(properties));
+      }
+      return item;
+    }
+
+    L.geoJSON(layers.points, {
       pmIgnore: true,
-      pointToLayer: function (feature, latlng) {
-        var properties = feature.properties || {};
-        return L.marker(latlng, { icon: markerIcon(styleOf(styles, properties.kind)), title: title(properties), keyboard: !options.quiet, pmIgnore: true });
-      },
+      interactive: !options.quiet,
+      pointToLayer: function (feature, latlng) { return marker(latlng, feature.properties || {}); },
       style: function (feature) {
         var style = styleOf(styles, (feature.properties || {}).kind);
         return { color: style.color, weight: 2, fillOpacity: options.quiet ? 0.1 : 0.25 };
       },
       onEachFeature: function (feature, item) {
         var properties = feature.properties || {};
-        item.bindTooltip(text("span", "", title(properties)));
-        item.bindPopup(popupFor(properties));
+        if (item instanceof L.Marker) { group.addLayer(item); return; }
+        if (!options.quiet) {
+          item.bindTooltip(text("span", "", title(properties)));
+          item.bindPopup(popupFor(properties));
+        }
+        group.addLayer(item);
+        group.addLayer(marker(item.getBounds().getCenter(), properties));
       },
     });
+    return group;
   }
 
   // The outlines of the territory: drawn under the points, not interactive.
@@ -85,16 +106,16 @@
     };
   }
 
-  // Open on the points and the communes; else on the EPCI; else on mainland France.
-  function fit(map, groups, epci) {
-    var bounds = null;
-    groups.forEach(function (group) {
-      if (group.getLayers().length) {
-        bounds = bounds ? bounds.extend(group.getBounds()) : L.latLngBounds(group.getBounds().getSouthWest(), group.getBounds().getNorthEast());
+  // Open on the points; else on the communes; else on the EPCI; else on mainland France.
+  function fit(map, groups) {
+    for (var index = 0; index < groups.length; index++) {
+      var bounds = groups[index].getBounds();
+      if (bounds.isValid()) {
+        map.fitBounds(bounds, { padding: [32, 32], maxZoom: 16 });
+        return;
       }
-    });
-    if (!bounds && epci.getLayers().length) { bounds = epci.getBounds(); }
-    if (bounds) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 }); } else { map.setView(FRANCE, 6); }
+    }
+    map.setView(FRANCE, 6);
   }
 
   function showMap(element) {
@@ -104,7 +125,7 @@
     shapes.epci.addTo(map);
     shapes.communes.addTo(map);
     var points = pointsLayer(layers, { quiet: false }).addTo(map);
-    fit(map, [points, shapes.communes], shapes.epci);
+    fit(map, [points, shapes.communes, shapes.epci]);
   }
 
   // --- The editor of one point or area ---------------------------------------------------------
@@ -177,7 +198,7 @@
       var bounds = drawn.getBounds();
       map.fitBounds(bounds.pad(0.5), { maxZoom: 16 });
     } else {
-      fit(map, [others, shapes.communes], shapes.epci);
+      fit(map, [others, shapes.communes, shapes.epci]);
     }
 
     if (map.pm) {
