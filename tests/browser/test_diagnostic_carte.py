@@ -69,3 +69,20 @@ def test_the_map_draws_the_points_as_text_and_the_editor_places_a_point(
     expect(page.locator("[data-diagnostic-carte] .leaflet-marker-icon")).to_have_count(3)
     assert PointInteret.objects.get(nom="Médiathèque").geometry["type"] == "Point"
     screenshot(page, "diagnostic-carte-chef")
+
+
+def test_without_javascript_a_point_is_typed_as_latitude_and_longitude(nojs_page, live_server, chef, chef_dossier):
+    page = nojs_page
+    force_login(page, live_server, chef)
+    page.goto(reverse("diagnostic:point_create", kwargs={"dossier_pk": chef_dossier.pk}))
+    expect(page.locator("#carte-editeur")).to_be_hidden()
+    page.get_by_label("Nom").fill("Ancienne boulangerie")
+    page.get_by_label("Latitude d'un point").fill("5,3334")  # swapped: refused, with the order explained
+    page.get_by_label("Longitude d'un point").fill("47,8618")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#id_latitude-desc-error, .fr-error-text").first).to_contain_text("semblent inversées")
+    page.get_by_label("Latitude d'un point").fill("47,8618")
+    page.get_by_label("Longitude d'un point").fill("5,3334")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#points-table")).to_contain_text("47,86180° N, 5,33340° E")
+    assert PointInteret.objects.get().geometry == {"type": "Point", "coordinates": [5.3334, 47.8618]}

@@ -369,3 +369,32 @@ def test_query_count_of_the_diagnostic_page_does_not_grow_with_the_points(client
     client = client_for(dossier, "chef_de_projet")
     index = reverse("diagnostic:index", kwargs={"dossier_pk": dossier.pk})
     assert_queries_do_not_grow(lambda: client.get(index), grow=_grow(dossier))
+
+
+def test_import_from_a_file(client_for, dossier):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fichier = SimpleUploadedFile(
+        "points.geojson",
+        _collection(_feature(nom="Boulangerie", kind="commerce_vacant")).encode(),
+        "application/geo+json",
+    )
+    response = client_for(dossier, "chef_de_projet").post(
+        url("points_import", dossier), {"fichier": fichier, "kind": "autre"}
+    )
+    assert response.status_code == 302
+    assert list(PointInteret.objects.values_list("nom", "kind", "geometry")) == [
+        ("Boulangerie", "commerce_vacant", LANGRES)
+    ]
+
+
+def test_import_refuses_a_file_and_a_text_at_once(client_for, dossier):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    texte = _collection(_feature(nom="Texte"))
+    fichier = SimpleUploadedFile("points.geojson", texte.encode())
+    response = client_for(dossier, "chef_de_projet").post(
+        url("points_import", dossier), {"fichier": fichier, "texte": texte, "kind": "autre"}
+    )
+    assert "pas les deux" in " ".join(response.context["form"].non_field_errors())
+    assert not PointInteret.objects.exists()

@@ -135,6 +135,8 @@
     var lng = document.getElementById("id_longitude");
     var geometry = document.getElementById("id_geometry");
     if (!lat || !lng || !geometry) { return; }
+    var block = document.getElementById("carte-editeur");
+    if (block) { block.hidden = false; }
     var layers = readJson(element.dataset.pointEditor);
     var map = baseMap(element);
     var shapes = outlines(layers);
