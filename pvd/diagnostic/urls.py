@@ -34,5 +34,17 @@ urlpatterns += [
 
 # --- Points d'intérêt (carte) ----------------------------------------------------------------
 
+from . import views_carte  # noqa: E402 - imports of this part, kept in its section
+
+urlpatterns += [
+    path(f"{base}carte/", views_carte.carte_page, name="carte"),
+    path(f"{base}carte/points/ajouter/", views_carte.point_create, name="point_create"),
+    path(f"{base}carte/points/<int:pk>/modifier/", views_carte.point_update, name="point_update"),
+    path(f"{base}carte/points/<int:pk>/supprimer/", views_carte.point_delete, name="point_delete"),
+    path(f"{base}carte/points/importer/", views_carte.points_import, name="points_import"),
+    path(f"{base}carte/points.geojson", views_carte.points_export, name="points_export"),
+    path(f"{base}carte/communes.geojson", views_carte.communes_export, name="communes_export"),
+]
+
 
 # --- Exports ---------------------------------------------------------------------------------
