@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from openpyxl import load_workbook
 
 from pvd.core.formatting import nombre
 from pvd.territoires.models import Commune, Departement, Epci, Region
@@ -262,8 +263,6 @@ def _read_csv(content: bytes, parsed: ParsedImport) -> Table | None:
 
 
 def _read_xlsx(content: bytes, parsed: ParsedImport) -> Table | None:
-    from openpyxl import load_workbook
-
     try:
         values = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         formulas = load_workbook(io.BytesIO(content), read_only=True)

@@ -95,7 +95,10 @@ def donnees_import(request, dossier):
         imports=imports_of(dossier),
         format_help=FORMAT_HELP,
         variables=_variables(),
-        derives=catalogue.DERIVES,
+        derives=[
+            {"libelle": catalogue.INDICATEURS[derive.code].libelle, "formule": derive.formule}
+            for derive in catalogue.DERIVES
+        ],
         samples=[{"name": name, "label": label} for name, (label, _) in SAMPLES.items()],
         max_rows=MAX_ROWS,
         max_size=MAX_SIZE_LABEL,
