@@ -2,6 +2,7 @@
 or nothing); the dossier's imports listed, each deletable with its figures; sample files."""
 
 import base64
+import hashlib
 from pathlib import Path
 
 from django.contrib import messages
@@ -53,11 +54,16 @@ def donnees_import(request, dossier):
     key = SESSION_KEY.format(dossier.pk)
     form = DonneesImportForm()
     parsed = None
+    empreinte = ""
     status = 200
     if request.method == "POST" and request.POST.get("confirm"):
         stored = request.session.get(key)
         if not stored:
             messages.error(request, "Le fichier à importer n'est plus disponible : déposez-le à nouveau.")
+            return redirect(imports_url(dossier))
+        if request.POST.get("empreinte") != stored["empreinte"]:
+            # Another file was checked since this preview (in another tab): import only what was seen.
+            messages.error(request, "Un autre fichier a été vérifié depuis cet aperçu : déposez à nouveau le vôtre.")
             return redirect(imports_url(dossier))
         try:
             donnee_import = services.donnees_import(
@@ -79,7 +85,12 @@ def donnees_import(request, dossier):
             content = fichier.read()
             parsed = parse_import(content, dossier=dossier, nom_fichier=fichier.name)
             if parsed.ok:
-                request.session[key] = {"content": base64.b64encode(content).decode(), "nom": fichier.name}
+                empreinte = hashlib.sha256(content).hexdigest()
+                request.session[key] = {
+                    "content": base64.b64encode(content).decode(),
+                    "nom": fichier.name,
+                    "empreinte": empreinte,
+                }
             else:
                 request.session.pop(key, None)
                 status = 400
@@ -92,6 +103,7 @@ def donnees_import(request, dossier):
         crumbs=crumbs(dossier),
         form=form,
         parsed=parsed,
+        empreinte=empreinte,
         imports=imports_of(dossier),
         format_help=FORMAT_HELP,
         variables=_variables(),

@@ -41,7 +41,9 @@ def upload(client, dossier, content: bytes, name="insee.csv"):
 
 
 def confirm(client, dossier):
-    return client.post(url(dossier), {"confirm": "1"})
+    """Confirm the preview the page showed last (its fingerprint of the file)."""
+    stored = client.session.get(f"diagnostic_import_{dossier.pk}") or {}
+    return client.post(url(dossier), {"confirm": "1", "empreinte": stored.get("empreinte", "")})
 
 
 def rows(fragment, selector):
@@ -154,6 +156,22 @@ def test_a_broken_file_shows_every_fault_by_line_and_column_and_saves_nothing(cl
         "Le fichier à importer n'est plus disponible : déposez-le à nouveau."
     ]
     assert not Donnee.objects.exists() and not DonneeImport.objects.exists()
+
+
+def test_a_preview_confirms_only_its_own_file(client_for, dossier):
+    """Two tabs: the first preview cannot import the file checked in the second."""
+    client = client_for(dossier, "chef_de_projet")
+    first = upload(client, dossier, generic_csv("52269;Population;7512;;INSEE;2021"))
+    seen = main(first).select_one("input[name=empreinte]")["value"]
+    assert upload(client, dossier, generic_csv("52269;Population;1;;INSEE;2021")).status_code == 200
+    response = client.post(url(dossier), {"confirm": "1", "empreinte": seen})
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Un autre fichier a été vérifié depuis cet aperçu : déposez à nouveau le vôtre."
+    ]
+    assert not Donnee.objects.exists()
+    assert confirm(client, dossier).status_code == 302
+    assert Donnee.objects.get().valeur == 1
 
 
 def test_a_file_broken_between_preview_and_confirmation_is_refused(client_for, dossier):
