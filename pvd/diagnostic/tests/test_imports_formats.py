@@ -427,3 +427,15 @@ def test_deleting_an_import_deletes_its_figures_only(dossier):
     assert not DonneeImport.objects.filter(pk=first.pk).exists()
     assert Donnee.objects.filter(dossier=dossier).count() == 9
     assert set(Donnee.objects.values_list("donnee_import", flat=True)) == {second.pk}
+
+
+@pytest.mark.parametrize("separator", [";", ",", "\t"])
+def test_windows_line_endings_and_each_separator(dossier, separator):
+    lines = [GENERIC_HEADER, "52269;Commerces vacants;38;locaux;Relevé;2024", "52;Population;170614;;INSEE;2021"]
+    content = "\r\n".join(line.replace(";", separator) for line in lines).encode()
+    parsed = parse_import(content, dossier=dossier)
+    assert parsed.ok, parsed.errors
+    assert [(f.indicateur, f.code_territoire, f.valeur) for f in parsed.figures] == [
+        ("commerces_vacants", "52269", Decimal("38")),
+        ("pop_totale", "52", Decimal("170614")),
+    ]

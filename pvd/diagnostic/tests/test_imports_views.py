@@ -21,7 +21,7 @@ from pvd.diagnostic.tests.factories_imports import (
 from pvd.dossiers.perms import Access
 from pvd.dossiers.tests.factories import DossierFactory
 from pvd.territoires.models import Commune
-from tests.utils import assert_refused, count_queries, expected_status, main
+from tests.utils import assert_queries_do_not_grow, assert_refused, count_queries, expected_status, main
 
 pytestmark = pytest.mark.django_db
 TEAM = {"chef_de_projet", "equipe"}
@@ -276,3 +276,17 @@ def test_the_confirmation_makes_the_same_queries_for_a_small_and_a_large_file(cl
         assert Donnee.objects.filter(valeur=3).count() == size
         counted.append(len(queries))
     assert counted[0] == counted[1], counted
+
+
+def test_the_page_makes_the_same_queries_with_one_or_many_imports(client_for, dossier):
+    client = client_for(dossier, "chef_de_projet")
+    services.donnees_import(dossier=dossier, content=generic_csv("52269;A;1;;x;2021"), nom_fichier="a", by=client.user)
+
+    def grow():
+        for n in range(4):
+            content = generic_csv(f"52269;B{n};1;;x;2021", f"200072999;C{n};2;;x;2021")
+            services.donnees_import(dossier=dossier, content=content, nom_fichier=f"b{n}", by=client.user)
+
+    small, large = assert_queries_do_not_grow(lambda: client.get(url(dossier)), grow=grow)
+    assert len(rows(main(small), "#imports-table")) == 1
+    assert [row[4] for row in rows(main(large), "#imports-table")] == ["2", "2", "2", "2", "1"]
