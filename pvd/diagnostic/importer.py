@@ -505,7 +505,7 @@ def _validate(parsed: ParsedImport, figure: Figure, line: int, columns: dict[str
     return True
 
 
-def _parse_insee(table: Table, start: int, parsed: ParsedImport, names_for) -> list[Figure]:
+def _parse_insee(table: Table, start: int, parsed: ParsedImport, names_for, dossier) -> list[Figure]:
     header_line, header_cells = table.rows[start]
     header = [_text(cell) for cell in header_cells]
     variables: dict[int, catalogue.Variable] = {}
@@ -611,7 +611,19 @@ def _parse_insee(table: Table, start: int, parsed: ParsedImport, names_for) -> l
     return figures
 
 
-def _parse_generic(table: Table, start: int, parsed: ParsedImport, names_for) -> list[Figure]:
+def _own_labels(dossier) -> dict[str, tuple[str, str, str]]:
+    """slug of a label or code → (code, label, theme) of the indicators the dossier already has,
+    so that a generic file names a figure typed by the team by its label (one query)."""
+    labels: dict[str, tuple[str, str, str]] = {}
+    for code, libelle, theme in (
+        Donnee.objects.filter(dossier=dossier).order_by("pk").values_list("indicateur", "libelle", "theme")
+    ):
+        for key in (catalogue.slug(libelle), code):
+            labels.setdefault(key, (code, libelle, theme))
+    return labels
+
+
+def _parse_generic(table: Table, start: int, parsed: ParsedImport, names_for, dossier) -> list[Figure]:
     header_line, header_cells = table.rows[start]
     header = [_text(cell) for cell in header_cells]
     positions: dict[str, int] = {}
@@ -634,6 +646,7 @@ def _parse_generic(table: Table, start: int, parsed: ParsedImport, names_for) ->
         index = positions.get(key)
         return cells[index] if index is not None and index < len(cells) else None
 
+    own_labels = _own_labels(dossier)
     lines = []
     for line, cells in table.rows[start + 1 :]:
         if not _check_width(parsed, line, cells, header) or _missing_cells(parsed, table, line, cells, header):
@@ -706,6 +719,10 @@ def _parse_generic(table: Table, start: int, parsed: ParsedImport, names_for) ->
             indicateur = catalogue.INDICATEURS[known]
             code, libelle, theme = known, indicateur.libelle, indicateur.theme
             unite = _text(cell(cells, "unite")) or indicateur.unite
+        elif found := own_labels.get(catalogue.slug(label)):
+            # A figure the dossier already has (typed by the team, or imported): its code.
+            code, libelle, theme = found[0], found[1], theme or found[2]
+            unite = _text(cell(cells, "unite"))
         else:
             code, libelle, theme = catalogue.slug(label), label, theme or Theme.AUTRE
             unite = _text(cell(cells, "unite"))
@@ -765,7 +782,7 @@ def parse_import(content: bytes, *, dossier, nom_fichier: str = "") -> ParsedImp
         return _cog_names(keys), own
 
     parse = _parse_insee if parsed.kind == ImportKind.INSEE else _parse_generic
-    figures = parse(table, start, parsed, names_for)
+    figures = parse(table, start, parsed, names_for, dossier)
     parsed.errors.sort(key=lambda error: error.line)
     parsed.unknown_codes.sort()
     if not parsed.ok:

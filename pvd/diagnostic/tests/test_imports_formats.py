@@ -439,3 +439,26 @@ def test_windows_line_endings_and_each_separator(dossier, separator):
         ("commerces_vacants", "52269", Decimal("38")),
         ("pop_totale", "52", Decimal("170614")),
     ]
+
+
+def test_a_generic_label_of_a_figure_the_dossier_has_takes_its_code(dossier):
+    Donnee.objects.create(
+        dossier=dossier,
+        theme="commerce",
+        indicateur="locaux_commerciaux_vacants",
+        libelle="Locaux commerciaux vacants en centre-ville",
+        echelle=Echelle.COMMUNE,
+        code_territoire="52269",
+        valeur=23,
+        source="Relevé",
+        millesime="2025",
+    )
+    parsed = parse_import(GENERIC_CSV_SAMPLE.read_bytes(), dossier=dossier)
+    vacants = figure(parsed, "locaux_commerciaux_vacants", "52269", "2024")
+    assert (vacants.theme, vacants.libelle, vacants.existing_pk) == (
+        "commerce",
+        "Locaux commerciaux vacants en centre-ville",
+        None,
+    )
+    content = generic_csv("52269;locaux_commerciaux_vacants;25;locaux;Relevé;2025")
+    assert len(parse_import(content, dossier=dossier).to_update) == 1
