@@ -76,7 +76,20 @@ def _seed_chiffres(context):
 
 
 def _seed_import(context):
-    pass
+    """The sample INSEE file (illustrative values for Langres, its EPCI, the Haute-Marne, the
+    Grand Est, France and Joinville as a comparison), imported once through the import service."""
+    from pathlib import Path
+
+    from .models import DonneeImport
+
+    nom = "insee_comparateur_exemple.csv"
+    dossier = context.dossier
+    if not dossier.communes.filter(code="52269").exists():
+        return  # the sample file describes Langres: nothing to import into another dossier
+    if DonneeImport.objects.filter(dossier=dossier, nom_fichier=nom).exists():
+        return
+    content = (Path(__file__).resolve().parent / "samples" / nom).read_bytes()
+    services.donnees_import(dossier=dossier, content=content, nom_fichier=nom, by=context.chef)
 
 
 # --- AFOM ------------------------------------------------------------------------------------

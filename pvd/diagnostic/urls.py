@@ -24,6 +24,13 @@ urlpatterns += [
 
 
 # --- Imports ---------------------------------------------------------------------------------
+from . import views_import  # noqa: E402  (this section's views)
+
+urlpatterns += [
+    path(f"{base}imports/", views_import.donnees_import, name="imports"),
+    path(f"{base}imports/<int:import_pk>/supprimer/", views_import.donnees_import_delete, name="import_delete"),
+    path(f"{base}imports/exemples/<str:nom>", views_import.donnees_import_exemple, name="import_exemple"),
+]
 
 
 # --- AFOM ------------------------------------------------------------------------------------
