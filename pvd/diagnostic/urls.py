@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_export
 
 app_name = "diagnostic"
 base = "dossiers/<int:dossier_pk>/diagnostic/"
@@ -27,3 +27,8 @@ urlpatterns = [
 
 
 # --- Exports ---------------------------------------------------------------------------------
+
+urlpatterns += [
+    path(f"{base}diagnostic.pdf", views_export.diagnostic_pdf, name="export_pdf"),
+    path(f"{base}donnees.xlsx", views_export.diagnostic_xlsx, name="export_xlsx"),
+]
