@@ -130,6 +130,6 @@ def convention_summary(dossier) -> dict | None:
             }
             for donnee in chiffres
         ],
-        "afom": [{"categorie": label, "items": afom[key]} for key, label in AfomCategorie.choices if afom[key]],
+        "afom": [{"categorie": label, "constats": afom[key]} for key, label in AfomCategorie.choices if afom[key]],
         "validation": status.validation,
     }
