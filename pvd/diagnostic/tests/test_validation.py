@@ -249,3 +249,19 @@ def test_the_team_submits(client_for, dossier, kind):
     DiagnosticFactory(dossier=dossier)
     client_for(dossier, kind).post(reverse("diagnostic:submit", kwargs={"dossier_pk": dossier.pk}))
     assert PointOrdreDuJour.objects.filter(dossier=dossier, seance__isnull=True).count() == 1
+
+
+def test_the_demo_diagnostic_is_validated_at_the_first_seance(db):
+    from pvd.dossiers import demo
+    from pvd.gouvernance import demo as gouvernance_demo
+    from pvd.territoires.tests.factories import CommuneFactory, DepartementFactory, EpciFactory
+
+    epci = EpciFactory(siren="200072999", nom="CC du Grand Langres")
+    CommuneFactory(code=demo.DEMO_COMMUNE, nom="Langres", epci=epci, departement=DepartementFactory(code="52"))
+    context = demo.seed_all()
+    diagnostic = Diagnostic.objects.get(dossier=context.dossier)
+    assert diagnostic.synthese.startswith("Le centre ancien concentre les enjeux")
+    state = validation_state(diagnostic)
+    assert state.is_validated and state.seance.lieu == gouvernance_demo.LIEU_PREMIERE
+    etat, detail, _action = step(context.dossier)
+    assert etat == TERMINE and not detail.endswith("modifié depuis.")
