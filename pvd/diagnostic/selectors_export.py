@@ -16,7 +16,7 @@ from .selectors import diagnostic_status
 
 
 def _donnees(dossier) -> list[Donnee]:
-    return list(Donnee.objects.filter(dossier=dossier).select_related("donnee_import"))
+    return list(Donnee.objects.filter(dossier=dossier))
 
 
 def valeur_label(donnee) -> str:
@@ -66,7 +66,8 @@ def _donnees_by_theme(donnees) -> list[dict]:
 
 
 def export_content(dossier) -> dict:
-    """Everything the PDF and the XLSX show, in 9 queries (3 of them the status)."""
+    """Everything the PDF and the XLSX show, in ten queries at most (three of them the status,
+    one the studies' public deliverables)."""
     status = diagnostic_status(dossier)
     donnees = _donnees(dossier)
     afom = list(AfomItem.objects.filter(dossier=dossier).order_by("theme", "categorie", "ordre", "pk"))
@@ -102,7 +103,7 @@ def convention_summary(dossier) -> dict | None:
     """The diagnostic as the convention-cadre sums it up: its synthesis, its key figures (the
     populations with their source and vintage, the latest vintage of each territory) and a few
     items of each AFOM category (the first ones in the team's order, all themes mixed). None when
-    the dossier has no diagnostic synthesis. Four queries (three without a synthesis)."""
+    the dossier has no diagnostic synthesis. Five queries (three without a synthesis)."""
     status = diagnostic_status(dossier)
     if not status.has_synthese:
         return None

@@ -13,7 +13,7 @@ step stays « terminée », since the comité does not validate the same object 
 
 Next action, in the order of the work: build the diagnostic, write its synthesis (required to
 submit), submit it, inscribe it at a séance (who sets the agenda), wait for the séance.
-Three queries whatever the size of the diagnostic (one when nothing is started).
+Three queries whatever the size of the diagnostic (one while the dossier has no Diagnostic row).
 """
 
 from django.urls import reverse

@@ -196,3 +196,31 @@ def test_export_queries_do_not_grow(full):
 
     assert_queries_do_not_grow(run, grow=grow)
     assert_queries_do_not_grow(lambda: exports.diagnostic_xlsx(full), grow=grow)
+
+
+def test_the_index_links_to_both_downloads(client_for, dossier):
+    from tests.utils import main
+
+    page = main(client_for(dossier, "lecteur").get(reverse("diagnostic:index", kwargs={"dossier_pk": dossier.pk})))
+    links = {a.get_text(strip=True): a["href"] for a in page.select("#diagnostic-exports a")}
+    assert links == {"Télécharger le diagnostic (PDF)": _urls(dossier)[0], "Données (XLSX)": _urls(dossier)[1]}
+
+
+def test_convention_summary_queries_do_not_grow(full):
+    from pvd.diagnostic.selectors_export import convention_summary
+
+    def grow():
+        AfomItemFactory.create_batch(8, dossier=full, categorie="opportunite")
+        for millesime in ("2019", "2020", "2021"):
+            DonneeFactory(
+                dossier=full, indicateur="pop_totale", echelle="epci", code_territoire="1", millesime=millesime
+            )
+
+    small, large = assert_queries_do_not_grow(lambda: convention_summary(full), grow=grow)
+    assert [g["categorie"] for g in large["afom"]] == ["Atouts", "Opportunités", "Menaces"]
+    assert len(large["afom"][1]["constats"]) == 3
+    # One figure per territory, its latest vintage, the communes first.
+    assert [(c["territoire"], c["source"][-4:]) for c in large["chiffres"]] == [
+        ("Langres", "2023"),
+        ("Langres", "2021"),
+    ]
