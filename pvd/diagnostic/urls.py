@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_chiffres
+from . import views, views_chiffres, views_export
 
 app_name = "diagnostic"
 base = "dossiers/<int:dossier_pk>/diagnostic/"
@@ -55,3 +55,8 @@ urlpatterns += [
 
 
 # --- Exports ---------------------------------------------------------------------------------
+
+urlpatterns += [
+    path(f"{base}diagnostic.pdf", views_export.diagnostic_pdf, name="export_pdf"),
+    path(f"{base}donnees.xlsx", views_export.diagnostic_xlsx, name="export_xlsx"),
+]
