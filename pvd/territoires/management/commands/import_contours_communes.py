@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from pvd.core.formatting import nombre
+from pvd.core.text import plural
 
 from ...contours_communes import MAX_POINTS, TOLERANCE_M, commune_contours_import
 
@@ -43,9 +44,13 @@ class Command(BaseCommand):
                 f"Contours enregistrés : {nombre(result.updated)} (inchangés : {nombre(result.unchanged)})"
             )
         )
+        loosened = (
+            f" ; tolérance élargie pour {plural(result.loosened, 'commune', 'communes')} afin de tenir cette borne"
+            if result.loosened
+            else ""
+        )
         self.stdout.write(
-            f"Simplification : tolérance de {TOLERANCE_M} m, au plus {nombre(MAX_POINTS)} points par commune "
-            f"(tolérance élargie pour {nombre(result.loosened)} commune(s))"
+            f"Simplification : tolérance de {TOLERANCE_M} m, au plus {nombre(MAX_POINTS)} points par commune{loosened}"
         )
         if result.without_geometry:
             self.stdout.write(f"Objets sans géométrie ignorés : {nombre(result.without_geometry)}")
