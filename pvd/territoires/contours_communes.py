@@ -358,12 +358,21 @@ def _read_geopackage(path: Path, result: CommuneContoursResult, layer: str | Non
     # Read-only and immutable: the user's file is never written (no journal, no lock).
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
+        return _geopackage_layer(connection, result, layer)
+    except BaseException:
+        connection.close()
+        raise
+
+
+def _geopackage_layer(connection, result: CommuneContoursResult, layer: str | None):
+    """The layer's coordinate system and its features, read row by row (the connection is closed
+    when they are all read)."""
+    try:
         tables = connection.execute(
             "SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c "
             "JOIN gpkg_geometry_columns g ON g.table_name = c.table_name WHERE c.data_type = 'features'"
         ).fetchall()
     except sqlite3.DatabaseError as error:
-        connection.close()
         raise ValidationError(
             "Le fichier n'est pas un GeoPackage lisible (tables gpkg_contents et gpkg_geometry_columns attendues)."
         ) from error
@@ -372,7 +381,6 @@ def _read_geopackage(path: Path, result: CommuneContoursResult, layer: str | Non
     if not wanted and layer is None and len(tables) == 1:
         wanted = tables
     if not wanted:
-        connection.close()
         raise ValidationError(
             f"Le GeoPackage n'a pas de couche « {layer or 'commune'} » (couches : {', '.join(names) or 'aucune'}) : "
             "indiquez la couche des communes avec --couche."
@@ -383,7 +391,6 @@ def _read_geopackage(path: Path, result: CommuneContoursResult, layer: str | Non
     lowered = {name.lower(): name for name in columns}
     code_column = next((lowered[key] for key in CODE_KEYS if key in lowered), None)
     if code_column is None:
-        connection.close()
         raise ValidationError(
             f"La couche « {table} » n'a pas de colonne de code INSEE (insee_com ou code) : colonnes "
             f"{', '.join(columns)}."
@@ -533,30 +540,33 @@ def commune_contours_import(*, path: Path, layer: str | None = None) -> CommuneC
     seen: dict[str, int] = {}
     batch: dict[str, dict] = {}
     placed = 0
-    for feature in features:
-        result.features += 1
-        if feature.code in seen:
-            raise ValidationError(
-                f"{_label(feature.index, feature.code, feature.nom)} : le code {feature.code} figure déjà à l'objet "
-                f"n° {seen[feature.code]}. Un fichier de communes a un objet par commune (une commune en plusieurs "
-                "morceaux est un MultiPolygon)."
-            )
-        seen[feature.code] = feature.index
-        if feature.geometry is None or feature.geometry.is_empty:
-            result.without_geometry += 1
-            continue
-        outline, loosened = _prepare(feature, crs)
-        elsewhere = _place(feature.code, outline)
-        if elsewhere:
-            result.misplaced.append(f"{feature.code} (hors de {elsewhere})")
-            continue
-        placed += 1
-        result.loosened += loosened
-        batch[feature.code] = outline
-        if len(batch) >= BATCH:
-            _write(batch, result)
-            batch = {}
-    _write(batch, result)
+    try:
+        for feature in features:
+            result.features += 1
+            if feature.code in seen:
+                raise ValidationError(
+                    f"{_label(feature.index, feature.code, feature.nom)} : le code {feature.code} figure déjà à "
+                    f"l'objet n° {seen[feature.code]}. Un fichier de communes a un objet par commune (une commune "
+                    "en plusieurs morceaux est un MultiPolygon)."
+                )
+            seen[feature.code] = feature.index
+            if feature.geometry is None or feature.geometry.is_empty:
+                result.without_geometry += 1
+                continue
+            outline, loosened = _prepare(feature, crs)
+            elsewhere = _place(feature.code, outline)
+            if elsewhere:
+                result.misplaced.append(f"{feature.code} (hors de {elsewhere})")
+                continue
+            placed += 1
+            result.loosened += loosened
+            batch[feature.code] = outline
+            if len(batch) >= BATCH:
+                _write(batch, result)
+                batch = {}
+        _write(batch, result)
+    finally:
+        features.close()  # a GeoPackage's connection, when a feature was refused half-way
     if result.misplaced and not placed:
         raise ValidationError(
             f"Aucun contour n'est à l'emplacement de sa commune ({result.misplaced[0]}…) : le système de coordonnées "
