@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -11,6 +13,7 @@ from pvd.core.forms import apply_validation_error, report_validation_error
 from pvd.core.views import delete_view
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import deletion_consequence, may_submit
+from pvd.strategie import selectors as strategie_selectors
 from pvd.strategie.forms import CatalogueForm
 
 from . import exports, selectors, services
@@ -72,6 +75,7 @@ def plan(request, dossier):
             sort_links=sort_links,
             export_query=export_query,
             tiles=_tiles(),
+            **_territory_layers(dossier),
         ),
     )
 
@@ -80,6 +84,13 @@ def _tiles():
     from django.conf import settings
 
     return {"url": settings.PVD_MAP_TILES_URL, "attribution": settings.PVD_MAP_TILES_ATTRIBUTION}
+
+
+def _territory_layers(dossier) -> dict:
+    """The communes' outlines drawn beneath the points (empty until `import_contours_communes`),
+    and where a map with no point opens (the strategy's rule: communes, else EPCI)."""
+    communes = strategie_selectors.communes_layer(dossier)
+    return {"communes": communes, "bounds": json.dumps(strategie_selectors.map_bounds(dossier, communes))}
 
 
 def _fiche_form_view(request, dossier, fiche=None):
@@ -123,6 +134,7 @@ def _fiche_form_view(request, dossier, fiche=None):
             cancel_url=_fiche_url(fiche) if fiche else _plan_url(dossier),
             tiles=_tiles(),
             map_center=selectors.map_center(dossier, request.access),
+            **_territory_layers(dossier),
         ),
     )
 
@@ -167,6 +179,7 @@ def _detail_context(request, dossier, fiche, **forms):
         **detail,
         point={"lat": float(fiche.latitude), "lng": float(fiche.longitude)} if fiche.is_located else None,
         tiles=_tiles(),
+        **(_territory_layers(dossier) if fiche.is_located else {}),
         **defaults,
     )
 

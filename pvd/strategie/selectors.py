@@ -94,12 +94,27 @@ def strategie_overview(dossier) -> dict:
     }
 
 
-def map_bounds(dossier) -> list[list[float]] | None:
-    """Where a map of the dossier opens when it has no sector yet: its EPCI's outline, when known."""
+def communes_layer(dossier) -> dict:
+    """The outlines of the dossier's communes (those imported by `import_contours_communes`), as
+    a GeoJSON FeatureCollection, empty without outlines: the layer beneath every map of the
+    dossier. One query."""
+    from pvd.territoires.selectors import communes_geojson
+
+    return communes_geojson(dossier.communes.only("code", "nom", "population", "contour").order_by("nom", "code"))
+
+
+def map_bounds(dossier, communes: dict | None = None) -> list[list[float]] | None:
+    """Where a map of the dossier opens when it has nothing else to show: its communes' outlines
+    (`communes`, from communes_layer, read when not given), else its EPCI's outline, when known."""
     from pvd.territoires.models import Epci
 
     from .geo import bounds
 
+    if communes is None:
+        communes = communes_layer(dossier)
+    if communes["features"]:
+        geometries = [feature["geometry"] for feature in communes["features"]]
+        return bounds({"type": "GeometryCollection", "geometries": geometries})
     outline = Epci.objects.filter(pk=dossier.epci_id).values_list("contour", flat=True).first()
     return bounds(outline) if outline else None
 

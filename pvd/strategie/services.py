@@ -5,14 +5,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import JSONField, Max, Subquery
 from django.utils.text import Truncator
 
 from pvd.core.formatting import NBSP, nombre
 from pvd.core.text import plural
 from pvd.gouvernance.services import decidable_delete_check, object_submit
 from pvd.suivi import services as suivi_services
-from pvd.territoires.models import Epci
+from pvd.territoires.models import Commune, Epci
 from pvd.territoires.names import de_commune
 
 from . import geo
@@ -295,6 +295,9 @@ def _check_commune(*, dossier, commune) -> None:
 
 # The ANCT outlines are much simplified: a sector a little outside its EPCI's outline is normal.
 OUTLINE_MARGIN_M = 3_000
+# The communes' outlines (`import_contours_communes`) are simplified to some 10 m, and a sector
+# drawn by hand on a street plan may overlap the boundary a little: beyond this it is elsewhere.
+COMMUNE_MARGIN_M = 500
 
 
 # A sector of a petite ville (a town centre, a neighbourhood, the ORT perimeter of a few centres)
@@ -308,18 +311,63 @@ def _surface(m2: float) -> str:
     return f"{nombre(round(km2, 1 if km2 < 100 else None))}{NBSP}km² ({nombre(round(m2 / 10_000))}{NBSP}ha)"
 
 
-def _size_warning(secteur, *, epci_m2: float | None, epci_nom: str) -> str | None:
-    """The platform has no outline of the communes, only that of their EPCI, which contains them all:
-    a sector larger than its whole EPCI cannot lie on the dossier's communes (factor 1, the
-    simplified outline is within a few percent). Without the outline, or for an EPCI larger than
-    the bound, the sector is compared with MAX_SECTEUR_M2."""
+def _distance(m: float) -> str:
+    """ "800 m", "1,2 km", "230 km"."""
+    if m < 1_000:
+        return f"{nombre(round(m, -1))}{NBSP}m"
+    return f"{nombre(round(m / 1000, 1 if m < 10_000 else None))}{NBSP}km"
+
+
+@dataclass(frozen=True)
+class _Territory:
+    """What the checks compare a sector with: the outline of its commune (when imported) and the
+    dossier's EPCI's, with their areas."""
+
+    communes: dict  # code → (nom, outline or None, area or None)
+    epci_outline: dict | None
+    epci_nom: str
+    epci_m2: float | None
+
+
+def _territory(dossier, secteurs) -> _Territory:
+    """One query: the sectors' communes with their outline, and the EPCI's outline and name as
+    subqueries (the same on every row)."""
+    epci = Epci.objects.filter(pk=dossier.epci_id)
+    rows = list(
+        Commune.objects.filter(pk__in={secteur.commune_id for secteur in secteurs})
+        .annotate(
+            epci_contour=Subquery(epci.values("contour")[:1], output_field=JSONField()),
+            epci_nom=Subquery(epci.values("nom")[:1]),
+        )
+        .values_list("code", "nom", "contour", "epci_contour", "epci_nom")
+    )
+    communes = {code: (nom, outline, geo.area_m2(outline) if outline else None) for code, nom, outline, _, _ in rows}
+    epci_outline, epci_nom = (rows[0][3], rows[0][4] or "") if rows else (None, "")
+    return _Territory(communes, epci_outline, epci_nom, geo.area_m2(epci_outline) if epci_outline else None)
+
+
+def _size_warning(secteur, territory: _Territory) -> str | None:
+    """A sector larger than the whole territory it lies on: its commune when its outline is imported,
+    else the dossier's EPCI, which contains all its communes (factor 1: the simplified outlines are
+    within a few percent). For a commune or an EPCI larger than the bound, or without outline, the
+    sector is compared with MAX_SECTEUR_M2."""
     area = secteur.surface_m2 or geo.area_m2(secteur.geometry)
+    nom, _, commune_m2 = territory.communes.get(secteur.commune_id, ("", None, None))
+    if commune_m2 is not None and commune_m2 < MAX_SECTEUR_M2:
+        if area > commune_m2:
+            return (
+                f"Le secteur « {secteur.nom} » couvre {_surface(area)} : plus que tout le territoire "
+                f"{de_commune(nom)} ({_surface(commune_m2)} selon son contour). Vérifiez son contour : "
+                "a-t-il été dessiné sur une carte trop peu zoomée ?"
+            )
+        return None
+    epci_m2 = territory.epci_m2
     if epci_m2 is not None and epci_m2 < MAX_SECTEUR_M2:
         if area > epci_m2:
             return (
                 f"Le secteur « {secteur.nom} » couvre {_surface(area)} : plus que tout le territoire de "
-                f"l'EPCI du dossier ({epci_nom}, {_surface(epci_m2)} selon son contour). Vérifiez son contour : "
-                "a-t-il été dessiné sur une carte trop peu zoomée ?"
+                f"l'EPCI du dossier ({territory.epci_nom}, {_surface(epci_m2)} selon son contour). Vérifiez son "
+                "contour : a-t-il été dessiné sur une carte trop peu zoomée ?"
             )
         return None
     if area > MAX_SECTEUR_M2:
@@ -331,16 +379,38 @@ def _size_warning(secteur, *, epci_m2: float | None, epci_nom: str) -> str | Non
     return None
 
 
+def _place_warning(secteur, territory: _Territory) -> str | None:
+    """Outside its commune's outline (COMMUNE_MARGIN_M), else outside the EPCI's (OUTLINE_MARGIN_M)."""
+    nom, outline, _ = territory.communes.get(secteur.commune_id, ("", None, None))
+    if outline:
+        distance, point = geo.farthest_outside_m(secteur.geometry, outline)
+        if distance > COMMUNE_MARGIN_M:
+            return (
+                f"Le secteur « {secteur.nom} » sort du territoire {de_commune(nom)} : le point "
+                f"{geo.format_point(point)} en est à {_distance(distance)} selon le contour de la commune. "
+                "Vérifiez son contour, ou la commune choisie pour le secteur."
+            )
+        return None
+    distance, point = geo.farthest_outside_m(secteur.geometry, territory.epci_outline)
+    if distance > OUTLINE_MARGIN_M:
+        return (
+            f"Le secteur « {secteur.nom} » sort du territoire de l'EPCI du dossier ({territory.epci_nom}) : "
+            f"le point {geo.format_point(point)} en est à {distance / 1000:.0f} km. Vérifiez qu'il est "
+            f"bien situé sur le territoire {de_commune(nom)}."
+        )
+    return None
+
+
 def secteurs_warnings(*, dossier, secteurs) -> list[str]:
-    """Soft checks on where sectors lie, in two queries whatever their number: not far larger than
-    the dossier's territory (see _size_warning), every position in France (mainland or overseas:
-    swapped longitude and latitude land elsewhere), inside the outline of the dossier's EPCI when
-    it is known, else not far from the other sectors."""
+    """Soft checks on where sectors lie, in two queries whatever their number: not larger than the
+    territory (see _size_warning), every position in France (mainland or overseas: swapped
+    longitude and latitude land elsewhere), inside the outline of the sector's commune when it is
+    imported, else inside the outline of the dossier's EPCI when it is known, else not far from the
+    other sectors."""
     secteurs = list(secteurs)
     if not secteurs:
         return []
-    outline, epci_nom = Epci.objects.filter(pk=dossier.epci_id).values_list("contour", "nom").first() or (None, "")
-    epci_m2 = geo.area_m2(outline) if outline else None
+    territory = _territory(dossier, secteurs)
     new_ids = {secteur.pk for secteur in secteurs}
     others = [
         (pk, geometry)
@@ -349,7 +419,8 @@ def secteurs_warnings(*, dossier, secteurs) -> list[str]:
     ]
     warnings = []
     for secteur in secteurs:
-        too_large = _size_warning(secteur, epci_m2=epci_m2, epci_nom=epci_nom)
+        nom, commune_outline, _ = territory.communes.get(secteur.commune_id, ("", None, None))
+        too_large = _size_warning(secteur, territory)
         if too_large:
             warnings.append(too_large)
         outside = geo.first_outside_france(secteur.geometry)
@@ -360,14 +431,10 @@ def secteurs_warnings(*, dossier, secteurs) -> list[str]:
                 "en GeoJSON, la longitude vient en premier."
             )
             continue
-        if outline:
-            distance, point = geo.farthest_outside_m(secteur.geometry, outline)
-            if distance > OUTLINE_MARGIN_M:
-                warnings.append(
-                    f"Le secteur « {secteur.nom} » sort du territoire de l'EPCI du dossier ({epci_nom}) : "
-                    f"le point {geo.format_point(point)} en est à {distance / 1000:.0f} km. Vérifiez qu'il est "
-                    f"bien situé sur le territoire {de_commune(secteur.commune.nom)}."
-                )
+        if commune_outline or territory.epci_outline:
+            elsewhere = _place_warning(secteur, territory)
+            if elsewhere:
+                warnings.append(elsewhere)
             continue
         if others:
             here = geo.centroid(secteur.geometry)
@@ -375,7 +442,7 @@ def secteurs_warnings(*, dossier, secteurs) -> list[str]:
             if nearest > FAR_FROM_OTHERS_M:
                 warnings.append(
                     f"Le secteur « {secteur.nom} » est à {nearest / 1000:.0f} km des autres secteurs du dossier : "
-                    f"vérifiez qu'il est bien situé sur le territoire {de_commune(secteur.commune.nom)}."
+                    f"vérifiez qu'il est bien situé sur le territoire {de_commune(nom)}."
                 )
     return warnings
 

@@ -41,12 +41,15 @@ def _crumbs(dossier):
 
 
 def _map_settings(dossier, geojson) -> dict:
+    communes = selectors.communes_layer(dossier)
     return {
         "legend": selectors.map_legend(geojson),
         "tiles_url": settings.PVD_MAP_TILES_URL,
         "tiles_attribution": settings.PVD_MAP_TILES_ATTRIBUTION,
+        # The communes' outlines, drawn beneath the sectors (empty until they are imported).
+        "communes": communes,
         # Where the map opens when there is no sector to show (the JavaScript fits the sectors otherwise).
-        "bounds": json.dumps(selectors.map_bounds(dossier)),
+        "bounds": json.dumps(selectors.map_bounds(dossier, communes)),
     }
 
 

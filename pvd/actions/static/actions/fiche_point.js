@@ -26,6 +26,8 @@
   if (node.dataset.tiles) {
     window.L.tileLayer(node.dataset.tiles, { attribution: node.dataset.tilesAttribution || "", maxZoom: 19 }).addTo(map);
   }
+  // The communes' outlines beneath the point (territoires/communes_layer.js), when imported.
+  if (window.pvdCommunesLayer) { window.pvdCommunesLayer(map, node.dataset.communes); }
   var marker = null;
   function place(point) {
     if (!point) { return; }
@@ -39,6 +41,8 @@
     map.setView(start, 15);
   } else if (node.dataset.centerLat) {
     map.setView([parseFloat(node.dataset.centerLat), parseFloat(node.dataset.centerLng)], 13);
+  } else if (window.pvdOpenOn) {
+    window.pvdOpenOn(map, node, { center: [46.6, 2.4], zoom: 5 }); // the dossier's territory, else France
   } else {
     map.setView([46.6, 2.4], 5);
   }

@@ -45,6 +45,8 @@
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     var tiles = mapNode.dataset.tiles;
     if (tiles) { window.L.tileLayer(tiles, { attribution: mapNode.dataset.tilesAttribution || "", maxZoom: 19 }).addTo(map); }
+    // The communes' outlines beneath the points (territoires/communes_layer.js), when imported.
+    if (window.pvdCommunesLayer) { window.pvdCommunesLayer(map, mapNode.dataset.communes); }
     var markers = points.map(function (p) {
       var link = document.createElement("a");
       link.href = p.url;
@@ -54,6 +56,8 @@
     if (markers.length) {
       var group = window.L.featureGroup(markers).addTo(map);
       map.fitBounds(group.getBounds().pad(0.2), { maxZoom: 15 });
+    } else if (window.pvdOpenOn) {
+      window.pvdOpenOn(map, mapNode, { center: [46.6, 2.4], zoom: 5 }); // the dossier's territory
     } else {
       map.setView([46.6, 2.4], 5);
     }

@@ -5,8 +5,8 @@
   var COLORS = { perimetre_ort: "#000091", secteur_prioritaire: "#e1000f", autre: "#6a6af4" };
   var FRANCE = [46.6, 2.4];
 
-  // Without a sector to fit, open on the dossier's territory (data-bounds, from the server),
-  // else on mainland France.
+  // Without a sector to fit, open on the dossier's territory (data-bounds, from the server: its
+  // communes' outlines, else its EPCI's), else on mainland France.
   function openOnTerritory(map, element) {
     var bounds = null;
     try { bounds = JSON.parse(element.dataset.bounds || "null"); } catch (error) { bounds = null; }
@@ -38,6 +38,11 @@
     return { color: COLORS[kind] || COLORS.autre, weight: 2, fillOpacity: kind === "perimetre_ort" ? 0.08 : 0.25 };
   }
 
+  // The communes' outlines beneath the sectors (territoires/communes_layer.js), when imported.
+  function communes(map, element) {
+    return window.pvdCommunesLayer ? window.pvdCommunesLayer(map, element.dataset.communes) : null;
+  }
+
   function readJson(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
@@ -46,6 +51,7 @@
   function showSectors(element) {
     var data = readJson(element.dataset.secteursMap);
     var map = baseMap(element);
+    communes(map, element);
     var layer = L.geoJSON(data, {
       style: styleFor,
       onEachFeature: function (feature, item) {
@@ -59,6 +65,7 @@
     var textarea = document.getElementById(element.dataset.secteurEditor);
     if (!textarea) { return; }
     var map = baseMap(element);
+    communes(map, element);
     var others = L.geoJSON(readJson(element.dataset.others), {
       style: function () { return { color: "#666", weight: 1, fillOpacity: 0.1, dashArray: "4" }; },
       onEachFeature: function (feature, item) { item.bindTooltip(tooltipFor(feature.properties || {})); },
