@@ -24,7 +24,9 @@ def crumbs(dossier) -> list[dict]:
 
 @dossier_view()
 def index(request, dossier):
-    context = dossier_context(request, dossier, page_title="Diagnostic du territoire", **selectors.overview(dossier))
+    context = dossier_context(
+        request, dossier, page_title="Diagnostic du territoire", **selectors.overview(dossier, request.access)
+    )
     return render(request, "diagnostic/index.html", context)
 
 
