@@ -71,6 +71,11 @@ _FILE_HELP = (
 _ACCEPT = ",".join(f".{e}" for e in ALLOWED_EXTENSIONS)
 
 
+def _lien_field():
+    # Explicit: a typed address without a scheme is read as https (Django 6's default).
+    return forms.URLField(label="Lien", max_length=500, required=False, assume_scheme="https")
+
+
 class _Checkboxes:
     """django-dsfr's checkbox snippet needs widget_tweaks, not installed: the plan d'action's one."""
 
@@ -82,6 +87,7 @@ class _Checkboxes:
 
 
 class PlanForm(_Checkboxes, BaseModelForm):
+    lien = _lien_field()
     file = forms.FileField(
         label="Fichier",
         required=False,
@@ -166,6 +172,8 @@ class EtudeForm(_Checkboxes, BaseModelForm):
 
 
 class InitiativeForm(BaseModelForm):
+    lien = _lien_field()
+
     class Meta:
         model = Initiative
         fields = ["nom", "porteur", "porteur_kind", "description", "lien"]
