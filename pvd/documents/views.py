@@ -80,9 +80,9 @@ def document_create(request, dossier):
 def document_update(request, dossier, document_pk):
     document = _document(request, dossier, document_pk)
     fields = ("titre", "kind", "description", "confidentiel")
-    form = DocumentDetailsForm(initial={name: getattr(document, name) for name in fields})
+    form = DocumentDetailsForm(initial={name: getattr(document, name) for name in fields}, current_kind=document.kind)
     if request.method == "POST":
-        form = DocumentDetailsForm(request.POST)
+        form = DocumentDetailsForm(request.POST, current_kind=document.kind)
         if form.is_valid():
             try:
                 services.document_update(document=document, by=request.user, **form.cleaned_data)
