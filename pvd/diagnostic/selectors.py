@@ -7,7 +7,17 @@ from django.db.models import Count, Prefetch
 from pvd.documents.models import Document
 from pvd.gouvernance.selectors import validation_state
 
-from .models import AfomCategorie, AfomItem, Diagnostic, DocumentPlanification, Donnee, Etude, Initiative, Theme
+from .models import (
+    AfomCategorie,
+    AfomItem,
+    Diagnostic,
+    DocumentPlanification,
+    Donnee,
+    Etude,
+    Initiative,
+    PlanKind,
+    Theme,
+)
 
 
 def diagnostic_of(dossier) -> Diagnostic | None:
@@ -125,10 +135,18 @@ def _etudes(dossier, access) -> list[Etude]:
     return etudes
 
 
+_PLAN_KINDS = {value: position for position, value in enumerate(PlanKind.values)}
+
+
+def _plan_order(plan) -> tuple:
+    """From the widest plan to the narrowest: SCoT, PLUi, PLU, SPR… (the order of PlanKind)."""
+    return (_PLAN_KINDS.get(plan.kind, len(_PLAN_KINDS)), plan.nom.casefold(), plan.pk)
+
+
 def references(dossier, access) -> dict:
     """The page of the documents de planification, studies and initiatives (four queries at most)."""
     return {
-        "plans": list(DocumentPlanification.objects.filter(dossier=dossier)),
+        "plans": sorted(DocumentPlanification.objects.filter(dossier=dossier), key=_plan_order),
         "etudes": _etudes(dossier, access),
         "initiatives": list(Initiative.objects.filter(dossier=dossier)),
     }
