@@ -157,6 +157,18 @@ def references_overview(dossier, access) -> dict:
     return {"references": references(dossier, access)}
 
 
+def document_unlinks(document) -> str:
+    """What deleting a document unlinks in the diagnostic, for the documents' confirmation page
+    (declared there with `optional_provider`): the studies it is the deliverable of stay, without it."""
+    objets = list(Etude.objects.filter(livrable=document).order_by("objet").values_list("objet", flat=True))
+    if not objets:
+        return ""
+    names = ", ".join(f"« {objet} »" for objet in objets)
+    etude = "de l'étude" if len(objets) == 1 else "des études"
+    rester = "restera" if len(objets) == 1 else "resteront"
+    return f"Il est le livrable {etude} {names} du diagnostic, qui {rester} sans livrable."
+
+
 def livrables_for(dossier, access):
     """The documents that may become a study's deliverable: the dossier's, as `access` sees them."""
     return Document.objects.filter(dossier=dossier).visible_to(access).order_by("titre", "pk")

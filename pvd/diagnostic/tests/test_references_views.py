@@ -199,3 +199,17 @@ def test_references_page_queries_do_not_grow(client_for, dossier):
     small, large = assert_queries_do_not_grow(lambda: client.get(_url("references", dossier)), grow=lambda: grow(6))
     assert len(main(large).select("#etudes article")) == 14
     assert len(main(large).select("#etudes a[href*='/documents/']")) == 7
+
+
+def test_deleting_a_deliverable_says_which_study_loses_it(client_for, dossier):
+    document = DocumentFactory(dossier=dossier, titre="Rapport final")
+    EtudeFactory(dossier=dossier, objet="Étude de revitalisation commerciale", livrable=document)
+    client = client_for(dossier, "chef_de_projet")
+    delete_url = reverse("documents:delete", kwargs={"dossier_pk": dossier.pk, "document_pk": document.pk})
+    consequence = main(client.get(delete_url)).select_one(".fr-alert").get_text(" ", strip=True)
+    assert consequence == (
+        "Le document « Rapport final » et toutes ses versions seront supprimés définitivement. Il est le livrable "
+        "de l'étude « Étude de revitalisation commerciale » du diagnostic, qui restera sans livrable."
+    )
+    client.post(delete_url)
+    assert Etude.objects.get().livrable is None
