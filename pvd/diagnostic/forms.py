@@ -1,3 +1,5 @@
+import os
+
 from django import forms
 
 from pvd.core.formatting import nombre
@@ -118,7 +120,16 @@ class PlanForm(_Checkboxes, BaseModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not (self.instance.pk and self.instance.file):
+        if self.instance.pk and self.instance.file:
+            current = os.path.basename(self.instance.file.name)
+            # The bound fields are already built (django-dsfr reads them in __init__): change them too.
+            for name, attribute, value in (
+                ("file", "label", "Remplacer le fichier"),
+                ("remove_file", "help_text", f"Fichier actuel : {current}."),
+            ):
+                setattr(self.fields[name], attribute, value)
+                setattr(self[name], attribute, value)
+        else:
             del self.fields["remove_file"]
 
 

@@ -120,6 +120,11 @@ def test_plan_form_refuses_inconsistent_dates_and_bad_files(client_for, dossier)
     plan = DocumentPlanification.objects.get()
     assert response["Location"].endswith(f"#plan-{plan.pk}")
     assert plan.lien == "https://www.langres.fr/pcaet" and plan.file
+    form = main(client.get(_url("plan_update", dossier, pk=plan.pk)))
+    assert "Fichier actuel : pcaet" in form.select_one("#main-form").get_text()
+    client.post(_url("plan_update", dossier, pk=plan.pk), POSTS["plan"] | {"remove_file": "on"})
+    plan.refresh_from_db()
+    assert not plan.file
 
 
 def test_deliverable_offers_only_the_dossiers_documents(client_for, dossier, objs):
