@@ -1,4 +1,6 @@
 import os
+import re
+from decimal import Decimal
 
 from django import forms
 
@@ -18,6 +20,80 @@ class DiagnosticForm(forms.ModelForm):
 
 
 # --- Figures (chiffres du territoire) -------------------------------------------------------
+
+
+class ValeurField(forms.DecimalField):
+    """A number as a French reader types it: « 1 234,5 », « 1234.5 », « -3 ». Spaces group the
+    thousands; a comma or a point marks the decimals. « 1.234,5 » can be read two ways: refused."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f]", "", value)
+            if "," in value and "." in value:
+                raise forms.ValidationError(
+                    "Écrivez le nombre sans point pour les milliers, avec une virgule pour les décimales : 1234,5."
+                )
+            if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", value):
+                raise forms.ValidationError(
+                    f"« {value} » peut se lire de deux façons : écrivez les milliers sans point "
+                    f"({value.replace('.', '')}) et les décimales avec une virgule ({value.replace('.', ',')})."
+                )
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_decimal_input(value)
+        return value
+
+
+def format_decimal_input(value: Decimal) -> str:
+    """1234.5000 → "1234,5": what the field shows back, without trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+class DonneeForm(BaseModelForm):
+    """A figure typed by the team, with its provenance."""
+
+    class Meta:
+        model = Donnee
+        fields = [
+            "theme",
+            "indicateur",
+            "libelle",
+            "valeur",
+            "unite",
+            "echelle",
+            "territoire",
+            "code_territoire",
+            "source",
+            "millesime",
+        ]
+        help_texts = {
+            "indicateur": (
+                "Un code court et stable, qui relie le chiffre aux graphiques et aux imports : par exemple "
+                "pop_totale, log_vacants, taux_vacance, taux_chomage, etablissements."
+            ),
+            "libelle": "Ce que le chiffre mesure, tel qu'un lecteur le lira.",
+            "valeur": "Un nombre, avec une virgule pour les décimales : 1234,5.",
+            "unite": "Par exemple : habitants, logements, %, €.",
+            "code_territoire": "Code INSEE de la commune, SIREN de l'EPCI, code du département…",
+            "source": "Par exemple : INSEE, recensement de la population 2021.",
+            "millesime": "L'année des données, par exemple 2021.",
+        }
+        error_messages = {
+            "valeur": {"invalid": "Saisissez un nombre, par exemple 1234,5."},
+        }
+        field_classes = {"valeur": ValeurField}
+
+    def clean_millesime(self):
+        millesime = self.cleaned_data["millesime"].strip()
+        if not re.fullmatch(r"\d{4}", millesime):
+            raise forms.ValidationError("Indiquez l'année des données sur quatre chiffres, par exemple 2021.")
+        return millesime
 
 
 # --- Imports ---------------------------------------------------------------------------------
@@ -196,3 +272,133 @@ class InitiativeForm(BaseModelForm):
 
 
 # --- Points d'intérêt (carte) ----------------------------------------------------------------
+
+import json  # noqa: E402 - imports of this part, kept in its section
+
+from django.core.exceptions import ValidationError  # noqa: E402
+
+from pvd.core.forms import BaseForm  # noqa: E402
+
+from . import carte  # noqa: E402
+from .models import PointInteretKind  # noqa: E402
+
+
+class PointInteretForm(BaseForm):
+    """A point (latitude and longitude, typed or set by a click on the map) or an area (GeoJSON,
+    pasted or drawn on the map): one or the other, never both."""
+
+    nom = forms.CharField(label="Nom", max_length=200)
+    kind = forms.ChoiceField(label="Type", choices=PointInteretKind.choices)
+    description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    latitude = forms.CharField(
+        label="Latitude d'un point",
+        required=False,
+        help_text="En degrés décimaux (nord-sud), par exemple 47,862 pour Langres.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    longitude = forms.CharField(
+        label="Longitude d'un point",
+        required=False,
+        help_text="En degrés décimaux (est-ouest, négative à l'ouest de Greenwich), par exemple 5,333 pour Langres.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    geometry = forms.CharField(
+        label="Ou zone en GeoJSON",
+        required=False,
+        help_text="Pour une zone plutôt qu'un point : un Polygon ou un MultiPolygon en WGS 84, la longitude puis la "
+        "latitude de chaque sommet (un Feature ou une FeatureCollection d'un seul objet sont acceptés). Laissez "
+        "la latitude et la longitude vides.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        lat_text = (cleaned.get("latitude") or "").strip()
+        lon_text = (cleaned.get("longitude") or "").strip()
+        text = (cleaned.get("geometry") or "").strip()
+        if (lat_text or lon_text) and text:
+            raise ValidationError(
+                "Indiquez soit une latitude et une longitude (un point), soit une zone en GeoJSON, pas les deux : "
+                "videz l'un des deux."
+            )
+        if text:
+            try:
+                cleaned["geometry"] = carte.geometry_from_text(text)
+            except ValidationError as error:
+                self.add_error("geometry", error)
+            return cleaned
+        if not (lat_text or lon_text):
+            raise ValidationError(
+                "Placez le point : sa latitude et sa longitude (ou le marqueur de la carte), ou collez une zone en "
+                "GeoJSON."
+            )
+        position = {}
+        for name, text_value, label, example in (
+            ("latitude", lat_text, "latitude", "47,862"),
+            ("longitude", lon_text, "longitude", "5,333"),
+        ):
+            if not text_value:
+                self.add_error(name, f"Indiquez aussi la {label} du point (par exemple {example}).")
+                continue
+            try:
+                position[name] = carte.parse_degrees(text_value, label=label, example=example)
+            except ValidationError as error:
+                self.add_error(name, error)
+        if len(position) == 2:
+            try:
+                cleaned["geometry"] = carte.validate_geometry(carte.point(position["longitude"], position["latitude"]))
+            except ValidationError as error:
+                self.add_error("latitude", error)
+        return cleaned
+
+    def point_interet_data(self) -> dict:
+        """What the services take."""
+        data = self.cleaned_data
+        return {
+            "nom": data["nom"],
+            "kind": data["kind"],
+            "description": data["description"],
+            "geometry": data["geometry"],
+        }
+
+    @staticmethod
+    def initial_for(point) -> dict:
+        initial = {"nom": point.nom, "kind": point.kind, "description": point.description}
+        if point.geometry.get("type") == "Point":
+            lon, lat = point.geometry["coordinates"]
+            initial.update(
+                latitude=f"{lat:.6f}".rstrip("0").rstrip("."), longitude=f"{lon:.6f}".rstrip("0").rstrip(".")
+            )
+        else:
+            initial["geometry"] = json.dumps(point.geometry)
+        return initial
+
+
+class PointsInteretImportForm(BaseForm):
+    fichier = forms.FileField(
+        label="Fichier GeoJSON",
+        required=False,
+        help_text=f"Fichier .geojson ou .json de {carte.IMPORT_MAX_BYTES // 1_000_000} Mo au plus, "
+        f"{carte.IMPORT_MAX_FEATURES} objets au plus.",
+    )
+    texte = forms.CharField(label="Ou GeoJSON collé", widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    kind = forms.ChoiceField(
+        label="Type des points importés",
+        choices=PointInteretKind.choices,
+        help_text="Sauf si un objet porte sa propre propriété « kind » (un code ou un libellé de type).",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        fichier, texte = cleaned.get("fichier"), cleaned.get("texte")
+        if not fichier and not (texte or "").strip():
+            raise ValidationError("Choisissez un fichier GeoJSON ou collez un GeoJSON.")
+        if fichier and texte and texte.strip():
+            raise ValidationError("Choisissez un fichier ou collez un GeoJSON, pas les deux.")
+        size = fichier.size if fichier else len(texte.encode())
+        if size > carte.IMPORT_MAX_BYTES:
+            raise ValidationError(
+                f"Le GeoJSON dépasse {carte.IMPORT_MAX_BYTES // 1_000_000} Mo : découpez-le ou simplifiez les zones."
+            )
+        cleaned["data"] = fichier.read() if fichier else texte
+        return cleaned

@@ -1,11 +1,13 @@
 """Reads of the diagnostic (what is not a plain `get`): each in a fixed number of queries."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch
 
 from pvd.documents.models import Document
 from pvd.gouvernance.selectors import validation_state
+from pvd.territoires.models import Commune
 
 from .models import (
     AfomCategorie,
@@ -13,6 +15,8 @@ from .models import (
     Diagnostic,
     DocumentPlanification,
     Donnee,
+    DonneeOrigine,
+    Echelle,
     Etude,
     Initiative,
     PlanKind,
@@ -36,6 +40,139 @@ def overview(dossier, access=None) -> dict:
 
 
 # --- Figures (chiffres du territoire) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Where one population stands among a group of populations.
+
+    `rang`: 1 for the largest; communes of equal population share a rank (1, 2, 2, 4: one
+    plus the number of populations strictly larger). `mediane`, `q1`, `q3`: median and first and
+    third quartiles by linear interpolation between the values sorted in increasing order
+    (position 1 + (n − 1) × p, p = 0.25, 0.5, 0.75: the method of QUARTILE / QUARTILE.INC in
+    LibreOffice and Excel, so that a reader can check them in a spreadsheet); the median is the
+    middle value, or the mean of the two middle values for an even count."""
+
+    nombre: int
+    rang: int | None
+    mediane: Decimal | None
+    q1: Decimal | None
+    q3: Decimal | None
+
+
+def _quantile(ordered: list[int], p: str) -> Decimal:
+    position = Decimal(len(ordered) - 1) * Decimal(p)
+    low = int(position)
+    fraction = position - low
+    value = Decimal(ordered[low])
+    if fraction:
+        value += (Decimal(ordered[low + 1]) - value) * fraction
+    return value
+
+
+def distribution(populations: list[int], value: int | None) -> Distribution:
+    """Count, rank of `value` (None when unknown), median and quartiles of `populations`."""
+    ordered = sorted(populations)
+    if not ordered:
+        return Distribution(0, None, None, None, None)
+    rang = None if value is None else 1 + sum(1 for p in ordered if p > value)
+    return Distribution(
+        len(ordered), rang, _quantile(ordered, "0.5"), _quantile(ordered, "0.25"), _quantile(ordered, "0.75")
+    )
+
+
+@dataclass(frozen=True)
+class PvdPosition:
+    commune: Commune
+    source: str
+    millesime: str
+    departement: Distribution
+    france: Distribution
+
+
+QUARTILE_METHOD = (
+    "Rang 1 : la commune la plus peuplée ; des communes de même population partagent un rang. "
+    "Médiane et quartiles calculés par interpolation linéaire entre les populations classées "
+    "(méthode de la fonction QUARTILE d'un tableur) ; pour un nombre pair de communes, la "
+    "médiane est la moyenne des deux valeurs du milieu."
+)
+
+
+def pvd_positions(dossier) -> list[PvdPosition]:
+    """The position of each commune of the dossier among the communes Petites villes de demain
+    of its département and of France, by population municipale, computed live (2 queries,
+    whatever the number of communes): see `Distribution`. The populations are those of the
+    shipped COG (2023, Mayotte 2017); a commune without population has no rank."""
+    from .services import REFERENCE_MILLESIME, REFERENCE_SOURCE, reference_vintage
+
+    communes = list(dossier.communes.select_related("departement").order_by("code"))
+    if not communes:
+        return []
+    rows = list(Commune.objects.filter(pvd=True, population__isnull=False).values_list("departement", "population"))
+    france = [population for _dep, population in rows]
+    by_departement: dict[str, list[int]] = {}
+    for departement, population in rows:
+        by_departement.setdefault(departement, []).append(population)
+    positions = []
+    for commune in communes:
+        source, millesime = reference_vintage(commune.departement_id) or (REFERENCE_SOURCE, REFERENCE_MILLESIME)
+        positions.append(
+            PvdPosition(
+                commune=commune,
+                source=source,
+                millesime=millesime,
+                departement=distribution(by_departement.get(commune.departement_id, []), commune.population),
+                france=distribution(france, commune.population),
+            )
+        )
+    return positions
+
+
+@dataclass(frozen=True)
+class ThemeFigures:
+    theme: str
+    label: str
+    donnees: list[Donnee]
+
+
+def donnees_by_theme(dossier) -> list[ThemeFigures]:
+    """The dossier's figures grouped by theme, in the order of `Theme` (1 query)."""
+    grouped: dict[str, list[Donnee]] = {}
+    for donnee in Donnee.objects.filter(dossier=dossier).select_related("donnee_import"):
+        grouped.setdefault(donnee.theme, []).append(donnee)
+    return [ThemeFigures(value, label, grouped[value]) for value, label in Theme.choices if value in grouped]
+
+
+def chiffres_summary(dossier) -> dict:
+    """What the diagnostic's home page says of the figures (1 query): how many by origin and the
+    population of the communes and of the EPCI."""
+    donnees = list(
+        Donnee.objects.filter(dossier=dossier).only(
+            "indicateur",
+            "echelle",
+            "territoire",
+            "valeur",
+            "unite",
+            "source",
+            "millesime",
+            "origine",
+            "theme",
+            "libelle",
+            "code_territoire",
+        )
+    )
+    counts = dict.fromkeys(DonneeOrigine.values, 0)
+    for donnee in donnees:
+        counts[donnee.origine] += 1
+    populations = [
+        d
+        for d in donnees
+        if d.indicateur == "pop_totale"
+        and d.echelle in (Echelle.COMMUNE, Echelle.EPCI)
+        and d.origine == DonneeOrigine.REFERENCE
+    ]
+    populations.sort(key=lambda d: (d.echelle != Echelle.COMMUNE, d.territoire))
+    return {"total": len(donnees), "counts": counts, "populations": populations}
 
 
 # --- AFOM ------------------------------------------------------------------------------------
@@ -175,3 +312,91 @@ def livrables_for(dossier, access):
 
 
 # --- Points d'intérêt (carte) ----------------------------------------------------------------
+
+from pvd.strategie import geo  # noqa: E402 - imports of this part, kept in its section
+from pvd.territoires.selectors import communes_geojson  # noqa: E402
+
+from . import carte  # noqa: E402
+from .models import PointInteret, PointInteretKind  # noqa: E402
+
+# Each type of point: its colour on the map and the letter of its marker (the letter tells the
+# types apart without the colour; the legend names them). White text on each colour reads at
+# more than 4.5:1. Used by diagnostic/carte.js through the page's data and by the legend.
+POINT_STYLES = {
+    PointInteretKind.COMMERCE_VACANT: ("#ce0500", "C"),
+    PointInteretKind.EQUIPEMENT: ("#000091", "É"),
+    PointInteretKind.FRICHE: ("#7a4b2a", "F"),
+    PointInteretKind.LOGEMENT_VACANT: ("#6e445a", "L"),
+    PointInteretKind.PROJET: ("#18753c", "P"),
+    PointInteretKind.AUTRE: ("#3a3a3a", "A"),
+}
+
+
+def points_interet_of(dossier):
+    return PointInteret.objects.filter(dossier=dossier).order_by("kind", "nom", "pk")
+
+
+def points_interet_geojson(points) -> dict:
+    """The points of interest as a GeoJSON FeatureCollection: what the map draws and the export
+    writes (nom, kind: the type's code, type: its label, description)."""
+    return geo.feature_collection(
+        [
+            (
+                point.geometry,
+                {
+                    "nom": point.nom,
+                    "kind": point.kind,
+                    "type": point.get_kind_display(),
+                    "description": point.description,
+                },
+            )
+            for point in points
+        ]
+    )
+
+
+def epci_geojson(epci) -> dict:
+    features = []
+    if epci is not None and epci.contour:
+        features.append({"type": "Feature", "geometry": epci.contour, "properties": {"nom": epci.nom}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def carte_legend(points) -> list[dict]:
+    """The types present on the map, in the order of PointInteretKind, with their style."""
+    present = {point.kind for point in points}
+    return [
+        {"kind": kind, "label": label, "color": POINT_STYLES[kind][0], "letter": POINT_STYLES[kind][1]}
+        for kind, label in PointInteretKind.choices
+        if kind in present
+    ]
+
+
+def carte_overview(dossier) -> dict:
+    """What the map page and the diagnostic's section show, in 2 queries (points, communes; the
+    EPCI comes with the dossier): the layers as GeoJSON, the legend, the table of points with
+    where each is, the counts by type, and the communes without an outline."""
+    points = list(points_interet_of(dossier))
+    for point in points:
+        point.localisation = carte.describe(point.geometry)
+    communes = list(dossier.communes.order_by("nom"))
+    communes_layer = communes_geojson(communes)
+    epci_layer = epci_geojson(dossier.epci)
+    counts = {}
+    for point in points:
+        counts[point.kind] = counts.get(point.kind, 0) + 1
+    legend = carte_legend(points)
+    return {
+        "points": points,
+        "counts": [{**item, "count": counts[item["kind"]]} for item in legend],
+        "legend": legend,
+        "communes": communes,
+        "communes_sans_contour": [commune for commune in communes if not commune.contour],
+        "epci_sans_contour": dossier.epci is not None and not dossier.epci.contour,
+        "layers": {
+            "points": points_interet_geojson(points),
+            "communes": communes_layer,
+            "epci": epci_layer,
+            "styles": {kind: {"color": color, "letter": letter} for kind, (color, letter) in POINT_STYLES.items()},
+        },
+    }

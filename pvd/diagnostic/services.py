@@ -1,22 +1,39 @@
 """Writes of the diagnostic: every change goes through these functions (views, imports,
 commands and the demo call them), each in one transaction, with French errors."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from pvd.documents.models import DocumentKind
 from pvd.documents.services import check_upload, document_create
 from pvd.gouvernance.services import object_submit
+from pvd.territoires.models import Commune, Epci
 
-from .models import AfomItem, Diagnostic, DocumentPlanification, Donnee, Etude, Initiative
+from .models import (
+    AfomItem,
+    Diagnostic,
+    DocumentPlanification,
+    Donnee,
+    DonneeOrigine,
+    Echelle,
+    Etude,
+    Initiative,
+    Theme,
+)
 from .selectors import AFOM_THEMES
 
 # --- Diagnostic as a whole ------------------------------------------------------------------
 
 
 def diagnostic_get_or_create(*, dossier) -> Diagnostic:
-    diagnostic, _created = Diagnostic.objects.get_or_create(dossier=dossier)
+    diagnostic, created = Diagnostic.objects.get_or_create(dossier=dossier)
+    if created:
+        reference_figures_sync(dossier=dossier)
     return diagnostic
 
 
@@ -42,8 +59,285 @@ def diagnostic_submit(*, dossier, by):
 
 # --- Figures (chiffres du territoire) -------------------------------------------------------
 
+# The populations of the shipped COG 2026 (`pvd/territoires/data/PROVENANCE.md`): the package
+# @etalab/decoupage-administratif 6.0.0 gives each commune its population municipale from the
+# INSEE « populations de référence » (formerly « légales ») millésimées 2023, in force on
+# 1 January 2026, except Mayotte, whose communes keep the 2017 census. The collectivités
+# d'outre-mer (975, 977, 978, 98x) have populations of other years: no reference figure.
+REFERENCE_SOURCE = "INSEE, populations municipales 2023 (COG 2026)"
+REFERENCE_MILLESIME = "2023"
+MAYOTTE = "976"
+MAYOTTE_SOURCE = "INSEE, populations municipales de Mayotte, recensement 2017 (COG 2026)"
+MAYOTTE_MILLESIME = "2017"
+
+
+def reference_vintage(departement_code: str) -> tuple[str, str] | None:
+    """(source, millésime) of the shipped population of a commune of this département; None
+    for a collectivité d'outre-mer, whose population has another vintage."""
+    if departement_code == MAYOTTE:
+        return MAYOTTE_SOURCE, MAYOTTE_MILLESIME
+    if departement_code >= "975":
+        return None
+    return REFERENCE_SOURCE, REFERENCE_MILLESIME
+
+
+def _share(part, whole) -> Decimal | None:
+    if not whole or part is None:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def _reference_rows(dossier) -> list[Donnee]:
+    """The reference figures of the dossier, computed from the COG (3 queries): population of
+    each commune, of the EPCI and of the départements (sums of their communes, computed by the
+    database, so that a share compares populations of one vintage), each commune's share of
+    the EPCI and of its département, and the number of communes of the EPCI."""
+    communes = [
+        c
+        for c in dossier.communes.select_related("departement").order_by("code")
+        if reference_vintage(c.departement_id) is not None
+    ]
+    epci_ids = {dossier.epci_id} | {c.epci_id for c in communes if c.epci_id}
+    epcis = {
+        e.siren: e
+        for e in Epci.objects.filter(siren__in=epci_ids).annotate(
+            somme=Sum("communes__population"), nb=Count("communes")
+        )
+    }
+    departements = {c.departement_id: c.departement for c in communes}
+    dep_pop = dict(
+        Commune.objects.filter(departement__in=departements)
+        .values("departement")
+        .annotate(somme=Sum("population"))
+        .values_list("departement", "somme")
+    )
+    rows = []
+
+    def add(indicateur, libelle, echelle, code, territoire, valeur, unite, vintage):
+        if valeur is None:
+            return
+        source, millesime = vintage
+        rows.append(
+            Donnee(
+                dossier=dossier,
+                theme=Theme.POPULATION,
+                indicateur=indicateur,
+                libelle=libelle,
+                echelle=echelle,
+                code_territoire=code,
+                territoire=territoire,
+                valeur=Decimal(valeur),
+                unite=unite,
+                source=source,
+                millesime=millesime,
+                origine=DonneeOrigine.REFERENCE,
+            )
+        )
+
+    for commune in communes:
+        vintage = reference_vintage(commune.departement_id)
+        departement = commune.departement
+        add(
+            "pop_totale",
+            "Population municipale",
+            Echelle.COMMUNE,
+            commune.code,
+            commune.nom,
+            commune.population,
+            "habitants",
+            vintage,
+        )
+        epci = epcis.get(commune.epci_id or dossier.epci_id)
+        if epci is not None:
+            add(
+                "part_pop_epci",
+                f"Part de la population de l'EPCI ({epci.nom})",
+                Echelle.COMMUNE,
+                commune.code,
+                commune.nom,
+                _share(commune.population, epci.somme),
+                "%",
+                vintage,
+            )
+        add(
+            "part_pop_departement",
+            f"Part de la population du département ({departement.nom})",
+            Echelle.COMMUNE,
+            commune.code,
+            commune.nom,
+            _share(commune.population, dep_pop.get(departement.code)),
+            "%",
+            vintage,
+        )
+    for code, departement in sorted(departements.items()):
+        add(
+            "pop_totale",
+            "Population municipale (somme des communes)",
+            Echelle.DEPARTEMENT,
+            code,
+            departement.nom,
+            dep_pop.get(code),
+            "habitants",
+            reference_vintage(code),
+        )
+    epci = epcis.get(dossier.epci_id)
+    if epci is not None and communes:
+        vintage = reference_vintage(communes[0].departement_id)
+        add(
+            "pop_totale",
+            "Population municipale (somme des communes)",
+            Echelle.EPCI,
+            epci.siren,
+            epci.nom,
+            epci.somme,
+            "habitants",
+            vintage,
+        )
+        add(
+            "nb_communes_epci",
+            "Nombre de communes de l'EPCI",
+            Echelle.EPCI,
+            epci.siren,
+            epci.nom,
+            epci.nb,
+            "communes",
+            vintage,
+        )
+    return rows
+
+
+def _key(donnee) -> tuple:
+    return (donnee.indicateur, donnee.echelle, donnee.code_territoire, donnee.millesime)
+
+
+REFERENCE_FIELDS = ["theme", "libelle", "territoire", "valeur", "unite", "source", "origine"]
+
+
+@transaction.atomic
+def reference_figures_sync(*, dossier) -> int:
+    """Create or update the dossier's reference figures (`_reference_rows`) and delete the
+    reference figures that no longer apply (a commune left the dossier). A figure typed or
+    imported for the same indicator, territory and vintage is the team's: it is kept, and the
+    reference one is not created. Idempotent; a fixed number of queries. Returns the number
+    of reference figures."""
+    wanted = {_key(row): row for row in _reference_rows(dossier)}
+    existing = {
+        _key(d): d
+        for d in Donnee.objects.filter(dossier=dossier).filter(
+            Q(origine=DonneeOrigine.REFERENCE) | Q(indicateur__in={k[0] for k in wanted})
+        )
+    }
+    to_create, to_update = [], []
+    for key, row in wanted.items():
+        current = existing.get(key)
+        if current is None:
+            to_create.append(row)
+        elif current.origine == DonneeOrigine.REFERENCE and any(
+            getattr(current, name) != getattr(row, name) for name in REFERENCE_FIELDS
+        ):
+            for name in REFERENCE_FIELDS:
+                setattr(current, name, getattr(row, name))
+            current.updated_at = timezone.now()
+            to_update.append(current)
+    stale = [d.pk for key, d in existing.items() if d.origine == DonneeOrigine.REFERENCE and key not in wanted]
+    if stale:
+        Donnee.objects.filter(pk__in=stale).delete()
+    for row in to_create:
+        row.full_clean(exclude=["dossier"], validate_unique=False, validate_constraints=False)
+    Donnee.objects.bulk_create(to_create)
+    if to_update:
+        Donnee.objects.bulk_update(to_update, [*REFERENCE_FIELDS, "updated_at"])
+    return sum(1 for key in wanted if key not in existing or existing[key].origine == DonneeOrigine.REFERENCE)
+
+
+def _check_saisie(donnee: Donnee) -> None:
+    if donnee.origine != DonneeOrigine.SAISIE:
+        raise ValidationError(
+            "Ce chiffre vient des données de référence ou d'un fichier importé : il ne se modifie pas ici. "
+            "Actualisez les chiffres de référence ou supprimez l'import."
+        )
+
+
+def _clean_save(donnee: Donnee) -> Donnee:
+    donnee.full_clean()
+    donnee.save()
+    return donnee
+
+
+@transaction.atomic
+def donnee_create(*, dossier, by, **fields) -> Donnee:
+    """A figure typed by the team (origine « saisie »)."""
+    return _clean_save(Donnee(dossier=dossier, origine=DonneeOrigine.SAISIE, **fields))
+
+
+@transaction.atomic
+def donnee_update(*, donnee: Donnee, by, **fields) -> Donnee:
+    _check_saisie(donnee)
+    for name, value in fields.items():
+        setattr(donnee, name, value)
+    return _clean_save(donnee)
+
+
+@transaction.atomic
+def donnee_delete(*, donnee: Donnee, by) -> None:
+    _check_saisie(donnee)
+    donnee.delete()
+
 
 # --- Imports ---------------------------------------------------------------------------------
+# Reading and checking the file: `importer.parse_import` (formats in `catalogue` and the README).
+
+
+@transaction.atomic
+def donnees_import(*, dossier, content: bytes, nom_fichier: str, by):
+    """Save every figure of the file, or none: an `importer.ImportRefused` (with every fault by
+    line and column) when one fault remains. A figure of the same indicator, territory and
+    vintage is updated (it then belongs to this import); a reference figure is left as it is.
+    Bulk writes: the number of queries does not grow with the file."""
+    from django.db import IntegrityError
+    from django.utils import timezone
+
+    from .importer import FIGURE_FIELDS, ImportRefused, parse_import
+    from .models import Donnee, DonneeImport, DonneeOrigine
+
+    parsed = parse_import(content, dossier=dossier, nom_fichier=nom_fichier)
+    if not parsed.ok:
+        raise ImportRefused(parsed)
+    donnee_import = DonneeImport(
+        dossier=dossier, kind=parsed.kind, nom_fichier=nom_fichier[:255], nb_donnees=len(parsed.figures), created_by=by
+    )
+    donnee_import.full_clean(exclude=["dossier", "created_by"])
+    donnee_import.save()
+    now = timezone.now()
+    created, updated = [], []
+    for figure in parsed.figures:
+        donnee = Donnee(
+            pk=figure.existing_pk,
+            dossier=dossier,
+            donnee_import=donnee_import,
+            origine=DonneeOrigine.IMPORT,
+            updated_at=now,
+            **figure.fields(),
+        )
+        # Checked without the database (the parser has checked each line the same way).
+        donnee.full_clean(exclude=["dossier", "donnee_import"], validate_unique=False, validate_constraints=False)
+        (created if figure.existing_pk is None else updated).append(donnee)
+    try:
+        Donnee.objects.bulk_create(created)
+        Donnee.objects.bulk_update(updated, fields=[*FIGURE_FIELDS, "origine", "donnee_import", "updated_at"])
+    except IntegrityError as error:  # a figure added by someone else between the reading and now
+        parsed.fault(0, "", "Des chiffres du dossier ont changé pendant l'import : déposez le fichier à nouveau.")
+        raise ImportRefused(parsed) from error
+    return donnee_import
+
+
+@transaction.atomic
+def donnee_import_delete(*, donnee_import, by) -> int:
+    """Delete an import and every figure it holds (those it created and those it updated).
+    Returns the number of figures deleted."""
+    count = donnee_import.donnees.count()
+    donnee_import.delete()
+    return count
 
 
 # --- AFOM ------------------------------------------------------------------------------------
@@ -356,3 +650,94 @@ def initiative_delete(*, initiative: Initiative, by) -> None:
 
 
 # --- Points d'intérêt (carte) ----------------------------------------------------------------
+
+from . import carte  # noqa: E402 - imports of this part, kept in its section
+from .models import PointInteret, PointInteretKind  # noqa: E402
+
+
+def _point_interet_geometry(geometry) -> dict:
+    try:
+        return carte.validate_geometry(geometry)
+    except ValidationError as error:
+        raise ValidationError({"geometry": error.messages}) from error
+
+
+@transaction.atomic
+def point_interet_create(*, dossier, nom: str, kind: str, geometry, by, description: str = "") -> PointInteret:
+    point = PointInteret(
+        dossier=dossier,
+        nom=(nom or "").strip(),
+        kind=kind,
+        description=(description or "").strip(),
+        geometry=_point_interet_geometry(geometry),
+        created_by=by,
+    )
+    point.full_clean(exclude=["created_by"])  # who added it may have left (SET_NULL)
+    point.save()
+    return point
+
+
+@transaction.atomic
+def point_interet_update(
+    *, point: PointInteret, nom: str, kind: str, geometry, by, description: str = ""
+) -> PointInteret:
+    point.geometry = _point_interet_geometry(geometry)
+    point.nom, point.kind, point.description = (nom or "").strip(), kind, (description or "").strip()
+    point.full_clean(exclude=["created_by"])  # who added it may have left (SET_NULL)
+    point.save()
+    return point
+
+
+@transaction.atomic
+def point_interet_delete(*, point: PointInteret, by) -> None:
+    point.delete()
+
+
+def _import_kind(value, default: str) -> str | None:
+    """A feature's type: a code or a label of PointInteretKind (any case); `default` when it
+    names none; None when it names an unknown one."""
+    text = str(value or "").strip()
+    if not text:
+        return default
+    for code, label in PointInteretKind.choices:
+        if text.casefold() in (code.casefold(), label.casefold()):
+            return code
+    return None
+
+
+@transaction.atomic
+def points_interet_import(*, dossier, data, kind: str, by) -> list[PointInteret]:
+    """One point of interest per feature of a GeoJSON text or file (Point, Polygon or
+    MultiPolygon), at most carte.IMPORT_MAX_FEATURES. The properties `nom` (or `name`), `kind`
+    (a code or a label; else `type`, as the export writes its label) and `description` are read,
+    so that an export imports back as it was; `kind` is the type of the features that name none.
+    One fault refuses the whole file, with the number of the object: nothing is saved."""
+    features = carte.features_from(data, max_features=carte.IMPORT_MAX_FEATURES)
+    created = []
+    for index, (geometry, props) in enumerate(features, start=1):
+        nom = str(props.get("nom") or props.get("name") or "").strip()
+        if not nom:
+            raise ValidationError(f"Objet n° {index} de la collection : il n'a pas de nom (propriété « nom »).")
+        given = props.get("kind") if props.get("kind") not in (None, "") else props.get("type")
+        feature_kind = _import_kind(given, kind)
+        if feature_kind is None:
+            codes = ", ".join(f"« {code} »" for code in PointInteretKind.values)
+            raise ValidationError(
+                f"Objet n° {index} de la collection (« {nom[:80]} ») : le type « {given} » est inconnu. "
+                f"Types reconnus : {codes}, ou leur libellé."
+            )
+        try:
+            point = point_interet_create(
+                dossier=dossier,
+                nom=nom,
+                kind=feature_kind,
+                geometry=geometry,
+                description=str(props.get("description") or ""),
+                by=by,
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                f"Objet n° {index} de la collection (« {nom[:80]} ») : {' '.join(error.messages)}"
+            ) from error
+        created.append(point)
+    return created

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_afom, views_references
+from . import views, views_afom, views_chiffres, views_references
 
 app_name = "diagnostic"
 base = "dossiers/<int:dossier_pk>/diagnostic/"
@@ -13,8 +13,24 @@ urlpatterns = [
 
 # --- Figures (chiffres du territoire) -------------------------------------------------------
 
+urlpatterns += [
+    path(f"{base}chiffres/", views_chiffres.chiffres, name="chiffres"),
+    path(f"{base}chiffres/actualiser/", views_chiffres.chiffres_sync, name="chiffres_sync"),
+    path(f"{base}chiffres/ajouter/", views_chiffres.donnee_create, name="donnee_create"),
+    path(f"{base}chiffres/<int:donnee_pk>/modifier/", views_chiffres.donnee_edit, name="donnee_edit"),
+    path(f"{base}chiffres/<int:donnee_pk>/supprimer/", views_chiffres.donnee_delete, name="donnee_delete"),
+    path(f"{base}chiffres/graphiques/<slug:key>.csv", views_chiffres.chart_csv, name="chart_csv"),
+]
+
 
 # --- Imports ---------------------------------------------------------------------------------
+from . import views_import  # noqa: E402  (this section's views)
+
+urlpatterns += [
+    path(f"{base}imports/", views_import.donnees_import, name="imports"),
+    path(f"{base}imports/<int:import_pk>/supprimer/", views_import.donnees_import_delete, name="import_delete"),
+    path(f"{base}imports/exemples/<str:nom>", views_import.donnees_import_exemple, name="import_exemple"),
+]
 
 
 # --- AFOM ------------------------------------------------------------------------------------
@@ -44,6 +60,18 @@ urlpatterns += [
 ]
 
 # --- Points d'intérêt (carte) ----------------------------------------------------------------
+
+from . import views_carte  # noqa: E402 - imports of this part, kept in its section
+
+urlpatterns += [
+    path(f"{base}carte/", views_carte.carte_page, name="carte"),
+    path(f"{base}carte/points/ajouter/", views_carte.point_create, name="point_create"),
+    path(f"{base}carte/points/<int:pk>/modifier/", views_carte.point_update, name="point_update"),
+    path(f"{base}carte/points/<int:pk>/supprimer/", views_carte.point_delete, name="point_delete"),
+    path(f"{base}carte/points/importer/", views_carte.points_import, name="points_import"),
+    path(f"{base}carte/points.geojson", views_carte.points_export, name="points_export"),
+    path(f"{base}carte/communes.geojson", views_carte.communes_export, name="communes_export"),
+]
 
 
 # --- Exports ---------------------------------------------------------------------------------

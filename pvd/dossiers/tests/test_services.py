@@ -72,7 +72,7 @@ def test_dossier_update_refused_leaves_the_instance_unchanged(dossier):
 def test_optional_provider_tolerates_only_an_app_not_built(tmp_path, monkeypatch):
     from pvd.dossiers.steps import optional_provider
 
-    assert optional_provider("pvd.diagnostic.steps.diagnostic") is None  # no app
+    assert optional_provider("pvd.bilan.steps.bilan") is None  # no app
     assert optional_provider("pvd.suivi.steps.suivi") is None  # the app, not yet its module
     assert optional_provider("pvd.dossiers.steps.dossier_steps").__name__ == "dossier_steps"
     with pytest.raises(AttributeError):

@@ -159,6 +159,7 @@ def test_the_apps_declare_what_the_comite_decides_on():
     assert declared == {
         "strategie.projetterritoire": ("projet", False, "strategie.edit"),
         "strategie.axestrategique": ("axe", False, "strategie.edit"),
+        "diagnostic.diagnostic": ("diagnostic", False, "diagnostic.edit"),
         "actions.ficheaction": ("fiche", True, "fiche.submit"),
         "conventions.convention": ("convention", True, "conventions.edit"),
         "documents.document": ("document", False, "documents.submit"),
