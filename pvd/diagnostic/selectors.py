@@ -28,14 +28,12 @@ def diagnostic_of(dossier) -> Diagnostic | None:
     return Diagnostic.objects.filter(dossier=dossier).first()
 
 
-def overview(dossier, access=None) -> dict:
+def overview(dossier) -> dict:
     """What the diagnostic's page shows before each part adds its own section."""
     diagnostic = diagnostic_of(dossier)
     return {
         "diagnostic": diagnostic,
         "validation": validation_state(diagnostic) if diagnostic is not None else None,
-        **afom_overview(dossier),
-        **references_overview(dossier, access),
     }
 
 

@@ -24,9 +24,7 @@ def crumbs(dossier) -> list[dict]:
 
 @dossier_view()
 def index(request, dossier):
-    context = dossier_context(
-        request, dossier, page_title="Diagnostic du territoire", **selectors.overview(dossier, request.access)
-    )
+    context = dossier_context(request, dossier, page_title="Diagnostic du territoire", **selectors.overview(dossier))
     return render(request, "diagnostic/index.html", context)
 
 
