@@ -197,7 +197,21 @@ def build_cadre():
     document.add_heading(s[2], level=1)
     tag(document, "{{ objet }}")
     document.add_heading(s[3], level=1)
-    tag(document, "{{ diagnostic }}")
+    # Built from the diagnostic (pvd.diagnostic.selectors_export.convention_summary).
+    tag(document, "{{ diagnostic.synthese }}")
+    tag(document, "{%p if diagnostic.chiffres %}")
+    tag(document, "Chiffres clés :")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p for chiffre in diagnostic.chiffres %}")
+    document.add_paragraph(
+        "{{ chiffre.libelle }} ({{ chiffre.territoire }}) : {{ chiffre.valeur }} — source : {{ chiffre.source }}",
+        style="List Bullet",
+    )
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p for groupe in diagnostic.afom %}")
+    document.add_paragraph("{{ groupe.categorie }} : {{ groupe.constats|join(' ; ') }}", style="List Bullet")
+    tag(document, "{%p endfor %}")
+    tag(document, "{{ diagnostic.validation }}")
     document.add_heading(s[4], level=1)
     tag(document, "Ambition du projet de territoire : {{ projet_territoire }}")
     tag(document, "{%p for axe in axes %}")

@@ -33,18 +33,10 @@ class ConventionUpdateForm(BaseForm):
     titre = forms.CharField(label="Titre", max_length=300, required=False)
     objet = forms.CharField(label="Objet", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     duree_annees = forms.IntegerField(label="Durée (années)", min_value=1, max_value=30, required=False)
-    synthese_diagnostic = forms.CharField(
-        label="Synthèse du diagnostic",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        required=False,
-        help_text="Reprise dans la convention-cadre générée (« À compléter » si vide).",
-    )
     etat = forms.ChoiceField(label="État")
 
     def __init__(self, *args, convention, **kwargs):
         super().__init__(*args, **kwargs)
-        if convention.kind != ConventionType.CADRE:
-            del self.fields["synthese_diagnostic"]
         # Signée comes from the signatures and résiliée from its own confirmed action: a signed or
         # résiliée convention keeps its state here.
         etats = [(value, label) for value, label in ConventionEtat.choices if value in EDITABLE_ETATS]

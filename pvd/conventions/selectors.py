@@ -287,6 +287,29 @@ def _comite_de_projet(dossier) -> dict:
     }
 
 
+def _diagnostic(dossier, convention) -> dict:
+    """Article 2, built from the diagnostic (pvd.diagnostic): its synthesis, key figures with
+    their source and vintage, a few items of each AFOM category, its validation. A dossier whose
+    diagnostic has no synthesis yet reads the text typed on the convention-cadre before the
+    diagnostic existed (`Convention.synthese_diagnostic`, no longer editable), else « À compléter »."""
+    from pvd.diagnostic.selectors_export import convention_summary
+
+    summary = convention_summary(dossier)
+    if summary is None:
+        return {
+            "synthese": _or(convention.synthese_diagnostic if convention else ""),
+            "chiffres": [],
+            "afom": [],
+            "validation": "Diagnostic non encore validé par le comité de projet.",
+        }
+    state = summary["validation"]
+    if state is not None and state.is_validated:
+        validation = f"Diagnostic validé par le comité de projet le {date_fr(state.date)}."
+    else:
+        validation = "Diagnostic non encore validé par le comité de projet."
+    return {**summary, "validation": validation}
+
+
 def _projet_territoire(dossier) -> str:
     from pvd.strategie.models import ProjetTerritoire
 
@@ -598,8 +621,7 @@ def convention_cadre_content(dossier) -> dict:
         "adhesion_signee_le": date_fr(adhesion.date_signature if adhesion else None, empty=A_COMPLETER),
         "echeance": date_fr(ech.due, empty=A_COMPLETER),
         "objet": convention.objet if convention and convention.objet else OBJET_CADRE,
-        # Typed on the convention-cadre for now; the diagnostic app will feed it when it exists.
-        "diagnostic": _or(convention.synthese_diagnostic if convention else ""),
+        "diagnostic": _diagnostic(dossier, convention),
         "projet_territoire": _projet_territoire(dossier),
         "axes": axes,
         "secteurs": _secteurs(dossier),

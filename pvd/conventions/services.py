@@ -190,9 +190,9 @@ def convention_update(
     objet: str,
     duree_annees: int | None,
     etat: str,
-    synthese_diagnostic: str | None = None,
 ) -> Convention:
-    """Edit the text of a convention; `synthese_diagnostic` None leaves it unchanged."""
+    """Edit the text of a convention. Its article « Diagnostic » comes from the diagnostic
+    (pvd.diagnostic), not from the convention."""
     # The state as stored (locked), not as the caller's possibly stale instance says.
     convention.etat = Convention.objects.select_for_update().values_list("etat", flat=True).get(pk=convention.pk)
     if etat == ConventionEtat.RESILIEE and convention.etat != ConventionEtat.RESILIEE:
@@ -204,8 +204,6 @@ def convention_update(
     if convention.etat == ConventionEtat.RESILIEE and etat != ConventionEtat.RESILIEE:
         raise ValidationError({"etat": "Une convention résiliée le reste (passez par une nouvelle convention)."})
     convention.titre, convention.objet, convention.duree_annees, convention.etat = titre, objet, duree_annees, etat
-    if synthese_diagnostic is not None:
-        convention.synthese_diagnostic = synthese_diagnostic
     convention.full_clean()
     convention.save()
     return convention

@@ -147,7 +147,6 @@ def convention_update(request, dossier, pk):
         "titre": convention.titre,
         "objet": convention.objet,
         "duree_annees": convention.duree_annees,
-        "synthese_diagnostic": convention.synthese_diagnostic,
         "etat": convention.etat,
     }
     form = ConventionUpdateForm(request.POST or None, initial=initial, convention=convention)

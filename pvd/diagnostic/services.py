@@ -40,7 +40,11 @@ def diagnostic_get_or_create(*, dossier) -> Diagnostic:
 @transaction.atomic
 def diagnostic_update(*, dossier, by, histoire: str, dynamiques: str, synthese: str) -> Diagnostic:
     diagnostic = diagnostic_get_or_create(dossier=dossier)
-    diagnostic.histoire, diagnostic.dynamiques, diagnostic.synthese = histoire, dynamiques, synthese
+    texts = (histoire, dynamiques, synthese)
+    if texts == (diagnostic.histoire, diagnostic.dynamiques, diagnostic.synthese):
+        # Nothing changed: `updated_at` stays, so a validated diagnostic does not read « modifié ».
+        return diagnostic
+    diagnostic.histoire, diagnostic.dynamiques, diagnostic.synthese = texts
     diagnostic.full_clean()
     diagnostic.save()
     return diagnostic

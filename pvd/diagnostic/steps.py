@@ -1,18 +1,28 @@
 """Step 3 of the programme, the diagnostic du territoire.
 
-Rule: « à venir » while nothing of the diagnostic exists; « en cours » as soon as any part
-of it is built (a text, a figure typed or imported, an AFOM item, a plan, a study, an
-initiative, a point on the map); « terminée » only once the comité de projet has validated
-the diagnostic (a decision on the Diagnostic, through the one decision mechanism).
+Rule: « à venir » while nothing of the diagnostic exists (the reference figures the platform
+computes do not count); « en cours » as soon as the team built any part of it (a text, a
+figure typed or imported, an AFOM item, a plan, a study, an initiative, a point on the map);
+« terminée » only once the comité de projet has validated the diagnostic (a decision « validé »
+on the Diagnostic, through the one decision mechanism). Ajourné or rejeté: still « en cours »,
+to submit again. The documents of kind « diagnostic » (pvd.documents) no longer count: a
+validated document alone does not end the step.
+
+A change after the validation (see `selectors.diagnostic_status`) is said in the detail; the
+step stays « terminée », since the comité does not validate the same object twice.
+
+Next action, in the order of the work: build the diagnostic, write its synthesis (required to
+submit), submit it, inscribe it at a séance (who sets the agenda), wait for the séance.
+Three queries whatever the size of the diagnostic (one while the dossier has no Diagnostic row).
 """
 
 from django.urls import reverse
 
+from pvd.core.formatting import date_fr
 from pvd.dossiers.steps import A_VENIR, EN_COURS, TERMINE, next_action
-from pvd.gouvernance.selectors import validation_state
 from pvd.gouvernance.steps import waiting_action
 
-from .models import Diagnostic
+from .selectors import diagnostic_status
 
 
 def _url(name, dossier) -> str:
@@ -21,50 +31,42 @@ def _url(name, dossier) -> str:
 
 def diagnostic(dossier, access=None):
     index = _url("index", dossier)
-    diag = Diagnostic.objects.filter(dossier=dossier).first()
-    started = diag is not None and any((diag.histoire, diag.dynamiques, diag.synthese))
-    started = started or any(related.filter(dossier=dossier).exists() for related in _parts())
-    if not started:
+    status = diagnostic_status(dossier)
+    if not status.started:
+        # Nothing to read yet: no reading action for who may not build it.
         return (
             A_VENIR,
             "Le diagnostic n'est pas commencé.",
-            next_action(
-                access, "diagnostic.edit", "Construire le diagnostic", index, read=("Voir le diagnostic", index)
-            ),
+            next_action(access, "diagnostic.edit", "Construire le diagnostic", index),
         )
-    state = validation_state(diag) if diag is not None else None
-    if state is not None and state.is_validated:
-        return TERMINE, "Diagnostic validé par le comité de projet.", None
-    waiting = (
-        waiting_action(
+    state = status.validation
+    read = ("Voir le diagnostic", index)
+    if status.is_validated:
+        detail = f"Diagnostic validé par le comité de projet le {date_fr(state.date)}"
+        detail += ", modifié depuis." if status.changed else "."
+        return TERMINE, detail, None
+    if state is not None and state.code == "soumis":
+        action = waiting_action(
             dossier,
             access,
             [state],
             waiting="Le diagnostic attend le comité de projet",
             inscrire="Inscrire le diagnostic à une séance du comité de projet",
         )
-        if state is not None
-        else None
-    )
-    action = waiting or next_action(
-        access,
-        "diagnostic.edit",
-        "Soumettre le diagnostic au comité de projet",
-        index,
-        read=("Voir le diagnostic", index),
-    )
-    return EN_COURS, "Diagnostic en cours, pas encore validé par le comité de projet.", action
-
-
-def _parts():
-    from .models import AfomItem, DocumentPlanification, Donnee, Etude, Initiative, PointInteret
-
-    # Figures computed from the reference data do not count: the platform made them, not the team.
-    return [
-        Donnee.objects.exclude(origine="reference"),
-        AfomItem.objects,
-        DocumentPlanification.objects,
-        Etude.objects,
-        Initiative.objects,
-        PointInteret.objects,
-    ]
+        return EN_COURS, "Diagnostic soumis au comité de projet.", action
+    if state is not None and state.decision is not None:  # ajourné or rejeté
+        detail = f"Diagnostic {state.label.lower()} par le comité de projet le {date_fr(state.date)}."
+    else:
+        detail = "Diagnostic en cours, pas encore soumis au comité de projet."
+    if not status.has_synthese:
+        action = next_action(
+            access, "diagnostic.edit", "Rédiger la synthèse du diagnostic", _url("edit", dossier), read=read
+        )
+    else:
+        text = (
+            "Soumettre de nouveau le diagnostic au comité de projet"
+            if state and state.decision
+            else ("Soumettre le diagnostic au comité de projet")
+        )
+        action = next_action(access, "diagnostic.edit", text, f"{index}#validation", read=read)
+    return EN_COURS, detail, action

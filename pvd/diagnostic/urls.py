@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_afom, views_chiffres, views_references
+from . import views, views_afom, views_chiffres, views_export, views_references
 
 app_name = "diagnostic"
 base = "dossiers/<int:dossier_pk>/diagnostic/"
@@ -75,3 +75,8 @@ urlpatterns += [
 
 
 # --- Exports ---------------------------------------------------------------------------------
+
+urlpatterns += [
+    path(f"{base}diagnostic.pdf", views_export.diagnostic_pdf, name="export_pdf"),
+    path(f"{base}donnees.xlsx", views_export.diagnostic_xlsx, name="export_xlsx"),
+]

@@ -23,8 +23,9 @@ DEMO_PVD_ID = "pvd-44-52-15"
 # the préfecture's demo account has a request to accept or refuse.
 DEMO_DEMANDE_COMMUNE = "52060"  # Bourbonne-les-Bains
 DEMO_DEMANDEUR = "demandeur@demo.pvd.fr"
-# Documents before gouvernance: the first séance validates the submitted diagnostic document.
-DEMO_APPS = ["strategie", "actions", "documents", "gouvernance", "diagnostic", "suivi", "conventions", "participation"]
+# Documents and diagnostic before gouvernance: the first séance validates the submitted diagnostic
+# document and the diagnostic du territoire.
+DEMO_APPS = ["strategie", "actions", "documents", "diagnostic", "gouvernance", "suivi", "conventions", "participation"]
 
 ACCOUNTS = [
     ("chef@demo.pvd.fr", "Claire", "Martin", "Commune de Langres", Role.CHEF_DE_PROJET, ""),

@@ -1,11 +1,11 @@
 """Demo governance of Langres: comité de projet, équipe-projet, comités technique and participatif,
 three séances of the comité: two held, with approved minutes and decisions, and one to come.
 
-Runs after the strategie, actions and documents seeders: the first séance validates the
-submitted diagnostic document, the projet de territoire and its axes and adjourns the ORT
-perimeter; the second validates the perimeter and the first fiches action (one fiche is
-adjourned); two fiches wait for the next séance, one of them already on its agenda. The
-objects are found through what their apps declared to the comité (`registry`).
+Runs after the strategie, actions, documents and diagnostic seeders: the first séance validates
+the submitted diagnostic document and the diagnostic du territoire, the projet de territoire and
+its axes, and adjourns the ORT perimeter; the second validates the perimeter and the first fiches
+action (one fiche is adjourned); two fiches wait for the next séance, one of them already on its
+agenda. The objects are found through what their apps declared to the comité (`registry`).
 """
 
 import datetime
@@ -213,6 +213,19 @@ def _first_seance(dossier, seance, chef, statuts):
             "valide",
             "Le diagnostic, issu des ateliers et des données territoriales, est validé à l'unanimité.",
         ),
+    ]
+    diagnostic = _diagnostic_du_territoire_submission(dossier)
+    if diagnostic is not None:
+        rows.append(
+            (
+                "Validation du diagnostic du territoire",
+                diagnostic,
+                "valide",
+                "Le diagnostic du territoire — chiffres, AFOM, documents de planification, études et "
+                "initiatives — est validé ; il fonde la stratégie de revitalisation.",
+            )
+        )
+    rows += [
         (
             "Orientations stratégiques du projet de revitalisation",
             None,
@@ -256,6 +269,21 @@ def _diagnostic_submission(dossier) -> PointOrdreDuJour | None:
         seance__isnull=True,
         target_type=ContentType.objects.get_for_model(document),
         target_id=document.pk,
+    ).first()
+
+
+def _diagnostic_du_territoire_submission(dossier) -> PointOrdreDuJour | None:
+    """The diagnostic du territoire's submission waiting for a séance (the diagnostic demo runs
+    first and submits it), so the first séance validates it; None without it."""
+    decidable = registry.by_key("diagnostic")
+    diagnostic = decidable.model.objects.filter(dossier=dossier).first() if decidable else None
+    if diagnostic is None:
+        return None
+    return PointOrdreDuJour.objects.filter(
+        dossier=dossier,
+        seance__isnull=True,
+        target_type=ContentType.objects.get_for_model(diagnostic),
+        target_id=diagnostic.pk,
     ).first()
 
 

@@ -56,10 +56,10 @@ def test_the_chef_follows_the_next_actions(page, live_server, chef, chef_dossier
     link.click()
     expect(page.locator("#ordre-du-jour > li")).to_have_count(3)
 
-    # The diagnostic's action leads to the form to deposit it.
+    # The diagnostic's action leads to the diagnostic's page, where it is built.
     page.goto(f"/dossiers/{chef_dossier.pk}/")
-    page.get_by_role("link", name="Déposer le diagnostic").click()
-    expect(page.locator("h1")).to_have_text("Déposer un document")
+    page.get_by_role("link", name="Construire le diagnostic").click()
+    expect(page.locator("h1")).to_have_text("Diagnostic du territoire")
 
 
 def test_an_elu_sees_no_edit_action(page, live_server, chef, chef_dossier):
@@ -69,7 +69,7 @@ def test_an_elu_sees_no_edit_action(page, live_server, chef, chef_dossier):
     page.goto(f"/dossiers/{chef_dossier.pk}/")
     expect(page.locator("#etapes [data-step]")).to_have_count(8)
     expect(page.locator('#etapes .pvd-next-action a[data-edit="oui"]')).to_have_count(0)
-    expect(page.get_by_role("link", name="Déposer le diagnostic")).to_have_count(0)
+    expect(page.get_by_role("link", name="Construire le diagnostic")).to_have_count(0)
     reading = page.get_by_role("link", name="Voir la composition du comité de projet")
     expect(reading).to_be_visible()
     reading.click()

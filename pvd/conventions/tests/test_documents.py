@@ -13,6 +13,7 @@ from pvd.conventions import documents, selectors
 from pvd.conventions.models import ConventionType
 from pvd.conventions.sections import ADHESION_SECTIONS, CADRE_SECTIONS
 from pvd.conventions.tests.factories import SignataireFactory
+from pvd.diagnostic.tests.factories_export import AfomItemFactory, DiagnosticFactory, DonneeFactory
 from pvd.dossiers.models import Role
 from pvd.dossiers.tests.factories import MembreFactory
 from pvd.gouvernance.models import Instance, InstanceType, MembreInstance
@@ -47,8 +48,12 @@ def full_dossier(dossier, adhesion):
     )
     SignataireFactory(convention=cadre, organisation=OrganisationFactory(nom="Département"), representant="Marc Petit")
     cadre.duree_annees = 6
-    cadre.synthese_diagnostic = "Vacance commerciale de 18 % dans le centre ancien."
     cadre.save()
+    # Article 2 comes from the diagnostic: its synthesis, key figures, AFOM.
+    DiagnosticFactory(dossier=dossier, synthese="Vacance commerciale de 18 % dans le centre ancien.")
+    DonneeFactory(dossier=dossier, indicateur="pop_totale", origine="reference")
+    AfomItemFactory(dossier=dossier, categorie="atout", texte="Patrimoine des remparts")
+    AfomItemFactory(dossier=dossier, categorie="menace", texte="Concurrence des zones commerciales")
     MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET, user__first_name="Claire", user__last_name="Martin")
     comite = Instance.objects.create(
         dossier=dossier, kind=InstanceType.COMITE_PROJET, nom="Comité de projet PVD de Langres"
@@ -198,7 +203,14 @@ def test_docx_of_the_convention_cadre_has_every_section_and_the_numbers(full_dos
     assert "6 ans" in text
     assert "Projet confidentiel" not in text  # a convention is shared: confidential fiches stay out
     assert "{{" not in text and "{%" not in text
-    assert "Vacance commerciale de 18 % dans le centre ancien." in section_text(text, CADRE_SECTIONS[3])
+    article = section_text(text, CADRE_SECTIONS[3])
+    assert "Vacance commerciale de 18 % dans le centre ancien." in article
+    assert "Atouts : Patrimoine des remparts" in article and "Menaces : Concurrence des zones commerciales" in article
+    assert (
+        "Population municipale (Langres) : 7 503 habitants — source : INSEE, populations légales 2023 (COG 2026), "
+        "millésime 2023" in article
+    )
+    assert "Diagnostic non encore validé par le comité de projet." in article
     check_linked_content(text)
     # The maquette tables: by axe (cost, accordé, sollicité), by funder and by dispositif.
     tables = {
@@ -237,7 +249,14 @@ def test_pdf_of_the_convention_cadre_has_every_section_and_the_numbers(full_doss
     assert "Contrat de relance et de transition écologique (CRTE)" in preambule
     assert "Convention d'adhésion signée le 31/08/2022" in preambule
     assert "vaut opération de revitalisation de territoire (ORT)" in section_text(text, CADRE_SECTIONS[2])
-    assert "Vacance commerciale de 18 % dans le centre ancien." in section_text(text, CADRE_SECTIONS[3])
+    article = section_text(text, CADRE_SECTIONS[3])
+    assert "Vacance commerciale de 18 % dans le centre ancien." in article
+    assert "Atouts : Patrimoine des remparts" in article and "Menaces : Concurrence des zones commerciales" in article
+    assert (
+        "Population municipale (Langres) : 7 503 habitants — source : INSEE, populations légales 2023 (COG 2026), "
+        "millésime 2023" in article
+    )
+    assert "Diagnostic non encore validé par le comité de projet." in article
     perimetre = section_text(text, CADRE_SECTIONS[5])
     assert "Périmètre de l'ORT et secteurs d'intervention" in perimetre.removeprefix(CADRE_SECTIONS[5])  # map caption
     assert "Centre ancien — Périmètre ORT" in perimetre
@@ -296,7 +315,12 @@ def test_empty_dossier_generates_with_a_completer(dossier):
         assert all(section in pdf for section in sections)
         assert "À compléter" in pdf
     content = selectors.convention_cadre_content(dossier)
-    assert content["diagnostic"] == "À compléter"
+    assert content["diagnostic"] == {
+        "synthese": "À compléter",
+        "chiffres": [],
+        "afom": [],
+        "validation": "Diagnostic non encore validé par le comité de projet.",
+    }
     assert content["fiches"] == [] and content["maquette"]["cout_total"] == "0,00\u00a0€"
     assert content["projet_territoire"] == "À compléter" and content["secteurs"]["liste"] == []
     assert content["gouvernance"]["comite"] == {"nom": "À compléter", "description": "", "membres": []}
@@ -488,15 +512,15 @@ def test_check_convention_templates_command_names_what_a_restyled_folder_lacks(f
     assert "Gabarits complets." in out.getvalue()
 
     document = Document(SHIPPED_TEMPLATES_DIR / "convention_cadre.docx")
-    paragraph = next(p for p in document.paragraphs if "{{ diagnostic }}" in p.text)
-    paragraph.runs[0].text = "{{ diagnostik }}"
+    paragraph = next(p for p in document.paragraphs if "{{ diagnostic.synthese }}" in p.text)
+    paragraph.runs[0].text = "{{ diagnostik.synthese }}"
     document.save(tmp_path / "convention_cadre.docx")
     settings.PVD_CONVENTION_TEMPLATES_DIR = tmp_path  # the adhésion is not copied there
     with pytest.raises(CommandError) as error:
         call_command("check_convention_templates", str(full_dossier.pk), stdout=io.StringIO())
     assert str(error.value).splitlines() == [
-        "convention_cadre.docx : balise manquante « diagnostic »",
-        "convention_cadre.docx : balise inconnue « diagnostik » (faute de frappe ?)",
+        "convention_cadre.docx : balise manquante « diagnostic.synthese »",
+        "convention_cadre.docx : balise inconnue « diagnostik.synthese » (faute de frappe ?)",
         f"{tmp_path / 'convention_adhesion.docx'} : fichier introuvable",
     ]
     with pytest.raises(CommandError, match="Aucun dossier n° 0"):

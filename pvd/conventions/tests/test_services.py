@@ -421,21 +421,30 @@ def test_signed_scan_refused_on_a_draft_or_a_resiliee_convention(dossier, adhesi
     assert not ConventionDocument.objects.exists()
 
 
-def test_synthese_du_diagnostic_feeds_the_generated_convention_cadre(dossier):
+def test_the_diagnostic_feeds_the_convention_cadre_and_the_old_typed_text_is_a_fallback(dossier):
     from pvd.conventions import selectors
+    from pvd.diagnostic.tests.factories_export import AfomItemFactory, DiagnosticFactory
 
     cadre = services.convention_create(dossier=dossier, kind=ConventionType.CADRE)
-    assert selectors.convention_cadre_content(dossier)["diagnostic"] == "À compléter"
-    services.convention_update(
-        convention=cadre,
-        titre="",
-        objet="",
-        duree_annees=None,
-        etat=ConventionEtat.PROJET,
-        synthese_diagnostic="Vacance commerciale de 18 % en centre-ville.",
+    assert selectors.convention_cadre_content(dossier)["diagnostic"]["synthese"] == "À compléter"
+    # Typed on the convention before the diagnostic existed: still read while the diagnostic
+    # has no synthesis.
+    Convention.objects.filter(pk=cadre.pk).update(synthese_diagnostic="Vacance commerciale de 18 % en centre-ville.")
+    assert selectors.convention_cadre_content(dossier)["diagnostic"]["synthese"] == (
+        "Vacance commerciale de 18 % en centre-ville."
     )
-    assert selectors.convention_cadre_content(dossier)["diagnostic"] == "Vacance commerciale de 18 % en centre-ville."
-    # Left out (None), the summary is kept.
+    diagnostic = DiagnosticFactory(dossier=dossier, synthese="")
+    assert selectors.convention_cadre_content(dossier)["diagnostic"]["synthese"].startswith("Vacance commerciale")
+    diagnostic.synthese = "Un centre ancien à reconquérir."
+    diagnostic.save()
+    for ordre in range(5):
+        AfomItemFactory(dossier=dossier, categorie="faiblesse", texte=f"Faiblesse {ordre}", ordre=ordre)
+    content = selectors.convention_cadre_content(dossier)["diagnostic"]
+    assert content["synthese"] == "Un centre ancien à reconquérir."
+    # A few items of each category, in the team's order.
+    assert content["afom"] == [{"categorie": "Faiblesses", "constats": ["Faiblesse 0", "Faiblesse 1", "Faiblesse 2"]}]
+    # Updating the convention no longer touches the text.
+    cadre.refresh_from_db()
     services.convention_update(convention=cadre, titre="T", objet="", duree_annees=None, etat=ConventionEtat.PROJET)
     cadre.refresh_from_db()
     assert cadre.synthese_diagnostic == "Vacance commerciale de 18 % en centre-ville."

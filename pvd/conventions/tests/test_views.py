@@ -554,7 +554,7 @@ def test_resiliation_only_by_the_chef_after_confirmation(client_for, dossier, ad
     assert Convention.objects.filter(dossier=dossier, kind=ConventionType.ADHESION).count() == 2
 
 
-def test_the_update_form_cannot_resiliate_and_edits_the_diagnostic_of_the_cadre(client_for, dossier, cadre, adhesion):
+def test_the_update_form_cannot_resiliate_and_leaves_the_diagnostic_to_its_app(client_for, dossier, cadre, adhesion):
     client = client_for(dossier, "equipe")
     url = reverse("conventions:update", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
     form = main(client.get(url))
@@ -563,13 +563,14 @@ def test_the_update_form_cannot_resiliate_and_edits_the_diagnostic_of_the_cadre(
     assert response.status_code == 200
     cadre.refresh_from_db()
     assert cadre.etat == ConventionEtat.PROJET
+    # The article « Diagnostic » is built from the diagnostic (pvd.diagnostic): no field here.
+    assert not form.select("[name=synthese_diagnostic]")
     data = {"titre": "", "objet": "", "duree_annees": "", "etat": "projet", "synthese_diagnostic": "Centre vacant."}
     assert client.post(url, data).status_code == 302
     cadre.refresh_from_db()
-    assert cadre.synthese_diagnostic == "Centre vacant."
-    # Only the convention-cadre has a diagnostic summary; a signed convention keeps its state.
+    assert cadre.synthese_diagnostic == ""
+    # A signed convention keeps its state.
     form = main(client.get(reverse("conventions:update", kwargs={"dossier_pk": dossier.pk, "pk": adhesion.pk})))
-    assert not form.select("[name=synthese_diagnostic]")
     assert [o["value"] for o in form.select("select[name=etat] option")] == ["signee"]
 
 

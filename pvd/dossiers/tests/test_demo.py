@@ -22,7 +22,7 @@ NO_APP_YET = {"suivi"}  # its step stays "à venir"
 EXPECTED = {
     "engagement": TERMINE,  # convention d'adhésion signed, chef de projet named
     "gouvernance": TERMINE,  # complete comité (the adhesion's signatories in it), minutes approved
-    "diagnostic": TERMINE,  # the diagnostic document validated at the first séance
+    "diagnostic": TERMINE,  # the diagnostic du territoire validated at the first séance
     "strategie": TERMINE,  # axes and ORT perimeter, strategy validated by the comité de projet
     "plan": TERMINE,  # every fiche dated and financed
     "fiches": EN_COURS,  # 6 fiches validated, 1 adjourned, 2 waiting for the next séance

@@ -68,7 +68,7 @@ def test_an_empty_dossier_names_where_to_start_for_the_chef(client_for, dossier)
         True,
     )
     assert actions["gouvernance"][0] == "Créer le comité de projet"
-    assert actions["diagnostic"] == ("Déposer le diagnostic", reverse("documents:create", args=[dossier.pk]), True)
+    assert actions["diagnostic"] == ("Construire le diagnostic", reverse("diagnostic:index", args=[dossier.pk]), True)
     assert actions["strategie"] == (
         "Saisir les axes stratégiques",
         reverse("strategie:axe_create", args=[dossier.pk]),
