@@ -9,19 +9,29 @@ _FILE_HELP = (
 )
 _ACCEPT = ",".join(f".{e}" for e in ALLOWED_EXTENSIONS)
 
+# « Diagnostic » is no longer offered: the diagnostic is built in its own app (step 3), where a
+# study links its deliverable (a document « étude »). A document that has the kind keeps it.
+RETIRED_KINDS = {DocumentKind.DIAGNOSTIC}
+
+
+def kind_choices(current: str | None = None) -> list[tuple[str, str]]:
+    """The kinds a document may be given: the retired ones only for a document that already has one."""
+    return [(value, label) for value, label in DocumentKind.choices if value not in RETIRED_KINDS or value == current]
+
 
 class DocumentDetailsForm(BaseForm):
     """A document's details (the update page); the creation form adds the file."""
 
     titre = forms.CharField(label="Titre", max_length=Document._meta.get_field("titre").max_length)
-    kind = forms.ChoiceField(label="Nature", choices=DocumentKind.choices)
+    kind = forms.ChoiceField(label="Nature", choices=kind_choices)
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     confidentiel = forms.BooleanField(
         label="Confidentiel", required=False, help_text=Document._meta.get_field("confidentiel").help_text
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_kind: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kind_choices(current_kind)
         # django-dsfr's checkbox snippet needs widget_tweaks, not installed: the plan d'action's one.
         self.fields["confidentiel"].template_name = "actions/field_checkbox.html"
 

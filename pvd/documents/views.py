@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from pvd.core.downloads import protected_download
 from pvd.core.forms import apply_validation_error, report_validation_error
 from pvd.core.views import delete_view
+from pvd.dossiers.steps import optional_provider
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import deletion_consequence, may_submit
 
@@ -80,9 +81,9 @@ def document_create(request, dossier):
 def document_update(request, dossier, document_pk):
     document = _document(request, dossier, document_pk)
     fields = ("titre", "kind", "description", "confidentiel")
-    form = DocumentDetailsForm(initial={name: getattr(document, name) for name in fields})
+    form = DocumentDetailsForm(initial={name: getattr(document, name) for name in fields}, current_kind=document.kind)
     if request.method == "POST":
-        form = DocumentDetailsForm(request.POST)
+        form = DocumentDetailsForm(request.POST, current_kind=document.kind)
         if form.is_valid():
             try:
                 services.document_update(document=document, by=request.user, **form.cleaned_data)
@@ -153,6 +154,12 @@ def version_download(request, dossier, document_pk, version_pk):
     return protected_download(version.file, filename=version.nom)
 
 
+def _diagnostic_unlinks(document) -> str:
+    """What the diagnostic (a higher app, declared here by its path) loses with the document."""
+    provider = optional_provider("pvd.diagnostic.selectors.document_unlinks")
+    return provider(document) if provider else ""
+
+
 @dossier_view(EDIT)
 def document_delete(request, dossier, document_pk):
     """GET: the confirmation page; POST: the deletion (refused once the comité de projet decided)."""
@@ -168,10 +175,15 @@ def document_delete(request, dossier, document_pk):
             dossier,
             page_title="Supprimer le document",
             crumbs=[_list_crumb(dossier), {"url": _detail_url(document), "title": document.titre}],
-            consequence=(
-                f"Le document « {document.titre} » et toutes ses versions seront supprimés définitivement. "
-                f"{deletion_consequence(document)}"
-            ).strip(),
+            consequence=" ".join(
+                part
+                for part in (
+                    f"Le document « {document.titre} » et toutes ses versions seront supprimés définitivement.",
+                    deletion_consequence(document),
+                    _diagnostic_unlinks(document),
+                )
+                if part
+            ),
             cancel_url=_detail_url(document),
         ),
     )

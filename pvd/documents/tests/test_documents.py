@@ -55,7 +55,7 @@ def upload(name="rapport.pdf", content=None):
 
 
 def _create_data(**extra):
-    return {"titre": "Diagnostic commerce", "kind": "diagnostic", "description": "Étude de 2024", **extra}
+    return {"titre": "Diagnostic commerce", "kind": "bilan", "description": "Étude de 2024", **extra}
 
 
 def _stored_files(media):
@@ -176,7 +176,7 @@ def test_create_per_viewer(client_for, dossier, kind, main, media):
     assert response.status_code == 302 and response["Location"] == url("detail", dossier, document_pk=document.pk)
     assert (document.titre, document.kind, document.dossier, document.created_by) == (
         "Diagnostic commerce",
-        "diagnostic",
+        "bilan",
         dossier,
         client.user,
     )
@@ -299,7 +299,7 @@ def test_update_per_viewer(client_for, dossier, kind, main):
     assert response.status_code == 302 and response["Location"] == url("detail", dossier, document_pk=document.pk)
     assert (document.titre, document.kind, document.description, document.confidentiel) == (
         "Diagnostic habitat",
-        "diagnostic",
+        "bilan",
         "Étude de 2024",
         True,
     )
@@ -472,3 +472,23 @@ def test_gouvernance_offers_documents_as_decision_targets(client_for, dossier):
     assert groups["document"] == [public]
     assert target_lookup(dossier, f"document:{public.pk}") == public
     assert target_lookup(dossier, f"document:{secret.pk}") is None
+
+
+def test_diagnostic_is_no_longer_offered_but_existing_ones_keep_their_kind(client_for, dossier, main):
+    """The diagnostic is built in its own app: « Diagnostic » is not a kind of new document any
+    more; a document that has it keeps it, and may still be edited."""
+    client = client_for(dossier, "chef_de_projet")
+    kinds = [o["value"] for o in main(client.get(url("create", dossier))).select("select[name=kind] option")]
+    assert "diagnostic" not in kinds and "etude" in kinds
+    response = client.post(url("create", dossier), _create_data(kind="diagnostic", file=upload()))
+    assert response.status_code == 400 and not Document.objects.exists()
+    other = DocumentFactory(dossier=dossier, kind="etude")
+    response = client.post(url("update", dossier, document_pk=other.pk), _create_data(kind="diagnostic"))
+    assert response.status_code == 400
+    old = DocumentFactory(dossier=dossier, kind="diagnostic", titre="Diagnostic de 2024")
+    update_url = url("update", dossier, document_pk=old.pk)
+    selected = main(client.get(update_url)).select_one("select[name=kind] option[selected]")
+    assert selected["value"] == "diagnostic"
+    response = client.post(update_url, _create_data(titre="Diagnostic de 2024 (révisé)", kind="diagnostic"))
+    old.refresh_from_db()
+    assert response.status_code == 302 and (old.titre, old.kind) == ("Diagnostic de 2024 (révisé)", "diagnostic")
