@@ -1,14 +1,17 @@
+import json
 import os
 import re
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from pvd.core.formatting import nombre
 from pvd.core.forms import BaseForm, BaseModelForm, DateInput
 from pvd.documents.models import ALLOWED_EXTENSIONS, MAX_SIZE, Document
 
-from .models import AfomCategorie, Diagnostic, DocumentPlanification, Donnee, Etude, Initiative
+from . import carte
+from .models import AfomCategorie, Diagnostic, DocumentPlanification, Donnee, Etude, Initiative, PointInteretKind
 from .selectors import afom_themes
 
 
@@ -272,15 +275,6 @@ class InitiativeForm(BaseModelForm):
 
 
 # --- Points d'intérêt (carte) ----------------------------------------------------------------
-
-import json  # noqa: E402 - imports of this part, kept in its section
-
-from django.core.exceptions import ValidationError  # noqa: E402
-
-from pvd.core.forms import BaseForm  # noqa: E402
-
-from . import carte  # noqa: E402
-from .models import PointInteretKind  # noqa: E402
 
 
 class PointInteretForm(BaseForm):

@@ -83,7 +83,12 @@ class DonneeImport(models.Model):
     nom_fichier = models.CharField("nom du fichier", max_length=255)
     nb_donnees = models.PositiveIntegerField("nombre de chiffres", default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="importé par", on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="importé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField("importé le", auto_now_add=True)
 
@@ -296,7 +301,12 @@ class PointInteret(models.Model):
     description = models.TextField("description", blank=True)
     geometry = models.JSONField("géométrie (GeoJSON)")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="ajouté par", on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="ajouté par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField("ajouté le", auto_now_add=True)
 

@@ -9,8 +9,11 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from pvd.documents.models import Document
 from pvd.dossiers.models import Dossier
 from pvd.gouvernance.selectors import ValidationState, validation_state
+from pvd.strategie import geo
 from pvd.territoires.models import Commune
+from pvd.territoires.selectors import communes_geojson
 
+from . import carte
 from .models import (
     AfomCategorie,
     AfomItem,
@@ -24,6 +27,7 @@ from .models import (
     Initiative,
     PlanKind,
     PointInteret,
+    PointInteretKind,
     Theme,
 )
 
@@ -415,11 +419,6 @@ def livrables_for(dossier, access):
 
 # --- Points d'intérêt (carte) ----------------------------------------------------------------
 
-from pvd.strategie import geo  # noqa: E402 - imports of this part, kept in its section
-from pvd.territoires.selectors import communes_geojson  # noqa: E402
-
-from . import carte  # noqa: E402
-from .models import PointInteretKind  # noqa: E402
 
 # Each type of point: its colour on the map and the letter of its marker (the letter tells the
 # types apart without the colour; the legend names them). White text on each colour reads at

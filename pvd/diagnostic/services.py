@@ -14,6 +14,7 @@ from pvd.documents.services import check_upload, document_create
 from pvd.gouvernance.services import object_submit
 from pvd.territoires.models import Commune, Epci
 
+from . import carte
 from .models import (
     AfomItem,
     Diagnostic,
@@ -23,6 +24,8 @@ from .models import (
     Echelle,
     Etude,
     Initiative,
+    PointInteret,
+    PointInteretKind,
     Theme,
 )
 from .selectors import AFOM_THEMES
@@ -655,9 +658,6 @@ def initiative_delete(*, initiative: Initiative, by) -> None:
 
 # --- Points d'intérêt (carte) ----------------------------------------------------------------
 
-from . import carte  # noqa: E402 - imports of this part, kept in its section
-from .models import PointInteret, PointInteretKind  # noqa: E402
-
 
 def _point_interet_geometry(geometry) -> dict:
     try:
@@ -676,7 +676,7 @@ def point_interet_create(*, dossier, nom: str, kind: str, geometry, by, descript
         geometry=_point_interet_geometry(geometry),
         created_by=by,
     )
-    point.full_clean(exclude=["created_by"])  # who added it may have left (SET_NULL)
+    point.full_clean()
     point.save()
     return point
 
@@ -687,7 +687,7 @@ def point_interet_update(
 ) -> PointInteret:
     point.geometry = _point_interet_geometry(geometry)
     point.nom, point.kind, point.description = (nom or "").strip(), kind, (description or "").strip()
-    point.full_clean(exclude=["created_by"])  # who added it may have left (SET_NULL)
+    point.full_clean()
     point.save()
     return point
 

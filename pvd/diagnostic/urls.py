@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_afom, views_chiffres, views_export, views_references
+from . import views, views_afom, views_carte, views_chiffres, views_export, views_import, views_references
 
 app_name = "diagnostic"
 base = "dossiers/<int:dossier_pk>/diagnostic/"
@@ -24,7 +24,6 @@ urlpatterns += [
 
 
 # --- Imports ---------------------------------------------------------------------------------
-from . import views_import  # noqa: E402  (this section's views)
 
 urlpatterns += [
     path(f"{base}imports/", views_import.donnees_import, name="imports"),
@@ -61,7 +60,6 @@ urlpatterns += [
 
 # --- Points d'intérêt (carte) ----------------------------------------------------------------
 
-from . import views_carte  # noqa: E402 - imports of this part, kept in its section
 
 urlpatterns += [
     path(f"{base}carte/", views_carte.carte_page, name="carte"),
