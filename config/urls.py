@@ -23,7 +23,17 @@ urlpatterns = [
 ]
 
 # Each domain app adds its pages under /dossiers/<pk>/… through its own urls.py.
-for app in ("gouvernance", "strategie", "diagnostic", "actions", "suivi", "conventions", "participation", "documents"):
+for app in (
+    "gouvernance",
+    "strategie",
+    "diagnostic",
+    "actions",
+    "suivi",
+    "conventions",
+    "participation",
+    "documents",
+    "pilotage",
+):
     try:
         urlpatterns.append(path("", include(f"pvd.{app}.urls")))
     except ModuleNotFoundError as error:

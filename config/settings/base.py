@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pvd.conventions",
     "pvd.participation",
     "pvd.documents",
+    "pvd.pilotage",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,11 @@ class Frequence(models.TextChoices):
     PONCTUELLE = "ponctuelle", "Ponctuelle"
 
 
+class Agregation(models.TextChoices):
+    SOMME = "somme", "Somme des dernières valeurs des fiches"
+    DERNIERE = "derniere", "Dernière valeur saisie parmi les fiches"
+
+
 class IndicateurModele(models.Model):
     """An entry of the catalogue of common indicators, edited by the platform's administrators
     (Django admin). Indicators keep the entry's key (`Indicateur.catalogue`), so that the same
@@ -72,6 +77,25 @@ class Indicateur(models.Model):
     frequence = models.CharField("fréquence", max_length=20, choices=Frequence.choices, default=Frequence.ANNUELLE)
     # Key of the catalogue entry (IndicateurModele.key) it was created from, if any.
     catalogue = models.CharField("modèle du catalogue", max_length=50, blank=True)
+    # A fiche's indicator may contribute to a result indicator of an axe (same unit): the axe's
+    # indicator then shows the sum or the latest value of its contributors (`agregation`).
+    contribue_a = models.ForeignKey(
+        "self",
+        verbose_name="contribue à l'indicateur d'axe",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributeurs",
+    )
+    agregation = models.CharField(
+        "calcul à partir des indicateurs des fiches",
+        max_length=20,
+        choices=Agregation.choices,
+        default=Agregation.SOMME,
+    )
+    # Who may enter values besides the équipe-projet (`suivi.enter`): allowed per indicator.
+    saisie_etat = models.BooleanField("saisie ouverte à l'État (préfecture, ANCT)", default=False)
+    saisie_partenaires = models.BooleanField("saisie ouverte aux partenaires", default=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     objects = IndicateurQuerySet.as_manager()
