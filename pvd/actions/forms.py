@@ -205,9 +205,15 @@ class IndicateurForm(BaseModelForm):
             "echeance",
             "source",
             "frequence",
+            "saisie_etat",
+            "saisie_partenaires",
             "catalogue",
         ]
         widgets = {"date_initiale": DateInput(), "echeance": DateInput(), "catalogue": forms.HiddenInput()}
+        labels = {
+            "saisie_etat": "L'État (préfecture, ANCT) peut saisir ses valeurs",
+            "saisie_partenaires": "Les partenaires peuvent saisir ses valeurs",
+        }
 
     def clean_catalogue(self):
         key = self.cleaned_data.get("catalogue") or ""

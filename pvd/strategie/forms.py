@@ -69,6 +69,8 @@ class IndicateurForm(BaseForm):
     echeance = forms.DateField(label="Échéance de la cible", widget=DateInput, required=False)
     source = forms.CharField(label="Source", max_length=300, required=False)
     frequence = forms.ChoiceField(label="Fréquence de mesure", choices=Frequence.choices, initial=Frequence.ANNUELLE)
+    saisie_etat = forms.BooleanField(label="L'État (préfecture, ANCT) peut saisir ses valeurs", required=False)
+    saisie_partenaires = forms.BooleanField(label="Les partenaires peuvent saisir ses valeurs", required=False)
     catalogue = forms.CharField(widget=forms.HiddenInput, required=False)
 
 

@@ -129,15 +129,37 @@ class Mesure(models.Model):
     source = models.CharField("source", max_length=300, blank=True)
     commentaire = models.TextField("commentaire", blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="saisie par", on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="saisie par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField("saisie le", auto_now_add=True)
+    # A value may stand for a period (a year, a quarter, a month): `date` is then the period's
+    # last day and `periode` names it (« 2e trimestre 2026 »); blank for a value at a date.
+    periode = models.CharField("période", max_length=50, blank=True)
+    # The last correction: who and when (None while the value was never corrected).
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="corrigée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("corrigée le", null=True, blank=True)
 
     class Meta:
         ordering = ["indicateur", "date"]
         verbose_name = "mesure"
         constraints = [
-            models.UniqueConstraint(fields=["indicateur", "date"], name="une_mesure_par_date"),
+            models.UniqueConstraint(
+                fields=["indicateur", "date"],
+                name="une_mesure_par_date",
+                violation_error_message="Cet indicateur a déjà une valeur à cette date : corrigez-la plutôt.",
+            ),
         ]
 
     def __str__(self):

@@ -20,6 +20,8 @@ EDITABLE_FIELDS = (
     "echeance",
     "source",
     "frequence",
+    "saisie_etat",
+    "saisie_partenaires",
 )
 
 
@@ -49,6 +51,8 @@ def indicateur_create(
     source: str = "",
     frequence: str = Frequence.ANNUELLE,
     catalogue: str = "",
+    saisie_etat: bool = False,
+    saisie_partenaires: bool = False,
     by=None,
 ) -> Indicateur:
     _check_owner(dossier=dossier, axe=axe, fiche=fiche)
@@ -69,6 +73,8 @@ def indicateur_create(
         source=source,
         frequence=frequence,
         catalogue=catalogue,
+        saisie_etat=saisie_etat,
+        saisie_partenaires=saisie_partenaires,
     )
     indicateur.full_clean()
     indicateur.save()
