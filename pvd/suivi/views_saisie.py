@@ -170,7 +170,7 @@ def grille(request, dossier):
     periode_form = PeriodeForm(request.GET or None)
     periode = periode_form.chosen()
     indicateurs = grid_rows(dossier, request.access, periode)
-    form = GrilleForm(request.POST or None, indicateurs=indicateurs)
+    form = GrilleForm(request.POST if request.method == "POST" else None, indicateurs=indicateurs)
     status = 200
     if request.method == "POST":
         status = 400

@@ -73,7 +73,7 @@ def test_optional_provider_tolerates_only_an_app_not_built(tmp_path, monkeypatch
     from pvd.dossiers.steps import optional_provider
 
     assert optional_provider("pvd.bilan.steps.bilan") is None  # no app
-    assert optional_provider("pvd.suivi.steps.suivi") is None  # the app, not yet its module
+    assert optional_provider("pvd.territoires.steps.territoires") is None  # the app, without such a module
     assert optional_provider("pvd.dossiers.steps.dossier_steps").__name__ == "dossier_steps"
     with pytest.raises(AttributeError):
         optional_provider("pvd.dossiers.steps.fonction_absente")
