@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 from pvd.comptes.models import User
 from pvd.dossiers import demo
 from pvd.dossiers.models import DemandeDossier, DemandeStatut
-from pvd.dossiers.steps import A_VENIR, EN_COURS, STEPS, TERMINE
+from pvd.dossiers.steps import EN_COURS, STEPS, TERMINE
 from pvd.territoires.tests.factories import CommuneFactory, DepartementFactory, EpciFactory
 
 pytestmark = pytest.mark.django_db
