@@ -32,7 +32,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 # (key, label as written in the header, required, other names accepted)
 COLUMNS = [
     ("indicateur", "indicateur", True, ["indicateur id", "id", "nom"]),
-    ("date", "date", True, ["periode", "date ou periode"]),
+    ("date", "date", True, ["période", "date ou période"]),
     ("valeur", "valeur", True, []),
     ("source", "source", False, []),
     ("commentaire", "commentaire", False, ["commentaires"]),
