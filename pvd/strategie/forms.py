@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
 from pvd.suivi import catalogue
-from pvd.suivi.models import Frequence, IndicateurKind
+from pvd.suivi.models import Agregation, Frequence, IndicateurKind
 from pvd.territoires.models import Organisation
 from pvd.territoires.selectors import organisations_for
 
@@ -69,6 +69,13 @@ class IndicateurForm(BaseForm):
     echeance = forms.DateField(label="Échéance de la cible", widget=DateInput, required=False)
     source = forms.CharField(label="Source", max_length=300, required=False)
     frequence = forms.ChoiceField(label="Fréquence de mesure", choices=Frequence.choices, initial=Frequence.ANNUELLE)
+    agregation = forms.ChoiceField(
+        label="Valeur calculée à partir des indicateurs des fiches action",
+        choices=Agregation.choices,
+        initial=Agregation.SOMME,
+        help_text="Quand des indicateurs de fiches (de même unité) y contribuent, l'indicateur affiche cette valeur "
+        "calculée, en plus de ses propres valeurs saisies.",
+    )
     catalogue = forms.CharField(widget=forms.HiddenInput, required=False)
 
 

@@ -52,6 +52,10 @@ class Calcul:
         return RULE_TEXT[self.agregation]
 
     @property
+    def court(self) -> str:
+        return "somme des fiches" if self.agregation == Agregation.SOMME else "dernière valeur des fiches"
+
+    @property
     def latest(self) -> tuple[datetime.date, Decimal] | None:
         return None if self.valeur is None else (self.date, self.valeur)
 
@@ -131,6 +135,18 @@ def check_contribution(indicateur) -> None:
                     "unité ou retirez d'abord leurs contributions."
                 }
             )
+
+
+def contribution_targets(dossier):
+    """The indicators a fiche's indicator of `dossier` may contribute to (the unit is checked
+    by `check_contribution`)."""
+    from .models import Indicateur
+
+    return (
+        Indicateur.objects.filter(dossier=dossier, axe__isnull=False, kind=IndicateurKind.RESULTAT)
+        .select_related("axe")
+        .order_by("axe__ordre", "axe__numero", "nom")
+    )
 
 
 def with_latest(queryset):

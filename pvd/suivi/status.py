@@ -211,7 +211,7 @@ def staleness_text(frequence: str) -> str:
 
 def with_etats(queryset, *, access, today: datetime.date | None = None) -> list:
     """The indicators of `queryset` (already scoped by the caller: `visible_to(access)`), each
-    with its latest value `derniere` (date, value) or None, its contributors `contributeurs`
+    with its latest value `derniere` (date, value) or None, its contributors `contributeurs_visibles`
     (those `access` may see), its computed value `calcul` (`pvd.suivi.rollup.Calcul`, None
     without contributors), the value its status is computed on `courante`, and `etat`.
     Two queries whatever the number of indicators and values."""
@@ -227,11 +227,11 @@ def with_etats(queryset, *, access, today: datetime.date | None = None) -> list:
     for indicateur in indicateurs:
         own = rollup.latest_of(indicateur)
         indicateur.derniere = own[:2] if own else None
-        indicateur.contributeurs = contributors.get(indicateur.pk, [])
+        indicateur.contributeurs_visibles = contributors.get(indicateur.pk, [])
         indicateur.calcul = None
-        if indicateur.contributeurs:
+        if indicateur.contributeurs_visibles:
             indicateur.calcul = rollup.compute(
-                indicateur.agregation, [rollup.latest_of(c) for c in indicateur.contributeurs]
+                indicateur.agregation, [rollup.latest_of(c) for c in indicateur.contributeurs_visibles]
             )
             indicateur.courante = indicateur.calcul.latest
         else:

@@ -17,7 +17,10 @@ DOWN = {"valeur_initiale": V(12), "date_initiale": D(2024, 1, 1), "cible": V(8),
 UP = {"valeur_initiale": V(0), "date_initiale": D(2024, 1, 1), "cible": V(100), "echeance": D(2026, 1, 1)}
 
 
-def etat(base, latest, today=D(2025, 1, 1), frequence=Frequence.PONCTUELLE):
+TODAY = D(2025, 1, 1)
+
+
+def etat(base, latest, today=TODAY, frequence=Frequence.PONCTUELLE):
     return status.etat(**base, frequence=frequence, latest=latest, today=today)
 
 
