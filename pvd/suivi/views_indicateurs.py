@@ -60,7 +60,6 @@ def indicateurs(request, dossier):
             filtered=bool(axe or statut),
             rule=status.RULE,
             rollup_rule=rollup.RULE_TEXT,
-            contribution_rule=rollup.RULE_TEXT[indicateur.contribue_a.agregation] if indicateur.contribue_a else "",
         ),
     )
 
