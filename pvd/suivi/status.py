@@ -61,9 +61,9 @@ STATUSES = {
     BONNE_VOIE: ("En bonne voie", "fr-badge--info"),
     RETARD: ("En retard", "fr-badge--error"),
     PAS_RECENTE: ("Pas de valeur récente", "fr-badge--warning"),
-    SANS_CIBLE: ("Sans cible", "fr-badge--new"),
-    NON_EVALUABLE: ("Non évaluable", "fr-badge--new"),
-    SANS_VALEUR: ("Sans valeur", "fr-badge--new"),
+    SANS_CIBLE: ("Sans cible", "fr-badge--no-icon"),
+    NON_EVALUABLE: ("Non évaluable", "fr-badge--no-icon"),
+    SANS_VALEUR: ("Sans valeur", "fr-badge--no-icon"),
 }
 STATUS_CHOICES = [(code, label) for code, (label, _badge) in STATUSES.items()]
 

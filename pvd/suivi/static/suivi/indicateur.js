@@ -14,8 +14,30 @@
   };
   var DAY_MS = 86400000;
 
-  function frenchDate(days) {
-    return new Date(days * DAY_MS).toLocaleDateString("fr-FR", { timeZone: "UTC", month: "short", year: "numeric" });
+  // One tick on the 1st of January of each year in view, labelled with the year.
+  function yearTicks(axis) {
+    var first = new Date(axis.min * DAY_MS).getUTCFullYear();
+    var last = new Date(axis.max * DAY_MS).getUTCFullYear();
+    var step = Math.max(1, Math.ceil((last - first) / 10));
+    var ticks = [];
+    for (var year = first; year <= last + 1; year += step) {
+      var day = Date.UTC(year, 0, 1) / DAY_MS;
+      if (day >= axis.min && day <= axis.max) {
+        ticks.push({ value: day });
+      }
+    }
+    if (ticks.length >= 2) {
+      axis.ticks = ticks;
+    }
+  }
+
+  function yearOf(days, index, ticks) {
+    // Years when the ticks are on the 1st of January, else the month and year.
+    var date = new Date(days * DAY_MS);
+    if (date.getUTCMonth() === 0 && date.getUTCDate() === 1) {
+      return String(date.getUTCFullYear());
+    }
+    return date.toLocaleDateString("fr-FR", { timeZone: "UTC", month: "short", year: "numeric" });
   }
 
   function frenchNumber(value, unit) {
@@ -59,7 +81,7 @@
           },
         },
         scales: {
-          x: { type: "linear", ticks: { callback: frenchDate, maxTicksLimit: 8 } },
+          x: { type: "linear", afterBuildTicks: yearTicks, ticks: { callback: yearOf } },
           y: { ticks: { callback: function (value) { return frenchNumber(value, data.unit); } } },
         },
       },
