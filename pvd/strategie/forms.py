@@ -73,10 +73,14 @@ class IndicateurForm(BaseForm):
         label="Valeur calculée à partir des indicateurs des fiches action",
         choices=Agregation.choices,
         initial=Agregation.SOMME,
+        required=False,
         help_text="Quand des indicateurs de fiches (de même unité) y contribuent, l'indicateur affiche cette valeur "
         "calculée, en plus de ses propres valeurs saisies.",
     )
     catalogue = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_agregation(self):
+        return self.cleaned_data.get("agregation") or Agregation.SOMME
 
 
 def _geometry_from_text(text: str) -> dict:

@@ -185,4 +185,4 @@ def test_strategy_page_shows_the_status_of_axe_indicators(client_for, data):
     dossier = data["target"].dossier
     response = client_for(dossier, "elu").get(reverse("strategie:index", kwargs={"dossier_pk": dossier.pk}))
     badge = main(response).select_one(".pvd-indicateurs .pvd-etat")
-    assert badge["data-etat"] and badge.get_text(strip=True)
+    assert badge["data-suivi-etat"] and badge.get_text(strip=True)

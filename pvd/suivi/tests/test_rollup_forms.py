@@ -57,7 +57,7 @@ def test_fiche_form_offers_the_axes_result_indicators_and_refuses_another_unit(c
     options = main(client.get(_fiche_form_url(indicateur))).select("select[name=contribue_a] option")
     assert [o.get_text(strip=True) for o in options][1:] == [f"Axe {target.axe.numero} — Logements rénovés (logements)"]
     response = client.post(_fiche_form_url(indicateur), _post(indicateur, contribue_a=target.pk))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "seules des valeurs de même unité" in main(response).get_text()
     indicateur.refresh_from_db()
     assert indicateur.contribue_a is None
