@@ -36,6 +36,8 @@ RULE_TEXT = {
     Agregation.DERNIERE: "dernière valeur saisie parmi les indicateurs des fiches qui y contribuent",
 }
 
+RULE_SHORT = {Agregation.SOMME: "somme des fiches", Agregation.DERNIERE: "dernière valeur des fiches"}
+
 
 @dataclass(frozen=True)
 class Calcul:
@@ -53,7 +55,7 @@ class Calcul:
 
     @property
     def court(self) -> str:
-        return "somme des fiches" if self.agregation == Agregation.SOMME else "dernière valeur des fiches"
+        return RULE_SHORT[self.agregation]
 
     @property
     def latest(self) -> tuple[datetime.date, Decimal] | None:

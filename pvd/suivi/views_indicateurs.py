@@ -79,7 +79,7 @@ def indicateur(request, dossier, pk):
         for mesure in Mesure.objects.filter(indicateur__in=list(by_contributor)).order_by("date", "created_at"):
             by_contributor[mesure.indicateur_id].append((mesure.date, mesure.valeur, mesure.created_at))
         calcul_points = rollup.computed_series(indicateur.agregation, list(by_contributor.values()))
-    series = charts.indicator_series(indicateur, mesures, calcul_points, rollup.RULE_TEXT[indicateur.agregation])
+    series = charts.indicator_series(indicateur, mesures, calcul_points, rollup.RULE_SHORT[indicateur.agregation])
     return render(
         request,
         "suivi/indicateur.html",

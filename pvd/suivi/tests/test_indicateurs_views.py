@@ -98,13 +98,13 @@ def test_indicator_page_chart_and_table_hold_the_same_values(client_for, data):
         ["01/01/2024", "Valeur de référence", "0 logements"],
         [
             "01/06/2024",
-            "Valeur calculée (somme des dernières valeurs des indicateurs des fiches qui y contribuent)",
+            "Valeur calculée (somme des fiches)",
             "10 logements",
         ],
         ["01/12/2024", "Valeurs mesurées", "3 logements"],
         [
             "01/01/2025",
-            "Valeur calculée (somme des dernières valeurs des indicateurs des fiches qui y contribuent)",
+            "Valeur calculée (somme des fiches)",
             "30 logements",
         ],
         ["01/01/2026", "Valeur cible", "100 logements"],
