@@ -2,7 +2,7 @@ from django import forms
 
 from pvd.core.forms import BaseForm, BaseModelForm, DateInput
 from pvd.strategie.models import AxeStrategique, SecteurIntervention
-from pvd.suivi import catalogue
+from pvd.suivi import catalogue, rollup
 from pvd.suivi.models import Indicateur
 from pvd.territoires.models import Organisation, OrganisationType
 
@@ -207,6 +207,7 @@ class IndicateurForm(BaseModelForm):
             "frequence",
             "saisie_etat",
             "saisie_partenaires",
+            "contribue_a",
             "catalogue",
         ]
         widgets = {"date_initiale": DateInput(), "echeance": DateInput(), "catalogue": forms.HiddenInput()}
@@ -214,6 +215,21 @@ class IndicateurForm(BaseModelForm):
             "saisie_etat": "L'État (préfecture, ANCT) peut saisir ses valeurs",
             "saisie_partenaires": "Les partenaires peuvent saisir ses valeurs",
         }
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The roll-up (pvd.suivi.rollup): one of the dossier's axes' result indicators; the
+        # service refuses another unit.
+        if dossier is None:
+            del self.fields["contribue_a"]
+            return
+        field = self.fields["contribue_a"]
+        field.queryset = rollup.contribution_targets(dossier)
+        field.label_from_instance = lambda target: f"Axe {target.axe.numero} — {target.nom} ({target.unite})"
+        field.help_text = (
+            "Un indicateur de résultat d'un axe, de même unité : l'axe affiche la somme ou la dernière valeur "
+            "des indicateurs des fiches qui y contribuent."
+        )
 
     def clean_catalogue(self):
         key = self.cleaned_data.get("catalogue") or ""

@@ -155,7 +155,9 @@ def _detail_context(request, dossier, fiche, **forms):
     catalogue_form = CatalogueForm(request.GET if "modele" in request.GET else None, auto_id="catalogue_%s")
     picked = None
     if catalogue_form.is_bound and catalogue_form.is_valid():
-        picked = IndicateurForm.from_catalogue(catalogue_form.cleaned_data["modele"], auto_id="indicateur_%s")
+        picked = IndicateurForm.from_catalogue(
+            catalogue_form.cleaned_data["modele"], auto_id="indicateur_%s", dossier=dossier
+        )
     defaults = {  # distinct ids per form: they share the page (see _sub_form)
         "catalogue_form": catalogue_form if catalogue_form.is_bound else CatalogueForm(auto_id="catalogue_%s"),
         "ligne_form": LigneFinancementForm(dossier=dossier, auto_id="ligne_%s"),
@@ -163,7 +165,7 @@ def _detail_context(request, dossier, fiche, **forms):
         "etape_form": EtapeForm(auto_id="etape_%s"),
         "note_form": NoteForm(initial={"date": today}, auto_id="note_%s"),
         "piece_form": PieceForm(auto_id="piece_%s"),
-        "indicateur_form": picked or IndicateurForm(auto_id="indicateur_%s"),
+        "indicateur_form": picked or IndicateurForm(auto_id="indicateur_%s", dossier=dossier),
     }
     defaults.update(forms)
     detail = selectors.fiche_detail(fiche)
@@ -436,7 +438,7 @@ def indicateur_add(request, dossier, fiche_pk):
     def save(fiche, form):
         services.indicateur_create(fiche=fiche, by=request.user, **form.cleaned_data)
 
-    return _sub_form(request, dossier, fiche_pk, IndicateurForm, "indicateur", "plan.edit", save)
+    return _sub_form(request, dossier, fiche_pk, IndicateurForm, "indicateur", "plan.edit", save, {"dossier": dossier})
 
 
 @require_POST
@@ -464,7 +466,7 @@ def indicateur_update(request, dossier, fiche_pk, indicateur_pk):
 
     fiche = _fiche(request, dossier, fiche_pk)
     indicateur = _indicateur(fiche, indicateur_pk)
-    form = IndicateurForm(request.POST or None, instance=indicateur)
+    form = IndicateurForm(request.POST or None, instance=indicateur, dossier=dossier)
     del form.fields["catalogue"]  # the catalogue entry an indicator came from does not change
     return _fiche_part_edit(
         request,
@@ -472,7 +474,9 @@ def indicateur_update(request, dossier, fiche_pk, indicateur_pk):
         fiche,
         form=form,
         save=lambda form: services.indicateur_update(
-            indicateur=indicateur, by=request.user, **{k: form.cleaned_data[k] for k in EDITABLE_FIELDS}
+            indicateur=indicateur,
+            by=request.user,
+            **{k: form.cleaned_data[k] for k in (*EDITABLE_FIELDS, "contribue_a")},
         ),
         anchor="#indicateurs",
         what="un indicateur",

@@ -17,6 +17,7 @@ SECTIONS = [
     ("Stratégie", "strategie:index", "dossier.view"),
     ("Plan d'action", "actions:plan", "dossier.view"),
     ("Maquette financière", "actions:maquette", "dossier.view"),
+    ("Suivi", "suivi:indicateurs", "dossier.view"),
     ("Conventions", "conventions:index", "dossier.view"),
     ("Documents", "documents:list", "dossier.view"),
     ("Participation", "participation:moderation", "participation.moderate"),

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
 from pvd.suivi import catalogue
-from pvd.suivi.models import Frequence, IndicateurKind
+from pvd.suivi.models import Agregation, Frequence, IndicateurKind
 from pvd.territoires.models import Organisation
 from pvd.territoires.selectors import organisations_for
 
@@ -71,7 +71,18 @@ class IndicateurForm(BaseForm):
     frequence = forms.ChoiceField(label="Fréquence de mesure", choices=Frequence.choices, initial=Frequence.ANNUELLE)
     saisie_etat = forms.BooleanField(label="L'État (préfecture, ANCT) peut saisir ses valeurs", required=False)
     saisie_partenaires = forms.BooleanField(label="Les partenaires peuvent saisir ses valeurs", required=False)
+    agregation = forms.ChoiceField(
+        label="Valeur calculée à partir des indicateurs des fiches action",
+        choices=Agregation.choices,
+        initial=Agregation.SOMME,
+        required=False,
+        help_text="Quand des indicateurs de fiches (de même unité) y contribuent, l'indicateur affiche cette valeur "
+        "calculée, en plus de ses propres valeurs saisies.",
+    )
     catalogue = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_agregation(self):
+        return self.cleaned_data.get("agregation") or Agregation.SOMME
 
 
 def _geometry_from_text(text: str) -> dict:

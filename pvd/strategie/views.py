@@ -17,6 +17,7 @@ from pvd.dossiers.models import Dossier
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import deletion_consequence
 from pvd.suivi import catalogue
+from pvd.suivi import status as suivi_status
 from pvd.suivi.models import Indicateur
 
 from . import selectors, services
@@ -79,6 +80,16 @@ def _axe(dossier, axe_pk):
 @dossier_view("dossier.view")
 def index(request, dossier):
     overview = selectors.strategie_overview(dossier)
+    # The status of each axe's indicator (pvd.suivi.status), put on the prefetched indicators.
+    etats = {
+        indicateur.pk: indicateur.etat
+        for indicateur in suivi_status.with_etats(
+            Indicateur.objects.filter(dossier=dossier, axe__isnull=False), access=request.access
+        )
+    }
+    for axe in overview["axes"]:
+        for indicateur in axe.indicateurs.all():
+            indicateur.etat = etats.get(indicateur.pk)
     geojson = selectors.secteurs_geojson(overview["secteurs"])
     context = dossier_context(
         request,

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import catalogue as catalogue_entries
-from .models import Frequence, Indicateur
+from . import rollup
+from .models import Agregation, Frequence, Indicateur
 
 EDITABLE_FIELDS = (
     "nom",
@@ -23,6 +24,8 @@ EDITABLE_FIELDS = (
     "saisie_etat",
     "saisie_partenaires",
 )
+# The roll-up (pvd.suivi.rollup): a fiche's indicator → an axe's indicator, and the axe's rule.
+ROLLUP_FIELDS = ("contribue_a", "agregation")
 
 
 def _check_owner(*, dossier, axe, fiche) -> None:
@@ -53,6 +56,8 @@ def indicateur_create(
     catalogue: str = "",
     saisie_etat: bool = False,
     saisie_partenaires: bool = False,
+    contribue_a: Indicateur | None = None,
+    agregation: str = Agregation.SOMME,
     by=None,
 ) -> Indicateur:
     _check_owner(dossier=dossier, axe=axe, fiche=fiche)
@@ -75,7 +80,10 @@ def indicateur_create(
         catalogue=catalogue,
         saisie_etat=saisie_etat,
         saisie_partenaires=saisie_partenaires,
+        contribue_a=contribue_a,
+        agregation=agregation,
     )
+    rollup.check_contribution(indicateur)
     indicateur.full_clean()
     indicateur.save()
     return indicateur
@@ -83,12 +91,13 @@ def indicateur_create(
 
 @transaction.atomic
 def indicateur_update(*, indicateur: Indicateur, by=None, **changes) -> Indicateur:
-    """Change any of EDITABLE_FIELDS (the axe or fiche it hangs on does not change)."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
+    """Change any of EDITABLE_FIELDS and ROLLUP_FIELDS (the axe or fiche it hangs on does not change)."""
+    unknown = set(changes) - set(EDITABLE_FIELDS) - set(ROLLUP_FIELDS)
     if unknown:
         raise ValueError(f"Champs non modifiables : {', '.join(sorted(unknown))}")
     for name, value in changes.items():
         setattr(indicateur, name, value)
+    rollup.check_contribution(indicateur)
     indicateur.full_clean()
     indicateur.save()
     return indicateur

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_saisie
+from . import urls_indicateurs, views_saisie
 
 app_name = "suivi"
 
@@ -22,4 +22,6 @@ urlpatterns = [
         views_saisie.valeur_delete,
         name="valeur_delete",
     ),
+    # The indicators and their state (views_indicateurs).
+    *urls_indicateurs.urlpatterns,
 ]

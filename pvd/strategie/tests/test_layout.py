@@ -36,7 +36,7 @@ def test_strategie_page_values_in_french_with_source_under_the_name(client_for, 
     assert [th.get_text(strip=True) for th in table.select("thead th")] == ["Indicateur", "Référence", "Cible"]
     assert _rows(table) == [
         [
-            "Taux de logements vacants Résultat · source : INSEE",
+            "Taux de logements vacants Sans valeur Résultat · source : INSEE",
             "18,5 % (2020)",
             f"62{NBSP}000 % en 2028",
         ]

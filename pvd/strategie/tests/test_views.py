@@ -162,7 +162,7 @@ def test_overview_shows_axes_indicators_states_and_map(client_for, dossier, stra
     assert "Anah" in axe.select_one(".pvd-dl").get_text()
     # Type, unit (no value carries it) and source under the name: four columns fit at 1280 px.
     assert [td.get_text(" ", strip=True) for td in axe.select(".pvd-indicateurs tbody td")] == [
-        "Taux de logements vacants Résultat · en % · source : non renseignée",
+        "Taux de logements vacants Sans valeur Résultat · en % · source : non renseignée",
         "—",
         "—",
     ]
