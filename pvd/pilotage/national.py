@@ -227,23 +227,14 @@ def annotate(qs, *, today: datetime.date | None = None, now: datetime.datetime |
             default=Value(deadline.DANS_LES_TEMPS),
             output_field=CharField(),
         ),
-        # 1 or 0, not a boolean: aggregated over a subquery, SQLite compares a boolean column badly.
+        # 1 or 0, summed by `figures`.
         sans_activite=Case(
             When(derniere_activite__lt=now - datetime.timedelta(days=INACTIVITE_JOURS), then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         ),
     )
-    return qs.annotate(
-        phase_rang=Case(
-            *[When(phase=code, then=Value(rank)) for rank, code in enumerate(PHASE_ORDER)],
-            output_field=IntegerField(),
-        ),
-        echeance_rang=Case(
-            *[When(echeance=code, then=Value(rank)) for rank, code in enumerate(ECHEANCE_ORDER)],
-            output_field=IntegerField(),
-        ),
-    )
+    return qs
 
 
 # From the most urgent: the order of the « échéance » column when sorted.
@@ -288,10 +279,18 @@ def table(qs, sort: str | None):
     if key not in SORTS:
         key, descending = DEFAULT_SORT, False
     field = SORTS[key]
+    if key in ("phase", "echeance"):  # the rank of a code, only when sorting by it (a heavy expression)
+        qs = qs.annotate(**{field: _rank(key, PHASE_ORDER if key == "phase" else ECHEANCE_ORDER)})
     order = [f"-{field}" if descending else field]
     if key != "nom":
         order.append("nom")
     return qs.select_related("epci").order_by(*order, "pk"), ("-" if descending else "") + key
+
+
+def _rank(field: str, order: list[str]):
+    return Case(
+        *[When(**{field: code}, then=Value(rank)) for rank, code in enumerate(order)], output_field=IntegerField()
+    )
 
 
 # --- Figures ------------------------------------------------------------------------------
@@ -302,9 +301,12 @@ def _count_by(qs, field: str, labels: dict) -> list[dict]:
     return [{"code": code, "label": label, "n": counts.get(code, 0)} for code, label in labels.items()]
 
 
-def figures(qs) -> dict:
+def figures(qs, *, now: datetime.datetime | None = None) -> dict:
     """Every figure of the dashboard over the filtered dossiers `qs`: a fixed number of queries."""
-    ids = qs.values("pk")
+    inactive_before = (now or timezone.now()) - datetime.timedelta(days=INACTIVITE_JOURS)
+    # The dossiers' pks once (one query, at most the programme's 1,645): the grouped queries
+    # below filter on them instead of recompiling the annotated queryset each time.
+    ids = list(qs.order_by().values_list("pk", flat=True))
     totals = qs.order_by().aggregate(
         dossiers=Count("pk"),
         adhesion_signee=Count("pk", filter=Q(adhesion_signee_le__isnull=False)),
@@ -313,7 +315,9 @@ def figures(qs) -> dict:
         cadre_depassee=Count("pk", filter=Q(echeance=deadline.DEPASSEE)),
         cadre_dans_les_temps=Count("pk", filter=Q(echeance=deadline.DANS_LES_TEMPS)),
         sans_adhesion=Count("pk", filter=Q(adhesion_signee_le__isnull=True)),
-        sans_activite=Count("pk", filter=Q(sans_activite=1)),
+        # On `derniere_activite` itself: Django leaves out of the aggregated subquery the
+        # annotation `sans_activite` (SQLite then reads its quoted name as a string).
+        sans_activite=Count("pk", filter=Q(derniere_activite__lt=inactive_before)),
         # Step 1 (engagement) as the dossier page reads it (pvd.conventions.steps.engagement):
         # done with a signed adhésion and a chef de projet, started with an adhésion prepared.
         engagement_termine=Count("pk", filter=Q(adhesion_signee_le__isnull=False, a_chef=True)),

@@ -17,7 +17,8 @@ def test_national_dashboard_map_sort_and_accessibility(page, live_server, transa
     for nom, montant in (("Alpha", "1000"), ("Bravo", "30000"), ("Charlie", "20000")):
         LigneFactory(fiche=FicheFactory(dossier=DossierFactory(nom=nom)), montant=Decimal(montant))
     force_login(page, live_server, UserFactory(anct=True))
-    page.goto(live_server.url + reverse("pilotage:national"))
+    # A page of grouped queries: under a loaded CI machine it may take more than the default 5 s.
+    page.goto(live_server.url + reverse("pilotage:national"), timeout=20_000)
     carte = page.locator("#carte-nationale")
     expect(carte).to_have_attribute("data-drawn", "true")
     haute_marne = carte.locator('path[data-departement="52"]')

@@ -4,6 +4,7 @@ same number of queries for 3 and 60 dossiers."""
 
 import datetime
 import io
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -142,10 +143,12 @@ def test_filters(known):
     assert _figures(user, epci=known[0].epci)["totals"]["dossiers"] == 1
 
 
-@pytest.mark.parametrize("offset", range(-800, 200, 7))
-def test_echeance_thresholds_follow_the_rule(offset):
-    """The two dates used in SQL classify every signature date as `deadline.echeance` does."""
-    for today in (datetime.date(2026, 8, 31), datetime.date(2024, 2, 29), datetime.date(2025, 12, 2)):
+def test_echeance_thresholds_follow_the_rule():
+    """The two dates used in SQL classify every signature date as `deadline.echeance` does
+    (month ends included: 31 August, 29 February)."""
+    for today, offset in itertools.product(
+        (datetime.date(2026, 8, 31), datetime.date(2024, 2, 29), datetime.date(2025, 12, 2)), range(-800, 200)
+    ):
         overdue_before, warning_until = national.echeance_thresholds(today)
         signed = deadline.add_months(today, -18) + datetime.timedelta(days=offset)
         expected = deadline.echeance(adhesion_signed_on=signed, cadre_signed_on=None, today=today).state
