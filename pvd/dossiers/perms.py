@@ -33,6 +33,7 @@ A member keeps their membership role even when they also hold a State scope.
 | demande.decide                |      |        |     |            |         |     x      |  x   |
 | dossier.designate_chef        |      |        |     |            |         |     x      |  x   |
 | organisations.curate          |      |        |     |            |         |            |  x   |
+| pilotage.tableau_territorial  |      |        |     |            |         |     x      |  x   |
 | dossier.open_hors_programme   |      |        |     |            |         |            |  x   |
 
 `dossier.open` (open a dossier and invite its chef de projet) and `demande.decide` (accept or
@@ -66,6 +67,8 @@ Every view and endpoint asks `access_for(user, dossier).can("…")` (or uses the
 `Dossier.objects.visible_to(user)`. `organisations.curate` (the national list of
 organisations) belongs to no dossier: pages ask `national_access_for(user)`, and so does the
 opening of a dossier for a commune outside the programme (`dossier.open_hors_programme`).
+`pilotage.tableau_territorial` (the dashboard of the dossiers of a département, or of all of them)
+is asked of `state_access(user)`: a préfecture sees its département's dossiers, ANCT all of them.
 """
 
 from dataclasses import dataclass
@@ -109,6 +112,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "demande.decide": {PREFECTURE, ANCT},
     "dossier.designate_chef": {PREFECTURE, ANCT},
     "organisations.curate": {ANCT},
+    "pilotage.tableau_territorial": {PREFECTURE, ANCT},
     "dossier.open_hors_programme": {ANCT},
 }
 

@@ -57,6 +57,7 @@ def dossier_list(request):
             "departements": Departement.objects.order_by("code"),
             "echeances": ECHEANCE_CHOICES,
             "can_open": perms.state_access(request.user).can("dossier.open"),
+            "can_pilot": perms.state_access(request.user).can("pilotage.tableau_territorial"),
             "page_title": "Dossiers",
             "breadcrumb_data": {"links": [], "current": "Dossiers"},
         },
