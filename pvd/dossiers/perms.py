@@ -28,6 +28,7 @@ A member keeps their membership role even when they also hold a State scope.
 | documents.view_confidential   |  x   |   x    |     |            |         |            |      |
 | note.delete_own               |  x   |   x    |  x  |     x      |         |     x      |  x   |
 | note.delete_any               |  x   |        |     |            |         |            |      |
+| pilotage.digest               |  x   |   x    |     |            |         |            |      |
 | dossier.open                  |      |        |     |            |         |     x      |  x   |
 | demande.decide                |      |        |     |            |         |     x      |  x   |
 | dossier.designate_chef        |      |        |     |            |         |     x      |  x   |
@@ -50,6 +51,10 @@ manages the members and the State gets no other member-management power.
 `visible_to(access)` querysets (and `FicheAction.is_visible_to`): every read of fiches or
 documents goes through them; `access=None` stands for the public and for what leaves the
 platform (a generated convention, the participation pages), which never see a confidential one.
+
+`pilotage.digest` (receive the weekly e-mail of the dossier's alerts, `pvd.pilotage.digest`) is
+read over the memberships, never asked of a page: the alerts themselves and the tableau de bord de
+suivi are read with `dossier.view`, confidential fiches left out by `visible_to(access)`.
 
 `note.delete_own` (delete a note of suivi one wrote) and `note.delete_any` (any note of the
 dossier) are asked together by `Note.deletable_by(access, user)`, the one place of that rule.
@@ -97,6 +102,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "documents.view_confidential": _TEAM,
     "note.delete_own": _TEAM | {Role.ELU, Role.PARTENAIRE, PREFECTURE, ANCT},
     "note.delete_any": _CHEF,
+    "pilotage.digest": _TEAM,
     "dossier.open": {PREFECTURE, ANCT},
     "demande.decide": {PREFECTURE, ANCT},
     "dossier.designate_chef": {PREFECTURE, ANCT},

@@ -19,6 +19,7 @@ SECTIONS = [
     ("Maquette financière", "actions:maquette", "dossier.view"),
     ("Conventions", "conventions:index", "dossier.view"),
     ("Documents", "documents:list", "dossier.view"),
+    ("Tableau de bord de suivi", "pilotage:tableau_de_bord", "dossier.view"),
     ("Participation", "participation:moderation", "participation.moderate"),
     ("Membres", "dossiers:membres", "dossier.view"),
 ]
