@@ -7,7 +7,9 @@ from .forms import PreferencesForm
 
 def preferences(request):
     """« Mes préférences »: what the signed-in user receives by e-mail."""
-    form = PreferencesForm(request.POST or None, initial={"digest_hebdo": request.user.digest_hebdo})
+    # An unticked box sends nothing: an empty POST is still a submitted form.
+    data = request.POST if request.method == "POST" else None
+    form = PreferencesForm(data, initial={"digest_hebdo": request.user.digest_hebdo})
     if request.method == "POST" and form.is_valid():
         services.preferences_update(user=request.user, digest_hebdo=form.cleaned_data["digest_hebdo"])
         if form.cleaned_data["digest_hebdo"]:
