@@ -6,6 +6,7 @@ decisions on them) is left out or masked, as everywhere else.
 """
 
 import datetime
+import unicodedata
 
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -53,6 +54,11 @@ def fiches_par_axe(dossier, access) -> dict:
     return {"statuts": [label for _s, label in statuts], "rows": rows, "totals": totals, "total": sum(totals)}
 
 
+def _sort_key(text: str) -> str:
+    """Alphabetical order the French way whatever the database's collation: « État » among the E."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
 MONEY_STATUTS = [StatutFinancement.SOLLICITE, StatutFinancement.ACCORDE, StatutFinancement.REFUSE]
 
 
@@ -62,13 +68,16 @@ def financements_par_financeur(dossier, access) -> dict:
         LigneFinancement.objects.filter(fiche__in=FicheAction.objects.visible_to(access).filter(dossier=dossier))
         .values("financeur_id", "financeur__nom", "statut")
         .annotate(total=Sum("montant"))
-        .order_by("financeur__nom", "financeur_id")
+        .order_by()
     )
     funders: dict[int, dict] = {}
     for row in sums:
         funder = funders.setdefault(row["financeur_id"], {"label": row["financeur__nom"], "by": {}})
         funder["by"][row["statut"]] = row["total"]
-    rows = [{"label": f["label"], "amounts": [f["by"].get(s, 0) for s in MONEY_STATUTS]} for f in funders.values()]
+    rows = sorted(
+        ({"label": f["label"], "amounts": [f["by"].get(s, 0) for s in MONEY_STATUTS]} for f in funders.values()),
+        key=lambda row: _sort_key(row["label"]),
+    )
     totals = [sum((row["amounts"][i] for row in rows), 0) for i in range(len(MONEY_STATUTS))]
     return {"statuts": [StatutFinancement(s).label for s in MONEY_STATUTS], "rows": rows, "totals": totals}
 
