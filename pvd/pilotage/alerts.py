@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from pvd.actions.models import Etape, FicheAction, FicheStatut, LigneFinancement, StatutFinancement
 from pvd.conventions.models import Convention, ConventionEtat, ConventionType
-from pvd.core.formatting import date_fr, nombre
+from pvd.core.formatting import date_fr, montant, nombre
 from pvd.dossiers import deadline
 from pvd.gouvernance.models import Seance
 from pvd.suivi.models import Frequence, Indicateur, Mesure
@@ -157,7 +157,7 @@ def financements_sans_reponse(dossier_ids, access, today: datetime.date) -> list
         Alerte(
             kind=FINANCEMENT_SANS_REPONSE,
             key=f"financement-sans-reponse:{ligne.pk}:{ligne.date.isoformat()}",
-            text=f"{ligne.get_dispositif_display()} sollicité auprès de {ligne.financeur.nom} le "
+            text=f"{montant(ligne.montant)} demandés à {ligne.financeur.nom} ({ligne.get_dispositif_display()}) le "
             f"{date_fr(ligne.date)} pour la fiche {ligne.fiche.numero} « {ligne.fiche.titre} » : "
             "toujours sans réponse.",
             objet=str(ligne),
@@ -367,16 +367,17 @@ RULES = [
 ]
 
 
-def alerts_for(dossier_ids, access, *, today: datetime.date | None = None) -> dict[int, list[Alerte]]:
+def alerts_for(dossier_ids, access, *, today: datetime.date | None = None, rules=None) -> dict[int, list[Alerte]]:
     """{dossier pk: its alerts} for these dossiers as `access` sees them (access=None: no
-    confidential fiche), in the order of `KINDS` then by date: one query per rule."""
+    confidential fiche), in the order of `KINDS` then by date: one query per rule (`rules`,
+    by default all of `RULES`)."""
     today = today or timezone.localdate()
     dossier_ids = list(dossier_ids)
     result: dict[int, list[Alerte]] = {pk: [] for pk in dossier_ids}
     if not dossier_ids:
         return result
     order = list(KINDS)
-    for rule in RULES:
+    for rule in RULES if rules is None else rules:
         for alerte in rule(dossier_ids, access, today):
             result[alerte.dossier_id].append(alerte)
     for alerts in result.values():
@@ -384,9 +385,9 @@ def alerts_for(dossier_ids, access, *, today: datetime.date | None = None) -> di
     return result
 
 
-def dossier_alerts(dossier, access=None, *, today: datetime.date | None = None) -> list[Alerte]:
+def dossier_alerts(dossier, access=None, *, today: datetime.date | None = None, rules=None) -> list[Alerte]:
     """The alerts of one dossier as `access` sees them."""
-    return alerts_for([dossier.pk], access, today=today)[dossier.pk]
+    return alerts_for([dossier.pk], access, today=today, rules=rules)[dossier.pk]
 
 
 def grouped(alerts: list[Alerte], *, limit: int | None = None) -> list[dict]:
@@ -401,15 +402,15 @@ def grouped(alerts: list[Alerte], *, limit: int | None = None) -> list[dict]:
     return groups
 
 
-HOME_LIMIT = 5
+HOME_LIMIT = 3
 
 
 def home_alerts(dossier, access) -> dict:
     """The « Alertes » block of the dossier home page (`optional_provider` of
     `pvd.dossiers.views.dossier_detail`): every alert `access` may see but the convention-cadre's
-    deadline, which the page shows in its own alert just above; at most 5 per kind, the others
+    deadline, which the page shows in its own alert just above; at most 3 per kind, the others
     counted and listed on the tableau de bord de suivi."""
-    alerts = [a for a in dossier_alerts(dossier, access) if a.kind != ECHEANCE_CADRE]
+    alerts = dossier_alerts(dossier, access, rules=[rule for rule in RULES if rule is not echeance_cadre_alerts])
     return {
         "groups": grouped(alerts, limit=HOME_LIMIT),
         "total": len(alerts),

@@ -15,7 +15,8 @@ def seed(context) -> None:
     dossier = context.dossier
     today = timezone.localdate()
     fiche = (
-        FicheAction.objects.filter(dossier=dossier, statut=FicheStatut.EN_COURS, confidentielle=False)
+        FicheAction.objects.visible_to(None)
+        .filter(dossier=dossier, statut=FicheStatut.EN_COURS)
         .order_by("numero")
         .first()
     )
@@ -23,7 +24,7 @@ def seed(context) -> None:
         Etape.objects.create(fiche=fiche, nom=ETAPE, date=today - datetime.timedelta(days=21))
     requests = LigneFinancement.objects.filter(fiche__dossier=dossier, statut=StatutFinancement.SOLLICITE)
     if not requests.filter(date__lt=add_months(today, -6)).exists():
-        ligne = requests.filter(fiche__confidentielle=False).order_by("pk").first()
+        ligne = requests.filter(fiche__in=FicheAction.objects.visible_to(None)).order_by("pk").first()
         if ligne is not None:
             ligne.date = add_months(today, -8)
             ligne.save(update_fields=["date"])

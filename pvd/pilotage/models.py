@@ -13,8 +13,10 @@ class AlerteEnvoyee(models.Model):
     """An alert already sent to a user by the weekly digest (`pvd.pilotage.digest`): the digest
     never sends the same key to the same user twice (`pvd.pilotage.alerts.Alerte.key`)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="destinataire", on_delete=models.CASCADE, related_name="+"
+    )
+    dossier = models.ForeignKey("dossiers.Dossier", verbose_name="dossier", on_delete=models.CASCADE, related_name="+")
     key = models.CharField("clé de l'alerte", max_length=200)
     sent_at = models.DateTimeField("envoyée le", auto_now_add=True)
 

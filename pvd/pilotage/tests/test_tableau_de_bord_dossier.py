@@ -239,13 +239,13 @@ def test_the_home_page_says_when_there_is_no_alert(client_for, dossier):
     assert "Aucune alerte" in block.text
 
 
-def test_the_home_page_shows_five_alerts_per_kind_and_counts_the_others(client_for, dossier):
+def test_the_home_page_shows_three_alerts_per_kind_and_counts_the_others(client_for, dossier):
     for _ in range(7):
         FicheFactory(dossier=dossier, date_debut=None, date_fin=datetime.date(2020, 1, 1))
     block = home(client_for(dossier, Role.CHEF_DE_PROJET), dossier).select_one("#alertes")
     items = block.select('ul[data-kind="fiche_en_retard"] li')
-    assert len(items) == 6
-    assert items[-1].text.strip() == "… et 2 autres sur le tableau de bord de suivi"
+    assert len(items) == 4
+    assert items[-1].text.strip() == "… et 4 autres sur le tableau de bord de suivi"
     assert block.select_one("h3").text == "Fiches action en retard (7)"
 
 
