@@ -31,7 +31,9 @@ def _late_things(dossier):
 def test_the_chef_follows_an_alert_and_reads_the_dashboard(page, live_server, chef, chef_dossier):
     fiche = _late_things(chef_dossier)
     force_login(page, live_server, chef)
-    page.goto(f"/dossiers/{chef_dossier.pk}/")
+    # The live server's first page imports the views and compiles the templates: on a busy
+    # 2-core machine that alone took 4 to 5 s, so that one navigation gets more time.
+    page.goto(f"/dossiers/{chef_dossier.pk}/", timeout=30000)
     block = page.locator("#alertes")
     expect(block.locator("h2")).to_have_text("Alertes (4)")
     assert_accessible(page)
