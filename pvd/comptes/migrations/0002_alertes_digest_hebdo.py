@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comptes', '0001_initial'),
+        ("comptes", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='digest_hebdo',
-            field=models.BooleanField(default=True, verbose_name='recevoir le récapitulatif hebdomadaire des alertes'),
+            model_name="user",
+            name="digest_hebdo",
+            field=models.BooleanField(default=True, verbose_name="recevoir le récapitulatif hebdomadaire des alertes"),
         ),
     ]

@@ -6,28 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('dossiers', '0003_demande_dossier'),
+        ("dossiers", "0003_demande_dossier"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AlerteEnvoyee',
+            name="AlerteEnvoyee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, verbose_name="clé de l'alerte")),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='envoyée le')),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='dossiers.dossier', verbose_name='dossier')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='destinataire')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=200, verbose_name="clé de l'alerte")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="envoyée le")),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="dossiers.dossier",
+                        verbose_name="dossier",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="destinataire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alerte envoyée',
-                'verbose_name_plural': 'alertes envoyées',
-                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='alerte_envoyee_une_fois')],
+                "verbose_name": "alerte envoyée",
+                "verbose_name_plural": "alertes envoyées",
+                "constraints": [models.UniqueConstraint(fields=("user", "key"), name="alerte_envoyee_une_fois")],
             },
         ),
     ]
