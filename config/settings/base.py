@@ -152,6 +152,9 @@ PVD_BRANDING = {
     "operator_short": os.environ.get("PVD_OPERATOR_SHORT", "ANCT"),
     "contact_email": os.environ.get("PVD_CONTACT_EMAIL", "contact@pvd.local"),
 }
+# The site's address, for the links of e-mails sent outside a request (the weekly digest of
+# alerts): "https://pvd.exemple.fr". Empty: `manage.py envoyer_digest` refuses to run.
+PVD_BASE_URL = os.environ.get("PVD_BASE_URL", "")
 # Map tiles cannot be reached offline: the URL is a setting, empty means no base layer.
 PVD_MAP_TILES_URL = os.environ.get("PVD_MAP_TILES_URL", "")
 PVD_MAP_TILES_ATTRIBUTION = os.environ.get("PVD_MAP_TILES_ATTRIBUTION", "")

@@ -54,3 +54,5 @@ TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _InvalidVariable("%s")
 # Serve static files from the apps and static/ directly (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+PVD_BASE_URL = "http://testserver"

@@ -38,3 +38,12 @@ class AcceptInvitationForm(BaseForm):
         password = self.cleaned_data["password"]
         password_validation.validate_password(password)
         return password
+
+
+class PreferencesForm(BaseForm):
+    digest_hebdo = forms.BooleanField(
+        label="Recevoir chaque semaine le récapitulatif des nouvelles alertes de mes dossiers",
+        help_text="Envoyé aux chefs de projet et aux membres de l'équipe-projet : fiches et étapes en retard, "
+        "indicateurs sans valeur récente, financements sans réponse, échéances, comptes rendus à rédiger.",
+        required=False,
+    )

@@ -49,6 +49,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         related_name="+",
     )
+    # The weekly e-mail of the alerts of the dossiers where the user is chef de projet or équipe
+    # (pvd.pilotage.digest); each user may turn it off (« Mes préférences »).
+    digest_hebdo = models.BooleanField("recevoir le récapitulatif hebdomadaire des alertes", default=True)
     is_staff = models.BooleanField("administrateur de la plateforme", default=False)
     is_active = models.BooleanField("actif", default=True)
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)

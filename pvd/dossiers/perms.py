@@ -29,6 +29,7 @@ A member keeps their membership role even when they also hold a State scope.
 | note.delete_own               |  x   |   x    |  x  |     x      |         |     x      |  x   |
 | note.delete_any               |  x   |        |     |            |         |            |      |
 | suivi.enter                   |  x   |   x    |     |     x      |         |     x      |  x   |
+| pilotage.digest               |  x   |   x    |     |            |         |            |      |
 | dossier.open                  |      |        |     |            |         |     x      |  x   |
 | demande.decide                |      |        |     |            |         |     x      |  x   |
 | dossier.designate_chef        |      |        |     |            |         |     x      |  x   |
@@ -58,6 +59,10 @@ platform (a generated convention, the participation pages), which never see a co
 adds the indicator's own allowance: the équipe-projet always, the State (préfecture, ANCT) only
 on an indicator with `saisie_etat`, a partenaire only on one with `saisie_partenaires` (the
 équipe ticks them on the indicator). Élus and lecteurs never enter values.
+
+`pilotage.digest` (receive the weekly e-mail of the dossier's alerts, `pvd.pilotage.digest`) is
+read over the memberships, never asked of a page: the alerts themselves and the tableau de bord de
+suivi are read with `dossier.view`, confidential fiches left out by `visible_to(access)`.
 
 `note.delete_own` (delete a note of suivi one wrote) and `note.delete_any` (any note of the
 dossier) are asked together by `Note.deletable_by(access, user)`, the one place of that rule.
@@ -108,6 +113,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "note.delete_own": _TEAM | {Role.ELU, Role.PARTENAIRE, PREFECTURE, ANCT},
     "note.delete_any": _CHEF,
     "suivi.enter": _TEAM | {Role.PARTENAIRE, PREFECTURE, ANCT},
+    "pilotage.digest": _TEAM,
     "dossier.open": {PREFECTURE, ANCT},
     "demande.decide": {PREFECTURE, ANCT},
     "dossier.designate_chef": {PREFECTURE, ANCT},

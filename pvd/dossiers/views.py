@@ -29,6 +29,7 @@ from .forms import (
     RoleForm,
 )
 from .models import DemandeDossier, Dossier, Invitation, Membre, Role
+from .steps import optional_provider
 from .views_utils import dossier_context, dossier_view
 
 
@@ -208,6 +209,8 @@ def demande_refuse(request, demande_pk):
 def dossier_detail(request, dossier):
     overview = selectors.dossier_overview(dossier, request.access)
     communes = dossier.communes.select_related("departement").order_by("nom")
+    # The alerts are computed by the pilotage app, a layer above (`optional_provider`).
+    alerts = optional_provider("pvd.pilotage.alerts.home_alerts")
     return render(
         request,
         "dossiers/detail.html",
@@ -217,6 +220,7 @@ def dossier_detail(request, dossier):
             page_title=dossier.nom,
             communes=communes,
             chef_designation=selectors.chef_designation(dossier=dossier, user=request.user),
+            alertes=alerts(dossier, request.access) if alerts else None,
             **overview,
         ),
     )

@@ -20,6 +20,7 @@ SECTIONS = [
     ("Suivi", "suivi:indicateurs", "dossier.view"),
     ("Conventions", "conventions:index", "dossier.view"),
     ("Documents", "documents:list", "dossier.view"),
+    ("Tableau de bord de suivi", "pilotage:tableau_de_bord", "dossier.view"),
     ("Participation", "participation:moderation", "participation.moderate"),
     ("Membres", "dossiers:membres", "dossier.view"),
 ]

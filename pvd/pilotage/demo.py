@@ -24,6 +24,8 @@ from pvd.suivi import services as suivi
 from pvd.suivi.models import Mesure
 from pvd.territoires.models import Commune, OrganisationType
 
+from .demo_alertes import seed as seed_alertes
+
 # (nom, département, identifiant PVD if the commune has none, adhésion signed (months ago),
 #  convention-cadre signed (months ago) or None, days since the séance, fiches, logements rénovés)
 # fiches: (titre, statut, maturité, [(financeur, type, dispositif, montant, statut)])
@@ -96,6 +98,7 @@ DOSSIERS = [
 
 
 def seed(context) -> None:
+    seed_alertes(context)  # what makes the demo dossier's alerts and tableau de bord speak
     today = timezone.localdate()
     for row in DOSSIERS:
         _seed_dossier(context, today, *row)
