@@ -17,7 +17,6 @@ from pvd.strategie import selectors as strategie_selectors
 from pvd.strategie.forms import CatalogueForm
 
 from . import exports, selectors, services
-from .progress import RETARD_RULE
 from .forms import (
     LIGNE_FORM_FIELDS,
     BudgetForm,
@@ -29,6 +28,7 @@ from .forms import (
     PieceForm,
 )
 from .models import MAQUETTE_AXE_RULE, BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
+from .progress import RETARD_RULE
 
 
 def _fiche(request, dossier, fiche_pk) -> FicheAction:
