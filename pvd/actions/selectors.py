@@ -506,7 +506,7 @@ DISPOSITIF_LABELS = dict(Dispositif.choices)
 # Said under the tables of planned against actual spending (page and workbook).
 REALISE_RULE = (
     "Réalisé : la somme des seules dépenses saisies. Une année dont la dépense n'est pas saisie est "
-    "« non renseignée » (comptée dans la dernière colonne), ce qui n'est pas 0 € dépensé."
+    "« non renseignée » (comptée dans la dernière colonne : nombre de budgets annuels, fiche par année), ce qui n'est pas 0 € dépensé."
 )
 VERSE_RULE = (
     "Versé : ce que le financeur a effectivement payé sur les lignes accordées ; reste à percevoir = accordé − versé."
@@ -531,7 +531,7 @@ def sans_budget_note(fiches) -> str:
 def _suivi_tables(fiches, lignes) -> list[Table]:
     """Planned against actual: by year, by fiche (budgeted fiches), and what funders paid."""
     sans_budget = sans_budget_note(fiches)
-    headers = ["Prévu (€)", "Réalisé (€)", "Années sans réalisé saisi"]
+    headers = ["Prévu (€)", "Réalisé (€)", "Budgets annuels sans réalisé saisi"]
     by_year: dict[int, list[Decimal]] = {}
     by_fiche = []
     for fiche in fiches:
