@@ -506,7 +506,8 @@ DISPOSITIF_LABELS = dict(Dispositif.choices)
 # Said under the tables of planned against actual spending (page and workbook).
 REALISE_RULE = (
     "Réalisé : la somme des seules dépenses saisies. Une année dont la dépense n'est pas saisie est "
-    "« non renseignée » (comptée dans la dernière colonne : nombre de budgets annuels, fiche par année), ce qui n'est pas 0 € dépensé."
+    "« non renseignée » (comptée dans la dernière colonne, "
+    "en budgets annuels), ce qui n'est pas 0 € dépensé."
 )
 VERSE_RULE = (
     "Versé : ce que le financeur a effectivement payé sur les lignes accordées ; reste à percevoir = accordé − versé."
