@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from pvd.strategie.models import AxeStrategique
 from pvd.territoires.models import OrganisationType
@@ -115,8 +116,72 @@ def _add_months(date: datetime.date, months: int) -> datetime.date:
     return datetime.date(date.year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
 
 
-@transaction.atomic
+def _seed_argent(context, today: datetime.date) -> None:
+    """Money over time and late fiches (issue 13), idempotent: the spending of past years
+    (entered once), the paid accordé lines of the fiches done or under way, the DETR line of
+    fiche 1 decided by the préfecture, and two late fiches (an étape or the end date past)."""
+    from .models import BudgetAnnuel, LigneFinancement
+
+    dossier, chef = context.dossier, context.chef
+    budgets = BudgetAnnuel.objects.filter(fiche__dossier=dossier, annee__lt=today.year).exclude(
+        fiche__statut__in=["a_venir", "abandonne"]
+    )
+    for index, budget in enumerate(budgets.select_related("fiche").order_by("fiche__numero", "annee")):
+        if index % 5 == 4 or budget.realise_renseigne:
+            continue  # one year in five stays « non renseigné »; entered once
+        services.budget_set(
+            fiche=budget.fiche,
+            by=chef,
+            annee=budget.annee,
+            investissement=budget.investissement,
+            fonctionnement=budget.fonctionnement,
+            realise_investissement=(budget.investissement * Decimal("0.85")).quantize(Decimal("1")),
+            realise_fonctionnement=budget.fonctionnement,
+        )
+    lignes = LigneFinancement.objects.filter(
+        fiche__dossier=dossier, statut="accorde", montant_verse__isnull=True, fiche__statut__in=["realise", "en_cours"]
+    ).exclude(dispositif="detr")
+    for ligne in lignes.select_related("fiche", "financeur"):
+        share = Decimal("1") if ligne.fiche.statut == "realise" else Decimal("0.5")
+        services.ligne_financement_verser(
+            ligne=ligne,
+            by=chef,
+            montant_verse=(ligne.montant * share).quantize(Decimal("1")),
+            date_versement=min(today, (ligne.date or today) + datetime.timedelta(days=180)),
+        )
+    detr = LigneFinancement.objects.filter(
+        fiche__dossier=dossier, fiche__numero=1, dispositif="detr", decision_etat_le__isnull=True
+    ).first()
+    prefecture = context.users.get("prefecture@demo.pvd.fr")
+    if detr is not None and prefecture is not None:
+        from pvd.dossiers.perms import access_for
+
+        services.ligne_financement_decider(
+            ligne=detr,
+            by=prefecture,
+            access=access_for(prefecture, dossier),
+            statut="accorde",
+            montant=detr.montant,
+            date_decision=detr.date or today,
+        )
+    # Late fiches: fiche 12 (schéma cyclable) past its end date, fiche 11 with a past étape not done.
+    FicheAction.objects.filter(dossier=dossier, numero=12, statut="a_venir").update(
+        date_debut=datetime.date(today.year - 2, 1, 1), date_fin=today - datetime.timedelta(days=40)
+    )
+    fiche = FicheAction.objects.filter(dossier=dossier, numero=11).first()
+    if fiche is not None and not fiche.etapes.filter(nom="Dépôt du permis d'aménager").exists():
+        services.etape_create(
+            fiche=fiche, by=chef, nom="Dépôt du permis d'aménager", date=today - datetime.timedelta(days=20)
+        )
+
+
 def seed(context) -> None:
+    with transaction.atomic():
+        _seed_fiches(context)
+        _seed_argent(context, timezone.localdate())
+
+
+def _seed_fiches(context) -> None:
     dossier, chef = context.dossier, context.chef
     axes = {}
     for numero, titre in AXES.items():

@@ -15,6 +15,7 @@ from .models import (
     LigneFinancement,
     Note,
     PieceJointe,
+    StatutFinancement,
 )
 from .selectors import organisations_for
 from .services import FICHE_FIELDS
@@ -103,6 +104,10 @@ class FicheForm(_CheckboxTemplates, BaseModelForm):
         pass
 
 
+LOCKED_BY_STATE = ("statut", "montant")
+LIGNE_FORM_FIELDS = ("dispositif", "montant", "statut", "date_demande", "date_decision")
+
+
 class LigneFinancementForm(BaseModelForm):
     nouveau_financeur = forms.CharField(
         label="Nouveau financeur",
@@ -119,13 +124,18 @@ class LigneFinancementForm(BaseModelForm):
 
     class Meta:
         model = LigneFinancement
-        fields = ["financeur", "dispositif", "montant", "statut", "date"]
-        widgets = {"date": DateInput()}
+        fields = ["financeur", "dispositif", "montant", "statut", "date_demande", "date_decision"]
+        widgets = {"date_demande": DateInput(), "date_decision": DateInput()}
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["financeur"].required = False
         self.fields["financeur"].queryset = organisations_for(dossier)
+        if self.instance.pk and self.instance.decidee_par_etat:
+            # The State decided: statut and amount are its own (the service refuses them too).
+            for name in LOCKED_BY_STATE:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Décision enregistrée par l'État : non modifiable par l'équipe."
 
     def clean(self):
         data = super().clean()
@@ -154,7 +164,7 @@ class LigneFinancementForm(BaseModelForm):
 class BudgetForm(BaseModelForm):
     class Meta:
         model = BudgetAnnuel
-        fields = ["annee", "investissement", "fonctionnement"]
+        fields = ["annee", "investissement", "fonctionnement", "realise_investissement", "realise_fonctionnement"]
 
     def _post_clean(self):
         pass
@@ -259,3 +269,30 @@ class ImportForm(BaseForm):
         if fichier.size > 5 * 1024 * 1024:
             raise forms.ValidationError("Le fichier dépasse 5 Mo.")
         return fichier
+
+
+class VersementForm(BaseForm):
+    """Mark an accordé line paid: what the funder actually paid, and when."""
+
+    montant_verse = forms.DecimalField(
+        label="Montant versé (€)", min_value=0, max_digits=14, decimal_places=2, help_text="Au plus le montant accordé."
+    )
+    date_versement = forms.DateField(label="Date du versement", widget=DateInput())
+
+
+class DecisionEtatForm(BaseForm):
+    """The State's decision on a line it instructs (DETR, DSIL, Fonds vert)."""
+
+    statut = forms.ChoiceField(
+        label="Décision",
+        choices=[(StatutFinancement.ACCORDE, "Accordé"), (StatutFinancement.REFUSE, "Refusé")],
+    )
+    montant = forms.DecimalField(
+        label="Montant accordé (€)",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text="Obligatoire si la subvention est accordée.",
+    )
+    date_decision = forms.DateField(label="Date de la décision", widget=DateInput())

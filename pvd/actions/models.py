@@ -54,6 +54,11 @@ class StatutFinancement(models.TextChoices):
     REFUSE = "refuse", "Refusé"
 
 
+# The schemes the State instructs: the préfecture (or ANCT) records their decision
+# (`financement.decide`), after which the team no longer changes the line's statut or amount.
+DISPOSITIFS_ETAT = ("detr", "dsil", "fonds_vert")
+
+
 # Said on the fiche form, the fiche page and the maquette (page and workbook).
 AXE_PRINCIPAL_RULE = (
     "Sans choix, l'axe principal est le premier des axes de la fiche, dans l'ordre des axes du projet de territoire."
@@ -244,6 +249,25 @@ class BudgetAnnuel(models.Model):
     fonctionnement = models.DecimalField(
         "fonctionnement (€)", max_digits=14, decimal_places=2, default=0, validators=[_POSITIVE]
     )
+    # What was actually spent that year; empty: « non renseigné », which is not 0 € spent.
+    realise_investissement = models.DecimalField(
+        "investissement réalisé (€)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[_POSITIVE],
+        help_text="Dépense effective de l'année. Laissez vide si elle n'est pas connue (différent de 0).",
+    )
+    realise_fonctionnement = models.DecimalField(
+        "fonctionnement réalisé (€)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[_POSITIVE],
+        help_text="Dépense effective de l'année. Laissez vide si elle n'est pas connue (différent de 0).",
+    )
 
     class Meta:
         ordering = ["fiche", "annee"]
@@ -260,6 +284,12 @@ class BudgetAnnuel(models.Model):
                 condition=Q(investissement__gte=0, fonctionnement__gte=0),
                 violation_error_message="Les montants ne peuvent pas être négatifs.",
             ),
+            models.CheckConstraint(
+                name="budget_realise_positif",
+                condition=(Q(realise_investissement__isnull=True) | Q(realise_investissement__gte=0))
+                & (Q(realise_fonctionnement__isnull=True) | Q(realise_fonctionnement__gte=0)),
+                violation_error_message="Les montants réalisés ne peuvent pas être négatifs.",
+            ),
         ]
 
     def __str__(self):
@@ -268,6 +298,19 @@ class BudgetAnnuel(models.Model):
     @property
     def total(self) -> Decimal:
         return self.investissement + self.fonctionnement
+
+    @property
+    def realise_renseigne(self) -> bool:
+        """Whether the actual spending of the year is known (at least one of its two parts)."""
+        return self.realise_investissement is not None or self.realise_fonctionnement is not None
+
+    @property
+    def realise_total(self) -> Decimal | None:
+        """The actual spending of the year; None when « non renseigné » (neither part entered);
+        a part left empty beside an entered one counts as 0."""
+        if not self.realise_renseigne:
+            return None
+        return (self.realise_investissement or Decimal("0")) + (self.realise_fonctionnement or Decimal("0"))
 
 
 class LigneFinancement(models.Model):
@@ -280,7 +323,26 @@ class LigneFinancement(models.Model):
     statut = models.CharField(
         "statut", max_length=10, choices=StatutFinancement.choices, default=StatutFinancement.SOLLICITE
     )
-    date = models.DateField("date (demande ou décision)", null=True, blank=True)
+    # The former single `date` ("demande ou décision") became one of these two (migration
+    # 0009_argent_suivi: a sollicité line's date is its request, a decided line's its decision).
+    date_demande = models.DateField("date de la demande", null=True, blank=True)
+    date_decision = models.DateField("date de la décision", null=True, blank=True)
+    # « Versé »: what the funder actually paid (only on an accordé line, at most its amount).
+    montant_verse = models.DecimalField(
+        "montant versé (€)", max_digits=14, decimal_places=2, null=True, blank=True, validators=[_POSITIVE]
+    )
+    date_versement = models.DateField("date du versement", null=True, blank=True)
+    # The State's decision (DISPOSITIFS_ETAT): who recorded it, when, as which State role.
+    decision_etat_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="décision enregistrée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_etat_le = models.DateTimeField("décision enregistrée le", null=True, blank=True)
+    decision_etat_role = models.CharField("au titre de", max_length=20, blank=True)
 
     class Meta:
         ordering = ["fiche", "pk"]
@@ -298,10 +360,55 @@ class LigneFinancement(models.Model):
                 name="financement_ligne_unique",
                 violation_error_message="Ce financeur a déjà une ligne pour ce dispositif sur cette fiche.",
             ),
+            models.CheckConstraint(
+                name="financement_verse_si_accorde",
+                condition=Q(montant_verse__isnull=True)
+                | (Q(statut="accorde", montant_verse__gte=0) & Q(montant_verse__lte=models.F("montant"))),
+                violation_error_message="Seule une ligne accordée peut être versée, au plus de son montant.",
+            ),
         ]
 
     def __str__(self):
         return f"{self.financeur} — {self.get_dispositif_display()} : {self.montant} €"
+
+    @property
+    def date(self):
+        """The line's single date (the export's and import's « Date »): its decision's, else its
+        request's. Set, it follows the migration's rule: a sollicité line's request date, else
+        its decision date (`services.DATE_RULE`)."""
+        return self.date_decision or self.date_demande
+
+    @date.setter
+    def date(self, value):
+        if self.statut == StatutFinancement.SOLLICITE:
+            self.date_demande = value
+        else:
+            self.date_decision = value
+
+    @property
+    def instruite_par_etat(self) -> bool:
+        return self.dispositif in DISPOSITIFS_ETAT
+
+    @property
+    def decidee_par_etat(self) -> bool:
+        """Once the State recorded its decision, the team no longer changes statut nor amount."""
+        return self.decision_etat_le is not None
+
+    @property
+    def versee(self) -> bool:
+        return self.montant_verse is not None
+
+    def clean(self):
+        errors = {}
+        if self.montant_verse is not None:
+            if self.statut != StatutFinancement.ACCORDE:
+                errors["montant_verse"] = "Seule une ligne accordée peut être marquée versée."
+            elif self.montant is not None and self.montant_verse > self.montant:
+                errors["montant_verse"] = "Le montant versé ne peut pas dépasser le montant accordé."
+        if self.date_demande and self.date_decision and self.date_decision < self.date_demande:
+            errors["date_decision"] = "La décision ne peut pas précéder la demande."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Etape(models.Model):

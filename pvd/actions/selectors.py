@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Case, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils import timezone
 
 from pvd.core import formatting
 from pvd.gouvernance.selectors import validation_states
@@ -15,6 +16,7 @@ from .models import (
     AXE_PRINCIPAL_RULE,
     MAQUETTE_AXE_RULE,
     Dispositif,
+    Etape,
     FicheAction,
     FicheStatut,
     LigneFinancement,
@@ -56,7 +58,21 @@ SORTS = {
     "fin": lambda: F("date_fin"),
     "cout": lambda: F("cout_ht"),
 }
-FILTER_KEYS = ["axe", "statut", "maturite", "maitre_ouvrage", "financeur", "secteur", "annee", "sort"]
+FILTER_KEYS = [
+    "axe",
+    "statut",
+    "maturite",
+    "maitre_ouvrage",
+    "financeur",
+    "secteur",
+    "annee",
+    "sort",
+    "retard",
+    "completude",
+]
+# The plan's filters on a fiche's progress (`progress.py`): en retard, complete or not.
+RETARD_CHOICES = [("oui", "En retard"), ("non", "Pas en retard")]
+COMPLETUDE_CHOICES = [("incomplete", "Incomplètes"), ("complete", "Complètes")]
 
 
 def fiches_for(dossier, access):
@@ -96,13 +112,30 @@ def clean_filters(data) -> dict:
     for key in ("axe", "maitre_ouvrage", "financeur", "secteur", "annee"):
         if _int(filters[key]) is None:
             filters[key] = ""
+    if filters["retard"] not in dict(RETARD_CHOICES):
+        filters["retard"] = ""
+    if filters["completude"] not in dict(COMPLETUDE_CHOICES):
+        filters["completude"] = ""
     sort = filters["sort"].lstrip("-")
     if sort not in SORTS:
         filters["sort"] = "numero"
     return filters
 
 
-def filter_fiches(qs, filters: dict):
+def late_q(today) -> Q:
+    """`progress.is_late` in SQL (RETARD_RULE): not done, and an end date or an undone étape
+    strictly before `today`."""
+    from .progress import DONE_STATUTS
+
+    return ~Q(statut__in=DONE_STATUTS) & (
+        Q(date_fin__lt=today) | Q(pk__in=Etape.objects.filter(faite=False, date__lt=today).values("fiche_id"))
+    )
+
+
+def filter_fiches(qs, filters: dict, today=None):
+    if filters.get("retard"):
+        late = late_q(today or timezone.localdate())
+        qs = qs.filter(late) if filters["retard"] == "oui" else qs.exclude(late)
     if filters.get("axe"):
         qs = qs.filter(axes__pk=int(filters["axe"]))
     if filters.get("statut"):
@@ -137,6 +170,7 @@ class PlanRow:
     fiche: FicheAction
     finance: object
     state: object
+    progress: object = None
 
 
 @dataclass
@@ -147,14 +181,31 @@ class PlanPage:
     total_accorde: Decimal
     total_sollicite: Decimal
     counts_by_statut: list = field(default_factory=list)
+    en_retard: int = 0
+    incompletes: int = 0
 
 
-def plan_page(dossier, access, filters: dict) -> PlanPage:
-    fiches = list(_with_relations(filter_fiches(fiches_for(dossier, access), filters)))
+def plan_page(dossier, access, filters: dict, today=None) -> PlanPage:
+    """The filtered plan, each row with its financing, validation state and progress
+    (`progress.fiche_progress`); a constant number of queries whatever the number of fiches."""
+    from .progress import fiche_progress
+
+    today = today or timezone.localdate()
+    qs = filter_fiches(fiches_for(dossier, access), filters, today)
+    fiches = list(_with_relations(qs).prefetch_related("indicateurs"))
     states = validation_states(fiches)
     rows = [
-        PlanRow(fiche=f, finance=plan_financement(f.cout_ht, f.financements.all()), state=states[f.pk]) for f in fiches
+        PlanRow(
+            fiche=f,
+            finance=plan_financement(f.cout_ht, f.financements.all()),
+            state=states[f.pk],
+            progress=fiche_progress(f, today),
+        )
+        for f in fiches
     ]
+    if filters.get("completude"):
+        complete = filters["completude"] == "complete"
+        rows = [row for row in rows if row.progress.completude.complete == complete]
     counts = OrderedDict((value, 0) for value in FicheStatut.values)
     for row in rows:
         counts[row.fiche.statut] += 1
@@ -166,6 +217,8 @@ def plan_page(dossier, access, filters: dict) -> PlanPage:
         total_accorde=sum((r.finance.accorde for r in rows), ZERO),
         total_sollicite=sum((r.finance.sollicite for r in rows), ZERO),
         counts_by_statut=[(labels[key], n, key) for key, n in counts.items()],
+        en_retard=sum(1 for row in rows if row.progress.en_retard),
+        incompletes=sum(1 for row in rows if not row.progress.completude.complete),
     )
 
 
@@ -186,6 +239,8 @@ def plan_filter_choices(dossier, access) -> dict:
         "axes": AxeStrategique.objects.filter(dossier=dossier),
         "statuts": FicheStatut.choices,
         "maturites": Maturite.choices,
+        "retards": RETARD_CHOICES,
+        "completudes": COMPLETUDE_CHOICES,
         "maitres_ouvrage": Organisation.objects.filter(fiches_maitrise_ouvrage__in=fiches).distinct(),
         "financeurs": Organisation.objects.filter(financements__fiche__in=fiches).distinct(),
         "secteurs": SecteurIntervention.objects.filter(dossier=dossier).order_by("nom"),
@@ -210,17 +265,29 @@ def organisations_for(dossier):
     return for_dossier(dossier)
 
 
-def fiche_detail(fiche: FicheAction) -> dict:
+def fiche_detail(fiche: FicheAction, today=None) -> dict:
     from pvd.gouvernance.selectors import validation_state
 
-    lignes = list(fiche.financements.select_related("financeur"))
+    from .progress import COMPLETENESS_RULE, RETARD_RULE, fiche_progress
+
+    lignes = list(fiche.financements.select_related("financeur", "decision_etat_par"))
+    budgets = list(fiche.budgets.all())
+    etapes = list(fiche.etapes.all())
+    indicateurs = list(fiche.indicateurs.all())
+    today = today or timezone.localdate()
     return {
         "lignes": lignes,
         "finance": plan_financement(fiche.cout_ht, lignes),
-        "budgets": list(fiche.budgets.all()),
-        "etapes": list(fiche.etapes.all()),
+        "budgets": budgets,
+        "etapes": etapes,
+        "progress": fiche_progress(
+            fiche, today, etapes=etapes, budgets=budgets, lignes=lignes, indicateurs=indicateurs
+        ),
+        "retard_rule": RETARD_RULE,
+        "completude_rule": COMPLETENESS_RULE,
+        "today": today,
         "notes": list(fiche.notes.select_related("auteur")),
-        "indicateurs": list(fiche.indicateurs.all()),
+        "indicateurs": indicateurs,
         "pieces": list(fiche.pieces.all()),
         "historique": list(fiche.historique.select_related("by")[:100]),
         "validation": validation_state(fiche),
@@ -426,7 +493,7 @@ def maquette(dossier, access=None, *, fiches: list[FicheAction] | None = None) -
         [(_fiche_label(f), [f.cout_ht or ZERO, *_status_sums(f.financements.all())]) for f in abandoned],
     )
     return Maquette(
-        tables=[years, funders, dispositifs, axes, statuts],
+        tables=[years, funders, dispositifs, axes, statuts, *_suivi_tables(fiches, lignes)],
         sans_ventilation=sans_ventilation,
         abandonnees=abandonnees,
         cout_total=sum((fiche.cout_ht or ZERO for fiche in fiches), ZERO),
@@ -435,6 +502,86 @@ def maquette(dossier, access=None, *, fiches: list[FicheAction] | None = None) -
 
 
 DISPOSITIF_LABELS = dict(Dispositif.choices)
+
+# Said under the tables of planned against actual spending (page and workbook).
+REALISE_RULE = (
+    "Réalisé : la somme des seules dépenses saisies. Une année dont la dépense n'est pas saisie est "
+    "« non renseignée » (comptée dans la dernière colonne, "
+    "en budgets annuels), ce qui n'est pas 0 € dépensé."
+)
+VERSE_RULE = (
+    "Versé : ce que le financeur a effectivement payé sur les lignes accordées ; reste à percevoir = accordé − versé."
+)
+
+
+def sans_budget_note(fiches) -> str:
+    """« 3 fiches sans budget annuel : n° 4 — …, … » (or that every fiche has one)."""
+    unbudgeted = [fiche for fiche in fiches if not fiche.budgets.all()]
+    if not unbudgeted:
+        return "Toutes les fiches comptées ont un budget annuel."
+    labels = " ; ".join(_fiche_label(fiche) for fiche in unbudgeted)
+    count = len(unbudgeted)
+    what = (
+        "1 fiche sans budget annuel, absente de ce tableau"
+        if count == 1
+        else f"{count} fiches sans budget annuel, absentes de ce tableau"
+    )
+    return f"{what} : {labels}."
+
+
+def _suivi_tables(fiches, lignes) -> list[Table]:
+    """Planned against actual: by year, by fiche (budgeted fiches), and what funders paid."""
+    sans_budget = sans_budget_note(fiches)
+    headers = ["Prévu (€)", "Réalisé (€)", "Budgets annuels sans réalisé saisi"]
+    by_year: dict[int, list[Decimal]] = {}
+    by_fiche = []
+    for fiche in fiches:
+        budgets = list(fiche.budgets.all())
+        if not budgets:
+            continue
+        row = [ZERO, ZERO, ZERO]
+        for budget in budgets:
+            sums = by_year.setdefault(budget.annee, [ZERO, ZERO, ZERO])
+            for target in (sums, row):
+                target[0] += budget.total
+                if budget.realise_renseigne:
+                    target[1] += budget.realise_total
+                else:
+                    target[2] += 1
+        by_fiche.append((_fiche_label(fiche), row))
+    annees = Table(
+        "prevu-realise-annees",
+        "Prévu et réalisé par année",
+        "Année",
+        headers,
+        [(str(year), by_year[year]) for year in sorted(by_year)],
+        notes=[REALISE_RULE, sans_budget],
+    )
+    par_fiche = Table(
+        "prevu-realise-fiches",
+        "Prévu et réalisé par fiche",
+        "Fiche",
+        headers,
+        by_fiche,
+        notes=[REALISE_RULE, sans_budget],
+    )
+    verse: OrderedDict[str, list[Decimal]] = OrderedDict()
+    for ligne in sorted(lignes, key=lambda line: line.financeur.nom):
+        if ligne.statut != StatutFinancement.ACCORDE:
+            continue
+        row = verse.setdefault(ligne.financeur.nom, [ZERO, ZERO, ZERO])
+        row[0] += ligne.montant
+        row[1] += ligne.montant_verse or ZERO
+        row[2] += ligne.montant - (ligne.montant_verse or ZERO)
+    versements = Table(
+        "versements",
+        "Accordé et versé par financeur",
+        "Financeur",
+        ["Accordé (€)", "Versé (€)", "Reste à percevoir (€)"],
+        list(verse.items()),
+        notes=[VERSE_RULE],
+    )
+    return [annees, par_fiche, versements]
 
 
 # --- Calendrier (Gantt) -------------------------------------------------------------------

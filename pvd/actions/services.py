@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from pvd.core import formatting
 from pvd.gouvernance.services import object_submit
@@ -21,6 +22,7 @@ from .models import (
     LigneFinancement,
     Note,
     PieceJointe,
+    StatutFinancement,
 )
 
 # The scalar fields a user edits on a fiche, in display order.
@@ -257,16 +259,26 @@ def ligne_financement_create(
     montant: Decimal,
     statut: str,
     date=None,
+    date_demande=None,
+    date_decision=None,
 ) -> LigneFinancement:
     """A financing line; `nouveau_financeur` (a name) creates the funder if needed, in the same
-    transaction: a refused line leaves no new organisation behind."""
+    transaction: a refused line leaves no new organisation behind. `date` (the import's single
+    « Date » column) is the request's date of a sollicité line, else the decision's (DATE_RULE)."""
     if financeur is None:
         if not (nouveau_financeur or "").strip():
             raise ValidationError({"financeur": "Choisissez un financeur ou saisissez-en un nouveau."})
         financeur = _find_or_create_funder(fiche.dossier, nouveau_financeur, type_financeur)
     check_offered(dossier=fiche.dossier, organisations=[financeur], field="financeur")
+    date_demande, date_decision = _split_date(statut, date, date_demande, date_decision)
     ligne = LigneFinancement(
-        fiche=fiche, financeur=financeur, dispositif=dispositif, montant=montant, statut=statut, date=date
+        fiche=fiche,
+        financeur=financeur,
+        dispositif=dispositif,
+        montant=montant,
+        statut=statut,
+        date_demande=date_demande,
+        date_decision=date_decision,
     )
     if montant is not None and montant < 0:
         raise ValidationError({"montant": "Le montant ne peut pas être négatif."})
@@ -276,7 +288,31 @@ def ligne_financement_create(
     return ligne
 
 
-LIGNE_FIELDS = {"financeur", "dispositif", "montant", "statut", "date"}
+LIGNE_FIELDS = {"financeur", "dispositif", "montant", "statut", "date_demande", "date_decision", "date"}
+# Said where the single date of a line is read or written (import, export, migration 0009).
+DATE_RULE = "Date unique d'une ligne : celle de la demande si elle est sollicitée, sinon celle de la décision."
+STATE_LOCK_MESSAGE = (
+    "La décision de l'État sur cette ligne est enregistrée : son statut et son montant ne peuvent plus "
+    "être modifiés par l'équipe-projet."
+)
+
+
+def _split_date(statut, date, date_demande, date_decision):
+    if date is not None:
+        if statut == StatutFinancement.SOLLICITE:
+            date_demande = date_demande or date
+        else:
+            date_decision = date_decision or date
+    return date_demande, date_decision
+
+
+def _check_state_lock(ligne: LigneFinancement, fields: dict) -> None:
+    """The team's edits of a line the State decided: statut and amount stay the State's."""
+    if not ligne.decidee_par_etat:
+        return
+    changed = [name for name in ("statut", "montant") if name in fields and fields[name] != getattr(ligne, name)]
+    if changed:
+        raise ValidationError(dict.fromkeys(changed, STATE_LOCK_MESSAGE))
 
 
 @transaction.atomic
@@ -296,6 +332,13 @@ def ligne_financement_update(
         check_offered(dossier=ligne.fiche.dossier, organisations=[fields["financeur"]], field="financeur")
     if fields.get("montant") is not None and fields["montant"] < 0:
         raise ValidationError({"montant": "Le montant ne peut pas être négatif."})
+    _check_state_lock(ligne, fields)
+    if "date" in fields:
+        date = fields.pop("date")
+        statut = fields.get("statut", ligne.statut)
+        fields["date_demande"], fields["date_decision"] = _split_date(
+            statut, date, fields.get("date_demande", ligne.date_demande), fields.get("date_decision")
+        )
     old = _ligne_label(ligne)
     for name, value in fields.items():
         setattr(ligne, name, value)
@@ -309,23 +352,140 @@ def ligne_financement_update(
 
 @transaction.atomic
 def ligne_financement_delete(*, ligne: LigneFinancement, by) -> None:
+    if ligne.decidee_par_etat:
+        raise ValidationError(
+            "La décision de l'État sur cette ligne est enregistrée : l'équipe-projet ne peut pas la supprimer."
+        )
     _log(ligne.fiche, by, "financement supprimé", _ligne_label(ligne), "")
     ligne.delete()
 
 
-def _budget_label(investissement, fonctionnement) -> str:
-    """ "12 345,00 € inv. / 0,50 € fonct.", as the history shows a yearly budget."""
-    return f"{formatting.montant(investissement, True)} inv. / {formatting.montant(fonctionnement, True)} fonct."
+@transaction.atomic
+def ligne_financement_verser(
+    *, ligne: LigneFinancement, by, montant_verse: Decimal, date_versement
+) -> LigneFinancement:
+    """Mark a line paid: the amount actually received (an accordé line only, at most its
+    amount) and its date. Marked again, it replaces the previous figures (a second payment
+    is entered as the new total received)."""
+    if ligne.statut != StatutFinancement.ACCORDE:
+        raise ValidationError({"montant_verse": "Seule une ligne accordée peut être marquée versée."})
+    if montant_verse is None:
+        raise ValidationError({"montant_verse": "Indiquez le montant versé."})
+    if montant_verse < 0:
+        raise ValidationError({"montant_verse": "Le montant versé ne peut pas être négatif."})
+    if montant_verse > ligne.montant:
+        raise ValidationError(
+            {
+                "montant_verse": "Le montant versé ne peut pas dépasser le montant accordé "
+                f"({formatting.montant(ligne.montant, True)})."
+            }
+        )
+    if date_versement is None:
+        raise ValidationError({"date_versement": "Indiquez la date du versement."})
+    old = _versement_label(ligne)
+    ligne.montant_verse, ligne.date_versement = montant_verse, date_versement
+    ligne.full_clean()
+    ligne.save(update_fields=["montant_verse", "date_versement"])
+    _log(
+        ligne.fiche,
+        by,
+        f"versement ({ligne.financeur} / {ligne.get_dispositif_display()})",
+        old,
+        _versement_label(ligne),
+    )
+    return ligne
+
+
+def _versement_label(ligne) -> str:
+    if ligne.montant_verse is None:
+        return ""
+    return f"{formatting.montant(ligne.montant_verse, True)} versés le {formatting.date_fr(ligne.date_versement)}"
 
 
 @transaction.atomic
-def budget_set(*, fiche: FicheAction, by, annee: int, investissement: Decimal, fonctionnement: Decimal) -> BudgetAnnuel:
+def ligne_financement_decider(
+    *, ligne: LigneFinancement, by, access, statut: str, montant: Decimal | None, date_decision
+) -> LigneFinancement:
+    """The State's decision on a line it instructs (DISPOSITIFS_ETAT), recorded by the
+    préfecture of the dossier's département or ANCT (`financement.decide`): accordé with its
+    amount, or refusé (the amount asked stays). Who decided and when is kept on the line and
+    in the fiche's history; from then on the team no longer changes statut nor amount."""
+    access.require("financement.decide")
+    if not ligne.instruite_par_etat:
+        raise ValidationError(
+            f"Le dispositif « {ligne.get_dispositif_display()} » n'est pas instruit par l'État : "
+            "seules les lignes DETR, DSIL et Fonds vert reçoivent sa décision ici."
+        )
+    if statut not in (StatutFinancement.ACCORDE, StatutFinancement.REFUSE):
+        raise ValidationError({"statut": "La décision est « accordé » ou « refusé »."})
+    if date_decision is None:
+        raise ValidationError({"date_decision": "Indiquez la date de la décision."})
+    if statut == StatutFinancement.ACCORDE:
+        if montant is None:
+            raise ValidationError({"montant": "Indiquez le montant accordé."})
+        if montant < 0:
+            raise ValidationError({"montant": "Le montant ne peut pas être négatif."})
+    else:
+        montant = ligne.montant
+    if ligne.montant_verse is not None and (statut != StatutFinancement.ACCORDE or montant < ligne.montant_verse):
+        raise ValidationError(
+            {"statut": f"Cette ligne a déjà reçu un versement de {formatting.montant(ligne.montant_verse, True)}."}
+        )
+    old = _ligne_label(ligne)
+    ligne.statut, ligne.montant, ligne.date_decision = statut, montant, date_decision
+    ligne.decision_etat_par, ligne.decision_etat_le = by, timezone.now()
+    ligne.decision_etat_role = access.role_label
+    ligne.full_clean()
+    ligne.save()
+    _log(
+        ligne.fiche,
+        by,
+        f"décision de l'État ({access.role_label})",
+        old,
+        f"{_ligne_label(ligne)}, décidée le {formatting.date_fr(date_decision)}",
+    )
+    return ligne
+
+
+def _budget_label(investissement, fonctionnement, realise_investissement=None, realise_fonctionnement=None) -> str:
+    """ "12 345,00 € inv. / 0,50 € fonct.", as the history shows a yearly budget (then what
+    was spent, when entered)."""
+    label = f"{formatting.montant(investissement, True)} inv. / {formatting.montant(fonctionnement, True)} fonct."
+    if realise_investissement is not None or realise_fonctionnement is not None:
+        spent = [
+            f"{formatting.montant(value, True)} {part}" if value is not None else f"non renseigné {part}"
+            for value, part in ((realise_investissement, "inv."), (realise_fonctionnement, "fonct."))
+        ]
+        label += f" ; réalisé : {' / '.join(spent)}"
+    return label
+
+
+@transaction.atomic
+def budget_set(
+    *,
+    fiche: FicheAction,
+    by,
+    annee: int,
+    investissement: Decimal,
+    fonctionnement: Decimal,
+    realise_investissement: Decimal | None = None,
+    realise_fonctionnement: Decimal | None = None,
+) -> BudgetAnnuel:
+    """The planned budget of a year and what was actually spent (None: « non renseigné »)."""
     budget = BudgetAnnuel.objects.filter(fiche=fiche, annee=annee).first() or BudgetAnnuel(fiche=fiche, annee=annee)
-    old = "" if budget.pk is None else _budget_label(budget.investissement, budget.fonctionnement)
+    old = (
+        ""
+        if budget.pk is None
+        else _budget_label(
+            budget.investissement, budget.fonctionnement, budget.realise_investissement, budget.realise_fonctionnement
+        )
+    )
     budget.investissement, budget.fonctionnement = investissement, fonctionnement
+    budget.realise_investissement, budget.realise_fonctionnement = realise_investissement, realise_fonctionnement
     budget.full_clean(validate_unique=False)
     budget.save()
-    _log(fiche, by, f"budget {annee}", old, _budget_label(investissement, fonctionnement))
+    new = _budget_label(investissement, fonctionnement, realise_investissement, realise_fonctionnement)
+    _log(fiche, by, f"budget {annee}", old, new)
     return budget
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import
+from . import views, views_argent, views_import
 
 app_name = "actions"
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path(_F + "financements/<int:ligne_pk>/statut/", views.ligne_update_statut, name="ligne_statut"),
     path(_F + "financements/<int:ligne_pk>/modifier/", views.ligne_update, name="ligne_update"),
     path(_F + "financements/<int:ligne_pk>/supprimer/", views.ligne_delete, name="ligne_delete"),
+    path(_F + "financements/<int:ligne_pk>/versement/", views_argent.ligne_verser, name="ligne_verser"),
+    path(_F + "financements/<int:ligne_pk>/decision/", views_argent.ligne_decision, name="ligne_decision"),
     path(_F + "budgets/", views.budget_add, name="budget_add"),
     path(_F + "etapes/", views.etape_add, name="etape_add"),
     path(_F + "etapes/<int:etape_pk>/basculer/", views.etape_toggle, name="etape_toggle"),

@@ -17,8 +17,18 @@ from pvd.strategie import selectors as strategie_selectors
 from pvd.strategie.forms import CatalogueForm
 
 from . import exports, selectors, services
-from .forms import BudgetForm, EtapeForm, FicheForm, IndicateurForm, LigneFinancementForm, NoteForm, PieceForm
+from .forms import (
+    LIGNE_FORM_FIELDS,
+    BudgetForm,
+    EtapeForm,
+    FicheForm,
+    IndicateurForm,
+    LigneFinancementForm,
+    NoteForm,
+    PieceForm,
+)
 from .models import MAQUETTE_AXE_RULE, BudgetAnnuel, Etape, FicheAction, LigneFinancement, Note, PieceJointe
+from .progress import RETARD_RULE
 
 
 def _fiche(request, dossier, fiche_pk) -> FicheAction:
@@ -74,6 +84,7 @@ def plan(request, dossier):
             points=points,
             sort_links=sort_links,
             export_query=export_query,
+            retard_rule=RETARD_RULE,
             tiles=_tiles(),
             **_territory_layers(dossier),
         ),
@@ -231,7 +242,7 @@ def ligne_add(request, dossier, fiche_pk):
             fiche=fiche,
             by=request.user,
             **form.financeur_fields(),
-            **{k: form.cleaned_data[k] for k in ("dispositif", "montant", "statut", "date")},
+            **{k: form.cleaned_data[k] for k in LIGNE_FORM_FIELDS},
         )
 
     return _sub_form(request, dossier, fiche_pk, LigneFinancementForm, "ligne", "plan.edit", save, {"dossier": dossier})
@@ -275,7 +286,7 @@ def ligne_update(request, dossier, fiche_pk, ligne_pk):
             ligne=ligne,
             by=request.user,
             **form.financeur_fields(),
-            **{k: form.cleaned_data[k] for k in ("dispositif", "montant", "statut", "date")},
+            **{k: form.cleaned_data[k] for k in LIGNE_FORM_FIELDS},
         )
 
     return _fiche_part_edit(

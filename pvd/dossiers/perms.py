@@ -33,6 +33,7 @@ A member keeps their membership role even when they also hold a State scope.
 | dossier.open                  |      |        |     |            |         |     x      |  x   |
 | demande.decide                |      |        |     |            |         |     x      |  x   |
 | dossier.designate_chef        |      |        |     |            |         |     x      |  x   |
+| financement.decide            |      |        |     |            |         |     x      |  x   |
 | organisations.curate          |      |        |     |            |         |            |  x   |
 | pilotage.tableau_territorial  |      |        |     |            |         |     x      |  x   |
 | dossier.open_hors_programme   |      |        |     |            |         |            |  x   |
@@ -48,6 +49,12 @@ chef de projet) is asked of `dossier_state_access(user, dossier)`, scoped like `
 préfecture of the département of all the dossier's communes, or ANCT. It only serves while the
 dossier has no chef de projet (the services refuse otherwise): once a chef has joined, the chef
 manages the members and the State gets no other member-management power.
+
+`financement.decide` (record the State's decision, accordé or refusé, amount and date, on a
+financing line of a scheme it instructs: DETR, DSIL, Fonds vert) is asked of the dossier's
+access: the préfecture of the dossier's département (a préfecture of another département does
+not see the dossier) or ANCT. Once recorded, the team keeps `plan.edit` on the line but no
+longer changes its statut nor its amount (`pvd.actions.services.ligne_financement_decider`).
 
 `fiche.view_confidential` and `documents.view_confidential` are asked only by the models'
 `visible_to(access)` querysets (and `FicheAction.is_visible_to`): every read of fiches or
@@ -117,6 +124,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "dossier.open": {PREFECTURE, ANCT},
     "demande.decide": {PREFECTURE, ANCT},
     "dossier.designate_chef": {PREFECTURE, ANCT},
+    "financement.decide": {PREFECTURE, ANCT},
     "organisations.curate": {ANCT},
     "pilotage.tableau_territorial": {PREFECTURE, ANCT},
     "dossier.open_hors_programme": {ANCT},

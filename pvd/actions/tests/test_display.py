@@ -134,6 +134,7 @@ def test_plan_table_fits_its_columns(client_for, dossier, main):
         "Début – Fin",
         "Coût HT (k€)",
         "Accordé (k€)",
+        "Avancement",
         "Validation",
     ]
     assert all(th["scope"] == "col" for th in table.select("thead th")) and table.caption

@@ -36,7 +36,7 @@ def test_ligne_update_per_viewer(client_for, dossier, kind):
         "dispositif": "departement",
         "montant": "250",
         "statut": "accorde",
-        "date": "2025-04-01",
+        "date_decision": "2025-04-01",
     }
     response = client.post(url("ligne_update", dossier, fiche_pk=fiche.pk, ligne_pk=ligne.pk), data)
     ligne.refresh_from_db()

@@ -76,7 +76,16 @@ def test_maquette_xlsx_per_viewer_numbers_and_formulas(client_for, dossier, plan
         assert response.status_code == (302 if kind == "anonymous" else 404)
         return
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Par année", "Par financeur", "Par dispositif", "Par axe", "Par statut des fiches"]
+    assert workbook.sheetnames == [
+        "Par année",
+        "Par financeur",
+        "Par dispositif",
+        "Par axe",
+        "Par statut des fiches",
+        "Prévu et réalisé par année",
+        "Prévu et réalisé par fiche",
+        "Accordé et versé par financeur",
+    ]
     sheet = workbook["Par financeur"]
     assert [c.value for c in sheet[1]] == ["Financeur", "Accordé (€)", "Sollicité (€)", "Refusé (€)"]
     assert sheet["A2"].value == "Région Grand Est" and sheet["C2"].value == 200000
@@ -109,6 +118,15 @@ def test_maquette_xlsx_every_total_is_a_formula_equal_to_the_page(client_for, do
     ecole = plan[1]
     ecole.statut = "en_cours"  # two lines in the sheet by status too
     ecole.save()
+    # Two funders with an accordé line: two lines in the sheet of what was paid too.
+    LigneFactory(
+        fiche=ecole,
+        financeur=OrganisationFactory(nom="Région"),
+        dispositif="region",
+        montant=Decimal("1000"),
+        statut="accorde",
+        montant_verse=Decimal("400"),
+    )
     response = client_for(dossier, "equipe").get(url("maquette_xlsx", dossier))
     workbook = load_workbook(io.BytesIO(response.content))
     tables = maquette(dossier, None)
