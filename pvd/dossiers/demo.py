@@ -25,7 +25,17 @@ DEMO_DEMANDE_COMMUNE = "52060"  # Bourbonne-les-Bains
 DEMO_DEMANDEUR = "demandeur@demo.pvd.fr"
 # Documents and diagnostic before gouvernance: the first séance validates the submitted diagnostic
 # document and the diagnostic du territoire.
-DEMO_APPS = ["strategie", "actions", "documents", "diagnostic", "gouvernance", "suivi", "conventions", "participation"]
+DEMO_APPS = [
+    "strategie",
+    "actions",
+    "documents",
+    "diagnostic",
+    "gouvernance",
+    "suivi",
+    "conventions",
+    "participation",
+    "pilotage",
+]
 
 ACCOUNTS = [
     ("chef@demo.pvd.fr", "Claire", "Martin", "Commune de Langres", Role.CHEF_DE_PROJET, ""),

@@ -28,6 +28,9 @@ A member keeps their membership role even when they also hold a State scope.
 | documents.view_confidential   |  x   |   x    |     |            |         |            |      |
 | note.delete_own               |  x   |   x    |  x  |     x      |         |     x      |  x   |
 | note.delete_any               |  x   |        |     |            |         |            |      |
+| fiche.publish                 |  x   |   x    |     |            |         |            |      |
+| avis.view                     |  x   |   x    |     |            |         |     x      |  x   |
+| avis.give                     |      |        |     |            |         |     x      |  x   |
 | dossier.open                  |      |        |     |            |         |     x      |  x   |
 | demande.decide                |      |        |     |            |         |     x      |  x   |
 | dossier.designate_chef        |      |        |     |            |         |     x      |  x   |
@@ -50,6 +53,11 @@ manages the members and the State gets no other member-management power.
 `visible_to(access)` querysets (and `FicheAction.is_visible_to`): every read of fiches or
 documents goes through them; `access=None` stands for the public and for what leaves the
 platform (a generated convention, the participation pages), which never see a confidential one.
+
+`fiche.publish` puts a fiche on the national open-data page (or takes it off); a confidential
+fiche is never published. `avis.give` records an opinion of the State on a fiche action or a
+convention (the préfecture of the dossier's département, or ANCT), which nobody changes nor
+deletes afterwards; `avis.view` shows those opinions to the équipe-projet and the State.
 
 `note.delete_own` (delete a note of suivi one wrote) and `note.delete_any` (any note of the
 dossier) are asked together by `Note.deletable_by(access, user)`, the one place of that rule.
@@ -97,6 +105,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "documents.view_confidential": _TEAM,
     "note.delete_own": _TEAM | {Role.ELU, Role.PARTENAIRE, PREFECTURE, ANCT},
     "note.delete_any": _CHEF,
+    "fiche.publish": _TEAM,
+    "avis.view": _TEAM | {PREFECTURE, ANCT},
+    "avis.give": {PREFECTURE, ANCT},
     "dossier.open": {PREFECTURE, ANCT},
     "demande.decide": {PREFECTURE, ANCT},
     "dossier.designate_chef": {PREFECTURE, ANCT},

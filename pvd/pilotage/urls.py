@@ -1,3 +1,25 @@
+"""Pilotage of the programme over the data of every app: alerts and their digest, the
+dossier's dashboard, the département's and the nation's dashboards, the State's opinions,
+the open data of the published fiches, the bilan annuel and the quarterly snapshots.
+
+The highest layer of the platform: it reads every domain app, none reads it.
+"""
+
+from django.urls import path
+
+from . import views_avis, views_opendata
+
 app_name = "pilotage"
 
-urlpatterns = []
+urlpatterns = [
+    # The State's opinions (avis) on a fiche action or a convention.
+    path(
+        "dossiers/<int:dossier_pk>/avis/<str:kind>/<int:pk>/nouveau/",
+        views_avis.avis_create,
+        name="avis_create",
+    ),
+    # Open data of the published fiches action (public, no login).
+    path("donnees-ouvertes/fiches-action/", views_opendata.opendata_page, name="opendata"),
+    path("donnees-ouvertes/fiches-action.csv", views_opendata.opendata_csv, name="opendata_csv"),
+    path("donnees-ouvertes/fiches-action.geojson", views_opendata.opendata_geojson, name="opendata_geojson"),
+]
