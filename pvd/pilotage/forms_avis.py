@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from pvd.core.forms import BaseModelForm, DateInput
 
-from .models import Avis
+from .models import Avis, AvisSens
 
 
 class AvisForm(BaseModelForm):
@@ -11,7 +11,6 @@ class AvisForm(BaseModelForm):
         model = Avis
         fields = ["sens", "date", "texte"]
         widgets = {
-            "sens": forms.RadioSelect(),
             "date": DateInput(),
             "texte": forms.Textarea(attrs={"rows": 6}),
         }
@@ -22,3 +21,8 @@ class AvisForm(BaseModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+        # Radios without the empty choice, drawn the DSFR way (the diagnostic's radio template).
+        self.fields["sens"] = forms.ChoiceField(
+            label="Avis", choices=AvisSens.choices, widget=forms.RadioSelect, required=True
+        )
+        self.fields["sens"].template_name = "diagnostic/_field_radios.html"
