@@ -11,6 +11,7 @@ class AvisForm(BaseModelForm):
         model = Avis
         fields = ["sens", "date", "texte"]
         widgets = {
+            "sens": forms.RadioSelect,
             "date": DateInput(),
             "texte": forms.Textarea(attrs={"rows": 6}),
         }
@@ -22,7 +23,5 @@ class AvisForm(BaseModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
         # Radios without the empty choice, drawn the DSFR way (the diagnostic's radio template).
-        self.fields["sens"] = forms.ChoiceField(
-            label="Avis", choices=AvisSens.choices, widget=forms.RadioSelect, required=True
-        )
+        self.fields["sens"].choices = AvisSens.choices
         self.fields["sens"].template_name = "diagnostic/_field_radios.html"
