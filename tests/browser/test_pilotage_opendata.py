@@ -41,7 +41,7 @@ def test_the_open_data_page_and_an_opinion_of_the_prefecture(page, new_page, liv
     force_login(prefecture, live_server, UserFactory(prefecture=True, departement=dossier.communes.first().departement))
     prefecture.goto(reverse("actions:fiche", kwargs={"dossier_pk": dossier.pk, "fiche_pk": fiche.pk}))
     prefecture.get_by_role("link", name="Donner un avis").click()
-    prefecture.get_by_label("Réservé").check()
+    prefecture.get_by_label("Réservé").check(force=True)  # DSFR: the label covers the radio
     prefecture.get_by_label("Motivation").fill("Sous réserve d'un plan de financement consolidé.")
     assert_accessible(prefecture)
     screenshot(prefecture, "pilotage-avis-form")
