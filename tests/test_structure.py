@@ -36,6 +36,10 @@ PUBLIC_URL_NAMES = {
     "strategie:public",
     "participation:public",
     "participation:contribution",
+    # The open data of the published fiches (pvd.pilotage.opendata).
+    "pilotage:opendata",
+    "pilotage:opendata_csv",
+    "pilotage:opendata_geojson",
 }
 SKIPPED_PREFIXES = ("admin/", "static/", "media/")
 DUMMY_VALUES = {

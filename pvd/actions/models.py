@@ -163,6 +163,9 @@ class FicheAction(models.Model):
     cout_ttc = models.DecimalField("coût TTC (€)", max_digits=14, decimal_places=2, null=True, blank=True)
     inscrite_crte = models.BooleanField("inscrite au CRTE", default=False)
     confidentielle = models.BooleanField("confidentielle (visible de l'équipe-projet seulement)", default=False)
+    # Published by the équipe-projet on the national open-data page (pvd.pilotage.opendata);
+    # never a confidential fiche (constraint below, and services.fiche_publication).
+    publiee = models.BooleanField("publiée en données ouvertes", default=False)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
@@ -192,6 +195,14 @@ class FicheAction(models.Model):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 violation_error_message="Un point se compose d'une latitude et d'une longitude.",
+            ),
+            models.CheckConstraint(
+                name="fiche_publiee_non_confidentielle",
+                condition=Q(confidentielle=False) | Q(publiee=False),
+                violation_error_message=(
+                    "Une fiche confidentielle ne peut pas être publiée en données ouvertes : "
+                    "retirez-la d'abord des données ouvertes."
+                ),
             ),
         ]
 

@@ -217,6 +217,22 @@ def fiche_update(
 
 
 @transaction.atomic
+def fiche_publication(*, fiche: FicheAction, by, publiee: bool) -> FicheAction:
+    """Put the fiche on the national open-data page (or take it off), in its history. A
+    confidential fiche is never published (also a constraint of the model)."""
+    fiche = FicheAction.objects.select_for_update().get(pk=fiche.pk)
+    if publiee and fiche.confidentielle:
+        raise ValidationError("Une fiche confidentielle ne peut pas être publiée en données ouvertes.")
+    if fiche.publiee == publiee:
+        return fiche
+    fiche.publiee = publiee
+    fiche.full_clean()
+    fiche.save(update_fields=["publiee", "updated_at"])
+    _log(fiche, by, "publication en données ouvertes", "oui" if not publiee else "non", "oui" if publiee else "non")
+    return fiche
+
+
+@transaction.atomic
 def fiche_delete(*, fiche: FicheAction, by) -> None:
     """Delete a fiche, unless the comité de projet has decided on it (the gouvernance's one rule:
     `decidable_delete_check`; a pending submission goes with the fiche)."""

@@ -24,6 +24,7 @@ urlpatterns = [
     path(_F + "etapes/<int:etape_pk>/supprimer/", views.etape_delete, name="etape_delete"),
     path(_F + "notes/<int:note_pk>/supprimer/", views.note_delete, name="note_delete"),
     path(_F + "soumettre/", views.fiche_submit, name="fiche_submit"),
+    path(_F + "publication/", views.fiche_publication, name="fiche_publication"),
     path(_F + "fiche.pdf", views.fiche_pdf, name="fiche_pdf"),
     path(_F + "fiche.docx", views.fiche_docx, name="fiche_docx"),
     path(_F + "financements/", views.ligne_add, name="ligne_add"),

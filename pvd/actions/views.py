@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from pvd.core.downloads import protected_download
 from pvd.core.forms import apply_validation_error, report_validation_error
 from pvd.core.views import delete_view
+from pvd.dossiers.steps import optional_provider
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import deletion_consequence, may_submit
 from pvd.strategie import selectors as strategie_selectors
@@ -182,6 +183,8 @@ def _detail_context(request, dossier, fiche, **forms):
     detail = selectors.fiche_detail(fiche)
     for note in detail["notes"]:
         note.deletable = note.deletable_by(request.access, request.user)
+    # The State's opinions on the fiche (pvd.pilotage, a higher layer that declares itself here).
+    avis_provider = optional_provider("pvd.pilotage.avis.for_object")
     return dossier_context(
         request,
         dossier,
@@ -190,6 +193,7 @@ def _detail_context(request, dossier, fiche, **forms):
         fiche=fiche,
         can_submit=may_submit(request.access, fiche, detail["validation"]),
         **detail,
+        avis_section=avis_provider(fiche, request.access) if avis_provider else None,
         point={"lat": float(fiche.latitude), "lng": float(fiche.longitude)} if fiche.is_located else None,
         tiles=_tiles(),
         **(_territory_layers(dossier) if fiche.is_located else {}),
@@ -518,6 +522,23 @@ def fiche_submit(request, dossier, fiche_pk):
         report_validation_error(request, error)
     else:
         messages.success(request, "La fiche est soumise au comité de projet : elle attend son inscription en séance.")
+    return redirect(_fiche_url(fiche))
+
+
+@require_POST
+@dossier_view("fiche.publish")
+def fiche_publication(request, dossier, fiche_pk):
+    fiche = _fiche(request, dossier, fiche_pk)
+    publiee = request.POST.get("publiee") == "1"
+    try:
+        services.fiche_publication(fiche=fiche, by=request.user, publiee=publiee)
+    except ValidationError as error:
+        report_validation_error(request, error)
+    else:
+        messages.success(
+            request,
+            "La fiche est publiée en données ouvertes." if publiee else "La fiche est retirée des données ouvertes.",
+        )
     return redirect(_fiche_url(fiche))
 
 

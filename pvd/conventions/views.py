@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from pvd.core.downloads import protected_download
 from pvd.core.forms import apply_validation_error, report_validation_error
 from pvd.core.views import delete_view
+from pvd.dossiers.steps import optional_provider
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 from pvd.gouvernance.selectors import may_submit, validation_state
 from pvd.territoires.services import organisation_chosen_or_created
@@ -106,6 +107,8 @@ def convention_detail(request, dossier, pk):
     convention = _convention(dossier, pk)
     detail = selectors.convention_detail(convention)
     validation = validation_state(convention)
+    # The State's opinions on the convention (pvd.pilotage, a higher layer that declares itself here).
+    avis_provider = optional_provider("pvd.pilotage.avis.for_object")
     for signataire in detail["signataires"]:
         signataire.signature_form = SignatureForm(
             initial={"signe_le": signataire.signe_le}, auto_id=f"id_signature_{signataire.pk}_%s"
@@ -122,6 +125,7 @@ def convention_detail(request, dossier, pk):
         upload_form=SignedScanForm(),
         validation=validation,
         can_submit=may_submit(request.access, convention, validation),
+        avis_section=avis_provider(convention, request.access) if avis_provider else None,
         **detail,
     )
     return render(request, "conventions/detail.html", context)

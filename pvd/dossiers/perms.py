@@ -30,6 +30,9 @@ A member keeps their membership role even when they also hold a State scope.
 | note.delete_any               |  x   |        |     |            |         |            |      |
 | suivi.enter                   |  x   |   x    |     |     x      |         |     x      |  x   |
 | pilotage.digest               |  x   |   x    |     |            |         |            |      |
+| fiche.publish                 |  x   |   x    |     |            |         |            |      |
+| avis.view                     |  x   |   x    |     |            |         |     x      |  x   |
+| avis.give                     |      |        |     |            |         |     x      |  x   |
 | dossier.open                  |      |        |     |            |         |     x      |  x   |
 | demande.decide                |      |        |     |            |         |     x      |  x   |
 | dossier.designate_chef        |      |        |     |            |         |     x      |  x   |
@@ -70,6 +73,11 @@ on an indicator with `saisie_etat`, a partenaire only on one with `saisie_parten
 `pilotage.digest` (receive the weekly e-mail of the dossier's alerts, `pvd.pilotage.digest`) is
 read over the memberships, never asked of a page: the alerts themselves and the tableau de bord de
 suivi are read with `dossier.view`, confidential fiches left out by `visible_to(access)`.
+
+`fiche.publish` puts a fiche on the national open-data page (or takes it off); a confidential
+fiche is never published. `avis.give` records an opinion of the State on a fiche action or a
+convention (the préfecture of the dossier's département, or ANCT), which nobody changes nor
+deletes afterwards; `avis.view` shows those opinions to the équipe-projet and the State.
 
 `note.delete_own` (delete a note of suivi one wrote) and `note.delete_any` (any note of the
 dossier) are asked together by `Note.deletable_by(access, user)`, the one place of that rule.
@@ -121,6 +129,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "note.delete_any": _CHEF,
     "suivi.enter": _TEAM | {Role.PARTENAIRE, PREFECTURE, ANCT},
     "pilotage.digest": _TEAM,
+    "fiche.publish": _TEAM,
+    "avis.view": _TEAM | {PREFECTURE, ANCT},
+    "avis.give": {PREFECTURE, ANCT},
     "dossier.open": {PREFECTURE, ANCT},
     "demande.decide": {PREFECTURE, ANCT},
     "dossier.designate_chef": {PREFECTURE, ANCT},

@@ -7,7 +7,7 @@ The highest layer of the platform: it reads every domain app, none reads it.
 
 from django.urls import path
 
-from . import views_dossier, views_national
+from . import views_avis, views_dossier, views_national, views_opendata
 
 app_name = "pilotage"
 
@@ -15,4 +15,14 @@ urlpatterns = [
     path("pilotage/territoires/", views_national.tableau, name="national"),
     path("pilotage/territoires/dossiers.xlsx", views_national.tableau_xlsx, name="national_xlsx"),
     path("dossiers/<int:dossier_pk>/suivi/tableau-de-bord/", views_dossier.tableau_de_bord, name="tableau_de_bord"),
+    # The State's opinions (avis) on a fiche action or a convention.
+    path(
+        "dossiers/<int:dossier_pk>/avis/<str:kind>/<int:pk>/nouveau/",
+        views_avis.avis_create,
+        name="avis_create",
+    ),
+    # Open data of the published fiches action (public, no login).
+    path("donnees-ouvertes/fiches-action/", views_opendata.opendata_page, name="opendata"),
+    path("donnees-ouvertes/fiches-action.csv", views_opendata.opendata_csv, name="opendata_csv"),
+    path("donnees-ouvertes/fiches-action.geojson", views_opendata.opendata_geojson, name="opendata_geojson"),
 ]
