@@ -93,6 +93,15 @@ def nombre(value, places: int | None = None, *, empty: str = EMPTY) -> str:
     return _digits(number, places)
 
 
+def nombre_saisie(value) -> str:
+    """A number as a form shows it back for editing: a decimal comma, no thousands separator, no
+    trailing zeros ("1234.5000" → "1234,5"). None → ""."""
+    number = to_decimal(value)
+    if number is None:
+        return ""
+    return format(number.normalize(), "f").replace(".", ",")
+
+
 def nombre_tableur(value, places: int = 2) -> str:
     """A number for a CSV opened by a French spreadsheet: a decimal comma and no thousands
     separator, so that it is read as a number ("1234,50", "-0,5"). None → ""."""

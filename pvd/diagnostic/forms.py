@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from pvd.core.formatting import nombre
+from pvd.core.formatting import nombre, nombre_saisie
 from pvd.core.forms import BaseForm, BaseModelForm, DateInput
 from pvd.documents.models import ALLOWED_EXTENSIONS, MAX_SIZE, Document
 
@@ -48,14 +48,8 @@ class ValeurField(forms.DecimalField):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return format_decimal_input(value)
+            return nombre_saisie(value)
         return value
-
-
-def format_decimal_input(value: Decimal) -> str:
-    """1234.5000 → "1234,5": what the field shows back, without trailing zeros."""
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
 
 
 class DonneeForm(BaseModelForm):

@@ -138,8 +138,8 @@ def etapes_en_retard(dossier_ids, access, today: datetime.date) -> list[Alerte]:
 
 
 def financements_sans_reponse(dossier_ids, access, today: datetime.date) -> list[Alerte]:
-    """A financing line still « sollicité » whose date (`LigneFinancement.date`, the request's
-    date while the line is sollicité) is more than 6 calendar months ago: requested before the
+    """A financing line still « sollicité » whose request date (`LigneFinancement.date_demande`)
+    is more than 6 calendar months ago: requested before the
     same day 6 months ago (`deadline.add_months`, clamped to the month's end). A line without a
     date raises nothing (its age is unknown); nor does a line of an abandoned fiche."""
     cutoff = deadline.add_months(today, -FINANCEMENT_DELAI_MOIS)
@@ -147,22 +147,22 @@ def financements_sans_reponse(dossier_ids, access, today: datetime.date) -> list
         LigneFinancement.objects.filter(
             fiche__in=_visible_fiches(dossier_ids, access),
             statut=StatutFinancement.SOLLICITE,
-            date__lt=cutoff,
+            date_demande__lt=cutoff,
         )
         .exclude(fiche__statut=FicheStatut.ABANDONNE)
         .select_related("fiche", "financeur")
-        .order_by("date", "pk")
+        .order_by("date_demande", "pk")
     )
     return [
         Alerte(
             kind=FINANCEMENT_SANS_REPONSE,
-            key=f"financement-sans-reponse:{ligne.pk}:{ligne.date.isoformat()}",
+            key=f"financement-sans-reponse:{ligne.pk}:{ligne.date_demande.isoformat()}",
             text=f"{montant(ligne.montant)} demandés à {ligne.financeur.nom} ({ligne.get_dispositif_display()}) le "
-            f"{date_fr(ligne.date)} pour la fiche {ligne.fiche.numero} « {ligne.fiche.titre} » : "
+            f"{date_fr(ligne.date_demande)} pour la fiche {ligne.fiche.numero} « {ligne.fiche.titre} » : "
             "toujours sans réponse.",
             objet=str(ligne),
             url=_fiche_url(ligne.fiche, "financement"),
-            date=ligne.date,
+            date=ligne.date_demande,
             dossier_id=ligne.fiche.dossier_id,
         )
         for ligne in lignes

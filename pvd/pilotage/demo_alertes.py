@@ -23,8 +23,8 @@ def seed(context) -> None:
     if fiche is not None and not Etape.objects.filter(fiche=fiche, nom=ETAPE).exists():
         Etape.objects.create(fiche=fiche, nom=ETAPE, date=today - datetime.timedelta(days=21))
     requests = LigneFinancement.objects.filter(fiche__dossier=dossier, statut=StatutFinancement.SOLLICITE)
-    if not requests.filter(date__lt=add_months(today, -6)).exists():
+    if not requests.filter(date_demande__lt=add_months(today, -6)).exists():
         ligne = requests.filter(fiche__in=FicheAction.objects.visible_to(None)).order_by("pk").first()
         if ligne is not None:
-            ligne.date = add_months(today, -8)
-            ligne.save(update_fields=["date"])
+            ligne.date_demande = add_months(today, -8)
+            ligne.save(update_fields=["date_demande"])

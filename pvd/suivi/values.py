@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from pvd.core.formatting import MOIS
+from pvd.core.formatting import MOIS, nombre_saisie
 
 # Mesure.valeur: 16 digits, 4 of them decimals.
 LIMIT = Decimal(10) ** 12
@@ -66,12 +66,7 @@ def read_valeur(value) -> Decimal:
 
 def valeur_input(value: Decimal | None) -> str:
     """What a value field shows back: 1234.5000 → « 1234,5 » (no grouping: typed again as it is)."""
-    if value is None:
-        return ""
-    number = value.normalize()
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    return format(number, "f").replace(".", ",")
+    return nombre_saisie(value)
 
 
 # --- Periods ---------------------------------------------------------------------------------
