@@ -28,6 +28,7 @@ A member keeps their membership role even when they also hold a State scope.
 | documents.view_confidential   |  x   |   x    |     |            |         |            |      |
 | note.delete_own               |  x   |   x    |  x  |     x      |         |     x      |  x   |
 | note.delete_any               |  x   |        |     |            |         |            |      |
+| bilan.edit                    |  x   |        |     |            |         |            |      |
 | dossier.open                  |      |        |     |            |         |     x      |  x   |
 | demande.decide                |      |        |     |            |         |     x      |  x   |
 | dossier.designate_chef        |      |        |     |            |         |     x      |  x   |
@@ -50,6 +51,10 @@ manages the members and the State gets no other member-management power.
 `visible_to(access)` querysets (and `FicheAction.is_visible_to`): every read of fiches or
 documents goes through them; `access=None` stands for the public and for what leaves the
 platform (a generated convention, the participation pages), which never see a confidential one.
+
+`bilan.edit` (write the assessment of a bilan annuel and submit it to the comité de projet) is
+the chef de projet's: the programme asks the chef for the yearly review. Every viewer of the
+dossier reads and downloads the bilan, which never holds a confidential fiche.
 
 `note.delete_own` (delete a note of suivi one wrote) and `note.delete_any` (any note of the
 dossier) are asked together by `Note.deletable_by(access, user)`, the one place of that rule.
@@ -97,6 +102,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "documents.view_confidential": _TEAM,
     "note.delete_own": _TEAM | {Role.ELU, Role.PARTENAIRE, PREFECTURE, ANCT},
     "note.delete_any": _CHEF,
+    "bilan.edit": _CHEF,
     "dossier.open": {PREFECTURE, ANCT},
     "demande.decide": {PREFECTURE, ANCT},
     "dossier.designate_chef": {PREFECTURE, ANCT},

@@ -19,6 +19,7 @@ SECTIONS = [
     ("Maquette financière", "actions:maquette", "dossier.view"),
     ("Conventions", "conventions:index", "dossier.view"),
     ("Documents", "documents:list", "dossier.view"),
+    ("Évaluation", "pilotage:bilans", "dossier.view"),
     ("Participation", "participation:moderation", "participation.moderate"),
     ("Membres", "dossiers:membres", "dossier.view"),
 ]

@@ -4,3 +4,5 @@ the open data of the published fiches, the bilan annuel and the quarterly snapsh
 
 The highest layer of the platform: it reads every domain app, none reads it.
 """
+
+from .models_bilan import BilanAnnuel, InstantaneTrimestriel  # noqa: E402,F401 - the évaluation's models
