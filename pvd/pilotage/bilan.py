@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from pvd.actions.models import BudgetAnnuel, Etape, FicheAction, FicheStatut, LigneFinancement, StatutFinancement
@@ -190,7 +190,7 @@ def _indicateurs(dossier, fin: datetime.date) -> list[dict]:
         .filter(dossier=dossier)
         .select_related("axe", "fiche")
         .prefetch_related(Prefetch("mesures", queryset=Mesure.objects.filter(date__lte=fin).order_by("date")))
-        .order_by("axe__numero", "fiche__numero", "nom", "pk")
+        .order_by(F("fiche__numero").asc(nulls_first=True), "axe__numero", "nom", "pk")
     )
     out = []
     for indicateur in indicateurs:

@@ -79,9 +79,8 @@ def bilan_detail(request, dossier, annee):
         page_title=f"Bilan annuel {annee}",
         crumbs=[{"url": list_url(dossier), "title": "Évaluation"}],
         can_submit=bilan is not None and may_submit(request.access, bilan, content["validation"]),
-        **content,
-        **_progress(content["instantanes"]),
     )
+    context.update(content, **_progress(content["instantanes"]))
     return render(request, "pilotage/bilan.html", context)
 
 
