@@ -91,7 +91,11 @@ def test_content_hand_checked(dossier, programme):
         "Visiteurs France services 0",
     ]
     argent = content["argent"]
-    assert {k: v.replace("\xa0", " ") for k, v in argent["total"].items()} == {"prevu": "40 000 €", "accorde": "15 000 €", "sollicite": "5 000 €"}
+    assert {k: v.replace("\xa0", " ") for k, v in argent["total"].items()} == {
+        "prevu": "40 000 €",
+        "accorde": "15 000 €",
+        "sollicite": "5 000 €",
+    }
     assert [ligne["statut"] for ligne in argent["lignes_de_l_annee"]] == ["accordé", "sollicité"]
     assert [(d["objet"], d["resultat"]) for d in content["decisions"]] == [("Validation du plan guide 1", "Validé")]
     assert content["appreciation"] == ASSESSMENT
@@ -204,7 +208,8 @@ def test_the_page_shows_the_year(client_for, dossier, programme):
     assert "La halle a pris six mois de retard" in page.select_one("#appreciation").get_text()
     assert page.select_one("#appreciation script") is None
     assert [li.get_text(" ", strip=True) for li in page.select("#fiches-en-retard li")] == [
-        f"Fiche n° {programme['fiches'][0].numero} — Réhabilitation de la halle 0 (en cours, fin prévue 30/06/{last_year()})"
+        f"Fiche n° {programme['fiches'][0].numero} — Réhabilitation de la halle 0 "
+        f"(en cours, fin prévue 30/06/{last_year()})"
     ]
     assert SECRET not in page.get_text()
     assert page.select("#bilan-actions a")[0].get_text(strip=True) == "Télécharger le bilan (PDF)"  # no edit link
