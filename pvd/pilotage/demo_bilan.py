@@ -1,5 +1,5 @@
 """Demo of the évaluation: the bilan annuel of last year in the demo dossier, with the chef de
-projet's assessment, and the snapshots of the last four quarters (computed by the same code as
+projet's assessment, and the snapshots of the last eight quarters (computed by the same code as
 the quarterly command; the fiches' statuses and financing are today's, the indicator values,
 étapes and decisions those of each quarter's end). Idempotent. Chained by `pilotage.demo`."""
 
@@ -26,6 +26,6 @@ def seed(context) -> None:
     dossier = context.dossier
     bilan_save(dossier=dossier, annee=timezone.localdate().year - 1, appreciation=APPRECIATION, by=context.chef)
     quarter = snapshots.dernier_trimestre_clos()
-    for _ in range(4):
+    for _ in range(8):
         snapshots.instantanes_record(trimestre=quarter, dossiers=Dossier.objects.filter(pk=dossier.pk))
         quarter = snapshots.debut_de_trimestre(quarter) - datetime.timedelta(days=1)

@@ -1,4 +1,4 @@
-"""The évaluation's demo: last year's bilan and four quarters of snapshots, idempotent."""
+"""The évaluation's demo: last year's bilan and eight quarters of snapshots, idempotent."""
 
 from types import SimpleNamespace
 
@@ -19,5 +19,5 @@ def test_seed_twice(dossier):
     bilan = BilanAnnuel.objects.get()
     assert (bilan.annee, bilan.appreciation) == (timezone.localdate().year - 1, demo_bilan.APPRECIATION)
     quarters = list(InstantaneTrimestriel.objects.values_list("trimestre", flat=True))
-    assert len(quarters) == 4 and quarters[-1] == snapshots.dernier_trimestre_clos()
+    assert len(quarters) == 8 and quarters[-1] == snapshots.dernier_trimestre_clos()
     assert all(snapshots.fin_de_trimestre(q) == q for q in quarters)
