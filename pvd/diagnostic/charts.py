@@ -68,12 +68,13 @@ SECTORS = [
     ("etab_administration", "Administration, enseignement, santé, action sociale"),
 ]
 # (key, title, theme, unit, categories, share): with `share`, each territory's values are in
-# % of the sum of its categories (territories of different sizes compare); without, counts.
+# % of the sum of its categories (territories of different sizes compare); without, counts,
+# drawn for the commune and the EPCI only (the département's or France's bars would flatten them).
 CATEGORY_CHARTS = [
     ("population_age", "Population par tranche d'âge", "population", "%", AGE_GROUPS, True),
     ("habitat", "Logements par catégorie", "habitat", "%", HOUSING, True),
     ("emploi", "Actifs, chômeurs et emplois", "emploi_economie", "personnes", EMPLOYMENT, False),
-    ("commerce", "Établissements actifs par secteur", "commerce", "établissements", SECTORS, False),
+    ("commerce", "Établissements actifs par secteur", "commerce", "%", SECTORS, True),
 ]
 # (key, title, theme, indicator): one rate per territory.
 RATE_CHARTS = [
@@ -91,6 +92,7 @@ NEEDS = {
     "pvd_population": "la population des communes (données de référence)",
 }
 SCALE_ORDER = {"commune": 0, "epci": 1, "departement": 2, "region": 3, "france": 4, "pvd": 5}
+LOCAL_SCALES = {"commune", "epci"}
 ONE_HUNDRED = Decimal(100)
 
 
@@ -116,7 +118,8 @@ def _territories(donnees, codes) -> dict[tuple, dict]:
 def _sources(donnees) -> list[str]:
     seen = []
     for d in donnees:
-        text = f"{d.source}, {d.millesime}"
+        # « INSEE, recensement de la population 2021 » already says its vintage.
+        text = d.source if d.millesime in d.source else f"{d.source}, {d.millesime}"
         if text not in seen:
             seen.append(text)
     return seen
@@ -125,7 +128,9 @@ def _sources(donnees) -> list[str]:
 def _category_chart(donnees, key, title, theme, unit, categories, share) -> Chart:
     codes = [code for code, _label in categories]
     series, used = [], []
-    for entry in _territories(donnees, set(codes)).values():
+    for (scale, _code), entry in _territories(donnees, set(codes)).items():
+        if not share and scale not in LOCAL_SCALES:
+            continue
         values = [entry["values"][c].valeur if c in entry["values"] else None for c in codes]
         used.extend(entry["values"].values())
         if share:

@@ -381,7 +381,7 @@ def _etudes(dossier, access) -> list[Etude]:
 _PLAN_KINDS = {value: position for position, value in enumerate(PlanKind.values)}
 
 
-def _plan_order(plan) -> tuple:
+def plan_order(plan) -> tuple:
     """From the widest plan to the narrowest: SCoT, PLUi, PLU, SPR… (the order of PlanKind)."""
     return (_PLAN_KINDS.get(plan.kind, len(_PLAN_KINDS)), plan.nom.casefold(), plan.pk)
 
@@ -389,7 +389,7 @@ def _plan_order(plan) -> tuple:
 def references(dossier, access) -> dict:
     """The page of the documents de planification, studies and initiatives (four queries at most)."""
     return {
-        "plans": sorted(DocumentPlanification.objects.filter(dossier=dossier), key=_plan_order),
+        "plans": sorted(DocumentPlanification.objects.filter(dossier=dossier), key=plan_order),
         "etudes": _etudes(dossier, access),
         "initiatives": list(Initiative.objects.filter(dossier=dossier)),
     }

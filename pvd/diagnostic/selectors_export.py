@@ -12,7 +12,7 @@ from pvd.core.formatting import nombre
 from pvd.documents.models import Document
 
 from .models import AfomCategorie, AfomItem, DocumentPlanification, Donnee, Etude, Initiative, PointInteret, Theme
-from .selectors import diagnostic_status
+from .selectors import afom_themes, diagnostic_status, plan_order, pvd_positions
 
 
 def _donnees(dossier) -> list[Donnee]:
@@ -44,7 +44,7 @@ def point_coordinates(geometry) -> tuple[float | None, float | None, str]:
 def _afom_by_theme(items) -> list[dict]:
     """[{theme, label, categories: [{key, label, items}]}] in the themes' order, only themes with items."""
     themes = []
-    for value, label in Theme.choices:
+    for value, label in afom_themes():
         of_theme = [item for item in items if item.theme == value]
         if not of_theme:
             continue
@@ -85,7 +85,8 @@ def export_content(dossier) -> dict:
         "donnees_par_theme": _donnees_by_theme(donnees),
         "afom": afom,
         "afom_par_theme": _afom_by_theme(afom),
-        "plans": list(DocumentPlanification.objects.filter(dossier=dossier)),
+        "positions": pvd_positions(dossier),
+        "plans": sorted(DocumentPlanification.objects.filter(dossier=dossier), key=plan_order),
         "etudes": etudes,
         "initiatives": list(Initiative.objects.filter(dossier=dossier)),
         "points": points,

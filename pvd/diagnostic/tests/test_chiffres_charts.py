@@ -53,7 +53,7 @@ def test_charts_for_latest_vintage_commune_and_epci(dossier):
     # 700 / 1000 (not the 2015 value), 100 / 1000, 200 / 1000, the same shares for the EPCI
     assert habitat.series[0].values == [Decimal("70.0"), Decimal("10.0"), Decimal("20.0")]
     assert habitat.series[1].values == habitat.series[0].values
-    assert habitat.sources == ["INSEE, recensement de la population 2021, 2021"]
+    assert habitat.sources == ["INSEE, recensement de la population 2021"]  # the source says its vintage
     vacance = charts["taux_vacance"]
     assert vacance.labels == ["Langres", "CC du Grand Langres"]
     assert vacance.series[0].values == [Decimal("20.0"), Decimal("12.5")]
@@ -61,12 +61,22 @@ def test_charts_for_latest_vintage_commune_and_epci(dossier):
 
 
 @pytest.mark.django_db
-def test_missing_category_is_none_and_counts_stay_counts(dossier):
-    _add(dossier, "etab_industrie", 12)
+def test_missing_category_is_none_and_sectors_are_shares(dossier):
+    _add(dossier, "etab_industrie", 20)
     _add(dossier, "etab_commerce_services", 80)
     commerce = next(c for c in charts_for(dossier) if c.key == "commerce")
-    assert commerce.unit == "établissements"
-    assert commerce.series[0].values == [Decimal(12), None, Decimal(80), None]
+    assert commerce.unit == "%"
+    assert commerce.series[0].values == [Decimal("20.0"), None, Decimal("80.0"), None]
+
+
+@pytest.mark.django_db
+def test_counts_are_drawn_for_the_commune_and_the_epci_only(dossier):
+    """France's 27 million jobs beside a town's 6,000 would flatten the town's bars."""
+    _add(dossier, "emplois", 6000)
+    _add(dossier, "emplois", 27_000_000, echelle="france", code="FR", territoire="France")
+    emploi = next(c for c in charts_for(dossier) if c.key == "emploi")
+    assert [s.label for s in emploi.series] == ["Langres"]
+    assert emploi.series[0].values == [None, None, Decimal(6000)]
 
 
 @pytest.mark.django_db

@@ -123,7 +123,7 @@ def test_page_draws_charts_with_tables_and_says_what_is_missing(client_for, doss
     rows = [[c.get_text(strip=True) for c in tr.select("th, td")] for tr in figure.select("tbody tr")]
     # 100…600, total 2100: 100/2100 = 4,8 %; 600/2100 = 28,6 %
     assert rows[0] == ["0 à 14 ans", "4,8\u00a0%"] and rows[5] == ["75 ans ou plus", "28,6\u00a0%"]
-    assert "INSEE, recensement de la population 2021, 2021" in figure.figcaption.get_text()
+    assert "INSEE, recensement de la population 2021" in figure.figcaption.get_text()
     assert figure.select_one("a[download]")["href"] == _url("chart_csv", dossier, key="population_age")
     missing = page.select_one("#graphiques-manquants").get_text(" ", strip=True)
     assert "taux de chômage" in missing and "INSEE" in missing
@@ -139,7 +139,7 @@ def test_chart_csv(client_for, dossier):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Population par tranche d'âge", "'=HYPERLINK(1)"]
     assert rows[1] == ["0 à 14 ans", "4,8"]
-    assert ["Source", "INSEE, recensement de la population 2021, 2021"] in rows
+    assert ["Source", "INSEE, recensement de la population 2021"] in rows
     assert client_for(dossier, "elu").get(_url("chart_csv", dossier, key="taux_chomage")).status_code == 404
 
 

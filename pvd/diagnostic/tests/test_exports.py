@@ -112,6 +112,9 @@ def test_the_pdf_says_the_whole_diagnostic(full):
     assert "Étude de stratégie commerciale" in text and "Rapport final de l'étude commerce" in text
     assert "Étude des loyers" in text and "Rapport confidentiel des loyers" not in text
     assert "Tiers-lieu de la gare" in text and "Ancienne quincaillerie" in text and "Friche de la caserne" in text
+    # The commune's place among the PVD communes, with its source.
+    assert "Comparaison avec les communes Petites villes de demain" in text
+    assert "communes PVD de France" in text and "QUARTILE" in text
 
 
 def test_an_empty_diagnostic_still_makes_a_pdf_and_an_empty_chart_is_left_out(dossier):
