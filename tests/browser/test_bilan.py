@@ -28,7 +28,7 @@ def test_the_chef_writes_submits_and_downloads_the_bilan(page, live_server, chef
     expect(page.locator("#appreciation")).to_contain_text(f"Une bonne année {XSS}")
     page.get_by_role("button", name="Soumettre au comité de projet").click()
     expect(page.locator(".fr-alert--success")).to_contain_text("soumis au comité de projet")
-    expect(page.locator("#bilan-etat .fr-badge")).to_have_text("Soumis")
+    expect(page.locator("#bilan-etat .fr-badge")).to_have_text("Soumis au comité de projet")
     assert_accessible(page)
     screenshot(page, "bilan-annuel")
 
