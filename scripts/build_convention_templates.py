@@ -296,21 +296,34 @@ def build_cadre():
     tag(document, "{%p if indicateurs %}")
     table(
         document,
-        ["Indicateur", "Rattachement", "Unité", "Référence", "Cible", "Échéance"],
+        [
+            "Indicateur",
+            "Rattachement",
+            "Unité",
+            "Référence (valeur et date)",
+            "Cible (valeur et échéance)",
+            "Fréquence de mesure",
+        ],
         [
             "{{ i.nom }}",
             "{{ i.rattachement }}",
             "{{ i.unite }}",
-            "{{ i.initiale }}",
-            "{{ i.cible }}",
-            "{{ i.echeance }}",
+            "{{ i.reference }}",
+            "{{ i.objectif }}",
+            "{{ i.frequence }}",
         ],
         "i in indicateurs",
-        [5.0, 3.2, 2.2, 2.2, 2.0, 2.4],
+        [4.4, 2.6, 2.0, 3.0, 3.0, 2.0],
     )
     tag(document, "{%p else %}")
     tag(document, "{{ a_completer }}")
     tag(document, "{%p endif %}")
+    # The evaluation calendar and the bilan annuel (pvd.conventions.selectors._evaluation).
+    tag(document, "Calendrier d'évaluation :")
+    tag(document, "{%p for ligne in evaluation.calendrier %}")
+    document.add_paragraph("{{ ligne }}", style="List Bullet")
+    tag(document, "{%p endfor %}")
+    tag(document, "Bilan annuel : {{ evaluation.bilan }}")
     document.add_heading(s[12], level=1)
     tag(document, "{{ entree_en_vigueur }}")
     document.add_heading(s[13], level=1)

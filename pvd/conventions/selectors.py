@@ -599,9 +599,10 @@ def convention_cadre_content(dossier) -> dict:
             ),
             "type": i.get_kind_display(),
             "unite": i.unite,
-            "initiale": nombre(i.valeur_initiale, empty=A_COMPLETER),
-            "cible": nombre(i.cible, empty=A_COMPLETER),
-            "echeance": date_fr(i.echeance, empty=A_COMPLETER),
+            # Baseline and target each with its date: « 14,2 au 01/01/2021 », « 10 au 31/12/2030 ».
+            "reference": _valeur_datee(i.valeur_initiale, i.date_initiale),
+            "objectif": _valeur_datee(i.cible, i.echeance),
+            "frequence": i.get_frequence_display().lower(),
         }
         for i in indicateurs
     ]
@@ -631,6 +632,7 @@ def convention_cadre_content(dossier) -> dict:
         "ingenierie": _ingenierie(dossier, convention),
         "gouvernance": {"comite": _comite_de_projet(dossier), "chef_de_projet": _chef_de_projet(dossier)},
         "indicateurs": suivi,
+        "evaluation": _evaluation(indicateurs),
         "duree": f"{duree} ans" if duree else A_COMPLETER,
         "entree_en_vigueur": _entree_en_vigueur(signed_on, duree),
         "evolution": EVOLUTION,
@@ -639,6 +641,51 @@ def convention_cadre_content(dossier) -> dict:
         "fait_a": _fait_a(communes, signed_on, len(signataires)),
         "a_completer": A_COMPLETER,
     }
+
+
+def _valeur_datee(value, day) -> str:
+    """A value with its date, each « À compléter » when missing."""
+    if value is None:
+        return A_COMPLETER
+    return f"{nombre(value)} au {date_fr(day, empty='(date à compléter)')}"
+
+
+def _evaluation(indicateurs) -> dict:
+    """Article 10's evaluation calendar and bilan annuel (point 11 of issue 13): when each
+    indicator is measured (its frequency, the strategy's first), the yearly review and the comité
+    de projet's reviews. The bilan annuel belongs to a higher layer (pvd.pilotage): it is named
+    here as text, never imported."""
+    from pvd.suivi.models import Frequence
+
+    par_frequence = {value: [] for value in Frequence.values}
+    for i in indicateurs:  # already in order: the strategy's, then the fiches'
+        par_frequence[i.frequence].append(i.nom)
+    calendrier = [f"{FREQUENCES_TEXTE[value]} : {', '.join(noms)}." for value, noms in par_frequence.items() if noms]
+    calendrier += [BILAN_CALENDRIER, COMITE_CALENDRIER]
+    return {"calendrier": calendrier, "bilan": BILAN_ANNUEL}
+
+
+FREQUENCES_TEXTE = {
+    "mensuelle": "Indicateurs mesurés chaque mois",
+    "trimestrielle": "Indicateurs mesurés chaque trimestre",
+    "semestrielle": "Indicateurs mesurés chaque semestre",
+    "annuelle": "Indicateurs mesurés chaque année",
+    "ponctuelle": "Indicateurs mesurés ponctuellement (à l'échéance de la cible)",
+}
+BILAN_CALENDRIER = (
+    "Chaque année, au cours du premier trimestre : bilan annuel de l'année écoulée, soumis au comité de projet."
+)
+COMITE_CALENDRIER = (
+    "À chacune de ses séances : le comité de projet examine l'avancement du plan d'action et des indicateurs ; "
+    "les chiffres du programme sont relevés à la fin de chaque trimestre pour en suivre l'évolution."
+)
+BILAN_ANNUEL = (
+    "Chaque année, le chef de projet établit le bilan annuel du programme : avancement des fiches action "
+    "(statut, étapes réalisées et prévues, retards), valeurs des indicateurs au regard de leur valeur de "
+    "référence et de leur cible, budget prévu et financements obtenus, décisions du comité de projet, et son "
+    "appréciation de l'année. Le bilan est soumis au comité de projet, qui en tire les ajustements du plan "
+    "d'action ; il est transmis aux signataires de la présente convention."
+)
 
 
 # Fiches the comité de projet ajourned or rejected: not part of the plan d'action.

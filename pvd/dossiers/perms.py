@@ -33,6 +33,7 @@ A member keeps their membership role even when they also hold a State scope.
 | fiche.publish                 |  x   |   x    |     |            |         |            |      |
 | avis.view                     |  x   |   x    |     |            |         |     x      |  x   |
 | avis.give                     |      |        |     |            |         |     x      |  x   |
+| bilan.edit                    |  x   |        |     |            |         |            |      |
 | dossier.open                  |      |        |     |            |         |     x      |  x   |
 | demande.decide                |      |        |     |            |         |     x      |  x   |
 | dossier.designate_chef        |      |        |     |            |         |     x      |  x   |
@@ -78,6 +79,10 @@ suivi are read with `dossier.view`, confidential fiches left out by `visible_to(
 fiche is never published. `avis.give` records an opinion of the State on a fiche action or a
 convention (the préfecture of the dossier's département, or ANCT), which nobody changes nor
 deletes afterwards; `avis.view` shows those opinions to the équipe-projet and the State.
+
+`bilan.edit` (write the assessment of a bilan annuel and submit it to the comité de projet) is
+the chef de projet's: the programme asks the chef for the yearly review. Every viewer of the
+dossier reads and downloads the bilan, which never holds a confidential fiche.
 
 `note.delete_own` (delete a note of suivi one wrote) and `note.delete_any` (any note of the
 dossier) are asked together by `Note.deletable_by(access, user)`, the one place of that rule.
@@ -132,6 +137,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "fiche.publish": _TEAM,
     "avis.view": _TEAM | {PREFECTURE, ANCT},
     "avis.give": {PREFECTURE, ANCT},
+    "bilan.edit": _CHEF,
     "dossier.open": {PREFECTURE, ANCT},
     "demande.decide": {PREFECTURE, ANCT},
     "dossier.designate_chef": {PREFECTURE, ANCT},

@@ -21,6 +21,7 @@ SECTIONS = [
     ("Conventions", "conventions:index", "dossier.view"),
     ("Documents", "documents:list", "dossier.view"),
     ("Tableau de bord de suivi", "pilotage:tableau_de_bord", "dossier.view"),
+    ("Évaluation", "pilotage:bilans", "dossier.view"),
     ("Participation", "participation:moderation", "participation.moderate"),
     ("Membres", "dossiers:membres", "dossier.view"),
 ]

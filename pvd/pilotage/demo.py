@@ -25,6 +25,7 @@ from pvd.suivi.models import Mesure
 from pvd.territoires.models import Commune, OrganisationType
 
 from .demo_alertes import seed as seed_alertes
+from .demo_bilan import seed as seed_bilan
 from .demo_opendata import seed as seed_opendata
 
 # (nom, département, identifiant PVD if the commune has none, adhésion signed (months ago),
@@ -101,6 +102,7 @@ DOSSIERS = [
 def seed(context) -> None:
     seed_alertes(context)  # what makes the demo dossier's alerts and tableau de bord speak
     seed_opendata(context)  # published fiches and the préfecture's opinions
+    seed_bilan(context)  # last year's bilan annuel and the quarterly snapshots
     today = timezone.localdate()
     for row in DOSSIERS:
         _seed_dossier(context, today, *row)

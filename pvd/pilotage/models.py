@@ -84,3 +84,6 @@ class Avis(models.Model):
 
     def __str__(self):
         return f"Avis {self.get_sens_display().lower()} du {self.date:%d/%m/%Y} — {self.objet}"
+
+
+from .models_bilan import BilanAnnuel, InstantaneTrimestriel  # noqa: E402,F401 - the évaluation's models

@@ -7,7 +7,7 @@ The highest layer of the platform: it reads every domain app, none reads it.
 
 from django.urls import path
 
-from . import views_avis, views_dossier, views_national, views_opendata
+from . import views_avis, views_bilan, views_dossier, views_national, views_opendata
 
 app_name = "pilotage"
 
@@ -25,4 +25,11 @@ urlpatterns = [
     path("donnees-ouvertes/fiches-action/", views_opendata.opendata_page, name="opendata"),
     path("donnees-ouvertes/fiches-action.csv", views_opendata.opendata_csv, name="opendata_csv"),
     path("donnees-ouvertes/fiches-action.geojson", views_opendata.opendata_geojson, name="opendata_geojson"),
+    # Évaluation: bilans annuels and quarterly progress.
+    path("dossiers/<int:dossier_pk>/evaluation/", views_bilan.bilan_list, name="bilans"),
+    path("dossiers/<int:dossier_pk>/evaluation/<int:annee>/", views_bilan.bilan_detail, name="bilan"),
+    path("dossiers/<int:dossier_pk>/evaluation/<int:annee>/appreciation/", views_bilan.bilan_edit, name="bilan_edit"),
+    path("dossiers/<int:dossier_pk>/evaluation/<int:annee>/soumettre/", views_bilan.bilan_submit, name="bilan_submit"),
+    path("dossiers/<int:dossier_pk>/evaluation/<int:annee>/bilan.pdf", views_bilan.bilan_pdf, name="bilan_pdf"),
+    path("dossiers/<int:dossier_pk>/evaluation/<int:annee>/bilan.docx", views_bilan.bilan_docx, name="bilan_docx"),
 ]
