@@ -8,6 +8,9 @@ asks it for one dossier, the weekly digest for all the dossiers of a batch of us
 Confidential fiches (and what belongs to them: étapes, financing lines, indicators) only
 reach who may see them: every rule starts from `FicheAction.objects.visible_to(access)`.
 
+Indicators follow the one rule of their status (`pvd.suivi.status`, shown on their page): no
+recent value after their frequency plus a month of grace, off target when « en retard ».
+
 Fiches « closes » are those réalisées or abandonnées: they are never late, nor their étapes.
 An abandoned fiche raises no alert at all (its indicators and requests are moot).
 
@@ -29,7 +32,8 @@ from pvd.conventions.models import Convention, ConventionEtat, ConventionType
 from pvd.core.formatting import date_fr, montant, nombre
 from pvd.dossiers import deadline
 from pvd.gouvernance.models import Seance
-from pvd.suivi.models import Frequence, Indicateur, Mesure
+from pvd.suivi import status
+from pvd.suivi.models import Indicateur, Mesure
 
 FICHE_EN_RETARD = "fiche_en_retard"
 ETAPE_EN_RETARD = "etape_en_retard"
@@ -51,13 +55,6 @@ KINDS = {
 }
 
 FICHES_CLOSES = (FicheStatut.REALISE, FicheStatut.ABANDONNE)
-# Months between two values of an indicator; ponctuelle: never expected again.
-FREQUENCE_MOIS = {
-    Frequence.MENSUELLE: 1,
-    Frequence.TRIMESTRIELLE: 3,
-    Frequence.SEMESTRIELLE: 6,
-    Frequence.ANNUELLE: 12,
-}
 FINANCEMENT_DELAI_MOIS = 6
 COMPTE_RENDU_DELAI_JOURS = 30
 
@@ -191,52 +188,40 @@ def _indicateur_url(indicateur) -> str:
 
 
 def valeur_attendue_le(indicateur, today: datetime.date) -> datetime.date | None:
-    """The date a new value of `indicateur` is due: its latest measure's date (else its reference
-    date, else its creation day) plus its frequency in calendar months; None for a « ponctuelle »
+    """The last day a value of `indicateur` is still recent, by the one rule of the indicators'
+    status (`pvd.suivi.status.duedate_fr`: its frequency plus a month of grace), counted from its
+    latest measure, else its reference date, else its creation day; None for a « ponctuelle »
     indicator (no value expected at a rhythm). Reads `derniere_date` when annotated."""
-    months = FREQUENCE_MOIS.get(indicateur.frequence)
-    if months is None:
-        return None
     last = getattr(indicateur, "derniere_date", None)
     start = last or indicateur.date_initiale or timezone.localdate(indicateur.created_at)
-    return deadline.add_months(start, months)
+    return status.duedate_fr(start, indicateur.frequence)
 
 
 def is_sans_valeur_recente(indicateur, today: datetime.date) -> bool:
-    """No value for longer than the frequency: the due date (`valeur_attendue_le`) is before today.
-    On the due date itself the indicator is still on time."""
+    """No recent value (`pvd.suivi.status.is_stale`): the due date (`valeur_attendue_le`) is before
+    today. On the due date itself the indicator is still on time."""
     due = valeur_attendue_le(indicateur, today)
     return due is not None and due < today
 
 
 def valeur_trajectoire(indicateur, on: datetime.date) -> Decimal | None:
-    """The value on the straight line from the baseline (valeur_initiale at date_initiale) to the
-    target (cible at echeance) on day `on`: the baseline before its date, the target after the
-    échéance. None when one of the four is missing or the two dates are the same day."""
+    """The value on the straight line from the baseline to the target on day `on`
+    (`pvd.suivi.status.expected_value`); None when the path is incomplete or has no length."""
     v0, d0, cible, d1 = indicateur.valeur_initiale, indicateur.date_initiale, indicateur.cible, indicateur.echeance
     if v0 is None or d0 is None or cible is None or d1 is None or d1 <= d0:
         return None
-    if on <= d0:
-        return v0
-    if on >= d1:
-        return cible
-    return v0 + (cible - v0) * Decimal((on - d0).days) / Decimal((d1 - d0).days)
+    return status.expected_value(valeur_initiale=v0, date_initiale=d0, cible=cible, echeance=d1, on=on)
 
 
 def is_hors_trajectoire(indicateur) -> bool:
-    """The latest value is behind the straight path from baseline to target on its date: below it
-    when the target is above the baseline, above it when the target is below (a rate of vacant
-    housing to bring down). A value exactly on the path is on track; without a latest value, a
-    path (`valeur_trajectoire`) or a direction (target = baseline), nothing is said. Reads the
-    `derniere_date` and `derniere_valeur` annotations."""
+    """Off target: the status of the indicator (`pvd.suivi.status.etat`, the rule shown on its page)
+    is « en retard » for its latest value, read on that value's date — behind the path from
+    baseline to target beyond the rule's tolerance, or the échéance passed without reaching the
+    target. Reads the `derniere_date` and `derniere_valeur` annotations."""
     value, on = getattr(indicateur, "derniere_valeur", None), getattr(indicateur, "derniere_date", None)
     if value is None or on is None:
         return False
-    expected = valeur_trajectoire(indicateur, on)
-    if expected is None or indicateur.cible == indicateur.valeur_initiale:
-        return False
-    rising = indicateur.cible > indicateur.valeur_initiale
-    return value < expected if rising else value > expected
+    return status.etat_of(indicateur, (on, value), on).code == status.RETARD
 
 
 def indicateurs_alerts(dossier_ids, access, today: datetime.date) -> list[Alerte]:
@@ -269,7 +254,8 @@ def indicateurs_alerts(dossier_ids, access, today: datetime.date) -> list[Alerte
                     kind=INDICATEUR_HORS_TRAJECTOIRE,
                     key=f"indicateur-hors-trajectoire:{indicateur.pk}:{on.isoformat()}",
                     text=f"Indicateur « {indicateur.nom} » : {nombre(indicateur.derniere_valeur)} "
-                    f"{indicateur.unite} au {date_fr(on)}, pour {nombre(round(expected, 2))} {indicateur.unite} "
+                    f"{indicateur.unite} au {date_fr(on)}, pour {nombre(round(expected or indicateur.cible, 2))} "
+                    f"{indicateur.unite} "
                     f"attendus sur la trajectoire vers la cible ({nombre(indicateur.cible)} au "
                     f"{date_fr(indicateur.echeance)}).",
                     objet=str(indicateur),

@@ -120,10 +120,11 @@ def test_a_request_without_date_or_on_an_abandoned_fiche_raises_nothing(dossier)
 @pytest.mark.parametrize(
     ("frequence", "last", "due"),
     [
-        (Frequence.MENSUELLE, D(2026, 2, 9), D(2026, 3, 9)),
-        (Frequence.TRIMESTRIELLE, D(2025, 12, 9), D(2026, 3, 9)),
-        (Frequence.SEMESTRIELLE, D(2025, 9, 9), D(2026, 3, 9)),
-        (Frequence.ANNUELLE, D(2025, 3, 9), D(2026, 3, 9)),
+        # The status' rule (pvd.suivi.status): the frequency plus a month of grace.
+        (Frequence.MENSUELLE, D(2026, 1, 9), D(2026, 3, 9)),
+        (Frequence.TRIMESTRIELLE, D(2025, 11, 9), D(2026, 3, 9)),
+        (Frequence.SEMESTRIELLE, D(2025, 8, 9), D(2026, 3, 9)),
+        (Frequence.ANNUELLE, D(2025, 2, 9), D(2026, 3, 9)),
     ],
 )
 def test_an_indicator_lacks_a_value_the_day_after_its_frequency(dossier, frequence, last, due):
@@ -141,7 +142,7 @@ def test_a_ponctuel_indicator_never_lacks_a_value(dossier):
 
 
 def test_without_any_value_the_reference_date_counts(dossier):
-    indicateur = IndicateurFactory(dossier=dossier, frequence=Frequence.ANNUELLE, date_initiale=D(2025, 3, 9))
+    indicateur = IndicateurFactory(dossier=dossier, frequence=Frequence.ANNUELLE, date_initiale=D(2025, 2, 9))
     [alerte] = alerts.dossier_alerts(dossier, TEAM, today=TODAY)
     assert alerte.key == f"indicateur-sans-valeur:{indicateur.pk}:2026-03-09"
     assert "aucune valeur saisie" in alerte.text
@@ -154,7 +155,7 @@ def test_a_new_value_ends_the_alert_and_a_later_lapse_is_a_new_one(dossier):
     first = keys_of(dossier, alerts.INDICATEUR_SANS_VALEUR)
     MesureFactory(indicateur=indicateur, date=D(2026, 3, 1))
     assert keys_of(dossier, alerts.INDICATEUR_SANS_VALEUR) == []
-    later = keys_of(dossier, alerts.INDICATEUR_SANS_VALEUR, today=D(2026, 4, 2))
+    later = keys_of(dossier, alerts.INDICATEUR_SANS_VALEUR, today=D(2026, 5, 2))
     assert later and later != first
 
 
@@ -177,19 +178,19 @@ def _trajectoire(dossier, **kwargs):
 def test_the_path_is_the_straight_line_from_baseline_to_target(dossier):
     indicateur = _trajectoire(dossier)
     assert alerts.valeur_trajectoire(indicateur, D(2025, 6, 1)) == Decimal("10")
-    assert alerts.valeur_trajectoire(indicateur, D(2026, 7, 2)) == Decimal("10") + Decimal("10") * 182 / 365
+    assert alerts.valeur_trajectoire(indicateur, D(2026, 7, 2)) == Decimal("14.9863")  # 10 + 10 × 182 / 365
     assert alerts.valeur_trajectoire(indicateur, D(2028, 1, 1)) == Decimal("20")
 
 
 def test_a_value_below_the_path_is_off_target_and_on_it_is_not(dossier):
     indicateur = _trajectoire(dossier, echeance=D(2026, 1, 11))  # +1 a day over 10 days
-    mesure = MesureFactory(indicateur=indicateur, date=D(2026, 1, 6), valeur=Decimal("15"))  # exactly on the path
-    assert keys_of(dossier, alerts.INDICATEUR_HORS_TRAJECTOIRE) == []
-    mesure.valeur = Decimal("14.99")
+    mesure = MesureFactory(indicateur=indicateur, date=D(2026, 1, 6), valeur=Decimal("14.5"))  # on the path, less 5 %
+    assert keys_of(dossier, alerts.INDICATEUR_HORS_TRAJECTOIRE) == []  # within the status' tolerance
+    mesure.valeur = Decimal("14.49")
     mesure.save()
     [alerte] = [a for a in alerts.dossier_alerts(dossier, TEAM, today=TODAY) if a.kind != "indicateur_sans_valeur"]
     assert alerte.key == f"indicateur-hors-trajectoire:{indicateur.pk}:2026-01-06"
-    assert "14,99 % au 06/01/2026, pour 15 % attendus" in alerte.text
+    assert "14,49 % au 06/01/2026, pour 15 % attendus" in alerte.text
 
 
 def test_only_the_latest_value_counts(dossier):
@@ -201,7 +202,7 @@ def test_only_the_latest_value_counts(dossier):
 
 def test_a_falling_target_is_off_target_above_the_path(dossier):
     indicateur = _trajectoire(dossier, valeur_initiale=Decimal("20"), cible=Decimal("10"), echeance=D(2026, 1, 11))
-    MesureFactory(indicateur=indicateur, date=D(2026, 1, 6), valeur=Decimal("15.5"))
+    MesureFactory(indicateur=indicateur, date=D(2026, 1, 6), valeur=Decimal("15.51"))  # beyond 15 + 5 % of 10
     assert keys_of(dossier, alerts.INDICATEUR_HORS_TRAJECTOIRE) == [
         f"indicateur-hors-trajectoire:{indicateur.pk}:2026-01-06"
     ]
