@@ -75,7 +75,7 @@ def test_chef_creates_two_axes_with_indicators_and_draws_an_ort_sector(signed_in
 
         card.get_by_role("link", name=f"Ajouter un indicateur à l'axe {numero}").click()
         page.locator("#main-form").get_by_label("Nom").fill(indicateur)
-        page.get_by_label("Unité").fill("%")
+        page.locator("#id_unite").fill("%")
         page.get_by_role("button", name="Enregistrer").click()
         expect(page.locator(".pvd-axe").filter(has_text=titre)).to_contain_text(indicateur)
 

@@ -33,7 +33,7 @@ def test_reading_without_javascript(nojs_page, live_server, transactional_db):
     expect(page.locator("#membres-table")).to_contain_text("Éric Élu")
     assert_no_horizontal_scroll(page, width=320)
     # On a phone too, the sections of the dossier and the main menu stay reachable without JS.
-    expect(page.locator(".fr-sidemenu").get_by_role("link", name="Tableau de bord")).to_be_visible()
+    expect(page.locator(".fr-sidemenu").get_by_role("link", name="Tableau de bord", exact=True)).to_be_visible()
     expect(page.locator("header").get_by_role("link", name="Mes dossiers")).to_be_visible()
     screenshot(page, "sans-javascript-membres")
 

@@ -163,6 +163,7 @@ def test_the_apps_declare_what_the_comite_decides_on():
         "actions.ficheaction": ("fiche", True, "fiche.submit"),
         "conventions.convention": ("convention", True, "conventions.edit"),
         "documents.document": ("document", False, "documents.submit"),
+        "pilotage.bilanannuel": ("bilan", False, "bilan.edit"),
     }
 
 
