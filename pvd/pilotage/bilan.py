@@ -227,9 +227,9 @@ def _indicateurs(dossier, fin: datetime.date) -> list[dict]:
 
 
 def _argent(dossier, annee: int) -> dict:
-    """Money of the year: the planned budget (BudgetAnnuel of `annee`) and the financing lines
-    (granted, requested) of each fiche. Actual spending (réalisé) plugs in here once the
-    budget annuel records it: a column beside `prevu`."""
+    """Money of the year: the planned and the actual budget (BudgetAnnuel of `annee`: actual
+    spending left blank is « non renseigné », not 0) and the financing lines (granted, requested,
+    paid) of each fiche."""
     fiches = FicheAction.objects.visible_to(None).filter(dossier=dossier)
     budgets = {
         b.fiche_id: b
@@ -252,21 +252,37 @@ def _argent(dossier, annee: int) -> dict:
                 "numero": fiche.numero,
                 "titre": fiche.titre,
                 "prevu": Decimal(0),
+                "realise": None,
                 "accorde": Decimal(0),
+                "verse": Decimal(0),
                 "sollicite": Decimal(0),
             },
         )
 
     for budget in budgets.values():
-        row(budget.fiche)["prevu"] += budget.total
+        r = row(budget.fiche)
+        r["prevu"] += budget.total
+        spent = [v for v in (budget.realise_investissement, budget.realise_fonctionnement) if v is not None]
+        if spent:
+            r["realise"] = (r["realise"] or Decimal(0)) + sum(spent, Decimal(0))
     for ligne in lignes:
         key = "accorde" if ligne.statut == StatutFinancement.ACCORDE else "sollicite"
-        row(ligne.fiche)[key] += ligne.montant
+        r = row(ligne.fiche)
+        r[key] += ligne.montant
+        r["verse"] += ligne.montant_verse or 0
     ordered = sorted(rows.values(), key=lambda r: r["numero"])
-    totals = {key: sum((r[key] for r in ordered), Decimal(0)) for key in ("prevu", "accorde", "sollicite")}
+    totals = {key: sum((r[key] for r in ordered), Decimal(0)) for key in ("prevu", "accorde", "sollicite", "verse")}
+    totals["realise"] = sum((r["realise"] for r in ordered if r["realise"] is not None), Decimal(0))
     de_l_annee = [ligne for ligne in lignes if ligne.date and ligne.date.year == annee]
     return {
-        "fiches": [{**r, **{k: montant(r[k]) for k in ("prevu", "accorde", "sollicite")}} for r in ordered],
+        "fiches": [
+            {
+                **r,
+                **{k: montant(r[k]) for k in ("prevu", "accorde", "sollicite", "verse")},
+                "realise": montant(r["realise"]) if r["realise"] is not None else "non renseigné",
+            }
+            for r in ordered
+        ],
         "total": {k: montant(v) for k, v in totals.items()},
         "sans_budget": [r["numero"] for r in ordered if not r["prevu"]],
         "lignes_de_l_annee": [

@@ -109,9 +109,26 @@ def bilan_docx(content: dict) -> bytes:
     if argent["fiches"]:
         _table(
             document,
-            ["N°", "Fiche action", f"Budget prévu {annee}", "Financements accordés", "Financements sollicités"],
-            [[f["numero"], f["titre"], f["prevu"], f["accorde"], f["sollicite"]] for f in argent["fiches"]]
-            + [["", "Total", argent["total"]["prevu"], argent["total"]["accorde"], argent["total"]["sollicite"]]],
+            [
+                "N°",
+                "Fiche action",
+                f"Budget prévu {annee}",
+                f"Réalisé {annee}",
+                "Financements accordés",
+                "Financements sollicités",
+                "Versé",
+            ],
+            [
+                [f["numero"], f["titre"], f["prevu"], f["realise"], f["accorde"], f["sollicite"], f["verse"]]
+                for f in argent["fiches"]
+            ]
+            + [
+                [
+                    "",
+                    "Total",
+                    *(argent["total"][k] for k in ("prevu", "realise", "accorde", "sollicite", "verse")),
+                ]
+            ],
         )
     else:
         _empty(document, "Aucun budget ni financement.")

@@ -336,6 +336,7 @@ def figures(qs, *, now: datetime.datetime | None = None) -> dict:
         "accorde": Sum("montant", filter=Q(statut=StatutFinancement.ACCORDE)),
         "refuse": Sum("montant", filter=Q(statut=StatutFinancement.REFUSE)),
         "sollicite": Sum("montant", filter=Q(statut=StatutFinancement.SOLLICITE)),
+        "verse": Sum("montant_verse"),
         "lignes": Count("pk"),
     }
     by_dispositif = {row["dispositif"]: row for row in lignes.order_by().values("dispositif").annotate(**money)}

@@ -63,23 +63,29 @@ MONEY_STATUTS = [StatutFinancement.SOLLICITE, StatutFinancement.ACCORDE, StatutF
 
 
 def financements_par_financeur(dossier, access) -> dict:
-    """Sums of the financing lines by funder and status (sollicité, accordé, refusé), with totals."""
+    """Sums of the financing lines by funder and status (sollicité, accordé, refusé), then the amount
+    paid (versé, `LigneFinancement.montant_verse`), with totals."""
     sums = (
         LigneFinancement.objects.filter(fiche__in=FicheAction.objects.visible_to(access).filter(dossier=dossier))
         .values("financeur_id", "financeur__nom", "statut")
-        .annotate(total=Sum("montant"))
+        .annotate(total=Sum("montant"), verse=Sum("montant_verse"))
         .order_by()
     )
     funders: dict[int, dict] = {}
     for row in sums:
-        funder = funders.setdefault(row["financeur_id"], {"label": row["financeur__nom"], "by": {}})
+        funder = funders.setdefault(row["financeur_id"], {"label": row["financeur__nom"], "by": {}, "verse": 0})
         funder["by"][row["statut"]] = row["total"]
+        funder["verse"] += row["verse"] or 0
     rows = sorted(
-        ({"label": f["label"], "amounts": [f["by"].get(s, 0) for s in MONEY_STATUTS]} for f in funders.values()),
+        (
+            {"label": f["label"], "amounts": [*(f["by"].get(s, 0) for s in MONEY_STATUTS), f["verse"]]}
+            for f in funders.values()
+        ),
         key=lambda row: _sort_key(row["label"]),
     )
-    totals = [sum((row["amounts"][i] for row in rows), 0) for i in range(len(MONEY_STATUTS))]
-    return {"statuts": [StatutFinancement(s).label for s in MONEY_STATUTS], "rows": rows, "totals": totals}
+    totals = [sum((row["amounts"][i] for row in rows), 0) for i in range(len(MONEY_STATUTS) + 1)]
+    statuts = [StatutFinancement(s).label for s in MONEY_STATUTS] + ["Versé"]
+    return {"statuts": statuts, "rows": rows, "totals": totals}
 
 
 INDICATEUR_ETATS = [

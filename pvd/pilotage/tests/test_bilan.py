@@ -63,6 +63,21 @@ def docx_text(data: bytes) -> str:
 # Content on known data ------------------------------------------------------------------------
 
 
+def test_money_shows_actual_spending_and_payments(dossier, programme):
+    from pvd.actions.models import BudgetAnnuel as Budget
+    from pvd.actions.models import LigneFinancement
+
+    Budget.objects.filter(fiche__dossier=dossier, fiche__confidentielle=False).update(
+        realise_investissement=Decimal("32000"), realise_fonctionnement=None
+    )
+    LigneFinancement.objects.filter(fiche__dossier=dossier, fiche__confidentielle=False, statut="accorde").update(
+        montant_verse=Decimal("6000")
+    )
+    argent = bilans.bilan_content(dossier, last_year(), BilanAnnuel.objects.get())["argent"]
+    total = {k: v.replace("\xa0", " ") for k, v in argent["total"].items()}
+    assert (total["realise"], total["verse"]) == ("32 000 €", "6 000 €")  # the confidential fiche's left out
+
+
 def test_content_hand_checked(dossier, programme):
     content = bilans.bilan_content(dossier, last_year(), BilanAnnuel.objects.get())
     # Two fiches shown (the confidential one never): one en cours and late, one réalisée.
@@ -93,9 +108,12 @@ def test_content_hand_checked(dossier, programme):
     argent = content["argent"]
     assert {k: v.replace("\xa0", " ") for k, v in argent["total"].items()} == {
         "prevu": "40 000 €",
+        "realise": "0 €",
         "accorde": "15 000 €",
         "sollicite": "5 000 €",
+        "verse": "0 €",
     }
+    assert argent["fiches"][0]["realise"] == "non renseigné"  # not typed: not 0
     assert [ligne["statut"] for ligne in argent["lignes_de_l_annee"]] == ["accordé", "sollicité"]
     assert [(d["objet"], d["resultat"]) for d in content["decisions"]] == [("Validation du plan guide 1", "Validé")]
     assert content["appreciation"] == ASSESSMENT

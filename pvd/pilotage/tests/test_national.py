@@ -50,7 +50,9 @@ def known(db):
     MembreFactory(dossier=d1, role=Role.CHEF_DE_PROJET)
     fiche = FicheFactory(dossier=d1, statut="en_cours", maturite="operationnel")
     etat = OrganisationFactory(kind=OrganisationType.ETAT)
-    LigneFactory(fiche=fiche, financeur=etat, dispositif="detr", montant=Decimal("10000"), statut="accorde")
+    LigneFactory(
+        fiche=fiche, financeur=etat, dispositif="detr", montant=Decimal("10000"), statut="accorde", montant_verse=4000
+    )
     LigneFactory(fiche=fiche, financeur=etat, dispositif="dsil", montant=Decimal("5000"), statut="sollicite")
     secret = FicheFactory(dossier=d1, statut="realise", confidentielle=True)
     LigneFactory(fiche=secret, dispositif="fonds_vert", montant=Decimal("99999"), statut="accorde")
@@ -112,6 +114,7 @@ def test_figures_for_anct_hand_checked(known):
     assert (money["dsil"]["sollicite"], money["dsil"]["accorde"]) == (Decimal("5000"), None)
     assert [row["code"] for row in figures["money_by_kind"]] == [OrganisationType.ETAT]
     assert figures["money_total"]["demande"] == Decimal("15000")
+    assert (money["detr"]["verse"], figures["money_total"]["verse"]) == (Decimal("4000"), Decimal("4000"))  # paid
     [indicateur] = figures["indicateurs"]
     assert (indicateur["total"], indicateur["dossiers"], indicateur["unite"]) == (Decimal("10"), 2, "logements")
     departements = {d["code"]: d["total"] for d in figures["by_departement"]}

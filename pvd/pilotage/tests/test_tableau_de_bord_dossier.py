@@ -89,19 +89,25 @@ def test_the_confidential_fiche_and_its_money_are_left_out_for_other_roles(clien
     page = client_for(dossier, Role.ELU).get(url(dossier))
     assert table(page, "table-fiches")[0] == ["Axe 1 — Habiter", "0", "1", "1", "0", "0", "0", "2"]
     assert table(page, "table-financements") == [
-        ["État", "0\xa0€", "0\xa0€", "30\xa0000\xa0€"],
-        ["Région Grand Est", "20\xa0000\xa0€", "50\xa0000\xa0€", "0\xa0€"],
-        ["Total", "20\xa0000\xa0€", "50\xa0000\xa0€", "30\xa0000\xa0€"],
+        ["État", "0\xa0€", "0\xa0€", "30\xa0000\xa0€", "0\xa0€"],
+        ["Région Grand Est", "20\xa0000\xa0€", "50\xa0000\xa0€", "0\xa0€", "0\xa0€"],
+        ["Total", "20\xa0000\xa0€", "50\xa0000\xa0€", "30\xa0000\xa0€", "0\xa0€"],
     ]
     assert "Les fiches confidentielles n'y figurent pas." in main(page).text
 
 
 def test_money_by_funder_and_status_hand_checked(client_for, dossier, plan):
+    from pvd.actions.models import LigneFinancement
+
+    # The région paid 12 000 € of what it granted: the « Versé » column.
+    LigneFinancement.objects.filter(financeur__nom="Région Grand Est", statut="accorde").update(
+        montant_verse=Decimal("12000")
+    )
     page = client_for(dossier, Role.EQUIPE).get(url(dossier))
     assert table(page, "table-financements") == [
-        ["État", "1\xa0000\xa0€", "0\xa0€", "30\xa0000\xa0€"],
-        ["Région Grand Est", "20\xa0000\xa0€", "50\xa0000\xa0€", "0\xa0€"],
-        ["Total", "21\xa0000\xa0€", "50\xa0000\xa0€", "30\xa0000\xa0€"],
+        ["État", "1\xa0000\xa0€", "0\xa0€", "30\xa0000\xa0€", "0\xa0€"],
+        ["Région Grand Est", "20\xa0000\xa0€", "50\xa0000\xa0€", "0\xa0€", "12\xa0000\xa0€"],
+        ["Total", "21\xa0000\xa0€", "50\xa0000\xa0€", "30\xa0000\xa0€", "12\xa0000\xa0€"],
     ]
 
 
