@@ -23,7 +23,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -174,7 +174,10 @@ def indicateurs_suivis(dossier_ids, access):
         Indicateur.objects.visible_to(access)
         .filter(dossier_id__in=dossier_ids)
         .exclude(fiche__statut=FicheStatut.ABANDONNE)
-        .annotate(derniere_date=Max("mesures__date"), derniere_valeur=Subquery(latest.values("valeur")[:1]))
+        # Subqueries rather than Max(): no GROUP BY, the same SQL on SQLite and PostgreSQL.
+        .annotate(
+            derniere_date=Subquery(latest.values("date")[:1]), derniere_valeur=Subquery(latest.values("valeur")[:1])
+        )
         .select_related("fiche")
         .order_by("nom", "pk")
     )
