@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The production requirements alone serve the site: a virtualenv with requirements/base.txt
-# only, `check --deploy` under config.settings.production, then gunicorn serving /healthz and a
-# page of each app (scripts/smoke_production.py) on a throw-away SQLite database.
+# only, `check --deploy` under config.settings.production, then gunicorn serving every URL pattern
+# of config.urls to a visitor and to the demo user concerned (scripts/smoke_production.py) on a
+# throw-away SQLite database with the demo data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,7 +45,7 @@ echo "== Dépendances de production seules : check --deploy"
 "$py" manage.py seed_demo >/dev/null
 
 echo "== Dépendances de production seules : gunicorn sur le port $port"
-"$VENV/bin/gunicorn" config.wsgi --bind "127.0.0.1:$port" --workers 1 --timeout 120 \
+"$VENV/bin/gunicorn" config.wsgi --bind "127.0.0.1:$port" --workers 2 --timeout 120 \
   --error-logfile "$work/gunicorn.log" &
 server=$!
 for _ in $(seq 1 60); do

@@ -211,11 +211,12 @@ def _dump_database(workdir: Path) -> tuple[Path, str, dict, dict]:
     if connection.vendor == "postgresql":
         pg_dump = _pg_tool("pg_dump")
         target = workdir / "pvd.dump"
-        outermost = not connection.in_atomic_block
+        if connection.in_atomic_block:
+            # pg_dump reads in its own session: it would not see what this transaction has written.
+            raise BackupError("La sauvegarde ne peut pas être lancée à l'intérieur d'une transaction.")
         with transaction.atomic():
             with connection.cursor() as cursor:
-                if outermost:  # one snapshot for the counts and pg_dump (inside a test's transaction: its own)
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 cursor.execute("SELECT pg_export_snapshot()")
                 snapshot = cursor.fetchone()[0]
             counts, migrations = _row_counts(), _applied_migrations()
@@ -441,15 +442,21 @@ def _load_postgresql(dump: Path, manifest: dict, workdir: Path) -> None:
             "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"
         )
         relations = cursor.fetchall()
+        cursor.execute("SELECT current_schema()")
+        schema = _quote(cursor.fetchone()[0])  # the restored script empties the search_path
     kinds = {"r": "TABLE", "p": "TABLE", "v": "VIEW", "m": "MATERIALIZED VIEW", "S": "SEQUENCE"}
     before = workdir / "avant.sql"
     before.write_text(
-        "\\set ON_ERROR_STOP on\n"
-        + "".join(f"DROP {kinds[kind]} IF EXISTS {_quote(name)} CASCADE;\n" for name, kind in relations)
+        "\\set ON_ERROR_STOP on\nSET client_min_messages = warning;\n"
+        # Tables first: the sequences they own and the views on them go with them.
+        + "".join(
+            f"DROP {kinds[kind]} IF EXISTS {schema}.{_quote(name)} CASCADE;\n"
+            for name, kind in sorted(relations, key=lambda relation: relation[1] not in "rp")
+        )
     )
     # Table names are limited to letters, digits and « _ », and quoted.
     checks = "".join(
-        f"DO $$ BEGIN IF (SELECT count(*) FROM {_quote(table)}) <> {int(expected)} THEN "  # noqa: S608
+        f"DO $$ BEGIN IF (SELECT count(*) FROM {schema}.{_quote(table)}) <> {int(expected)} THEN "  # noqa: S608
         f"RAISE EXCEPTION 'la table {table} ne compte pas {int(expected)} ligne(s)'; END IF; END $$;\n"
         for table, expected in manifest["rows"].items()
         if all(char.isalnum() or char == "_" for char in table)

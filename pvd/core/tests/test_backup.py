@@ -100,8 +100,10 @@ def test_round_trip_keeps_every_row_and_every_file(media, tmp_path):
 
 
 @pytest.fixture
-def small_archive(db, media, tmp_path):
-    """An archive of a small instance (a dossier and one uploaded file), the instance left as it was."""
+def small_archive(transactional_db, media, tmp_path):
+    """An archive of a small instance (a dossier and one uploaded file), the instance left as it was.
+
+    Committed data (transactional_db): pg_dump reads in its own session."""
     from pvd.documents.tests.factories import DocumentVersionFactory
 
     DocumentVersionFactory()
