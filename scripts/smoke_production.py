@@ -58,7 +58,7 @@ PAGES = {
     "comptes:password_reset_done": Page(**PUBLIC),
     "comptes:password_reset_confirm": Page(ids={"uidb64": "uidb64", "token": "reset_token"}, user=None, anonymous=302),
     "comptes:password_reset_complete": Page(**PUBLIC),
-    "comptes:invitation": Page(ids={"token": "invitation_token"}, user=None, anonymous=404),  # none in the demo
+    "comptes:invitation": Page(ids={"token": "invitation_token"}, **PUBLIC),
     "dossiers:list": Page(),
     "dossiers:create": Page(user="prefecture"),
     "dossiers:demandes": Page(user="prefecture"),
@@ -377,6 +377,41 @@ def demo_ids() -> dict:
     return ids
 
 
+def complete_demo():
+    """Add to the throw-away base what the demo lacks for some pages: an invitation waiting, a
+    calendar address, a planning document, a fiche's attachment and indicator, a convention's file."""
+    from django.core.files.base import ContentFile
+
+    from pvd.actions.models import FicheAction, PieceJointe
+    from pvd.comptes.models import User
+    from pvd.conventions.models import Convention, ConventionDocument, ConventionDocumentKind
+    from pvd.diagnostic.models import DocumentPlanification, PlanKind, PlanStatut
+    from pvd.dossiers.models import Invitation, Membre, Role
+    from pvd.gouvernance.models import CalendrierDossier
+    from pvd.suivi.models import Indicateur, IndicateurKind
+
+    chef = User.objects.get(email=USERS["chef"])
+    dossier = Membre.objects.filter(user=chef).select_related("dossier").first().dossier
+    fiche = FicheAction.objects.filter(dossier=dossier).order_by("pk").first()
+    convention = Convention.objects.filter(dossier=dossier).order_by("pk").first()
+    pdf = b"%PDF-1.4\n% smoke\n"
+    if not Invitation.objects.filter(dossier=dossier).exists():
+        Invitation.objects.create(dossier=dossier, email="invitee@pvd.local", role=Role.EQUIPE, invited_by=chef)
+    CalendrierDossier.objects.get_or_create(dossier=dossier, user=chef)
+    if not DocumentPlanification.objects.filter(dossier=dossier).exclude(file="").exists():
+        plan = DocumentPlanification(dossier=dossier, kind=PlanKind.PLU, nom="PLU", statut=PlanStatut.APPROUVE)
+        plan.file.save("plu.pdf", ContentFile(pdf))
+    if not PieceJointe.objects.filter(fiche__dossier=dossier).exists():
+        PieceJointe(fiche=fiche, titre="Devis", added_by=chef).file.save("devis.pdf", ContentFile(pdf))
+    if not Indicateur.objects.filter(dossier=dossier, fiche__isnull=False).exists():
+        Indicateur.objects.create(
+            dossier=dossier, fiche=fiche, nom="Logements", kind=IndicateurKind.RESULTAT, unite="u"
+        )
+    if not ConventionDocument.objects.filter(convention__dossier=dossier).exists():
+        document = ConventionDocument(convention=convention, kind=ConventionDocumentKind.SIGNE_PDF, version=1)
+        document.file.save("signee.pdf", ContentFile(pdf))
+
+
 def admin_pages() -> list[tuple[str, str, int]]:
     """(pattern name, path, status) of the admin for its superuser: its index, and each model's list,
     form, history and deletion; 403 where that model's admin allows no addition or deletion."""
@@ -493,6 +528,11 @@ def main(base):
         if stale:
             print("Entrées de PAGES qui ne sont plus des adresses :\n  " + "\n  ".join(stale))
         return 1
+    if os.environ.get("SMOKE_THROWAWAY_DATABASE") != "1":
+        print("Ce script écrit dans la base (compte d'administration, compléments de la démonstration) :")
+        print("il ne tourne que sur une base jetable, avec SMOKE_THROWAWAY_DATABASE=1 (scripts/check_production.sh).")
+        return 2
+    complete_demo()
     ids = demo_ids()
     make_admin()
     failures = []
