@@ -208,3 +208,12 @@ def test_missing_pg_dump_is_said_clearly(monkeypatch):
     monkeypatch.setattr(backup.shutil, "which", lambda name: None)
     with pytest.raises(backup.BackupError, match="« pg_dump » est introuvable.*postgresql-client"):
         backup._pg_tool("pg_dump")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL restores an older archive, then migrates it")
+def test_sqlite_refuses_an_older_migration_state(small_archive, media, tmp_path):
+    call_command("flush", interactive=False)
+    shutil.rmtree(media)
+    content = edit_manifest(members(small_archive), lambda manifest: manifest["migrations"]["dossiers"].pop())
+    archive = write(tmp_path / "ancienne.tar.gz", content, resign=True)
+    refused(archive, media, "version plus ancienne")
