@@ -33,7 +33,8 @@ def account_close_view(request):
         "dossiers/account_close.html",
         {
             "form": form,
-            "blocking": sole_chef_message(blocking) if blocking else "",
+            "blocking": blocking,
+            "blocking_message": sole_chef_message(blocking) if blocking else "",
             "page_title": "Fermer mon compte",
             "breadcrumb_data": {
                 "links": [{"url": reverse("comptes:preferences"), "title": "Mes préférences"}],

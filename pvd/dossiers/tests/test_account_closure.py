@@ -5,12 +5,14 @@ import datetime
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from pvd.actions.models import Note
 from pvd.actions.tests.factories import FicheFactory
 from pvd.comptes.models import User
 from pvd.comptes.tests.factories import PASSWORD, UserFactory
+from pvd.dossiers.account_closure import account_close
 from pvd.dossiers.models import Invitation, Membre, Role
 from pvd.dossiers.tests.factories import DossierFactory, MembreFactory
 from pvd.gouvernance.tests.factories import MembreInstanceFactory
@@ -104,10 +106,25 @@ def test_the_only_chef_de_projet_cannot_close_their_account(client):
     text = main(response).get_text(" ", strip=True)
     assert "Vous êtes le seul chef de projet du dossier « Langres »" in text
     assert "Nommez d'abord un autre chef de projet" in text
+    assert text.count("Vous êtes le seul chef de projet") == 1
+    assert main(response).select_one(f'a[href="{reverse("dossiers:membres", kwargs={"dossier_pk": dossier.pk})}"]')
+    assert main(response).select_one("input[name=password]") is None
     user.refresh_from_db()
     assert user.first_name == "Anne" and user.is_active and user.check_password(PASSWORD)
     assert Membre.objects.filter(user=user).count() == 1
     assert client.session[SESSION_KEY] == str(user.pk)
+
+
+def test_the_service_refuses_the_only_chef_and_changes_nothing():
+    user = UserFactory(first_name="Anne")
+    dossier = DossierFactory()
+    MembreFactory(dossier=dossier, user=user, role=Role.CHEF_DE_PROJET)
+    with pytest.raises(ValidationError) as error:
+        account_close(user=user, password=PASSWORD)
+    assert "seul chef de projet" in " ".join(error.value.messages)
+    user.refresh_from_db()
+    assert user.first_name == "Anne" and user.is_active
+    assert Membre.objects.filter(user=user, dossier=dossier).exists()
 
 
 def test_the_page_warns_the_only_chef_before_they_type_their_password(client):
