@@ -279,6 +279,22 @@ EXPORT: dict[str, tuple[str, ...]] = {
 HISTORY_FIELDS = ("history_id", "history_date", "history_type", "history_change_reason")
 
 
+def history_model_of(model):
+    """The audit-trail model that keeps the past versions of `model` (django-simple-history's
+    `history` manager), or None: what is erased from a row must be erased from its past too."""
+    history = getattr(model, "history", None)
+    return getattr(history, "model", None) if history is not None else None
+
+
+def update_with_history(model, filters: dict, values: dict) -> int:
+    """`model.objects.filter(**filters).update(**values)`, and the same on its past versions."""
+    count = model._default_manager.filter(**filters).update(**values)
+    historical = history_model_of(model)
+    if historical is not None:
+        historical._default_manager.filter(**filters).update(**values)
+    return count
+
+
 def is_history_model(model) -> bool:
     """A model of the audit trail (django-simple-history's `Historical…` tables)."""
     names = {f.name for f in model._meta.get_fields()}
@@ -410,14 +426,18 @@ def account_anonymise(*, user) -> None:
     user.set_unusable_password()
     user.full_clean()
     user.save()
+    # The account's past versions in the audit trail lose the name and the address too.
+    anonymised = {f: getattr(user, f) for f in ("first_name", "last_name", "email", "organisation")}
+    historical = history_model_of(type(user))
+    if historical is not None:
+        historical._default_manager.filter(id=user.pk).update(**anonymised)
     for label, (fk, name_field, email_field) in NAME_COPIES.items():
-        model = apps.get_model(label)
         values = {name_field: closed_name(user)}
         if email_field:
             values[email_field] = ""
-        model._default_manager.filter(**{fk: user}).update(**values)
+        update_with_history(apps.get_model(label), {f"{fk}_id": user.pk}, values)
     # Invitations sent to the old address: a pending one goes (nobody may accept it any more), an
     # accepted one stays as the trace of the membership, without the address.
-    invitations = apps.get_model("dossiers", "Invitation").objects.filter(email__iexact=old_email)
-    invitations.filter(accepted_at__isnull=True).delete()
-    invitations.update(email=user.email)
+    invitation = apps.get_model("dossiers", "Invitation")
+    invitation.objects.filter(email__iexact=old_email, accepted_at__isnull=True).delete()
+    update_with_history(invitation, {"email__iexact": old_email}, {"email": user.email})

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from pvd.comptes.rgpd import history_model_of
+
 from .models import Contribution
 
 # The fields that identify a resident, and what they become.
@@ -24,11 +26,13 @@ def contributions_cutoff(now: datetime.datetime | None = None) -> datetime.datet
     return (now or timezone.now()) - datetime.timedelta(days=settings.PVD_CONSERVATION_CONTRIBUTIONS_JOURS)
 
 
-def contributions_to_anonymise(cutoff: datetime.datetime):
+def contributions_to_anonymise(cutoff: datetime.datetime, model=Contribution):
+    """The contributions (or, with `model`, their past versions in the audit trail) posted before
+    `cutoff` that still name their author."""
     still_identified = Q()
     for field, empty in IDENTIFYING_FIELDS.items():
         still_identified |= ~Q(**{field: empty})
-    return Contribution.objects.filter(still_identified, created_at__lt=cutoff)
+    return model._default_manager.filter(still_identified, created_at__lt=cutoff)
 
 
 @transaction.atomic
@@ -36,7 +40,13 @@ def contributions_anonymise(*, now: datetime.datetime | None = None, dry_run: bo
     """Erase the identifying fields of the contributions past their retention; the number of
     contributions concerned. Running it again changes nothing (already erased ones are left
     out); with `dry_run`, only counts."""
-    queryset = contributions_to_anonymise(contributions_cutoff(now))
+    cutoff = contributions_cutoff(now)
+    queryset = contributions_to_anonymise(cutoff)
     if dry_run:
         return queryset.count()
-    return queryset.update(**IDENTIFYING_FIELDS)
+    count = queryset.update(**IDENTIFYING_FIELDS)
+    # The audit trail keeps past versions of each contribution: they lose the author as well.
+    historical = history_model_of(Contribution)
+    if historical is not None:
+        contributions_to_anonymise(cutoff, historical).update(**IDENTIFYING_FIELDS)
+    return count
