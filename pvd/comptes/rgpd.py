@@ -144,8 +144,8 @@ TRAITEMENTS: tuple[Traitement, ...] = (
         base_legale="Consentement de la personne qui dépose sa contribution (article 6.1.a du RGPD) ; "
         "nom et adresse sont facultatifs.",
         destinataires="Le texte et le nom : le public, une fois la contribution publiée. L'adresse "
-        "électronique : l'équipe-projet du dossier seule (chef de projet et équipe), jamais les élus, "
-        "les partenaires, les lecteurs ni les services de l'État.",
+        "électronique : l'équipe-projet du dossier (chef de projet et équipe) et les administrateurs de la "
+        "plateforme, jamais les élus, les partenaires, les lecteurs ni les services de l'État.",
         conservation="Nom et adresse électronique effacés {contributions} après le dépôt (commande "
         "`appliquer_conservation`) ; le texte et sa modération restent, sans auteur.",
         lieu="`participation.Contribution`",
