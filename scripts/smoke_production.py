@@ -55,6 +55,9 @@ PAGES = {
     "comptes:login": Page(**PUBLIC, needle="Connexion"),
     "comptes:logout": Page(status=POST),
     "comptes:preferences": Page(),
+    "comptes:mes_donnees": Page(needle="chef@demo.pvd.fr"),
+    "comptes:donnees_personnelles": Page(**PUBLIC, needle="Données personnelles"),
+    "comptes:fermer": Page(),  # the page only: the smoke never closes an account
     "comptes:password_reset": Page(**PUBLIC),
     "comptes:password_reset_done": Page(**PUBLIC),
     "comptes:password_reset_confirm": Page(ids={"uidb64": "uidb64", "token": "reset_token"}, user=None, anonymous=302),
