@@ -148,6 +148,7 @@ def check_upload(file, *, allowed: Iterable[str], max_bytes: int | None = None) 
         raise ValidationError("Le fichier est vide.", code="empty")
     file.seek(0)
     content = file.read()
+    file.seek(0)
     check_content(extension, content)
     return content
 
@@ -182,7 +183,11 @@ def open_xlsx(content: bytes, *, max_unpacked: int | None = None, **options):
 
 
 def too_many_rows_message(max_rows: int, what: str = "lignes") -> str:
-    return f"Le fichier dépasse la limite de {nombre(max_rows)} {what} : découpez-le en plusieurs fichiers."
+    """`what` in the plural, made singular for a limit of 1 (« 1 ligne dans la feuille »)."""
+    words = what.split(" ", 1)
+    if max_rows < 2 and words[0].endswith("s"):
+        words[0] = words[0][:-1]
+    return f"Le fichier dépasse la limite de {nombre(max_rows)} {' '.join(words)} : découpez-le en plusieurs fichiers."
 
 
 def check_rows(rows: Iterable, max_rows: int, *, what: str = "lignes") -> int:
