@@ -23,6 +23,10 @@ _SIGNATURES = {
     "jpg": (b"\xff\xd8\xff",),
     "jpeg": (b"\xff\xd8\xff",),
     "gif": (b"GIF87a", b"GIF89a"),
+    # The former Office formats: an OLE2 compound file.
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "ppt": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
 }
 ZIP_MAGIC = b"PK\x03\x04"
 # Office files are ZIP archives: DOCX/XLSX/PPTX by their declared content types and main part,
@@ -40,6 +44,10 @@ DESCRIPTIONS = {
     "jpg": "image JPEG",
     "jpeg": "image JPEG",
     "gif": "image GIF",
+    "webp": "image WebP",
+    "doc": "Word (DOC)",
+    "xls": "Excel (XLS)",
+    "ppt": "PowerPoint (PPT)",
     "docx": "Word (DOCX)",
     "xlsx": "Excel (XLSX)",
     "pptx": "PowerPoint (PPTX)",
@@ -114,6 +122,8 @@ def content_matches(extension: str, content: bytes) -> bool:
     """Whether the bytes are a file of this extension (its magic bytes, or its structure)."""
     if extension in _SIGNATURES:
         return content.startswith(_SIGNATURES[extension])
+    if extension == "webp":
+        return content[:4] == b"RIFF" and content[8:12] == b"WEBP"
     if extension in TEXT_EXTENSIONS:
         try:
             decode_text(content)
