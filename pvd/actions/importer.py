@@ -167,7 +167,8 @@ def _read_rows(content: bytes, parsed: ParsedPlan) -> dict[str, list] | None:
     # whose read sheets hold at most PVD_IMPORT_MAX_ROWS rows each, counted in read-only mode
     # (constant memory) and no further than one row over the limit.
     if len(content) > settings.PVD_IMPORT_MAX_BYTES:
-        parsed.fault("", 0, "", f"Le fichier dépasse la taille maximale de {limits.size_label(settings.PVD_IMPORT_MAX_BYTES)}.")
+        limit = limits.size_label(settings.PVD_IMPORT_MAX_BYTES)
+        parsed.fault("", 0, "", f"Le fichier dépasse la taille maximale de {limit}.")
         return None
     try:
         bounds = limits.open_xlsx(content)

@@ -10,6 +10,7 @@ from pvd.gouvernance.services import object_submit
 
 from .models import ALLOWED_EXTENSIONS, MAX_SIZE, Document, DocumentVersion
 
+
 def check_upload(file) -> bytes:
     """The content of an uploaded file, or a ValidationError (in French) on the field `file`:
     an accepted extension, the size limit and a content of that kind (`pvd.core.limits`)."""

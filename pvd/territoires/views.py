@@ -1,7 +1,6 @@
+from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-
-from django.conf import settings
 
 from .selectors import commune_search, epci_search, search_query
 

@@ -30,7 +30,6 @@ def huge_workbook() -> bytes:
     return buffer.getvalue()
 
 
-
 def test_300000_rows_refused_at_the_limit_nothing_saved(client_for, dossier, huge_workbook, main, settings):
     assert len(huge_workbook) < settings.PVD_IMPORT_MAX_BYTES
     client = client_for(dossier, "chef_de_projet")
