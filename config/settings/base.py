@@ -122,7 +122,7 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Bounded inputs. The reverse proxy refuses a larger body first (nginx `client_max_body_size`,
-# see docs/deploiement.md): keep it at PVD_REQUEST_MAX_BYTES. Django then refuses a body of
+# see the README, « Entrées bornées »): keep it at PVD_REQUEST_MAX_BYTES. Django then refuses a body of
 # fields (not files) above DATA_UPLOAD_MAX_MEMORY_SIZE and more than DATA_UPLOAD_MAX_NUMBER_FIELDS
 # fields with a 400 page; `pvd.core.middleware.RequestSizeMiddleware` refuses a declared body above
 # PVD_REQUEST_MAX_BYTES with a 413 page; forms refuse each file above its own limit.
