@@ -50,9 +50,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "pvd.core.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (sessions, CSRF, views): a too big one is refused unread.
+    "pvd.core.middleware.RequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

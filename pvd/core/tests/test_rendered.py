@@ -116,3 +116,14 @@ def test_a_context_that_is_not_plain_data_is_never_served_stale(documents_cache)
     rendered.docx(None, {"objet": object()}, render)
     rendered.docx(None, {"objet": object()}, render)
     assert len(calls) == 2
+
+
+def test_production_keeps_documents_out_of_the_database_cache(monkeypatch):
+    from pvd.core.tests.test_production_settings import REQUIRED, load_production
+
+    production = load_production(monkeypatch, **REQUIRED)
+    assert production.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    documents_cache = production.CACHES["documents"]
+    assert documents_cache["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert documents_cache["LOCATION"] == production.PVD_DOCUMENTS_CACHE_DIR
+    assert documents_cache["OPTIONS"]["MAX_ENTRIES"] > 0
