@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pvd.core import formatting
 from pvd.gouvernance.services import object_submit
+from pvd.journal.services import corbeille_move
 from pvd.territoires.models import OrganisationType
 from pvd.territoires.selectors import organisation_key, organisations_by_name
 from pvd.territoires.services import check_offered, organisation_get_or_create
@@ -234,15 +235,13 @@ def fiche_publication(*, fiche: FicheAction, by, publiee: bool) -> FicheAction:
 
 @transaction.atomic
 def fiche_delete(*, fiche: FicheAction, by) -> None:
-    """Delete a fiche, unless the comité de projet has decided on it (the gouvernance's one rule:
-    `decidable_delete_check`; a pending submission goes with the fiche)."""
+    """Move a fiche to the dossier's bin (with its lines, attachments and their files), unless the
+    comité de projet has decided on it (the gouvernance's one rule: `decidable_delete_check`; a
+    pending submission goes with the fiche)."""
     from pvd.gouvernance.services import decidable_delete_check
 
     decidable_delete_check(target=fiche)
-    files = [piece.file for piece in fiche.pieces.all() if piece.file]
-    fiche.delete()
-    # The attachments' files go once the deletion is committed (never for a rolled-back one).
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+    corbeille_move(instance=fiche, by=by, label=fiche.titre)
 
 
 @transaction.atomic
@@ -607,10 +606,6 @@ def indicateur_delete(*, indicateur, by) -> None:
 
 @transaction.atomic
 def piece_delete(*, piece: PieceJointe, by) -> None:
-    """The row now, the stored file once the deletion is committed (never for a rolled-back one)."""
-    file = piece.file
+    """To the dossier's bin: its file stays until the bin is emptied (`vider_corbeille`)."""
     _log(piece.fiche, by, "pièce jointe supprimée", piece.titre, "")
-    piece.delete()
-    if file:
-        storage, name = file.storage, file.name
-        transaction.on_commit(lambda: storage.delete(name))
+    corbeille_move(instance=piece, by=by, label=piece.titre)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pvd.documents.models import DocumentKind
 from pvd.documents.services import check_upload, document_create
 from pvd.gouvernance.services import object_submit
+from pvd.journal.services import corbeille_move
 from pvd.territoires.models import Commune, Epci
 
 from . import carte
@@ -510,9 +511,7 @@ def plan_update(*, plan: DocumentPlanification, by, file=None, remove_file: bool
 
 @transaction.atomic
 def plan_delete(*, plan: DocumentPlanification, by) -> None:
-    file = plan.file if plan.file else None
-    plan.delete()
-    _delete_files_on_commit(file)
+    corbeille_move(instance=plan, by=by, label=plan.nom)
 
 
 ETUDE_FIELDS = (

@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from pvd.core.formatting import NBSP, nombre
 from pvd.core.text import plural
 from pvd.gouvernance.services import decidable_delete_check, object_submit
+from pvd.journal.services import corbeille_move
 from pvd.suivi import services as suivi_services
 from pvd.territoires.models import Commune, Epci
 from pvd.territoires.names import de_commune
@@ -498,7 +499,7 @@ def secteur_update(
 @transaction.atomic
 def secteur_delete(*, secteur: SecteurIntervention, by) -> None:
     dossier, nom = secteur.dossier, secteur.nom
-    secteur.delete()
+    corbeille_move(instance=secteur, by=by, label=nom)
     version_record(dossier=dossier, by=by, motif=f"Secteur « {nom} » supprimé")
 
 
