@@ -372,7 +372,7 @@ def ligne_financement_delete(*, ligne: LigneFinancement, by) -> None:
             "La décision de l'État sur cette ligne est enregistrée : l'équipe-projet ne peut pas la supprimer."
         )
     _log(ligne.fiche, by, "financement supprimé", _ligne_label(ligne), "")
-    ligne.delete()
+    corbeille_move(instance=ligne, by=by, label=_ligne_label(ligne))
 
 
 @transaction.atomic
@@ -524,7 +524,7 @@ def etape_toggle(*, etape: Etape, by) -> Etape:
 @transaction.atomic
 def etape_delete(*, etape: Etape, by) -> None:
     _log(etape.fiche, by, "étape supprimée", f"{etape.nom} ({formatting.date_fr(etape.date)})", "")
-    etape.delete()
+    corbeille_move(instance=etape, by=by, label=etape.nom)
 
 
 @transaction.atomic
@@ -536,7 +536,7 @@ def budget_delete(*, budget: BudgetAnnuel, by) -> None:
         _budget_label(budget.investissement, budget.fonctionnement),
         "",
     )
-    budget.delete()
+    corbeille_move(instance=budget, by=by, label=f"Budget {budget.annee} de la fiche « {budget.fiche.titre} »")
 
 
 def _note_label(note: Note) -> str:
@@ -550,7 +550,7 @@ def note_delete(*, note: Note, by, access) -> None:
     if not note.deletable_by(access, by):
         raise PermissionDenied("Seul l'auteur de la note ou le chef de projet peut la supprimer.")
     _log(note.fiche, by, "note supprimée", _note_label(note), "")
-    note.delete()
+    corbeille_move(instance=note, by=by, label=_note_label(note))
 
 
 @transaction.atomic

@@ -289,7 +289,7 @@ def donnee_update(*, donnee: Donnee, by, **fields) -> Donnee:
 @transaction.atomic
 def donnee_delete(*, donnee: Donnee, by) -> None:
     _check_saisie(donnee)
-    donnee.delete()
+    corbeille_move(instance=donnee, by=by)
 
 
 # --- Imports ---------------------------------------------------------------------------------
@@ -344,7 +344,7 @@ def donnee_import_delete(*, donnee_import, by) -> int:
     """Delete an import and every figure it holds (those it created and those it updated).
     Returns the number of figures deleted."""
     count = donnee_import.donnees.count()
-    donnee_import.delete()
+    corbeille_move(instance=donnee_import, by=by)
     return count
 
 
@@ -614,8 +614,8 @@ def etude_update(
 
 @transaction.atomic
 def etude_delete(*, etude: Etude, by) -> None:
-    """Delete a study; its deliverable stays in the dossier's documents."""
-    etude.delete()
+    """Delete a study (to the bin); its deliverable stays in the dossier's documents."""
+    corbeille_move(instance=etude, by=by)
 
 
 INITIATIVE_FIELDS = ("nom", "porteur", "porteur_kind", "description", "lien")
@@ -652,7 +652,7 @@ def initiative_update(*, initiative: Initiative, by, **fields) -> Initiative:
 
 @transaction.atomic
 def initiative_delete(*, initiative: Initiative, by) -> None:
-    initiative.delete()
+    corbeille_move(instance=initiative, by=by)
 
 
 # --- Points d'intérêt (carte) ----------------------------------------------------------------
@@ -693,7 +693,7 @@ def point_interet_update(
 
 @transaction.atomic
 def point_interet_delete(*, point: PointInteret, by) -> None:
-    point.delete()
+    corbeille_move(instance=point, by=by)
 
 
 def _import_kind(value, default: str) -> str | None:

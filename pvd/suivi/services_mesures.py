@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from pvd.journal.services import corbeille_move
+
 from .models import Indicateur, Mesure
 from .rules import may_enter
 
@@ -81,7 +83,7 @@ def mesure_update(*, mesure: Mesure, access, by, **changes) -> Mesure:
 @transaction.atomic
 def mesure_delete(*, mesure: Mesure, access, by) -> None:
     _require(access, mesure.indicateur)
-    mesure.delete()
+    corbeille_move(instance=mesure, by=by, label=f"{mesure.indicateur.nom} : {mesure}")
 
 
 # --- Many values at once ---------------------------------------------------------------------
