@@ -12,6 +12,7 @@ from django.utils import timezone
 from pvd.documents.models import DocumentKind
 from pvd.documents.services import check_upload, document_create
 from pvd.gouvernance.services import object_submit
+from pvd.journal.history import history_bulk_record
 from pvd.journal.services import corbeille_move
 from pvd.territoires.models import Commune, Epci
 
@@ -255,6 +256,8 @@ def reference_figures_sync(*, dossier) -> int:
     Donnee.objects.bulk_create(to_create)
     if to_update:
         Donnee.objects.bulk_update(to_update, [*REFERENCE_FIELDS, "updated_at"])
+    history_bulk_record(instances=to_create, history_type="+", dossier_ref=dossier.pk)
+    history_bulk_record(instances=to_update, history_type="~", dossier_ref=dossier.pk)
     return sum(1 for key in wanted if key not in existing or existing[key].origine == DonneeOrigine.REFERENCE)
 
 
@@ -333,6 +336,8 @@ def donnees_import(*, dossier, content: bytes, nom_fichier: str, by):
     try:
         Donnee.objects.bulk_create(created)
         Donnee.objects.bulk_update(updated, fields=[*FIGURE_FIELDS, "origine", "donnee_import", "updated_at"])
+        history_bulk_record(instances=created, history_type="+", by=by, dossier_ref=dossier.pk)
+        history_bulk_record(instances=updated, history_type="~", by=by, dossier_ref=dossier.pk)
     except IntegrityError as error:  # a figure added by someone else between the reading and now
         parsed.fault(0, "", "Des chiffres du dossier ont changé pendant l'import : déposez le fichier à nouveau.")
         raise ImportRefused(parsed) from error

@@ -58,3 +58,34 @@ def dossier_ref_of(instance, path: str) -> int | None:
             return None
         value = getattr(value, name)
     return value
+
+
+def history_bulk_record(*, instances, history_type: str, by=None, dossier_ref: int | None = None) -> None:
+    """The history rows of a bulk write (`bulk_create`, `bulk_update`, `update()`), which sends
+    no signal: one INSERT per model. `history_type` is "+", "~" or "-"; the instances all belong
+    to the dossier `dossier_ref`."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    user = by if by is not None and getattr(by, "is_authenticated", False) else None
+    by_model: dict[type, list] = {}
+    for instance in instances:
+        by_model.setdefault(type(instance), []).append(instance)
+    for model, objs in by_model.items():
+        records = TRACKED.get(model)
+        if records is None:
+            continue
+        history_model = model.history.model
+        fields = records.fields_included(objs[0])
+        history_model.objects.bulk_create(
+            [
+                history_model(
+                    history_date=now,
+                    history_type=history_type,
+                    history_user=user,
+                    dossier_ref=dossier_ref if dossier_ref is not None else dossier_ref_of(obj, records.dossier_path),
+                    **{field.attname: getattr(obj, field.attname) for field in fields},
+                )
+                for obj in objs
+            ]
+        )

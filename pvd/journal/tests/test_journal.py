@@ -159,3 +159,36 @@ def test_purger_journal_command(settings):
     FicheFactory()
     call_command("purger_journal", stdout=io.StringIO())
     assert not FicheAction.history.exists()
+
+
+@pytest.mark.django_db
+def test_bulk_writes_of_values_are_recorded():
+    """`mesures_save` writes with bulk_create/bulk_update (no signal): the journal records them too."""
+    from decimal import Decimal
+
+    from pvd.comptes.tests.factories import UserFactory
+    from pvd.dossiers.perms import Access
+    from pvd.strategie.tests.factories import AxeFactory, IndicateurFactory
+    from pvd.suivi import services_mesures
+    from pvd.suivi.models import Mesure
+    from pvd.suivi.services_mesures import Saisie
+
+    axe = AxeFactory()
+    a, b = IndicateurFactory(axe=axe), IndicateurFactory(axe=axe)
+    user = UserFactory()
+    day = datetime.date(2026, 3, 31)
+    old = Mesure.objects.create(indicateur=b, date=day, valeur=5)
+    services_mesures.mesures_save(
+        dossier=axe.dossier,
+        saisies=[
+            Saisie(key=1, indicateur=a, date=day, valeur=Decimal(1)),
+            Saisie(key=2, indicateur=b, date=day, valeur=Decimal(6)),
+        ],
+        access=Access("chef_de_projet"),
+        by=user,
+    )
+    rows = Mesure.history.filter(history_user=user)
+    assert sorted(rows.values_list("history_type", flat=True)) == ["+", "~"]
+    assert set(rows.values_list("dossier_ref", flat=True)) == {axe.dossier.pk}
+    changed = rows.get(history_type="~")
+    assert changed.id == old.pk and changed.valeur == 6
