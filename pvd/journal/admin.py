@@ -1,6 +1,6 @@
 """In the admin: the bin (read-only, with a restore action) and, for every admin of a dossier's
 data, deletions that go to the bin (`CorbeilleAdminMixin`, put on them in `JournalConfig.ready`).
-The historical models have no admin: nobody changes the journal."""
+The historical models are shown read-only (`HistoryReadOnlyAdmin`): nobody changes the journal."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -27,6 +27,25 @@ def with_bin(model_admin_class):
     if issubclass(model_admin_class, CorbeilleAdminMixin):
         return model_admin_class
     return type(model_admin_class.__name__, (CorbeilleAdminMixin, model_admin_class), {})
+
+
+class HistoryReadOnlyAdmin(admin.ModelAdmin):
+    """A historical model in the admin: read, never added, changed nor deleted."""
+
+    list_display = ["__str__", "history_type", "history_user", "history_date", "dossier_ref"]
+    list_filter = ["history_type"]
+    list_select_related = ["history_user"]
+    date_hierarchy = "history_date"
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Corbeille)

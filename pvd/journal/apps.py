@@ -24,10 +24,13 @@ class JournalConfig(AppConfig):
         cascade-delete a dossier's content (the admin site is filled before this app is ready)."""
         from django.contrib import admin
 
-        from .admin import with_bin
+        from .admin import HistoryReadOnlyAdmin, with_bin
         from .history import TRACKED
 
         for model, model_admin in list(admin.site._registry.items()):
             if model in TRACKED:
                 admin.site.unregister(model)
                 admin.site.register(model, with_bin(type(model_admin)))
+        for model in TRACKED:
+            if not admin.site.is_registered(model.history.model):
+                admin.site.register(model.history.model, HistoryReadOnlyAdmin)
