@@ -4,6 +4,8 @@ import html
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pvd.dossiers.models import Membre, Role
@@ -62,3 +64,14 @@ def test_admin_refuses_deactivating_the_last_chef(admin_client):
     assert MESSAGE in html.unescape(response.content.decode())
     user.refresh_from_db()
     assert user.is_active
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite locks the whole database on write")
+def test_the_chef_rows_are_locked_before_the_check():
+    """Two chefs removing each other at once: the second waits for the first, then sees no other chef."""
+    chef = MembreFactory(role=Role.CHEF_DE_PROJET)
+    other = MembreFactory(dossier=chef.dossier, role=Role.CHEF_DE_PROJET)
+    with CaptureQueriesContext(connection) as captured:
+        membre_remove(membre=other, by=chef.user)
+    locking = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert locking and "dossiers_membre" in locking[0]
