@@ -20,6 +20,15 @@ TRACKED: dict[type[models.Model], "DossierHistory"] = {}
 DOSSIER_HINT = "_journal_dossier_ref"
 
 
+FRENCH_LABELS = {
+    "history_id": "n° dans le journal",
+    "history_date": "date du changement",
+    "history_change_reason": "motif",
+    "history_type": "action",
+    "history_user": "auteur",
+}
+
+
 class DossierHistoricalModel(models.Model):
     """The base of every historical model: the dossier the row belongs to, indexed."""
 
@@ -35,6 +44,14 @@ class DossierHistory(HistoricalRecords):
         kwargs.setdefault("bases", [DossierHistoricalModel])
         kwargs.setdefault("excluded_fields", [])
         super().__init__(**kwargs)
+
+    def get_extra_fields(self, model, fields):
+        extra = super().get_extra_fields(model, fields)
+        for name, label in FRENCH_LABELS.items():
+            if isinstance(extra.get(name), models.Field):
+                extra[name].verbose_name = label
+        extra["__str__"] = lambda record: f"{record.history_object} ({record.history_date:%d/%m/%Y %H:%M})"
+        return extra
 
     def create_history_model(self, model, inherited):
         history_model = super().create_history_model(model, inherited)
