@@ -129,7 +129,7 @@ def last_chef_dossiers(*, users=None, membres=None) -> list[Dossier]:
     leaving_pks = set(leaving.values_list("pk", flat=True))
     dossier_ids = set(Membre.objects.filter(pk__in=leaving_pks).values_list("dossier_id", flat=True))
     staying = set(
-        Membre.objects.select_for_update()
+        Membre.objects.select_for_update(of=("self",))
         .filter(dossier_id__in=dossier_ids, role=Role.CHEF_DE_PROJET, user__is_active=True)
         .exclude(pk__in=leaving_pks)
         .values_list("dossier_id", flat=True)
