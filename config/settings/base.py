@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "pvd.territoires",
     "pvd.comptes",
     "pvd.dossiers",
+    "simple_history",
+    "pvd.journal",
     "pvd.gouvernance",
     "pvd.strategie",
     "pvd.diagnostic",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -189,6 +192,11 @@ PVD_BRANDING = {
 }
 # The site's address, for the links of e-mails sent outside a request (the weekly digest of
 # alerts): "https://pvd.exemple.fr". Empty: `manage.py envoyer_digest` refuses to run.
+# Days a deleted object stays in a dossier's bin before `vider_corbeille` removes it and its files.
+PVD_CORBEILLE_JOURS = int(os.environ.get("PVD_CORBEILLE_JOURS", "90"))
+# Days the audit trail keeps a change before `purger_journal` removes it (5 years by default).
+PVD_CONSERVATION_JOURNAL_JOURS = int(os.environ.get("PVD_CONSERVATION_JOURNAL_JOURS", "1825"))
+
 PVD_BASE_URL = os.environ.get("PVD_BASE_URL", "")
 # Map tiles cannot be reached offline: the URL is a setting, empty means no base layer.
 PVD_MAP_TILES_URL = os.environ.get("PVD_MAP_TILES_URL", "")

@@ -9,6 +9,8 @@ a fiche action.
 from django.conf import settings
 from django.db import models
 
+from pvd.journal.history import DossierHistory
+
 # What may be uploaded: extension → a description for the errors. The content is checked too
 # (services.check_upload), the extension alone proves nothing.
 ALLOWED_EXTENSIONS = {
@@ -67,6 +69,8 @@ class Document(models.Model):
 
     objects = DocumentQuerySet.as_manager()
 
+    history = DossierHistory(dossier="dossier_id")
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "document"
@@ -95,6 +99,8 @@ class DocumentVersion(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    history = DossierHistory(dossier="document.dossier_id")
 
     class Meta:
         ordering = ["document", "-numero"]

@@ -7,6 +7,7 @@ from django.db.models import Max
 
 from pvd.core import limits
 from pvd.gouvernance.services import object_submit
+from pvd.journal.services import corbeille_move
 
 from .models import ALLOWED_EXTENSIONS, MAX_SIZE, Document, DocumentVersion
 
@@ -91,14 +92,13 @@ def document_version_add(*, document: Document, file, by) -> DocumentVersion:
 
 @transaction.atomic
 def document_delete(*, document: Document, by) -> None:
-    """Delete a document and its files, unless the comité de projet has decided on it (the
-    gouvernance's one rule: `decidable_delete_check`; a pending submission goes with it)."""
+    """Move a document and its versions to the dossier's bin (files kept until it is emptied),
+    unless the comité de projet has decided on it (the gouvernance's one rule:
+    `decidable_delete_check`; a pending submission goes with it)."""
     from pvd.gouvernance.services import decidable_delete_check
 
     decidable_delete_check(target=document)
-    files = [version.file for version in document.versions.all() if version.file]
-    document.delete()
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+    corbeille_move(instance=document, by=by, label=document.titre)
 
 
 @transaction.atomic

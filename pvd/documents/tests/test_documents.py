@@ -378,7 +378,7 @@ def test_delete_per_viewer(client_for, dossier, kind, main, media, django_captur
     assert "Étude à retirer" in main(confirm).get_text() and main(confirm).select_one("form#confirmation")
     assert response.status_code == 302 and response["Location"] == url("list", dossier)
     assert not Document.objects.filter(pk=document.pk).exists()
-    assert not _stored_files(media)  # the files of every version go too
+    assert len(_stored_files(media)) == 2  # every version's file stays while it is in the bin (issue 14)
 
 
 def test_delete_refused_once_the_comite_decided(client_for, dossier, main):
