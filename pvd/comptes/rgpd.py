@@ -51,7 +51,7 @@ def _days(setting: str, default: int | None = None) -> str:
 
 def retention_values() -> dict[str, str]:
     """The values of the placeholders of `Traitement.conservation`."""
-    historique = _days("PVD_CONSERVATION_HISTORIQUE_JOURS")
+    historique = _days("PVD_CONSERVATION_JOURNAL_JOURS")
     return {
         "contributions": _days("PVD_CONSERVATION_CONTRIBUTIONS_JOURS"),
         "historique": (
@@ -257,6 +257,7 @@ EXPORT: dict[str, tuple[str, ...]] = {
     "dossiers.DemandeDossier.demandeur": (),
     "dossiers.Invitation.invited_by": ("token",),  # the link that opens the dossier
     "dossiers.Membre.user": (),
+    "journal.Corbeille.deleted_by": ("payload",),  # the deleted objects are the dossier's, not the person's
     "gouvernance.CalendrierDossier.user": ("token",),  # the private address of the calendar feed
     "gouvernance.Decision.recorded_by": (),
     "gouvernance.MembreInstance.user": (),
@@ -286,12 +287,21 @@ def history_model_of(model):
     return getattr(history, "model", None) if history is not None else None
 
 
+def history_fields(historical) -> set[str]:
+    """The field names a history model keeps (the journal leaves some out, e.g. residents'
+    addresses, which then need no erasing there)."""
+    return {f.name for f in historical._meta.get_fields()} | {f.attname for f in historical._meta.concrete_fields}
+
+
 def update_with_history(model, filters: dict, values: dict) -> int:
     """`model.objects.filter(**filters).update(**values)`, and the same on its past versions."""
     count = model._default_manager.filter(**filters).update(**values)
     historical = history_model_of(model)
     if historical is not None:
-        historical._default_manager.filter(**filters).update(**values)
+        kept = history_fields(historical)
+        past_values = {name: value for name, value in values.items() if name in kept}
+        if past_values and all(name.split("__")[0] in kept for name in filters):
+            historical._default_manager.filter(**filters).update(**past_values)
     return count
 
 

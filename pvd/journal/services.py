@@ -194,13 +194,13 @@ def corbeille_purge(*, now=None) -> int:
 
 
 @transaction.atomic
-def purge_old_history(*, now=None) -> int:
+def purge_old_history(*, now=None, dry_run: bool = False) -> int:
     """Delete the audit trail's rows older than `PVD_CONSERVATION_JOURNAL_JOURS` (one query per
-    historical model). Returns how many rows went."""
+    historical model). Returns how many rows went (or would go, with `dry_run`)."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.PVD_CONSERVATION_JOURNAL_JOURS)
     total = 0
     for model in TRACKED:
-        count, _ = model.history.model.objects.filter(history_date__lt=cutoff).delete()
-        total += count
+        old = model.history.model.objects.filter(history_date__lt=cutoff)
+        total += old.count() if dry_run else old.delete()[0]
     return total

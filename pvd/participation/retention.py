@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from pvd.comptes.rgpd import history_model_of
+from pvd.comptes.rgpd import history_fields, history_model_of
 
 from .models import Contribution
 
@@ -47,6 +47,7 @@ def contributions_anonymise(*, now: datetime.datetime | None = None, dry_run: bo
     count = queryset.update(**IDENTIFYING_FIELDS)
     # The audit trail keeps past versions of each contribution: they lose the author as well.
     historical = history_model_of(Contribution)
-    if historical is not None:
+    # (The journal leaves these fields out of the history: then nothing is there to erase.)
+    if historical is not None and set(IDENTIFYING_FIELDS) <= history_fields(historical):
         contributions_to_anonymise(cutoff, historical).update(**IDENTIFYING_FIELDS)
     return count

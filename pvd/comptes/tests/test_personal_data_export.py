@@ -37,6 +37,7 @@ EXPECTED_USER_FOREIGN_KEYS = {
     "dossiers.DemandeDossier.demandeur",
     "dossiers.Invitation.invited_by",
     "dossiers.Membre.user",
+    "journal.Corbeille.deleted_by",
     "gouvernance.CalendrierDossier.user",
     "gouvernance.Decision.recorded_by",
     "gouvernance.MembreInstance.user",

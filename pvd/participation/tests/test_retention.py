@@ -76,7 +76,7 @@ def test_the_command_summarises_in_french_and_is_idempotent(settings):
     _posted(old)
     _posted(timezone.now())
 
-    assert _run() == (
+    assert _run().startswith(
         "Contributions des habitants déposées il y a plus de 1095 jours : 2 contributions anonymisées "
         "(nom et adresse électronique effacés).\n"
     )
@@ -115,3 +115,25 @@ def test_an_anonymous_contribution_is_not_counted(settings):
     contribution = ContributionFactory(auteur="", email="")
     Contribution.objects.filter(pk=contribution.pk).update(created_at=timezone.now() - datetime.timedelta(days=11))
     assert contributions_anonymise() == 0
+
+
+def test_the_audit_trail_is_purged_by_the_same_command(settings):
+    """The journal's retention (PVD_CONSERVATION_JOURNAL_JOURS) is one step of the command: a
+    change older than the period goes, a recent one stays; a dry run only counts."""
+    settings.PVD_CONSERVATION_JOURNAL_JOURS = 30
+    contribution = ContributionFactory()
+    history = Contribution.history.model.objects.filter(id=contribution.pk)
+    assert history.count() == 1
+    old = ContributionFactory()
+    Contribution.history.model.objects.filter(id=old.pk).update(
+        history_date=timezone.now() - datetime.timedelta(days=31)
+    )
+
+    output = _run("--dry-run")
+    assert "1 ligne à effacer" in output
+    assert Contribution.history.model.objects.filter(id=old.pk).exists()
+
+    output = _run()
+    assert "1 ligne effacée" in output
+    assert not Contribution.history.model.objects.filter(id=old.pk).exists()
+    assert history.count() == 1

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pvd.core.text import plural, plural_word
+from pvd.journal.services import purge_old_history
 from pvd.participation.retention import contributions_anonymise
 
 
@@ -21,9 +22,18 @@ def contributions_step(*, now, dry_run: bool) -> str:
     )
 
 
-# Each step applies one retention period and returns its summary line in French. The audit
-# trail's (purge_old_history, issue 14 point 2) is to be added here as a step of its own.
-STEPS = [contributions_step]
+def journal_step(*, now, dry_run: bool) -> str:
+    count = purge_old_history(now=now, dry_run=dry_run)
+    days = settings.PVD_CONSERVATION_JOURNAL_JOURS
+    verb = "à effacer" if dry_run else plural_word(count, "effacée", "effacées")
+    return (
+        f"Journal des modifications de plus de {days} jours : "
+        f"{plural(count, 'ligne', 'lignes')} {verb}."
+    )
+
+
+# Each step applies one retention period and returns its summary line in French.
+STEPS = [contributions_step, journal_step]
 
 
 class Command(BaseCommand):
