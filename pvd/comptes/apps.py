@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class ComptesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "pvd.comptes"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import double_facteur, sessions
+
+        def on_login(sender, request, user, **kwargs):
+            # Session bookkeeping, not a business side effect: the clocks of the session start,
+            # and the two-factor state is computed again for this login.
+            if request is not None and hasattr(request, "session"):
+                sessions.session_start(request.session)
+                request.session.pop(double_facteur.SESSION_KEY, None)
+
+        user_logged_in.connect(on_login, dispatch_uid="pvd.comptes.session_start")
