@@ -246,5 +246,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # The PDF library reports every step of every document at INFO: only its warnings matter.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    # django-axes reports every login at INFO: only the lockouts (WARNING) matter.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
 }

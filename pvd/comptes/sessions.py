@@ -15,26 +15,31 @@ IDLE_MESSAGE = "Votre session a expiré après {minutes} minutes d'inactivité :
 MAX_MESSAGE = "Votre session a expiré : elle dure au plus {heures} heures. Reconnectez-vous."
 
 
-def session_start(session, now=None) -> None:
+def now() -> datetime.datetime:
+    """The clock of the sessions (the tests move it)."""
+    return timezone.now()
+
+
+def session_start(session) -> None:
     """Called at the login: the session's clocks start now."""
-    now = now or timezone.now()
-    session[STARTED] = now.timestamp()
-    session[LAST_SEEN] = now.timestamp()
+    now_ = now()
+    session[STARTED] = now_.timestamp()
+    session[LAST_SEEN] = now_.timestamp()
 
 
-def expiry_message(session, now=None) -> str | None:
+def expiry_message(session) -> str | None:
     """Why the session of a signed-in user has expired, or None (and the activity noted)."""
-    now = now or timezone.now()
     started, last_seen = session.get(STARTED), session.get(LAST_SEEN)
     if started is None or last_seen is None:
-        session_start(session, now)
+        session_start(session)
         return None
+    current = now().timestamp()
     idle = datetime.timedelta(minutes=settings.PVD_SESSION_INACTIVITE_MINUTES)
     longest = datetime.timedelta(hours=settings.PVD_SESSION_DUREE_MAX_HEURES)
-    if now.timestamp() - started >= longest.total_seconds():
+    if current - started >= longest.total_seconds():
         return MAX_MESSAGE.format(heures=settings.PVD_SESSION_DUREE_MAX_HEURES)
-    if now.timestamp() - last_seen >= idle.total_seconds():
+    if current - last_seen >= idle.total_seconds():
         return IDLE_MESSAGE.format(minutes=settings.PVD_SESSION_INACTIVITE_MINUTES)
-    if now.timestamp() - last_seen >= LAST_SEEN_PRECISION.total_seconds():
-        session[LAST_SEEN] = now.timestamp()
+    if current - last_seen >= LAST_SEEN_PRECISION.total_seconds():
+        session[LAST_SEEN] = current
     return None
