@@ -1,6 +1,16 @@
 from django.apps import AppConfig
 
 
+def _on_login(sender, request, user, **kwargs):
+    # Session bookkeeping, not a business side effect: the clocks of the session start, and the
+    # two-factor state is computed again for this login (pvd.dossiers.middleware).
+    from . import double_facteur, sessions
+
+    if request is not None and hasattr(request, "session"):
+        sessions.session_start(request.session)
+        request.session.pop(double_facteur.SESSION_KEY, None)
+
+
 class ComptesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "pvd.comptes"
@@ -8,13 +18,4 @@ class ComptesConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import double_facteur, sessions
-
-        def on_login(sender, request, user, **kwargs):
-            # Session bookkeeping, not a business side effect: the clocks of the session start,
-            # and the two-factor state is computed again for this login.
-            if request is not None and hasattr(request, "session"):
-                sessions.session_start(request.session)
-                request.session.pop(double_facteur.SESSION_KEY, None)
-
-        user_logged_in.connect(on_login, dispatch_uid="pvd.comptes.session_start")
+        user_logged_in.connect(_on_login, dispatch_uid="pvd.comptes.session_start")

@@ -35,7 +35,7 @@ def clock(monkeypatch):
 def logged_in(client, clock):
     user = UserFactory()
     response = client.post(reverse("comptes:login"), {"username": user.email, "password": PASSWORD})
-    assert response.status_code == 302
+    assert response.status_code == 302, response.content.decode()[-3000:]
     return client
 
 
@@ -43,7 +43,8 @@ def _login_page_message(client, response) -> str:
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("comptes:login"))
     page = client.get(response["Location"])
-    return BeautifulSoup(page.content, "html.parser").select_one("#content").get_text(" ", strip=True)
+    alerts = BeautifulSoup(page.content, "html.parser").select(".fr-alert")
+    return " ".join(alert.get_text(" ", strip=True) for alert in alerts)
 
 
 def test_an_idle_session_expires(logged_in, clock, settings):
