@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
@@ -13,18 +12,7 @@ def public(view):
 
 
 urlpatterns = [
-    path(
-        "connexion/",
-        public(
-            auth_views.LoginView.as_view(
-                template_name="comptes/login.html",
-                authentication_form=forms.LoginForm,
-                redirect_authenticated_user=True,
-                extra_context={"page_title": "Connexion", "oidc_enabled": settings.PVD_OIDC_ENABLED},
-            )
-        ),
-        name="login",
-    ),
+    path("connexion/", public(views.LoginView.as_view()), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("preferences/", views.preferences, name="preferences"),
     path("mot-de-passe/modifier/", views.PasswordChangeView.as_view(), name="password_change"),

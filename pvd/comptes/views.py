@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -9,7 +10,20 @@ from django_otp import login as otp_login
 from pvd.core.forms import apply_validation_error
 
 from . import double_facteur, oidc, services
-from .forms import ChangePasswordForm, CodeForm, PreferencesForm
+from .forms import ChangePasswordForm, CodeForm, LoginForm, PreferencesForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "comptes/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # The ProConnect button only when the settings name a provider.
+        return super().get_context_data(**kwargs) | {
+            "page_title": "Connexion",
+            "oidc_enabled": settings.PVD_OIDC_ENABLED,
+        }
 
 
 def preferences(request):
