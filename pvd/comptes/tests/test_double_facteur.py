@@ -19,7 +19,6 @@ from .factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture(autouse=True)
 def no_throttling(settings):
     """django-otp makes a device wait 2^(n-1) s after n wrong codes: off here, checked below."""

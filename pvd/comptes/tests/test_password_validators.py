@@ -18,9 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def invitation(dossier):
     chef = MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET).user
-    return Invitation.objects.create(
-        dossier=dossier, email="elise.durand@exemple.fr", role=Role.ELU, invited_by=chef
-    )
+    return Invitation.objects.create(dossier=dossier, email="elise.durand@exemple.fr", role=Role.ELU, invited_by=chef)
 
 
 def _field_errors(response, name) -> str:
@@ -57,9 +55,9 @@ def test_password_change_knows_the_user(client):
     user = UserFactory(email="claire.martin@exemple.fr", first_name="Claire", last_name="Martin")
     client.force_login(user)
     url = reverse("comptes:password_change")
+    same_as_email = "claire.martin@exemple.fr"
     response = client.post(
-        url,
-        {"old_password": PASSWORD, "new_password1": "claire.martin@exemple.fr", "new_password2": "claire.martin@exemple.fr"},
+        url, {"old_password": PASSWORD, "new_password1": same_as_email, "new_password2": same_as_email}
     )
     assert response.status_code == 200
     assert "Le mot de passe est trop semblable au champ « adresse électronique »." in _field_errors(
@@ -67,9 +65,8 @@ def test_password_change_knows_the_user(client):
     )
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
-    response = client.post(
-        url, {"old_password": PASSWORD, "new_password1": "une phrase bien longue", "new_password2": "une phrase bien longue"}
-    )
+    sound = "une phrase bien longue"
+    response = client.post(url, {"old_password": PASSWORD, "new_password1": sound, "new_password2": sound})
     assert response.status_code == 302 and response["Location"] == reverse("comptes:preferences")
     user.refresh_from_db()
     assert user.check_password("une phrase bien longue")
