@@ -90,7 +90,6 @@ def double_facteur_view(request):
             device.refresh_from_db()
             otp_login(request, device)
             request.session[double_facteur.SESSION_KEY] = double_facteur.OK
-            messages.success(request, "La double authentification est activée pour votre compte.")
             return render(request, "comptes/double_facteur_codes.html", context | {"codes": codes})
     return render(
         request,
