@@ -3,12 +3,12 @@ from django.apps import AppConfig
 
 def _on_login(sender, request, user, **kwargs):
     # Session bookkeeping, not a business side effect: the clocks of the session start, and the
-    # two-factor state is computed again for this login (pvd.dossiers.middleware).
+    # two-factor state of this login is computed once (pvd.dossiers.middleware reads it).
     from . import double_facteur, sessions
 
     if request is not None and hasattr(request, "session"):
         sessions.session_start(request.session)
-        request.session.pop(double_facteur.SESSION_KEY, None)
+        request.session[double_facteur.SESSION_KEY] = double_facteur.login_state(user)
 
 
 class ComptesConfig(AppConfig):

@@ -18,6 +18,30 @@ RECOVERY_NAME = "Codes de secours"
 RECOVERY_CODES = 10
 
 
+# Who must use it is ANCT's policy over roles that a higher app knows (pvd.dossiers registers
+# its rule when it starts): comptes only asks.
+_required_rules = []
+
+
+def register_required_rule(rule) -> None:
+    """`rule(user) -> bool`: whether two-factor authentication is compulsory for this account."""
+    if rule not in _required_rules:
+        _required_rules.append(rule)
+
+
+def required_for(user) -> bool:
+    return any(rule(user) for rule in _required_rules)
+
+
+def login_state(user) -> str:
+    """What the session of a fresh login must do before anything else."""
+    if has_device(user):
+        return VERIFY
+    if required_for(user):
+        return SETUP
+    return OK
+
+
 def has_device(user) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
 

@@ -110,4 +110,5 @@ class PolitiqueSecurite(models.Model):
 
     @classmethod
     def load(cls) -> "PolitiqueSecurite":
-        return cls.objects.get_or_create(pk=1)[0]
+        """The policy (nothing compulsory until ANCT saves one)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -50,11 +50,6 @@ def preferences(request):
     )
 
 
-def _obligatoire(request) -> bool:
-    """Set by pvd.dossiers.middleware.DoubleFacteurMiddleware (the policy needs the roles)."""
-    return bool(getattr(request, "double_facteur_obligatoire", lambda: False)())
-
-
 def double_facteur_view(request):
     """Set up the two-factor authentication (QR code, secret, a code to confirm), or remove it."""
     user = request.user
@@ -65,14 +60,14 @@ def double_facteur_view(request):
     context = {"page_title": "Double authentification", "breadcrumb_data": breadcrumb}
     if double_facteur.has_device(user):
         form = CodeForm(request.POST or None)
-        obligatoire = _obligatoire(request)
+        obligatoire = double_facteur.required_for(request.user)
         if request.method == "POST" and not obligatoire and form.is_valid():
             try:
                 services.double_facteur_remove(user=user, code=form.cleaned_data["code"])
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                request.session.pop(double_facteur.SESSION_KEY, None)
+                request.session[double_facteur.SESSION_KEY] = double_facteur.OK
                 messages.success(request, "La double authentification est désactivée pour votre compte.")
                 return redirect("comptes:preferences")
         return render(
@@ -99,7 +94,7 @@ def double_facteur_view(request):
             "form": form,
             "qr_svg": double_facteur.qr_svg(device),
             "secret": double_facteur.secret_text(device),
-            "obligatoire": _obligatoire(request),
+            "obligatoire": double_facteur.required_for(request.user),
         },
     )
 

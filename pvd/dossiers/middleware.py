@@ -27,7 +27,8 @@ def double_facteur_required(user) -> bool:
 class DoubleFacteurMiddleware:
     """Asks the code of a user with a confirmed device before anything else, and sends a user for
     whom it is compulsory without a device to its set-up. The state is computed once per login
-    (a policy changed by ANCT applies from the next login) and kept in the session."""
+    (pvd.comptes.apps: a policy changed by ANCT applies from the next login) and kept in the
+    session: no query here on an ordinary request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,18 +47,11 @@ class DoubleFacteurMiddleware:
         user = request.user
         if not user.is_authenticated:
             return self.get_response(request)
-        request.double_facteur_obligatoire = lambda: double_facteur_required(user)
         if self._exempt(request.path) or user.is_verified():
             return self.get_response(request)
         state = request.session.get(double_facteur.SESSION_KEY)
-        if state is None:
-            if double_facteur.has_device(user):
-                state = double_facteur.VERIFY
-            elif double_facteur_required(user):
-                state = double_facteur.SETUP
-            else:
-                state = double_facteur.OK
-            request.session[double_facteur.SESSION_KEY] = state
+        if state is None:  # a session opened before this middleware existed
+            state = request.session[double_facteur.SESSION_KEY] = double_facteur.login_state(user)
         if state == double_facteur.VERIFY:
             target = f"{reverse('comptes:double_facteur_verifier')}?{urlencode({'next': request.get_full_path()})}"
         elif state == double_facteur.SETUP:
