@@ -126,7 +126,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PVD_CONNEXION_VERROUIL
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "pvd.comptes.lockout.username"
-AXES_CLIENT_IP_CALLABLE = "pvd.core.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "pvd.comptes.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "pvd.comptes.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = False  # a known account must not wipe the failures of an address
 AXES_VERBOSE = False

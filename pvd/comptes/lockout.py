@@ -1,9 +1,22 @@
 """Lockout after repeated failed logins (django-axes): who is counted, and the page shown."""
 
+import ipaddress
+
 from django.conf import settings
 from django.shortcuts import render
 
 from pvd.core import formatting
+from pvd.core.client_ip import client_ip as core_client_ip
+
+
+def client_ip(request) -> str | None:
+    """The person's address as the participation rate limit reads it (behind PVD_TRUSTED_PROXIES),
+    or None when the request has none (a login made by the code, not over HTTP)."""
+    address = core_client_ip(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def username(request, credentials) -> str | None:

@@ -13,7 +13,7 @@ def test_production_locks_out_and_expires_sessions(monkeypatch):
     auth = production.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
     assert production.MIDDLEWARE[auth + 1] == "django_otp.middleware.OTPMiddleware"
     assert production.AXES_LOCKOUT_PARAMETERS == ["username", "ip_address"]
-    assert production.AXES_CLIENT_IP_CALLABLE == "pvd.core.client_ip.client_ip"
+    assert production.AXES_CLIENT_IP_CALLABLE == "pvd.comptes.lockout.client_ip"
     assert production.AXES_FAILURE_LIMIT == 5
     assert production.AXES_COOLOFF_TIME.total_seconds() == 30 * 60
     assert production.PVD_SESSION_INACTIVITE_MINUTES == 120
