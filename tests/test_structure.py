@@ -35,6 +35,8 @@ PUBLIC_URL_NAMES = {
     # ProConnect's login (OpenID Connect): 404 unless the settings name a provider.
     "comptes:oidc_authenticate",
     "comptes:oidc_callback",
+    # The register of personal data (pvd.comptes.rgpd).
+    "comptes:donnees_personnelles",
     "gouvernance:feed_token",
     "strategie:public",
     "participation:public",

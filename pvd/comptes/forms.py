@@ -89,3 +89,12 @@ class PolitiqueSecuriteForm(BaseForm):
         help_text="Tout compte chef de projet d'au moins un dossier.",
         required=False,
     )
+
+
+class AccountCloseForm(BaseForm):
+    password = forms.CharField(
+        label="Votre mot de passe, pour confirmer",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Saisissez votre mot de passe pour fermer votre compte."},
+    )

@@ -18,6 +18,8 @@ urlpatterns = [
     path("mot-de-passe/modifier/", views.PasswordChangeView.as_view(), name="password_change"),
     path("double-authentification/", views.double_facteur_view, name="double_facteur"),
     path("double-authentification/verification/", views.double_facteur_verify, name="double_facteur_verifier"),
+    path("mes-donnees/", views.mes_donnees, name="mes_donnees"),
+    path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
     path(
         "mot-de-passe/oubli/",
         public(

@@ -1,15 +1,22 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
 from django_otp import login as otp_login
 
 from pvd.core.forms import apply_validation_error
 
-from . import double_facteur, oidc, services
+from . import double_facteur, oidc, rgpd, services
 from .forms import ChangePasswordForm, CodeForm, LoginForm, PreferencesForm
 
 
@@ -27,7 +34,8 @@ class LoginView(auth_views.LoginView):
 
 
 def preferences(request):
-    """« Mes préférences »: what the signed-in user receives by e-mail, and the account's security."""
+    """« Mes préférences »: what the signed-in user receives by e-mail, the account's security, their
+    data, their account."""
     # An unticked box sends nothing: an empty POST is still a submitted form.
     data = request.POST if request.method == "POST" else None
     form = PreferencesForm(data, initial={"digest_hebdo": request.user.digest_hebdo})
@@ -147,3 +155,24 @@ class LogoutView(auth_views.LogoutView):
         provider_logout = oidc.logout_url(request)
         response = super().post(request, *args, **kwargs)
         return redirect(provider_logout) if provider_logout else response
+
+
+@login_not_required
+@require_safe
+def donnees_personnelles(request):
+    """The public register of personal data (pvd.comptes.rgpd)."""
+    return render(
+        request,
+        "comptes/registre.html",
+        {"page_title": "Données personnelles", "traitements": rgpd.register()},
+    )
+
+
+@require_safe
+def mes_donnees(request):
+    """« Télécharger mes données »: everything that points to the signed-in user, as JSON."""
+    content = json.dumps(rgpd.personal_data(request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    filename = f"mes-donnees-pvd-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_account
 
 app_name = "dossiers"
 urlpatterns = [
@@ -37,6 +37,7 @@ urlpatterns = [
 comptes_urlpatterns = [
     path("invitation/<str:token>/", views.accept_invitation, name="invitation"),
     path("securite/", views.politique_securite_view, name="politique_securite"),
+    path("fermer/", views_account.account_close_view, name="fermer"),
 ]
 territoires_urlpatterns = [
     path("organisations/", views.organisations_view, name="organisations"),
