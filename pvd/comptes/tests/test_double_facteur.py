@@ -190,3 +190,23 @@ def test_wrong_codes_slow_down_the_next_tries(client, settings):
     response = client.post(reverse(VERIFY), {"code": code(device, step=1)})
     assert "Code incorrect ou expiré" in _errors(response)
     assert client.get(reverse("dossiers:list")).status_code == 302
+
+
+def test_closing_the_account_removes_its_second_factor(client):
+    from pvd.dossiers.account_closure import account_close
+
+    user = UserFactory()
+    client.force_login(user)
+    enable(client, user)
+    account_close(user=user, password=PASSWORD)
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticToken.objects.filter(device__user=user).exists()
+
+
+def test_the_download_of_my_data_never_holds_the_secret_key(client):
+    user = UserFactory()
+    client.force_login(user)
+    device, _ = enable(client, user)
+    content = client.get(reverse("comptes:mes_donnees")).content.decode()
+    assert "Application d'authentification" in content
+    assert device.key not in content
