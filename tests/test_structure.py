@@ -32,6 +32,9 @@ PUBLIC_URL_NAMES = {
     "comptes:password_reset_confirm",
     "comptes:password_reset_complete",
     "comptes:invitation",
+    # ProConnect's login (OpenID Connect): 404 unless the settings name a provider.
+    "comptes:oidc_authenticate",
+    "comptes:oidc_callback",
     # The register of personal data (pvd.comptes.rgpd).
     "comptes:donnees_personnelles",
     "gouvernance:feed_token",

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Nothing secret or permissive here."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pvd.core",
     "pvd.territoires",
     "pvd.comptes",
@@ -61,11 +66,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pvd.comptes.middleware.SessionExpiryMiddleware",
+    "pvd.dossiers.middleware.DoubleFacteurMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a lockout noted by the authentication backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,7 +108,10 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "comptes.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses any login attempt, a correct password included, while the
+# account or the address is locked out (it needs the request: tests log in through the
+# login form or with force_login, never client.login()).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "comptes:login"
 LOGIN_REDIRECT_URL = "dossiers:list"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -108,6 +121,55 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sécurité des comptes (README « Sécurité des comptes ») -----------------------------------
+# Lockout after repeated failed logins (site and admin): per account whatever the address, and
+# per address whatever the accounts tried. The address is read like the participation rate limit
+# (PVD_TRUSTED_PROXIES below), never from a forgeable X-Forwarded-For.
+AXES_FAILURE_LIMIT = int(os.environ.get("PVD_CONNEXION_ECHECS_MAX", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PVD_CONNEXION_VERROUILLAGE_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "pvd.comptes.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "pvd.comptes.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "pvd.comptes.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a known account must not wipe the failures of an address
+AXES_VERBOSE = False
+# Sessions: logged out after PVD_SESSION_INACTIVITE_MINUTES without a request, and in any case
+# PVD_SESSION_DUREE_MAX_HEURES after the login (pvd.comptes.middleware.SessionExpiryMiddleware).
+PVD_SESSION_INACTIVITE_MINUTES = int(os.environ.get("PVD_SESSION_INACTIVITE_MINUTES", "120"))
+PVD_SESSION_DUREE_MAX_HEURES = int(os.environ.get("PVD_SESSION_DUREE_MAX_HEURES", "12"))
+SESSION_COOKIE_AGE = PVD_SESSION_DUREE_MAX_HEURES * 3600
+# Two-factor authentication (TOTP): the name shown in the authenticator application.
+OTP_TOTP_ISSUER = os.environ.get("PVD_SITE_TITLE", "Petites villes de demain")
+# OpenID Connect (ProConnect): off unless the issuer's endpoints and the client are given.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email given_name usual_name")
+# ProConnect asks for the level of assurance in the authorisation request.
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": os.environ.get("OIDC_ACR_VALUES", "eidas1")}
+OIDC_CREATE_USER = False  # accounts are created by invitation only
+OIDC_STORE_ID_TOKEN = True  # for ProConnect's logout (id_token_hint)
+OIDC_AUTHENTICATION_CALLBACK_URL = "comptes:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/comptes/connexion/"
+PVD_OIDC_ENABLED = all(
+    (
+        OIDC_RP_CLIENT_ID,
+        OIDC_RP_CLIENT_SECRET,
+        OIDC_OP_AUTHORIZATION_ENDPOINT,
+        OIDC_OP_TOKEN_ENDPOINT,
+        OIDC_OP_USER_ENDPOINT,
+        OIDC_OP_JWKS_ENDPOINT,
+    )
+)
+if PVD_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("pvd.comptes.oidc.ProConnectBackend")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -232,5 +294,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # The PDF library reports every step of every document at INFO: only its warnings matter.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    # django-axes reports every login at INFO: only the lockouts (WARNING) matter.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
 }

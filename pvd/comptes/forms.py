@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 from pvd.core.forms import BaseForm
+
+from .models import User
 
 
 class LoginForm(BaseForm, AuthenticationForm):
@@ -24,6 +26,10 @@ class NewPasswordForm(BaseForm, SetPasswordForm):
     pass
 
 
+class ChangePasswordForm(BaseForm, PasswordChangeForm):
+    pass
+
+
 class AcceptInvitationForm(BaseForm):
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
@@ -34,10 +40,24 @@ class AcceptInvitationForm(BaseForm):
         help_text="Au moins 10 caractères, pas uniquement des chiffres.",
     )
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        password_validation.validate_password(password)
-        return password
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        # The validators compare the password with the account it will belong to (its e-mail
+        # address and names): validated here, once the names are known.
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            future_user = User(
+                email=self.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+            )
+            try:
+                password_validation.validate_password(password, user=future_user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
 
 
 class PreferencesForm(BaseForm):
@@ -45,6 +65,28 @@ class PreferencesForm(BaseForm):
         label="Recevoir chaque semaine le récapitulatif des nouvelles alertes de mes dossiers",
         help_text="Envoyé aux chefs de projet et aux membres de l'équipe-projet : fiches et étapes en retard, "
         "indicateurs sans valeur récente, financements sans réponse, échéances, comptes rendus à rédiger.",
+        required=False,
+    )
+
+
+class CodeForm(BaseForm):
+    code = forms.CharField(
+        label="Code de vérification",
+        max_length=16,
+        help_text="Les 6 chiffres affichés par votre application d'authentification, ou un code de secours.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+
+class PolitiqueSecuriteForm(BaseForm):
+    double_facteur_etat = forms.BooleanField(
+        label="Rendre la double authentification obligatoire pour les comptes de l'État (préfectures, ANCT)",
+        help_text="Ainsi que pour les administrateurs de la plateforme.",
+        required=False,
+    )
+    double_facteur_chefs = forms.BooleanField(
+        label="Rendre la double authentification obligatoire pour les chefs de projet",
+        help_text="Tout compte chef de projet d'au moins un dossier.",
         required=False,
     )
 

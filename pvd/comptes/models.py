@@ -85,3 +85,30 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+
+class PolitiqueSecurite(models.Model):
+    """The one row of ANCT's security policy: who must use two-factor authentication."""
+
+    double_facteur_etat = models.BooleanField(
+        "double authentification obligatoire pour les comptes de l'État (préfectures, ANCT)", default=False
+    )
+    double_facteur_chefs = models.BooleanField(
+        "double authentification obligatoire pour les chefs de projet", default=False
+    )
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    updated_by = models.ForeignKey(
+        User, verbose_name="modifiée par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "politique de sécurité"
+        constraints = [models.CheckConstraint(name="politique_securite_singleton", condition=Q(pk=1))]
+
+    def __str__(self):
+        return "Politique de sécurité des comptes"
+
+    @classmethod
+    def load(cls) -> "PolitiqueSecurite":
+        """The policy (nothing compulsory until ANCT saves one)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -24,6 +24,8 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import double_facteur
+
 # --- The register -----------------------------------------------------------------------------
 
 
@@ -166,13 +168,15 @@ TRAITEMENTS: tuple[Traitement, ...] = (
         donnees=(
             "cookie de session",
             "adresse IP, navigateur et identifiant saisi lors des tentatives de connexion échouées",
+            "clé secrète de la double authentification et codes de secours, pour qui l'a activée",
         ),
         finalite="Sécurité des comptes : bloquer les essais répétés de mots de passe.",
         base_legale="Intérêt légitime de l'opérateur à sécuriser la plateforme (article 6.1.f du RGPD) et "
         "obligation de sécurité (article 32).",
         destinataires="Les administrateurs de la plateforme.",
         conservation="Session : jusqu'à la déconnexion ou son expiration ; tentatives échouées : "
-        "jusqu'au déblocage du compte par un administrateur ou à l'expiration du blocage.",
+        "jusqu'au déblocage du compte par un administrateur ou à l'expiration du blocage ; double "
+        "authentification : jusqu'à sa désactivation ou la fermeture du compte.",
         lieu="`django_session`, tables de django-axes",
     ),
     Traitement(
@@ -244,6 +248,10 @@ def register_markdown() -> str:
 # it is declared here.
 EXPORT: dict[str, tuple[str, ...]] = {
     "actions.FicheHistory.by": (),
+    "comptes.PolitiqueSecurite.updated_by": (),
+    # The second factor: its name and state, never its secret key (nor the recovery codes).
+    "otp_static.StaticDevice.user": (),
+    "otp_totp.TOTPDevice.user": ("key",),
     "actions.LigneFinancement.decision_etat_par": (),
     "actions.Note.auteur": (),
     "actions.PieceJointe.added_by": (),
@@ -451,3 +459,5 @@ def account_anonymise(*, user) -> None:
     invitation = apps.get_model("dossiers", "Invitation")
     invitation.objects.filter(email__iexact=old_email, accepted_at__isnull=True).delete()
     update_with_history(invitation, {"email__iexact": old_email}, {"email": user.email})
+    # The second factor (TOTP secret, recovery codes) serves nobody any more.
+    double_facteur.remove_all(user)

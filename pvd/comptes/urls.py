@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
-from . import forms, views
+from . import forms, oidc, views
 
 app_name = "comptes"
 
@@ -12,20 +12,12 @@ def public(view):
 
 
 urlpatterns = [
-    path(
-        "connexion/",
-        public(
-            auth_views.LoginView.as_view(
-                template_name="comptes/login.html",
-                authentication_form=forms.LoginForm,
-                redirect_authenticated_user=True,
-                extra_context={"page_title": "Connexion"},
-            )
-        ),
-        name="login",
-    ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("connexion/", public(views.LoginView.as_view()), name="login"),
+    path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("preferences/", views.preferences, name="preferences"),
+    path("mot-de-passe/modifier/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("double-authentification/", views.double_facteur_view, name="double_facteur"),
+    path("double-authentification/verification/", views.double_facteur_verify, name="double_facteur_verifier"),
     path("mes-donnees/", views.mes_donnees, name="mes_donnees"),
     path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
     path(
@@ -73,4 +65,11 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+]
+
+# OpenID Connect (ProConnect): the authorisation request, the callback and the logout, served only
+# when the settings name a provider (PVD_OIDC_ENABLED).
+urlpatterns += [
+    path("proconnect/", public(oidc.authenticate_view), name="oidc_authenticate"),
+    path("proconnect/retour/", public(oidc.callback_view), name="oidc_callback"),
 ]

@@ -44,6 +44,7 @@ A member keeps their membership role even when they also hold a State scope.
 | dossier.open_hors_programme   |      |        |     |            |         |            |  x   |
 | journal.view                  |  x   |        |     |            |         |            |      |
 | corbeille.restore             |  x   |        |     |            |         |            |      |
+| securite.politique            |      |        |     |            |         |            |  x   |
 
 `dossier.open` (open a dossier and invite its chef de projet) and `demande.decide` (accept or
 refuse a request to open one) come before any dossier exists: they are asked of
@@ -101,6 +102,9 @@ Every view and endpoint asks `access_for(user, dossier).can("…")` (or uses the
 `Dossier.objects.visible_to(user)`. `organisations.curate` (the national list of
 organisations) belongs to no dossier: pages ask `national_access_for(user)`, and so does the
 opening of a dossier for a commune outside the programme (`dossier.open_hors_programme`).
+`securite.politique` (the accounts' security policy: two-factor authentication compulsory for the
+State's accounts and for chefs de projet, enforced by `pvd.dossiers.middleware`) belongs to no
+dossier either: its page asks `national_access_for(user)`.
 `pilotage.tableau_territorial` (the dashboard of the dossiers of a département, or of all of them)
 is asked of `state_access(user)`: a préfecture sees its département's dossiers, ANCT all of them.
 
@@ -161,6 +165,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "dossier.open_hors_programme": {ANCT},
     "journal.view": _CHEF,
     "corbeille.restore": _CHEF,
+    "securite.politique": {ANCT},
 }
 
 

@@ -36,6 +36,7 @@ urlpatterns = [
 # Pages of other namespaces that need the dossiers (config/urls.py mounts them; see views.py).
 comptes_urlpatterns = [
     path("invitation/<str:token>/", views.accept_invitation, name="invitation"),
+    path("securite/", views.politique_securite_view, name="politique_securite"),
     path("fermer/", views_account.account_close_view, name="fermer"),
 ]
 territoires_urlpatterns = [

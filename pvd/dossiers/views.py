@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from pvd.comptes.forms import AcceptInvitationForm
-from pvd.comptes.models import User
+from pvd.comptes import services as comptes_services
+from pvd.comptes.forms import AcceptInvitationForm, PolitiqueSecuriteForm
+from pvd.comptes.models import PolitiqueSecurite, User
 from pvd.core.formatting import date_fr
 from pvd.core.forms import apply_validation_error, report_validation_error, validation_message
 from pvd.core.pagination import paginate
@@ -424,7 +425,7 @@ def accept_invitation(request, token):
         messages.info(request, "Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation.")
         return redirect(f"{reverse('comptes:login')}?{urlencode({'next': request.path})}")
 
-    form = None if existing else AcceptInvitationForm(request.POST or None)
+    form = None if existing else AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             user = services.invitation_accept(
@@ -492,3 +493,35 @@ def organisation_update_view(request, pk):
         "cancel_url": reverse("territoires:organisations"),
     }
     return render(request, "core/form_page.html", context)
+
+
+# --- The accounts' security policy (ANCT), in the comptes namespace ---------------------------
+
+
+def politique_securite_view(request):
+    """ANCT makes two-factor authentication compulsory for the State's accounts and for chefs de projet."""
+    perms.national_access_for(request.user).require("securite.politique")
+    politique = PolitiqueSecurite.load()
+    initial = {
+        "double_facteur_etat": politique.double_facteur_etat,
+        "double_facteur_chefs": politique.double_facteur_chefs,
+    }
+    # An unticked box sends nothing: an empty POST is still a submitted form.
+    form = PolitiqueSecuriteForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        comptes_services.politique_securite_update(by=request.user, **form.cleaned_data)
+        messages.success(
+            request, "La politique de sécurité est enregistrée : elle s'applique à la prochaine connexion de chacun."
+        )
+        return redirect("comptes:politique_securite")
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "page_title": "Sécurité des comptes",
+            "intro": "La double authentification (code à usage unique d'une application d'authentification) "
+            "peut être rendue obligatoire : les comptes concernés devront la configurer à leur prochaine connexion.",
+            "breadcrumb_data": {"links": [], "current": "Sécurité des comptes"},
+        },
+    )
