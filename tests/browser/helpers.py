@@ -62,9 +62,9 @@ CSP_WATCH_JS = """
   window.__cspViolations = [];
   document.addEventListener("securitypolicyviolation", (event) => {
     const sample = event.sample ? ` « ${event.sample.slice(0, 60)} »` : "";
-    window.__cspViolations.push(
-      `${event.effectiveDirective} refuse ${event.blockedURI || "inline"}${sample} (${event.sourceFile || event.documentURI}:${event.lineNumber})`
-    );
+    const where = `${event.sourceFile || event.documentURI}:${event.lineNumber}`;
+    const blocked = event.blockedURI || "inline";
+    window.__cspViolations.push(`${event.effectiveDirective} refuse ${blocked}${sample} (${where})`);
   });
 })();
 """
