@@ -6,6 +6,7 @@ Python). The browser tests fail on any violation the policy reports (`tests/brow
 
 import datetime
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -118,7 +119,11 @@ def test_header_on_a_page_an_error_page_a_fragment_and_a_download(client):
     client.force_login(world.chef)
 
     # A page, a page refused (403), a page that does not exist (404).
-    _assert_expected_policy(client.get(world.dossier_url("dossiers:detail")))
+    page = client.get(world.dossier_url("dossiers:detail"))
+    _assert_expected_policy(page)
+    # HTMX would add a <style> for its indicators and evaluate hx-on: both are switched off.
+    htmx_config = BeautifulSoup(page.content, "html.parser").select_one("head meta[name=htmx-config]")
+    assert json.loads(htmx_config["content"]) == {"includeIndicatorStyles": False, "allowEval": False}
     client.force_login(world.elu)
     refused = client.get(world.dossier_url("dossiers:update"))
     assert refused.status_code == 403
@@ -126,6 +131,9 @@ def test_header_on_a_page_an_error_page_a_fragment_and_a_download(client):
     missing = client.get("/cette-page-n-existe-pas/")
     assert missing.status_code == 404
     _assert_expected_policy(missing)
+    csrf_refused = Client(enforce_csrf_checks=True).post(reverse("comptes:login"), {"username": "x"})
+    assert csrf_refused.status_code == 403
+    _assert_expected_policy(csrf_refused)
 
     # An HTMX fragment (the commune picker's search).
     fragment = client.get(reverse("territoires:commune_search"), {"q": "Langres"}, headers={"HX-Request": "true"})
