@@ -97,6 +97,13 @@ def _problems(html: str) -> list[str]:
     return problems
 
 
+def _read(response) -> bytes:
+    """The content of a streamed response, read to the end: the test client then closes its file
+    (response.close() would also close the database connection, and PostgreSQL's test
+    transaction with it)."""
+    return b"".join(response.streaming_content)
+
+
 # --- The header --------------------------------------------------------------------------------
 
 
@@ -147,13 +154,13 @@ def test_header_on_a_page_an_error_page_a_fragment_and_a_download(client):
     download = client.get(world.dossier_url("documents:download", document_pk=document.pk, version_pk=version.pk))
     assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
     _assert_expected_policy(download)
-    download.close()
+    _read(download)
 
     # A static file (the SVG map of the départements is opened by the browser on its own too).
     svg = client.get(settings.STATIC_URL + "vendor/svg-maps-france-departements/france.departments.svg")
     assert svg.status_code == 200
     _assert_expected_policy(svg)
-    svg.close()
+    _read(svg)
 
 
 @pytest.mark.django_db
@@ -327,7 +334,8 @@ def test_served_pages_have_no_inline_script_or_style():
     problems, pages = [], 0
     for who, url in requests:
         response = clients[who].get(url)
-        response.close()
+        if response.streaming:
+            _read(response)
         if isinstance(response, HttpResponse) and response.headers.get("Content-Type", "").startswith("text/html"):
             pages += 1
             problems += [f"{url} ({who or 'anonyme'}) : {problem}" for problem in _problems(response.content.decode())]
