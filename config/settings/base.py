@@ -55,6 +55,8 @@ MIDDLEWARE = [
     # Before WhiteNoise: the static files (the SVG map of the départements) get the policy too.
     "pvd.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (sessions, CSRF, views): a too big one is refused unread.
+    "pvd.core.middleware.RequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,8 +125,29 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Bounded inputs. The reverse proxy refuses a larger body first (nginx `client_max_body_size`,
+# see the README, « Entrées bornées »): keep it at PVD_REQUEST_MAX_BYTES. Django then refuses a body of
+# fields (not files) above DATA_UPLOAD_MAX_MEMORY_SIZE and more than DATA_UPLOAD_MAX_NUMBER_FIELDS
+# fields with a 400 page; `pvd.core.middleware.RequestSizeMiddleware` refuses a declared body above
+# PVD_REQUEST_MAX_BYTES with a 413 page; forms refuse each file above its own limit.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "2000"))
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+PVD_REQUEST_MAX_BYTES = int(os.environ.get("PVD_REQUEST_MAX_BYTES", 25 * 1024 * 1024))
+# One uploaded file (documents, attachments, signed conventions), at most.
+PVD_UPLOAD_MAX_BYTES = int(os.environ.get("PVD_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+# Imports (plan d'action XLSX, sectors GeoJSON): the file, what an XLSX may unpack to (a zip
+# bomb is refused before it is opened), the rows of each sheet and the features of a GeoJSON.
+PVD_IMPORT_MAX_BYTES = int(os.environ.get("PVD_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
+PVD_XLSX_MAX_UNCOMPRESSED = int(os.environ.get("PVD_XLSX_MAX_UNCOMPRESSED", 30 * 1024 * 1024))
+PVD_IMPORT_MAX_ROWS = int(os.environ.get("PVD_IMPORT_MAX_ROWS", "2000"))
+PVD_IMPORT_MAX_FEATURES = int(os.environ.get("PVD_IMPORT_MAX_FEATURES", "200"))
+# The commune and EPCI search: longer queries are cut (a name has fewer words than this).
+PVD_SEARCH_MAX_CHARS = 100
+PVD_SEARCH_MAX_WORDS = 6
+# Lists (plan d'action, sectors, contributions, documents, dossiers): rows per page.
+PVD_PAGE_SIZE = int(os.environ.get("PVD_PAGE_SIZE", "50"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -136,7 +159,19 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Petites villes de dem
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# "documents": the generated PDF and DOCX, keyed by a hash of their content (pvd.core.rendered),
+# so that asking again for an unchanged document never renders it again. Files on disk, apart
+# from the default cache (the database table in production), bounded by MAX_ENTRIES.
+PVD_DOCUMENTS_CACHE_DIR = Path(os.environ.get("PVD_DOCUMENTS_CACHE_DIR", BASE_DIR / "cache" / "documents"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "documents": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": PVD_DOCUMENTS_CACHE_DIR,
+        "TIMEOUT": 30 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -209,6 +244,11 @@ PVD_CONTRIBUTION_RATE_WINDOW = int(os.environ.get("PVD_CONTRIBUTION_RATE_WINDOW"
 # (0: REMOTE_ADDR is the person's address). Never more than there really are: the
 # addresses further left in X-Forwarded-For are written by the client and can be forged.
 PVD_TRUSTED_PROXIES = int(os.environ.get("PVD_TRUSTED_PROXIES", "0"))
+
+# Personal data (pvd/comptes/rgpd.py, the register « Données personnelles »): the name and e-mail
+# address of a resident's contribution are erased this many days after it was posted, by
+# `manage.py appliquer_conservation` (run daily by cron); the text and its moderation stay.
+PVD_CONSERVATION_CONTRIBUTIONS_JOURS = int(os.environ.get("PVD_CONSERVATION_CONTRIBUTIONS_JOURS", "1095"))
 
 LOGGING = {
     "version": 1,

@@ -7,13 +7,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from pvd.core import formatting
+from pvd.core import formatting, limits
 from pvd.gouvernance.services import object_submit
 from pvd.territoires.models import OrganisationType
 from pvd.territoires.selectors import organisation_key, organisations_by_name
 from pvd.territoires.services import check_offered, organisation_get_or_create
 
 from .models import (
+    PIECE_EXTENSIONS,
     PIECE_MAX_SIZE,
     BudgetAnnuel,
     Etape,
@@ -565,8 +566,10 @@ def note_create(*, fiche: FicheAction, by, date, texte: str) -> Note:
 
 @transaction.atomic
 def piece_add(*, fiche: FicheAction, by, titre: str, file) -> PieceJointe:
-    if file.size > PIECE_MAX_SIZE:
-        raise ValidationError({"file": "Le fichier dépasse la taille maximale de 10 Mo."})
+    try:
+        limits.check_upload(file, allowed=PIECE_EXTENSIONS, max_bytes=PIECE_MAX_SIZE)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
     piece = PieceJointe(fiche=fiche, titre=titre, file=file, added_by=by)
     piece.full_clean()
     piece.save()

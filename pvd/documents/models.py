@@ -22,7 +22,8 @@ ALLOWED_EXTENSIONS = {
     "jpg": "image JPEG",
     "jpeg": "image JPEG",
 }
-MAX_SIZE = 20 * 1024 * 1024
+# One file at most (PVD_UPLOAD_MAX_BYTES, 20 Mo unless the setting says otherwise).
+MAX_SIZE = settings.PVD_UPLOAD_MAX_BYTES
 
 
 class DocumentKind(models.TextChoices):

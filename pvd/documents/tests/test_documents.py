@@ -154,8 +154,8 @@ def test_list_query_count_does_not_grow(client_for, dossier, count, main, django
     assert len(captured.captured_queries) == LIST_QUERIES
 
 
-# Session, user, membership, dossier, documents, versions, decisions, pending points.
-LIST_QUERIES = 8
+# Session, user, membership, dossier, count (pagination), documents, versions, decisions, pending points.
+LIST_QUERIES = 9
 
 
 # Writing ---------------------------------------------------------------------------------------
