@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "widget_tweaks",  # required by django-dsfr's checkbox and radio field templates
     "dsfr",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise: the static files (the SVG map of the départements) get the policy too.
+    "pvd.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the body (sessions, CSRF, views): a too big one is refused unread.
     "pvd.core.middleware.RequestSizeMiddleware",
@@ -241,6 +244,35 @@ CSRF_FAILURE_VIEW = "pvd.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp) on every response, in every environment: scripts and
+# styles from the site's own files only (no inline script, no style attribute, no <style>);
+# see docs/securite.md. `pvd.core.csp` adds the map tiles' host (PVD_MAP_TILES_URL) to img-src
+# and the single sign-on provider's (OIDC_OP_AUTHORIZATION_ENDPOINT) to form-action.
+# PVD_CSP_REPORT_ONLY=1 sends it as Content-Security-Policy-Report-Only (the browser reports
+# without blocking), to try a change of the policy on a running site; PVD_CSP_REPORT_URI names
+# where browsers send their reports.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if os.environ.get("PVD_CSP_REPORT_URI"):
+    _CSP["DIRECTIVES"]["report-uri"] = [os.environ["PVD_CSP_REPORT_URI"]]
+if env_bool("PVD_CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 # Everything that makes the platform look like a State service lives here and in
 # templates/core/branding/: another operator switches it off with PVD_STATE_BRANDING=0.

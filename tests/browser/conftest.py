@@ -19,7 +19,7 @@ from pvd.comptes.tests.factories import UserFactory  # noqa: E402
 from pvd.dossiers.models import Role  # noqa: E402
 from pvd.dossiers.tests.factories import DossierFactory, MembreFactory  # noqa: E402
 
-from .helpers import DESKTOP, watch_responses  # noqa: E402
+from .helpers import CSP_WATCH_JS, DESKTOP, csp_violations, watch_console_and_csp, watch_responses  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -61,23 +61,34 @@ def new_page(browser, live_server):
     Use it for a second person in a journey, or `java_script_enabled=False` for the no-JS checks.
     """
     contexts = []
+    pages = []
     errors = []
     watchers = []
+    consoles = []
 
     def make(**options):
         options = {"base_url": live_server.url, "viewport": DESKTOP, "locale": "fr-FR", **options}
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(CSP_WATCH_JS)
         contexts.append(context)
         page = context.new_page()
+        pages.append(page)
         page.on("pageerror", lambda error: errors.append(f"{page.url} : {error}"))
         watchers.append(watch_responses(page, live_server.url))
+        consoles.append(watch_console_and_csp(page))
         return page
 
     yield make
+    violations = [f"{page.url} : {v}" for page in pages for v in csp_violations(page)]
     for context in contexts:
         context.close()
     assert not errors, f"Erreurs JavaScript dans la page : {errors}"
+    # Every test runs under the site's Content-Security-Policy: a violation (an inline script or
+    # style, a host not allowed) fails it, as would any error written to the console.
+    assert not violations, f"Violations de la Content-Security-Policy : {violations}"
+    console = [problem for watcher in consoles for problem in watcher]
+    assert not console, f"Erreurs dans la console du navigateur : {console}"
     broken = [failure for watcher in watchers for failure in watcher]
     assert not broken, f"Réponses en erreur du serveur de test (fichier statique manquant ?) : {broken}"
 

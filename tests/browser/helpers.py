@@ -55,6 +55,47 @@ def watch_responses(page: Page, origin: str) -> list[str]:
     return broken
 
 
+# Records every Content-Security-Policy violation of the page in window.__cspViolations (the
+# init script runs before the page's own scripts, in every document of the context).
+CSP_WATCH_JS = """
+(() => {
+  window.__cspViolations = [];
+  document.addEventListener("securitypolicyviolation", (event) => {
+    const sample = event.sample ? ` « ${event.sample.slice(0, 60)} »` : "";
+    const where = `${event.sourceFile || event.documentURI}:${event.lineNumber}`;
+    const blocked = event.blockedURI || "inline";
+    window.__cspViolations.push(`${event.effectiveDirective} refuse ${blocked}${sample} (${where})`);
+  });
+})();
+"""
+# Console messages of the browser itself that are no error of the page: a response in error is
+# for watch_responses (and a 403/404 page is the test's business).
+IGNORED_CONSOLE_ERRORS = ("Failed to load resource",)
+
+
+def watch_console_and_csp(page: Page) -> list[str]:
+    """The page's console errors (Chromium writes there every Content-Security-Policy violation:
+    « Refused to apply inline style… ») and the violations the init script CSP_WATCH_JS saw, as
+    they come; fed until the page closes."""
+    problems: list[str] = []
+
+    def on_console(message):
+        if message.type == "error" and not message.text.startswith(IGNORED_CONSOLE_ERRORS):
+            problems.append(f"{page.url} : console : {message.text}")
+
+    page.on("console", on_console)
+    return problems
+
+
+def csp_violations(page: Page) -> list[str]:
+    """The violations recorded in the page's current document (empty for a closed page or a
+    document without the watcher, such as a PDF)."""
+    try:
+        return page.evaluate("() => window.__cspViolations || []")
+    except Exception:  # noqa: BLE001 - a closed page or a download has no window to read
+        return []
+
+
 def login_with_keyboard(page: Page, live_server, user, password: str = PASSWORD) -> None:
     """Log in through the real login form with the keyboard alone."""
     page.goto(f"{live_server.url}/comptes/connexion/")
@@ -89,7 +130,9 @@ _UNLABELLED_FIELDS_JS = """
 def axe_violations(page: Page, impacts=AXE_FAILING_IMPACTS) -> list[dict]:
     """Run axe-core (vendored) on the page; the violations of the given impacts."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        # Evaluated through the DevTools protocol, not added as an inline <script> (which the
+        # Content-Security-Policy refuses, as it should).
+        page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         """async (tags) => {
              const options = {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]};

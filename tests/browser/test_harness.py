@@ -4,11 +4,14 @@ import pytest
 from django.conf import settings
 
 from .helpers import (
+    CSP_WATCH_JS,
     _title_problem,
     assert_accessible,
     assert_keyboard_reaches,
     assert_keyboard_reaches_all,
     assert_no_horizontal_scroll,
+    csp_violations,
+    watch_console_and_csp,
     watch_responses,
 )
 
@@ -83,5 +86,35 @@ def test_a_missing_static_file_is_caught(browser, live_server, transactional_db)
                 "/static/core/absent.js",
             )
         assert broken == [f"404 GET {live_server.url}/static/core/absent.js"]
+    finally:
+        context.close()
+
+
+def test_a_content_security_policy_violation_is_caught(browser, live_server, transactional_db):
+    """What `new_page` fails every test on: an inline script, a style attribute or an inline
+    <style> that the site's policy refuses, seen by the init script and in the console."""
+    context = browser.new_context(base_url=live_server.url)
+    context.add_init_script(CSP_WATCH_JS)
+    try:
+        page = context.new_page()
+        console = watch_console_and_csp(page)
+        page.goto("/comptes/connexion/")
+        assert csp_violations(page) == [] and console == []
+        page.evaluate(
+            """() => {
+                 const script = document.createElement("script");
+                 script.textContent = "window.__ran = true";
+                 document.body.append(script);
+                 document.body.setAttribute("style", "color: red");
+                 const style = document.createElement("style");
+                 style.textContent = "body { color: red }";
+                 document.head.append(style);
+               }"""
+        )
+        page.wait_for_function("() => window.__cspViolations.length === 3")
+        assert page.evaluate("() => window.__ran") is None
+        directives = sorted(violation.split(" ")[0] for violation in csp_violations(page))
+        assert directives == ["script-src-elem", "style-src-attr", "style-src-elem"], directives
+        assert any("Content Security Policy" in message for message in console), console
     finally:
         context.close()

@@ -5,10 +5,30 @@
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : [];
   }
-  // The calendar is HTML drawn by the server (actions/includes/calendrier.html): here only the
-  // choice of scale and the « Aujourd'hui » button; no text of the page goes through JavaScript.
+  // Positions are CSS custom properties (plan.css) read from data-* attributes: the
+  // Content-Security-Policy forbids style attributes, not properties set from a script.
+  function placeCalendar(gantt) {
+    var table = gantt.querySelector("table[data-months]");
+    if (!table) { return; }
+    table.style.setProperty("--months", table.dataset.months);
+    if (table.dataset.today) { table.style.setProperty("--today", table.dataset.today); }
+    var stops = ["transparent 0"];
+    (table.dataset.yearLines || "").split(" ").filter(Boolean).forEach(function (at) {
+      stops.push("transparent calc(" + at + "% - 1px)", "var(--pvd-gantt-year-line) calc(" + at + "% - 1px) " + at + "%", "transparent " + at + "%");
+    });
+    table.style.setProperty("--year-lines", "linear-gradient(to right, " + stops.join(", ") + ")");
+    table.querySelectorAll("[data-start][data-length]").forEach(function (node) {
+      node.style.setProperty("--start", node.dataset.start);
+      node.style.setProperty("--length", node.dataset.length);
+    });
+    gantt.dataset.placed = "true";
+  }
+  // The calendar is HTML drawn by the server (actions/includes/calendrier.html): here the bars and
+  // marks are placed, then the choice of scale and the « Aujourd'hui » button; no text of the page
+  // goes through JavaScript.
   var gantt = document.getElementById("gantt");
   var tools = document.getElementById("gantt-tools");
+  if (gantt) { placeCalendar(gantt); }
   if (gantt && tools) {
     var scroller = document.getElementById("gantt-scroll");
     var buttons = tools.querySelectorAll("button[data-mode]");
