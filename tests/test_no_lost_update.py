@@ -236,9 +236,9 @@ def test_second_save_is_refused_then_merged(name, dossier, make_viewer):
 def test_a_post_without_the_version_is_refused(name, dossier, make_viewer):
     case = CASES[name]
     obj = case.make(dossier)
+    page, action = _urls(case, dossier, obj)
     if obj is None:
         obj = ProjetTerritoire.objects.create(dossier=dossier)  # the form checks an existing projet
-    page, action = _urls(case, dossier, obj)
     client, _ = _two_clients(dossier, make_viewer)
     data = {
         key: value

@@ -199,8 +199,24 @@ def form_fields(response, action: str | None = None) -> dict:
 
 def edit_fields(client, page_url: str, action: str | None = None) -> dict:
     """The hidden fields of an edit form as the page `page_url` gives them (the version it was
-    read at and the values read, pvd.core.concurrency): to add to the data a test posts."""
+    read at and the values read, pvd.core.concurrency): to add to the data a test posts. Empty
+    for a viewer the page refuses or shows without the form (the post is refused before its
+    form is read), and for a page without an edit form."""
     from pvd.core.forms import READ_FIELD, VERSION_FIELD
 
-    fields = form_fields(client.get(page_url), action)
-    return {name: value for name, value in fields.items() if name.endswith((VERSION_FIELD, READ_FIELD))}
+    response = client.get(page_url)
+    if response.status_code != 200:
+        return {}
+    action = action or response.request["PATH_INFO"]
+    soup = BeautifulSoup(response.content, "html.parser")
+    for form in soup.select("form"):
+        if (form.get("action") or response.request["PATH_INFO"]) != action:
+            continue
+        hidden = {
+            element["name"]: element.get("value", "")
+            for element in form.select("input[type=hidden][name]")
+            if element["name"].endswith((VERSION_FIELD, READ_FIELD))
+        }
+        if hidden:
+            return hidden
+    return {}
