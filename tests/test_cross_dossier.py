@@ -38,6 +38,7 @@ from pvd.strategie.models import SousObjectif
 from pvd.strategie.tests.factories import AxeFactory, SecteurFactory, square
 from pvd.strategie.tests.factories import IndicateurFactory as AxeIndicateurFactory
 from pvd.territoires.tests.factories import OrganisationFactory
+from tests.utils import edit_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -462,14 +463,37 @@ def snapshot() -> dict:
     return rows
 
 
+# The edit forms carry the version they were read at (pvd.core.concurrency): the control post
+# reads it on the form's page, the edit page itself or (values) the page showing the form.
+EDIT_FORMS = {
+    "actions:fiche_update": None,
+    "actions:ligne_update": None,
+    "strategie:axe_update": None,
+    "strategie:secteur_update": None,
+    "conventions:update": None,
+    "conventions:signataire_update": None,
+    "documents:update": None,
+    "gouvernance:instance_update": "gouvernance:instance",
+    "gouvernance:membre_end": "gouvernance:instance",
+    "gouvernance:seance_update": "gouvernance:seance",
+    "gouvernance:compte_rendu": "gouvernance:seance",
+}
+
+
 def send(client, case, dossier, mine, owner):
-    path = reverse(case.name, kwargs={"dossier_pk": dossier.pk, **case.kwargs(mine, owner)})
+    kwargs = {"dossier_pk": dossier.pk, **case.kwargs(mine, owner)}
+    path = reverse(case.name, kwargs=kwargs)
     if case.query:
         path += case.query(owner)
     if case.method == "get":
         response = client.get(path)
     else:
-        response = client.post(path, case.data(mine, owner) if case.data else {})
+        data = case.data(mine, owner) if case.data else {}
+        if case.name in EDIT_FORMS and owner is mine:
+            page = EDIT_FORMS[case.name]
+            page = path if page is None else reverse(page, kwargs={"dossier_pk": dossier.pk, "pk": kwargs["pk"]})
+            data = {**data, **edit_fields(client, page, path)}
+        response = client.post(path, data)
     if response.streaming:  # a file download: read it, which closes the file as a server would
         b"".join(response.streaming_content)
     return response

@@ -18,6 +18,7 @@ from pvd.conventions.models import ConventionEtat
 from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
 from pvd.strategie.tests.factories import AxeFactory, IndicateurFactory, SecteurFactory, square
 from tests.test_cross_dossier import snapshot
+from tests.utils import edit_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -123,8 +124,10 @@ EDITS = [
 def test_edit_post_refused_to_who_may_not_edit(client_for, dossier, kind, name, kwargs, data):
     w = world(dossier)
     client = client_for(dossier, kind)
+    path = reverse(name, kwargs={"dossier_pk": dossier.pk, **kwargs(w)})
+    read = edit_fields(client, path)  # an edit form's version (pvd.core.concurrency), for who may edit
     before = snapshot()
-    response = client.post(reverse(name, kwargs={"dossier_pk": dossier.pk, **kwargs(w)}), data(w))
+    response = client.post(path, {**data(w), **read})
     if kind in TEAM:
         assert response.status_code == 302
         assert snapshot() != before

@@ -153,3 +153,70 @@ def assert_snapshot(text: str, name: str) -> None:
         raise AssertionError(
             f"L'instantané {name} a changé (si c'est voulu : {UPDATE}=1 puis relire le diff) :\n{diff}"
         )
+
+
+def form_fields(response, action: str | None = None) -> dict:
+    """What a browser would post from the page's form whose action is `action` (the page's own
+    address by default): every named input, select and textarea with its current value, lists
+    for a multiple choice. To post an edit form as it was read, with the version it carries
+    (pvd.core.concurrency), and change only what a test types."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    action = action or response.request["PATH_INFO"]
+    forms = [form for form in soup.select("form") if (form.get("action") or response.request["PATH_INFO"]) == action]
+    assert len(forms) == 1, f"{len(forms)} forms post to {action}"
+    data: dict = {}
+
+    def add(name, value, multiple=False):
+        if multiple or name in data:
+            current = data.get(name, [])
+            data[name] = [*(current if isinstance(current, list) else [current]), value]
+        else:
+            data[name] = value
+
+    for element in forms[0].select("input, select, textarea"):
+        name = element.get("name")
+        if not name or element.has_attr("disabled"):
+            continue
+        if element.name == "textarea":
+            text = element.text
+            data[name] = text[1:] if text.startswith("\n") else text  # as a browser drops the first newline
+        elif element.name == "select":
+            options = element.select("option")
+            chosen = [o for o in options if o.has_attr("selected")] or (
+                [] if element.has_attr("multiple") else options[:1]
+            )
+            if element.has_attr("multiple"):
+                data[name] = [o.get("value", o.text) for o in chosen]
+            elif chosen:
+                data[name] = chosen[0].get("value", chosen[0].text)
+        elif element.get("type") in ("checkbox", "radio"):
+            if element.has_attr("checked"):
+                add(name, element.get("value", "on"), multiple=element.get("type") == "checkbox")
+        elif element.get("type") not in ("file", "submit", "button", "reset", "image"):
+            data[name] = element.get("value", "")
+    return data
+
+
+def edit_fields(client, page_url: str, action: str | None = None) -> dict:
+    """The hidden fields of an edit form as the page `page_url` gives them (the version it was
+    read at and the values read, pvd.core.concurrency): to add to the data a test posts. Empty
+    for a viewer the page refuses or shows without the form (the post is refused before its
+    form is read), and for a page without an edit form."""
+    from pvd.core.forms import READ_FIELD, VERSION_FIELD
+
+    response = client.get(page_url)
+    if response.status_code != 200:
+        return {}
+    action = action or response.request["PATH_INFO"]
+    soup = BeautifulSoup(response.content, "html.parser")
+    for form in soup.select("form"):
+        if (form.get("action") or response.request["PATH_INFO"]) != action:
+            continue
+        hidden = {
+            element["name"]: element.get("value", "")
+            for element in form.select("input[type=hidden][name]")
+            if element["name"].endswith((VERSION_FIELD, READ_FIELD))
+        }
+        if hidden:
+            return hidden
+    return {}

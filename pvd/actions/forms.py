@@ -3,7 +3,7 @@ from django.conf import settings
 
 from pvd.core import limits
 from pvd.core.formatting import nombre
-from pvd.core.forms import BaseForm, BaseModelForm, DateInput
+from pvd.core.forms import BaseForm, BaseModelForm, DateInput, VersionedFormMixin
 from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.suivi import catalogue, rollup
 from pvd.suivi.models import Indicateur
@@ -37,7 +37,7 @@ class _CheckboxTemplates:
                 field.template_name = "actions/field_checkbox.html"
 
 
-class FicheForm(_CheckboxTemplates, BaseModelForm):
+class FicheForm(VersionedFormMixin, _CheckboxTemplates, BaseModelForm):
     nouveaux_partenaires = forms.CharField(
         label="Autres partenaires",
         required=False,
@@ -111,7 +111,7 @@ LOCKED_BY_STATE = ("statut", "montant")
 LIGNE_FORM_FIELDS = ("dispositif", "montant", "statut", "date_demande", "date_decision")
 
 
-class LigneFinancementForm(BaseModelForm):
+class LigneFinancementForm(VersionedFormMixin, BaseModelForm):
     nouveau_financeur = forms.CharField(
         label="Nouveau financeur",
         required=False,

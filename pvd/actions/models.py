@@ -12,6 +12,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Q
 
+from pvd.core.concurrency import Versioned
 from pvd.core.formatting import date_fr, degres
 from pvd.journal.history import DossierHistory
 
@@ -86,7 +87,7 @@ class FicheActionQuerySet(models.QuerySet):
         return self.exclude(pk__in=self.visible_to(access).values("pk"))
 
 
-class FicheAction(models.Model):
+class FicheAction(Versioned):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="fiches")
     numero = models.PositiveIntegerField("numéro")
     titre = models.CharField("titre", max_length=300)
@@ -329,7 +330,7 @@ class BudgetAnnuel(models.Model):
         return (self.realise_investissement or Decimal("0")) + (self.realise_fonctionnement or Decimal("0"))
 
 
-class LigneFinancement(models.Model):
+class LigneFinancement(Versioned):
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="financements")
     financeur = models.ForeignKey(
         "territoires.Organisation", on_delete=models.PROTECT, related_name="financements", verbose_name="financeur"

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from pvd.core import formatting, limits
+from pvd.core.concurrency import claim_version
 from pvd.gouvernance.services import object_submit
 from pvd.journal.services import corbeille_move
 from pvd.territoires.models import OrganisationType
@@ -167,14 +168,24 @@ def fiche_create(
 
 @transaction.atomic
 def fiche_update(
-    *, fiche: FicheAction, by, axes=None, axe_principal=UNCHANGED, partenaires=None, nouveaux_partenaires=(), **fields
+    *,
+    fiche: FicheAction,
+    by,
+    axes=None,
+    axe_principal=UNCHANGED,
+    partenaires=None,
+    nouveaux_partenaires=(),
+    expected_version: int | None = None,
+    **fields,
 ) -> FicheAction:
     """`axes`/`partenaires` None: unchanged. `axe_principal`: one of the fiche's axes (after the
     change), or None for the default rule; left out, it is kept while it stays among the axes
-    and emptied (the default rule then) when the new axes leave it out."""
+    and emptied (the default rule then) when the new axes leave it out. `expected_version`: the
+    version the caller read (StaleVersion if the fiche changed since, see pvd.core.concurrency)."""
     unknown = set(fields) - set(FICHE_FIELDS)
     if unknown:
         raise TypeError(f"Champs inconnus : {sorted(unknown)}")
+    claim_version(fiche, expected_version)
     if "secteur" in fields:
         _check_secteur(fiche.dossier, fields["secteur"])
     # Read the stored values: a ModelForm may already have set the new ones on `fiche`.
@@ -227,6 +238,7 @@ def fiche_publication(*, fiche: FicheAction, by, publiee: bool) -> FicheAction:
         raise ValidationError("Une fiche confidentielle ne peut pas être publiée en données ouvertes.")
     if fiche.publiee == publiee:
         return fiche
+    claim_version(fiche)
     fiche.publiee = publiee
     fiche.full_clean()
     fiche.save(update_fields=["publiee", "updated_at"])
@@ -333,13 +345,21 @@ def _check_state_lock(ligne: LigneFinancement, fields: dict) -> None:
 
 @transaction.atomic
 def ligne_financement_update(
-    *, ligne: LigneFinancement, by, nouveau_financeur: str = "", type_financeur: str = "", **fields
+    *,
+    ligne: LigneFinancement,
+    by,
+    nouveau_financeur: str = "",
+    type_financeur: str = "",
+    expected_version: int | None = None,
+    **fields,
 ) -> LigneFinancement:
     """Any field of a line, with the same checks as its creation (negative amount, the same
-    funder and scheme twice); `nouveau_financeur` names a funder to find or create."""
+    funder and scheme twice); `nouveau_financeur` names a funder to find or create.
+    `expected_version`: the version the caller read (see pvd.core.concurrency)."""
     unknown = set(fields) - LIGNE_FIELDS
     if unknown:
         raise TypeError(f"Champs inconnus : {sorted(unknown)}")
+    claim_version(ligne, expected_version)
     if fields.get("financeur") is None and (nouveau_financeur or "").strip():
         fields["financeur"] = _find_or_create_funder(ligne.fiche.dossier, nouveau_financeur, type_financeur)
     elif "financeur" in fields and fields["financeur"] is None:
@@ -399,6 +419,7 @@ def ligne_financement_verser(
     if date_versement is None:
         raise ValidationError({"date_versement": "Indiquez la date du versement."})
     old = _versement_label(ligne)
+    claim_version(ligne)
     ligne.montant_verse, ligne.date_versement = montant_verse, date_versement
     ligne.full_clean()
     ligne.save(update_fields=["montant_verse", "date_versement"])
@@ -448,6 +469,7 @@ def ligne_financement_decider(
             {"statut": f"Cette ligne a déjà reçu un versement de {formatting.montant(ligne.montant_verse, True)}."}
         )
     old = _ligne_label(ligne)
+    claim_version(ligne)
     ligne.statut, ligne.montant, ligne.date_decision = statut, montant, date_decision
     ligne.decision_etat_par, ligne.decision_etat_le = by, timezone.now()
     ligne.decision_etat_role = access.role_label

@@ -130,7 +130,14 @@ def _fiche_form_view(request, dossier, fiche=None):
             else:
                 if not data["numero"]:  # blank on edit: the fiche keeps its number
                     data["numero"] = stored_numero
-                services.fiche_update(fiche=fiche, by=request.user, axes=axes, partenaires=partenaires, **data)
+                services.fiche_update(
+                    fiche=fiche,
+                    by=request.user,
+                    axes=axes,
+                    partenaires=partenaires,
+                    expected_version=form.read_version,
+                    **data,
+                )
                 messages.success(request, "La fiche action a été enregistrée.")
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -296,6 +303,7 @@ def ligne_update(request, dossier, fiche_pk, ligne_pk):
         services.ligne_financement_update(
             ligne=ligne,
             by=request.user,
+            expected_version=form.read_version,
             **form.financeur_fields(),
             **{k: form.cleaned_data[k] for k in LIGNE_FORM_FIELDS},
         )

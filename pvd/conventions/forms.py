@@ -1,6 +1,6 @@
 from django import forms
 
-from pvd.core.forms import BaseForm, DateInput
+from pvd.core.forms import BaseForm, DateInput, VersionedFormMixin
 from pvd.territoires.forms import add_organisation_picker, clean_organisation_picker
 from pvd.territoires.models import Organisation
 
@@ -29,7 +29,7 @@ class ConventionCreateForm(BaseForm):
         )
 
 
-class ConventionUpdateForm(BaseForm):
+class ConventionUpdateForm(VersionedFormMixin, BaseForm):
     titre = forms.CharField(label="Titre", max_length=300, required=False)
     objet = forms.CharField(label="Objet", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     duree_annees = forms.IntegerField(label="Durée (années)", min_value=1, max_value=30, required=False)
@@ -45,7 +45,7 @@ class ConventionUpdateForm(BaseForm):
         self.fields["etat"].choices = etats
 
 
-class SignataireForm(BaseForm):
+class SignataireForm(VersionedFormMixin, BaseForm):
     organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.none())
     representant = forms.CharField(label="Représentant", max_length=200)
     qualite = forms.CharField(label="Qualité", max_length=200, help_text="Par exemple : maire, président, préfet.")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pvd.core.concurrency import Versioned
 from pvd.journal.history import DossierHistory
 
 
@@ -23,7 +24,7 @@ class ConventionEtat(models.TextChoices):
     RESILIEE = "resiliee", "Résiliée"
 
 
-class Convention(models.Model):
+class Convention(Versioned):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="conventions")
     kind = models.CharField("type", max_length=20, choices=ConventionType.choices)
     amende = models.ForeignKey(
@@ -79,7 +80,7 @@ class Convention(models.Model):
         return self.get_kind_display()
 
 
-class Signataire(models.Model):
+class Signataire(Versioned):
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="signataires")
     organisation = models.ForeignKey("territoires.Organisation", on_delete=models.PROTECT, related_name="+")
     representant = models.CharField("représentant", max_length=200)

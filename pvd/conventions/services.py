@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from pvd.core.concurrency import claim_version
 from pvd.core.formatting import date_fr
 from pvd.journal.services import corbeille_move
 from pvd.territoires.services import check_offered
@@ -191,9 +192,11 @@ def convention_update(
     objet: str,
     duree_annees: int | None,
     etat: str,
+    expected_version: int | None = None,
 ) -> Convention:
     """Edit the text of a convention. Its article « Diagnostic » comes from the diagnostic
-    (pvd.diagnostic), not from the convention."""
+    (pvd.diagnostic), not from the convention. `expected_version`: see pvd.core.concurrency."""
+    claim_version(convention, expected_version)
     # The state as stored (locked), not as the caller's possibly stale instance says.
     convention.etat = Convention.objects.select_for_update().values_list("etat", flat=True).get(pk=convention.pk)
     if etat == ConventionEtat.RESILIEE and convention.etat != ConventionEtat.RESILIEE:
@@ -286,7 +289,10 @@ def signataire_update(
     date_deliberation: datetime.date | None,
     engagements: str,
     ordre: int,
+    expected_version: int | None = None,
 ) -> Signataire:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
+    claim_version(signataire, expected_version)
     _check_open(signataire.convention)
     signed = Signataire.objects.select_for_update().get(pk=signataire.pk)
     if signed.signe_le and (organisation.pk, representant, qualite) != (

@@ -144,19 +144,24 @@ def convention_submit(request, dossier, pk):
     return redirect(_detail_url(convention))
 
 
-@dossier_view("conventions.edit")
-def convention_update(request, dossier, pk):
-    convention = _convention(dossier, pk)
-    initial = {
+def _convention_initial(convention) -> dict:
+    return {
         "titre": convention.titre,
         "objet": convention.objet,
         "duree_annees": convention.duree_annees,
         "etat": convention.etat,
     }
-    form = ConventionUpdateForm(request.POST or None, initial=initial, convention=convention)
+
+
+@dossier_view("conventions.edit")
+def convention_update(request, dossier, pk):
+    convention = _convention(dossier, pk)
+    form = ConventionUpdateForm(
+        request.POST or None, versioned=convention, initial_for=_convention_initial, convention=convention
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.convention_update(convention=convention, **form.cleaned_data)
+            services.convention_update(convention=convention, expected_version=form.read_version, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -217,11 +222,8 @@ def signataire_create(request, dossier, pk):
     )
 
 
-@dossier_view("conventions.edit")
-def signataire_update(request, dossier, pk, signataire_pk):
-    convention = _convention(dossier, pk)
-    signataire = _signataire(convention, signataire_pk)
-    initial = {
+def _signataire_initial(signataire) -> dict:
+    return {
         "organisation": signataire.organisation,
         "representant": signataire.representant,
         "qualite": signataire.qualite,
@@ -229,13 +231,21 @@ def signataire_update(request, dossier, pk, signataire_pk):
         "engagements": signataire.engagements,
         "ordre": signataire.ordre,
     }
-    form = SignataireForm(request.POST or None, initial=initial, dossier=dossier)
+
+
+@dossier_view("conventions.edit")
+def signataire_update(request, dossier, pk, signataire_pk):
+    convention = _convention(dossier, pk)
+    signataire = _signataire(convention, signataire_pk)
+    form = SignataireForm(request.POST or None, versioned=signataire, initial_for=_signataire_initial, dossier=dossier)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["ordre"] = data["ordre"] if data["ordre"] is not None else signataire.ordre
         try:
             with transaction.atomic():  # an organisation added here goes if the change is refused
-                services.signataire_update(signataire=signataire, **_with_organisation(dossier, data))
+                services.signataire_update(
+                    signataire=signataire, expected_version=form.read_version, **_with_organisation(dossier, data)
+                )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

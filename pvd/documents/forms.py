@@ -1,6 +1,6 @@
 from django import forms
 
-from pvd.core.forms import BaseForm
+from pvd.core.forms import BaseForm, VersionedFormMixin
 
 from .models import ALLOWED_EXTENSIONS, MAX_SIZE, Document, DocumentKind
 
@@ -19,7 +19,7 @@ def kind_choices(current: str | None = None) -> list[tuple[str, str]]:
     return [(value, label) for value, label in DocumentKind.choices if value not in RETIRED_KINDS or value == current]
 
 
-class DocumentDetailsForm(BaseForm):
+class DocumentDetailsForm(VersionedFormMixin, BaseForm):
     """A document's details (the update page); the creation form adds the file."""
 
     titre = forms.CharField(label="Titre", max_length=Document._meta.get_field("titre").max_length)

@@ -9,6 +9,7 @@ a fiche action.
 from django.conf import settings
 from django.db import models
 
+from pvd.core.concurrency import Versioned
 from pvd.journal.history import DossierHistory
 
 # What may be uploaded: extension → a description for the errors. The content is checked too
@@ -46,7 +47,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(confidentiel=False)
 
 
-class Document(models.Model):
+class Document(Versioned):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="documents")
     titre = models.CharField("titre", max_length=300)
     kind = models.CharField("nature", max_length=20, choices=DocumentKind.choices)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from pvd.core import limits
+from pvd.core.concurrency import claim_version
 from pvd.gouvernance.services import object_submit
 from pvd.journal.services import corbeille_move
 
@@ -57,13 +58,22 @@ def document_create(
 
 @transaction.atomic
 def document_update(
-    *, document: Document, titre: str, kind: str, by, description: str = "", confidentiel: bool = False
+    *,
+    document: Document,
+    titre: str,
+    kind: str,
+    by,
+    description: str = "",
+    confidentiel: bool = False,
+    expected_version: int | None = None,
 ) -> Document:
-    """Change a document's details (its files only change through new versions)."""
+    """Change a document's details (its files only change through new versions).
+    `expected_version`: the version the caller read (see pvd.core.concurrency)."""
     from pvd.gouvernance.selectors import points_on
 
     # Lock the row: a submission at the same time cannot slip past the check below.
     document = Document.objects.select_for_update().get(pk=document.pk)
+    claim_version(document, expected_version)
     if confidentiel and not document.confidentiel and points_on(document).exists():
         # What the comité de projet examined is shared with its members (préfet, partners).
         raise ValidationError(

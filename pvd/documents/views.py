@@ -87,21 +87,29 @@ def document_create(request, dossier):
     return response
 
 
+def _document_initial(document) -> dict:
+    return {name: getattr(document, name) for name in ("titre", "kind", "description", "confidentiel")}
+
+
 @dossier_view(EDIT)
 def document_update(request, dossier, document_pk):
     document = _document(request, dossier, document_pk)
-    fields = ("titre", "kind", "description", "confidentiel")
-    form = DocumentDetailsForm(initial={name: getattr(document, name) for name in fields}, current_kind=document.kind)
-    if request.method == "POST":
-        form = DocumentDetailsForm(request.POST, current_kind=document.kind)
-        if form.is_valid():
-            try:
-                services.document_update(document=document, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, "Le document est modifié.")
-                return redirect(_detail_url(document))
+    form = DocumentDetailsForm(
+        request.POST if request.method == "POST" else None,
+        versioned=document,
+        initial_for=_document_initial,
+        current_kind=document.kind,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_update(
+                document=document, by=request.user, expected_version=form.read_version, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Le document est modifié.")
+            return redirect(_detail_url(document))
     response = render(
         request,
         "documents/form.html",

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
+from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput, VersionedFormMixin
 from pvd.territoires.forms import add_organisation_picker, clean_organisation_picker
 from pvd.territoires.models import Organisation
 
@@ -46,7 +46,7 @@ class InstanceForm(BaseForm):
         self.fields.update(_existing_body_fields())
 
 
-class InstanceUpdateForm(BaseForm):
+class InstanceUpdateForm(VersionedFormMixin, BaseForm):
     nom = forms.CharField(label="Nom", max_length=200)
     theme = forms.CharField(label="Thème", max_length=200, required=False)
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -55,6 +55,16 @@ class InstanceUpdateForm(BaseForm):
         super().__init__(*args, **kwargs)
         if comite_projet:
             self.fields.update(_existing_body_fields())
+
+    @staticmethod
+    def initial_for(instance) -> dict:
+        return {
+            "nom": instance.nom,
+            "theme": instance.theme,
+            "description": instance.description,
+            "instance_existante": "oui" if instance.instance_existante else "non",
+            "nom_instance_existante": instance.nom_instance_existante,
+        }
 
 
 class MembreInstanceForm(BaseForm):
@@ -82,7 +92,9 @@ class MembreInstanceForm(BaseForm):
         return clean_organisation_picker(self, super().clean())
 
 
-class SeanceForm(BaseForm):
+class SeanceForm(VersionedFormMixin, BaseForm):
+    """A séance's date and place: its creation, or its update (`versioned=seance`)."""
+
     date = forms.DateTimeField(label="Date et heure", widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
     lieu = forms.CharField(label="Lieu", max_length=300, required=False)
 
@@ -124,12 +136,14 @@ class DecisionForm(BaseForm):
     texte = forms.CharField(label="Texte de la décision", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class CompteRenduForm(BaseForm):
+class CompteRenduForm(VersionedFormMixin, BaseForm):
     compte_rendu = forms.CharField(label="Compte rendu", widget=forms.Textarea(attrs={"rows": 10}), required=False)
 
 
 PRESENCE_CHOICES = [("", "Non renseignée"), *PresenceStatut.choices]
 
 
-class MembreFinForm(BaseForm):
+class MembreFinForm(VersionedFormMixin, BaseForm):
+    """The end of a member's mandate, typed in the members' table (`versioned=membre`)."""
+
     fin = forms.DateField(label="Ancien membre depuis le", widget=DateInput())

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from pvd.core.concurrency import Versioned
 from pvd.core.formatting import date_fr
 from pvd.journal.history import DossierHistory
 
@@ -28,7 +29,7 @@ class InstanceType(models.TextChoices):
     COMITE_PARTICIPATIF = "comite_participatif", "Comité participatif"
 
 
-class Instance(models.Model):
+class Instance(Versioned):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="instances")
     kind = models.CharField("type", max_length=30, choices=InstanceType.choices)
     nom = models.CharField("nom", max_length=200)
@@ -137,7 +138,7 @@ class MembreInstanceQuerySet(models.QuerySet):
         return self.filter(Q(fin__isnull=True) | Q(fin__gt=on))
 
 
-class MembreInstance(models.Model):
+class MembreInstance(Versioned):
     """A person sitting in an instance, for an organisation; an account is optional.
 
     A member who leaves keeps their row with an end date (`fin`): the attendance lists of
@@ -194,7 +195,7 @@ class MembreInstance(models.Model):
         return self.fin is not None and self.fin <= timezone.localdate()
 
 
-class Seance(models.Model):
+class Seance(Versioned):
     instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="seances")
     date = models.DateTimeField("date et heure")
     lieu = models.CharField("lieu", max_length=300, blank=True)

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from pvd.core.concurrency import claim_version
 from pvd.journal.history import history_bulk_record
 
 from . import registry
@@ -219,7 +220,10 @@ def instance_update(
     instance_existante: bool = False,
     nom_instance_existante: str = "",
     by,
+    expected_version: int | None = None,
 ) -> Instance:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
+    claim_version(instance, expected_version)
     instance.nom, instance.theme, instance.description = nom, theme, description
     instance.instance_existante = instance_existante
     instance.nom_instance_existante = nom_instance_existante if instance_existante else ""
@@ -317,10 +321,14 @@ def membre_instance_remove(*, membre: MembreInstance, by) -> None:
 
 
 @transaction.atomic
-def membre_instance_end(*, membre: MembreInstance, fin: datetime.date, by) -> MembreInstance:
-    """Mark a member as a former member from `fin`: no longer convoked, kept in past minutes."""
+def membre_instance_end(
+    *, membre: MembreInstance, fin: datetime.date, by, expected_version: int | None = None
+) -> MembreInstance:
+    """Mark a member as a former member from `fin`: no longer convoked, kept in past minutes.
+    `expected_version`: the version the caller read (see pvd.core.concurrency)."""
     if fin is None:
         raise ValidationError({"fin": "Indiquez la date de fin."})
+    claim_version(membre, expected_version)
     membre.fin = fin
     membre.full_clean()
     membre.save(update_fields=["fin"])
@@ -360,10 +368,13 @@ def seance_create(*, instance: Instance, date: datetime.datetime, lieu: str = ""
 
 
 @transaction.atomic
-def seance_update(*, seance: Seance, date: datetime.datetime, lieu: str = "", by) -> Seance:
+def seance_update(
+    *, seance: Seance, date: datetime.datetime, lieu: str = "", by, expected_version: int | None = None
+) -> Seance:
     """Change the date or the place. After a convocation was sent, the members must be told:
     the sendings are marked outdated (and kept), so that those members get a convocation
-    rectificative at the next sending."""
+    rectificative at the next sending. `expected_version`: see pvd.core.concurrency."""
+    claim_version(seance, expected_version)
     if _locked(seance).is_approved:
         raise ValidationError("Le compte rendu de cette séance est approuvé : elle ne peut plus changer.")
     stored = Seance.objects.get(pk=seance.pk)
@@ -503,7 +514,9 @@ def presences_record(*, seance: Seance, statuts: dict, by) -> None:
 
 
 @transaction.atomic
-def seance_set_minutes(*, seance: Seance, compte_rendu: str, by) -> Seance:
+def seance_set_minutes(*, seance: Seance, compte_rendu: str, by, expected_version: int | None = None) -> Seance:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
+    claim_version(seance, expected_version)
     if _locked(seance).is_approved:
         raise ValidationError("Le compte rendu est approuvé : il ne peut plus être modifié.")
     seance.compte_rendu = compte_rendu

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from pvd.core.concurrency import STALE_MESSAGE
 from pvd.core.formatting import date_fr
 from pvd.core.forms import apply_validation_error, report_validation_error
 from pvd.core.text import plural
@@ -90,19 +91,26 @@ def _instance_forms(instance):
     """The instance page's forms, unbound; a view replaces the one it bound to show its errors."""
     return {
         "update_form": InstanceUpdateForm(
-            initial={
-                "nom": instance.nom,
-                "theme": instance.theme,
-                "description": instance.description,
-                "instance_existante": "oui" if instance.instance_existante else "non",
-                "nom_instance_existante": instance.nom_instance_existante,
-            },
+            versioned=instance,
+            initial_for=InstanceUpdateForm.initial_for,
             comite_projet=instance.kind == InstanceType.COMITE_PROJET,
             prefix="instance",
         ),
         "membre_form": MembreInstanceForm(dossier=instance.dossier, instance_type=instance.kind, prefix="membre"),
         "seance_form": SeanceForm(prefix="seance"),
     }
+
+
+def _membre_fin_initial(membre) -> dict:
+    return {"fin": membre.fin}
+
+
+def _with_fin_forms(membres):
+    """Each member with the hidden fields of its end-of-mandate form (the version it was read at)."""
+    membres = list(membres)
+    for membre in membres:
+        membre.fin_form = MembreFinForm(versioned=membre, initial_for=_membre_fin_initial, auto_id=False)
+    return membres
 
 
 def _instance_page(request, dossier, instance, **bound_forms):
@@ -114,7 +122,7 @@ def _instance_page(request, dossier, instance, **bound_forms):
         crumbs=_crumbs(dossier),
         instance=instance,
         is_comite=is_comite,
-        membres=instance.membres.select_related("organisation", "user"),
+        membres=_with_fin_forms(instance.membres.select_related("organisation", "user")),
         manquants=selectors.composition_check(instance) if is_comite else [],
         seances=instance.seances.all(),
         **(_instance_forms(instance) | bound_forms),
@@ -133,11 +141,17 @@ def instance_detail(request, dossier, pk):
 def instance_update(request, dossier, pk):
     instance = _instance(dossier, pk)
     form = InstanceUpdateForm(
-        request.POST, comite_projet=instance.kind == InstanceType.COMITE_PROJET, prefix="instance"
+        request.POST,
+        versioned=instance,
+        initial_for=InstanceUpdateForm.initial_for,
+        comite_projet=instance.kind == InstanceType.COMITE_PROJET,
+        prefix="instance",
     )
     if form.is_valid():
         try:
-            services.instance_update(instance=instance, by=request.user, **form.cleaned_data)
+            services.instance_update(
+                instance=instance, by=request.user, expected_version=form.read_version, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -203,16 +217,24 @@ def membre_remove(request, dossier, pk, membre_pk):
 def membre_end(request, dossier, pk, membre_pk):
     instance = _instance(dossier, pk)
     membre = get_object_or_404(MembreInstance.objects.filter(instance=instance), pk=membre_pk)
-    form = MembreFinForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Indiquez une date de fin valide.")
-    else:
+    form = MembreFinForm(request.POST, versioned=membre, initial_for=_membre_fin_initial)
+    if form.is_valid():
         try:
-            services.membre_instance_end(membre=membre, fin=form.cleaned_data["fin"], by=request.user)
+            services.membre_instance_end(
+                membre=membre, fin=form.cleaned_data["fin"], by=request.user, expected_version=form.read_version
+            )
         except ValidationError as error:
-            report_validation_error(request, error)
+            apply_validation_error(form, error)
+    if form.errors:
+        if form.conflict:
+            changes = "".join(f" {c['label']} : « {c['now']} » (vous aviez lu « {c['read']} »)." for c in form.conflict)
+            messages.error(request, f"{membre.nom} : {STALE_MESSAGE}{changes}")
+        elif "fin" in form.errors:
+            messages.error(request, "Indiquez une date de fin valide.")
         else:
-            messages.success(request, f"Fin de participation à l'instance enregistrée : {membre.nom}.")
+            messages.error(request, " ".join(form.non_field_errors()))
+    else:
+        messages.success(request, f"Fin de participation à l'instance enregistrée : {membre.nom}.")
     return redirect("gouvernance:instance", dossier_pk=dossier.pk, pk=instance.pk)
 
 
@@ -232,11 +254,19 @@ def _point_choices(dossier, seance, access):
     return selectors.pending_submissions(dossier, access), selectors.targetable_objects(dossier, access)
 
 
+def _seance_initial(seance) -> dict:
+    return {"date": seance.date, "lieu": seance.lieu}
+
+
+def _compte_rendu_initial(seance) -> dict:
+    return {"compte_rendu": seance.compte_rendu}
+
+
 def _seance_page(request, dossier, seance, **bound_forms):
     is_comite = seance.instance.kind == InstanceType.COMITE_PROJET
     forms = {
-        "compte_rendu_form": CompteRenduForm(initial={"compte_rendu": seance.compte_rendu}, prefix="cr"),
-        "seance_form": SeanceForm(initial={"date": seance.date, "lieu": seance.lieu}, prefix="seance"),
+        "compte_rendu_form": CompteRenduForm(versioned=seance, initial_for=_compte_rendu_initial, prefix="cr"),
+        "seance_form": SeanceForm(versioned=seance, initial_for=_seance_initial, prefix="seance"),
     }
     if "point_form" not in bound_forms:
         pending, targets = _point_choices(dossier, seance, request.access)
@@ -306,10 +336,15 @@ def point_add(request, dossier, pk):
 @dossier_view("gouvernance.edit")
 def compte_rendu(request, dossier, pk):
     seance = _seance(dossier, pk)
-    form = CompteRenduForm(request.POST, prefix="cr")
+    form = CompteRenduForm(request.POST, versioned=seance, initial_for=_compte_rendu_initial, prefix="cr")
     if form.is_valid():
         try:
-            services.seance_set_minutes(seance=seance, compte_rendu=form.cleaned_data["compte_rendu"], by=request.user)
+            services.seance_set_minutes(
+                seance=seance,
+                compte_rendu=form.cleaned_data["compte_rendu"],
+                by=request.user,
+                expected_version=form.read_version,
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -322,11 +357,13 @@ def compte_rendu(request, dossier, pk):
 @dossier_view("gouvernance.edit")
 def seance_update(request, dossier, pk):
     seance = _seance(dossier, pk)
-    form = SeanceForm(request.POST, prefix="seance")
+    form = SeanceForm(request.POST, versioned=seance, initial_for=_seance_initial, prefix="seance")
     if form.is_valid():
         modifiee_le = seance.convocation_modifiee_le
         try:
-            services.seance_update(seance=seance, by=request.user, **form.cleaned_data)
+            services.seance_update(
+                seance=seance, by=request.user, expected_version=form.read_version, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 
 from pvd.core import limits
 from pvd.core.formatting import nombre
-from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
+from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput, VersionedFormMixin
 from pvd.suivi import catalogue
 from pvd.suivi.models import Agregation, Frequence, IndicateurKind
 from pvd.territoires.models import Organisation
@@ -14,7 +14,7 @@ from . import geo
 from .models import Echelle, OrientationCrte, SecteurKind
 
 
-class ProjetForm(BaseForm):
+class ProjetForm(VersionedFormMixin, BaseForm):
     resume = forms.CharField(
         label="Synthèse du projet de territoire",
         help_text="La vision d'ensemble : ce que le territoire veut devenir et pourquoi.",
@@ -23,7 +23,7 @@ class ProjetForm(BaseForm):
     )
 
 
-class AxeForm(BaseForm):
+class AxeForm(VersionedFormMixin, BaseForm):
     numero = forms.IntegerField(label="Numéro", min_value=1)
     titre = forms.CharField(label="Titre", max_length=300)
     enjeux = forms.CharField(label="Enjeux", widget=forms.Textarea(attrs={"rows": 5}), required=False)
@@ -98,7 +98,7 @@ def _geometry_from_text(text: str) -> dict:
     return features[0].geometry
 
 
-class SecteurForm(BaseForm):
+class SecteurForm(VersionedFormMixin, BaseForm):
     nom = forms.CharField(label="Nom", max_length=200)
     kind = forms.ChoiceField(label="Type", choices=SecteurKind.choices)
     commune = forms.ModelChoiceField(label="Commune", queryset=None)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pvd.core.concurrency import Versioned
 from pvd.journal.history import DossierHistory
 
 
@@ -31,7 +32,7 @@ class OrientationCrte(models.TextChoices):
     NUMERIQUE = "numerique", "Numérique"
 
 
-class ProjetTerritoire(models.Model):
+class ProjetTerritoire(Versioned):
     """The strategy of a dossier as a whole: one per dossier."""
 
     dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, related_name="projet_territoire")
@@ -85,7 +86,7 @@ class ProjetTerritoireVersion(models.Model):
         return f"Version {self.numero}"
 
 
-class AxeStrategique(models.Model):
+class AxeStrategique(Versioned):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="axes")
     numero = models.PositiveIntegerField("numéro")
     titre = models.CharField("titre", max_length=300)
@@ -144,7 +145,7 @@ class SecteurKind(models.TextChoices):
     AUTRE = "autre", "Autre secteur"
 
 
-class SecteurIntervention(models.Model):
+class SecteurIntervention(Versioned):
     """A polygon (GeoJSON Polygon or MultiPolygon, WGS 84) of the dossier's territory."""
 
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="secteurs")

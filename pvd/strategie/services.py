@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import JSONField, Max, Subquery
 from django.utils.text import Truncator
 
+from pvd.core.concurrency import claim_version
 from pvd.core.formatting import NBSP, nombre
 from pvd.core.text import plural
 from pvd.gouvernance.services import decidable_delete_check, object_submit
@@ -57,8 +58,13 @@ def version_record(*, dossier, by, motif: str) -> ProjetTerritoireVersion | None
 
 
 @transaction.atomic
-def projet_update(*, dossier, resume: str, by) -> ProjetTerritoire:
-    projet = projet_get_or_create(dossier=dossier)
+def projet_update(*, dossier, resume: str, by, expected_version: int | None = None) -> ProjetTerritoire:
+    """`expected_version`: the version the caller read, 0 when it read no projet yet (refused if
+    someone created it since; see pvd.core.concurrency)."""
+    projet, created = ProjetTerritoire.objects.get_or_create(dossier=dossier)
+    if expected_version == 0 and created:
+        expected_version = projet.version
+    claim_version(projet, expected_version)
     projet.resume = resume
     projet.full_clean()
     projet.save()
@@ -166,10 +172,14 @@ AXE_FIELDS = (
 
 
 @transaction.atomic
-def axe_update(*, axe: AxeStrategique, by, partenaires=None, **changes) -> AxeStrategique:
+def axe_update(
+    *, axe: AxeStrategique, by, partenaires=None, expected_version: int | None = None, **changes
+) -> AxeStrategique:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
     unknown = set(changes) - set(AXE_FIELDS)
     if unknown:
         raise ValueError(f"Champs non modifiables : {', '.join(sorted(unknown))}")
+    claim_version(axe, expected_version)
     if "numero" in changes and (
         AxeStrategique.objects.filter(dossier_id=axe.dossier_id, numero=changes["numero"]).exclude(pk=axe.pk).exists()
     ):
@@ -481,8 +491,18 @@ def secteur_create(
 
 @transaction.atomic
 def secteur_update(
-    *, secteur: SecteurIntervention, nom: str, kind: str, commune, geometry, by, description: str = ""
+    *,
+    secteur: SecteurIntervention,
+    nom: str,
+    kind: str,
+    commune,
+    geometry,
+    by,
+    description: str = "",
+    expected_version: int | None = None,
 ) -> SecteurIntervention:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
+    claim_version(secteur, expected_version)
     _check_commune(dossier=secteur.dossier, commune=commune)
     try:
         geometry = geo.validate_geometry(geometry)

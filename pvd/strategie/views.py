@@ -31,7 +31,7 @@ from .forms import (
     SecteurImportForm,
     SousObjectifForm,
 )
-from .models import AxeStrategique, ProjetTerritoireVersion, SecteurIntervention, SousObjectif
+from .models import AxeStrategique, ProjetTerritoire, ProjetTerritoireVersion, SecteurIntervention, SousObjectif
 
 
 def _index(dossier):
@@ -110,11 +110,22 @@ def index(request, dossier):
 
 @dossier_view("strategie.edit")
 def projet_edit(request, dossier):
-    projet = selectors.projet_of(dossier)
-    form = ProjetForm(request.POST or None, initial={"resume": projet.resume if projet else ""})
+    # Not created yet: version 0, refused if someone creates it meanwhile.
+    projet = selectors.projet_of(dossier) or ProjetTerritoire(dossier=dossier, version=0)
+    form = ProjetForm(
+        request.POST or None,
+        versioned=projet,
+        initial_for=lambda projet: {"resume": projet.resume},
+        refetch=lambda: selectors.projet_of(dossier) or projet,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.projet_update(dossier=dossier, resume=form.cleaned_data["resume"], by=request.user)
+            services.projet_update(
+                dossier=dossier,
+                resume=form.cleaned_data["resume"],
+                by=request.user,
+                expected_version=form.read_version,
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -189,12 +200,17 @@ def axe_create(request, dossier):
 @dossier_view("strategie.edit")
 def axe_update(request, dossier, axe_pk):
     axe = _axe(dossier, axe_pk)
-    form = AxeForm(request.POST or None, initial=_axe_initial(axe), dossier=dossier)
+    form = AxeForm(request.POST or None, versioned=axe, initial_for=_axe_initial, dossier=dossier)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        partenaires = data.pop("partenaires")
+        data = {name: form.cleaned_data[name] for name in services.AXE_FIELDS}
         try:
-            services.axe_update(axe=axe, by=request.user, partenaires=partenaires, **data)
+            services.axe_update(
+                axe=axe,
+                by=request.user,
+                partenaires=form.cleaned_data["partenaires"],
+                expected_version=form.read_version,
+                **data,
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -425,20 +441,24 @@ def secteur_create(request, dossier):
     return _secteur_page(request, dossier, title="Nouveau secteur", form=form)
 
 
-@dossier_view("strategie.edit")
-def secteur_update(request, dossier, pk):
-    secteur = _secteur(dossier, pk)
-    initial = {
+def _secteur_initial(secteur):
+    return {
         "nom": secteur.nom,
         "kind": secteur.kind,
         "commune": secteur.commune,
         "description": secteur.description,
         "geometry": json.dumps(secteur.geometry),
     }
-    form = SecteurForm(request.POST or None, dossier=dossier, initial=initial)
+
+
+@dossier_view("strategie.edit")
+def secteur_update(request, dossier, pk):
+    secteur = _secteur(dossier, pk)
+    form = SecteurForm(request.POST or None, dossier=dossier, versioned=secteur, initial_for=_secteur_initial)
     if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ("nom", "kind", "commune", "description", "geometry")}
         try:
-            services.secteur_update(secteur=secteur, by=request.user, **form.cleaned_data)
+            services.secteur_update(secteur=secteur, by=request.user, expected_version=form.read_version, **data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

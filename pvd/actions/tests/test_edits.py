@@ -16,7 +16,7 @@ from pvd.actions.tests.factories import FicheFactory, LigneFactory, Organisation
 from pvd.actions.tests.test_views import TEAM, url
 from pvd.dossiers.tests.factories import DossierFactory
 from pvd.suivi.tests.factories import IndicateurFactory, MesureFactory
-from tests.utils import assert_refused
+from tests.utils import assert_refused, edit_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,7 @@ def test_ligne_update_per_viewer(client_for, dossier, kind):
         "montant": "250",
         "statut": "accorde",
         "date_decision": "2025-04-01",
+        **edit_fields(client, url("ligne_update", dossier, fiche_pk=fiche.pk, ligne_pk=ligne.pk)),
     }
     response = client.post(url("ligne_update", dossier, fiche_pk=fiche.pk, ligne_pk=ligne.pk), data)
     ligne.refresh_from_db()
@@ -64,7 +65,13 @@ def test_ligne_update_refuses_negative_and_duplicate(client_for, dossier, main):
     other = LigneFactory(fiche=fiche, financeur=etat, dispositif="dsil", montant=Decimal("7"))
     client = client_for(dossier, "equipe")
     edit = url("ligne_update", dossier, fiche_pk=fiche.pk, ligne_pk=other.pk)
-    base = {"financeur": etat.pk, "dispositif": "dsil", "montant": "5", "statut": "accorde"}
+    base = {
+        "financeur": etat.pk,
+        "dispositif": "dsil",
+        "montant": "5",
+        "statut": "accorde",
+        **edit_fields(client, edit),
+    }
     response = client.post(edit, {**base, "dispositif": "detr"})
     assert response.status_code == 400 and "déjà une ligne" in main(response).get_text()
     response = client.post(edit, {**base, "montant": "-5"})
@@ -200,7 +207,8 @@ def test_blank_number_on_edit_keeps_the_number(client_for, dossier, main):
     client = client_for(dossier, "equipe")
     page = main(client.get(url("fiche_update", dossier, fiche_pk=fiche.pk)))
     assert "numéro suivant" not in page.get_text()
-    response = client.post(url("fiche_update", dossier, fiche_pk=fiche.pk), _fiche_data(numero=""))
+    data = _fiche_data(numero="", **edit_fields(client, url("fiche_update", dossier, fiche_pk=fiche.pk)))
+    response = client.post(url("fiche_update", dossier, fiche_pk=fiche.pk), data)
     assert response.status_code == 302
     fiche.refresh_from_db()
     assert fiche.numero == 12 and fiche.titre == "Halle"
@@ -291,8 +299,14 @@ def test_fiche_page_shows_the_point(client_for, dossier, main):
 def test_new_partner_can_be_typed_on_the_fiche_form(client_for, dossier):
     anct = OrganisationFactory(nom="ANCT", kind="anct")
     fiche = FicheFactory(dossier=dossier, numero=3)
-    data = _fiche_data(numero="3", partenaires=[anct.pk], nouveaux_partenaires="Office de tourisme\n\nCCI locale\n")
-    response = client_for(dossier, "equipe").post(url("fiche_update", dossier, fiche_pk=fiche.pk), data)
+    client = client_for(dossier, "equipe")
+    data = _fiche_data(
+        numero="3",
+        partenaires=[anct.pk],
+        nouveaux_partenaires="Office de tourisme\n\nCCI locale\n",
+        **edit_fields(client, url("fiche_update", dossier, fiche_pk=fiche.pk)),
+    )
+    response = client.post(url("fiche_update", dossier, fiche_pk=fiche.pk), data)
     assert response.status_code == 302
     assert sorted(p.nom for p in fiche.partenaires.all()) == ["ANCT", "CCI locale", "Office de tourisme"]
     assert {"CCI locale", "Office de tourisme"} <= {o.nom for o in organisations_for(dossier)}

@@ -8,7 +8,7 @@ from django.utils import timezone
 from conftest import ALL_VIEWERS
 from pvd.actions.models import FicheAction, FicheHistory, LigneFinancement, Note
 from pvd.actions.tests.factories import AxeFactory, FicheFactory, LigneFactory, OrganisationFactory
-from tests.utils import assert_queries_do_not_grow, assert_refused
+from tests.utils import assert_queries_do_not_grow, assert_refused, edit_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +116,7 @@ def test_fiche_update_writes_history(client_for, dossier, kind, main):
         "date_debut": "2025-01-01",
         "date_fin": "2026-06-30",
     }
+    data.update(edit_fields(client, url("fiche_update", dossier, fiche_pk=fiche.pk)))
     before = timezone.now()
     response = client.post(url("fiche_update", dossier, fiche_pk=fiche.pk), data)
     after = timezone.now()

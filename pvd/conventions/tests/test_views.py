@@ -23,7 +23,7 @@ from pvd.conventions.tests.factories import SignataireFactory
 from pvd.dossiers.tests.factories import DossierFactory
 from pvd.territoires.names import de_commune
 from pvd.territoires.tests.factories import CommuneFactory, OrganisationFactory
-from tests.utils import expected_status, main
+from tests.utils import edit_fields, expected_status, main
 
 pytestmark = pytest.mark.django_db
 
@@ -269,9 +269,10 @@ def test_signataire_crud(client_for, dossier, kind):
     signataire = Signataire.objects.get(organisation=organisation)
     # After the commune, the EPCI and the préfet, added with the convention.
     assert (signataire.representant, signataire.engagements, signataire.ordre) == ("Anne Rousseau", "Recruter", 4)
+    update = reverse("conventions:signataire_update", kwargs={**base, "signataire_pk": signataire.pk})
     response = client.post(
-        reverse("conventions:signataire_update", kwargs={**base, "signataire_pk": signataire.pk}),
-        {**data, "qualite": "Maire de Langres", "date_deliberation": "2021-05-27"},
+        update,
+        {**data, "qualite": "Maire de Langres", "date_deliberation": "2021-05-27", **edit_fields(client, update)},
     )
     assert response.status_code == 302
     signataire.refresh_from_db()
@@ -296,11 +297,13 @@ def test_update_convention(client_for, dossier):
     convention = services.convention_create(dossier=dossier, kind=ConventionType.ADHESION)
     client = client_for(dossier, "equipe")
     url = reverse("conventions:update", kwargs={"dossier_pk": dossier.pk, "pk": convention.pk})
-    response = client.post(url, {"titre": "Adhésion", "objet": "", "duree_annees": "6", "etat": "en_signature"})
+    data = {"titre": "Adhésion", "objet": "", "duree_annees": "6", "etat": "en_signature"}
+    response = client.post(url, {**data, **edit_fields(client, url)})
     assert response.status_code == 302
     convention.refresh_from_db()
     assert (convention.titre, convention.duree_annees, convention.etat) == ("Adhésion", 6, "en_signature")
-    response = client.post(url, {"titre": "", "objet": "", "duree_annees": "", "etat": "signee"})
+    data = {"titre": "", "objet": "", "duree_annees": "", "etat": "signee"}
+    response = client.post(url, {**data, **edit_fields(client, url)})
     assert response.status_code == 200  # not a choice: signée comes from the signatures
 
 
@@ -559,14 +562,15 @@ def test_the_update_form_cannot_resiliate_and_leaves_the_diagnostic_to_its_app(c
     url = reverse("conventions:update", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
     form = main(client.get(url))
     assert [o["value"] for o in form.select("select[name=etat] option")] == ["projet", "en_signature"]
-    response = client.post(url, {"titre": "", "objet": "", "duree_annees": "", "etat": "resiliee"})
+    data = {"titre": "", "objet": "", "duree_annees": "", "etat": "resiliee", **edit_fields(client, url)}
+    response = client.post(url, data)
     assert response.status_code == 200
     cadre.refresh_from_db()
     assert cadre.etat == ConventionEtat.PROJET
     # The article « Diagnostic » is built from the diagnostic (pvd.diagnostic): no field here.
     assert not form.select("[name=synthese_diagnostic]")
     data = {"titre": "", "objet": "", "duree_annees": "", "etat": "projet", "synthese_diagnostic": "Centre vacant."}
-    assert client.post(url, data).status_code == 302
+    assert client.post(url, {**data, **edit_fields(client, url)}).status_code == 302
     cadre.refresh_from_db()
     assert cadre.synthese_diagnostic == ""
     # A signed convention keeps its state.
@@ -635,10 +639,9 @@ def test_the_chef_completes_the_representative_of_a_required_signatory(client_fo
     base = {"dossier_pk": dossier.pk, "pk": convention.pk, "signataire_pk": signataire.pk}
     form = main(client.get(reverse("conventions:signataire_update", kwargs=base)))
     assert form.select_one("[name=representant]")["value"] == f"Le maire {de_commune(commune)}"
-    response = client.post(
-        reverse("conventions:signataire_update", kwargs=base),
-        {"organisation": signataire.organisation.pk, "representant": "Anne Rousseau", "qualite": "Maire"},
-    )
+    update = reverse("conventions:signataire_update", kwargs=base)
+    data = {"organisation": signataire.organisation.pk, "representant": "Anne Rousseau", "qualite": "Maire"}
+    response = client.post(update, {**data, **edit_fields(client, update)})
     assert response.status_code == 302
     row = main(client.get(detail)).select_one(f'tr[data-signataire="{signataire.pk}"]')
     assert row.select_one(".pvd-representant").get_text(" ", strip=True) == "Anne Rousseau, Maire"

@@ -15,7 +15,7 @@ from conftest import ALL_VIEWERS
 from pvd.documents.models import Document, DocumentVersion
 from pvd.gouvernance.models import Instance, PointOrdreDuJour, Seance
 from pvd.gouvernance.services import decision_record
-from tests.utils import assert_refused
+from tests.utils import assert_refused, edit_fields
 
 from .factories import DocumentFactory
 
@@ -281,7 +281,9 @@ def test_update_per_viewer(client_for, dossier, kind, main):
     client = client_for(dossier, kind)
     update_url = url("update", dossier, document_pk=document.pk)
     form = client.get(update_url)
-    response = client.post(update_url, _create_data(titre="Diagnostic habitat", confidentiel="on"))
+    response = client.post(
+        update_url, {**_create_data(titre="Diagnostic habitat", confidentiel="on"), **edit_fields(client, update_url)}
+    )
     document.refresh_from_db()
     if kind not in TEAM:
         assert_refused(form, kind)
@@ -311,7 +313,10 @@ def test_update_per_viewer(client_for, dossier, kind, main):
 def test_update_without_title_is_refused_in_french(client_for, dossier, main):
     document = DocumentFactory(dossier=dossier, titre="Étude habitat")
     client = client_for(dossier, "equipe")
-    response = client.post(url("update", dossier, document_pk=document.pk), _create_data(titre="  "))
+    response = client.post(
+        url("update", dossier, document_pk=document.pk),
+        {**_create_data(titre="  "), **edit_fields(client, url("update", dossier, document_pk=document.pk))},
+    )
     assert response.status_code == 400
     assert "Ce champ est obligatoire." in main(response).select_one("form#document-form").get_text()
     document.refresh_from_db()
@@ -338,13 +343,19 @@ def test_document_seen_by_the_comite_cannot_become_confidential(client_for, doss
     client.post(url("submit", dossier, document_pk=document.pk))
     if decided:
         _decide(document, client.user, resultat="ajourne")
-    response = client.post(url("update", dossier, document_pk=document.pk), _create_data(confidentiel="on"))
+    response = client.post(
+        url("update", dossier, document_pk=document.pk),
+        {**_create_data(confidentiel="on"), **edit_fields(client, url("update", dossier, document_pk=document.pk))},
+    )
     assert response.status_code == 400
     assert "ne peut plus devenir confidentiel" in main(response).select_one("form#document-form").get_text()
     document.refresh_from_db()
     assert (document.titre, document.confidentiel) == ("Étude habitat", False)
     # Its other details still change.
-    response = client.post(url("update", dossier, document_pk=document.pk), _create_data())
+    response = client.post(
+        url("update", dossier, document_pk=document.pk),
+        {**_create_data(), **edit_fields(client, url("update", dossier, document_pk=document.pk))},
+    )
     assert response.status_code == 302
     document.refresh_from_db()
     assert (document.titre, document.confidentiel) == ("Diagnostic commerce", False)
@@ -357,7 +368,10 @@ def test_withdrawn_submission_lets_the_document_become_confidential(client_for, 
     client = client_for(dossier, "chef_de_projet")
     client.post(url("submit", dossier, document_pk=document.pk))
     submissions_withdraw(target=document)
-    response = client.post(url("update", dossier, document_pk=document.pk), _create_data(confidentiel="on"))
+    response = client.post(
+        url("update", dossier, document_pk=document.pk),
+        {**_create_data(confidentiel="on"), **edit_fields(client, url("update", dossier, document_pk=document.pk))},
+    )
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.confidentiel
@@ -483,12 +497,18 @@ def test_diagnostic_is_no_longer_offered_but_existing_ones_keep_their_kind(clien
     response = client.post(url("create", dossier), _create_data(kind="diagnostic", file=upload()))
     assert response.status_code == 400 and not Document.objects.exists()
     other = DocumentFactory(dossier=dossier, kind="etude")
-    response = client.post(url("update", dossier, document_pk=other.pk), _create_data(kind="diagnostic"))
+    response = client.post(
+        url("update", dossier, document_pk=other.pk),
+        {**_create_data(kind="diagnostic"), **edit_fields(client, url("update", dossier, document_pk=other.pk))},
+    )
     assert response.status_code == 400
     old = DocumentFactory(dossier=dossier, kind="diagnostic", titre="Diagnostic de 2024")
     update_url = url("update", dossier, document_pk=old.pk)
     selected = main(client.get(update_url)).select_one("select[name=kind] option[selected]")
     assert selected["value"] == "diagnostic"
-    response = client.post(update_url, _create_data(titre="Diagnostic de 2024 (révisé)", kind="diagnostic"))
+    response = client.post(
+        update_url,
+        {**_create_data(titre="Diagnostic de 2024 (révisé)", kind="diagnostic"), **edit_fields(client, update_url)},
+    )
     old.refresh_from_db()
     assert response.status_code == 302 and (old.titre, old.kind) == ("Diagnostic de 2024 (révisé)", "diagnostic")

@@ -14,7 +14,7 @@ from icalendar import Calendar
 from conftest import ALL_VIEWERS
 from pvd.gouvernance import services
 from pvd.gouvernance.models import ConvocationEnvoi, MembreInstance, Seance
-from tests.utils import main
+from tests.utils import edit_fields, main
 
 from .factories import MembreInstanceFactory, SeanceFactory
 
@@ -69,9 +69,11 @@ def test_changed_place_sends_a_convocation_rectificative_to_all(client_for, doss
     assert len(mail.outbox) == 2 and not any("rectificative" in m.subject for m in mail.outbox)
     date = f"{timezone.localtime(seance.date):%Y-%m-%dT%H:%M}"
     # Saving without any change keeps the sendings.
-    client.post(update, {"seance-date": date, "seance-lieu": seance.lieu})
+    read = edit_fields(client, reverse("gouvernance:seance", kwargs=kw), update)
+    client.post(update, {"seance-date": date, "seance-lieu": seance.lieu, **read})
     assert ConvocationEnvoi.objects.filter(seance=seance).count() == 2
-    response = client.post(update, {"seance-date": date, "seance-lieu": "Salle Diderot"}, follow=True)
+    read = edit_fields(client, reverse("gouvernance:seance", kwargs=kw), update)
+    response = client.post(update, {"seance-date": date, "seance-lieu": "Salle Diderot", **read}, follow=True)
     assert "convocation rectificative" in response.content.decode()
     assert main(response).select_one("#convocation-a-rectifier")
     client.post(send)
@@ -104,7 +106,7 @@ def test_member_added_after_the_change_gets_a_plain_convocation(client_for, doss
     update = reverse("gouvernance:seance_update", kwargs=kw)
     client.post(send)
     date = f"{timezone.localtime(seance.date):%Y-%m-%dT%H:%M}"
-    client.post(update, {"seance-date": date, "seance-lieu": "Salle Diderot"})
+    client.post(update, {"seance-date": date, "seance-lieu": "Salle Diderot", **edit_fields(client, page, update)})
     # Added after the change: this member never had the previous convocation.
     MembreInstanceFactory(instance=comite, nom="Nouveau", email="nouveau@exemple.fr")
     mail.outbox.clear()
@@ -126,7 +128,7 @@ def test_member_added_after_the_change_gets_a_plain_convocation(client_for, doss
     assert mail.outbox[0].subject.startswith("Convocation :")
     assert "rectificative" not in mail.outbox[0].body
     # A second change: every member who had a convocation gets a rectificative again.
-    client.post(update, {"seance-date": date, "seance-lieu": "Salle Voltaire"})
+    client.post(update, {"seance-date": date, "seance-lieu": "Salle Voltaire", **edit_fields(client, page, update)})
     assert main(client.get(page)).select_one("#convocation-a-rectifier")
     mail.outbox.clear()
     client.post(send)

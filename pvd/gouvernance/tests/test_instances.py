@@ -13,7 +13,7 @@ from pvd.gouvernance import services
 from pvd.gouvernance.models import Instance, InstanceType, MembreInstance, Presence, Seance
 from pvd.gouvernance.selectors import composition_check
 from pvd.territoires.models import Organisation, OrganisationType
-from tests.utils import main, refusal_status
+from tests.utils import edit_fields, main, refusal_status
 
 from .factories import MembreInstanceFactory, SeanceFactory
 
@@ -123,6 +123,12 @@ def _messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
 
+def _fin_fields(client, kw) -> dict:
+    """The hidden fields of a member's end-of-mandate form on the instance page (its version)."""
+    page = reverse("gouvernance:instance", kwargs={"dossier_pk": kw["dossier_pk"], "pk": kw["pk"]})
+    return edit_fields(client, page, reverse("gouvernance:membre_end", kwargs=kw))
+
+
 def test_member_messages_are_gender_neutral(client_for, dossier, comite):
     client = client_for(dossier, "chef_de_projet")
     url = reverse("gouvernance:membre_add", kwargs={"dossier_pk": dossier.pk, "pk": comite.pk})
@@ -131,7 +137,8 @@ def test_member_messages_are_gender_neutral(client_for, dossier, comite):
     assert _messages(response) == ["Membre ajouté à l'instance : Camille Petit."]
     membre = MembreInstance.objects.get(nom="Camille Petit")
     kw = {"dossier_pk": dossier.pk, "pk": comite.pk, "membre_pk": membre.pk}
-    response = client.post(reverse("gouvernance:membre_end", kwargs=kw), {"fin": "2020-01-01"}, follow=True)
+    data = {"fin": "2020-01-01", **_fin_fields(client, kw)}
+    response = client.post(reverse("gouvernance:membre_end", kwargs=kw), data, follow=True)
     assert _messages(response) == ["Fin de participation à l'instance enregistrée : Camille Petit."]
     response = client.post(reverse("gouvernance:membre_remove", kwargs=kw), follow=True)
     assert _messages(response) == ["Membre retiré de l'instance : Camille Petit."]
@@ -173,7 +180,8 @@ def test_member_of_approved_minutes_cannot_be_removed(client_for, dossier, seanc
     message = " ".join(str(m) for m in get_messages(response.wsgi_request))
     assert "compte rendu est approuvé" in message and "ancien membre" in message
     # The secretary marks them as a former member instead.
-    response = client.post(reverse("gouvernance:membre_end", kwargs=kw), {"fin": "2020-01-01"})
+    data = {"fin": "2020-01-01", **_fin_fields(client, kw)}
+    response = client.post(reverse("gouvernance:membre_end", kwargs=kw), data)
     assert response.status_code == 302
     assert MembreInstance.objects.get(pk=membre.pk).is_ancien
     page = main(client.get(reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})))
@@ -208,7 +216,8 @@ def test_membre_end_refusals(client_for, dossier, seance, kind):
     membre = MembreInstanceFactory(instance=seance.instance)
     client = client_for(dossier, kind)
     kw = {"dossier_pk": dossier.pk, "pk": seance.instance_id, "membre_pk": membre.pk}
-    response = client.post(reverse("gouvernance:membre_end", kwargs=kw), {"fin": "2020-01-01"})
+    data = {"fin": "2020-01-01", **_fin_fields(client, kw)}
+    response = client.post(reverse("gouvernance:membre_end", kwargs=kw), data)
     membre.refresh_from_db()
     if kind in TEAM:
         assert response.status_code == 302 and membre.fin is not None

@@ -15,7 +15,7 @@ from pvd.gouvernance import services
 from pvd.gouvernance.models import CalendrierDossier, Decision, Instance, MembreInstance, PointOrdreDuJour, Seance
 from pvd.gouvernance.selectors import validation_state
 from pvd.strategie.models import AxeStrategique
-from tests.utils import main, refusal_status
+from tests.utils import edit_fields, main, refusal_status
 
 from .factories import InstanceFactory, MembreInstanceFactory, SeanceFactory
 
@@ -130,8 +130,16 @@ def test_write_actions_per_viewer(client_for, dossier, seance, kind):
         "seance_update": lambda: Seance.objects.filter(lieu="Salle des fêtes").exists(),
         "minutes": lambda: Seance.objects.get(pk=seance.pk).compte_rendu == "Compte rendu modifié",
     }
+    # The edit forms carry the version they were read at: read on their page just before.
+    pages = {
+        "instance_update": reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": seance.instance_id}),
+        "seance_update": reverse("gouvernance:seance", kwargs=skw),
+        "minutes": reverse("gouvernance:seance", kwargs=skw),
+    }
     for action in POSTS:
         url, data = requests[action]
+        if action in pages:
+            data = {**data, **edit_fields(client, pages[action], url)}
         response = client.post(url, data)
         if kind in TEAM:
             assert response.status_code == 302, action
@@ -159,6 +167,7 @@ def test_existing_body_declared(client_for, dossier, comite):
             "instance-nom": "Comité de projet",
             "instance-instance_existante": "oui",
             "instance-nom_instance_existante": "",
+            **edit_fields(client, url, update_url),
         },
     )
     assert response.status_code == 200
@@ -169,6 +178,7 @@ def test_existing_body_declared(client_for, dossier, comite):
             "instance-nom": "Comité de projet",
             "instance-instance_existante": "oui",
             "instance-nom_instance_existante": "Copil Cœur de ville",
+            **edit_fields(client, url, update_url),
         },
     )
     assert "Copil Cœur de ville" in main(client.get(url)).select_one("#instance-existante").get_text()

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from pvd.strategie import services
 from pvd.strategie.models import AxeStrategique
-from tests.utils import main
+from tests.utils import edit_fields, main
 
 from .test_views import _kwargs
 
@@ -80,11 +80,9 @@ def test_messages_name_the_axe_in_lowercase_within_the_sentence(client_for, doss
     )
     assert _messages(response) == ["L'axe 2 « Commerce » a été créé."]
     axe = strategie["axe"]
-    response = client.post(
-        reverse("strategie:axe_update", kwargs={"dossier_pk": dossier.pk, "axe_pk": axe.pk}),
-        {"numero": 1, "titre": "Habitat", "echelle": "commune"},
-        follow=True,
-    )
+    update = reverse("strategie:axe_update", kwargs={"dossier_pk": dossier.pk, "axe_pk": axe.pk})
+    data = {"numero": 1, "titre": "Habitat", "echelle": "commune", **edit_fields(client, update)}
+    response = client.post(update, data, follow=True)
     assert _messages(response) == ["L'axe 1 « Habitat » a été modifié."]
     response = client.post(
         reverse("strategie:indicateur_create", kwargs={"dossier_pk": dossier.pk, "axe_pk": axe.pk}),

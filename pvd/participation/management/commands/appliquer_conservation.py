@@ -26,10 +26,7 @@ def journal_step(*, now, dry_run: bool) -> str:
     count = purge_old_history(now=now, dry_run=dry_run)
     days = settings.PVD_CONSERVATION_JOURNAL_JOURS
     verb = "à effacer" if dry_run else plural_word(count, "effacée", "effacées")
-    return (
-        f"Journal des modifications de plus de {days} jours : "
-        f"{plural(count, 'ligne', 'lignes')} {verb}."
-    )
+    return f"Journal des modifications de plus de {days} jours : {plural(count, 'ligne', 'lignes')} {verb}."
 
 
 # Each step applies one retention period and returns its summary line in French.

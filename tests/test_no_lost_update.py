@@ -1,0 +1,359 @@
+"""No lost update (pvd.core.concurrency): two people open the same edit form; the first save
+goes through, the second is refused with what the first changed and keeps what was typed, and
+goes through once merged. Every edit form of dossier data is in CASES."""
+
+import datetime
+import threading
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from pvd.actions import services as actions_services
+from pvd.actions.forms import FicheForm
+from pvd.actions.tests.factories import FicheFactory, LigneFactory
+from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
+from pvd.core.concurrency import StaleVersion, claim_version
+from pvd.core.formatting import nombre
+from pvd.core.forms import INCOMPLETE_MESSAGE, READ_FIELD, VERSION_FIELD, apply_validation_error
+from pvd.documents.tests.factories import DocumentFactory
+from pvd.dossiers.models import Role
+from pvd.gouvernance.tests.factories import InstanceFactory, MembreInstanceFactory, SeanceFactory
+from pvd.strategie.models import ProjetTerritoire
+from pvd.strategie.tests.factories import AxeFactory, SecteurFactory
+from tests.utils import form_fields, main
+
+STALE = "Quelqu'un d'autre a enregistré une modification pendant que vous modifiiez ce formulaire"
+
+
+@dataclass
+class Case:
+    """One edit form: `make(dossier)` the object edited (None: the form creates it at its first
+    save), `page`/`action` its page and where it posts, what A types (`a`) and what B types
+    (`b`), as form field names (prefix included); `read(obj)` the saved values by the same names."""
+
+    make: object
+    page: object
+    read: object
+    a: dict
+    b: dict
+    action: object = None
+    model: object = None  # the model of an object `make` does not create
+    # How the conflict table shows a value, when not as typed (a number with its spaces).
+    shown: dict = field(default_factory=dict)
+
+    def show(self, name, value):
+        return self.shown[name](value) if name in self.shown else value
+
+
+def _d(name, dossier, **kwargs):
+    return reverse(name, kwargs={"dossier_pk": dossier.pk, **kwargs})
+
+
+def _fiche_url(fiche):
+    return _d("actions:fiche_update", fiche.dossier, fiche_pk=fiche.pk)
+
+
+def _instance_detail(instance):
+    return _d("gouvernance:instance", instance.dossier, pk=instance.pk)
+
+
+def _seance_detail(seance):
+    return _d("gouvernance:seance", seance.instance.dossier, pk=seance.pk)
+
+
+CASES = {
+    "fiche action": Case(
+        make=lambda dossier: FicheFactory(dossier=dossier),
+        page=_fiche_url,
+        read=lambda fiche: {"titre": fiche.titre, "description": fiche.description},
+        a={"titre": "Halle rénovée (par A)"},
+        b={"description": "Une description écrite par B."},
+    ),
+    "ligne de financement": Case(
+        make=lambda dossier: LigneFactory(fiche=FicheFactory(dossier=dossier), montant=Decimal("10000")),
+        page=lambda ligne: _d("actions:ligne_update", ligne.fiche.dossier, fiche_pk=ligne.fiche_id, ligne_pk=ligne.pk),
+        read=lambda ligne: {"montant": f"{ligne.montant:.0f}", "date_demande": str(ligne.date_demande)},
+        a={"montant": "15000"},
+        shown={"montant": lambda value: nombre(Decimal(value))},
+        b={"date_demande": "2026-03-02"},
+    ),
+    "axe stratégique": Case(
+        make=lambda dossier: AxeFactory(dossier=dossier),
+        page=lambda axe: _d("strategie:axe_update", axe.dossier, axe_pk=axe.pk),
+        read=lambda axe: {"titre": axe.titre, "enjeux": axe.enjeux},
+        a={"titre": "Habiter le centre (par A)"},
+        b={"enjeux": "Des enjeux écrits par B."},
+    ),
+    "projet de territoire (pas encore créé)": Case(
+        make=lambda dossier: None,
+        model=ProjetTerritoire,
+        page=lambda dossier: _d("strategie:projet_edit", dossier),
+        read=lambda projet: {"resume": projet.resume},
+        a={"resume": "La synthèse de A."},
+        b={"resume": "La synthèse de B."},
+    ),
+    "projet de territoire": Case(
+        make=lambda dossier: ProjetTerritoire.objects.create(dossier=dossier, resume="Première synthèse."),
+        page=lambda projet: _d("strategie:projet_edit", projet.dossier),
+        read=lambda projet: {"resume": projet.resume},
+        a={"resume": "La synthèse de A."},
+        b={"resume": "La synthèse de B."},
+    ),
+    "secteur": Case(
+        make=lambda dossier: SecteurFactory(dossier=dossier),
+        page=lambda secteur: _d("strategie:secteur_update", secteur.dossier, pk=secteur.pk),
+        read=lambda secteur: {"nom": secteur.nom, "description": secteur.description},
+        a={"nom": "Centre ancien (par A)"},
+        b={"description": "Le périmètre décrit par B."},
+    ),
+    "convention": Case(
+        make=lambda dossier: ConventionFactory(dossier=dossier, titre="Convention d'adhésion"),
+        page=lambda convention: _d("conventions:update", convention.dossier, pk=convention.pk),
+        read=lambda convention: {"titre": convention.titre, "objet": convention.objet},
+        a={"titre": "Convention d'adhésion (par A)"},
+        b={"objet": "L'objet écrit par B."},
+    ),
+    "signataire": Case(
+        make=lambda dossier: SignataireFactory(
+            convention=ConventionFactory(dossier=dossier), organisation__dossier=dossier
+        ),
+        page=lambda signataire: _d(
+            "conventions:signataire_update",
+            signataire.convention.dossier,
+            pk=signataire.convention_id,
+            signataire_pk=signataire.pk,
+        ),
+        read=lambda signataire: {"representant": signataire.representant, "qualite": signataire.qualite},
+        a={"representant": "Marie Curie (par A)"},
+        b={"qualite": "Présidente (par B)"},
+    ),
+    "instance": Case(
+        make=lambda dossier: InstanceFactory(dossier=dossier),
+        page=_instance_detail,
+        action=lambda instance: _d("gouvernance:instance_update", instance.dossier, pk=instance.pk),
+        read=lambda instance: {"instance-nom": instance.nom, "instance-description": instance.description},
+        a={"instance-nom": "Comité de projet (par A)"},
+        b={"instance-description": "La description écrite par B."},
+    ),
+    "séance": Case(
+        make=lambda dossier: SeanceFactory(instance=InstanceFactory(dossier=dossier)),
+        page=_seance_detail,
+        action=lambda seance: _d("gouvernance:seance_update", seance.instance.dossier, pk=seance.pk),
+        read=lambda seance: {
+            "seance-lieu": seance.lieu,
+            "seance-date": timezone.localtime(seance.date).strftime("%Y-%m-%dT%H:%M"),
+        },
+        a={"seance-lieu": "Salle des fêtes (par A)"},
+        b={"seance-date": "2030-01-15T18:00"},
+    ),
+    "compte rendu de séance": Case(
+        make=lambda dossier: SeanceFactory(instance=InstanceFactory(dossier=dossier), passee=True),
+        page=_seance_detail,
+        action=lambda seance: _d("gouvernance:compte_rendu", seance.instance.dossier, pk=seance.pk),
+        read=lambda seance: {"cr-compte_rendu": seance.compte_rendu},
+        a={"cr-compte_rendu": "Le compte rendu de A."},
+        b={"cr-compte_rendu": "Le compte rendu de B."},
+    ),
+    "document": Case(
+        make=lambda dossier: DocumentFactory(dossier=dossier),
+        page=lambda document: _d("documents:update", document.dossier, document_pk=document.pk),
+        read=lambda document: {"titre": document.titre, "description": document.description},
+        a={"titre": "Étude pré-opérationnelle (par A)"},
+        b={"description": "La description écrite par B."},
+    ),
+}
+
+
+def _two_clients(dossier, make_viewer):
+    clients = []
+    for _ in range(2):
+        client = Client()
+        client.force_login(make_viewer(dossier, Role.CHEF_DE_PROJET))
+        clients.append(client)
+    return clients
+
+
+def _saved(case, dossier, obj):
+    if obj is None:
+        return case.read(case.model.objects.get(dossier=dossier))
+    return case.read(type(obj).objects.get(pk=obj.pk))
+
+
+def _urls(case, dossier, obj):
+    page = case.page(obj if obj is not None else dossier)
+    return page, (case.action(obj) if case.action else page)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_second_save_is_refused_then_merged(name, dossier, make_viewer):
+    case = CASES[name]
+    obj = case.make(dossier)
+    page, action = _urls(case, dossier, obj)
+    alice, bruno = _two_clients(dossier, make_viewer)
+    read_a = form_fields(alice.get(page), action)
+    read_b = form_fields(bruno.get(page), action)
+    before = _saved(case, dossier, obj) if obj is not None else None
+
+    response = alice.post(action, {**read_a, **case.a})
+    assert response.status_code == 302, main(response).get_text(" ", strip=True)[:800]
+    after_a = _saved(case, dossier, obj)
+    assert {name: after_a[name] for name in case.a} == case.a
+
+    response = bruno.post(action, {**read_b, **case.b})
+    assert response.status_code in (200, 400)
+    content = main(response)
+    assert STALE in content.get_text(" ")
+    # The table says what A changed: the value B read, the value now saved.
+    table = content.select_one("table:has(caption:-soup-contains('Changements enregistrés'))")
+    changes = {
+        row.th.get_text(strip=True): [td.get_text() for td in row.select("td")] for row in table.tbody.select("tr")
+    }
+    assert len(changes) == len(case.a)
+    assert [now for _, now in changes.values()] == [case.show(name, value) for name, value in case.a.items()]
+    if before is not None:
+        assert [read for read, _ in changes.values()] == [case.show(name, before[name]) or "(vide)" for name in case.a]
+    # Nothing of B's saved; what B typed is still in the form, which now carries the new version.
+    assert _saved(case, dossier, obj) == after_a
+    shown = form_fields(response, action)
+    assert {name: shown[name] for name in case.b} == case.b
+    version_name = next(name for name in shown if name.endswith(VERSION_FIELD))
+    assert shown[version_name] != read_b[version_name]
+
+    # B merges (takes A's change as well) and saves again: both changes are kept.
+    response = bruno.post(action, {**shown, **case.a, **case.b} if set(case.a) != set(case.b) else {**shown, **case.b})
+    assert response.status_code == 302, main(response).get_text(" ", strip=True)[:800]
+    expected = {**after_a, **case.b}
+    assert _saved(case, dossier, obj) == expected
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_post_without_the_version_is_refused(name, dossier, make_viewer):
+    case = CASES[name]
+    obj = case.make(dossier)
+    page, action = _urls(case, dossier, obj)
+    if obj is None:
+        obj = ProjetTerritoire.objects.create(dossier=dossier)  # the form checks an existing projet
+    client, _ = _two_clients(dossier, make_viewer)
+    data = {
+        key: value
+        for key, value in form_fields(client.get(page), action).items()
+        if not key.endswith((VERSION_FIELD, READ_FIELD))
+    }
+    before = _saved(case, dossier, obj)
+    response = client.post(action, {**data, **case.a})
+    assert response.status_code in (200, 400)
+    assert INCOMPLETE_MESSAGE in main(response).get_text(" ")
+    assert _saved(case, dossier, obj) == before
+
+
+def test_a_change_outside_the_form_does_not_refuse_the_save(dossier, make_viewer):
+    """Publishing the fiche (not a field of the edit form) between the read and the save."""
+    fiche = FicheFactory(dossier=dossier)
+    client, _ = _two_clients(dossier, make_viewer)
+    read = form_fields(client.get(_fiche_url(fiche)))
+    actions_services.fiche_publication(fiche=fiche, by=None, publiee=True)
+    response = client.post(_fiche_url(fiche), {**read, "titre": "Nouveau titre"})
+    assert response.status_code == 302
+    fiche.refresh_from_db()
+    assert (fiche.titre, fiche.publiee, fiche.version) == ("Nouveau titre", True, 3)
+
+
+def test_the_service_refuses_a_stale_version_and_the_form_shows_it(dossier):
+    """A save between the form's check and the service's write (what two concurrent requests
+    do): the service's conditional write refuses it, nothing is saved, the form shows the change."""
+    fiche = FicheFactory(dossier=dossier, titre="Titre lu")
+    data = {**form_fields_of(FicheForm(instance=fiche, dossier=dossier)), "description": "Par B"}
+    form = FicheForm(data, instance=fiche, dossier=dossier)
+    assert form.is_valid(), form.errors
+    other = type(fiche).objects.get(pk=fiche.pk)
+    actions_services.fiche_update(fiche=other, by=None, titre="Titre de A", expected_version=other.version)
+    with pytest.raises(StaleVersion) as refused:
+        actions_services.fiche_update(fiche=fiche, by=None, description="Par B", expected_version=form.read_version)
+    apply_validation_error(form, refused.value)
+    fiche.refresh_from_db()
+    assert (fiche.titre, fiche.description, fiche.version) == ("Titre de A", "", 2)
+    assert [(c["label"], c["read"], c["now"]) for c in form.conflict] == [("Titre", "Titre lu", "Titre de A")]
+    assert form.data[VERSION_FIELD] == "2"
+
+
+def test_services_without_a_version_still_count_versions(dossier):
+    """An import or a quick status change passes no version: it increments it all the same, so
+    that a form read before is refused."""
+    ligne = LigneFactory(fiche=FicheFactory(dossier=dossier))
+    actions_services.ligne_financement_update(ligne=ligne, by=None, statut="accorde")
+    ligne.refresh_from_db()
+    assert ligne.version == 2
+    with pytest.raises(StaleVersion):
+        claim_version(ligne, expected_version=1)
+
+
+def form_fields_of(form) -> dict:
+    """An unbound form's values as it would post them (a ModelForm's initial, the hidden version)."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif value is not None:
+            data[name] = value
+    return data
+
+
+def test_end_of_mandate_already_recorded_is_refused(dossier, make_viewer):
+    """The end of a member's mandate, typed by two people at once: the second is told."""
+    membre = MembreInstanceFactory(instance=InstanceFactory(dossier=dossier))
+    page = _instance_detail(membre.instance)
+    action = _d("gouvernance:membre_end", dossier, pk=membre.instance_id, membre_pk=membre.pk)
+    alice, bruno = _two_clients(dossier, make_viewer)
+    read_a, read_b = form_fields(alice.get(page), action), form_fields(bruno.get(page), action)
+    assert alice.post(action, {**read_a, "fin": "2026-01-31"}).status_code == 302
+    response = bruno.post(action, {**read_b, "fin": "2026-02-28"}, follow=True)
+    text = BeautifulSoup(response.content, "html.parser").get_text(" ")
+    assert STALE in text and "31/01/2026" in text
+    membre.refresh_from_db()
+    assert membre.fin == datetime.date(2026, 1, 31)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one write at a time: no real concurrency")
+def test_concurrent_saves_on_postgresql_exactly_one_succeeds():
+    """Two requests read at the same version, sent at the same moment from two threads (each with
+    its own connection): the conditional write lets exactly one through."""
+    from pvd.comptes.tests.factories import UserFactory
+    from pvd.dossiers.tests.factories import DossierFactory, MembreFactory
+
+    dossier = DossierFactory()
+    fiche = FicheFactory(dossier=dossier)
+    users = [MembreFactory(dossier=dossier, role=Role.CHEF_DE_PROJET).user for _ in range(2)]
+    assert UserFactory  # the accounts of the two colleagues are made above
+    clients = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        clients.append((client, form_fields(client.get(_fiche_url(fiche)))))
+    barrier = threading.Barrier(2)
+    statuses = [None, None]
+
+    def save(index):
+        client, read = clients[index]
+        try:
+            barrier.wait(timeout=30)
+            statuses[index] = client.post(_fiche_url(fiche), {**read, "titre": f"Titre de {index}"}).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [200, 302]
+    fiche.refresh_from_db()
+    assert fiche.version == 2
+    assert fiche.titre == f"Titre de {statuses.index(302)}"
