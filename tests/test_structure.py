@@ -32,6 +32,8 @@ PUBLIC_URL_NAMES = {
     "comptes:password_reset_confirm",
     "comptes:password_reset_complete",
     "comptes:invitation",
+    # The register of personal data (pvd.comptes.rgpd).
+    "comptes:donnees_personnelles",
     "gouvernance:feed_token",
     "strategie:public",
     "participation:public",

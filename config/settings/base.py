@@ -178,6 +178,11 @@ PVD_CONTRIBUTION_RATE_WINDOW = int(os.environ.get("PVD_CONTRIBUTION_RATE_WINDOW"
 # addresses further left in X-Forwarded-For are written by the client and can be forged.
 PVD_TRUSTED_PROXIES = int(os.environ.get("PVD_TRUSTED_PROXIES", "0"))
 
+# Personal data (pvd/comptes/rgpd.py, the register « Données personnelles »): the name and e-mail
+# address of a resident's contribution are erased this many days after it was posted, by
+# `manage.py appliquer_conservation` (run daily by cron); the text and its moderation stay.
+PVD_CONSERVATION_CONTRIBUTIONS_JOURS = int(os.environ.get("PVD_CONSERVATION_CONTRIBUTIONS_JOURS", "1095"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

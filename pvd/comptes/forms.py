@@ -47,3 +47,12 @@ class PreferencesForm(BaseForm):
         "indicateurs sans valeur récente, financements sans réponse, échéances, comptes rendus à rédiger.",
         required=False,
     )
+
+
+class AccountCloseForm(BaseForm):
+    password = forms.CharField(
+        label="Votre mot de passe, pour confirmer",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Saisissez votre mot de passe pour fermer votre compte."},
+    )

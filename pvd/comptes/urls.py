@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("preferences/", views.preferences, name="preferences"),
+    path("mes-donnees/", views.mes_donnees, name="mes_donnees"),
+    path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
     path(
         "mot-de-passe/oubli/",
         public(

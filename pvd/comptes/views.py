@@ -1,12 +1,19 @@
-from django.contrib import messages
-from django.shortcuts import redirect, render
+import json
 
-from . import services
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from . import rgpd, services
 from .forms import PreferencesForm
 
 
 def preferences(request):
-    """« Mes préférences »: what the signed-in user receives by e-mail."""
+    """« Mes préférences »: what the signed-in user receives by e-mail, their data, their account."""
     # An unticked box sends nothing: an empty POST is still a submitted form.
     data = request.POST if request.method == "POST" else None
     form = PreferencesForm(data, initial={"digest_hebdo": request.user.digest_hebdo})
@@ -19,11 +26,31 @@ def preferences(request):
         return redirect("comptes:preferences")
     return render(
         request,
-        "core/form_page.html",
+        "comptes/preferences.html",
         {
             "form": form,
             "page_title": "Mes préférences",
-            "intro": f"Compte {request.user.email}.",
             "breadcrumb_data": {"links": [], "current": "Mes préférences"},
         },
     )
+
+
+@login_not_required
+@require_safe
+def donnees_personnelles(request):
+    """The public register of personal data (pvd.comptes.rgpd)."""
+    return render(
+        request,
+        "comptes/registre.html",
+        {"page_title": "Données personnelles", "traitements": rgpd.register()},
+    )
+
+
+@require_safe
+def mes_donnees(request):
+    """« Télécharger mes données »: everything that points to the signed-in user, as JSON."""
+    content = json.dumps(rgpd.personal_data(request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    filename = f"mes-donnees-pvd-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -20,6 +20,7 @@ A member keeps their membership role even when they also hold a State scope.
 | gouvernance.edit              |  x   |   x    |     |            |         |            |      |
 | decision.record               |  x   |   x    |     |            |         |            |      |
 | participation.moderate        |  x   |   x    |     |            |         |            |      |
+| participation.view_contact    |  x   |   x    |     |            |         |            |      |
 | conventions.edit              |  x   |   x    |     |            |         |            |      |
 | conventions.generate          |  x   |        |     |            |         |            |      |
 | conventions.sign              |  x   |        |     |            |         |            |      |
@@ -80,6 +81,12 @@ fiche is never published. `avis.give` records an opinion of the State on a fiche
 convention (the préfecture of the dossier's département, or ANCT), which nobody changes nor
 deletes afterwards; `avis.view` shows those opinions to the équipe-projet and the State.
 
+`participation.view_contact` (read the e-mail address a resident left with a contribution, to
+answer them) is the équipe-projet's alone: never the élus, partenaires, lecteurs nor the State,
+who see no résident's address on any page, export or API. The moderation page and its CSV
+export ask it for the address column, the public pages never show an address (the register of
+personal data, `pvd.comptes.rgpd`, says so).
+
 `bilan.edit` (write the assessment of a bilan annuel and submit it to the comité de projet) is
 the chef de projet's: the programme asks the chef for the yearly review. Every viewer of the
 dossier reads and downloads the bilan, which never holds a confidential fiche.
@@ -124,6 +131,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "gouvernance.edit": _TEAM,
     "decision.record": _TEAM,
     "participation.moderate": _TEAM,
+    "participation.view_contact": _TEAM,
     "conventions.edit": _TEAM,
     "conventions.generate": _CHEF,
     "conventions.sign": _CHEF,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_account
 
 app_name = "dossiers"
 urlpatterns = [
@@ -36,6 +36,7 @@ urlpatterns = [
 # Pages of other namespaces that need the dossiers (config/urls.py mounts them; see views.py).
 comptes_urlpatterns = [
     path("invitation/<str:token>/", views.accept_invitation, name="invitation"),
+    path("fermer/", views_account.account_close_view, name="fermer"),
 ]
 territoires_urlpatterns = [
     path("organisations/", views.organisations_view, name="organisations"),

@@ -244,6 +244,8 @@ def export_csv(request, dossier):
     response["Content-Disposition"] = f'attachment; filename="contributions-dossier-{dossier.pk}.csv"'
     response.write("\ufeff")  # for spreadsheet software
     writer = csv.writer(response, delimiter=";")
+    # The residents' addresses only for who may answer them (the équipe-projet).
+    contact = request.access.can("participation.view_contact")
     writer.writerow(
         [
             "Numéro",
@@ -253,7 +255,7 @@ def export_csv(request, dossier):
             "Sujet",
             "Consultation",
             "Auteur",
-            "Adresse électronique",
+            *(["Adresse électronique"] if contact else []),
             "Statut",
             "Motif du refus",
             "Modérée par",
@@ -272,7 +274,7 @@ def export_csv(request, dossier):
                 csv_cell(str(c.axe or c.fiche or "")),
                 csv_cell(c.consultation.question if c.consultation else ""),
                 csv_cell(c.auteur_affiche),
-                csv_cell(c.email),
+                *([csv_cell(c.email)] if contact else []),
                 c.get_statut_display(),
                 csv_cell(c.motif_refus),
                 csv_cell(c.moderated_by.get_full_name() if c.moderated_by else ""),

@@ -150,6 +150,7 @@ MAIN_PAGES = [
     MainPage("invitation", lambda w: reverse("comptes:invitation", args=[w.invitation.token]), h1="Rejoindre"),
     MainPage("accessibilite", lambda w: reverse("core:accessibilite"), h1="accessibilité"),
     MainPage("mentions-legales", lambda w: reverse("core:mentions"), h1="Mentions légales"),
+    MainPage("donnees-personnelles", lambda w: reverse("comptes:donnees_personnelles"), h1="Données personnelles"),
     MainPage("erreur-404", lambda w: "/cette-page-n-existe-pas/", status=404, h1="Page introuvable"),
     # Pages of a chef de projet
     MainPage("dossiers", lambda w: reverse("dossiers:list"), user="chef", h1="Dossiers"),
@@ -161,6 +162,9 @@ MAIN_PAGES = [
     MainPage("membres", _d("dossiers:membres"), user="chef", h1="Membres"),
     # Other ways of seeing a dossier
     MainPage("membres-elu", _d("dossiers:membres"), user="elu", h1="Membres"),
+    MainPage("preferences", lambda w: reverse("comptes:preferences"), user="elu", h1="Mes préférences"),
+    MainPage("fermer-compte", lambda w: reverse("comptes:fermer"), user="elu", h1="Fermer mon compte", shows="form"),
+    MainPage("fermer-compte-seul-chef", lambda w: reverse("comptes:fermer"), user="chef", h1="Fermer mon compte"),
     MainPage("erreur-403", _d("dossiers:update"), user="elu", status=403, h1="Accès refusé"),
     MainPage("dossiers-prefecture", lambda w: reverse("dossiers:list"), user="prefecture", h1="Dossiers"),
     MainPage("dossier-prefecture", _d("dossiers:detail"), user="prefecture", h1="PVD Langres"),
