@@ -121,6 +121,9 @@ REGISTER = [
     E("comptes:password_reset_done", PUBLIC, only=G),
     E("comptes:password_reset_confirm", PUBLIC, uidb64="=MQ", token="=x-y"),
     E("comptes:password_reset_complete", PUBLIC, only=G),
+    E("comptes:donnees_personnelles", PUBLIC, only=G),
+    E("comptes:mes_donnees", LOGGED_IN, only=G),
+    E("comptes:fermer", LOGGED_IN),
     E("comptes:invitation", PUBLIC, ok=(200, 302), token="invitation.token"),
     # --- dossiers -----------------------------------------------------------------------------
     E("dossiers:list", LOGGED_IN),

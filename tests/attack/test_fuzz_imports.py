@@ -6,7 +6,6 @@ import io
 import json
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from pvd.diagnostic.tests.factories_imports import GENERIC_HEADER
 from pvd.diagnostic.views_import import SESSION_KEY as DIAGNOSTIC_KEY
