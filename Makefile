@@ -80,7 +80,7 @@ quality: install
 	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 
-# The production requirements alone: check --deploy, then gunicorn serves a page of each app.
+# The production requirements alone: check --deploy, then gunicorn serves every page (scripts/smoke_production.py).
 check-production: pango
 	PYTHON=$(PYTHON) bash scripts/check_production.sh
 

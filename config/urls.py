@@ -24,6 +24,7 @@ urlpatterns = [
 
 # Each domain app adds its pages under /dossiers/<pk>/… through its own urls.py.
 for app in (
+    "journal",
     "gouvernance",
     "strategie",
     "diagnostic",

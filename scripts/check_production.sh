@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The production requirements alone serve the site: a virtualenv with requirements/base.txt
-# only, `check --deploy` under config.settings.production, then gunicorn serving /healthz and a
-# page of each app (scripts/smoke_production.py) on a throw-away SQLite database.
+# only, `check --deploy` under config.settings.production, then gunicorn serving every URL pattern
+# of config.urls to a visitor and to the demo user concerned (scripts/smoke_production.py) on a
+# throw-away SQLite database with the demo data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +34,7 @@ export DATABASE_URL="sqlite:///$work/db.sqlite3"
 export MEDIA_ROOT="$work/media"
 export STATIC_ROOT="$work/static"
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+export SMOKE_THROWAWAY_DATABASE=1  # the smoke completes the demo and adds an administrator here
 py="$VENV/bin/python"
 
 echo "== Dépendances de production seules : check --deploy"
@@ -44,13 +46,16 @@ echo "== Dépendances de production seules : check --deploy"
 "$py" manage.py seed_demo >/dev/null
 
 echo "== Dépendances de production seules : gunicorn sur le port $port"
-"$VENV/bin/gunicorn" config.wsgi --bind "127.0.0.1:$port" --workers 1 --timeout 120 \
-  --error-logfile "$work/gunicorn.log" &
+"$VENV/bin/gunicorn" config.wsgi --bind "127.0.0.1:$port" --workers 2 --timeout 120 \
+  --error-logfile "$work/gunicorn.log" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do
   timeout 1 bash -c ": <>/dev/tcp/127.0.0.1/$port" 2>/dev/null && break
   sleep 0.5
 done
 if ! "$py" scripts/smoke_production.py "http://127.0.0.1:$port"; then
-  echo "-- journal de gunicorn"; tail -n 60 "$work/gunicorn.log"; exit 1
+  # The refusals the smoke expects (403, 404, 405) are logged too: only the end is shown.
+  echo "-- journal de gunicorn"; tail -n 60 "$work/gunicorn.log"
+  echo "-- journal de l'application (erreurs)"; grep -A 40 "Internal Server Error" "$work/server.log" | head -n 200
+  echo "-- journal de l'application (fin)"; tail -n 40 "$work/server.log"; exit 1
 fi

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "pvd.territoires",
     "pvd.comptes",
     "pvd.dossiers",
+    "simple_history",
+    "pvd.journal",
     "pvd.gouvernance",
     "pvd.strategie",
     "pvd.diagnostic",
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (sessions, CSRF, views): a too big one is refused unread.
+    "pvd.core.middleware.RequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,8 +125,29 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Bounded inputs. The reverse proxy refuses a larger body first (nginx `client_max_body_size`,
+# see the README, « Entrées bornées »): keep it at PVD_REQUEST_MAX_BYTES. Django then refuses a body of
+# fields (not files) above DATA_UPLOAD_MAX_MEMORY_SIZE and more than DATA_UPLOAD_MAX_NUMBER_FIELDS
+# fields with a 400 page; `pvd.core.middleware.RequestSizeMiddleware` refuses a declared body above
+# PVD_REQUEST_MAX_BYTES with a 413 page; forms refuse each file above its own limit.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "2000"))
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+PVD_REQUEST_MAX_BYTES = int(os.environ.get("PVD_REQUEST_MAX_BYTES", 25 * 1024 * 1024))
+# One uploaded file (documents, attachments, signed conventions), at most.
+PVD_UPLOAD_MAX_BYTES = int(os.environ.get("PVD_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+# Imports (plan d'action XLSX, sectors GeoJSON): the file, what an XLSX may unpack to (a zip
+# bomb is refused before it is opened), the rows of each sheet and the features of a GeoJSON.
+PVD_IMPORT_MAX_BYTES = int(os.environ.get("PVD_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
+PVD_XLSX_MAX_UNCOMPRESSED = int(os.environ.get("PVD_XLSX_MAX_UNCOMPRESSED", 30 * 1024 * 1024))
+PVD_IMPORT_MAX_ROWS = int(os.environ.get("PVD_IMPORT_MAX_ROWS", "2000"))
+PVD_IMPORT_MAX_FEATURES = int(os.environ.get("PVD_IMPORT_MAX_FEATURES", "200"))
+# The commune and EPCI search: longer queries are cut (a name has fewer words than this).
+PVD_SEARCH_MAX_CHARS = 100
+PVD_SEARCH_MAX_WORDS = 6
+# Lists (plan d'action, sectors, contributions, documents, dossiers): rows per page.
+PVD_PAGE_SIZE = int(os.environ.get("PVD_PAGE_SIZE", "50"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -133,7 +159,19 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Petites villes de dem
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# "documents": the generated PDF and DOCX, keyed by a hash of their content (pvd.core.rendered),
+# so that asking again for an unchanged document never renders it again. Files on disk, apart
+# from the default cache (the database table in production), bounded by MAX_ENTRIES.
+PVD_DOCUMENTS_CACHE_DIR = Path(os.environ.get("PVD_DOCUMENTS_CACHE_DIR", BASE_DIR / "cache" / "documents"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "documents": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": PVD_DOCUMENTS_CACHE_DIR,
+        "TIMEOUT": 30 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -154,6 +192,11 @@ PVD_BRANDING = {
 }
 # The site's address, for the links of e-mails sent outside a request (the weekly digest of
 # alerts): "https://pvd.exemple.fr". Empty: `manage.py envoyer_digest` refuses to run.
+# Days a deleted object stays in a dossier's bin before `vider_corbeille` removes it and its files.
+PVD_CORBEILLE_JOURS = int(os.environ.get("PVD_CORBEILLE_JOURS", "90"))
+# Days the audit trail keeps a change before `purger_journal` removes it (5 years by default).
+PVD_CONSERVATION_JOURNAL_JOURS = int(os.environ.get("PVD_CONSERVATION_JOURNAL_JOURS", "1825"))
+
 PVD_BASE_URL = os.environ.get("PVD_BASE_URL", "")
 # Map tiles cannot be reached offline: the URL is a setting, empty means no base layer.
 PVD_MAP_TILES_URL = os.environ.get("PVD_MAP_TILES_URL", "")

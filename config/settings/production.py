@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import IGN_PLAN_TILES_ATTRIBUTION, IGN_PLAN_TILES_URL, env_bool, env_list
+from .base import CACHES, IGN_PLAN_TILES_ATTRIBUTION, IGN_PLAN_TILES_URL, env_bool, env_list
 
 
 def _required(name: str) -> str:
@@ -38,7 +38,11 @@ STORAGES = {
 }
 # One cache shared by every process and server (the participation rate limit must count
 # across workers): a table of the database, created once by `python manage.py createcachetable`.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pvd_cache"}}
+# The generated PDF/DOCX stay in their own file cache (PVD_DOCUMENTS_CACHE_DIR), not in this table.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pvd_cache"},
+    "documents": CACHES["documents"],
+}
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Maps on the IGN « Plan IGN » unless the environment names other tiles (PVD_MAP_TILES_URL=""

@@ -56,3 +56,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 PVD_BASE_URL = "http://testserver"
+
+# Generated documents are rendered every time in tests (the tests of the cache turn one on).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "documents": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from pvd.core import formatting
 from pvd.core.csv_export import csv_cell
+from pvd.core.rendered import html_to_pdf
 
 from .columns import (
     BUDGET_COLUMNS,
@@ -301,8 +302,6 @@ def plan_csv(fiches, *, crte: bool = False) -> bytes:
 
 
 def fiche_pdf(fiche, detail: dict) -> bytes:
-    from weasyprint import HTML
-
     from pvd.core.context_processors import site
 
     # The site's branding context, as on the pages: no State block when PVD_STATE_BRANDING=0.
@@ -310,7 +309,7 @@ def fiche_pdf(fiche, detail: dict) -> bytes:
         "actions/fiche_print.html",
         {**site(None), "fiche": fiche, "confidential_text": CONFIDENTIAL_TEXT, **detail},
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 # The model's wording (FicheAction.confidentielle), capitalised for a document.

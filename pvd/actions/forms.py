@@ -1,5 +1,8 @@
 from django import forms
+from django.conf import settings
 
+from pvd.core import limits
+from pvd.core.formatting import nombre
 from pvd.core.forms import BaseForm, BaseModelForm, DateInput
 from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.suivi import catalogue, rollup
@@ -260,14 +263,20 @@ class IndicateurForm(BaseModelForm):
 
 
 class ImportForm(BaseForm):
-    fichier = forms.FileField(label="Fichier XLSX du plan d'action", help_text="Utilisez le modèle fourni.")
+    fichier = forms.FileField(label="Fichier XLSX du plan d'action")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fichier"].help_text = (
+            f"Utilisez le modèle fourni ; {limits.size_label(settings.PVD_IMPORT_MAX_BYTES)} et "
+            f"{nombre(settings.PVD_IMPORT_MAX_ROWS)} lignes par feuille au plus."
+        )
 
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
         if not fichier.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("Le fichier doit être un classeur Excel (.xlsx).")
-        if fichier.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("Le fichier dépasse 5 Mo.")
+        limits.check_upload(fichier, allowed=["xlsx"], max_bytes=settings.PVD_IMPORT_MAX_BYTES)
         return fichier
 
 

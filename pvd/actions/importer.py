@@ -10,6 +10,7 @@ a single fault remains.
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
@@ -17,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pvd.core import limits
 from pvd.strategie.models import AxeStrategique, SecteurIntervention
 from pvd.territoires.models import OrganisationType
 from pvd.territoires.selectors import organisation_key, organisations_by_name
@@ -161,6 +163,28 @@ def _formula_cells(content: bytes) -> dict[str, set[tuple[int, int]]]:
 def _read_rows(content: bytes, parsed: ParsedPlan) -> dict[str, list] | None:
     """The non-empty rows of each read sheet, as (line, {column key: cell value}); None, the
     fault reported, when the file is not a workbook or has no Fiches sheet."""
+    # Bounded first, before the full load below: a genuine workbook that unpacks within the limit,
+    # whose read sheets hold at most PVD_IMPORT_MAX_ROWS rows each, counted in read-only mode
+    # (constant memory) and no further than one row over the limit.
+    if len(content) > settings.PVD_IMPORT_MAX_BYTES:
+        limit = limits.size_label(settings.PVD_IMPORT_MAX_BYTES)
+        parsed.fault("", 0, "", f"Le fichier dépasse la taille maximale de {limit}.")
+        return None
+    try:
+        bounds = limits.open_xlsx(content)
+    except ValidationError as error:
+        parsed.fault("", 0, "", " ".join(error.messages))
+        return None
+    try:
+        for title in SHEETS:
+            if title in bounds.sheetnames:
+                rows = bounds[title].iter_rows(min_row=2, values_only=True)
+                limits.check_rows(rows, settings.PVD_IMPORT_MAX_ROWS, what=f"lignes dans la feuille « {title} »")
+    except ValidationError as error:
+        parsed.fault(title, 0, "", " ".join(error.messages))
+        return None
+    finally:
+        bounds.close()
     try:
         # Not read_only: the merged cells are only known to a fully loaded sheet.
         workbook = load_workbook(io.BytesIO(content), data_only=True)

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from pvd.core.formatting import date_fr, degres
+from pvd.journal.history import DossierHistory
 
 
 class FicheStatut(models.TextChoices):
@@ -171,6 +172,8 @@ class FicheAction(models.Model):
 
     objects = FicheActionQuerySet.as_manager()
 
+    history = DossierHistory(dossier="dossier_id")
+
     class Meta:
         ordering = ["dossier", "numero"]
         verbose_name = "fiche action"
@@ -280,6 +283,8 @@ class BudgetAnnuel(models.Model):
         help_text="Dépense effective de l'année. Laissez vide si elle n'est pas connue (différent de 0).",
     )
 
+    history = DossierHistory(dossier="fiche.dossier_id")
+
     class Meta:
         ordering = ["fiche", "annee"]
         verbose_name = "budget annuel"
@@ -355,6 +360,8 @@ class LigneFinancement(models.Model):
     decision_etat_le = models.DateTimeField("décision enregistrée le", null=True, blank=True)
     decision_etat_role = models.CharField("au titre de", max_length=20, blank=True)
 
+    history = DossierHistory(dossier="fiche.dossier_id")
+
     class Meta:
         ordering = ["fiche", "pk"]
         verbose_name = "ligne de financement"
@@ -428,6 +435,8 @@ class Etape(models.Model):
     date = models.DateField("date prévue")
     faite = models.BooleanField("réalisée", default=False)
 
+    history = DossierHistory(dossier="fiche.dossier_id")
+
     class Meta:
         ordering = ["fiche", "date", "pk"]
         verbose_name = "étape"
@@ -442,6 +451,8 @@ class Note(models.Model):
     date = models.DateField("date")
     texte = models.TextField("texte")
     created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    history = DossierHistory(dossier="fiche.dossier_id")
 
     class Meta:
         ordering = ["fiche", "-date", "-pk"]
@@ -492,6 +503,8 @@ class PieceJointe(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="ajoutée par", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField("ajoutée le", auto_now_add=True)
+
+    history = DossierHistory(dossier="fiche.dossier_id")
 
     class Meta:
         ordering = ["fiche", "-created_at"]

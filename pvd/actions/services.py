@@ -7,13 +7,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from pvd.core import formatting
+from pvd.core import formatting, limits
 from pvd.gouvernance.services import object_submit
+from pvd.journal.services import corbeille_move
 from pvd.territoires.models import OrganisationType
 from pvd.territoires.selectors import organisation_key, organisations_by_name
 from pvd.territoires.services import check_offered, organisation_get_or_create
 
 from .models import (
+    PIECE_EXTENSIONS,
     PIECE_MAX_SIZE,
     BudgetAnnuel,
     Etape,
@@ -234,15 +236,13 @@ def fiche_publication(*, fiche: FicheAction, by, publiee: bool) -> FicheAction:
 
 @transaction.atomic
 def fiche_delete(*, fiche: FicheAction, by) -> None:
-    """Delete a fiche, unless the comité de projet has decided on it (the gouvernance's one rule:
-    `decidable_delete_check`; a pending submission goes with the fiche)."""
+    """Move a fiche to the dossier's bin (with its lines, attachments and their files), unless the
+    comité de projet has decided on it (the gouvernance's one rule: `decidable_delete_check`; a
+    pending submission goes with the fiche)."""
     from pvd.gouvernance.services import decidable_delete_check
 
     decidable_delete_check(target=fiche)
-    files = [piece.file for piece in fiche.pieces.all() if piece.file]
-    fiche.delete()
-    # The attachments' files go once the deletion is committed (never for a rolled-back one).
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+    corbeille_move(instance=fiche, by=by, label=fiche.titre)
 
 
 @transaction.atomic
@@ -373,7 +373,7 @@ def ligne_financement_delete(*, ligne: LigneFinancement, by) -> None:
             "La décision de l'État sur cette ligne est enregistrée : l'équipe-projet ne peut pas la supprimer."
         )
     _log(ligne.fiche, by, "financement supprimé", _ligne_label(ligne), "")
-    ligne.delete()
+    corbeille_move(instance=ligne, by=by, label=_ligne_label(ligne))
 
 
 @transaction.atomic
@@ -525,7 +525,7 @@ def etape_toggle(*, etape: Etape, by) -> Etape:
 @transaction.atomic
 def etape_delete(*, etape: Etape, by) -> None:
     _log(etape.fiche, by, "étape supprimée", f"{etape.nom} ({formatting.date_fr(etape.date)})", "")
-    etape.delete()
+    corbeille_move(instance=etape, by=by, label=etape.nom)
 
 
 @transaction.atomic
@@ -537,7 +537,7 @@ def budget_delete(*, budget: BudgetAnnuel, by) -> None:
         _budget_label(budget.investissement, budget.fonctionnement),
         "",
     )
-    budget.delete()
+    corbeille_move(instance=budget, by=by, label=f"Budget {budget.annee} de la fiche « {budget.fiche.titre} »")
 
 
 def _note_label(note: Note) -> str:
@@ -551,7 +551,7 @@ def note_delete(*, note: Note, by, access) -> None:
     if not note.deletable_by(access, by):
         raise PermissionDenied("Seul l'auteur de la note ou le chef de projet peut la supprimer.")
     _log(note.fiche, by, "note supprimée", _note_label(note), "")
-    note.delete()
+    corbeille_move(instance=note, by=by, label=_note_label(note))
 
 
 @transaction.atomic
@@ -565,8 +565,10 @@ def note_create(*, fiche: FicheAction, by, date, texte: str) -> Note:
 
 @transaction.atomic
 def piece_add(*, fiche: FicheAction, by, titre: str, file) -> PieceJointe:
-    if file.size > PIECE_MAX_SIZE:
-        raise ValidationError({"file": "Le fichier dépasse la taille maximale de 10 Mo."})
+    try:
+        limits.check_upload(file, allowed=PIECE_EXTENSIONS, max_bytes=PIECE_MAX_SIZE)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
     piece = PieceJointe(fiche=fiche, titre=titre, file=file, added_by=by)
     piece.full_clean()
     piece.save()
@@ -607,10 +609,6 @@ def indicateur_delete(*, indicateur, by) -> None:
 
 @transaction.atomic
 def piece_delete(*, piece: PieceJointe, by) -> None:
-    """The row now, the stored file once the deletion is committed (never for a rolled-back one)."""
-    file = piece.file
+    """To the dossier's bin: its file stays until the bin is emptied (`vider_corbeille`)."""
     _log(piece.fiche, by, "pièce jointe supprimée", piece.titre, "")
-    piece.delete()
-    if file:
-        storage, name = file.storage, file.name
-        transaction.on_commit(lambda: storage.delete(name))
+    corbeille_move(instance=piece, by=by, label=piece.titre)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pvd.core.downloads import protected_download
 from pvd.core.forms import apply_validation_error, report_validation_error
+from pvd.core.pagination import paginate, without_page
 from pvd.core.views import delete_view
 from pvd.dossiers.steps import optional_provider
 from pvd.dossiers.views_utils import dossier_context, dossier_view
@@ -67,9 +68,13 @@ def plan(request, dossier):
     sort_links = {}
     for key in selectors.SORTS:
         params = request.GET.copy()
+        params.pop("page", None)  # a new order starts on its first page
         params["sort"] = f"-{key}" if sort == key else key
         sort_links[key] = "?" + params.urlencode()
-    export_query = request.GET.urlencode()
+    # The totals, the calendar and the map are the whole filtered plan; the table a page of it;
+    # the exports the whole filtered plan.
+    table, page_link = paginate(request, page.rows)
+    export_query = without_page(request)
     return render(
         request,
         "actions/plan.html",
@@ -79,6 +84,8 @@ def plan(request, dossier):
             page_title="Plan d'action",
             crumbs=[],
             page=page,
+            page_obj=table,
+            page_link=page_link,
             filters=filters,
             choices=selectors.plan_filter_choices(dossier, request.access),
             calendar=selectors.plan_calendar(page.rows, timezone.localdate()),

@@ -13,6 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from pvd.core import rendered
+
 from . import selectors
 from .sections import ADHESION_SECTIONS, CADRE_SECTIONS
 
@@ -71,9 +73,15 @@ def _docx_context(template, content: dict) -> dict:
 
 
 def render_docx(kind: str, content: dict) -> bytes:
+    """The DOCX of `content`, rendered once per template and content (`pvd.core.rendered`)."""
+    path = template_path(kind)
+    return rendered.docx(path, {"kind": kind, "content": content}, lambda: _render_docx(path, content))
+
+
+def _render_docx(path: Path, content: dict) -> bytes:
     from docxtpl import DocxTemplate
 
-    template = DocxTemplate(template_path(kind))
+    template = DocxTemplate(path)
     template.render(_docx_context(template, content), autoescape=True)
     buffer = io.BytesIO()
     template.save(buffer)
@@ -228,10 +236,8 @@ def template_problems(kind: str, content: dict, path: Path | None = None) -> lis
 
 
 def render_pdf(kind: str, content: dict) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(KINDS[kind]["html"], {"c": content, "sections": KINDS[kind]["sections"]})
-    return HTML(string=html).write_pdf()
+    return rendered.html_to_pdf(html)
 
 
 def slug(text: str) -> str:

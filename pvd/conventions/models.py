@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pvd.journal.history import DossierHistory
+
 
 class ConventionType(models.TextChoices):
     ADHESION = "adhesion", "Convention d'adhésion"
@@ -42,6 +44,8 @@ class Convention(models.Model):
     # feed it later. Only the convention-cadre uses it.
     synthese_diagnostic = models.TextField("synthèse du diagnostic", blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    history = DossierHistory(dossier="dossier_id")
 
     class Meta:
         ordering = ["dossier", "created_at"]
@@ -89,6 +93,8 @@ class Signataire(models.Model):
     # Set by the services from the organisation (services.is_required_party).
     requis = models.BooleanField("signature requise", default=False)
 
+    history = DossierHistory(dossier="convention.dossier_id")
+
     class Meta:
         ordering = ["convention", "ordre", "pk"]
         verbose_name = "signataire"
@@ -127,6 +133,8 @@ class ConventionDocument(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    history = DossierHistory(dossier="convention.dossier_id")
 
     class Meta:
         ordering = ["convention", "kind", "-version"]

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from pvd.core.formatting import date_fr
+from pvd.journal.services import corbeille_move
 from pvd.territoires.services import check_offered
 
 from .models import (
@@ -344,7 +345,7 @@ def signataire_delete(*, signataire: Signataire, by) -> None:
             )
         _check_date_order(convention, signed_on)
         _check_dependants(convention, signed_on)
-    signataire.delete()
+    corbeille_move(instance=signataire, by=by, label=f"Signataire {signataire.organisation.nom}")
     _refresh_signature_state(convention)
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, ValidationError
 from django.db import connection
 from django.http import (
     HttpResponseBadRequest,
@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .forms import report_validation_error
+from .middleware import too_large_response
 
 
 @login_not_required
@@ -70,6 +71,12 @@ def _standalone(template: str) -> str:
 
 @login_not_required
 def error_400(request, exception=None):
+    """A malformed request; a body too big for DATA_UPLOAD_MAX_MEMORY_SIZE (413) or with too many
+    fields or files (DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES) is told as such."""
+    if isinstance(exception, RequestDataTooBig):
+        return too_large_response()
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        return HttpResponseBadRequest(_standalone("400_too_many.html"))
     return HttpResponseBadRequest(_standalone("400.html"))
 
 

@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from pvd.core.formatting import nombre
+from pvd.core.rendered import html_to_pdf
 
 from .selectors_export import export_content
 
@@ -38,8 +39,6 @@ def _chart_rows(chart) -> list[dict]:
 def diagnostic_pdf(dossier, *, charts, svg=None) -> bytes:
     """The whole diagnostic as a PDF. `charts`: the `charts.Chart`s to draw (empty ones are left
     out); `svg(chart)` draws one as SVG markup (by default `charts.chart_svg`)."""
-    from weasyprint import HTML
-
     from pvd.core.context_processors import site
 
     draw = svg or _svg
@@ -49,7 +48,7 @@ def diagnostic_pdf(dossier, *, charts, svg=None) -> bytes:
         if not chart.is_empty
     ]
     html = render_to_string("diagnostic/export_pdf.html", {**site(None), **export_content(dossier), "figures": figures})
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 # --- XLSX ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from pvd.core import limits
 from pvd.core.formatting import nombre, nombre_saisie
 from pvd.core.forms import BaseForm, BaseModelForm, DateInput
 from pvd.documents.models import ALLOWED_EXTENSIONS, MAX_SIZE, Document
@@ -388,5 +389,10 @@ class PointsInteretImportForm(BaseForm):
             raise ValidationError(
                 f"Le GeoJSON dépasse {carte.IMPORT_MAX_BYTES // 1_000_000} Mo : découpez-le ou simplifiez les zones."
             )
+        if fichier:
+            try:
+                limits.check_upload(fichier, allowed=["geojson", "json"], max_bytes=carte.IMPORT_MAX_BYTES)
+            except ValidationError as error:
+                raise ValidationError({"fichier": error.messages}) from error
         cleaned["data"] = fichier.read() if fichier else texte
         return cleaned

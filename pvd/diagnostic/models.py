@@ -9,6 +9,8 @@ Validation is not stored here: it is read from the decisions of gouvernance
 from django.conf import settings
 from django.db import models
 
+from pvd.journal.history import DossierHistory
+
 
 class Theme(models.TextChoices):
     """The themes of the diagnostic: those of the AFOM and of the figures."""
@@ -57,6 +59,8 @@ class Diagnostic(models.Model):
     )
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
+    history = DossierHistory(dossier="dossier_id")
+
     class Meta:
         verbose_name = "diagnostic"
 
@@ -91,6 +95,8 @@ class DonneeImport(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("importé le", auto_now_add=True)
+
+    history = DossierHistory(dossier="dossier_id")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -127,6 +133,8 @@ class Donnee(models.Model):
     )
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
+    history = DossierHistory(dossier="dossier_id")
+
     class Meta:
         ordering = ["theme", "indicateur", "echelle", "code_territoire", "millesime"]
         verbose_name = "chiffre du territoire"
@@ -159,6 +167,8 @@ class AfomItem(models.Model):
     texte = models.TextField("constat")
     ordre = models.PositiveIntegerField("ordre", default=0)
     donnees = models.ManyToManyField(Donnee, verbose_name="chiffres à l'appui", blank=True, related_name="afom_items")
+
+    history = DossierHistory(dossier="dossier_id")
 
     class Meta:
         ordering = ["theme", "categorie", "ordre", "pk"]
@@ -209,6 +219,8 @@ class DocumentPlanification(models.Model):
     file = models.FileField("fichier", upload_to=_plan_path, max_length=400, blank=True)
     commentaire = models.TextField("ce qu'il implique pour le projet", blank=True)
 
+    history = DossierHistory(dossier="dossier_id")
+
     class Meta:
         ordering = ["kind", "nom"]
         verbose_name = "document de planification"
@@ -248,6 +260,8 @@ class Etude(models.Model):
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
+    history = DossierHistory(dossier="dossier_id")
+
     class Meta:
         ordering = ["-date_debut", "objet", "pk"]
         verbose_name = "étude"
@@ -272,6 +286,8 @@ class Initiative(models.Model):
     porteur_kind = models.CharField("nature du porteur", max_length=20, choices=PorteurKind.choices)
     description = models.TextField("description", blank=True)
     lien = models.URLField("lien", max_length=500, blank=True)
+
+    history = DossierHistory(dossier="dossier_id")
 
     class Meta:
         ordering = ["nom", "pk"]
@@ -309,6 +325,8 @@ class PointInteret(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("ajouté le", auto_now_add=True)
+
+    history = DossierHistory(dossier="dossier_id")
 
     class Meta:
         ordering = ["kind", "nom", "pk"]

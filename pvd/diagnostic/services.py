@@ -12,6 +12,8 @@ from django.utils import timezone
 from pvd.documents.models import DocumentKind
 from pvd.documents.services import check_upload, document_create
 from pvd.gouvernance.services import object_submit
+from pvd.journal.history import history_bulk_record
+from pvd.journal.services import corbeille_move
 from pvd.territoires.models import Commune, Epci
 
 from . import carte
@@ -254,6 +256,8 @@ def reference_figures_sync(*, dossier) -> int:
     Donnee.objects.bulk_create(to_create)
     if to_update:
         Donnee.objects.bulk_update(to_update, [*REFERENCE_FIELDS, "updated_at"])
+    history_bulk_record(instances=to_create, history_type="+", dossier_ref=dossier.pk)
+    history_bulk_record(instances=to_update, history_type="~", dossier_ref=dossier.pk)
     return sum(1 for key in wanted if key not in existing or existing[key].origine == DonneeOrigine.REFERENCE)
 
 
@@ -288,7 +292,7 @@ def donnee_update(*, donnee: Donnee, by, **fields) -> Donnee:
 @transaction.atomic
 def donnee_delete(*, donnee: Donnee, by) -> None:
     _check_saisie(donnee)
-    donnee.delete()
+    corbeille_move(instance=donnee, by=by)
 
 
 # --- Imports ---------------------------------------------------------------------------------
@@ -332,6 +336,8 @@ def donnees_import(*, dossier, content: bytes, nom_fichier: str, by):
     try:
         Donnee.objects.bulk_create(created)
         Donnee.objects.bulk_update(updated, fields=[*FIGURE_FIELDS, "origine", "donnee_import", "updated_at"])
+        history_bulk_record(instances=created, history_type="+", by=by, dossier_ref=dossier.pk)
+        history_bulk_record(instances=updated, history_type="~", by=by, dossier_ref=dossier.pk)
     except IntegrityError as error:  # a figure added by someone else between the reading and now
         parsed.fault(0, "", "Des chiffres du dossier ont changé pendant l'import : déposez le fichier à nouveau.")
         raise ImportRefused(parsed) from error
@@ -343,7 +349,7 @@ def donnee_import_delete(*, donnee_import, by) -> int:
     """Delete an import and every figure it holds (those it created and those it updated).
     Returns the number of figures deleted."""
     count = donnee_import.donnees.count()
-    donnee_import.delete()
+    corbeille_move(instance=donnee_import, by=by)
     return count
 
 
@@ -510,9 +516,7 @@ def plan_update(*, plan: DocumentPlanification, by, file=None, remove_file: bool
 
 @transaction.atomic
 def plan_delete(*, plan: DocumentPlanification, by) -> None:
-    file = plan.file if plan.file else None
-    plan.delete()
-    _delete_files_on_commit(file)
+    corbeille_move(instance=plan, by=by, label=plan.nom)
 
 
 ETUDE_FIELDS = (
@@ -615,8 +619,8 @@ def etude_update(
 
 @transaction.atomic
 def etude_delete(*, etude: Etude, by) -> None:
-    """Delete a study; its deliverable stays in the dossier's documents."""
-    etude.delete()
+    """Delete a study (to the bin); its deliverable stays in the dossier's documents."""
+    corbeille_move(instance=etude, by=by)
 
 
 INITIATIVE_FIELDS = ("nom", "porteur", "porteur_kind", "description", "lien")
@@ -653,7 +657,7 @@ def initiative_update(*, initiative: Initiative, by, **fields) -> Initiative:
 
 @transaction.atomic
 def initiative_delete(*, initiative: Initiative, by) -> None:
-    initiative.delete()
+    corbeille_move(instance=initiative, by=by)
 
 
 # --- Points d'intérêt (carte) ----------------------------------------------------------------
@@ -694,7 +698,7 @@ def point_interet_update(
 
 @transaction.atomic
 def point_interet_delete(*, point: PointInteret, by) -> None:
-    point.delete()
+    corbeille_move(instance=point, by=by)
 
 
 def _import_kind(value, default: str) -> str | None:

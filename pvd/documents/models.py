@@ -9,6 +9,8 @@ a fiche action.
 from django.conf import settings
 from django.db import models
 
+from pvd.journal.history import DossierHistory
+
 # What may be uploaded: extension → a description for the errors. The content is checked too
 # (services.check_upload), the extension alone proves nothing.
 ALLOWED_EXTENSIONS = {
@@ -22,7 +24,8 @@ ALLOWED_EXTENSIONS = {
     "jpg": "image JPEG",
     "jpeg": "image JPEG",
 }
-MAX_SIZE = 20 * 1024 * 1024
+# One file at most (PVD_UPLOAD_MAX_BYTES, 20 Mo unless the setting says otherwise).
+MAX_SIZE = settings.PVD_UPLOAD_MAX_BYTES
 
 
 class DocumentKind(models.TextChoices):
@@ -66,6 +69,8 @@ class Document(models.Model):
 
     objects = DocumentQuerySet.as_manager()
 
+    history = DossierHistory(dossier="dossier_id")
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "document"
@@ -94,6 +99,8 @@ class DocumentVersion(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    history = DossierHistory(dossier="document.dossier_id")
 
     class Meta:
         ordering = ["document", "-numero"]

@@ -12,14 +12,21 @@ def documents_for(dossier, access):
     return Document.objects.filter(dossier=dossier).visible_to(access)
 
 
-def document_rows(dossier, access) -> list[Document]:
-    """The list page: each document with `current` (its latest version) and `state` (its
-    validation by the comité de projet), in a fixed number of queries."""
-    documents = list(
+def documents_listed(dossier, access):
+    """The documents of the list page, newest first, with what a row shows (to paginate)."""
+    return (
         documents_for(dossier, access)
         .select_related("created_by")
         .prefetch_related(Prefetch("versions", queryset=DocumentVersion.objects.order_by("-numero")))
+        .order_by("-created_at", "-pk")
     )
+
+
+def document_rows(dossier, access, documents=None) -> list[Document]:
+    """The list page: each document (all of them, or the page `documents` of `documents_listed`)
+    with `current` (its latest version) and `state` (its validation by the comité de projet), in
+    a fixed number of queries."""
+    documents = list(documents_listed(dossier, access) if documents is None else documents)
     states = validation_states(documents)
     for document in documents:
         versions = list(document.versions.all())

@@ -1,75 +1,24 @@
 """Every write of the documents: creation with a first version, new versions, deletion, submission."""
 
-import io
-import zipfile
-
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
+from pvd.core import limits
 from pvd.gouvernance.services import object_submit
+from pvd.journal.services import corbeille_move
 
 from .models import ALLOWED_EXTENSIONS, MAX_SIZE, Document, DocumentVersion
 
-# Members a genuine office file holds (they are ZIP archives): DOCX/XLSX by their main part,
-# ODT/ODS by their declared MIME type.
-_OOXML_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
-_ODF_MIMETYPE = {
-    "odt": b"application/vnd.oasis.opendocument.text",
-    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
-}
-
-
-def _extension(name: str) -> str:
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
-def _content_matches(extension: str, content: bytes) -> bool:
-    if extension == "pdf":
-        return content.startswith(b"%PDF-")
-    if extension == "png":
-        return content.startswith(b"\x89PNG\r\n\x1a\n")
-    if extension in ("jpg", "jpeg"):
-        return content.startswith(b"\xff\xd8\xff")
-    if extension == "csv":
-        if b"\x00" in content:
-            return False
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                content.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            return True
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if extension in _OOXML_PART:
-                return _OOXML_PART[extension] in archive.namelist()
-            return archive.read("mimetype").strip() == _ODF_MIMETYPE[extension]
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return False
-
 
 def check_upload(file) -> bytes:
-    """The content of an uploaded file, or a ValidationError (in French) on the field `file`."""
-    if file is None:
-        raise ValidationError({"file": "Choisissez un fichier."})
-    extension = _extension(file.name or "")
-    allowed = ", ".join(sorted({e.upper() for e in ALLOWED_EXTENSIONS} - {"JPEG"}))
-    if extension not in ALLOWED_EXTENSIONS:
-        raise ValidationError({"file": f"Ce type de fichier n'est pas accepté. Formats acceptés : {allowed}."})
-    if file.size > MAX_SIZE:
-        raise ValidationError({"file": f"Le fichier dépasse la taille maximale de {MAX_SIZE // (1024 * 1024)} Mo."})
-    if file.size == 0:
-        raise ValidationError({"file": "Le fichier est vide."})
-    file.seek(0)
-    content = file.read()
-    if not _content_matches(extension, content):
-        raise ValidationError(
-            {"file": f"Le contenu du fichier ne correspond pas à son extension ({ALLOWED_EXTENSIONS[extension]})."}
-        )
-    return content
+    """The content of an uploaded file, or a ValidationError (in French) on the field `file`:
+    an accepted extension, the size limit and a content of that kind (`pvd.core.limits`)."""
+    try:
+        return limits.check_upload(file, allowed=ALLOWED_EXTENSIONS, max_bytes=MAX_SIZE)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
 
 
 def _add_version(document: Document, *, name: str, content: bytes, by) -> DocumentVersion:
@@ -143,14 +92,13 @@ def document_version_add(*, document: Document, file, by) -> DocumentVersion:
 
 @transaction.atomic
 def document_delete(*, document: Document, by) -> None:
-    """Delete a document and its files, unless the comité de projet has decided on it (the
-    gouvernance's one rule: `decidable_delete_check`; a pending submission goes with it)."""
+    """Move a document and its versions to the dossier's bin (files kept until it is emptied),
+    unless the comité de projet has decided on it (the gouvernance's one rule:
+    `decidable_delete_check`; a pending submission goes with it)."""
     from pvd.gouvernance.services import decidable_delete_check
 
     decidable_delete_check(target=document)
-    files = [version.file for version in document.versions.all() if version.file]
-    document.delete()
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+    corbeille_move(instance=document, by=by, label=document.titre)
 
 
 @transaction.atomic

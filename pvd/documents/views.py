@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from pvd.core.downloads import protected_download
 from pvd.core.forms import apply_validation_error, report_validation_error
+from pvd.core.pagination import paginate
 from pvd.core.views import delete_view
 from pvd.dossiers.steps import optional_provider
 from pvd.dossiers.views_utils import dossier_context, dossier_view
@@ -38,11 +39,20 @@ def _list_crumb(dossier):
 
 @dossier_view(VIEW)
 def document_list(request, dossier):
-    documents = selectors.document_rows(dossier, request.access)
+    page, page_link = paginate(request, selectors.documents_listed(dossier, request.access))
+    documents = selectors.document_rows(dossier, request.access, page.object_list)
     return render(
         request,
         "documents/list.html",
-        dossier_context(request, dossier, page_title="Documents", crumbs=[], documents=documents),
+        dossier_context(
+            request,
+            dossier,
+            page_title="Documents",
+            crumbs=[],
+            documents=documents,
+            page_obj=page,
+            page_link=page_link,
+        ),
     )
 
 

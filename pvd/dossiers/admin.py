@@ -1,8 +1,11 @@
 """Platform administrators manage dossiers, members and invitations in the Django admin."""
 
+from django import forms
 from django.contrib import admin
 
-from pvd.dossiers.models import DemandeDossier, Dossier, Invitation, Membre
+from pvd.comptes.admin import UserAdmin
+from pvd.comptes.models import User
+from pvd.dossiers.models import DemandeDossier, Dossier, Invitation, Membre, Role
 
 
 class MembreInline(admin.TabularInline):
@@ -53,3 +56,80 @@ class DemandeDossierAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- A dossier never ends up without a chef de projet, whatever the admin does ----------------
+
+
+def _protected_by_last_chef(protected: list, **leaving) -> list:
+    from .services import LAST_CHEF_MESSAGE, last_chef_dossiers
+
+    return [*protected, *(LAST_CHEF_MESSAGE.format(dossier=d.nom) for d in last_chef_dossiers(**leaving))]
+
+
+class MembreAdminForm(forms.ModelForm):
+    class Meta:
+        model = Membre
+        fields = ["dossier", "user", "role"]
+
+    def clean(self):
+        from .services import last_chef_check
+
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk and instance.role == Role.CHEF_DE_PROJET and cleaned.get("role") != Role.CHEF_DE_PROJET:
+            last_chef_check(membres=[instance])
+        return cleaned
+
+
+class MembreInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if not self.instance.pk or not any(f.instance.pk for f in self.forms):
+            return
+        had_chef = any(f.instance.pk and f.initial.get("role") == Role.CHEF_DE_PROJET for f in self.forms)
+        keeps_chef = any(
+            f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("role") == Role.CHEF_DE_PROJET
+            for f in self.forms
+        )
+        if had_chef and not keeps_chef:
+            from .services import LAST_CHEF_MESSAGE
+
+            raise forms.ValidationError(LAST_CHEF_MESSAGE.format(dossier=self.instance.nom))
+
+
+MembreInline.formset = MembreInlineFormSet
+MembreAdmin.form = MembreAdminForm
+
+
+def _membre_deleted_objects(self, objs, request):
+    deleted, counts, perms_needed, protected = admin.ModelAdmin.get_deleted_objects(self, objs, request)
+    return deleted, counts, perms_needed, _protected_by_last_chef(protected, membres=list(objs))
+
+
+MembreAdmin.get_deleted_objects = _membre_deleted_objects
+
+
+class GuardedUserChangeForm(UserAdmin.form):
+    def clean(self):
+        from .services import last_chef_check
+
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.is_active and cleaned.get("is_active") is False:
+            last_chef_check(users=[self.instance])
+        return cleaned
+
+
+class GuardedUserAdmin(UserAdmin):
+    """The accounts' admin (comptes), which does not know the dossiers: deleting or deactivating
+    the last chef de projet of a dossier is refused."""
+
+    form = GuardedUserChangeForm
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, _protected_by_last_chef(protected, users=list(objs))
+
+
+admin.site.unregister(User)
+admin.site.register(User, GuardedUserAdmin)

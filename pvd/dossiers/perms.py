@@ -42,6 +42,8 @@ A member keeps their membership role even when they also hold a State scope.
 | organisations.curate          |      |        |     |            |         |            |  x   |
 | pilotage.tableau_territorial  |      |        |     |            |         |     x      |  x   |
 | dossier.open_hors_programme   |      |        |     |            |         |            |  x   |
+| journal.view                  |  x   |        |     |            |         |            |      |
+| corbeille.restore             |  x   |        |     |            |         |            |      |
 
 `dossier.open` (open a dossier and invite its chef de projet) and `demande.decide` (accept or
 refuse a request to open one) come before any dossier exists: they are asked of
@@ -101,6 +103,10 @@ organisations) belongs to no dossier: pages ask `national_access_for(user)`, and
 opening of a dossier for a commune outside the programme (`dossier.open_hors_programme`).
 `pilotage.tableau_territorial` (the dashboard of the dossiers of a département, or of all of them)
 is asked of `state_access(user)`: a préfecture sees its département's dossiers, ANCT all of them.
+
+`journal.view` (read and export the dossier's journal: who changed what, when, before and after)
+and `corbeille.restore` (see the dossier's bin and restore what was deleted) are the chef de
+projet's: nobody changes the journal, and the bin holds what the whole team deleted.
 """
 
 from dataclasses import dataclass
@@ -153,6 +159,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "organisations.curate": {ANCT},
     "pilotage.tableau_territorial": {PREFECTURE, ANCT},
     "dossier.open_hors_programme": {ANCT},
+    "journal.view": _CHEF,
+    "corbeille.restore": _CHEF,
 }
 
 

@@ -99,8 +99,49 @@ def dossier_update(*, dossier: Dossier, nom: str, date_entree=None, pvd_id: str 
     return dossier
 
 
+LAST_CHEF_MESSAGE = (
+    "Le dossier « {dossier} » doit garder au moins un chef de projet : nommez d'abord un autre chef de projet."
+)
+
+
 def _chefs_remaining(dossier: Dossier, excluding: Membre) -> bool:
-    return dossier.membres.filter(role=Role.CHEF_DE_PROJET).exclude(pk=excluding.pk).exists()
+    """Whether another chef de projet stays, the dossier's chef rows locked until the end of the
+    transaction (two chefs removing each other at once cannot both succeed)."""
+    chefs = list(
+        Membre.objects.select_for_update()
+        .filter(dossier_id=dossier.pk, role=Role.CHEF_DE_PROJET)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return any(pk != excluding.pk for pk in chefs)
+
+
+def last_chef_dossiers(*, users=None, membres=None) -> list[Dossier]:
+    """The dossiers that would be left without a chef de projet if these users (deleted or
+    deactivated) or these memberships (deleted) went: the one check of the admin's paths."""
+    if users is None and membres is None:
+        return []
+    leaving = Membre.objects.filter(role=Role.CHEF_DE_PROJET)
+    if users is not None:
+        leaving = leaving.filter(user__in=users)
+    if membres is not None:
+        leaving = leaving.filter(pk__in=[membre.pk for membre in membres])
+    leaving_pks = set(leaving.values_list("pk", flat=True))
+    dossier_ids = set(Membre.objects.filter(pk__in=leaving_pks).values_list("dossier_id", flat=True))
+    staying = set(
+        Membre.objects.select_for_update(of=("self",))
+        .filter(dossier_id__in=dossier_ids, role=Role.CHEF_DE_PROJET, user__is_active=True)
+        .exclude(pk__in=leaving_pks)
+        .values_list("dossier_id", flat=True)
+    )
+    return list(Dossier.objects.filter(pk__in=dossier_ids - staying).order_by("nom"))
+
+
+def last_chef_check(*, users=None, membres=None) -> None:
+    """Refuses (French ValidationError) what would leave a dossier without a chef de projet."""
+    orphaned = last_chef_dossiers(users=users, membres=membres)
+    if orphaned:
+        raise ValidationError([LAST_CHEF_MESSAGE.format(dossier=dossier.nom) for dossier in orphaned])
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -12,6 +11,7 @@ from pvd.comptes.forms import AcceptInvitationForm
 from pvd.comptes.models import User
 from pvd.core.formatting import date_fr
 from pvd.core.forms import apply_validation_error, report_validation_error, validation_message
+from pvd.core.pagination import paginate
 from pvd.territoires.forms import NationalOrganisationForm
 from pvd.territoires.models import Departement
 from pvd.territoires.selectors import national_organisations
@@ -43,16 +43,14 @@ def dossier_list(request):
         filters = {name: request.GET.get(name, "") for name in form.fields}
         dossiers = Dossier.objects.none()
     # National users see ~1,600 dossiers: the list is paginated.
-    page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, page_link = paginate(request, dossiers)
     return render(
         request,
         "dossiers/list.html",
         {
             "dossiers": page.object_list,
             "page_obj": page,
-            "query_string": query.urlencode(),
+            "page_link": page_link,
             "filters": filters,
             "filter_form": form,
             "departements": Departement.objects.order_by("code"),

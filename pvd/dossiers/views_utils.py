@@ -24,6 +24,8 @@ SECTIONS = [
     ("Évaluation", "pilotage:bilans", "dossier.view"),
     ("Participation", "participation:moderation", "participation.moderate"),
     ("Membres", "dossiers:membres", "dossier.view"),
+    ("Journal", "journal:journal", "journal.view"),
+    ("Corbeille", "journal:corbeille", "corbeille.restore"),
 ]
 
 

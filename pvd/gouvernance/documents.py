@@ -5,6 +5,8 @@ import datetime
 from django.template.loader import render_to_string
 from icalendar import Calendar, Event
 
+from pvd.core.rendered import html_to_pdf
+
 DUREE_SEANCE = datetime.timedelta(hours=2)
 
 
@@ -62,7 +64,4 @@ def dossier_ics(dossier, seances, *, now: datetime.datetime | None = None) -> by
 
 
 def render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(render_to_string(template, context))

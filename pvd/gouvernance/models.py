@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pvd.core.formatting import date_fr
+from pvd.journal.history import DossierHistory
 
 
 class InstanceType(models.TextChoices):
@@ -37,6 +38,8 @@ class Instance(models.Model):
     # comité de projet of the programme.
     instance_existante = models.BooleanField("instance locale existante", default=False)
     nom_instance_existante = models.CharField("nom de l'instance existante", max_length=200, blank=True)
+
+    history = DossierHistory(dossier="dossier_id")
 
     class Meta:
         ordering = ["kind", "nom"]
@@ -166,6 +169,8 @@ class MembreInstance(models.Model):
 
     objects = MembreInstanceQuerySet.as_manager()
 
+    history = DossierHistory(dossier="instance.dossier_id", excluded_fields=["instance"])
+
     class Meta:
         ordering = ["instance", "role", "nom"]
         verbose_name = "membre d'instance"
@@ -210,6 +215,8 @@ class Seance(models.Model):
     # The ICS SEQUENCE: raised at each change of date or place, so calendars update the event.
     sequence = models.PositiveIntegerField("version du rendez-vous", default=0)
 
+    history = DossierHistory(dossier="instance.dossier_id", excluded_fields=["instance"])
+
     class Meta:
         ordering = ["-date"]
         verbose_name = "séance"
@@ -239,6 +246,8 @@ class Presence(models.Model):
     # PROTECT: removing a member must never change an attendance list (services decide).
     membre = models.ForeignKey(MembreInstance, on_delete=models.PROTECT, related_name="presences")
     statut = models.CharField("présence", max_length=10, choices=PresenceStatut.choices)
+
+    history = DossierHistory(dossier="seance.instance.dossier_id")
 
     class Meta:
         ordering = ["seance", "membre__nom"]
@@ -327,6 +336,8 @@ class PointOrdreDuJour(models.Model):
     )
     submitted_at = models.DateTimeField("soumis le", auto_now_add=True)
 
+    history = DossierHistory(dossier="dossier_id")
+
     class Meta:
         ordering = ["seance", "ordre", "pk"]
         verbose_name = "point de l'ordre du jour"
@@ -373,6 +384,8 @@ class Decision(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
+
+    history = DossierHistory(dossier="point.dossier_id")
 
     class Meta:
         ordering = ["-created_at"]

@@ -19,6 +19,8 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from pvd.journal.history import history_bulk_record
+
 from . import registry
 from .models import (
     ROLES_BY_TYPE,
@@ -449,6 +451,7 @@ def pending_points_schedule(*, seance: Seance, by) -> int:
     for offset, point in enumerate(points, start=1):
         point.seance, point.ordre = seance, ordre + offset
     PointOrdreDuJour.objects.bulk_update(points, ["seance", "ordre"])
+    history_bulk_record(instances=points, history_type="~", by=by, dossier_ref=seance.instance.dossier_id)
     return len(points)
 
 
@@ -494,6 +497,9 @@ def presences_record(*, seance: Seance, statuts: dict, by) -> None:
             to_update.append(presence)
     Presence.objects.bulk_create(to_create)
     Presence.objects.bulk_update(to_update, ["statut"])
+    dossier_ref = seance.instance.dossier_id
+    history_bulk_record(instances=to_create, history_type="+", by=by, dossier_ref=dossier_ref)
+    history_bulk_record(instances=to_update, history_type="~", by=by, dossier_ref=dossier_ref)
 
 
 @transaction.atomic
@@ -577,7 +583,9 @@ def seance_send_convocation(*, seance: Seance, by, convocation_url: str) -> Conv
         ConvocationEnvoi.objects.create(seance=seance, membre=membre, email=membre.email)
         report.sent.append(membre.email)
     if report.sent:
-        Seance.objects.filter(pk=seance.pk).update(convocation_envoyee_le=timezone.now())
+        seance.convocation_envoyee_le = timezone.now()
+        Seance.objects.filter(pk=seance.pk).update(convocation_envoyee_le=seance.convocation_envoyee_le)
+        history_bulk_record(instances=[seance], history_type="~", by=by, dossier_ref=seance.instance.dossier_id)
     return report
 
 

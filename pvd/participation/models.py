@@ -8,12 +8,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from pvd.journal.history import DossierHistory
+
 
 class PageParticipation(models.Model):
     dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, related_name="page_participation")
     publiee = models.BooleanField("page publique publiée", default=False)
     titre = models.CharField("titre", max_length=200, default="Participez au projet de votre ville")
     introduction = models.TextField("introduction", blank=True)
+
+    history = DossierHistory(dossier="dossier_id")
 
     class Meta:
         verbose_name = "page de participation"
@@ -45,6 +49,8 @@ class Consultation(models.Model):
         blank=True,
         related_name="+",
     )
+
+    history = DossierHistory(dossier="dossier_id")
 
     class Meta:
         ordering = ["-ouverture", "pk"]
@@ -147,6 +153,8 @@ class Contribution(models.Model):
     reponse_le = models.DateTimeField("répondu le", null=True, blank=True)
     created_at = models.DateTimeField("déposée le", auto_now_add=True)
 
+    history = DossierHistory(dossier="dossier_id", excluded_fields=["email", "auteur"])
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "contribution"
@@ -177,6 +185,8 @@ class Moderation(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField("date", auto_now_add=True)
+
+    history = DossierHistory(dossier="contribution.dossier_id")
 
     class Meta:
         ordering = ["at", "pk"]

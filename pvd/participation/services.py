@@ -1,3 +1,5 @@
+import ipaddress
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -43,8 +45,23 @@ def consultation_create(
     return consultation
 
 
+def rate_limit_address(ip: str) -> str:
+    """What the rate limit counts: an IPv4 address as it is; an IPv6 address by its /64 network,
+    since one home or one phone is given a whole /64 and picks any address in it at will (an
+    IPv4-mapped IPv6 address counts as its IPv4 address). Anything unreadable, as it is."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 def _rate_key(ip: str) -> str:
-    return f"participation:contributions:{ip}"
+    return f"participation:contributions:{rate_limit_address(ip)}"
 
 
 def rate_limit_take(*, ip: str) -> str | None:

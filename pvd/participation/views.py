@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pvd.core.csv_export import csv_cell
 from pvd.core.forms import apply_validation_error, report_validation_error
+from pvd.core.pagination import paginate
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from . import selectors, services
@@ -55,11 +55,8 @@ MODERATION_PAGE_SIZE = 30
 
 
 def _page_of(request, queryset, size):
-    """One page of a list and the query string of the other filters (for the pagination links)."""
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
+    """One page of a list and the link to the other pages, the other filters kept."""
+    return paginate(request, queryset, size)
 
 
 def _public_context(page, **extra):
@@ -76,14 +73,14 @@ def _public_page_context(request, page, form, projet):
     """What the public page shows besides the form: consultations, one page of published
     contributions, the link to the published projet de territoire (`projet`, fetched once)."""
     dossier = page.dossier
-    contributions, query_string = _page_of(request, selectors.published_contributions(dossier), PUBLIC_PAGE_SIZE)
+    contributions, page_link = _page_of(request, selectors.published_contributions(dossier), PUBLIC_PAGE_SIZE)
     return _public_context(
         page,
         form=form,
         consultations=selectors.with_subjects(form.consultations, public=True, projet=projet),
         contributions=selectors.with_subjects(contributions.object_list, public=True, projet=projet),
         page_obj=contributions,
-        query_string=query_string,
+        page_link=page_link,
         projet_url=(
             reverse("strategie:public", kwargs={"dossier_pk": dossier.pk})
             if selectors.has_public_version(projet)
@@ -151,7 +148,7 @@ def moderation(request, dossier):
     page = PageParticipation.objects.filter(dossier=dossier).first()
     projet = selectors.public_projet(dossier)
     axes, fiches = selectors.public_axes(dossier, projet=projet), selectors.public_fiches(dossier, projet=projet)
-    contributions, query_string = _page_of(request, selectors.moderation_list(dossier, **filters), MODERATION_PAGE_SIZE)
+    contributions, page_link = _page_of(request, selectors.moderation_list(dossier, **filters), MODERATION_PAGE_SIZE)
     context = dossier_context(
         request,
         dossier,
@@ -161,7 +158,7 @@ def moderation(request, dossier):
         public_url=reverse("participation:public", kwargs={"dossier_pk": dossier.pk}) if page and page.publiee else "",
         contributions=selectors.with_subjects(contributions.object_list, public=False),
         page_obj=contributions,
-        query_string=query_string,
+        page_link=page_link,
         counts=selectors.counts_by_theme_and_status(dossier),
         consultations=list(dossier.consultations.all()),
         filters=filters,

@@ -7,12 +7,11 @@ import io
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from pvd.core import rendered
 from pvd.diagnostic.charts import chart_svg
 
 
 def bilan_pdf(content: dict) -> bytes:
-    from weasyprint import HTML
-
     from pvd.core.context_processors import site
 
     indicateurs = [
@@ -20,7 +19,7 @@ def bilan_pdf(content: dict) -> bytes:
         for i in content["indicateurs"]
     ]
     html = render_to_string("pilotage/pdf/bilan.html", {**site(None), **content, "indicateurs": indicateurs})
-    return HTML(string=html).write_pdf()
+    return rendered.html_to_pdf(html)
 
 
 def _table(document, headers: list[str], rows: list[list[str]]) -> None:
@@ -40,6 +39,11 @@ def _empty(document, text: str) -> None:
 
 
 def bilan_docx(content: dict) -> bytes:
+    """Rendered once per content (`pvd.core.rendered`)."""
+    return rendered.docx(None, {"bilan": content}, lambda: _bilan_docx(content))
+
+
+def _bilan_docx(content: dict) -> bytes:
     """Text is added as runs (never parsed as markup): a title typed by a user stays text."""
     from docx import Document
 

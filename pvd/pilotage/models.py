@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pvd.journal.history import DossierHistory
+
 
 class AlerteEnvoyee(models.Model):
     """An alert already sent to a user by the weekly digest (`pvd.pilotage.digest`): the digest
@@ -69,6 +71,8 @@ class Avis(models.Model):
     auteur_nom = models.CharField("auteur (nom)", max_length=300)
     emetteur = models.CharField("émis par", max_length=200)
     created_at = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    history = DossierHistory(dossier="dossier_id")
 
     class Meta:
         ordering = ["-date", "-created_at", "-pk"]

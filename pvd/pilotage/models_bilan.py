@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from pvd.journal.history import DossierHistory
+
 
 class BilanAnnuel(models.Model):
     """The bilan of `annee`: the figures are read from the live data when a document is
@@ -28,6 +30,8 @@ class BilanAnnuel(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    history = DossierHistory(dossier="dossier_id")
 
     class Meta:
         ordering = ["dossier", "-annee"]

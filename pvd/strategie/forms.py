@@ -1,6 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from pvd.core import limits
+from pvd.core.formatting import nombre
 from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
 from pvd.suivi import catalogue
 from pvd.suivi.models import Agregation, Frequence, IndicateurKind
@@ -134,13 +137,20 @@ class SecteurImportForm(BaseForm):
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = dossier.communes.order_by("nom")
+        self.fields["fichier"].help_text = (
+            f"Fichier .geojson ou .json de {limits.size_label(settings.PVD_IMPORT_MAX_BYTES)} et "
+            f"{nombre(settings.PVD_IMPORT_MAX_FEATURES)} objets au plus."
+        )
 
     def clean(self):
         cleaned = super().clean()
         fichier, texte = cleaned.get("fichier"), cleaned.get("texte")
         if not fichier and not (texte or "").strip():
             raise ValidationError("Choisissez un fichier GeoJSON ou collez un GeoJSON.")
-        if fichier and fichier.size > 5_000_000:
-            raise ValidationError("Le fichier dépasse 5 Mo : simplifiez les géométries.")
+        if fichier:
+            try:
+                limits.check_upload(fichier, allowed=["geojson", "json"], max_bytes=settings.PVD_IMPORT_MAX_BYTES)
+            except ValidationError as error:
+                raise ValidationError({"fichier": error.messages}) from error
         cleaned["data"] = fichier.read() if fichier else texte
         return cleaned

@@ -20,9 +20,11 @@ from functools import lru_cache
 
 import numpy as np
 import shapely
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from pyproj import Geod, Transformer
 
+from pvd.core import limits
 from pvd.core.formatting import degres, nombre
 
 # A hand-drawn sector has tens of points, a detailed imported one a few thousand.
@@ -45,7 +47,12 @@ class ImportedFeature:
 def parse_geojson(data) -> list[ImportedFeature]:
     """Text or already-decoded GeoJSON (FeatureCollection, Feature or bare geometry) → features,
     each with a validated, normalised geometry. Raises ValidationError with a French message."""
+    if isinstance(data, bytes | str):
+        # Bounded before json.loads: the file's size, and a text (not a binary renamed .geojson).
+        limits.check_size(len(data), settings.PVD_IMPORT_MAX_BYTES)
     if isinstance(data, bytes):
+        if b"\x00" in data:
+            raise ValidationError("Le fichier n'est pas un fichier texte (contenu binaire) : est-ce bien un GeoJSON ?")
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -67,6 +74,11 @@ def parse_geojson(data) -> list[ImportedFeature]:
         features = data.get("features")
         if not isinstance(features, list) or not features:
             raise ValidationError("La collection (FeatureCollection) ne contient aucun objet.")
+        if len(features) > settings.PVD_IMPORT_MAX_FEATURES:
+            raise ValidationError(
+                f"Le fichier compte {nombre(len(features))} objets : au plus "
+                f"{nombre(settings.PVD_IMPORT_MAX_FEATURES)} secteurs sont importés à la fois. Découpez-le."
+            )
         result = []
         for index, feature in enumerate(features, start=1):
             try:

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pvd.journal.history import DossierHistory
+
 
 class Echelle(models.TextChoices):
     COMMUNE = "commune", "Commune"
@@ -45,6 +47,8 @@ class ProjetTerritoire(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    history = DossierHistory(dossier="dossier_id")
 
     class Meta:
         verbose_name = "projet de territoire"
@@ -95,6 +99,8 @@ class AxeStrategique(models.Model):
     transition_ecologique = models.BooleanField("objectif transversal : transition écologique", default=False)
     cohesion_territoriale = models.BooleanField("objectif transversal : cohésion territoriale", default=False)
 
+    history = DossierHistory(dossier="dossier_id")
+
     class Meta:
         ordering = ["dossier", "ordre", "numero"]
         verbose_name = "axe stratégique"
@@ -122,6 +128,8 @@ class SousObjectif(models.Model):
     titre = models.CharField("sous-objectif", max_length=300)
     ordre = models.PositiveIntegerField("ordre", default=0)
 
+    history = DossierHistory(dossier="axe.dossier_id")
+
     class Meta:
         ordering = ["axe", "ordre", "pk"]
         verbose_name = "sous-objectif"
@@ -148,6 +156,8 @@ class SecteurIntervention(models.Model):
     surface_m2 = models.FloatField("surface (m²)", default=0)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    history = DossierHistory(dossier="dossier_id")
 
     class Meta:
         ordering = ["dossier", "kind", "nom"]

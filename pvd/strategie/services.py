@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from pvd.core.formatting import NBSP, nombre
 from pvd.core.text import plural
 from pvd.gouvernance.services import decidable_delete_check, object_submit
+from pvd.journal.services import corbeille_move
 from pvd.suivi import services as suivi_services
 from pvd.territoires.models import Commune, Epci
 from pvd.territoires.names import de_commune
@@ -193,7 +194,7 @@ def axe_delete(*, axe: AxeStrategique, by) -> None:
     decidable_delete_check(target=axe)  # rolled back with the rest if the measures refuse
     if axe.indicateurs.filter(mesures__isnull=False).exists():
         raise ValidationError("Des mesures ont été saisies sur les indicateurs de cet axe : il ne peut être supprimé.")
-    axe.delete()
+    corbeille_move(instance=axe, by=by, label=str(axe))
     version_record(dossier=dossier, by=by, motif=f"Axe {numero} supprimé")
 
 
@@ -249,7 +250,7 @@ def sous_objectif_update(*, sous_objectif: SousObjectif, titre: str, by) -> Sous
 @transaction.atomic
 def sous_objectif_delete(*, sous_objectif: SousObjectif, by) -> None:
     axe = sous_objectif.axe
-    sous_objectif.delete()
+    corbeille_move(instance=sous_objectif, by=by)
     version_record(dossier=axe.dossier, by=by, motif=f"Sous-objectif retiré de l'axe {axe.numero}")
 
 
@@ -498,7 +499,7 @@ def secteur_update(
 @transaction.atomic
 def secteur_delete(*, secteur: SecteurIntervention, by) -> None:
     dossier, nom = secteur.dossier, secteur.nom
-    secteur.delete()
+    corbeille_move(instance=secteur, by=by, label=nom)
     version_record(dossier=dossier, by=by, motif=f"Secteur « {nom} » supprimé")
 
 

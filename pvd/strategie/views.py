@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pvd.core.formatting import nombre
 from pvd.core.forms import apply_validation_error, report_validation_error
+from pvd.core.pagination import paginate
 from pvd.core.text import plural
 from pvd.core.views import delete_view
 from pvd.dossiers.models import Dossier
@@ -91,6 +92,8 @@ def index(request, dossier):
         for indicateur in axe.indicateurs.all():
             indicateur.etat = etats.get(indicateur.pk)
     geojson = selectors.secteurs_geojson(overview["secteurs"])
+    # The map shows every sector; the table a page of them.
+    secteurs_page, secteurs_page_link = paginate(request, overview["secteurs"], param="secteurs_page")
     context = dossier_context(
         request,
         dossier,
@@ -98,6 +101,8 @@ def index(request, dossier):
         crumbs=[],
         geojson=geojson,
         map=_map_settings(dossier, geojson),
+        secteurs_page=secteurs_page,
+        secteurs_page_link=secteurs_page_link,
         **overview,
     )
     return render(request, "strategie/index.html", context)

@@ -13,9 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
+from pvd.core import limits
 from pvd.core.formatting import nombre
 
 from .rules import may_enter
@@ -151,8 +152,13 @@ def _read_csv(content: bytes, parsed: ParsedValeurs) -> list | None:
 
 def _read_xlsx(content: bytes, parsed: ParsedValeurs) -> list | None:
     try:
-        values = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # Checked first (a genuine workbook that unpacks within PVD_XLSX_MAX_UNCOMPRESSED, which
+        # also bounds the blank rows read below), then read in read-only mode, row by row.
+        values = limits.open_xlsx(content, data_only=True)
         formulas = load_workbook(io.BytesIO(content), read_only=True)
+    except ValidationError as error:
+        parsed.fault(0, "", " ".join(error.messages))
+        return None
     except Exception:  # noqa: BLE001 - any unreadable workbook is reported the same way
         parsed.fault(0, "", "Ce fichier n'est pas un classeur Excel (.xlsx) lisible.")
         return None

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from pvd.core.formatting import date_fr
+from pvd.journal.history import DossierHistory
 
 
 class IndicateurKind(models.TextChoices):
@@ -100,6 +101,8 @@ class Indicateur(models.Model):
 
     objects = IndicateurQuerySet.as_manager()
 
+    history = DossierHistory(dossier="dossier_id")
+
     class Meta:
         ordering = ["dossier", "nom"]
         verbose_name = "indicateur"
@@ -150,6 +153,8 @@ class Mesure(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField("corrigée le", null=True, blank=True)
+
+    history = DossierHistory(dossier="indicateur.dossier_id")
 
     class Meta:
         ordering = ["indicateur", "date"]

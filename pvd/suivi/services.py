@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from pvd.journal.services import corbeille_move
+
 from . import catalogue as catalogue_entries
 from . import rollup
 from .models import Agregation, Frequence, Indicateur
@@ -107,4 +109,4 @@ def indicateur_update(*, indicateur: Indicateur, by=None, **changes) -> Indicate
 def indicateur_delete(*, indicateur: Indicateur, by=None) -> None:
     if indicateur.mesures.exists():
         raise ValidationError("Cet indicateur a déjà des mesures : il ne peut plus être supprimé.")
-    indicateur.delete()
+    corbeille_move(instance=indicateur, by=by, label=indicateur.nom)

@@ -13,6 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from pvd.journal.history import history_bulk_record
+from pvd.journal.services import corbeille_move
+
 from .models import Indicateur, Mesure
 from .rules import may_enter
 
@@ -81,7 +84,7 @@ def mesure_update(*, mesure: Mesure, access, by, **changes) -> Mesure:
 @transaction.atomic
 def mesure_delete(*, mesure: Mesure, access, by) -> None:
     _require(access, mesure.indicateur)
-    mesure.delete()
+    corbeille_move(instance=mesure, by=by, label=f"{mesure.indicateur.nom} : {mesure}")
 
 
 # --- Many values at once ---------------------------------------------------------------------
@@ -193,7 +196,7 @@ def mesures_save(*, dossier, saisies: list[Saisie], access, by) -> SaisieResult:
         raise SaisieRefused(errors)
     result = compare(saisies)
     now = timezone.now()
-    Mesure.objects.bulk_create(
+    created = Mesure.objects.bulk_create(
         [
             Mesure(
                 indicateur=s.indicateur,
@@ -218,6 +221,8 @@ def mesures_save(*, dossier, saisies: list[Saisie], access, by) -> SaisieResult:
         Mesure.objects.bulk_update(
             corrected, ["valeur", "source", "commentaire", "periode", "updated_by", "updated_at"]
         )
+    history_bulk_record(instances=created, history_type="+", by=by, dossier_ref=dossier.pk)
+    history_bulk_record(instances=corrected, history_type="~", by=by, dossier_ref=dossier.pk)
     return result
 
 

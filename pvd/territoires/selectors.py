@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.db.models import Q
 
 from .models import Commune, Epci, Organisation, OrganisationType
@@ -10,8 +11,22 @@ ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saint
 CANDIDATES = 300
 
 
+def search_query(query: str) -> tuple[str, bool]:
+    """The query as searched: at most PVD_SEARCH_MAX_CHARS characters and PVD_SEARCH_MAX_WORDS
+    words (a name has fewer; a longer query would build a regular expression without end);
+    and whether it was cut."""
+    text = " ".join((query or "").split())
+    cut = text[: settings.PVD_SEARCH_MAX_CHARS]
+    words = cut.split()
+    if len(words) > settings.PVD_SEARCH_MAX_WORDS:
+        words = words[: settings.PVD_SEARCH_MAX_WORDS]
+    kept = " ".join(words)
+    return kept, kept != text
+
+
 def search_words(query: str) -> list[str]:
-    return [ABBREVIATIONS.get(word, word) for word in normalize(query).split()]
+    words = [ABBREVIATIONS.get(word, word) for word in normalize(search_query(query)[0]).split()]
+    return words[: settings.PVD_SEARCH_MAX_WORDS]
 
 
 def commune_search(query: str, *, limit: int = 20) -> list[Commune]:

@@ -54,3 +54,28 @@ def test_piece_download_missing_file_is_404(client_for, dossier, media):
     client = client_for(dossier, "chef_de_projet")
     response = client.get(url("piece_download", dossier, fiche_pk=piece.fiche_id, piece_pk=piece.pk))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("plan.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64),
+        ("photo.png", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
+        ("budget.xlsx", b"PK\x03\x04\x14\x00\x00\x00\x00\x00" + b"\x00" * 64),
+    ],
+    ids=["executable", "html", "zip"],
+)
+def test_piece_add_checks_the_content_not_only_the_extension(client_for, dossier, media, main, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pvd.actions.models import PieceJointe
+
+    fiche = FicheFactory(dossier=dossier)
+    client = client_for(dossier, "equipe")
+    upload = SimpleUploadedFile(name, content)
+    response = client.post(url("piece_add", dossier, fiche_pk=fiche.pk), {"titre": "Pièce", "file": upload})
+    assert "Le contenu du fichier ne correspond pas à son extension" in main(response).get_text(" ")
+    assert not PieceJointe.objects.exists()
+    good = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF")
+    client.post(url("piece_add", dossier, fiche_pk=fiche.pk), {"titre": "Plan", "file": good})
+    assert PieceJointe.objects.get().titre == "Plan"

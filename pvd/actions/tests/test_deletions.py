@@ -96,7 +96,7 @@ def test_fiche_delete_confidential_hidden_from_non_team(client_for, dossier):
     assert response.status_code == 403  # the permission is checked before the fiche is looked up
 
 
-def test_fiche_delete_withdraws_its_pending_submission_and_removes_its_files(
+def test_fiche_delete_withdraws_its_pending_submission_and_keeps_its_files_in_the_bin(
     client_for, dossier, media, django_capture_on_commit_callbacks
 ):
     from pvd.actions.models import FicheAction
@@ -113,7 +113,7 @@ def test_fiche_delete_withdraws_its_pending_submission_and_removes_its_files(
         client.post(url("fiche_delete", dossier, fiche_pk=fiche.pk))
     assert not FicheAction.objects.filter(pk=fiche.pk).exists()
     assert not PointOrdreDuJour.objects.filter(target_id=fiche.pk).exists()  # no point left pointing at nothing
-    assert not path.exists()
+    assert path.exists()  # the file stays while the fiche is in the bin (issue 14: restored with it)
 
 
 @pytest.mark.parametrize("kind", ALL_VIEWERS)

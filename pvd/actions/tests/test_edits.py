@@ -115,7 +115,7 @@ def test_piece_delete_per_viewer(
         return
     assert response.status_code == 302
     assert not PieceJointe.objects.filter(pk=piece.pk).exists()
-    assert not path.exists()
+    assert path.exists()  # in the bin with its file until it is emptied (issue 14)
     assert fiche.historique.filter(champ="pièce jointe supprimée", ancien="Plan").exists()
 
 

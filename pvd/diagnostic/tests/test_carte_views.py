@@ -398,3 +398,21 @@ def test_import_refuses_a_file_and_a_text_at_once(client_for, dossier):
     )
     assert "pas les deux" in " ".join(response.context["form"].non_field_errors())
     assert not PointInteret.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\xff\xff\x00\x00", b"PK\x03\x04\x14\x00\x00\x00\x08\x00\x00\x00\x00\x00"],
+    ids=["executable", "zip"],
+)
+def test_import_refuses_a_binary_file_renamed_geojson(client_for, dossier, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fichier = SimpleUploadedFile("points.geojson", content)
+    response = client_for(dossier, "chef_de_projet").post(
+        url("points_import", dossier), {"fichier": fichier, "kind": "autre"}
+    )
+    assert response.context["form"].errors["fichier"] == [
+        "Le contenu du fichier ne correspond pas à son extension (GeoJSON) : il est refusé."
+    ]
+    assert not PointInteret.objects.exists()

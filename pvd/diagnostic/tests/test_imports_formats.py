@@ -462,3 +462,13 @@ def test_a_generic_label_of_a_figure_the_dossier_has_takes_its_code(dossier):
     )
     content = generic_csv("52269;locaux_commerciaux_vacants;25;locaux;Relevé;2025")
     assert len(parse_import(content, dossier=dossier).to_update) == 1
+
+
+def test_a_workbook_that_unpacks_too_big_is_refused_before_reading(dossier, settings):
+    content = xlsx_bytes([["CODGEO", "P21_POP"], ["52269", 7500]])
+    settings.PVD_XLSX_MAX_UNCOMPRESSED = 2048
+    parsed = refused(dossier, content, "chiffres.xlsx")
+    assert [e.message for e in parsed.errors] == [
+        "Le fichier décompressé dépasserait 2 ko : il est refusé. Enregistrez-le de nouveau dans un tableur, "
+        "ou découpez-le."
+    ]

@@ -76,7 +76,7 @@ def test_old_files_are_deleted_once_committed(dossier, media, django_capture_on_
     path = media / plan.file.name
     with django_capture_on_commit_callbacks(execute=True):
         services.plan_delete(plan=plan, by=None)
-    assert not path.exists() and not DocumentPlanification.objects.exists()
+    assert path.exists() and not DocumentPlanification.objects.exists()  # its file stays in the bin
 
 
 def _etude(dossier, **extra):

@@ -154,8 +154,8 @@ def test_list_query_count_does_not_grow(client_for, dossier, count, main, django
     assert len(captured.captured_queries) == LIST_QUERIES
 
 
-# Session, user, membership, dossier, documents, versions, decisions, pending points.
-LIST_QUERIES = 8
+# Session, user, membership, dossier, count (pagination), documents, versions, decisions, pending points.
+LIST_QUERIES = 9
 
 
 # Writing ---------------------------------------------------------------------------------------
@@ -378,7 +378,7 @@ def test_delete_per_viewer(client_for, dossier, kind, main, media, django_captur
     assert "Étude à retirer" in main(confirm).get_text() and main(confirm).select_one("form#confirmation")
     assert response.status_code == 302 and response["Location"] == url("list", dossier)
     assert not Document.objects.filter(pk=document.pk).exists()
-    assert not _stored_files(media)  # the files of every version go too
+    assert len(_stored_files(media)) == 2  # every version's file stays while it is in the bin (issue 14)
 
 
 def test_delete_refused_once_the_comite_decided(client_for, dossier, main):

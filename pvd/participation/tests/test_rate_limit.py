@@ -119,3 +119,47 @@ def test_production_cache_is_shared_by_processes(monkeypatch):
         "LOCATION": "pvd_cache",
     }
     assert production.PVD_TRUSTED_PROXIES == 0
+
+
+@pytest.mark.parametrize(
+    ("ip", "counted"),
+    [
+        ("192.0.2.1", "192.0.2.1"),  # IPv4 unchanged
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::1", "2001:db8:1:2::/64"),
+        ("::ffff:192.0.2.1", "192.0.2.1"),
+        ("inconnue", "inconnue"),
+    ],
+)
+def test_ipv6_addresses_counted_by_their_64(ip, counted):
+    assert services.rate_limit_address(ip) == counted
+
+
+def test_two_addresses_of_one_ipv6_64_share_the_limit(client, dossier, page, settings):
+    """One home picks any address of its /64: changing it does not give new slots; another /64
+    has its own; IPv4 addresses are still counted one by one."""
+    settings.PVD_CONTRIBUTION_RATE_LIMIT = 2
+    first, second = "2001:db8:aa:1::10", "2001:db8:aa:1:ffff:ffff:ffff:ffff"
+    assert client.post(public_url(dossier), valid_data(), REMOTE_ADDR=first).status_code == 302
+    assert client.post(public_url(dossier), valid_data(), REMOTE_ADDR=second).status_code == 302
+    refused = client.post(public_url(dossier), valid_data(), REMOTE_ADDR="2001:db8:aa:1::99")
+    assert refused.status_code == 429
+    assert client.post(public_url(dossier), valid_data(), REMOTE_ADDR="2001:db8:aa:2::10").status_code == 302
+    assert client.post(public_url(dossier), valid_data(), REMOTE_ADDR="192.0.2.10").status_code == 302
+    assert client.post(public_url(dossier), valid_data(), REMOTE_ADDR="192.0.2.11").status_code == 302
+    assert Contribution.objects.count() == 5
+
+
+def test_ipv6_64_behind_a_trusted_proxy(client, dossier, page, settings):
+    settings.PVD_CONTRIBUTION_RATE_LIMIT = 1
+    settings.PVD_TRUSTED_PROXIES = 1
+    data = valid_data()
+    assert (
+        client.post(
+            public_url(dossier), data, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="2001:db8:5:6::1"
+        ).status_code
+        == 302
+    )
+    again = client.post(public_url(dossier), data, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="2001:db8:5:6::2")
+    assert again.status_code == 429
+    assert Contribution.objects.count() == 1

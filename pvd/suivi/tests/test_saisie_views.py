@@ -492,3 +492,20 @@ def test_import_confirm_queries_do_not_grow(client_for, dossier):
     small, large = assert_queries_do_not_grow(run, grow=grow, warm=False)
     assert small == large
     assert Mesure.objects.count() == 1 + 11
+
+
+def test_import_refuses_a_workbook_that_unpacks_too_big(client_for, dossier, settings):
+    """A zip bomb is refused from the sizes its archive declares, before any sheet is read."""
+    vacance, _ = grid_world(dossier)
+    client = client_for(dossier, "equipe")
+    workbook = Workbook()
+    workbook.active.append(["Indicateur", "Date", "Valeur"])
+    workbook.active.append([vacance.pk, "2026", 1])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    settings.PVD_XLSX_MAX_UNCOMPRESSED = 2048
+    before = vacance.mesures.count()
+    response = upload(client, dossier, buffer.getvalue(), "valeurs.xlsx")
+    assert response.status_code == 400
+    assert "Le fichier décompressé dépasserait 2 ko" in main(response).get_text(" ")
+    assert vacance.mesures.count() == before

@@ -130,3 +130,31 @@ def test_commune_search_finds_a_small_commune_by_its_exact_name(db, nom):
     assert results[0] == small
     assert len(results) == 20
     assert commune_search(nom.upper())[0] == small
+
+
+@pytest.mark.parametrize("name", ["territoires:commune_search", "territoires:epci_search"])
+@pytest.mark.parametrize(
+    "query",
+    ["a" * 10_000, " ".join(["saint"] * 2_000), "langres " * 500, "( [ * + ? \\ " * 800],
+    ids=["long-word", "many-words", "repeated", "regex-characters"],
+)
+def test_search_caps_long_queries(client, communes, name, query):
+    """A query of 10 000 characters or thousands of words is cut to the limits, told in French;
+    never a server error."""
+    client.force_login(UserFactory())
+    response = client.get(reverse(name), {"q": query})
+    assert response.status_code == 200
+    notice = BeautifulSoup(response.content, "html.parser").select_one("[data-search-notice]")
+    assert notice is not None
+    assert "Recherche limitée à 6 mots et 100 caractères" in notice.get_text()
+
+
+def test_search_cut_keeps_the_first_words(client, communes):
+    client.force_login(UserFactory())
+    response = client.get(reverse("territoires:commune_search"), {"q": "langres " + "x" * 200})
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "langres" in soup.select_one("[data-search-notice]").get_text()
+    response = client.get(reverse("territoires:commune_search"), {"q": "langres"})
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("[data-search-notice]") is None
+    assert [li["data-code"] for li in soup.select("li[data-code]")] == ["52269"]

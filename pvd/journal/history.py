@@ -1,0 +1,108 @@
+"""The audit trail's one mechanism: django-simple-history, with each historical row tagged by the
+dossier it belongs to (`dossier_ref`) so that a dossier's journal reads one query per historical
+model, whatever the number of rows.
+
+An app declares the history of a model in its `models.py`::
+
+    history = DossierHistory(dossier="fiche.dossier_id")
+
+`dossier` is the dotted path from an instance to its dossier's id. The journal and the bin find
+every tracked model in `TRACKED`, without importing the apps above this one.
+"""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+# tracked model → its DossierHistory (filled as the models load).
+TRACKED: dict[type[models.Model], "DossierHistory"] = {}
+
+# Set on an instance by the bin before it deletes a cascade: the dossier is known, no query.
+DOSSIER_HINT = "_journal_dossier_ref"
+
+
+FRENCH_LABELS = {
+    "history_id": "n° dans le journal",
+    "history_date": "date du changement",
+    "history_change_reason": "motif",
+    "history_type": "action",
+    "history_user": "auteur",
+}
+
+
+class DossierHistoricalModel(models.Model):
+    """The base of every historical model: the dossier the row belongs to, indexed."""
+
+    dossier_ref = models.IntegerField("dossier", null=True, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class DossierHistory(HistoricalRecords):
+    def __init__(self, *, dossier: str, **kwargs):
+        self.dossier_path = dossier
+        kwargs.setdefault("bases", [DossierHistoricalModel])
+        kwargs.setdefault("excluded_fields", [])
+        super().__init__(**kwargs)
+
+    def get_extra_fields(self, model, fields):
+        extra = super().get_extra_fields(model, fields)
+        for name, label in FRENCH_LABELS.items():
+            if isinstance(extra.get(name), models.Field):
+                extra[name].verbose_name = label
+        extra["__str__"] = lambda record: f"{record.history_object} ({record.history_date:%d/%m/%Y %H:%M})"
+        return extra
+
+    def create_history_model(self, model, inherited):
+        history_model = super().create_history_model(model, inherited)
+        history_model.dossier_path = self.dossier_path
+        TRACKED[model] = self
+        return history_model
+
+    def restored(self, instance, *, reason: str) -> None:
+        """A `+` row for an instance the bin has put back (its raw save wrote no history)."""
+        instance._change_reason = reason
+        self.create_historical_record(instance, "+")
+
+
+def dossier_ref_of(instance, path: str) -> int | None:
+    hint = getattr(instance, DOSSIER_HINT, None)
+    if hint is not None:
+        return hint
+    value = instance
+    for name in path.split("."):
+        if value is None:
+            return None
+        value = getattr(value, name)
+    return value
+
+
+def history_bulk_record(*, instances, history_type: str, by=None, dossier_ref: int | None = None) -> None:
+    """The history rows of a bulk write (`bulk_create`, `bulk_update`, `update()`), which sends
+    no signal: one INSERT per model. `history_type` is "+", "~" or "-"; the instances all belong
+    to the dossier `dossier_ref`."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    user = by if by is not None and getattr(by, "is_authenticated", False) else None
+    by_model: dict[type, list] = {}
+    for instance in instances:
+        by_model.setdefault(type(instance), []).append(instance)
+    for model, objs in by_model.items():
+        records = TRACKED.get(model)
+        if records is None:
+            continue
+        history_model = model.history.model
+        fields = records.fields_included(objs[0])
+        history_model.objects.bulk_create(
+            [
+                history_model(
+                    history_date=now,
+                    history_type=history_type,
+                    history_user=user,
+                    dossier_ref=dossier_ref if dossier_ref is not None else dossier_ref_of(obj, records.dossier_path),
+                    **{field.attname: getattr(obj, field.attname) for field in fields},
+                )
+                for obj in objs
+            ]
+        )
