@@ -312,6 +312,11 @@ REGISTER = [
     E("documents:download", VIEW, document_pk="document", version_pk="version"),
     E("documents:delete", "documents.edit", document_pk="document"),
     E("documents:submit", "documents.submit", only=P, document_pk="document"),
+    # --- journal and bin (corbeille) ----------------------------------------------------------
+    E("journal:journal", "journal.view"),
+    E("journal:corbeille", "corbeille.restore"),
+    # The world's bin is empty: the chef's restore of a missing item is a 404.
+    E("journal:corbeille_restore", "corbeille.restore", only=P, ok=(404,), pk="=999999"),
     # --- pilotage -----------------------------------------------------------------------------
     E("pilotage:national", state("pilotage.tableau_territorial")),
     E("pilotage:national_xlsx", state("pilotage.tableau_territorial"), heavy=True),

@@ -35,7 +35,7 @@ def check(response, want, *, method, entry) -> str | None:
     """What is wrong with `response` (None when it is what `want` says)."""
     status = response.status_code
     if want == OK:
-        allowed = entry.ok if method == "GET" else {200, 302, 400}
+        allowed = entry.ok if method == "GET" else {200, 302, 400} | (entry.ok if entry.only == "POST" else set())
         return None if status in allowed else f"{status}, attendu {sorted(allowed)}"
     if status != want:
         return f"{status}, attendu {want}"
