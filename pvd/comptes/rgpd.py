@@ -262,6 +262,8 @@ EXPORT: dict[str, tuple[str, ...]] = {
     "gouvernance.MembreInstance.user": (),
     "gouvernance.PointOrdreDuJour.submitted_by": (),
     "gouvernance.Seance.compte_rendu_approved_by": (),
+    # What one deleted: its label and date, not the deleted rows it keeps (other people's data).
+    "journal.Corbeille.deleted_by": ("payload",),
     # The residents' name and address are theirs, not the moderator's.
     "participation.Contribution.answered_by": ("auteur", "email"),
     "participation.Contribution.moderated_by": ("auteur", "email"),

@@ -42,6 +42,7 @@ EXPECTED_USER_FOREIGN_KEYS = {
     "gouvernance.MembreInstance.user",
     "gouvernance.PointOrdreDuJour.submitted_by",
     "gouvernance.Seance.compte_rendu_approved_by",
+    "journal.Corbeille.deleted_by",
     "participation.Contribution.answered_by",
     "participation.Contribution.moderated_by",
     "participation.Moderation.by",
