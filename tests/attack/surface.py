@@ -106,6 +106,22 @@ def E(name: str, who: str, *, only=None, post_who=None, ok=(200,), query="", spe
 VIEW = "dossier.view"
 # A request to open a dossier does not exist for the préfecture of another département.
 OTHER_DEPARTEMENT = {"prefecture_autre": 404}
+# ProConnect is off unless its OIDC_* settings are given: its two addresses answer 404 to all.
+OFF = dict.fromkeys(
+    (
+        "anonymous",
+        "outsider",
+        "chef_de_projet",
+        "equipe",
+        "elu",
+        "partenaire",
+        "lecteur",
+        "prefecture",
+        "prefecture_autre",
+        "anct",
+    ),
+    404,
+)
 G, P = "GET", "POST"
 
 REGISTER = [
@@ -124,6 +140,12 @@ REGISTER = [
     E("comptes:donnees_personnelles", PUBLIC, only=G),
     E("comptes:mes_donnees", LOGGED_IN, only=G),
     E("comptes:fermer", LOGGED_IN),
+    E("comptes:password_change", LOGGED_IN),
+    E("comptes:double_facteur", LOGGED_IN),
+    E("comptes:double_facteur_verifier", LOGGED_IN, ok=(200, 302)),
+    E("comptes:politique_securite", national("securite.politique")),
+    E("comptes:oidc_authenticate", PUBLIC, special=OFF),
+    E("comptes:oidc_callback", PUBLIC, special=OFF),
     E("comptes:invitation", PUBLIC, ok=(200, 302), token="invitation.token"),
     # --- dossiers -----------------------------------------------------------------------------
     E("dossiers:list", LOGGED_IN),
