@@ -248,9 +248,14 @@ def reference_figures_sync(*, dossier) -> int:
                 setattr(current, name, getattr(row, name))
             current.updated_at = timezone.now()
             to_update.append(current)
-    stale = [d.pk for key, d in existing.items() if d.origine == DonneeOrigine.REFERENCE and key not in wanted]
+    stale = [d for key, d in existing.items() if d.origine == DonneeOrigine.REFERENCE and key not in wanted]
     if stale:
-        Donnee.objects.filter(pk__in=stale).delete()
+        # A queryset's delete() would write the journal row by row (one signal each): the links
+        # to AFOM items, then the rows in one statement, then their history in one INSERT.
+        pks = [d.pk for d in stale]
+        AfomItem.donnees.through.objects.filter(donnee_id__in=pks).delete()
+        Donnee.objects.filter(pk__in=pks)._raw_delete(Donnee.objects.db)
+        history_bulk_record(instances=stale, history_type="-", dossier_ref=dossier.pk)
     for row in to_create:
         row.full_clean(exclude=["dossier"], validate_unique=False, validate_constraints=False)
     Donnee.objects.bulk_create(to_create)

@@ -46,7 +46,9 @@ def test_production_values(monkeypatch):
     assert production.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert production.DATABASES["default"]["HOST"] == "db.exemple.fr"
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in production.MIDDLEWARE
-    assert production.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") == 1
+    # Static files are served early, after the security headers and the content security policy.
+    assert production.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") == 2
+    assert production.MIDDLEWARE[1] == "pvd.core.csp.ContentSecurityPolicyMiddleware"
     assert production.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert production.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE

@@ -16,7 +16,7 @@ from .factories import InstanceFactory, SeanceFactory
 pytestmark = pytest.mark.django_db
 
 CAN_SET_AGENDA = {"chef_de_projet", "equipe"}
-QUERIES = 7
+QUERIES = 8
 
 
 @pytest.fixture
@@ -117,6 +117,7 @@ def test_a_seance_of_another_dossier_is_not_found(client_for, dossier, user):
 @pytest.mark.parametrize("size", [2, 8])
 def test_query_count_does_not_grow_with_the_points(dossier, a_venir, user, size, django_assert_num_queries):
     _submit(dossier, user, size)
-    # savepoint, séance lock, its date, pending points, last ordre, one bulk update, release.
+    # savepoint, séance lock, its date, pending points, last ordre, one bulk update, the journal's
+    # one INSERT, release.
     with django_assert_num_queries(QUERIES):
         assert services.pending_points_schedule(seance=a_venir, by=user) == size
