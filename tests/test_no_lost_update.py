@@ -25,7 +25,10 @@ from pvd.documents.tests.factories import DocumentFactory
 from pvd.dossiers.models import Role
 from pvd.gouvernance.tests.factories import InstanceFactory, MembreInstanceFactory, SeanceFactory
 from pvd.strategie.models import ProjetTerritoire
+from pvd.strategie.models import SousObjectif
 from pvd.strategie.tests.factories import AxeFactory, SecteurFactory
+from pvd.strategie.tests.factories import IndicateurFactory as AxeIndicateurFactory
+from pvd.suivi.tests.factories import IndicateurFactory, MesureFactory
 from tests.utils import form_fields, main
 
 STALE = "Quelqu'un d'autre a enregistré une modification pendant que vous modifiiez ce formulaire"
@@ -89,6 +92,39 @@ CASES = {
         read=lambda axe: {"titre": axe.titre, "enjeux": axe.enjeux},
         a={"titre": "Habiter le centre (par A)"},
         b={"enjeux": "Des enjeux écrits par B."},
+    ),
+    "sous-objectif d'un axe": Case(
+        make=lambda dossier: SousObjectif.objects.create(axe=AxeFactory(dossier=dossier), titre="Sous-objectif lu"),
+        page=lambda sous: _d("strategie:axe_update", sous.axe.dossier, axe_pk=sous.axe_id),
+        action=lambda sous: _d("strategie:sous_objectif_update", sous.axe.dossier, pk=sous.pk),
+        read=lambda sous: {"titre": sous.titre},
+        a={"titre": "Sous-objectif de A"},
+        b={"titre": "Sous-objectif de B"},
+    ),
+    "indicateur d'un axe": Case(
+        make=lambda dossier: AxeIndicateurFactory(axe=AxeFactory(dossier=dossier)),
+        page=lambda indicateur: _d("strategie:indicateur_update", indicateur.dossier, pk=indicateur.pk),
+        read=lambda indicateur: {"nom": indicateur.nom, "source": indicateur.source},
+        a={"nom": "Logements vacants (par A)"},
+        b={"source": "INSEE (par B)"},
+    ),
+    "indicateur d'une fiche": Case(
+        make=lambda dossier: IndicateurFactory(dossier=dossier, fiche=FicheFactory(dossier=dossier)),
+        page=lambda indicateur: _d(
+            "actions:indicateur_update", indicateur.dossier, fiche_pk=indicateur.fiche_id, indicateur_pk=indicateur.pk
+        ),
+        read=lambda indicateur: {"nom": indicateur.nom, "source": indicateur.source},
+        a={"nom": "Commerces ouverts (par A)"},
+        b={"source": "CCI (par B)"},
+    ),
+    "valeur d'un indicateur": Case(
+        make=lambda dossier: MesureFactory(indicateur=IndicateurFactory(dossier=dossier), source="Lue"),
+        page=lambda mesure: _d(
+            "suivi:valeur_update", mesure.indicateur.dossier, pk=mesure.indicateur_id, mesure_pk=mesure.pk
+        ),
+        read=lambda mesure: {"source": mesure.source, "commentaire": mesure.commentaire},
+        a={"source": "INSEE (par A)"},
+        b={"commentaire": "Le commentaire de B."},
     ),
     "projet de territoire (pas encore créé)": Case(
         make=lambda dossier: None,
