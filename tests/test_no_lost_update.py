@@ -21,6 +21,7 @@ from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
 from pvd.core.concurrency import StaleVersion, claim_version
 from pvd.core.formatting import nombre
 from pvd.core.forms import INCOMPLETE_MESSAGE, READ_FIELD, VERSION_FIELD, apply_validation_error
+from pvd.diagnostic.tests import factories_export as diag
 from pvd.documents.tests.factories import DocumentFactory
 from pvd.dossiers.models import Role
 from pvd.gouvernance.tests.factories import InstanceFactory, MembreInstanceFactory, SeanceFactory
@@ -125,6 +126,55 @@ CASES = {
         read=lambda mesure: {"source": mesure.source, "commentaire": mesure.commentaire},
         a={"source": "INSEE (par A)"},
         b={"commentaire": "Le commentaire de B."},
+    ),
+    "texte du diagnostic": Case(
+        make=lambda dossier: diag.DiagnosticFactory(dossier=dossier),
+        page=lambda diagnostic: _d("diagnostic:edit", diagnostic.dossier),
+        read=lambda diagnostic: {"histoire": diagnostic.histoire, "synthese": diagnostic.synthese},
+        a={"histoire": "L'histoire écrite par A."},
+        b={"synthese": "La synthèse écrite par B."},
+    ),
+    "chiffre du diagnostic": Case(
+        make=lambda dossier: diag.DonneeFactory(dossier=dossier),
+        page=lambda donnee: _d("diagnostic:donnee_edit", donnee.dossier, donnee_pk=donnee.pk),
+        read=lambda donnee: {"libelle": donnee.libelle, "source": donnee.source},
+        a={"libelle": "Population (par A)"},
+        b={"source": "INSEE (par B)"},
+    ),
+    "constat de l'AFOM": Case(
+        make=lambda dossier: diag.AfomItemFactory(dossier=dossier, texte="Constat lu"),
+        page=lambda item: _d("diagnostic:afom_update", item.dossier, pk=item.pk),
+        read=lambda item: {"texte": item.texte},
+        a={"texte": "Le constat de A."},
+        b={"texte": "Le constat de B."},
+    ),
+    "document de planification": Case(
+        make=lambda dossier: diag.PlanFactory(dossier=dossier),
+        page=lambda plan: _d("diagnostic:plan_update", plan.dossier, pk=plan.pk),
+        read=lambda plan: {"nom": plan.nom, "porteur": plan.porteur},
+        a={"nom": "PLUi (par A)"},
+        b={"porteur": "CC du Grand Langres (par B)"},
+    ),
+    "étude": Case(
+        make=lambda dossier: diag.EtudeFactory(dossier=dossier),
+        page=lambda etude: _d("diagnostic:etude_update", etude.dossier, pk=etude.pk),
+        read=lambda etude: {"objet": etude.objet, "prestataire": etude.prestataire},
+        a={"objet": "Étude OPAH-RU (par A)"},
+        b={"prestataire": "Bureau d'études (par B)"},
+    ),
+    "initiative structurante": Case(
+        make=lambda dossier: diag.InitiativeFactory(dossier=dossier),
+        page=lambda initiative: _d("diagnostic:initiative_update", initiative.dossier, pk=initiative.pk),
+        read=lambda initiative: {"nom": initiative.nom, "porteur": initiative.porteur},
+        a={"nom": "Tiers-lieu de la gare (par A)"},
+        b={"porteur": "Association (par B)"},
+    ),
+    "point d'intérêt": Case(
+        make=lambda dossier: diag.PointInteretFactory(dossier=dossier),
+        page=lambda point: _d("diagnostic:point_update", point.dossier, pk=point.pk),
+        read=lambda point: {"nom": point.nom, "description": point.description},
+        a={"nom": "Local vacant (par A)"},
+        b={"description": "Décrit par B."},
     ),
     "projet de territoire (pas encore créé)": Case(
         make=lambda dossier: None,
