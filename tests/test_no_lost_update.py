@@ -23,7 +23,9 @@ from pvd.core.formatting import nombre
 from pvd.core.forms import INCOMPLETE_MESSAGE, READ_FIELD, VERSION_FIELD, apply_validation_error
 from pvd.diagnostic.tests import factories_export as diag
 from pvd.documents.tests.factories import DocumentFactory
+from pvd.comptes.tests.factories import UserFactory
 from pvd.dossiers.models import Role
+from pvd.territoires.models import Organisation, OrganisationType
 from pvd.gouvernance.tests.factories import InstanceFactory, MembreInstanceFactory, SeanceFactory
 from pvd.strategie.models import ProjetTerritoire
 from pvd.strategie.models import SousObjectif
@@ -50,6 +52,7 @@ class Case:
     model: object = None  # the model of an object `make` does not create
     # How the conflict table shows a value, when not as typed (a number with its spaces).
     shown: dict = field(default_factory=dict)
+    user: object = None  # who edits, when not a chef de projet of the dossier (a national page)
 
     def show(self, name, value):
         return self.shown[name](value) if name in self.shown else value
@@ -176,6 +179,21 @@ CASES = {
         a={"nom": "Local vacant (par A)"},
         b={"description": "Décrit par B."},
     ),
+    "dossier": Case(
+        make=lambda dossier: dossier,
+        page=lambda dossier: reverse("dossiers:update", kwargs={"dossier_pk": dossier.pk}),
+        read=lambda dossier: {"nom": dossier.nom, "pvd_id": dossier.pvd_id},
+        a={"nom": "Langres (par A)"},
+        b={"pvd_id": "PVD-52-B"},
+    ),
+    "organisation nationale (ANCT)": Case(
+        make=lambda dossier: Organisation.objects.create(nom="Cerema", kind=OrganisationType.CEREMA),
+        page=lambda organisation: reverse("territoires:organisation_update", kwargs={"pk": organisation.pk}),
+        read=lambda organisation: {"nom": organisation.nom, "siren": organisation.siren},
+        a={"nom": "Cerema Est (par A)"},
+        b={"siren": "130018351"},
+        user=lambda: UserFactory(anct=True),
+    ),
     "projet de territoire (pas encore créé)": Case(
         make=lambda dossier: None,
         model=ProjetTerritoire,
@@ -256,11 +274,12 @@ CASES = {
 }
 
 
-def _two_clients(dossier, make_viewer):
+def _two_clients(dossier, make_viewer, case=None):
     clients = []
     for _ in range(2):
         client = Client()
-        client.force_login(make_viewer(dossier, Role.CHEF_DE_PROJET))
+        user = case.user() if case is not None and case.user else make_viewer(dossier, Role.CHEF_DE_PROJET)
+        client.force_login(user)
         clients.append(client)
     return clients
 
@@ -281,7 +300,7 @@ def test_second_save_is_refused_then_merged(name, dossier, make_viewer):
     case = CASES[name]
     obj = case.make(dossier)
     page, action = _urls(case, dossier, obj)
-    alice, bruno = _two_clients(dossier, make_viewer)
+    alice, bruno = _two_clients(dossier, make_viewer, case)
     read_a = form_fields(alice.get(page), action)
     read_b = form_fields(bruno.get(page), action)
     before = _saved(case, dossier, obj) if obj is not None else None
@@ -325,7 +344,7 @@ def test_a_post_without_the_version_is_refused(name, dossier, make_viewer):
     page, action = _urls(case, dossier, obj)
     if obj is None:
         obj = ProjetTerritoire.objects.create(dossier=dossier)  # the form checks an existing projet
-    client, _ = _two_clients(dossier, make_viewer)
+    client, _ = _two_clients(dossier, make_viewer, case)
     data = {
         key: value
         for key, value in form_fields(client.get(page), action).items()
