@@ -27,6 +27,8 @@ from pvd.comptes.tests.factories import UserFactory
 from pvd.dossiers.models import Role
 from pvd.territoires.models import Organisation, OrganisationType
 from pvd.gouvernance.tests.factories import InstanceFactory, MembreInstanceFactory, SeanceFactory
+from pvd.participation.models import PageParticipation
+from pvd.pilotage.models_bilan import BilanAnnuel
 from pvd.strategie.models import ProjetTerritoire
 from pvd.strategie.models import SousObjectif
 from pvd.strategie.tests.factories import AxeFactory, SecteurFactory
@@ -193,6 +195,23 @@ CASES = {
         a={"nom": "Cerema Est (par A)"},
         b={"siren": "130018351"},
         user=lambda: UserFactory(anct=True),
+    ),
+    "page publique de participation": Case(
+        make=lambda dossier: PageParticipation.objects.create(dossier=dossier, titre="Participez", introduction="Lue"),
+        page=lambda page: _d("participation:moderation", page.dossier),
+        action=lambda page: _d("participation:page_update", page.dossier),
+        read=lambda page: {"page-titre": page.titre, "page-introduction": page.introduction},
+        a={"page-titre": "Participez (par A)"},
+        b={"page-introduction": "L'introduction de B."},
+    ),
+    "appréciation du bilan annuel": Case(
+        make=lambda dossier: BilanAnnuel.objects.create(
+            dossier=dossier, annee=timezone.localdate().year - 1, appreciation="Appréciation lue."
+        ),
+        page=lambda bilan: _d("pilotage:bilan_edit", bilan.dossier, annee=bilan.annee),
+        read=lambda bilan: {"appreciation": bilan.appreciation},
+        a={"appreciation": "L'appréciation de A."},
+        b={"appreciation": "L'appréciation de B."},
     ),
     "projet de territoire (pas encore créé)": Case(
         make=lambda dossier: None,
