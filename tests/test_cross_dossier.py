@@ -477,6 +477,7 @@ EDIT_FORMS = {
     "gouvernance:membre_end": "gouvernance:instance",
     "gouvernance:seance_update": "gouvernance:seance",
     "gouvernance:compte_rendu": "gouvernance:seance",
+    "conventions:signature": "conventions:detail",
     "strategie:indicateur_update": None,
     "actions:indicateur_update": None,
     # The sous-objectifs' forms are on their axe's page.

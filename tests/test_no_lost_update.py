@@ -444,6 +444,27 @@ def test_end_of_mandate_already_recorded_is_refused(dossier, make_viewer):
     assert membre.fin == datetime.date(2026, 1, 31)
 
 
+def test_signature_already_recorded_is_refused(dossier, make_viewer):
+    """A signature typed by two people at once on the convention's page: the second is told
+    what the first recorded, and nothing of it is saved."""
+    signataire = SignataireFactory(convention=ConventionFactory(dossier=dossier), organisation__dossier=dossier)
+    page = _d("conventions:detail", dossier, pk=signataire.convention_id)
+    action = _d("conventions:signature", dossier, pk=signataire.convention_id, signataire_pk=signataire.pk)
+    alice, bruno = _two_clients(dossier, make_viewer)
+    read_a, read_b = form_fields(alice.get(page), action), form_fields(bruno.get(page), action)
+    assert alice.post(action, {**read_a, "signe_le": "2026-01-15"}).status_code == 302
+    response = bruno.post(action, {**read_b, "signe_le": "2026-01-20"}, follow=True)
+    text = BeautifulSoup(response.content, "html.parser").get_text(" ")
+    assert STALE in text and "15/01/2026" in text
+    signataire.refresh_from_db()
+    assert signataire.signe_le == datetime.date(2026, 1, 15)
+    # Read again, the form carries the new version: the correction goes through.
+    read_b = form_fields(bruno.get(page), action)
+    assert bruno.post(action, {**read_b, "signe_le": "2026-01-20"}).status_code == 302
+    signataire.refresh_from_db()
+    assert signataire.signe_le == datetime.date(2026, 1, 20)
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one write at a time: no real concurrency")
 def test_concurrent_saves_on_postgresql_exactly_one_succeeds():

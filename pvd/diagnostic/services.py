@@ -508,7 +508,13 @@ def plan_create(*, dossier, by, file=None, **fields) -> DocumentPlanification:
 
 @transaction.atomic
 def plan_update(
-    *, plan: DocumentPlanification, by, file=None, remove_file: bool = False, expected_version: int | None = None, **fields
+    *,
+    plan: DocumentPlanification,
+    by,
+    file=None,
+    remove_file: bool = False,
+    expected_version: int | None = None,
+    **fields,
 ):
     """Change a plan; a new file replaces the old one, `remove_file` removes it (files deleted once committed).
     `expected_version`: the version the caller read (see pvd.core.concurrency)."""
@@ -713,7 +719,14 @@ def point_interet_create(*, dossier, nom: str, kind: str, geometry, by, descript
 
 @transaction.atomic
 def point_interet_update(
-    *, point: PointInteret, nom: str, kind: str, geometry, by, description: str = "", expected_version: int | None = None
+    *,
+    point: PointInteret,
+    nom: str,
+    kind: str,
+    geometry,
+    by,
+    description: str = "",
+    expected_version: int | None = None,
 ) -> PointInteret:
     """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
     claim_version(point, expected_version)

@@ -110,9 +110,7 @@ def plan_update(request, dossier, pk):
         request,
         dossier,
         form,
-        save=lambda data: services.plan_update(
-            plan=plan, by=request.user, expected_version=form.read_version, **data
-        ),
+        save=lambda data: services.plan_update(plan=plan, by=request.user, expected_version=form.read_version, **data),
         done=lambda plan: references_url(dossier, f"plan-{plan.pk}"),
         message=lambda plan: f"Le document de planification « {plan.nom} » est modifié.",
         title=f"Modifier « {plan.nom} »",

@@ -481,7 +481,11 @@ def organisation_update_view(request, pk):
     form = NationalOrganisationForm(
         request.POST or None,
         versioned=organisation,
-        initial_for=lambda organisation: {"nom": organisation.nom, "kind": organisation.kind, "siren": organisation.siren},
+        initial_for=lambda organisation: {
+            "nom": organisation.nom,
+            "kind": organisation.kind,
+            "siren": organisation.siren,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

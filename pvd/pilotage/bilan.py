@@ -50,9 +50,7 @@ def _check_annee(annee: int) -> None:
 
 
 @transaction.atomic
-def bilan_save(
-    *, dossier, annee: int, appreciation: str, by, expected_version: int | None = None
-) -> BilanAnnuel:
+def bilan_save(*, dossier, annee: int, appreciation: str, by, expected_version: int | None = None) -> BilanAnnuel:
     """Write (or rewrite) the chef de projet's assessment of `annee`. A bilan the comité de
     projet validated stays as validated: changing its text needs a new submission, which the
     page offers once the text changed (like the diagnostic). `expected_version`: the version the
