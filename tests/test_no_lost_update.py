@@ -17,23 +17,22 @@ from django.utils import timezone
 from pvd.actions import services as actions_services
 from pvd.actions.forms import FicheForm
 from pvd.actions.tests.factories import FicheFactory, LigneFactory
+from pvd.comptes.tests.factories import UserFactory
 from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
 from pvd.core.concurrency import StaleVersion, claim_version
 from pvd.core.formatting import nombre
 from pvd.core.forms import INCOMPLETE_MESSAGE, READ_FIELD, VERSION_FIELD, apply_validation_error
 from pvd.diagnostic.tests import factories_export as diag
 from pvd.documents.tests.factories import DocumentFactory
-from pvd.comptes.tests.factories import UserFactory
 from pvd.dossiers.models import Role
-from pvd.territoires.models import Organisation, OrganisationType
 from pvd.gouvernance.tests.factories import InstanceFactory, MembreInstanceFactory, SeanceFactory
 from pvd.participation.models import PageParticipation
 from pvd.pilotage.models_bilan import BilanAnnuel
-from pvd.strategie.models import ProjetTerritoire
-from pvd.strategie.models import SousObjectif
+from pvd.strategie.models import ProjetTerritoire, SousObjectif
 from pvd.strategie.tests.factories import AxeFactory, SecteurFactory
 from pvd.strategie.tests.factories import IndicateurFactory as AxeIndicateurFactory
 from pvd.suivi.tests.factories import IndicateurFactory, MesureFactory
+from pvd.territoires.models import Organisation, OrganisationType
 from tests.utils import form_fields, main
 
 STALE = "Quelqu'un d'autre a enregistré une modification pendant que vous modifiiez ce formulaire"
