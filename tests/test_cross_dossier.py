@@ -477,6 +477,14 @@ EDIT_FORMS = {
     "gouvernance:membre_end": "gouvernance:instance",
     "gouvernance:seance_update": "gouvernance:seance",
     "gouvernance:compte_rendu": "gouvernance:seance",
+    "conventions:signature": "conventions:detail",
+    "strategie:indicateur_update": None,
+    "actions:indicateur_update": None,
+    # The sous-objectifs' forms are on their axe's page.
+    "strategie:sous_objectif_update": lambda kwargs: reverse(
+        "strategie:axe_update",
+        kwargs={"dossier_pk": kwargs["dossier_pk"], "axe_pk": SousObjectif.objects.get(pk=kwargs["pk"]).axe_id},
+    ),
 }
 
 
@@ -491,7 +499,12 @@ def send(client, case, dossier, mine, owner):
         data = case.data(mine, owner) if case.data else {}
         if case.name in EDIT_FORMS and owner is mine:
             page = EDIT_FORMS[case.name]
-            page = path if page is None else reverse(page, kwargs={"dossier_pk": dossier.pk, "pk": kwargs["pk"]})
+            if page is None:
+                page = path
+            elif callable(page):
+                page = page(kwargs)
+            else:
+                page = reverse(page, kwargs={"dossier_pk": dossier.pk, "pk": kwargs["pk"]})
             data = {**data, **edit_fields(client, page, path)}
         response = client.post(path, data)
     if response.streaming:  # a file download: read it, which closes the file as a server would

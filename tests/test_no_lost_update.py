@@ -17,15 +17,22 @@ from django.utils import timezone
 from pvd.actions import services as actions_services
 from pvd.actions.forms import FicheForm
 from pvd.actions.tests.factories import FicheFactory, LigneFactory
+from pvd.comptes.tests.factories import UserFactory
 from pvd.conventions.tests.factories import ConventionFactory, SignataireFactory
 from pvd.core.concurrency import StaleVersion, claim_version
 from pvd.core.formatting import nombre
 from pvd.core.forms import INCOMPLETE_MESSAGE, READ_FIELD, VERSION_FIELD, apply_validation_error
+from pvd.diagnostic.tests import factories_export as diag
 from pvd.documents.tests.factories import DocumentFactory
 from pvd.dossiers.models import Role
 from pvd.gouvernance.tests.factories import InstanceFactory, MembreInstanceFactory, SeanceFactory
-from pvd.strategie.models import ProjetTerritoire
+from pvd.participation.models import PageParticipation
+from pvd.pilotage.models_bilan import BilanAnnuel
+from pvd.strategie.models import ProjetTerritoire, SousObjectif
 from pvd.strategie.tests.factories import AxeFactory, SecteurFactory
+from pvd.strategie.tests.factories import IndicateurFactory as AxeIndicateurFactory
+from pvd.suivi.tests.factories import IndicateurFactory, MesureFactory
+from pvd.territoires.models import Organisation, OrganisationType
 from tests.utils import form_fields, main
 
 STALE = "Quelqu'un d'autre a enregistré une modification pendant que vous modifiiez ce formulaire"
@@ -46,6 +53,7 @@ class Case:
     model: object = None  # the model of an object `make` does not create
     # How the conflict table shows a value, when not as typed (a number with its spaces).
     shown: dict = field(default_factory=dict)
+    user: object = None  # who edits, when not a chef de projet of the dossier (a national page)
 
     def show(self, name, value):
         return self.shown[name](value) if name in self.shown else value
@@ -89,6 +97,120 @@ CASES = {
         read=lambda axe: {"titre": axe.titre, "enjeux": axe.enjeux},
         a={"titre": "Habiter le centre (par A)"},
         b={"enjeux": "Des enjeux écrits par B."},
+    ),
+    "sous-objectif d'un axe": Case(
+        make=lambda dossier: SousObjectif.objects.create(axe=AxeFactory(dossier=dossier), titre="Sous-objectif lu"),
+        page=lambda sous: _d("strategie:axe_update", sous.axe.dossier, axe_pk=sous.axe_id),
+        action=lambda sous: _d("strategie:sous_objectif_update", sous.axe.dossier, pk=sous.pk),
+        read=lambda sous: {"titre": sous.titre},
+        a={"titre": "Sous-objectif de A"},
+        b={"titre": "Sous-objectif de B"},
+    ),
+    "indicateur d'un axe": Case(
+        make=lambda dossier: AxeIndicateurFactory(axe=AxeFactory(dossier=dossier)),
+        page=lambda indicateur: _d("strategie:indicateur_update", indicateur.dossier, pk=indicateur.pk),
+        read=lambda indicateur: {"nom": indicateur.nom, "source": indicateur.source},
+        a={"nom": "Logements vacants (par A)"},
+        b={"source": "INSEE (par B)"},
+    ),
+    "indicateur d'une fiche": Case(
+        make=lambda dossier: IndicateurFactory(dossier=dossier, fiche=FicheFactory(dossier=dossier)),
+        page=lambda indicateur: _d(
+            "actions:indicateur_update", indicateur.dossier, fiche_pk=indicateur.fiche_id, indicateur_pk=indicateur.pk
+        ),
+        read=lambda indicateur: {"nom": indicateur.nom, "source": indicateur.source},
+        a={"nom": "Commerces ouverts (par A)"},
+        b={"source": "CCI (par B)"},
+    ),
+    "valeur d'un indicateur": Case(
+        make=lambda dossier: MesureFactory(indicateur=IndicateurFactory(dossier=dossier), source="Lue"),
+        page=lambda mesure: _d(
+            "suivi:valeur_update", mesure.indicateur.dossier, pk=mesure.indicateur_id, mesure_pk=mesure.pk
+        ),
+        read=lambda mesure: {"source": mesure.source, "commentaire": mesure.commentaire},
+        a={"source": "INSEE (par A)"},
+        b={"commentaire": "Le commentaire de B."},
+    ),
+    "texte du diagnostic": Case(
+        make=lambda dossier: diag.DiagnosticFactory(dossier=dossier),
+        page=lambda diagnostic: _d("diagnostic:edit", diagnostic.dossier),
+        read=lambda diagnostic: {"histoire": diagnostic.histoire, "synthese": diagnostic.synthese},
+        a={"histoire": "L'histoire écrite par A."},
+        b={"synthese": "La synthèse écrite par B."},
+    ),
+    "chiffre du diagnostic": Case(
+        make=lambda dossier: diag.DonneeFactory(dossier=dossier),
+        page=lambda donnee: _d("diagnostic:donnee_edit", donnee.dossier, donnee_pk=donnee.pk),
+        read=lambda donnee: {"libelle": donnee.libelle, "source": donnee.source},
+        a={"libelle": "Population (par A)"},
+        b={"source": "INSEE (par B)"},
+    ),
+    "constat de l'AFOM": Case(
+        make=lambda dossier: diag.AfomItemFactory(dossier=dossier, texte="Constat lu"),
+        page=lambda item: _d("diagnostic:afom_update", item.dossier, pk=item.pk),
+        read=lambda item: {"texte": item.texte},
+        a={"texte": "Le constat de A."},
+        b={"texte": "Le constat de B."},
+    ),
+    "document de planification": Case(
+        make=lambda dossier: diag.PlanFactory(dossier=dossier),
+        page=lambda plan: _d("diagnostic:plan_update", plan.dossier, pk=plan.pk),
+        read=lambda plan: {"nom": plan.nom, "porteur": plan.porteur},
+        a={"nom": "PLUi (par A)"},
+        b={"porteur": "CC du Grand Langres (par B)"},
+    ),
+    "étude": Case(
+        make=lambda dossier: diag.EtudeFactory(dossier=dossier),
+        page=lambda etude: _d("diagnostic:etude_update", etude.dossier, pk=etude.pk),
+        read=lambda etude: {"objet": etude.objet, "prestataire": etude.prestataire},
+        a={"objet": "Étude OPAH-RU (par A)"},
+        b={"prestataire": "Bureau d'études (par B)"},
+    ),
+    "initiative structurante": Case(
+        make=lambda dossier: diag.InitiativeFactory(dossier=dossier),
+        page=lambda initiative: _d("diagnostic:initiative_update", initiative.dossier, pk=initiative.pk),
+        read=lambda initiative: {"nom": initiative.nom, "porteur": initiative.porteur},
+        a={"nom": "Tiers-lieu de la gare (par A)"},
+        b={"porteur": "Association (par B)"},
+    ),
+    "point d'intérêt": Case(
+        make=lambda dossier: diag.PointInteretFactory(dossier=dossier),
+        page=lambda point: _d("diagnostic:point_update", point.dossier, pk=point.pk),
+        read=lambda point: {"nom": point.nom, "description": point.description},
+        a={"nom": "Local vacant (par A)"},
+        b={"description": "Décrit par B."},
+    ),
+    "dossier": Case(
+        make=lambda dossier: dossier,
+        page=lambda dossier: reverse("dossiers:update", kwargs={"dossier_pk": dossier.pk}),
+        read=lambda dossier: {"nom": dossier.nom, "pvd_id": dossier.pvd_id},
+        a={"nom": "Langres (par A)"},
+        b={"pvd_id": "PVD-52-B"},
+    ),
+    "organisation nationale (ANCT)": Case(
+        make=lambda dossier: Organisation.objects.create(nom="Cerema", kind=OrganisationType.CEREMA),
+        page=lambda organisation: reverse("territoires:organisation_update", kwargs={"pk": organisation.pk}),
+        read=lambda organisation: {"nom": organisation.nom, "siren": organisation.siren},
+        a={"nom": "Cerema Est (par A)"},
+        b={"siren": "130018351"},
+        user=lambda: UserFactory(anct=True),
+    ),
+    "page publique de participation": Case(
+        make=lambda dossier: PageParticipation.objects.create(dossier=dossier, titre="Participez", introduction="Lue"),
+        page=lambda page: _d("participation:moderation", page.dossier),
+        action=lambda page: _d("participation:page_update", page.dossier),
+        read=lambda page: {"page-titre": page.titre, "page-introduction": page.introduction},
+        a={"page-titre": "Participez (par A)"},
+        b={"page-introduction": "L'introduction de B."},
+    ),
+    "appréciation du bilan annuel": Case(
+        make=lambda dossier: BilanAnnuel.objects.create(
+            dossier=dossier, annee=timezone.localdate().year - 1, appreciation="Appréciation lue."
+        ),
+        page=lambda bilan: _d("pilotage:bilan_edit", bilan.dossier, annee=bilan.annee),
+        read=lambda bilan: {"appreciation": bilan.appreciation},
+        a={"appreciation": "L'appréciation de A."},
+        b={"appreciation": "L'appréciation de B."},
     ),
     "projet de territoire (pas encore créé)": Case(
         make=lambda dossier: None,
@@ -170,11 +292,12 @@ CASES = {
 }
 
 
-def _two_clients(dossier, make_viewer):
+def _two_clients(dossier, make_viewer, case=None):
     clients = []
     for _ in range(2):
         client = Client()
-        client.force_login(make_viewer(dossier, Role.CHEF_DE_PROJET))
+        user = case.user() if case is not None and case.user else make_viewer(dossier, Role.CHEF_DE_PROJET)
+        client.force_login(user)
         clients.append(client)
     return clients
 
@@ -195,7 +318,7 @@ def test_second_save_is_refused_then_merged(name, dossier, make_viewer):
     case = CASES[name]
     obj = case.make(dossier)
     page, action = _urls(case, dossier, obj)
-    alice, bruno = _two_clients(dossier, make_viewer)
+    alice, bruno = _two_clients(dossier, make_viewer, case)
     read_a = form_fields(alice.get(page), action)
     read_b = form_fields(bruno.get(page), action)
     before = _saved(case, dossier, obj) if obj is not None else None
@@ -239,7 +362,7 @@ def test_a_post_without_the_version_is_refused(name, dossier, make_viewer):
     page, action = _urls(case, dossier, obj)
     if obj is None:
         obj = ProjetTerritoire.objects.create(dossier=dossier)  # the form checks an existing projet
-    client, _ = _two_clients(dossier, make_viewer)
+    client, _ = _two_clients(dossier, make_viewer, case)
     data = {
         key: value
         for key, value in form_fields(client.get(page), action).items()
@@ -318,6 +441,27 @@ def test_end_of_mandate_already_recorded_is_refused(dossier, make_viewer):
     assert STALE in text and "31/01/2026" in text
     membre.refresh_from_db()
     assert membre.fin == datetime.date(2026, 1, 31)
+
+
+def test_signature_already_recorded_is_refused(dossier, make_viewer):
+    """A signature typed by two people at once on the convention's page: the second is told
+    what the first recorded, and nothing of it is saved."""
+    signataire = SignataireFactory(convention=ConventionFactory(dossier=dossier), organisation__dossier=dossier)
+    page = _d("conventions:detail", dossier, pk=signataire.convention_id)
+    action = _d("conventions:signature", dossier, pk=signataire.convention_id, signataire_pk=signataire.pk)
+    alice, bruno = _two_clients(dossier, make_viewer)
+    read_a, read_b = form_fields(alice.get(page), action), form_fields(bruno.get(page), action)
+    assert alice.post(action, {**read_a, "signe_le": "2026-01-15"}).status_code == 302
+    response = bruno.post(action, {**read_b, "signe_le": "2026-01-20"}, follow=True)
+    text = BeautifulSoup(response.content, "html.parser").get_text(" ")
+    assert STALE in text and "15/01/2026" in text
+    signataire.refresh_from_db()
+    assert signataire.signe_le == datetime.date(2026, 1, 15)
+    # Read again, the form carries the new version: the correction goes through.
+    read_b = form_fields(bruno.get(page), action)
+    assert bruno.post(action, {**read_b, "signe_le": "2026-01-20"}).status_code == 302
+    signataire.refresh_from_db()
+    assert signataire.signe_le == datetime.date(2026, 1, 20)
 
 
 @pytest.mark.django_db(transaction=True)

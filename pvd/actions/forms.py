@@ -205,7 +205,7 @@ class PieceForm(BaseModelForm):
         pass
 
 
-class IndicateurForm(BaseModelForm):
+class IndicateurForm(VersionedFormMixin, BaseModelForm):
     class Meta:
         model = Indicateur
         fields = [

@@ -609,12 +609,15 @@ def indicateur_create(*, fiche: FicheAction, by, **fields):
 
 
 @transaction.atomic
-def indicateur_update(*, indicateur, by, **fields):
-    """The rules are suivi's; the history is ours. `indicateur` must hang on a fiche."""
+def indicateur_update(*, indicateur, by, expected_version: int | None = None, **fields):
+    """The rules are suivi's; the history is ours. `indicateur` must hang on a fiche.
+    `expected_version`: the version the caller read (see pvd.core.concurrency)."""
     from pvd.suivi import services as suivi_services
 
     old = indicateur.nom
-    indicateur = suivi_services.indicateur_update(indicateur=indicateur, by=by, **fields)
+    indicateur = suivi_services.indicateur_update(
+        indicateur=indicateur, by=by, expected_version=expected_version, **fields
+    )
     _log(indicateur.fiche, by, "indicateur modifié", old, indicateur.nom)
     return indicateur
 

@@ -506,6 +506,7 @@ def indicateur_update(request, dossier, fiche_pk, indicateur_pk):
         save=lambda form: services.indicateur_update(
             indicateur=indicateur,
             by=request.user,
+            expected_version=form.read_version,
             **{k: form.cleaned_data[k] for k in (*EDITABLE_FIELDS, "contribue_a")},
         ),
         anchor="#indicateurs",

@@ -61,7 +61,7 @@ class SignataireForm(VersionedFormMixin, BaseForm):
         return clean_organisation_picker(self, super().clean())
 
 
-class SignatureForm(BaseForm):
+class SignatureForm(VersionedFormMixin, BaseForm):
     signe_le = forms.DateField(
         label="Signé le", widget=DateInput(), required=False, help_text="Laisser vide pour retirer la signature."
     )

@@ -384,9 +384,17 @@ def _refresh_signature_state(convention: Convention) -> None:
 
 
 @transaction.atomic
-def signature_record(*, signataire: Signataire, signe_le: datetime.date | None, today: datetime.date | None = None):
-    """Record (or clear, with None) a signatory's signature; the convention follows."""
+def signature_record(
+    *,
+    signataire: Signataire,
+    signe_le: datetime.date | None,
+    today: datetime.date | None = None,
+    expected_version: int | None = None,
+):
+    """Record (or clear, with None) a signatory's signature; the convention follows.
+    `expected_version`: the signatory's version the caller read (see pvd.core.concurrency)."""
     convention = Convention.objects.select_for_update().get(pk=signataire.convention_id)
+    claim_version(signataire, expected_version)
     if convention.etat == ConventionEtat.RESILIEE:
         raise ValidationError("La convention est résiliée.")
     if signe_le is not None:

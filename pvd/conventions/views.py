@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pvd.core.concurrency import STALE_MESSAGE
 from pvd.core.downloads import protected_download
 from pvd.core.forms import apply_validation_error, report_validation_error
 from pvd.core.views import delete_view
@@ -111,7 +112,7 @@ def convention_detail(request, dossier, pk):
     avis_provider = optional_provider("pvd.pilotage.avis.for_object")
     for signataire in detail["signataires"]:
         signataire.signature_form = SignatureForm(
-            initial={"signe_le": signataire.signe_le}, auto_id=f"id_signature_{signataire.pk}_%s"
+            versioned=signataire, initial_for=_signature_initial, auto_id=f"id_signature_{signataire.pk}_%s"
         )
     context = dossier_context(
         request,
@@ -270,19 +271,31 @@ def signataire_delete(request, dossier, pk, signataire_pk):
     )
 
 
+def _signature_initial(signataire) -> dict:
+    return {"signe_le": signataire.signe_le}
+
+
 @require_POST
 @dossier_view("conventions.sign")
 def signature_record(request, dossier, pk, signataire_pk):
     convention = _convention(dossier, pk)
     signataire = _signataire(convention, signataire_pk)
-    form = SignatureForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Date de signature invalide.")
-        return redirect(_detail_url(convention))
-    try:
-        services.signature_record(signataire=signataire, signe_le=form.cleaned_data["signe_le"])
-    except ValidationError as error:
-        report_validation_error(request, error)
+    form = SignatureForm(request.POST, versioned=signataire, initial_for=_signature_initial)
+    if form.is_valid():
+        try:
+            services.signature_record(
+                signataire=signataire, signe_le=form.cleaned_data["signe_le"], expected_version=form.read_version
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+    if form.errors:
+        if form.conflict:  # the page shows messages only: the refusal says what was saved meanwhile
+            changes = "".join(f" {c['label']} : « {c['now']} » (vous aviez lu « {c['read']} »)." for c in form.conflict)
+            messages.error(request, f"{signataire.representant or signataire} : {STALE_MESSAGE}{changes}")
+        elif "signe_le" in form.errors:
+            messages.error(request, " ".join(form.errors["signe_le"]))
+        else:
+            messages.error(request, " ".join(form.non_field_errors()))
     else:
         convention.refresh_from_db()
         messages.success(request, f"Signature enregistrée ; la convention est {convention.get_etat_display().lower()}.")

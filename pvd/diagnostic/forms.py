@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from pvd.core import limits
 from pvd.core.formatting import nombre, nombre_saisie
-from pvd.core.forms import BaseForm, BaseModelForm, DateInput
+from pvd.core.forms import BaseForm, BaseModelForm, DateInput, VersionedFormMixin
 from pvd.documents.models import ALLOWED_EXTENSIONS, MAX_SIZE, Document
 
 from . import carte
@@ -16,7 +16,7 @@ from .models import AfomCategorie, Diagnostic, DocumentPlanification, Donnee, Et
 from .selectors import afom_themes
 
 
-class DiagnosticForm(forms.ModelForm):
+class DiagnosticForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Diagnostic
         fields = ["histoire", "dynamiques", "synthese"]
@@ -53,7 +53,7 @@ class ValeurField(forms.DecimalField):
         return value
 
 
-class DonneeForm(BaseModelForm):
+class DonneeForm(VersionedFormMixin, BaseModelForm):
     """A figure typed by the team, with its provenance."""
 
     class Meta:
@@ -112,7 +112,7 @@ class DonneesField(forms.ModelMultipleChoiceField):
         return donnee_label(obj)
 
 
-class AfomItemForm(BaseForm):
+class AfomItemForm(VersionedFormMixin, BaseForm):
     theme = forms.ChoiceField(label="Thème", choices=afom_themes)
     categorie = forms.ChoiceField(label="Catégorie", choices=AfomCategorie.choices, widget=forms.RadioSelect)
     texte = forms.CharField(
@@ -162,7 +162,7 @@ class _Checkboxes:
                 field.template_name = "actions/field_checkbox.html"
 
 
-class PlanForm(_Checkboxes, BaseModelForm):
+class PlanForm(VersionedFormMixin, _Checkboxes, BaseModelForm):
     lien = _lien_field()
     file = forms.FileField(
         label="Fichier",
@@ -212,7 +212,7 @@ class LivrableField(forms.ModelChoiceField):
         return f"{obj.titre} ({obj.get_kind_display().lower()})"
 
 
-class EtudeForm(_Checkboxes, BaseModelForm):
+class EtudeForm(VersionedFormMixin, _Checkboxes, BaseModelForm):
     livrable = LivrableField(
         label="Livrable : un document déjà déposé",
         queryset=Document.objects.none(),
@@ -256,7 +256,7 @@ class EtudeForm(_Checkboxes, BaseModelForm):
         return data
 
 
-class InitiativeForm(BaseModelForm):
+class InitiativeForm(VersionedFormMixin, BaseModelForm):
     lien = _lien_field()
 
     class Meta:
@@ -272,7 +272,7 @@ class InitiativeForm(BaseModelForm):
 # --- Points d'intérêt (carte) ----------------------------------------------------------------
 
 
-class PointInteretForm(BaseForm):
+class PointInteretForm(VersionedFormMixin, BaseForm):
     """A point (latitude and longitude, typed or set by a click on the map) or an area (GeoJSON,
     pasted or drawn on the map): one or the other, never both."""
 

@@ -9,6 +9,7 @@ Validation is not stored here: it is read from the decisions of gouvernance
 from django.conf import settings
 from django.db import models
 
+from pvd.core.concurrency import Versioned
 from pvd.journal.history import DossierHistory
 
 
@@ -38,7 +39,7 @@ class Echelle(models.TextChoices):
     PVD = "pvd", "Communes Petites villes de demain"
 
 
-class Diagnostic(models.Model):
+class Diagnostic(Versioned):
     """The diagnostic of a dossier as a whole, one per dossier: what the comité de projet validates."""
 
     dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, related_name="diagnostic")
@@ -107,7 +108,7 @@ class DonneeImport(models.Model):
         return self.nom_fichier
 
 
-class Donnee(models.Model):
+class Donnee(Versioned):
     """A figure of the territory with its provenance: value, unit, source, vintage and scale."""
 
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="donnees")
@@ -158,7 +159,7 @@ class AfomCategorie(models.TextChoices):
     MENACE = "menace", "Menaces"
 
 
-class AfomItem(models.Model):
+class AfomItem(Versioned):
     """One line of the AFOM (SWOT), in a theme and a category, ordered by `ordre`."""
 
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="afom_items")
@@ -204,7 +205,7 @@ def _plan_path(instance, filename):
     return f"diagnostic/{instance.dossier_id}/plans/{filename}"
 
 
-class DocumentPlanification(models.Model):
+class DocumentPlanification(Versioned):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="documents_planification")
     kind = models.CharField("type", max_length=10, choices=PlanKind.choices)
     nom = models.CharField("nom", max_length=300)
@@ -237,7 +238,7 @@ class EtudeStatut(models.TextChoices):
     ABANDONNEE = "abandonnee", "Abandonnée"
 
 
-class Etude(models.Model):
+class Etude(Versioned):
     """A study of the diagnostic; its deliverable is a document of the dossier (pvd.documents),
     so that versions, confidentiality and downloads follow the documents' rules."""
 
@@ -276,7 +277,7 @@ class PorteurKind(models.TextChoices):
     ASSOCIATIF = "associatif", "Associatif"
 
 
-class Initiative(models.Model):
+class Initiative(Versioned):
     """An initiative structurante of the territory (a project carried by someone else that the
     strategy must take into account)."""
 
@@ -307,7 +308,7 @@ class PointInteretKind(models.TextChoices):
     AUTRE = "autre", "Autre"
 
 
-class PointInteret(models.Model):
+class PointInteret(Versioned):
     """A point or an area of interest that the team marks on the diagnostic's map (GeoJSON
     geometry in WGS 84: a Point, or a Polygon/MultiPolygon)."""
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from pvd.core.concurrency import claim_version
 from pvd.documents.models import DocumentKind
 from pvd.documents.services import check_upload, document_create
 from pvd.gouvernance.services import object_submit
@@ -43,8 +44,12 @@ def diagnostic_get_or_create(*, dossier) -> Diagnostic:
 
 
 @transaction.atomic
-def diagnostic_update(*, dossier, by, histoire: str, dynamiques: str, synthese: str) -> Diagnostic:
+def diagnostic_update(
+    *, dossier, by, histoire: str, dynamiques: str, synthese: str, expected_version: int | None = None
+) -> Diagnostic:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
     diagnostic = diagnostic_get_or_create(dossier=dossier)
+    claim_version(diagnostic, expected_version)
     texts = (histoire, dynamiques, synthese)
     if texts == (diagnostic.histoire, diagnostic.dynamiques, diagnostic.synthese):
         # Nothing changed: `updated_at` stays, so a validated diagnostic does not read « modifié ».
@@ -287,8 +292,10 @@ def donnee_create(*, dossier, by, **fields) -> Donnee:
 
 
 @transaction.atomic
-def donnee_update(*, donnee: Donnee, by, **fields) -> Donnee:
+def donnee_update(*, donnee: Donnee, by, expected_version: int | None = None, **fields) -> Donnee:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
     _check_saisie(donnee)
+    claim_version(donnee, expected_version)
     for name, value in fields.items():
         setattr(donnee, name, value)
     return _clean_save(donnee)
@@ -406,9 +413,13 @@ def afom_item_create(*, dossier, theme: str, categorie: str, texte: str, by, don
 
 
 @transaction.atomic
-def afom_item_update(*, item: AfomItem, theme: str, categorie: str, texte: str, by, donnees=()) -> AfomItem:
-    """Change a line; moved to another theme or category, it goes last there and its old group closes up."""
+def afom_item_update(
+    *, item: AfomItem, theme: str, categorie: str, texte: str, by, donnees=(), expected_version: int | None = None
+) -> AfomItem:
+    """Change a line; moved to another theme or category, it goes last there and its old group closes up.
+    `expected_version`: the version the caller read (see pvd.core.concurrency)."""
     item = AfomItem.objects.select_for_update().select_related("dossier").get(pk=item.pk)
+    claim_version(item, expected_version)
     donnees = _afom_check_donnees(item.dossier, donnees)
     old_group = (item.theme, item.categorie)
     item.theme, item.categorie, item.texte = theme, categorie, texte
@@ -501,12 +512,22 @@ def plan_create(*, dossier, by, file=None, **fields) -> DocumentPlanification:
 
 
 @transaction.atomic
-def plan_update(*, plan: DocumentPlanification, by, file=None, remove_file: bool = False, **fields):
-    """Change a plan; a new file replaces the old one, `remove_file` removes it (files deleted once committed)."""
+def plan_update(
+    *,
+    plan: DocumentPlanification,
+    by,
+    file=None,
+    remove_file: bool = False,
+    expected_version: int | None = None,
+    **fields,
+):
+    """Change a plan; a new file replaces the old one, `remove_file` removes it (files deleted once committed).
+    `expected_version`: the version the caller read (see pvd.core.concurrency)."""
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise ValueError(f"Champs inconnus : {', '.join(sorted(unknown))}")
     plan = DocumentPlanification.objects.select_for_update().get(pk=plan.pk)
+    claim_version(plan, expected_version)
     old_file = plan.file if plan.file else None
     for name, value in fields.items():
         setattr(plan, name, value)
@@ -599,14 +620,23 @@ def etude_create(
 
 @transaction.atomic
 def etude_update(
-    *, etude: Etude, by, livrable=None, livrable_file=None, livrable_confidentiel: bool = False, **fields
+    *,
+    etude: Etude,
+    by,
+    livrable=None,
+    livrable_file=None,
+    livrable_confidentiel: bool = False,
+    expected_version: int | None = None,
+    **fields,
 ) -> Etude:
     """Change a study; the deliverable chosen (or uploaded) replaces the previous link, the
-    previous document itself stays in the dossier's documents."""
+    previous document itself stays in the dossier's documents. `expected_version`: the version
+    the caller read (see pvd.core.concurrency)."""
     unknown = set(fields) - set(ETUDE_FIELDS)
     if unknown:
         raise ValueError(f"Champs inconnus : {', '.join(sorted(unknown))}")
     etude = Etude.objects.select_for_update().select_related("dossier").get(pk=etude.pk)
+    claim_version(etude, expected_version)
     for name, value in fields.items():
         setattr(etude, name, value)
     _etude_check(etude)
@@ -649,10 +679,12 @@ def initiative_create(*, dossier, by, **fields) -> Initiative:
 
 
 @transaction.atomic
-def initiative_update(*, initiative: Initiative, by, **fields) -> Initiative:
+def initiative_update(*, initiative: Initiative, by, expected_version: int | None = None, **fields) -> Initiative:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
     unknown = set(fields) - set(INITIATIVE_FIELDS)
     if unknown:
         raise ValueError(f"Champs inconnus : {', '.join(sorted(unknown))}")
+    claim_version(initiative, expected_version)
     for name, value in fields.items():
         setattr(initiative, name, value)
     _initiative_check(initiative)
@@ -692,8 +724,17 @@ def point_interet_create(*, dossier, nom: str, kind: str, geometry, by, descript
 
 @transaction.atomic
 def point_interet_update(
-    *, point: PointInteret, nom: str, kind: str, geometry, by, description: str = ""
+    *,
+    point: PointInteret,
+    nom: str,
+    kind: str,
+    geometry,
+    by,
+    description: str = "",
+    expected_version: int | None = None,
 ) -> PointInteret:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
+    claim_version(point, expected_version)
     point.geometry = _point_interet_geometry(geometry)
     point.nom, point.kind, point.description = (nom or "").strip(), kind, (description or "").strip()
     point.full_clean()

@@ -34,7 +34,9 @@ def diagnostic_edit(request, dossier):
     form = DiagnosticForm(request.POST or None, instance=diagnostic)
     if request.method == "POST" and form.is_valid():
         try:
-            services.diagnostic_update(dossier=dossier, by=request.user, **form.cleaned_data)
+            services.diagnostic_update(
+                dossier=dossier, by=request.user, expected_version=form.read_version, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

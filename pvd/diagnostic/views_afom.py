@@ -84,19 +84,24 @@ def afom_create(request, dossier):
     return _form_page(request, dossier, title="Ajouter un constat à l'AFOM", form=form, submit_label="Ajouter")
 
 
-@dossier_view("diagnostic.edit")
-def afom_update(request, dossier, pk):
-    item = _item(dossier, pk)
-    initial = {
+def _afom_initial(item) -> dict:
+    return {
         "theme": item.theme,
         "categorie": item.categorie,
         "texte": item.texte,
         "donnees": list(item.donnees.values_list("pk", flat=True)),
     }
-    form = AfomItemForm(request.POST or None, initial=initial, dossier=dossier)
+
+
+@dossier_view("diagnostic.edit")
+def afom_update(request, dossier, pk):
+    item = _item(dossier, pk)
+    form = AfomItemForm(request.POST or None, versioned=item, initial_for=_afom_initial, dossier=dossier)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.afom_item_update(item=item, by=request.user, **form.cleaned_data)
+            item = services.afom_item_update(
+                item=item, by=request.user, expected_version=form.read_version, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -85,10 +85,12 @@ def point_create(request, dossier):
 @dossier_view("diagnostic.edit")
 def point_update(request, dossier, pk):
     point = _point(dossier, pk)
-    form = PointInteretForm(request.POST or None, initial=PointInteretForm.initial_for(point))
+    form = PointInteretForm(request.POST or None, versioned=point, initial_for=PointInteretForm.initial_for)
     if request.method == "POST" and form.is_valid():
         try:
-            services.point_interet_update(point=point, by=request.user, **form.point_interet_data())
+            services.point_interet_update(
+                point=point, by=request.user, expected_version=form.read_version, **form.point_interet_data()
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

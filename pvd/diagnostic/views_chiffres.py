@@ -118,7 +118,12 @@ def donnee_edit(request, dossier, donnee_pk):
     form = DonneeForm(request.POST or None, instance=donnee)
     if request.method == "POST" and form.is_valid():
         try:
-            services.donnee_update(donnee=Donnee.objects.get(pk=donnee.pk), by=request.user, **form.cleaned_data)
+            services.donnee_update(
+                donnee=Donnee.objects.get(pk=donnee.pk),
+                by=request.user,
+                expected_version=form.read_version,
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

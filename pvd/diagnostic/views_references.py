@@ -110,7 +110,7 @@ def plan_update(request, dossier, pk):
         request,
         dossier,
         form,
-        save=lambda data: services.plan_update(plan=plan, by=request.user, **data),
+        save=lambda data: services.plan_update(plan=plan, by=request.user, expected_version=form.read_version, **data),
         done=lambda plan: references_url(dossier, f"plan-{plan.pk}"),
         message=lambda plan: f"Le document de planification « {plan.nom} » est modifié.",
         title=f"Modifier « {plan.nom} »",
@@ -184,7 +184,9 @@ def etude_update(request, dossier, pk):
         request,
         dossier,
         form,
-        save=lambda data: services.etude_update(etude=etude, by=request.user, **data),
+        save=lambda data: services.etude_update(
+            etude=etude, by=request.user, expected_version=form.read_version, **data
+        ),
         done=lambda etude: references_url(dossier, f"etude-{etude.pk}"),
         message=lambda etude: f"L'étude « {etude.objet} » est modifiée.",
         title=f"Modifier l'étude « {etude.objet} »",
@@ -242,7 +244,9 @@ def initiative_update(request, dossier, pk):
         request,
         dossier,
         form,
-        save=lambda data: services.initiative_update(initiative=initiative, by=request.user, **data),
+        save=lambda data: services.initiative_update(
+            initiative=initiative, by=request.user, expected_version=form.read_version, **data
+        ),
         done=lambda initiative: references_url(dossier, f"initiative-{initiative.pk}"),
         message=lambda initiative: f"L'initiative « {initiative.nom} » est modifiée.",
         title=f"Modifier l'initiative « {initiative.nom} »",

@@ -1,6 +1,6 @@
 from django import forms
 
-from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput
+from pvd.core.forms import EMPTY_CHOICE, BaseForm, DateInput, VersionedFormMixin
 from pvd.territoires.models import Commune, Epci
 
 from . import deadline
@@ -123,7 +123,7 @@ class DossierFilterForm(BaseForm):
         return self.cleaned_data["q"].strip()
 
 
-class DossierUpdateForm(BaseForm):
+class DossierUpdateForm(VersionedFormMixin, BaseForm):
     nom = forms.CharField(label="Nom du dossier", max_length=200)
     pvd_id = forms.CharField(label="Identifiant PVD", max_length=20, required=False)
     date_entree = forms.DateField(label="Date d'entrée dans le programme", required=False, widget=DateInput())

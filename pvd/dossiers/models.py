@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from pvd.comptes.models import StateScope
+from pvd.core.concurrency import Versioned
 
 
 class Role(models.TextChoices):
@@ -36,7 +37,7 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(visible)
 
 
-class Dossier(models.Model):
+class Dossier(Versioned):
     """One programme instance: one or several communes bénéficiaires and their EPCI."""
 
     nom = models.CharField("nom du dossier", max_length=200)

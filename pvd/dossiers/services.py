@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pvd.comptes.models import User
+from pvd.core.concurrency import claim_version
 from pvd.core.formatting import date_fr
 from pvd.territoires import services as territoires_services
 from pvd.territoires.models import Commune, Epci, Organisation
@@ -88,14 +89,18 @@ def dossier_create(
 
 
 @transaction.atomic
-def dossier_update(*, dossier: Dossier, nom: str, date_entree=None, pvd_id: str = "") -> Dossier:
+def dossier_update(
+    *, dossier: Dossier, nom: str, date_entree=None, pvd_id: str = "", expected_version: int | None = None
+) -> Dossier:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
     # Validate a copy: a refused value must not leak into the page that shows the error.
     candidate = Dossier.objects.get(pk=dossier.pk)
+    claim_version(candidate, expected_version)
     candidate.nom, candidate.date_entree, candidate.pvd_id = nom.strip(), date_entree, pvd_id
     candidate.full_clean()
     candidate.save()
     dossier.nom, dossier.date_entree, dossier.pvd_id = candidate.nom, candidate.date_entree, candidate.pvd_id
-    dossier.updated_at = candidate.updated_at
+    dossier.updated_at, dossier.version = candidate.updated_at, candidate.version
     return dossier
 
 
@@ -512,6 +517,10 @@ def organisation_national_update(
     kind: str,
     siren: str = "",
     by,
+    expected_version: int | None = None,
 ) -> Organisation:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
     _require_curator(by)
-    return territoires_services.organisation_national_update(organisation=organisation, nom=nom, kind=kind, siren=siren)
+    return territoires_services.organisation_national_update(
+        organisation=organisation, nom=nom, kind=kind, siren=siren, expected_version=expected_version
+    )

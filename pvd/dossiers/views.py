@@ -229,11 +229,12 @@ def dossier_detail(request, dossier):
 def dossier_update(request, dossier):
     form = DossierUpdateForm(
         request.POST or None,
-        initial={"nom": dossier.nom, "pvd_id": dossier.pvd_id, "date_entree": dossier.date_entree},
+        versioned=dossier,
+        initial_for=lambda dossier: {"nom": dossier.nom, "pvd_id": dossier.pvd_id, "date_entree": dossier.date_entree},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.dossier_update(dossier=dossier, **form.cleaned_data)
+            services.dossier_update(dossier=dossier, expected_version=form.read_version, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -477,11 +478,20 @@ def organisations_view(request):
 def organisation_update_view(request, pk):
     perms.national_access_for(request.user).require("organisations.curate")
     organisation = get_object_or_404(national_organisations(), pk=pk)
-    initial = {"nom": organisation.nom, "kind": organisation.kind, "siren": organisation.siren}
-    form = NationalOrganisationForm(request.POST or None, initial=initial)
+    form = NationalOrganisationForm(
+        request.POST or None,
+        versioned=organisation,
+        initial_for=lambda organisation: {
+            "nom": organisation.nom,
+            "kind": organisation.kind,
+            "siren": organisation.siren,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_national_update(organisation=organisation, by=request.user, **form.cleaned_data)
+            services.organisation_national_update(
+                organisation=organisation, by=request.user, expected_version=form.read_version, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -40,7 +40,7 @@ class DossierHistoricalModel(models.Model):
 
 
 def _record_str(record) -> str:
-    """"<object> (date)". A past version lacks the fields the history leaves out (a séance's
+    """ "<object> (date)". A past version lacks the fields the history leaves out (a séance's
     instance): its own name may then be unreadable, the kind and number stand for it."""
     try:
         name = str(record.history_object)

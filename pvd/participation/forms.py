@@ -1,6 +1,6 @@
 from django import forms
 
-from pvd.core.forms import BaseForm, DateInput
+from pvd.core.forms import BaseForm, DateInput, VersionedFormMixin
 
 from .models import NOM_MAX, REPONSE_MAX, TEXTE_MAX, ContributionKind, Theme
 
@@ -101,7 +101,7 @@ class AnswerForm(BaseForm):
     )
 
 
-class PageForm(BaseForm):
+class PageForm(VersionedFormMixin, BaseForm):
     publiee = forms.TypedChoiceField(
         label="Page publique de participation",
         choices=[("non", "Non publiée"), ("oui", "Publiée")],

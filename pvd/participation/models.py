@@ -8,10 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from pvd.core.concurrency import Versioned
 from pvd.journal.history import DossierHistory
 
 
-class PageParticipation(models.Model):
+class PageParticipation(Versioned):
     dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, related_name="page_participation")
     publiee = models.BooleanField("page publique publiée", default=False)
     titre = models.CharField("titre", max_length=200, default="Participez au projet de votre ville")

@@ -6,12 +6,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from pvd.core.concurrency import claim_version
+
 from .models import Consultation, Contribution, ContributionStatut, Moderation, PageParticipation
 
 
 @transaction.atomic
-def page_update(*, dossier, publiee: bool, titre: str, introduction: str = "", by) -> PageParticipation:
-    page, _ = PageParticipation.objects.get_or_create(dossier=dossier)
+def page_update(
+    *, dossier, publiee: bool, titre: str, introduction: str = "", by, expected_version: int | None = None
+) -> PageParticipation:
+    """`expected_version`: the version the caller read, 0 when it read no page yet (refused if
+    someone created it since; see pvd.core.concurrency)."""
+    page, created = PageParticipation.objects.get_or_create(dossier=dossier)
+    if expected_version == 0 and created:
+        expected_version = page.version
+    claim_version(page, expected_version)
     page.publiee, page.titre, page.introduction = publiee, titre, introduction
     page.full_clean()
     page.save()

@@ -142,8 +142,30 @@ def public_contribution(request, dossier_pk, pk):
     return render(request, "participation/public_contribution.html", context)
 
 
+def _page_initial(page) -> dict:
+    return {"publiee": "oui" if page.publiee else "non", "titre": page.titre, "introduction": page.introduction}
+
+
+def _page_form(dossier, data=None):
+    """The public page's settings, checked against the version read (pvd.core.concurrency): the
+    page not created yet is version 0, refused if someone creates it meanwhile."""
+    unsaved = PageParticipation(dossier=dossier, version=0)
+    return PageForm(
+        data,
+        prefix="page",
+        versioned=PageParticipation.objects.filter(dossier=dossier).first() or unsaved,
+        initial_for=_page_initial,
+        refetch=lambda: PageParticipation.objects.filter(dossier=dossier).first() or unsaved,
+    )
+
+
 @dossier_view("participation.moderate")
 def moderation(request, dossier):
+    return _moderation_page(request, dossier)
+
+
+def _moderation_page(request, dossier, page_form=None):
+    """The moderation page; `page_form`: the public page's form refused, with its errors."""
     filters = {"statut": request.GET.get("statut", ""), "theme": request.GET.get("theme", "")}
     page = PageParticipation.objects.filter(dossier=dossier).first()
     projet = selectors.public_projet(dossier)
@@ -164,31 +186,32 @@ def moderation(request, dossier):
         filters=filters,
         statut_choices=ContributionStatut.choices,
         theme_choices=Theme.choices,
-        page_form=PageForm(
-            initial={
-                "publiee": "oui" if page and page.publiee else "non",
-                "titre": page.titre if page else PageParticipation._meta.get_field("titre").default,
-                "introduction": page.introduction if page else "",
-            },
-            prefix="page",
-        ),
+        page_form=page_form or _page_form(dossier),
         consultation_form=ConsultationForm(axes=axes, fiches=fiches, prefix="consultation"),
         refuse_form=RefuseForm(),
         answer_form=AnswerForm(),
     )
-    return render(request, "participation/moderation.html", context)
+    return render(request, "participation/moderation.html", context, status=400 if page_form else 200)
 
 
 @require_POST
 @dossier_view("participation.moderate")
 def page_update(request, dossier):
-    form = PageForm(request.POST, prefix="page")
+    form = _page_form(dossier, request.POST)
     if form.is_valid():
-        page = services.page_update(dossier=dossier, by=request.user, **form.cleaned_data)
-        messages.success(request, "La page publique est publiée." if page.publiee else "La page publique est masquée.")
-    else:
-        messages.error(request, "Le titre de la page est obligatoire.")
-    return redirect("participation:moderation", dossier_pk=dossier.pk)
+        try:
+            page = services.page_update(
+                dossier=dossier, by=request.user, expected_version=form.read_version, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request, "La page publique est publiée." if page.publiee else "La page publique est masquée."
+            )
+            return redirect("participation:moderation", dossier_pk=dossier.pk)
+    # Refused (no title, changed meanwhile): the moderation page with the form's errors.
+    return _moderation_page(request, dossier, page_form=form)
 
 
 @require_POST

@@ -17,6 +17,7 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from pvd.actions.models import BudgetAnnuel, Etape, FicheAction, FicheStatut, LigneFinancement, StatutFinancement
+from pvd.core.concurrency import StaleVersion, claim_version
 from pvd.core.formatting import date_fr, montant, nombre
 from pvd.diagnostic.charts import Chart, Serie
 from pvd.gouvernance.models import Decision
@@ -49,16 +50,21 @@ def _check_annee(annee: int) -> None:
 
 
 @transaction.atomic
-def bilan_save(*, dossier, annee: int, appreciation: str, by) -> BilanAnnuel:
+def bilan_save(*, dossier, annee: int, appreciation: str, by, expected_version: int | None = None) -> BilanAnnuel:
     """Write (or rewrite) the chef de projet's assessment of `annee`. A bilan the comité de
     projet validated stays as validated: changing its text needs a new submission, which the
-    page offers once the text changed (like the diagnostic)."""
+    page offers once the text changed (like the diagnostic). `expected_version`: the version the
+    caller read, 0 when it read no bilan yet (see pvd.core.concurrency)."""
     _check_annee(annee)
     bilan = BilanAnnuel.objects.select_for_update().filter(dossier=dossier, annee=annee).first()
     if bilan is None:
         bilan = BilanAnnuel(dossier=dossier, annee=annee)
-    elif bilan.appreciation == appreciation:
-        return bilan
+    else:
+        if expected_version == 0:
+            raise StaleVersion()  # written by someone else since this caller read none
+        claim_version(bilan, expected_version)
+        if bilan.appreciation == appreciation:
+            return bilan
     bilan.appreciation = appreciation
     bilan.updated_by = by
     bilan.full_clean()

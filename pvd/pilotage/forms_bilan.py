@@ -1,11 +1,11 @@
 from django import forms
 
-from pvd.core.forms import BaseModelForm
+from pvd.core.forms import BaseModelForm, VersionedFormMixin
 
 from .models_bilan import BilanAnnuel
 
 
-class BilanForm(BaseModelForm):
+class BilanForm(VersionedFormMixin, BaseModelForm):
     class Meta:
         model = BilanAnnuel
         fields = ["appreciation"]

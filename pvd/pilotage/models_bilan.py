@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from pvd.core.concurrency import Versioned
 from pvd.journal.history import DossierHistory
 
 
-class BilanAnnuel(models.Model):
+class BilanAnnuel(Versioned):
     """The bilan of `annee`: the figures are read from the live data when a document is
     generated (`pvd.pilotage.bilan.bilan_content`); only the assessment is stored."""
 

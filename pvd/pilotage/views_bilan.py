@@ -86,12 +86,20 @@ def bilan_detail(request, dossier, annee):
 
 @dossier_view("bilan.edit")
 def bilan_edit(request, dossier, annee):
-    bilan = _bilan(dossier, annee) or BilanAnnuel(dossier=dossier, annee=annee)
-    form = BilanForm(request.POST or None, instance=bilan)
+    # Not written yet: version 0, refused if someone writes it meanwhile (pvd.core.concurrency).
+    unsaved = BilanAnnuel(dossier=dossier, annee=annee, version=0)
+    bilan = _bilan(dossier, annee) or unsaved
+    form = BilanForm(
+        request.POST or None, instance=bilan, versioned=bilan, refetch=lambda: _bilan(dossier, annee) or unsaved
+    )
     if request.method == "POST" and form.is_valid():
         try:
             bilans.bilan_save(
-                dossier=dossier, annee=annee, appreciation=form.cleaned_data["appreciation"], by=request.user
+                dossier=dossier,
+                annee=annee,
+                appreciation=form.cleaned_data["appreciation"],
+                by=request.user,
+                expected_version=form.read_version,
             )
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -49,7 +49,7 @@ class AxeForm(VersionedFormMixin, BaseForm):
         self.fields["partenaires"].queryset = organisations_for(dossier)
 
 
-class SousObjectifForm(BaseForm):
+class SousObjectifForm(VersionedFormMixin, BaseForm):
     titre = forms.CharField(label="Nouveau sous-objectif", max_length=300)
 
 
@@ -62,7 +62,7 @@ class CatalogueForm(BaseForm):
     modele = forms.ChoiceField(label="Partir d'un indicateur du catalogue", choices=_catalogue_choices)
 
 
-class IndicateurForm(BaseForm):
+class IndicateurForm(VersionedFormMixin, BaseForm):
     nom = forms.CharField(label="Nom", max_length=300)
     kind = forms.ChoiceField(label="Type", choices=IndicateurKind.choices)
     unite = forms.CharField(label="Unité", max_length=50)

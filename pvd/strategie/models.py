@@ -124,7 +124,7 @@ class AxeStrategique(Versioned):
         return [labels.get(code, code) for code in self.orientations_crte]
 
 
-class SousObjectif(models.Model):
+class SousObjectif(Versioned):
     axe = models.ForeignKey(AxeStrategique, on_delete=models.CASCADE, related_name="sous_objectifs")
     titre = models.CharField("sous-objectif", max_length=300)
     ordre = models.PositiveIntegerField("ordre", default=0)

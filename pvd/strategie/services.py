@@ -248,7 +248,11 @@ def sous_objectif_create(*, axe: AxeStrategique, titre: str, by) -> SousObjectif
 
 
 @transaction.atomic
-def sous_objectif_update(*, sous_objectif: SousObjectif, titre: str, by) -> SousObjectif:
+def sous_objectif_update(
+    *, sous_objectif: SousObjectif, titre: str, by, expected_version: int | None = None
+) -> SousObjectif:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
+    claim_version(sous_objectif, expected_version)
     sous_objectif.titre = titre
     sous_objectif.full_clean()
     sous_objectif.save()
@@ -275,8 +279,10 @@ def axe_indicateur_create(*, axe: AxeStrategique, by, **fields):
 
 
 @transaction.atomic
-def axe_indicateur_update(*, indicateur, by, **changes):
-    indicateur = suivi_services.indicateur_update(indicateur=indicateur, by=by, **changes)
+def axe_indicateur_update(*, indicateur, by, expected_version: int | None = None, **changes):
+    indicateur = suivi_services.indicateur_update(
+        indicateur=indicateur, by=by, expected_version=expected_version, **changes
+    )
     version_record(dossier=indicateur.dossier, by=by, motif=f"Indicateur « {indicateur.nom} » modifié")
     return indicateur
 

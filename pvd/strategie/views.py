@@ -216,8 +216,23 @@ def axe_update(request, dossier, axe_pk):
         else:
             messages.success(request, f"L'{axe.running_name} a été modifié.")
             return redirect(_index(dossier) + f"#axe-{axe.pk}")
+    return _axe_page(request, dossier, axe, form)
+
+
+def _sous_objectif_form(sous, data=None):
+    """The inline form of one sous-objectif (its own ids: the page shows one per sous-objectif)."""
+    return SousObjectifForm(
+        data, versioned=sous, initial_for=lambda sous: {"titre": sous.titre}, auto_id=f"sous_{sous.pk}_%s"
+    )
+
+
+def _axe_page(request, dossier, axe, form, refused=None):
+    """The axe's edit page; `refused`: a sous-objectif form refused, shown with its errors."""
+    sous_objectifs = list(axe.sous_objectifs.all())
+    for sous in sous_objectifs:
+        sous.form = refused if refused is not None and refused.versioned.pk == sous.pk else _sous_objectif_form(sous)
     sous_form = SousObjectifForm(auto_id="sous_objectif_%s")  # the axe form has its own id_titre
-    return _form_page(
+    response = _form_page(
         request,
         dossier,
         title=f"Modifier l'axe {axe.numero}",
@@ -225,9 +240,14 @@ def axe_update(request, dossier, axe_pk):
         cancel_url=_index(dossier),
         template="strategie/axe_form.html",
         axe=axe,
-        sous_objectifs=axe.sous_objectifs.all(),
+        sous_objectifs=sous_objectifs,
         sous_form=sous_form,
+        # Shown after a sous-objectif's refusal too: the axe form posts to its own page.
+        form_action=reverse("strategie:axe_update", kwargs={"dossier_pk": dossier.pk, "axe_pk": axe.pk}),
     )
+    if refused is not None:
+        response.status_code = 400
+    return response
 
 
 @dossier_view("strategie.edit")
@@ -296,17 +316,23 @@ def sous_objectif_create(request, dossier, axe_pk):
 @dossier_view("strategie.edit")
 def sous_objectif_update(request, dossier, pk):
     sous = get_object_or_404(SousObjectif.objects.filter(axe__dossier=dossier).select_related("axe__dossier"), pk=pk)
-    form = SousObjectifForm(request.POST)
+    form = _sous_objectif_form(sous, request.POST)
     if form.is_valid():
         try:
-            services.sous_objectif_update(sous_objectif=sous, titre=form.cleaned_data["titre"], by=request.user)
+            services.sous_objectif_update(
+                sous_objectif=sous,
+                titre=form.cleaned_data["titre"],
+                by=request.user,
+                expected_version=form.read_version,
+            )
         except ValidationError as error:
-            report_validation_error(request, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Le sous-objectif a été modifié.")
-    else:
-        messages.error(request, "Indiquez le sous-objectif (300 caractères au plus).")
-    return redirect("strategie:axe_update", dossier_pk=dossier.pk, axe_pk=sous.axe_id)
+            return redirect("strategie:axe_update", dossier_pk=dossier.pk, axe_pk=sous.axe_id)
+    # Refused (empty, too long, changed meanwhile): the axe's page with this form's errors.
+    axe = sous.axe
+    return _axe_page(request, dossier, axe, AxeForm(versioned=axe, initial_for=_axe_initial, dossier=dossier), form)
 
 
 @require_POST
@@ -358,13 +384,18 @@ def indicateur_create(request, dossier, axe_pk):
 @dossier_view("strategie.edit")
 def indicateur_update(request, dossier, pk):
     indicateur = _indicateur(dossier, pk)
-    initial = {name: getattr(indicateur, name) for name in IndicateurForm.base_fields}
-    form = IndicateurForm(request.POST or None, initial=initial)
+    form = IndicateurForm(
+        request.POST or None,
+        versioned=indicateur,
+        initial_for=lambda indicateur: {name: getattr(indicateur, name) for name in IndicateurForm.base_fields},
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("catalogue")
         try:
-            services.axe_indicateur_update(indicateur=indicateur, by=request.user, **data)
+            services.axe_indicateur_update(
+                indicateur=indicateur, by=request.user, expected_version=form.read_version, **data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

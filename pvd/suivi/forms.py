@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from pvd.core.forms import BaseForm, DateInput
+from pvd.core.forms import BaseForm, DateInput, VersionedFormMixin
 
 from .values import (
     ANNEE,
@@ -55,7 +55,19 @@ def periode_of(date: datetime.date, label: str) -> Periode | None:
     return None
 
 
-class MesureForm(BaseForm):
+def mesure_initial(mesure) -> dict:
+    """A value's correction form, as read from the value."""
+    periode = periode_of(mesure.date, mesure.periode)
+    return {
+        "date": None if periode else mesure.date,
+        "periode": periode.key if periode else "",
+        "valeur": mesure.valeur,
+        "source": mesure.source,
+        "commentaire": mesure.commentaire,
+    }
+
+
+class MesureForm(VersionedFormMixin, BaseForm):
     """One value of an indicator, at a date or for a period (exactly one of them)."""
 
     date = forms.DateField(label="Date", widget=DateInput, required=False, help_text="La date de la mesure.")
@@ -70,18 +82,9 @@ class MesureForm(BaseForm):
     commentaire = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, mesure=None, indicateur=None, **kwargs):
-        if mesure is not None:
-            periode = periode_of(mesure.date, mesure.periode)
-            kwargs.setdefault(
-                "initial",
-                {
-                    "date": None if periode else mesure.date,
-                    "periode": periode.key if periode else "",
-                    "valeur": mesure.valeur,
-                    "source": mesure.source,
-                    "commentaire": mesure.commentaire,
-                },
-            )
+        if mesure is not None:  # a correction: checked against the version read (pvd.core.concurrency)
+            kwargs.setdefault("versioned", mesure)
+            kwargs.setdefault("initial_for", mesure_initial)
         elif indicateur is not None:
             kwargs.setdefault("initial", {"source": indicateur.source})
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pvd.core.concurrency import Versioned
 from pvd.core.formatting import date_fr
 from pvd.journal.history import DossierHistory
 
@@ -59,7 +60,7 @@ class IndicateurQuerySet(models.QuerySet):
         return self.filter(Q(fiche__isnull=True) | Q(fiche__in=fiches))
 
 
-class Indicateur(models.Model):
+class Indicateur(Versioned):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="indicateurs")
     axe = models.ForeignKey(
         "strategie.AxeStrategique", on_delete=models.CASCADE, null=True, blank=True, related_name="indicateurs"
@@ -125,7 +126,7 @@ class Indicateur(models.Model):
         return f"{self.nom} ({self.unite})"
 
 
-class Mesure(models.Model):
+class Mesure(Versioned):
     indicateur = models.ForeignKey(Indicateur, on_delete=models.CASCADE, related_name="mesures")
     date = models.DateField("date")
     valeur = models.DecimalField("valeur", max_digits=16, decimal_places=4)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from pvd.core.concurrency import claim_version
 from pvd.journal.services import corbeille_move
 
 from . import catalogue as catalogue_entries
@@ -92,11 +93,13 @@ def indicateur_create(
 
 
 @transaction.atomic
-def indicateur_update(*, indicateur: Indicateur, by=None, **changes) -> Indicateur:
-    """Change any of EDITABLE_FIELDS and ROLLUP_FIELDS (the axe or fiche it hangs on does not change)."""
+def indicateur_update(*, indicateur: Indicateur, by=None, expected_version: int | None = None, **changes) -> Indicateur:
+    """Change any of EDITABLE_FIELDS and ROLLUP_FIELDS (the axe or fiche it hangs on does not change).
+    `expected_version`: the version the caller read (see pvd.core.concurrency)."""
     unknown = set(changes) - set(EDITABLE_FIELDS) - set(ROLLUP_FIELDS)
     if unknown:
         raise ValueError(f"Champs non modifiables : {', '.join(sorted(unknown))}")
+    claim_version(indicateur, expected_version)
     for name, value in changes.items():
         setattr(indicateur, name, value)
     rollup.check_contribution(indicateur)

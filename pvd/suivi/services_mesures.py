@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from pvd.core.concurrency import claim_version
 from pvd.journal.history import history_bulk_record
 from pvd.journal.services import corbeille_move
 
@@ -63,12 +64,14 @@ def mesure_create(
 
 
 @transaction.atomic
-def mesure_update(*, mesure: Mesure, access, by, **changes) -> Mesure:
-    """Correct a value: any of CORRECTABLE_FIELDS; who corrected and when are kept."""
+def mesure_update(*, mesure: Mesure, access, by, expected_version: int | None = None, **changes) -> Mesure:
+    """Correct a value: any of CORRECTABLE_FIELDS; who corrected and when are kept.
+    `expected_version`: the version the caller read (see pvd.core.concurrency)."""
     unknown = set(changes) - set(CORRECTABLE_FIELDS)
     if unknown:
         raise ValueError(f"Champs non modifiables : {', '.join(sorted(unknown))}")
     _require(access, mesure.indicateur)
+    claim_version(mesure, expected_version)
     if not any(getattr(mesure, name) != value for name, value in changes.items()):
         return mesure  # nothing changed: no correction recorded
     for name, value in changes.items():

@@ -115,7 +115,13 @@ def valeur_update(request, dossier, pk, mesure_pk):
     form = MesureForm(request.POST or None, mesure=mesure, indicateur=indicateur)
     if request.method == "POST" and form.is_valid():
         try:
-            services_mesures.mesure_update(mesure=mesure, access=request.access, by=request.user, **form.cleaned_data)
+            services_mesures.mesure_update(
+                mesure=mesure,
+                access=request.access,
+                by=request.user,
+                expected_version=form.read_version,
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from pvd.core.forms import EMPTY_CHOICE, BaseForm
+from pvd.core.forms import EMPTY_CHOICE, BaseForm, VersionedFormMixin
 
 from .models import Organisation, OrganisationType
 from .selectors import organisations_for
@@ -53,7 +53,7 @@ def clean_organisation_picker(form, data: dict) -> dict:
     return data
 
 
-class NationalOrganisationForm(BaseForm):
+class NationalOrganisationForm(VersionedFormMixin, BaseForm):
     nom = forms.CharField(label="Nom", max_length=200)
     # Communes and EPCI are the territory's organisations, offered by their link, not national.
     kind = forms.ChoiceField(

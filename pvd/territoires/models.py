@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from pvd.core.concurrency import Versioned
+
 
 class Region(models.Model):
     code = models.CharField("code", max_length=3, primary_key=True)
@@ -126,7 +128,7 @@ NATIONAL_TYPES = frozenset(
 )
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     """A signatory, partner or funder.
 
     Either a dossier's own organisation (`dossier` set: typed in that dossier, offered only

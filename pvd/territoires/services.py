@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from pvd.core.concurrency import claim_version
+
 from .models import Commune, Departement, Epci, Organisation, OrganisationType, Region
 from .names import commune_de, prefecture_de
 from .search import normalize
@@ -445,10 +447,13 @@ def organisation_national_update(
     nom: str,
     kind: str,
     siren: str = "",
+    expected_version: int | None = None,
 ) -> Organisation:
+    """`expected_version`: the version the caller read (see pvd.core.concurrency)."""
     _require_national_type(kind)
     if organisation.dossier_id is not None:
         raise ValidationError("Cette organisation appartient à un dossier : elle n'est pas dans la liste nationale.")
+    claim_version(organisation, expected_version)
     organisation.nom, organisation.kind, organisation.siren = _clean_name(nom), kind, siren.strip()
     organisation.full_clean()
     organisation.save()

@@ -141,7 +141,8 @@ def test_indicateur_update_and_delete_per_viewer(client_for, dossier, kind):
         "cible": "40",
         "frequence": "annuelle",
     }
-    edited = client.post(url("indicateur_update", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk), data)
+    update = url("indicateur_update", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk)
+    edited = client.post(update, {**data, **edit_fields(client, update)})
     deleted = client.post(url("indicateur_delete", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk))
     if kind not in TEAM:
         assert_refused(edited, kind)
@@ -162,11 +163,12 @@ def test_indicateur_update_uses_suivi_validation(client_for, dossier, main):
     client = client_for(dossier, "equipe")
     page = client.get(url("indicateur_update", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk))
     assert page.status_code == 200 and "catalogue" not in page.context["form"].fields
+    update = url("indicateur_update", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk)
     response = client.post(
-        url("indicateur_update", dossier, fiche_pk=fiche.pk, indicateur_pk=indicateur.pk),
-        {"nom": "", "kind": "resultat", "unite": "%", "frequence": "annuelle"},
+        update, {"nom": "", "kind": "resultat", "unite": "%", "frequence": "annuelle", **edit_fields(client, update)}
     )
     assert response.status_code == 400
+    assert response.context["form"].has_error("nom")
 
 
 def test_indicateur_with_measures_cannot_be_deleted(client_for, dossier):

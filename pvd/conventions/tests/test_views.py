@@ -201,7 +201,8 @@ def test_record_signature_only_by_chef_and_moves_phase(client_for, dossier, cadr
     url = reverse(
         "conventions:signature", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": signataire.pk}
     )
-    response = client.post(url, {"signe_le": "2023-05-02"})
+    detail = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
+    response = client.post(url, {"signe_le": "2023-05-02", **edit_fields(client, detail, url)})
     assert response.status_code == expected_status(kind, CHEF, ok=302)
     check_refusal(response, kind)
     cadre.refresh_from_db()
@@ -221,7 +222,8 @@ def test_signature_before_adhesion_refused_through_the_view(client_for, dossier,
     url = reverse(
         "conventions:signature", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk, "signataire_pk": signataire.pk}
     )
-    response = client.post(url, {"signe_le": "2022-01-01"}, follow=True)
+    detail = reverse("conventions:detail", kwargs={"dossier_pk": dossier.pk, "pk": cadre.pk})
+    response = client.post(url, {"signe_le": "2022-01-01", **edit_fields(client, detail, url)}, follow=True)
     assert "avant la convention d'adhésion" in BeautifulSoup(response.content, "html.parser").get_text()
     signataire.refresh_from_db()
     assert signataire.signe_le is None

@@ -8,7 +8,7 @@ from django.urls import reverse
 from conftest import ALL_VIEWERS
 from pvd.diagnostic.models import AfomItem
 from pvd.dossiers.tests.factories import DossierFactory
-from tests.utils import assert_queries_do_not_grow, assert_refused, main
+from tests.utils import assert_queries_do_not_grow, assert_refused, edit_fields, main
 
 from .factories_afom import AfomItemFactory, DonneeFactory
 
@@ -53,7 +53,8 @@ def test_permissions_per_viewer(client, make_viewer, dossier, item):
                 user = make_viewer(dossier, kind)
                 if user is not None:
                     client.force_login(user)
-                response = getattr(client, method)(url, data if method == "post" else None)
+                posted = {**data, **edit_fields(client, url)} if method == "post" else None
+                response = getattr(client, method)(url, posted)
                 changed = AfomItem.objects.filter(texte=data["texte"]).exists() or not AfomItem.objects.exists()
                 transaction.set_rollback(True)
             if kind in allowed:
@@ -119,13 +120,14 @@ def test_a_figure_of_another_dossier_smuggled_into_the_post_is_refused(client_fo
     offered = {int(box["value"]) for box in form_page.select("input[name=donnees]")}
     assert offered == {mine.pk}
     data = {"theme": "commerce", "categorie": "atout", "texte": "Modifié", "donnees": [mine.pk, theirs.pk]}
-    response = client.post(_url("afom_update", dossier, pk=item.pk), data)
+    update = _url("afom_update", dossier, pk=item.pk)
+    response = client.post(update, {**data, **edit_fields(client, update)})
     assert response.status_code == 400
     assert "choix valide" in main(response).select_one("#id_donnees").get_text()
     item.refresh_from_db()
     assert item.texte == "Un marché couvert actif" and not item.donnees.exists()
     data["donnees"] = [mine.pk]
-    client.post(_url("afom_update", dossier, pk=item.pk), data)
+    client.post(update, {**data, **edit_fields(client, update)})
     assert list(item.donnees.all()) == [mine]
 
 

@@ -13,7 +13,7 @@ from pvd.diagnostic import services
 from pvd.diagnostic.models import PointInteret, PointInteretKind
 from pvd.dossiers.models import Role
 from pvd.dossiers.tests.factories import MembreFactory
-from tests.utils import assert_queries_do_not_grow, assert_refused, expected_status, main
+from tests.utils import assert_queries_do_not_grow, assert_refused, edit_fields, expected_status, main
 
 from .factories_carte import PointInteretFactory, square
 
@@ -72,7 +72,9 @@ def test_writing_points_is_for_the_team(client_for, dossier, kind, name, method,
     kwargs = {"pk": point.pk} if extra.get("pk") else {}
     client = client_for(dossier, kind)
     data = _form(nom="Nouveau") if name != "points_import" else {"texte": "", "kind": "autre"}
-    response = getattr(client, method)(url(name, dossier, **kwargs), data if method == "post" else None)
+    address = url(name, dossier, **kwargs)
+    posted = {**data, **edit_fields(client, address)} if method == "post" else None
+    response = getattr(client, method)(address, posted)
     if kind in CAN_EDIT:
         assert response.status_code in (200, 302)
         return
@@ -217,9 +219,11 @@ def test_update_a_point_into_an_area_and_delete_it(client_for, dossier):
         "5.3334",
         None,
     )
+    update = url("point_update", dossier, pk=point.pk)
     response = client.post(
-        url("point_update", dossier, pk=point.pk),
-        _form(nom="Îlot", kind="logement_vacant", latitude="", longitude="", geometry=json.dumps(square())),
+        update,
+        _form(nom="Îlot", kind="logement_vacant", latitude="", longitude="", geometry=json.dumps(square()))
+        | edit_fields(client, update),
     )
     assert response.status_code == 302, response.context["form"].errors
     point.refresh_from_db()
@@ -236,10 +240,10 @@ def test_update_a_point_into_an_area_and_delete_it(client_for, dossier):
 
 def test_a_failed_update_changes_nothing(client_for, dossier):
     point = PointInteretFactory(dossier=dossier, nom="Avant", geometry=LANGRES)
-    response = client_for(dossier, "equipe").post(
-        url("point_update", dossier, pk=point.pk), _form(nom="Après", latitude="91")
-    )
-    assert response.status_code == 200
+    client = client_for(dossier, "equipe")
+    update = url("point_update", dossier, pk=point.pk)
+    response = client.post(update, _form(nom="Après", latitude="91") | edit_fields(client, update))
+    assert response.status_code == 200 and response.context["form"].has_error("latitude")
     point.refresh_from_db()
     assert (point.nom, point.geometry) == ("Avant", LANGRES)
 

@@ -12,7 +12,7 @@ from conftest import ALL_VIEWERS
 from pvd.diagnostic import services
 from pvd.diagnostic.models import Donnee, DonneeOrigine
 from pvd.territoires.tests.factories import CommuneFactory
-from tests.utils import assert_queries_do_not_grow, assert_refused, expected_status, main
+from tests.utils import assert_queries_do_not_grow, assert_refused, edit_fields, expected_status, main
 
 from .factories_chiffres import DonneeFactory
 
@@ -159,7 +159,8 @@ def test_edit_typed_figure_only(client_for, dossier):
     typed = DonneeFactory(dossier=dossier)
     imported = DonneeFactory(dossier=dossier, origine=DonneeOrigine.IMPORT)
     client = client_for(dossier, "equipe")
-    response = client.post(_url("donnee_edit", dossier, donnee_pk=typed.pk), FORM | {"valeur": "12"})
+    update = _url("donnee_edit", dossier, donnee_pk=typed.pk)
+    response = client.post(update, FORM | {"valeur": "12"} | edit_fields(client, update))
     assert response.status_code == 302
     typed.refresh_from_db()
     assert typed.valeur == 12 and typed.indicateur == "log_vacants"

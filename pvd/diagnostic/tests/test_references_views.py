@@ -12,7 +12,7 @@ from pvd.diagnostic.models import DocumentPlanification, Etude, Initiative
 from pvd.documents.models import Document
 from pvd.documents.tests.factories import DocumentFactory
 from pvd.dossiers.tests.factories import DossierFactory
-from tests.utils import assert_queries_do_not_grow, assert_refused, main
+from tests.utils import assert_queries_do_not_grow, assert_refused, edit_fields, main
 
 from .factories_afom import EtudeFactory, InitiativeFactory, PlanFactory
 
@@ -79,7 +79,8 @@ def test_permissions_per_viewer(client, make_viewer, dossier, objs):
                 user = make_viewer(dossier, kind)
                 if user is not None:
                     client.force_login(user)
-                response = getattr(client, method)(url, data)
+                posted = {**data, **edit_fields(client, url)} if method == "post" else data
+                response = getattr(client, method)(url, posted)
                 _close_file(response)
                 counts = (DocumentPlanification.objects.count(), Etude.objects.count(), Initiative.objects.count())
                 names = set(DocumentPlanification.objects.values_list("nom", flat=True))
@@ -122,7 +123,8 @@ def test_plan_form_refuses_inconsistent_dates_and_bad_files(client_for, dossier)
     assert plan.lien == "https://www.langres.fr/pcaet" and plan.file
     form = main(client.get(_url("plan_update", dossier, pk=plan.pk)))
     assert "Fichier actuel : pcaet" in form.select_one("#main-form").get_text()
-    client.post(_url("plan_update", dossier, pk=plan.pk), POSTS["plan"] | {"remove_file": "on"})
+    update = _url("plan_update", dossier, pk=plan.pk)
+    client.post(update, POSTS["plan"] | {"remove_file": "on"} | edit_fields(client, update))
     plan.refresh_from_db()
     assert not plan.file
 
@@ -135,10 +137,10 @@ def test_deliverable_offers_only_the_dossiers_documents(client_for, dossier, obj
     url = _url("etude_update", dossier, pk=objs["etude"].pk)
     offered = {int(o["value"]) for o in main(client.get(url)).select("#id_livrable option") if o["value"]}
     assert offered == {mine.pk, secret.pk}  # the équipe-projet sees confidential documents
-    response = client.post(url, POSTS["etude"] | {"livrable": theirs.pk})
+    response = client.post(url, POSTS["etude"] | {"livrable": theirs.pk} | edit_fields(client, url))
     assert response.status_code == 400 and "choix valide" in main(response).select_one("#id_livrable").parent.get_text()
     assert Etude.objects.get().livrable is None
-    client.post(url, POSTS["etude"] | {"livrable": mine.pk})
+    client.post(url, POSTS["etude"] | {"livrable": mine.pk} | edit_fields(client, url))
     assert Etude.objects.get().livrable == mine
 
 

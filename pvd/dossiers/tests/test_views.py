@@ -10,7 +10,7 @@ from django.utils import timezone
 from conftest import ALL_VIEWERS
 from pvd.dossiers.models import Invitation, Membre, Role
 from pvd.dossiers.tests.factories import DossierFactory, MembreFactory
-from tests.utils import expected_status, main
+from tests.utils import edit_fields, expected_status, main
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_dossier_detail_per_viewer(client_for, dossier, kind):
 def test_dossier_update_per_viewer(client_for, dossier, kind):
     client = client_for(dossier, kind)
     url = reverse("dossiers:update", kwargs={"dossier_pk": dossier.pk})
-    response = client.post(url, {"nom": "Nouveau nom"})
+    response = client.post(url, {"nom": "Nouveau nom", **edit_fields(client, url)})
     dossier.refresh_from_db()
     if kind in CAN_EDIT:
         assert response.status_code == 302

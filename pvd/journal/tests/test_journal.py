@@ -15,7 +15,7 @@ from pvd.dossiers.models import Role
 from pvd.dossiers.tests.factories import DossierFactory, MembreFactory
 from pvd.journal.history import TRACKED
 from pvd.journal.services import purge_old_history
-from tests.utils import assert_queries_do_not_grow, assert_refused, main
+from tests.utils import assert_queries_do_not_grow, assert_refused, edit_fields, main
 
 
 def _url(dossier, **query):
@@ -57,9 +57,9 @@ def test_a_change_is_recorded_with_its_dossier_and_author(client):
 def test_middleware_records_who_changed_through_a_page(client):
     chef = MembreFactory(role=Role.CHEF_DE_PROJET)
     client.force_login(chef.user)
+    update = reverse("dossiers:update", kwargs={"dossier_pk": chef.dossier.pk})
     response = client.post(
-        reverse("dossiers:update", kwargs={"dossier_pk": chef.dossier.pk}),
-        {"nom": "Langres renommé", "date_entree": "", "pvd_id": ""},
+        update, {"nom": "Langres renommé", "date_entree": "", "pvd_id": "", **edit_fields(client, update)}
     )
     assert response.status_code in (200, 302)
     last = chef.dossier.history.order_by("-history_id").first()

@@ -10,7 +10,7 @@ from conftest import ALL_VIEWERS
 from pvd.actions.models import FicheAction
 from pvd.participation.models import Contribution, Moderation, PageParticipation
 from pvd.strategie.models import AxeStrategique
-from tests.utils import main, refusal_status
+from tests.utils import edit_fields, main, refusal_status
 
 from .factories import ConsultationFactory, ContributionFactory, publish_strategy
 
@@ -170,7 +170,9 @@ def test_moderation_rights(client_for, dossier, page, kind):
     assert (contribution.statut == "publiee") == (kind in TEAM)
     if kind not in TEAM:
         assert response.status_code == refusal_status(kind)
-    response = client.post(reverse("participation:page_update", kwargs=kw), {"page-publiee": "non", "page-titre": "T"})
+    update = reverse("participation:page_update", kwargs=kw)
+    read = edit_fields(client, reverse("participation:moderation", kwargs=kw), update)
+    response = client.post(update, {"page-publiee": "non", "page-titre": "T", **read})
     page.refresh_from_db()
     assert page.publiee == (kind not in TEAM)
 

@@ -22,7 +22,7 @@ from pvd.pilotage import bilan as bilans
 from pvd.pilotage.bilan_documents import bilan_docx, bilan_pdf
 from pvd.pilotage.models import BilanAnnuel
 from pvd.suivi.tests.factories import IndicateurFactory
-from tests.utils import assert_queries_do_not_grow, assert_refused, expected_status, main
+from tests.utils import assert_queries_do_not_grow, assert_refused, edit_fields, expected_status, main
 
 from .factories_bilan import SECRET, XSS, BilanFactory, held, last_year, year_of_programme
 
@@ -250,11 +250,11 @@ def test_a_year_outside_the_programme_is_not_found(client_for, dossier):
 def test_the_chef_writes_the_assessment(client_for, dossier):
     client = client_for(dossier, "chef_de_projet")
     url = _url("bilan_edit", dossier, last_year())
-    response = client.post(url, {"appreciation": ASSESSMENT})
+    response = client.post(url, {"appreciation": ASSESSMENT, **edit_fields(client, url)})
     assert response.status_code == 302
     bilan = BilanAnnuel.objects.get(dossier=dossier, annee=last_year())
     assert (bilan.appreciation, bilan.updated_by) == (ASSESSMENT, client.user)
-    client.post(url, {"appreciation": "Deuxième version."})
+    client.post(url, {"appreciation": "Deuxième version.", **edit_fields(client, url)})
     assert BilanAnnuel.objects.get().appreciation == "Deuxième version."
 
 

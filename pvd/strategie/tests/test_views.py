@@ -13,7 +13,7 @@ from pvd.strategie import services
 from pvd.strategie.models import AxeStrategique, ProjetTerritoireVersion, SecteurIntervention
 from pvd.suivi.models import Indicateur
 from pvd.territoires.tests.factories import OrganisationFactory
-from tests.utils import main
+from tests.utils import edit_fields, main
 
 from .factories import AxeFactory, IndicateurFactory, SecteurFactory, square
 
@@ -83,7 +83,11 @@ def test_permissions_per_viewer(client, make_viewer, dossier, strategie, name, m
             user = make_viewer(dossier, kind)
             if user is not None:
                 client.force_login(user)
-            response = getattr(client, method)(url, {"titre": "Nouveau"} if method == "post" else None)
+            data = None
+            if method == "post":
+                axe_page = reverse("strategie:axe_update", kwargs=_kwargs(dossier, strategie, "axe_update"))
+                data = {"titre": "Nouveau", **edit_fields(client, axe_page, url)}
+            response = getattr(client, method)(url, data)
             transaction.set_rollback(True)
         if kind == "anonymous":
             assert response.status_code == 302 and "/comptes/connexion/" in response["Location"], kind
@@ -450,10 +454,9 @@ def test_sector_added_after_publication_stays_off_the_public_page(client, dossie
 def test_sous_objectif_can_be_edited_and_the_change_is_versioned(client_for, dossier, strategie):
     client = client_for(dossier, "equipe")
     sous = strategie["sous"]
-    response = client.post(
-        reverse("strategie:sous_objectif_update", kwargs={"dossier_pk": dossier.pk, "pk": sous.pk}),
-        {"titre": "Lancer une OPAH-RU renforcée"},
-    )
+    update = reverse("strategie:sous_objectif_update", kwargs={"dossier_pk": dossier.pk, "pk": sous.pk})
+    axe_page = reverse("strategie:axe_update", kwargs={"dossier_pk": dossier.pk, "axe_pk": sous.axe_id})
+    response = client.post(update, {"titre": "Lancer une OPAH-RU renforcée", **edit_fields(client, axe_page, update)})
     assert response.status_code == 302
     sous.refresh_from_db()
     assert sous.titre == "Lancer une OPAH-RU renforcée"

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from pvd.actions.tests.factories import FicheFactory
 from pvd.suivi.models import Agregation, Indicateur
-from tests.utils import main
+from tests.utils import edit_fields, main
 
 from .factories import IndicateurFactory
 from .factories_etat import axe_indicator
@@ -40,7 +40,9 @@ def _post(indicateur, **changes):
 def test_fiche_form_sets_the_link_for_plan_editors_only(client_for, dossier, kind):
     target = axe_indicator(dossier)
     indicateur = _fiche_indicator(dossier)
-    response = client_for(dossier, kind).post(_fiche_form_url(indicateur), _post(indicateur, contribue_a=target.pk))
+    client = client_for(dossier, kind)
+    url = _fiche_form_url(indicateur)
+    response = client.post(url, {**_post(indicateur, contribue_a=target.pk), **edit_fields(client, url)})
     indicateur.refresh_from_db()
     if kind in {"chef_de_projet", "equipe"}:
         assert response.status_code == 302
@@ -56,7 +58,8 @@ def test_fiche_form_offers_the_axes_result_indicators_and_refuses_another_unit(c
     client = client_for(dossier, "equipe")
     options = main(client.get(_fiche_form_url(indicateur))).select("select[name=contribue_a] option")
     assert [o.get_text(strip=True) for o in options][1:] == [f"Axe {target.axe.numero} — Logements rénovés (logements)"]
-    response = client.post(_fiche_form_url(indicateur), _post(indicateur, contribue_a=target.pk))
+    url = _fiche_form_url(indicateur)
+    response = client.post(url, {**_post(indicateur, contribue_a=target.pk), **edit_fields(client, url)})
     assert response.status_code == 400
     assert "seules des valeurs de même unité" in main(response).get_text()
     indicateur.refresh_from_db()
@@ -89,7 +92,8 @@ def test_strategy_form_sets_the_rule(client_for, dossier, kind):
         "frequence": target.frequence,
         "agregation": Agregation.DERNIERE,
     }
-    response = client_for(dossier, kind).post(url, data)
+    client = client_for(dossier, kind)
+    response = client.post(url, {**data, **edit_fields(client, url)})
     target.refresh_from_db()
     if kind == "chef_de_projet":
         assert response.status_code == 302

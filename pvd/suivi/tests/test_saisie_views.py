@@ -16,7 +16,7 @@ from pvd.actions.tests.factories import FicheFactory
 from pvd.dossiers.tests.factories import DossierFactory
 from pvd.strategie.tests.factories import AxeFactory, IndicateurFactory
 from pvd.suivi.models import Mesure
-from tests.utils import assert_queries_do_not_grow, assert_refused, expected_status, main
+from tests.utils import assert_queries_do_not_grow, assert_refused, edit_fields, expected_status, main
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -126,7 +126,8 @@ def test_correct_and_delete_a_value(client_for, dossier):
     edit = url("valeur_update", dossier, pk=indicateur.pk, mesure_pk=mesure.pk)
     form = main(client.get(edit))
     assert form.select_one("input[name=periode]")["value"] == "2025"  # the period shown as it is typed
-    response = client.post(edit, {"periode": "2025", "valeur": "7,5", "commentaire": "Chiffre définitif"})
+    data = {"periode": "2025", "valeur": "7,5", "commentaire": "Chiffre définitif", **edit_fields(client, edit)}
+    response = client.post(edit, data)
     assert response.status_code == 302
     mesure.refresh_from_db()
     assert (mesure.valeur, mesure.commentaire, mesure.updated_by) == (Decimal("7.5"), "Chiffre définitif", client.user)
@@ -145,7 +146,7 @@ def test_correct_and_delete_refusals(client_for, dossier, kind):
     client = client_for(dossier, kind)
     edit = url("valeur_update", dossier, pk=indicateur.pk, mesure_pk=mesure.pk)
     delete = url("valeur_delete", dossier, pk=indicateur.pk, mesure_pk=mesure.pk)
-    edited = client.post(edit, {"date": "2025-12-31", "valeur": "8"})
+    edited = client.post(edit, {"date": "2025-12-31", "valeur": "8", **edit_fields(client, edit)})
     deleted = client.post(delete)
     if kind in TEAM:
         assert (edited.status_code, deleted.status_code) == (302, 302)

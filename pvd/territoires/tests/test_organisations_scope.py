@@ -27,6 +27,7 @@ from pvd.territoires import services
 from pvd.territoires.models import Organisation, OrganisationType
 from pvd.territoires.names import de_departement
 from pvd.territoires.selectors import organisations_for
+from tests.utils import edit_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -256,7 +257,8 @@ def test_a_chef_cannot_create_a_national_organisation_anct_can(client, dossier):
     page = client.get(url).content.decode()
     assert "Cerema" in page
     edit = reverse("territoires:organisation_update", kwargs={"pk": cerema.pk})
-    assert client.post(edit, {"nom": "Cerema Est", "kind": OrganisationType.CEREMA}).status_code == 302
+    data = {"nom": "Cerema Est", "kind": OrganisationType.CEREMA, **edit_fields(client, edit)}
+    assert client.post(edit, data).status_code == 302
     cerema.refresh_from_db()
     assert cerema.nom == "Cerema Est"
 
