@@ -12,6 +12,7 @@ Requests carry X-Forwarded-Proto: https, as the reverse proxy of production does
 the login form with its CSRF token, as a browser does.
 """
 
+import datetime
 import http.cookies
 import os
 import re
@@ -58,6 +59,16 @@ PAGES = {
     "comptes:mes_donnees": Page(needle="chef@demo.pvd.fr"),
     "comptes:donnees_personnelles": Page(**PUBLIC, needle="Données personnelles"),
     "comptes:fermer": Page(),  # the page only: the smoke never closes an account
+    "comptes:password_change": Page(needle="Changer mon mot de passe"),
+    "comptes:double_facteur": Page(needle="double authentification"),
+    "comptes:double_facteur_verifier": Page(status=302),  # no device: nothing to verify
+    "comptes:politique_securite": Page(user="anct"),
+    # ProConnect is off unless its OIDC_* settings are given: both answer 404.
+    "comptes:oidc_authenticate": Page(user=None, anonymous=404),
+    "comptes:oidc_callback": Page(user=None, anonymous=404),
+    "journal:journal": Page(needle="Journal"),
+    "journal:corbeille": Page(needle="Corbeille"),
+    "journal:corbeille_restore": Page(ids={"pk": "corbeille"}, status=POST),
     "comptes:password_reset": Page(**PUBLIC),
     "comptes:password_reset_done": Page(**PUBLIC),
     "comptes:password_reset_confirm": Page(ids={"uidb64": "uidb64", "token": "reset_token"}, user=None, anonymous=302),
@@ -318,6 +329,7 @@ def demo_ids() -> dict:
         PointOrdreDuJour,
         Seance,
     )
+    from pvd.journal.models import Corbeille
     from pvd.participation.models import Contribution
     from pvd.pilotage.models_bilan import BilanAnnuel
     from pvd.strategie.models import AxeStrategique, SecteurIntervention, SousObjectif
@@ -386,6 +398,7 @@ def demo_ids() -> dict:
         "document": first(Document.objects.filter(dossier=dossier)),
         "version": first(DocumentVersion.objects.filter(document__dossier=dossier)),
         "annee": first(BilanAnnuel.objects.filter(dossier=dossier), "annee"),
+        "corbeille": first(Corbeille.objects.filter(dossier_ref=dossier.pk)),
     }
     # The first fiche's own children, when the demo gives it some.
     for key in ("budget", "etape", "note", "ligne"):
@@ -399,12 +412,14 @@ def complete_demo():
     calendar address, a planning document, a fiche's attachment and indicator, a convention's file."""
     from django.core.files.base import ContentFile
 
-    from pvd.actions.models import FicheAction, PieceJointe
+    from pvd.actions.models import FicheAction, Note, PieceJointe
     from pvd.comptes.models import User
     from pvd.conventions.models import Convention, ConventionDocument, ConventionDocumentKind
     from pvd.diagnostic.models import DocumentPlanification, PlanKind, PlanStatut
     from pvd.dossiers.models import Invitation, Membre, Role
     from pvd.gouvernance.models import CalendrierDossier
+    from pvd.journal.models import Corbeille
+    from pvd.journal.services import corbeille_move
     from pvd.suivi.models import Indicateur, IndicateurKind
 
     chef = User.objects.get(email=USERS["chef"])
@@ -427,6 +442,9 @@ def complete_demo():
     if not ConventionDocument.objects.filter(convention__dossier=dossier).exists():
         document = ConventionDocument(convention=convention, kind=ConventionDocumentKind.SIGNE_PDF, version=1)
         document.file.save("signee.pdf", ContentFile(pdf))
+    if not Corbeille.objects.filter(dossier_ref=dossier.pk).exists():
+        note = Note.objects.create(fiche=fiche, auteur=chef, date=datetime.date.today(), texte="Note jetée")
+        corbeille_move(instance=note, by=chef)
 
 
 def admin_pages() -> list[tuple[str, str, int]]:

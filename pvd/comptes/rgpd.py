@@ -265,12 +265,13 @@ EXPORT: dict[str, tuple[str, ...]] = {
     "dossiers.DemandeDossier.demandeur": (),
     "dossiers.Invitation.invited_by": ("token",),  # the link that opens the dossier
     "dossiers.Membre.user": (),
-    "journal.Corbeille.deleted_by": ("payload",),  # the deleted objects are the dossier's, not the person's
     "gouvernance.CalendrierDossier.user": ("token",),  # the private address of the calendar feed
     "gouvernance.Decision.recorded_by": (),
     "gouvernance.MembreInstance.user": (),
     "gouvernance.PointOrdreDuJour.submitted_by": (),
     "gouvernance.Seance.compte_rendu_approved_by": (),
+    # What one deleted: its label and date, not the deleted rows it keeps (other people's data).
+    "journal.Corbeille.deleted_by": ("payload",),
     # The residents' name and address are theirs, not the moderator's.
     "participation.Contribution.answered_by": ("auteur", "email"),
     "participation.Contribution.moderated_by": ("auteur", "email"),

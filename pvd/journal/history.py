@@ -10,6 +10,7 @@ An app declares the history of a model in its `models.py`::
 every tracked model in `TRACKED`, without importing the apps above this one.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -40,6 +41,16 @@ class DossierHistoricalModel(models.Model):
         abstract = True
 
 
+def _record_str(record) -> str:
+    """ "<object> (date)". A past version lacks the fields the history leaves out (a séance's
+    instance): its own name may then be unreadable, the kind and number stand for it."""
+    try:
+        name = str(record.history_object)
+    except ObjectDoesNotExist:
+        name = f"{record.instance_type._meta.verbose_name} n° {record.id}"
+    return f"{name} ({record.history_date:%d/%m/%Y %H:%M})"
+
+
 class DossierHistory(HistoricalRecords):
     def __init__(self, *, dossier: str, **kwargs):
         self.dossier_path = dossier
@@ -52,7 +63,7 @@ class DossierHistory(HistoricalRecords):
         for name, label in FRENCH_LABELS.items():
             if isinstance(extra.get(name), models.Field):
                 extra[name].verbose_name = label
-        extra["__str__"] = lambda record: f"{record.history_object} ({record.history_date:%d/%m/%Y %H:%M})"
+        extra["__str__"] = _record_str
         return extra
 
     def create_history_model(self, model, inherited):

@@ -1,0 +1,1 @@
+"""The attack suite (issue 14, point 8): every URL pattern, every viewer, every form."""
