@@ -105,6 +105,8 @@ PAGES = {
     "gouvernance:membre_end": Page(ids={"pk": "instance", "membre_pk": "membre_instance"}, status=POST),
     "gouvernance:seance": Page(ids={"pk": "seance"}),
     "gouvernance:seance_update": Page(ids={"pk": "seance"}, status=POST),
+    "gouvernance:seance_delete": Page(ids={"pk": "seance"}),
+    "gouvernance:decision_delete": Page(ids={"pk": "decision_seance", "decision_pk": "decision"}),
     "gouvernance:point_add": Page(ids={"pk": "seance"}, status=POST),
     "gouvernance:compte_rendu": Page(ids={"pk": "seance"}, status=POST),
     "gouvernance:pending_schedule": Page(ids={"pk": "seance"}, status=POST),
@@ -229,6 +231,7 @@ PAGES = {
     "conventions:detail": Page(ids={"pk": "convention"}),
     "conventions:update": Page(ids={"pk": "convention"}),
     "conventions:resilier": Page(ids={"pk": "convention"}),
+    "conventions:delete": Page(ids={"pk": "convention"}),
     "conventions:submit": Page(ids={"pk": "convention"}, status=POST),
     "conventions:signataire_create": Page(ids={"pk": "convention"}),
     "conventions:signataire_update": Page(ids={"pk": "convention", "signataire_pk": "signataire"}),
@@ -318,7 +321,14 @@ def demo_ids() -> dict:
     )
     from pvd.documents.models import Document, DocumentVersion
     from pvd.dossiers.models import DemandeDossier, Invitation, Membre, Role
-    from pvd.gouvernance.models import CalendrierDossier, Instance, MembreInstance, PointOrdreDuJour, Seance
+    from pvd.gouvernance.models import (
+        CalendrierDossier,
+        Decision,
+        Instance,
+        MembreInstance,
+        PointOrdreDuJour,
+        Seance,
+    )
     from pvd.journal.models import Corbeille
     from pvd.participation.models import Contribution
     from pvd.pilotage.models_bilan import BilanAnnuel
@@ -338,6 +348,7 @@ def demo_ids() -> dict:
     indicateur_fiche = Indicateur.objects.filter(dossier=dossier, fiche__isnull=False).order_by("pk").first()
     mesure = Mesure.objects.filter(indicateur__dossier=dossier).order_by("pk").first()
     document = ConventionDocument.objects.filter(convention__dossier=dossier).order_by("pk").first()
+    decision = Decision.objects.filter(point__dossier=dossier).select_related("point").order_by("pk").first()
     ids = {
         "dossier": dossier.pk,
         "uidb64": urlsafe_base64_encode(force_bytes(chef.pk)),
@@ -352,6 +363,8 @@ def demo_ids() -> dict:
         "membre_instance": first(MembreInstance.objects.filter(instance__dossier=dossier)),
         "seance": first(Seance.objects.filter(instance__dossier=dossier)),
         "point": first(PointOrdreDuJour.objects.filter(dossier=dossier, seance__isnull=False)),
+        "decision": decision and decision.pk,
+        "decision_seance": decision and decision.point.seance_id,
         "axe": first(AxeStrategique.objects.filter(dossier=dossier)),
         "sous_objectif": first(SousObjectif.objects.filter(axe__dossier=dossier)),
         "indicateur_axe": first(Indicateur.objects.filter(dossier=dossier, axe__isnull=False)),

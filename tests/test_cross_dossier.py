@@ -232,6 +232,8 @@ GOUVERNANCE = [
         "post",
         lambda m, o: {"resultat": "valide", "texte": "Adopté."},
     ),
+    Case("seance_delete", "gouvernance:seance_delete", seance),
+    Case("seance_delete-post", "gouvernance:seance_delete", seance, "post"),
     Case(
         "presences",
         "gouvernance:presences",
@@ -360,6 +362,8 @@ CONVENTIONS = [
         lambda m, o: {"titre": "Adhésion", "duree_annees": "6", "etat": "en_signature"},
     ),
     Case("resilier", "conventions:resilier", convention),
+    Case("delete", "conventions:delete", convention),
+    Case("delete-post", "conventions:delete", convention, "post"),
     Case("resilier-post", "conventions:resilier", convention, "post", lambda m, o: {"confirmation": "on"}),
     Case("submit", "conventions:submit", convention, "post"),
     Case("signataire_create", "conventions:signataire_create", convention),

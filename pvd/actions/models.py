@@ -173,7 +173,7 @@ class FicheAction(Versioned):
 
     objects = FicheActionQuerySet.as_manager()
 
-    history = DossierHistory(dossier="dossier_id")
+    history = DossierHistory(dossier="dossier_id", m2m_fields=["axes", "partenaires"])
 
     class Meta:
         ordering = ["dossier", "numero"]

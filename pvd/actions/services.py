@@ -10,6 +10,7 @@ from django.utils import timezone
 from pvd.core import formatting, limits
 from pvd.core.concurrency import claim_version
 from pvd.gouvernance.services import object_submit
+from pvd.journal.history import history_m2m_set
 from pvd.journal.services import corbeille_move
 from pvd.territoires.models import OrganisationType
 from pvd.territoires.selectors import organisation_key, organisations_by_name
@@ -160,8 +161,7 @@ def fiche_create(
     )
     fiche.full_clean()
     fiche.save()
-    fiche.axes.set(axes)
-    fiche.partenaires.set(_with_new_partners(dossier, partenaires, nouveaux_partenaires))
+    history_m2m_set(fiche, axes=axes, partenaires=_with_new_partners(dossier, partenaires, nouveaux_partenaires))
     _log(fiche, by, "création", "", str(fiche))
     return fiche
 
@@ -220,9 +220,8 @@ def fiche_update(
             continue
         if name == "axes":
             _check_axes(fiche.dossier, value)
-        manager = getattr(fiche, name)
-        old = _m2m_display(manager.all())
-        manager.set(value)
+        old = _m2m_display(getattr(fiche, name).all())
+        history_m2m_set(fiche, **{name: value})
         new = _m2m_display(value)
         if old != new:
             _log(fiche, by, name, old, new)

@@ -328,6 +328,32 @@ def signataire_update(
 
 
 @transaction.atomic
+def convention_delete(*, convention: Convention, by) -> None:
+    """Move a convention that nobody has signed to the bin, with its signatories, its documents
+    and their files; the chef de projet may restore it. Refused once a signature is recorded
+    (a signed convention is résiliée, not deleted), while it has avenants (deleted first, each
+    on its own), and once the comité de projet decided on it (`decidable_delete_check`; its
+    submissions waiting for a decision are withdrawn)."""
+    from pvd.gouvernance.services import decidable_delete_check
+
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    if convention.etat in {ConventionEtat.SIGNEE, ConventionEtat.RESILIEE}:
+        raise ValidationError(
+            f"La convention est {convention.get_etat_display().lower()} : elle ne peut pas être supprimée "
+            "(une convention signée se résilie)."
+        )
+    if convention.signataires.filter(signe_le__isnull=False).exists():
+        raise ValidationError(
+            "Un signataire a déjà signé cette convention : elle ne peut pas être supprimée "
+            "(retirez d'abord les signatures, ou résiliez-la)."
+        )
+    if convention.avenants.exists():
+        raise ValidationError("Cette convention a des avenants : supprimez-les d'abord.")
+    decidable_delete_check(target=convention)
+    corbeille_move(instance=convention, by=by, label=str(convention))
+
+
+@transaction.atomic
 def signataire_delete(*, signataire: Signataire, by) -> None:
     """Remove a signatory who has not signed. If every other one has signed, the removal makes the
     convention signée: only someone who may record signatures (conventions.sign) may do that."""

@@ -9,6 +9,7 @@ urlpatterns = [
     path(P + "nouvelle/", views.convention_create, name="create"),
     path(P + "<int:pk>/", views.convention_detail, name="detail"),
     path(P + "<int:pk>/modifier/", views.convention_update, name="update"),
+    path(P + "<int:pk>/supprimer/", views.convention_delete, name="delete"),
     path(P + "<int:pk>/resilier/", views.convention_resilier, name="resilier"),
     path(P + "<int:pk>/soumettre/", views.convention_submit, name="submit"),
     path(P + "<int:pk>/signataires/ajouter/", views.signataire_create, name="signataire_create"),

@@ -174,6 +174,31 @@ def convention_update(request, dossier, pk):
     )
 
 
+@dossier_view("conventions.edit")
+def convention_delete(request, dossier, pk):
+    convention = _convention(dossier, pk)
+    confirm = lambda: dossier_context(  # noqa: E731 - the page only a GET builds
+        request,
+        dossier,
+        page_title="Supprimer la convention",
+        crumbs=[_index_crumb(dossier), {"url": _detail_url(convention), "title": str(convention)}],
+        heading=f"Supprimer « {convention} » ?",
+        consequence=(
+            "La convention part à la corbeille avec ses signataires et ses documents ; "
+            "le chef de projet peut la restaurer."
+        ),
+        cancel_url=_detail_url(convention),
+    )
+    return delete_view(
+        request,
+        delete=lambda: services.convention_delete(convention=convention, by=request.user),
+        message=f"« {convention} » a été supprimée (elle est dans la corbeille).",
+        done=reverse("conventions:index", kwargs={"dossier_pk": dossier.pk}),
+        error_url=_detail_url(convention),
+        confirm=confirm,
+    )
+
+
 @dossier_view("conventions.sign")
 def convention_resilier(request, dossier, pk):
     """Résilier is irreversible: the chef de projet confirms it on its own page."""

@@ -169,7 +169,7 @@ class AfomItem(Versioned):
     ordre = models.PositiveIntegerField("ordre", default=0)
     donnees = models.ManyToManyField(Donnee, verbose_name="chiffres à l'appui", blank=True, related_name="afom_items")
 
-    history = DossierHistory(dossier="dossier_id")
+    history = DossierHistory(dossier="dossier_id", m2m_fields=["donnees"])
 
     class Meta:
         ordering = ["theme", "categorie", "ordre", "pk"]

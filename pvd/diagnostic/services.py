@@ -13,7 +13,7 @@ from pvd.core.concurrency import claim_version
 from pvd.documents.models import DocumentKind
 from pvd.documents.services import check_upload, document_create
 from pvd.gouvernance.services import object_submit
-from pvd.journal.history import history_bulk_record
+from pvd.journal.history import history_bulk_record, history_m2m_set
 from pvd.journal.services import corbeille_move
 from pvd.territoires.models import Commune, Epci
 
@@ -408,7 +408,7 @@ def afom_item_create(*, dossier, theme: str, categorie: str, texte: str, by, don
     last = list(_afom_group(dossier.pk, theme, categorie).select_for_update().values_list("ordre", flat=True))
     item.ordre = max(last, default=0) + 1
     item.save()
-    item.donnees.set(donnees)
+    history_m2m_set(item, donnees=donnees)
     return item
 
 
@@ -428,7 +428,7 @@ def afom_item_update(
         last = _afom_group(item.dossier_id, theme, categorie).select_for_update().values_list("ordre", flat=True)
         item.ordre = max(last, default=0) + 1
     item.save()
-    item.donnees.set(donnees)
+    history_m2m_set(item, donnees=donnees)
     if (theme, categorie) != old_group:
         _afom_renumber(item.dossier_id, *old_group)
     return item
@@ -456,12 +456,6 @@ def afom_item_move(*, item: AfomItem, direction: str, by) -> None:
 
 
 # --- Documents de planification, études, initiatives -----------------------------------------
-
-
-def _delete_files_on_commit(*files) -> None:
-    names = [(f.storage, f.name) for f in files if f and f.name]
-    if names:
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
 
 
 PLAN_FIELDS = (
@@ -521,22 +515,21 @@ def plan_update(
     expected_version: int | None = None,
     **fields,
 ):
-    """Change a plan; a new file replaces the old one, `remove_file` removes it (files deleted once committed).
+    """Change a plan; a new file replaces the old one, `remove_file` removes it. The replaced file
+    stays on disk: the plan's history still points to it, and the audit trail's retention
+    (`pvd.journal.services.purge_old_history`) deletes it once nothing refers to it.
     `expected_version`: the version the caller read (see pvd.core.concurrency)."""
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise ValueError(f"Champs inconnus : {', '.join(sorted(unknown))}")
     plan = DocumentPlanification.objects.select_for_update().get(pk=plan.pk)
     claim_version(plan, expected_version)
-    old_file = plan.file if plan.file else None
     for name, value in fields.items():
         setattr(plan, name, value)
     _plan_check(plan)
     if remove_file and file is None:
         plan.file = ""
     _plan_save(plan, file)
-    if old_file is not None and (file is not None or remove_file):
-        _delete_files_on_commit(old_file)
     return plan
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from pvd.core.concurrency import claim_version
 from pvd.journal.history import history_bulk_record
+from pvd.journal.services import corbeille_move
 
 from . import registry
 from .models import (
@@ -158,6 +159,41 @@ def decision_correct(*, decision: Decision, resultat: str, texte: str, by) -> De
     correction.full_clean()
     correction.save()
     return correction
+
+
+@transaction.atomic
+def decision_delete(*, decision: Decision, by) -> None:
+    """Move a decision recorded by mistake to the bin, while the minutes are still a draft.
+    Refused once the minutes are approved (a correction replaces it then), for a decision in a
+    chain of corrections, and for a decision that validated an object: what was built on the
+    validation (a published fiche, a convention) must keep it; change the decision instead."""
+    _check_by(by)
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("point__seance").get(pk=decision.pk)
+    _check_not_approved(decision.point.seance)
+    if decision.corrige_id is not None or Decision.objects.filter(corrige=decision).exists():
+        raise ValidationError("Cette décision fait partie d'une correction : elle ne peut pas être supprimée.")
+    if decision.resultat == Resultat.VALIDE and decision.point.target_id is not None:
+        raise ValidationError(
+            "Cette décision a validé l'objet du point : elle ne peut pas être supprimée. "
+            "Modifiez-la plutôt (« Modifier la décision »)."
+        )
+    corbeille_move(instance=decision, by=by, label=f"Décision : {decision}")
+
+
+@transaction.atomic
+def seance_delete(*, seance: Seance, by) -> None:
+    """Move a séance to the bin with its agenda, its attendance and its convocations sent; the
+    chef de projet may restore it whole. Refused once a decision was taken in it or its minutes
+    approved: the decisions are the comité's record and keep their séance."""
+    seance = Seance.objects.select_for_update().select_related("instance").get(pk=seance.pk)
+    if seance.compte_rendu_approuve_le is not None:
+        raise ValidationError("Le compte rendu de cette séance est approuvé : elle ne peut plus être supprimée.")
+    if Decision.objects.filter(point__seance=seance).exists():
+        raise ValidationError(
+            "Des décisions ont été prises lors de cette séance : elle ne peut pas être supprimée "
+            "(les décisions gardent leur séance)."
+        )
+    corbeille_move(instance=seance, by=by, label=f"Séance : {seance}")
 
 
 # Instances and members

@@ -17,6 +17,12 @@ urlpatterns = [
     path(prefix + "instances/<int:pk>/membres/<int:membre_pk>/fin/", views.membre_end, name="membre_end"),
     path(prefix + "seances/<int:pk>/", views.seance_detail, name="seance"),
     path(prefix + "seances/<int:pk>/modifier/", views.seance_update, name="seance_update"),
+    path(prefix + "seances/<int:pk>/supprimer/", views.seance_delete, name="seance_delete"),
+    path(
+        prefix + "seances/<int:pk>/decisions/<int:decision_pk>/supprimer/",
+        views.decision_delete,
+        name="decision_delete",
+    ),
     path(prefix + "seances/<int:pk>/points/ajouter/", views.point_add, name="point_add"),
     path(prefix + "seances/<int:pk>/compte-rendu/", views.compte_rendu, name="compte_rendu"),
     path(prefix + "seances/<int:pk>/points-en-attente/", views.pending_points_schedule, name="pending_schedule"),

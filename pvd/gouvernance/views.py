@@ -11,6 +11,7 @@ from pvd.core.concurrency import STALE_MESSAGE
 from pvd.core.formatting import date_fr
 from pvd.core.forms import apply_validation_error, report_validation_error
 from pvd.core.text import plural
+from pvd.core.views import delete_view
 from pvd.dossiers.models import Dossier
 from pvd.dossiers.perms import access_for
 from pvd.dossiers.views_utils import dossier_context, dossier_view
@@ -28,7 +29,7 @@ from .forms import (
     PointForm,
     SeanceForm,
 )
-from .models import CalendrierDossier, Instance, InstanceType, MembreInstance, PointOrdreDuJour, Seance
+from .models import CalendrierDossier, Decision, Instance, InstanceType, MembreInstance, PointOrdreDuJour, Seance
 
 
 def _instance(dossier, pk):
@@ -351,6 +352,57 @@ def compte_rendu(request, dossier, pk):
             messages.success(request, "Le compte rendu a été enregistré.")
             return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
     return _seance_page(request, dossier, seance, compte_rendu_form=form)
+
+
+@dossier_view("gouvernance.edit")
+def seance_delete(request, dossier, pk):
+    seance = _seance(dossier, pk)
+    seance_url = reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})
+    confirm = lambda: dossier_context(  # noqa: E731 - the page only a GET builds
+        request,
+        dossier,
+        page_title=f"Supprimer la séance du {date_fr(seance.date)}",
+        crumbs=_crumbs(dossier, {"url": seance_url, "title": f"Séance du {date_fr(seance.date)}"}),
+        heading=f"Supprimer la séance du {date_fr(seance.date)} ({seance.instance.nom}) ?",
+        consequence=(
+            "La séance part à la corbeille avec son ordre du jour, ses présences et ses convocations envoyées ; "
+            "le chef de projet peut la restaurer."
+        ),
+        cancel_url=seance_url,
+    )
+    return delete_view(
+        request,
+        delete=lambda: services.seance_delete(seance=seance, by=request.user),
+        message=f"La séance du {date_fr(seance.date)} a été supprimée (elle est dans la corbeille).",
+        done=reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": seance.instance_id}),
+        error_url=seance_url,
+        confirm=confirm,
+    )
+
+
+@dossier_view("decision.record")
+def decision_delete(request, dossier, pk, decision_pk):
+    seance = _seance(dossier, pk)
+    decision = get_object_or_404(Decision.objects.filter(point__seance=seance).select_related("point"), pk=decision_pk)
+    seance_url = reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})
+    confirm = lambda: dossier_context(  # noqa: E731 - the page only a GET builds
+        request,
+        dossier,
+        page_title="Supprimer une décision",
+        crumbs=_crumbs(dossier, {"url": seance_url, "title": f"Séance du {date_fr(seance.date)}"}),
+        heading=(
+            f"Supprimer la décision « {decision.get_resultat_display()} » sur le point « {decision.point.titre} » ?"
+        ),
+        consequence="La décision part à la corbeille ; le point attend de nouveau une décision.",
+        cancel_url=seance_url,
+    )
+    return delete_view(
+        request,
+        delete=lambda: services.decision_delete(decision=decision, by=request.user),
+        message="La décision a été supprimée (elle est dans la corbeille).",
+        done=seance_url,
+        confirm=confirm,
+    )
 
 
 @require_POST

@@ -9,12 +9,13 @@ class JournalConfig(AppConfig):
     def ready(self):
         from simple_history.signals import pre_create_historical_record
 
-        from .history import dossier_ref_of
+        from .history import LAST_RECORD, dossier_ref_of
 
         def tag_dossier(sender, instance, history_instance, **kwargs):
             path = getattr(sender, "dossier_path", None)
             if path:
                 history_instance.dossier_ref = dossier_ref_of(instance, path)
+                setattr(instance, LAST_RECORD, history_instance)
 
         pre_create_historical_record.connect(tag_dossier, weak=False, dispatch_uid="journal_tag_dossier")
         self._admins_delete_to_bin()

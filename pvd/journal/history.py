@@ -19,6 +19,8 @@ TRACKED: dict[type[models.Model], "DossierHistory"] = {}
 
 # Set on an instance by the bin before it deletes a cascade: the dossier is known, no query.
 DOSSIER_HINT = "_journal_dossier_ref"
+# Set on an instance when its history row is written: the row its many-to-many fields fold into.
+LAST_RECORD = "_journal_last_record"
 
 
 FRENCH_LABELS = {
@@ -88,6 +90,25 @@ def dossier_ref_of(instance, path: str) -> int | None:
     return value
 
 
+def history_m2m_set(instance, **values) -> None:
+    """Set many-to-many fields of `instance` right after its save, in the history row that save
+    wrote: one row per change (a `.set()` alone writes a row for its removals and another for its
+    additions, through `m2m_changed`)."""
+    instance.skip_history_when_saving = True
+    try:
+        for name, value in values.items():
+            getattr(instance, name).set(value)
+    finally:
+        del instance.skip_history_when_saving
+    records = TRACKED.get(type(instance))
+    last = getattr(instance, LAST_RECORD, None)
+    if records is None or last is None:
+        return
+    for m2m in last._history_m2m_fields:
+        records.m2m_models[m2m].objects.filter(history_id=last.pk).delete()
+    records.create_historical_record_m2ms(last, instance)
+
+
 def history_bulk_record(*, instances, history_type: str, by=None, dossier_ref: int | None = None) -> None:
     """The history rows of a bulk write (`bulk_create`, `bulk_update`, `update()`), which sends
     no signal: one INSERT per model. `history_type` is "+", "~" or "-"; the instances all belong
@@ -104,6 +125,8 @@ def history_bulk_record(*, instances, history_type: str, by=None, dossier_ref: i
         if records is None:
             continue
         history_model = model.history.model
+        if history_model._history_m2m_fields:
+            raise ValueError(f"{model._meta.label} garde ses liens multiples : enregistrez-le un par un.")
         fields = records.fields_included(objs[0])
         history_model.objects.bulk_create(
             [

@@ -9,7 +9,7 @@ from pvd.territoires.models import Organisation
 from .history import DossierHistory
 
 # The apps below this one cannot declare their history themselves (they do not import it).
-register(Dossier, app="pvd.journal", records_class=DossierHistory, dossier="pk")
+register(Dossier, app="pvd.journal", records_class=DossierHistory, dossier="pk", m2m_fields=["communes"])
 register(Membre, app="pvd.journal", records_class=DossierHistory, dossier="dossier_id")
 register(Invitation, app="pvd.journal", records_class=DossierHistory, dossier="dossier_id", excluded_fields=["token"])
 register(Organisation, app="pvd.journal", records_class=DossierHistory, dossier="dossier_id")

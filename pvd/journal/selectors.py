@@ -1,6 +1,7 @@
 """Reads of the journal and the bin: a fixed number of queries whatever the number of rows (one
 query for a page of the journal, then two per kind of object shown on it)."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -120,10 +121,16 @@ def _label_of(model, record) -> str:
     return f"n° {record.id}"
 
 
+def _m2m_fields(model) -> list:
+    return list(model.history.model._history_m2m_fields)
+
+
 def _changes(model, record, previous) -> list[Change]:
     if previous is None:
         return []
-    delta = record.diff_against(previous, foreign_keys_are_objs=False)
+    # The many-to-many fields are compared apart, for the whole page at once (`_m2m_changes`).
+    excluded = [m2m.name for m2m in _m2m_fields(model)]
+    delta = record.diff_against(previous, excluded_fields=excluded, foreign_keys_are_objs=False)
     changes = []
     for change in delta.changes:
         if change.field in HIDDEN_FIELDS:
@@ -139,9 +146,48 @@ def _changes(model, record, previous) -> list[Change]:
     return changes
 
 
+def _m2m_links(model, history_ids) -> dict:
+    """{(field, history_id): {pk of the related object}} of the many-to-many fields the history
+    keeps: one query per field."""
+    links = defaultdict(set)
+    records = TRACKED[model]
+    for m2m in _m2m_fields(model):
+        target = m2m.m2m_reverse_field_name()
+        rows = records.m2m_models[m2m].objects.filter(history_id__in=history_ids)
+        for history_id, pk in rows.values_list("history_id", f"{target}_id"):
+            links[m2m, history_id].add(pk)
+    return links
+
+
+def _add_m2m_changes(pending) -> None:
+    """Append to the entries their many-to-many changes, named: one query per related model."""
+    wanted = defaultdict(set)
+    for _entry, m2m, before, after in pending:
+        wanted[m2m.related_model] |= before | after
+    names = {
+        related: {pk: str(obj) for pk, obj in related._base_manager.order_by().in_bulk(pks).items()}
+        for related, pks in wanted.items()
+    }
+
+    def named(related, pks) -> str:
+        labels = sorted(names[related].get(pk, f"n° {pk} (supprimé)") for pk in pks)
+        return ", ".join(labels) or "—"
+
+    for entry, m2m, before, after in pending:
+        entry.changes.append(
+            Change(
+                label=str(m2m.verbose_name).capitalize(),
+                before=named(m2m.related_model, before),
+                after=named(m2m.related_model, after),
+            )
+        )
+
+
 def journal_entries(rows) -> list[Entry]:
     """The entries of a page of `journal_rows`: two queries per kind of object on the page (the
-    rows with their author, then the rows just before them, for the before/after)."""
+    rows with their author, then the rows just before them, for the before/after), one more per
+    many-to-many field the kind's history keeps, and one per model those fields point to."""
+    pending = []
     by_kind: dict[str, list[int]] = {}
     for history_id, _date, kind in rows:
         by_kind.setdefault(kind, []).append(history_id)
@@ -160,9 +206,11 @@ def journal_entries(rows) -> list[Entry]:
             .annotate(previous_id=Subquery(previous_id))
         )
         previous = history.objects.in_bulk([r.previous_id for r in records if r.previous_id], field_name="history_id")
+        changed = [r for r in records if r.history_type == "~" and r.previous_id in previous]
+        links = _m2m_links(model, [r.history_id for r in changed] + [r.previous_id for r in changed])
         for record in records:
             before = previous.get(record.previous_id) if record.history_type == "~" else None
-            found[kind, record.history_id] = Entry(
+            entry = found[kind, record.history_id] = Entry(
                 date=record.history_date,
                 action=ACTIONS.get(record.history_type, record.history_type),
                 action_code=record.history_type,
@@ -172,6 +220,12 @@ def journal_entries(rows) -> list[Entry]:
                 reason=record.history_change_reason or "",
                 changes=_changes(model, record, before),
             )
+            if before is not None:
+                for m2m in _m2m_fields(model):
+                    old_pks, new_pks = links[m2m, before.history_id], links[m2m, record.history_id]
+                    if old_pks != new_pks:
+                        pending.append((entry, m2m, old_pks, new_pks))
+    _add_m2m_changes(pending)
     return [found[kind, history_id] for history_id, _date, kind in rows if (kind, history_id) in found]
 
 

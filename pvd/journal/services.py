@@ -193,14 +193,43 @@ def corbeille_purge(*, now=None) -> int:
     return len(expired)
 
 
+def _file_fields(model) -> list:
+    return [field for field in model._meta.concrete_fields if isinstance(field, models.FileField)]
+
+
+def _referenced_files(names: set[str]) -> set[str]:
+    """Which of `names` an object, a row of the audit trail or an entry of the bin still refers
+    to (two queries per tracked model with a file, one for the bin)."""
+    found = set()
+    for model in TRACKED:
+        for field in _file_fields(model):
+            for manager in (model._base_manager, model.history.model.objects):
+                rows = manager.filter(**{f"{field.attname}__in": names}).values_list(field.attname, flat=True)
+                found.update(rows)
+    for files in Corbeille.objects.values_list("payload__files", flat=True):
+        found.update(set(files or ()) & names)
+    return found
+
+
 @transaction.atomic
 def purge_old_history(*, now=None, dry_run: bool = False) -> int:
     """Delete the audit trail's rows older than `PVD_CONSERVATION_JOURNAL_JOURS` (one query per
-    historical model). Returns how many rows went (or would go, with `dry_run`)."""
+    historical model), then the files only those rows referred to (a file a change replaced stays
+    while the history points to it). Returns how many rows went (or would go, with `dry_run`)."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.PVD_CONSERVATION_JOURNAL_JOURS)
     total = 0
-    for model in TRACKED:
+    names = set()
+    for model, records in TRACKED.items():
         old = model.history.model.objects.filter(history_date__lt=cutoff)
+        if not dry_run:
+            for field in _file_fields(model):
+                names.update(old.exclude(**{field.attname: ""}).values_list(field.attname, flat=True))
+        if not dry_run:
+            # Their many-to-many snapshots first (no foreign key in the database to cascade).
+            for m2m in model.history.model._history_m2m_fields:
+                records.m2m_models[m2m].objects.filter(history_id__in=old.values("history_id")).delete()
         total += old.count() if dry_run else old.delete()[0]
+    if names:
+        _delete_files_on_commit(sorted(names - _referenced_files(names)))
     return total

@@ -100,7 +100,7 @@ class AxeStrategique(Versioned):
     transition_ecologique = models.BooleanField("objectif transversal : transition écologique", default=False)
     cohesion_territoriale = models.BooleanField("objectif transversal : cohésion territoriale", default=False)
 
-    history = DossierHistory(dossier="dossier_id")
+    history = DossierHistory(dossier="dossier_id", m2m_fields=["partenaires"])
 
     class Meta:
         ordering = ["dossier", "ordre", "numero"]

@@ -12,6 +12,7 @@ from pvd.core.concurrency import claim_version
 from pvd.core.formatting import NBSP, nombre
 from pvd.core.text import plural
 from pvd.gouvernance.services import decidable_delete_check, object_submit
+from pvd.journal.history import history_m2m_set
 from pvd.journal.services import corbeille_move
 from pvd.suivi import services as suivi_services
 from pvd.territoires.models import Commune, Epci
@@ -155,7 +156,7 @@ def axe_create(
     )
     axe.full_clean()
     axe.save()
-    axe.partenaires.set(_check_partenaires(dossier, partenaires))
+    history_m2m_set(axe, partenaires=_check_partenaires(dossier, partenaires))
     version_record(dossier=dossier, by=by, motif=f"Axe {numero} créé")
     return axe
 
@@ -191,7 +192,7 @@ def axe_update(
     axe.full_clean()
     axe.save()
     if partenaires is not None:
-        axe.partenaires.set(_check_partenaires(axe.dossier, partenaires))
+        history_m2m_set(axe, partenaires=_check_partenaires(axe.dossier, partenaires))
     version_record(dossier=axe.dossier, by=by, motif=f"Axe {axe.numero} modifié")
     return axe
 

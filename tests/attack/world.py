@@ -20,7 +20,7 @@ from pvd.diagnostic.tests.factories_carte import PointInteretFactory
 from pvd.diagnostic.tests.factories_chiffres import DonneeFactory
 from pvd.dossiers.models import DemandeDossier, Invitation, Role
 from pvd.dossiers.tests.factories import DossierFactory, MembreFactory
-from pvd.gouvernance.models import CalendrierDossier
+from pvd.gouvernance.models import CalendrierDossier, Decision, PointOrdreDuJour
 from pvd.participation.tests.factories import (
     ConsultationFactory,
     ContributionFactory,
@@ -54,6 +54,9 @@ def fill(dossier, chef, *, versions: int = 1) -> SimpleNamespace:
     w.etude = EtudeFactory(dossier=dossier)
     w.initiative = InitiativeFactory(dossier=dossier)
     w.point_interet = PointInteretFactory(dossier=dossier)
+    # Gouvernance: a decision recorded on a point of its own.
+    decided = PointOrdreDuJour.objects.create(dossier=dossier, seance=w.seance, titre="Point tranché", ordre=3)
+    w.decision = Decision.objects.create(point=decided, resultat="ajourne", recorded_by=chef)
     # Suivi.
     # Open to the State and the partners: the page then follows the permissions table alone.
     w.suivi_indicateur = w.axe_indicateur

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from pvd.comptes.tests.factories import UserFactory
 from pvd.diagnostic import services
@@ -14,6 +15,7 @@ from pvd.diagnostic.models import DocumentPlanification, Etude, Initiative
 from pvd.documents.models import Document, DocumentVersion
 from pvd.documents.tests.factories import DocumentFactory
 from pvd.dossiers.tests.factories import DossierFactory
+from pvd.journal.services import purge_old_history
 
 from .factories_afom import EtudeFactory, PlanFactory
 
@@ -59,19 +61,26 @@ def test_plan_file_is_checked_like_a_document(dossier, media):
         assert handle.read() == PDF
 
 
-def test_old_files_are_deleted_once_committed(dossier, media, django_capture_on_commit_callbacks):
+def test_replaced_files_stay_while_the_history_points_to_them(
+    dossier, media, settings, django_capture_on_commit_callbacks
+):
     plan = _plan(dossier, file=SimpleUploadedFile("v1.pdf", PDF))
-    path = media / plan.file.name
-    with django_capture_on_commit_callbacks() as callbacks:
+    v1 = media / plan.file.name
+    with django_capture_on_commit_callbacks(execute=True):
         plan = services.plan_update(plan=plan, file=SimpleUploadedFile("v2.pdf", PDF + b"2"), by=None)
-    assert path.exists()  # a rollback would still find it
-    for callback in callbacks:
-        callback()
-    assert not path.exists() and (media / plan.file.name).exists()
-    path = media / plan.file.name
+    v2 = media / plan.file.name
+    assert v1.read_bytes() == PDF and v2.exists()
+    old_record = DocumentPlanification.history.filter(id=plan.pk).order_by("history_id").first()
+    assert old_record.file == str(v1.relative_to(media))  # what the history shows is still there
     with django_capture_on_commit_callbacks(execute=True):
         plan = services.plan_update(plan=plan, remove_file=True, by=None)
-    assert not plan.file and not path.exists()
+    assert not plan.file and v2.exists()
+    # Once the audit trail's retention removes the rows that refer to them, the files go.
+    settings.PVD_CONSERVATION_JOURNAL_JOURS = 30
+    later = timezone.now() + datetime.timedelta(days=31)
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_old_history(now=later)
+    assert not v1.exists() and not v2.exists()
     plan = services.plan_update(plan=plan, file=SimpleUploadedFile("v3.pdf", PDF), by=None)
     path = media / plan.file.name
     with django_capture_on_commit_callbacks(execute=True):

@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from conftest import ALL_VIEWERS
 from pvd.actions.models import FicheAction
+from pvd.actions.services import fiche_update
 from pvd.actions.tests.factories import FicheFactory
 from pvd.dossiers.models import Role
 from pvd.dossiers.tests.factories import DossierFactory, MembreFactory
 from pvd.journal.history import TRACKED
 from pvd.journal.services import purge_old_history
+from pvd.strategie.tests.factories import AxeFactory
 from tests.utils import assert_queries_do_not_grow, assert_refused, edit_fields, main
 
 
@@ -51,6 +53,28 @@ def test_a_change_is_recorded_with_its_dossier_and_author(client):
     assert "Modification" in text and "Titre" in text
     assert "Halles couvertes" in text and "Halles" in text
     assert chef.user.full_name in text or chef.user.email in text
+
+
+@pytest.mark.django_db
+def test_fiche_axes_change_shows_before_and_after(client):
+    """Many-to-many changes are in the history (issue 14): the fiche's axes, before → after."""
+    chef = MembreFactory(role=Role.CHEF_DE_PROJET)
+    habitat, commerce, mobilite = (
+        AxeFactory(dossier=chef.dossier, titre=titre) for titre in ("Habitat", "Commerce", "Mobilités")
+    )
+    fiche = FicheFactory(dossier=chef.dossier, titre="Halles")
+    fiche.axes.set([habitat, commerce])
+    fiche_update(fiche=fiche, axes=[commerce, mobilite], by=chef.user)
+    client.force_login(chef.user)
+    rows = main(client.get(_url(chef.dossier))).select("#journal li")
+    changes = [row.get_text(" ", strip=True) for row in rows if row.get_text().startswith("Axes")]
+    assert any(
+        str(habitat) in change.split("→")[0]
+        and str(commerce) in change.split("→")[1]
+        and str(mobilite) in change.split("→")[1]
+        and str(habitat) not in change.split("→")[1]
+        for change in changes
+    ), changes
 
 
 @pytest.mark.django_db
@@ -116,12 +140,15 @@ def test_journal_queries_do_not_grow(client):
     first = FicheFactory(dossier=chef.dossier)
     first.titre = "Modifiée"
     first.save()  # each size shows a creation and a change of a fiche and of a member
+    axe = AxeFactory(dossier=chef.dossier)
+    first.axes.add(axe)  # and a change of axes
 
     def grow():
         for n in range(5):
             fiche = FicheFactory(dossier=chef.dossier, titre=f"Fiche {n}")
             fiche.titre = f"Fiche {n} modifiée"
             fiche.save()
+            fiche.axes.add(axe, AxeFactory(dossier=chef.dossier))  # many-to-many changes read in bulk
             MembreFactory(dossier=chef.dossier, role=Role.LECTEUR)
 
     def run():
@@ -199,6 +226,39 @@ def test_bulk_writes_of_values_are_recorded():
     assert set(rows.values_list("dossier_ref", flat=True)) == {axe.dossier.pk}
     changed = rows.get(history_type="~")
     assert changed.id == old.pk and changed.valeur == 6
+
+
+@pytest.mark.django_db
+def test_purge_keeps_files_still_referred_to_and_drops_m2m_snapshots(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pvd.actions.models import FicheAction
+    from pvd.diagnostic import services as diagnostic_services
+    from pvd.diagnostic.models import DocumentPlanification
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.PVD_CONSERVATION_JOURNAL_JOURS = 30
+    dossier = DossierFactory()
+    plan = diagnostic_services.plan_create(
+        dossier=dossier,
+        by=None,
+        kind="plu",
+        nom="PLU",
+        statut="prescrit",
+        file=SimpleUploadedFile("plu.pdf", b"%PDF-1.4 plu"),
+    )
+    current = tmp_path / plan.file.name
+    fiche = FicheFactory(dossier=dossier)
+    fiche.axes.add(AxeFactory(dossier=dossier))
+    m2m_model = TRACKED[FicheAction].m2m_models[FicheAction._meta.get_field("axes")]
+    assert m2m_model.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_old_history(now=timezone.now() + datetime.timedelta(days=31))
+    assert not DocumentPlanification.history.exists()
+    assert current.exists()  # the plan still has it
+    assert not m2m_model.objects.exists()
 
 
 @pytest.mark.parametrize("factory", ["seance", "membre"], ids=["séance", "membre d'instance"])
