@@ -1,7 +1,5 @@
 import csv
-import ipaddress
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -11,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pvd.core.client_ip import client_ip
 from pvd.core.csv_export import csv_cell
 from pvd.core.forms import apply_validation_error, report_validation_error
 from pvd.core.pagination import paginate
@@ -19,28 +18,6 @@ from pvd.dossiers.views_utils import dossier_context, dossier_view
 from . import selectors, services
 from .forms import HONEYPOT, AnswerForm, ConsultationForm, ContributionForm, PageForm, RefuseForm
 from .models import Contribution, ContributionStatut, PageParticipation, Theme
-
-
-def client_ip(request) -> str:
-    """The address of the person, for the rate limit.
-
-    Without a proxy (PVD_TRUSTED_PROXIES = 0), REMOTE_ADDR. Behind N trusted reverse proxies,
-    each appends the address it received the request from to X-Forwarded-For: the person is
-    the N-th address from the right, the right-most one our proxies did not write. Addresses
-    further left were sent by the client and can be forged, so they are never used.
-    """
-    remote = request.META.get("REMOTE_ADDR", "") or "inconnue"
-    trusted = settings.PVD_TRUSTED_PROXIES
-    if trusted <= 0:
-        return remote
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-    if not forwarded:
-        return remote
-    candidate = forwarded[-trusted] if len(forwarded) >= trusted else forwarded[0]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
 
 
 def _public_page(dossier_pk):

@@ -5,9 +5,9 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
+from pvd.core.client_ip import client_ip
 from pvd.participation import services
 from pvd.participation.models import Contribution
-from pvd.participation.views import client_ip
 from tests.utils import main
 
 pytestmark = pytest.mark.django_db
