@@ -501,3 +501,136 @@ def test_concurrent_saves_on_postgresql_exactly_one_succeeds():
     fiche.refresh_from_db()
     assert fiche.version == 2
     assert fiche.titre == f"Titre de {statuses.index(302)}"
+
+
+def _messages_text(response) -> str:
+    return BeautifulSoup(response.content, "html.parser").get_text(" ")
+
+
+def _past_seance(dossier):
+    return SeanceFactory(instance=InstanceFactory(dossier=dossier), passee=True)
+
+
+@pytest.mark.parametrize("approved", [False, True], ids=["modifiée", "corrigée"])
+def test_decision_saved_meanwhile_is_refused(dossier, make_viewer, approved):
+    """A décision typed by two people at once on the séance's page (the first one, its
+    modification, or its correction once the minutes are approved): the second is told what
+    the first recorded, nothing of it is saved, and it goes through once the page is read again."""
+    from pvd.gouvernance import selectors as gouvernance_selectors
+    from pvd.gouvernance import services as gouvernance_services
+
+    seance = _past_seance(dossier)
+    chef = make_viewer(dossier, Role.CHEF_DE_PROJET)
+    point = gouvernance_services.point_add(seance=seance, titre="Budget", by=chef)
+    page = _seance_detail(seance)
+    action = _d("gouvernance:decision", dossier, pk=seance.pk, point_pk=point.pk)
+    alice, bruno = _two_clients(dossier, make_viewer)
+
+    def current():
+        decision = gouvernance_selectors.current_decision(point)
+        return (decision.resultat, decision.texte) if decision else None
+
+    steps = [("valide", "Accord du comité"), ("ajourne", "Vue de B")]
+    # A first décision, then (for « corrigée ») the minutes approved: both forms amend or correct it.
+    gouvernance_services.decision_record(point=point, resultat="rejete", texte="Première", by=chef)
+    if approved:
+        gouvernance_services.seance_set_minutes(seance=seance, compte_rendu="CR", by=chef)
+        gouvernance_services.seance_approve_minutes(seance=seance, by=chef)
+    read_a, read_b = form_fields(alice.get(page), action), form_fields(bruno.get(page), action)
+    response = alice.post(action, {**read_a, "resultat": steps[0][0], "texte": steps[0][1]})
+    assert response.status_code == 302
+    assert current() == steps[0]
+    response = bruno.post(action, {**read_b, "resultat": steps[1][0], "texte": steps[1][1]}, follow=True)
+    text = _messages_text(response)
+    assert STALE in text and "« Validé" in text and "Accord du comité" in text
+    assert current() == steps[0]
+    assert point.decisions.count() == (2 if approved else 1)
+    # Read again, the form carries the décision now in force: the save goes through.
+    read_b = form_fields(bruno.get(page), action)
+    assert bruno.post(action, {**read_b, "resultat": steps[1][0], "texte": steps[1][1]}).status_code == 302
+    assert current() == steps[1]
+    assert point.decisions.count() == (3 if approved else 1)
+
+
+def test_first_decision_recorded_meanwhile_is_refused(dossier, make_viewer):
+    """Two people record the first décision of a point at once: the second is not a second décision."""
+    from pvd.gouvernance import services as gouvernance_services
+
+    seance = _past_seance(dossier)
+    point = gouvernance_services.point_add(seance=seance, titre="Budget", by=make_viewer(dossier, Role.CHEF_DE_PROJET))
+    page = _seance_detail(seance)
+    action = _d("gouvernance:decision", dossier, pk=seance.pk, point_pk=point.pk)
+    alice, bruno = _two_clients(dossier, make_viewer)
+    read_a, read_b = form_fields(alice.get(page), action), form_fields(bruno.get(page), action)
+    assert alice.post(action, {**read_a, "resultat": "valide", "texte": "De A"}).status_code == 302
+    text = _messages_text(bruno.post(action, {**read_b, "resultat": "rejete", "texte": "De B"}, follow=True))
+    assert STALE in text and "De A" in text
+    assert list(point.decisions.values_list("resultat", "texte")) == [("valide", "De A")]
+
+
+def test_presences_saved_meanwhile_are_refused(dossier, make_viewer):
+    """The attendance list saved by two people at once: the second is told what is saved now,
+    nothing of it is saved, and it goes through once the page is read again."""
+    seance = _past_seance(dossier)
+    marie = MembreInstanceFactory(instance=seance.instance, nom="Marie Curie")
+    paul = MembreInstanceFactory(instance=seance.instance, nom="Paul Langevin")
+    page = _seance_detail(seance)
+    action = _d("gouvernance:presences", dossier, pk=seance.pk)
+    alice, bruno = _two_clients(dossier, make_viewer)
+    read_a, read_b = form_fields(alice.get(page), action), form_fields(bruno.get(page), action)
+
+    def saved():
+        return dict(seance.presences.values_list("membre__nom", "statut"))
+
+    assert alice.post(action, {**read_a, f"presence-{marie.pk}": "present"}).status_code == 302
+    assert saved() == {"Marie Curie": "present"}
+    response = bruno.post(action, {**read_b, f"presence-{paul.pk}": "excuse"}, follow=True)
+    text = _messages_text(response)
+    assert STALE in text and "Marie Curie : Présence" in text
+    assert saved() == {"Marie Curie": "present"}
+    read_b = form_fields(bruno.get(page), action)
+    assert bruno.post(action, {**read_b, f"presence-{paul.pk}": "excuse"}).status_code == 302
+    assert saved() == {"Marie Curie": "present", "Paul Langevin": "excuse"}
+
+
+@pytest.mark.parametrize("form", ["decision", "presences"])
+def test_decision_and_presences_without_the_version_are_refused(dossier, make_viewer, form):
+    from pvd.gouvernance import services as gouvernance_services
+
+    seance = _past_seance(dossier)
+    membre = MembreInstanceFactory(instance=seance.instance)
+    point = gouvernance_services.point_add(seance=seance, titre="Budget", by=make_viewer(dossier, Role.CHEF_DE_PROJET))
+    if form == "decision":
+        action = _d("gouvernance:decision", dossier, pk=seance.pk, point_pk=point.pk)
+        data = {"resultat": "valide"}
+    else:
+        action = _d("gouvernance:presences", dossier, pk=seance.pk)
+        data = {f"presence-{membre.pk}": "present"}
+    client, _ = _two_clients(dossier, make_viewer)
+    response = client.post(action, data, follow=True)
+    assert INCOMPLETE_MESSAGE in _messages_text(response)
+    assert not point.decisions.exists() and not seance.presences.exists()
+
+
+def test_a_grid_save_refuses_a_correction_form_read_before(dossier, make_viewer):
+    """A value corrected in the saisie grid (or an import) while its correction form is open:
+    the form's save is refused rather than putting back the value it read."""
+    from pvd.dossiers.perms import Access
+    from pvd.suivi.services_mesures import Saisie, mesures_save
+
+    mesure = MesureFactory(indicateur=IndicateurFactory(dossier=dossier), valeur=Decimal(5))
+    page = _d("suivi:valeur_update", dossier, pk=mesure.indicateur_id, mesure_pk=mesure.pk)
+    client, _ = _two_clients(dossier, make_viewer)
+    read = form_fields(client.get(page))
+    mesures_save(
+        dossier=dossier,
+        saisies=[Saisie(key=1, indicateur=mesure.indicateur, date=mesure.date, valeur=Decimal(8))],
+        access=Access("chef_de_projet"),
+        by=None,
+    )
+    mesure.refresh_from_db()
+    assert mesure.version == 2
+    response = client.post(page, {**read, "commentaire": "Vu par B"})
+    assert STALE in main(response).get_text(" ")
+    mesure.refresh_from_db()
+    assert (mesure.valeur, mesure.commentaire) == (Decimal(8), "")

@@ -362,7 +362,7 @@ class Resultat(models.TextChoices):
     REJETE = "rejete", "Rejeté"
 
 
-class Decision(models.Model):
+class Decision(Versioned):
     point = models.ForeignKey(PointOrdreDuJour, on_delete=models.PROTECT, related_name="decisions")
     resultat = models.CharField("résultat", max_length=10, choices=Resultat.choices)
     texte = models.TextField("texte de la décision", blank=True)

@@ -95,6 +95,9 @@ def decision_record(*, point: PointOrdreDuJour, resultat: str, texte: str = "", 
     if point.seance.instance.kind != "comite_projet" and point.target_id is not None:
         raise ValidationError("Seul le comité de projet valide la stratégie, les documents et les fiches action.")
     _check_not_approved(point.seance)
+    # Two first decisions recorded at once on the same point: the second waits here and then
+    # finds the first (no lost update, pvd.core.concurrency).
+    PointOrdreDuJour.objects.select_for_update().filter(pk=point.pk).exists()
     held = Seance.objects.only("date").get(pk=point.seance_id)  # as stored, not as the caller holds it
     if not held.is_past:
         raise ValidationError(
@@ -127,9 +130,13 @@ def decision_record(*, point: PointOrdreDuJour, resultat: str, texte: str = "", 
 
 
 @transaction.atomic
-def decision_update(*, decision: Decision, resultat: str, texte: str, by) -> Decision:
-    """Amend a decision while the minutes are still a draft."""
+def decision_update(
+    *, decision: Decision, resultat: str, texte: str, by, expected_version: int | None = None
+) -> Decision:
+    """Amend a decision while the minutes are still a draft. `expected_version`: the version the
+    caller read (StaleVersion if the decision changed since, see pvd.core.concurrency)."""
     _check_by(by)
+    claim_version(decision, expected_version)
     decision = Decision.objects.select_for_update(of=("self",)).select_related("point__seance").get(pk=decision.pk)
     if resultat not in Resultat.values:
         raise ValidationError({"resultat": "Résultat inconnu."})
@@ -143,9 +150,14 @@ def decision_update(*, decision: Decision, resultat: str, texte: str, by) -> Dec
 
 
 @transaction.atomic
-def decision_correct(*, decision: Decision, resultat: str, texte: str, by) -> Decision:
-    """A correction of a decision whose minutes are approved: a new decision replacing it."""
+def decision_correct(
+    *, decision: Decision, resultat: str, texte: str, by, expected_version: int | None = None
+) -> Decision:
+    """A correction of a decision whose minutes are approved: a new decision replacing it.
+    `expected_version`: the version of `decision` the caller read (pvd.core.concurrency); the
+    corrected decision's version is incremented, so that a second correction read before is refused."""
     _check_by(by)
+    claim_version(decision, expected_version)
     decision = Decision.objects.select_for_update(of=("self",)).select_related("point__seance").get(pk=decision.pk)
     if resultat not in Resultat.values:
         raise ValidationError({"resultat": "Résultat inconnu."})
@@ -520,8 +532,11 @@ def point_move(*, point: PointOrdreDuJour, direction: int, by) -> None:
 
 
 @transaction.atomic
-def presences_record(*, seance: Seance, statuts: dict, by) -> None:
-    """statuts: {MembreInstance: statut}. Only members of the séance's instance can attend it."""
+def presences_record(*, seance: Seance, statuts: dict, by, expected_version: int | None = None) -> None:
+    """statuts: {MembreInstance: statut}. Only members of the séance's instance can attend it.
+    `expected_version`: the séance's version the caller read (the attendance list is saved as a
+    whole: StaleVersion if the séance changed since, see pvd.core.concurrency)."""
+    claim_version(seance, expected_version)
     if _locked(seance).is_approved:
         raise ValidationError("Le compte rendu de cette séance est approuvé : la feuille de présence est close.")
     if not seance.is_past:

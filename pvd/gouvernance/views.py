@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from pvd.core.concurrency import STALE_MESSAGE
+from pvd.core.concurrency import STALE_MESSAGE, StaleVersion
 from pvd.core.formatting import date_fr
-from pvd.core.forms import apply_validation_error, report_validation_error
+from pvd.core.forms import INCOMPLETE_MESSAGE, VERSION_FIELD, apply_validation_error, report_validation_error
 from pvd.core.text import plural
 from pvd.core.views import delete_view
 from pvd.dossiers.models import Dossier
@@ -29,7 +29,16 @@ from .forms import (
     PointForm,
     SeanceForm,
 )
-from .models import CalendrierDossier, Decision, Instance, InstanceType, MembreInstance, PointOrdreDuJour, Seance
+from .models import (
+    CalendrierDossier,
+    Decision,
+    Instance,
+    InstanceType,
+    MembreInstance,
+    PointOrdreDuJour,
+    PresenceStatut,
+    Seance,
+)
 
 
 def _instance(dossier, pk):
@@ -245,7 +254,11 @@ def _presences(seance):
     membres = seance.instance.membres.filter(
         Q(pk__in=list(current)) | Q(pk__in=seance.instance.membres.actifs(seance.date.date()).values("pk"))
     ).select_related("organisation")
-    return [{"membre": membre, "statut": current.get(membre.pk, "")} for membre in membres]
+    labels = dict(PresenceStatut.choices)
+    return [
+        {"membre": membre, "statut": current.get(membre.pk, ""), "label": labels.get(current.get(membre.pk), "")}
+        for membre in membres
+    ]
 
 
 def _point_choices(dossier, seance, access):
@@ -461,10 +474,22 @@ def point_move(request, dossier, pk, point_pk):
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
 
 
+def _read_version(request) -> int | None:
+    """The version a POST says its form was read at (`version_lue`), None when absent or malformed."""
+    try:
+        return int(request.POST[VERSION_FIELD])
+    except (KeyError, ValueError):
+        return None
+
+
 @require_POST
 @dossier_view("gouvernance.edit")
 def presences(request, dossier, pk):
     seance = _seance(dossier, pk)
+    read_version = _read_version(request)
+    if read_version is None:
+        messages.error(request, INCOMPLETE_MESSAGE)
+        return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
     membres = {str(m.pk): m for m in seance.instance.membres.all()}
     statuts = {}
     for key, value in request.POST.items():
@@ -476,12 +501,40 @@ def presences(request, dossier, pk):
             return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
         statuts[membre] = value
     try:
-        services.presences_record(seance=seance, statuts=statuts, by=request.user)
+        services.presences_record(seance=seance, statuts=statuts, by=request.user, expected_version=read_version)
+    except StaleVersion:
+        saved = ", ".join(f"{row['membre'].nom} : {row['label']}" for row in _presences(seance) if row["statut"])
+        messages.error(
+            request,
+            f"Feuille de présence : {STALE_MESSAGE} Enregistré maintenant : {saved or 'aucune présence'}. "
+            "Vérifiez la feuille ci-dessous, puis enregistrez-la de nouveau.",
+        )
     except ValidationError as error:
         report_validation_error(request, error)
     else:
         messages.success(request, "La feuille de présence a été enregistrée.")
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+
+
+def decision_token(decision) -> str:
+    """What a décision form was read at: the décision in force and its version, « 0 » for none
+    (a correction is a new décision: the version alone would not tell it from the one read)."""
+    return f"{decision.pk}.{decision.version}" if decision is not None else "0"
+
+
+def _decision_stale(request, point) -> None:
+    current = selectors.current_decision(point)
+    if current is None:
+        saved = "la décision a été supprimée"
+    else:
+        saved = f"décision « {current.get_resultat_display()} »"
+        if current.texte:
+            saved += f" — {current.texte}"
+    messages.error(
+        request,
+        f"Point « {point.titre} » : {STALE_MESSAGE} Enregistré maintenant : {saved}. "
+        "Vérifiez-la ci-dessous, puis saisissez de nouveau votre décision si besoin.",
+    )
 
 
 @require_POST
@@ -492,22 +545,35 @@ def decision(request, dossier, pk, point_pk):
         PointOrdreDuJour.objects.filter(seance=seance).select_related("seance__instance"), pk=point_pk
     )
     form = DecisionForm(request.POST)
+    read = request.POST.get(VERSION_FIELD)
+    if not read:
+        messages.error(request, INCOMPLETE_MESSAGE)
+        return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
     if not form.is_valid():
         messages.error(request, "Choisissez le résultat de la décision.")
-    else:
-        current = selectors.current_decision(point)
-        try:
-            if current is None:
-                services.decision_record(point=point, by=request.user, **form.cleaned_data)
-                messages.success(request, "La décision a été enregistrée.")
-            elif seance.is_approved:
-                services.decision_correct(decision=current, by=request.user, **form.cleaned_data)
-                messages.success(request, "La correction a été enregistrée ; la décision d'origine reste visible.")
-            else:
-                services.decision_update(decision=current, by=request.user, **form.cleaned_data)
-                messages.success(request, "La décision a été modifiée.")
-        except ValidationError as error:
-            report_validation_error(request, error)
+        return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+    current = selectors.current_decision(point)
+    if read != decision_token(current):
+        _decision_stale(request, point)
+        return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
+    try:
+        if current is None:
+            services.decision_record(point=point, by=request.user, **form.cleaned_data)
+            messages.success(request, "La décision a été enregistrée.")
+        elif seance.is_approved:
+            services.decision_correct(
+                decision=current, by=request.user, expected_version=current.version, **form.cleaned_data
+            )
+            messages.success(request, "La correction a été enregistrée ; la décision d'origine reste visible.")
+        else:
+            services.decision_update(
+                decision=current, by=request.user, expected_version=current.version, **form.cleaned_data
+            )
+            messages.success(request, "La décision a été modifiée.")
+    except StaleVersion:
+        _decision_stale(request, point)
+    except ValidationError as error:
+        report_validation_error(request, error)
     return redirect("gouvernance:seance", dossier_pk=dossier.pk, pk=seance.pk)
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from pvd.core.concurrency import claim_version
@@ -224,6 +225,13 @@ def mesures_save(*, dossier, saisies: list[Saisie], access, by) -> SaisieResult:
         Mesure.objects.bulk_update(
             corrected, ["valeur", "source", "commentaire", "periode", "updated_by", "updated_at"]
         )
+        # Each corrected value's version moves on (pvd.core.concurrency): a correction form
+        # opened before this save is refused rather than overwriting it.
+        written = Mesure.objects.filter(pk__in=[m.pk for m in corrected])
+        written.update(version=F("version") + 1)
+        versions = dict(written.values_list("pk", "version"))
+        for mesure in corrected:
+            mesure.version = versions[mesure.pk]
     history_bulk_record(instances=created, history_type="+", by=by, dossier_ref=dossier.pk)
     history_bulk_record(instances=corrected, history_type="~", by=by, dossier_ref=dossier.pk)
     return result

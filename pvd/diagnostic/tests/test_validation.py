@@ -21,7 +21,7 @@ from pvd.gouvernance import services as gouvernance
 from pvd.gouvernance.models import Instance, PointOrdreDuJour
 from pvd.gouvernance.selectors import validation_state
 from pvd.gouvernance.tests.factories import InstanceFactory, SeanceFactory
-from tests.utils import assert_refused, main
+from tests.utils import assert_refused, edit_fields, main
 
 from .factories_export import (
     AfomItemFactory,
@@ -223,9 +223,13 @@ def test_the_submit_journey_through_the_seance(client_for, dossier):
     )
     point.refresh_from_db()
     assert point.seance == seance
+    decision_url = reverse(
+        "gouvernance:decision", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk, "point_pk": point.pk}
+    )
+    seance_url = reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})
     client.post(
-        reverse("gouvernance:decision", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk, "point_pk": point.pk}),
-        {"resultat": "valide", "texte": "Validé à l'unanimité."},
+        decision_url,
+        {"resultat": "valide", "texte": "Validé à l'unanimité.", **edit_fields(client, seance_url, decision_url)},
     )
     assert validation_state(Diagnostic.objects.get(dossier=dossier)).is_validated
     page = main(client.get(_index(dossier)))

@@ -104,7 +104,10 @@ def test_decision_on_a_future_seance_refused_with_a_clear_message(client_for, do
         services.decision_record(point=point, resultat="valide", by=user)
     client = client_for(dossier, "chef_de_projet")
     kw = {"dossier_pk": dossier.pk, "pk": future.pk}
-    response = client.post(reverse("gouvernance:decision", kwargs=kw | {"point_pk": point.pk}), {"resultat": "valide"})
+    # Posted by hand (the page has no form): as read with no décision yet (pvd.core.concurrency).
+    response = client.post(
+        reverse("gouvernance:decision", kwargs=kw | {"point_pk": point.pk}), {"resultat": "valide", "version_lue": "0"}
+    )
     assert any("n'a pas encore eu lieu" in str(m) for m in get_messages(response.wsgi_request))
     assert not point.decisions.exists()
     page = main(client.get(reverse("gouvernance:seance", kwargs=kw)))

@@ -7,7 +7,7 @@ from django.urls import reverse
 from pvd.gouvernance.models import PointOrdreDuJour
 from pvd.gouvernance.selectors import target_lookup, validation_state
 from pvd.strategie.models import ProjetTerritoire
-from tests.utils import main
+from tests.utils import edit_fields, main
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +39,11 @@ def test_projet_de_territoire_submitted_decided_and_shown(client_for, dossier, s
     pending.refresh_from_db()
     assert pending.seance == seance
 
+    decision_url = reverse("gouvernance:decision", kwargs={**kw, "pk": seance.pk, "point_pk": pending.pk})
+    seance_url = reverse("gouvernance:seance", kwargs={**kw, "pk": seance.pk})
     client.post(
-        reverse("gouvernance:decision", kwargs={**kw, "pk": seance.pk, "point_pk": pending.pk}),
-        {"resultat": "valide", "texte": "Stratégie adoptée."},
+        decision_url,
+        {"resultat": "valide", "texte": "Stratégie adoptée.", **edit_fields(client, seance_url, decision_url)},
     )
     assert validation_state(projet).code == "valide"
     badge = main(client.get(strategie_url)).select_one("[data-etat]")

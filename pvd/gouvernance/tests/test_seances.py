@@ -195,7 +195,7 @@ def test_attendance_of_a_future_seance_is_refused(client_for, dossier, comite, u
     with pytest.raises(ValidationError, match="pas encore eu lieu"):
         services.presences_record(seance=future, statuts={membre: "present"}, by=user)
     url = reverse("gouvernance:presences", kwargs={"dossier_pk": dossier.pk, "pk": future.pk})
-    client_for(dossier, "chef_de_projet").post(url, {f"presence-{membre.pk}": "present"})
+    client_for(dossier, "chef_de_projet").post(url, {f"presence-{membre.pk}": "present", "version_lue": future.version})
     assert not Presence.objects.filter(seance=future).exists()
 
 

@@ -135,6 +135,8 @@ def test_write_actions_per_viewer(client_for, dossier, seance, kind):
         "instance_update": reverse("gouvernance:instance", kwargs={"dossier_pk": dossier.pk, "pk": seance.instance_id}),
         "seance_update": reverse("gouvernance:seance", kwargs=skw),
         "minutes": reverse("gouvernance:seance", kwargs=skw),
+        "presences": reverse("gouvernance:seance", kwargs=skw),
+        "decision": reverse("gouvernance:seance", kwargs=skw),
     }
     for action in POSTS:
         url, data = requests[action]
@@ -212,11 +214,12 @@ def test_generic_point_choices_and_decision_updates_state(client_for, dossier, s
     client.post(add_url, {"point-pending": str(pending.pk)})
     points = list(seance.points.order_by("ordre"))
     assert [p.target for p in points] == [axe, fiche]
+    seance_url = reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})
     for point in points:
-        client.post(
-            reverse("gouvernance:decision", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk, "point_pk": point.pk}),
-            {"resultat": "valide"},
+        decision_url = reverse(
+            "gouvernance:decision", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk, "point_pk": point.pk}
         )
+        client.post(decision_url, {"resultat": "valide", **edit_fields(client, seance_url, decision_url)})
     assert validation_state(axe).code == "valide" and validation_state(fiche).code == "valide"
     index = main(client.get(reverse("gouvernance:index", kwargs={"dossier_pk": dossier.pk})))
     badges = [b["data-etat"] for b in index.select("#validations [data-etat]")]
@@ -231,12 +234,15 @@ def test_correction_via_page_after_approval(client_for, dossier, seance):
     decision_url = reverse(
         "gouvernance:decision", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk, "point_pk": point.pk}
     )
-    client.post(decision_url, {"resultat": "rejete"})
-    client.post(decision_url, {"resultat": "ajourne"})  # before approval: amended in place
+    seance_url = reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})
+    client.post(decision_url, {"resultat": "rejete", **edit_fields(client, seance_url, decision_url)})
+    # Before approval: amended in place.
+    client.post(decision_url, {"resultat": "ajourne", **edit_fields(client, seance_url, decision_url)})
     assert Decision.objects.get(point=point).resultat == "ajourne"
     services.seance_set_minutes(seance=seance, compte_rendu="CR", by=None)
     client.post(reverse("gouvernance:approve", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk}))
-    client.post(decision_url, {"resultat": "valide", "texte": "Erreur de saisie"})
+    read = edit_fields(client, seance_url, decision_url)
+    client.post(decision_url, {"resultat": "valide", "texte": "Erreur de saisie", **read})
     assert Decision.objects.filter(point=point).count() == 2
     assert validation_state(fiche).code == "valide"
     content = main(client.get(reverse("gouvernance:seance", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})))
@@ -253,7 +259,7 @@ def test_attendance_for_another_dossiers_seance_refused(client_for, dossier, sea
     assert client.post(url, {f"presence-{stranger.pk}": "present"}).status_code == 404
     # Another instance's member on this dossier's séance is refused.
     url = reverse("gouvernance:presences", kwargs={"dossier_pk": dossier.pk, "pk": seance.pk})
-    client.post(url, {f"presence-{stranger.pk}": "present"})
+    client.post(url, {f"presence-{stranger.pk}": "present", "version_lue": seance.version})
     assert not seance.presences.exists() and not other_seance.presences.exists()
 
 
