@@ -481,6 +481,8 @@ EDIT_FORMS = {
     "gouvernance:membre_end": "gouvernance:instance",
     "gouvernance:seance_update": "gouvernance:seance",
     "gouvernance:compte_rendu": "gouvernance:seance",
+    "gouvernance:decision": "gouvernance:seance",
+    "gouvernance:presences": "gouvernance:seance",
     "conventions:signature": "conventions:detail",
     "strategie:indicateur_update": None,
     "actions:indicateur_update": None,
