@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from pvd.core import formatting
 from pvd.core.csv_export import csv_cell
-from pvd.core.rendered import html_to_pdf
+from pvd.core.rendered import built_docx, html_to_pdf
 
 from .columns import (
     BUDGET_COLUMNS,
@@ -316,110 +316,131 @@ def fiche_pdf(fiche, detail: dict) -> bytes:
 CONFIDENTIAL_TEXT = "Confidentielle (visible de l'équipe-projet seulement)"
 
 
-def fiche_docx(fiche, detail: dict) -> bytes:
+# Bump when `_build_fiche_docx` changes what it writes from the same content: the cached
+# documents of the former builder are then no longer served.
+FICHE_DOCX_VERSION = "1"
+
+
+def fiche_docx_content(fiche, detail: dict) -> dict:
+    """Everything the fiche's DOCX shows, as plain strings: the builder reads nothing else, so
+    this content is the whole of the document and its cache key (a change gives a new DOCX)."""
+    from .finance import rate
+
+    finance = detail["finance"]
+    return {
+        "title": f"Fiche action n° {fiche.numero} — {fiche.titre}",
+        "rows": [
+            ("Axes", ", ".join(str(a) for a in detail["axes"]) or "—"),
+            ("Statut", fiche.get_statut_display()),
+            ("Maturité", fiche.get_maturite_display()),
+            ("Priorité", fiche.get_priorite_display()),
+            ("Maître d'ouvrage", fiche.maitre_ouvrage_label or "—"),
+            ("Pilote", fiche.pilote or "—"),
+            ("Partenaires", ", ".join(p.nom for p in detail["partenaires"]) or "—"),
+            ("Commune", str(fiche.commune) if fiche.commune_id else "—"),
+            ("Localisation", fiche.localisation or "—"),
+            ("Secteur d'intervention", str(fiche.secteur) if fiche.secteur_id else "—"),
+            ("Coordonnées du point", fiche.coordonnees_label or "—"),
+            ("Confidentialité", CONFIDENTIAL_TEXT if fiche.confidentielle else "Non confidentielle"),
+            ("Début prévu", formatting.date_fr(fiche.date_debut, empty="—")),
+            ("Fin prévue", formatting.date_fr(fiche.date_fin, empty="—")),
+            ("Coût HT", formatting.montant(fiche.cout_ht, True, empty="non renseigné")),
+            ("Coût TTC", formatting.montant(fiche.cout_ttc, True, empty="non renseigné")),
+            ("Inscrite au CRTE", _yes(fiche.inscrite_crte)),
+            ("Validation", str(detail["validation"].label)),
+        ],
+        "texts": [
+            ("Contexte", fiche.contexte or "—"),
+            ("Description", fiche.description or "—"),
+            ("Objectifs", fiche.objectifs or "—"),
+        ],
+        "lignes": [
+            [
+                ligne.financeur.nom,
+                ligne.get_dispositif_display(),
+                formatting.montant(ligne.montant, True),
+                ligne.get_statut_display(),
+                # A refused line counts in nothing (finance.py): it has no rate of the cost.
+                formatting.pourcentage(
+                    None if ligne.statut == StatutFinancement.REFUSE else rate(ligne.montant, fiche.cout_ht)
+                ),
+            ]
+            for ligne in detail["lignes"]
+        ],
+        "totals": (
+            f"Total accordé : {formatting.montant(finance.accorde, True)} — "
+            f"sollicité : {formatting.montant(finance.sollicite, True)} — "
+            f"reste à financer : {formatting.montant(finance.reste_a_financer, True)}"
+        ),
+        "warnings": [str(warning) for warning in finance.warnings],
+        "budgets": [
+            [
+                str(budget.annee),
+                formatting.montant(budget.investissement, True),
+                formatting.montant(budget.fonctionnement, True),
+            ]
+            for budget in detail["budgets"]
+        ],
+        "etapes": [
+            f"{formatting.date_fr(etape.date)} — {etape.nom} ({'réalisée' if etape.faite else 'à venir'})"
+            for etape in detail["etapes"]
+        ],
+        "indicateurs": [f"{indicateur.nom} ({indicateur.unite})" for indicateur in detail["indicateurs"]],
+        "notes": [
+            f"{formatting.date_fr(note.date)}"
+            f"{f' — {note.auteur.get_full_name()}' if note.auteur_id else ''} : {note.texte}"
+            for note in detail["notes"]
+        ],
+        "pieces": [f"{piece.titre} ({formatting.date_fr(piece.created_at)})" for piece in detail["pieces"]],
+    }
+
+
+def _table(document, header: list[str] | None, rows, cols: int):
+    table = document.add_table(rows=0, cols=cols)
+    table.style = "Table Grid"
+    for values in ([header] if header else []) + list(rows):
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = str(text)
+
+
+def _build_fiche_docx(content: dict) -> bytes:
+    """The DOCX (python-docx) of `fiche_docx_content`, from that content alone."""
     from docx import Document
 
     document = Document()
-    document.add_heading(f"Fiche action n° {fiche.numero} — {fiche.titre}", level=0)
-    rows = [
-        ("Axes", ", ".join(str(a) for a in detail["axes"]) or "—"),
-        ("Statut", fiche.get_statut_display()),
-        ("Maturité", fiche.get_maturite_display()),
-        ("Priorité", fiche.get_priorite_display()),
-        ("Maître d'ouvrage", fiche.maitre_ouvrage_label or "—"),
-        ("Pilote", fiche.pilote or "—"),
-        ("Partenaires", ", ".join(p.nom for p in detail["partenaires"]) or "—"),
-        ("Commune", str(fiche.commune) if fiche.commune_id else "—"),
-        ("Localisation", fiche.localisation or "—"),
-        ("Secteur d'intervention", str(fiche.secteur) if fiche.secteur_id else "—"),
-        (
-            "Coordonnées du point",
-            fiche.coordonnees_label or "—",
-        ),
-        (
-            "Confidentialité",
-            CONFIDENTIAL_TEXT if fiche.confidentielle else "Non confidentielle",
-        ),
-        ("Début prévu", formatting.date_fr(fiche.date_debut, empty="—")),
-        ("Fin prévue", formatting.date_fr(fiche.date_fin, empty="—")),
-        ("Coût HT", formatting.montant(fiche.cout_ht, True, empty="non renseigné")),
-        ("Coût TTC", formatting.montant(fiche.cout_ttc, True, empty="non renseigné")),
-        ("Inscrite au CRTE", _yes(fiche.inscrite_crte)),
-        ("Validation", detail["validation"].label),
-    ]
-    table = document.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for label, value in rows:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, str(value)
-    for title, text in (
-        ("Contexte", fiche.contexte),
-        ("Description", fiche.description),
-        ("Objectifs", fiche.objectifs),
+    document.add_heading(content["title"], level=0)
+    _table(document, None, content["rows"], 2)
+    for title, text in content["texts"]:
+        document.add_heading(title, level=1)
+        document.add_paragraph(text)
+    document.add_heading("Plan de financement", level=1)
+    _table(document, ["Financeur", "Dispositif", "Montant", "Statut", "Taux"], content["lignes"], 5)
+    document.add_paragraph(content["totals"])
+    for warning in content["warnings"]:
+        document.add_paragraph(warning)
+    if content["budgets"]:
+        document.add_heading("Budget par année", level=1)
+        _table(document, ["Année", "Investissement", "Fonctionnement"], content["budgets"], 3)
+    for title, key in (("Étapes", "etapes"), ("Indicateurs", "indicateurs")):
+        if content[key]:
+            document.add_heading(title, level=1)
+            for text in content[key]:
+                document.add_paragraph(text, style="List Bullet")
+    for title, key, empty in (
+        ("Notes de suivi", "notes", "Aucune note."),
+        ("Pièces jointes", "pieces", "Aucune pièce jointe."),
     ):
         document.add_heading(title, level=1)
-        document.add_paragraph(text or "—")
-    document.add_heading("Plan de financement", level=1)
-    table = document.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["Financeur", "Dispositif", "Montant", "Statut", "Taux"], strict=True):
-        cell.text = text
-    finance = detail["finance"]
-    from .finance import rate
-
-    for ligne in detail["lignes"]:
-        cells = table.add_row().cells
-        # A refused line counts in nothing (finance.py): it has no rate of the cost.
-        taux = None if ligne.statut == StatutFinancement.REFUSE else rate(ligne.montant, fiche.cout_ht)
-        values = [
-            ligne.financeur.nom,
-            ligne.get_dispositif_display(),
-            formatting.montant(ligne.montant, True),
-            ligne.get_statut_display(),
-            formatting.pourcentage(taux),
-        ]
-        for cell, text in zip(cells, values, strict=True):
-            cell.text = text
-    document.add_paragraph(
-        f"Total accordé : {formatting.montant(finance.accorde, True)} — "
-        f"sollicité : {formatting.montant(finance.sollicite, True)} — "
-        f"reste à financer : {formatting.montant(finance.reste_a_financer, True)}"
-    )
-    for warning in finance.warnings:
-        document.add_paragraph(warning)
-    if detail["budgets"]:
-        document.add_heading("Budget par année", level=1)
-        table = document.add_table(rows=1, cols=3)
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ["Année", "Investissement", "Fonctionnement"], strict=True):
-            cell.text = text
-        for budget in detail["budgets"]:
-            cells = table.add_row().cells
-            cells[0].text = str(budget.annee)
-            cells[1].text = formatting.montant(budget.investissement, True)
-            cells[2].text = formatting.montant(budget.fonctionnement, True)
-    if detail["etapes"]:
-        document.add_heading("Étapes", level=1)
-        for etape in detail["etapes"]:
-            document.add_paragraph(
-                f"{formatting.date_fr(etape.date)} — {etape.nom} ({'réalisée' if etape.faite else 'à venir'})",
-                style="List Bullet",
-            )
-    if detail["indicateurs"]:
-        document.add_heading("Indicateurs", level=1)
-        for indicateur in detail["indicateurs"]:
-            document.add_paragraph(f"{indicateur.nom} ({indicateur.unite})", style="List Bullet")
-    document.add_heading("Notes de suivi", level=1)
-    for note in detail["notes"]:
-        auteur = f" — {note.auteur.get_full_name()}" if note.auteur_id else ""
-        document.add_paragraph(f"{formatting.date_fr(note.date)}{auteur} : {note.texte}", style="List Bullet")
-    if not detail["notes"]:
-        document.add_paragraph("Aucune note.")
-    document.add_heading("Pièces jointes", level=1)
-    for piece in detail["pieces"]:
-        document.add_paragraph(f"{piece.titre} ({formatting.date_fr(piece.created_at)})", style="List Bullet")
-    if not detail["pieces"]:
-        document.add_paragraph("Aucune pièce jointe.")
+        for text in content[key]:
+            document.add_paragraph(text, style="List Bullet")
+        if not content[key]:
+            document.add_paragraph(empty)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def fiche_docx(fiche, detail: dict) -> bytes:
+    """The fiche's DOCX, built once per distinct content (and builder version)."""
+    content = fiche_docx_content(fiche, detail)
+    return built_docx("fiche-docx", FICHE_DOCX_VERSION, content, lambda: _build_fiche_docx(content))

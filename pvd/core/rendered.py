@@ -4,7 +4,8 @@ A reader who asks again and again for the same fiche, convention or bilan must n
 server render it each time (WeasyPrint takes seconds and hundreds of megabytes). The bytes are
 kept in the `documents` cache (a file cache under PVD_DOCUMENTS_CACHE_DIR, bounded by its
 MAX_ENTRIES) under a hash of what they are made of: the rendered HTML for a PDF, the template
-and the context for a DOCX. A change of content gives another key, so another document; an
+and the context for a DOCX, the builder's version and its plain content for a DOCX built
+by code. A change of content gives another key, so another document; an
 unchanged one is served from the cache. Nothing is ever invalidated by hand.
 """
 
@@ -72,3 +73,10 @@ def docx(template: Path | None, context, render: Callable[[], bytes]) -> bytes:
     except TypeError:
         return render()
     return cached("docx", parts, render)
+
+
+def built_docx(kind: str, version: str, content, render: Callable[[], bytes]) -> bytes:
+    """A DOCX built by code (python-docx) from `content` alone, rendered once per distinct
+    content and builder `version`. `content` must be plain data holding all the document shows:
+    a TypeError here is a bug of the caller, never a stale document."""
+    return cached(kind, [version.encode(), context_bytes(content)], render)
