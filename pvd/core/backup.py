@@ -402,6 +402,17 @@ def _check_empty() -> None:
         )
 
 
+@contextlib.contextmanager
+def _history_paused():
+    """django-simple-history's own switch, read at each signal: off while the command loads."""
+    previous = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    settings.SIMPLE_HISTORY_ENABLED = False
+    try:
+        yield
+    finally:
+        settings.SIMPLE_HISTORY_ENABLED = previous
+
+
 def _load_sqlite(dump: Path, manifest: dict) -> None:
     fixture = dump.rename(dump.with_name(f"data.{SERIALISATION_FORMAT}"))  # loaddata reads the format in the name
     serializers.register_serializer(SERIALISATION_FORMAT, "pvd.core.backup_json")
@@ -410,7 +421,10 @@ def _load_sqlite(dump: Path, manifest: dict) -> None:
         for model in _models():
             if model._meta.label_lower in IGNORED_WHEN_CHECKING_EMPTY - NOT_SERIALISED:
                 model._base_manager.all().delete()
-        call_command("loaddata", str(fixture), verbosity=0)
+        # The archive holds the audit trail as it was: loading must not add to it (the journal
+        # writes a history row on every save and many-to-many change, raw or not).
+        with _history_paused():
+            call_command("loaddata", str(fixture), verbosity=0)
         _check_counts(manifest, skip=NOT_SERIALISED)
 
 

@@ -19,9 +19,15 @@ def allowed_viewer(entry):
 POSTS = [entry for entry in REGISTER if "POST" in entry.methods and allowed_viewer(entry)]
 
 
+def switched_off(entry) -> bool:
+    """A feature off in the tests (ProConnect without its OIDC settings): 404 to every viewer."""
+    return set(entry.special) == set(VIEWERS) and set(entry.special.values()) == {404}
+
+
 def test_every_post_pattern_is_checked():
     # Every pattern that takes a POST has a viewer allowed to send it: none escapes this test.
-    assert {entry.name for entry in REGISTER if "POST" in entry.methods} == {entry.name for entry in POSTS}
+    posts = {entry.name for entry in REGISTER if "POST" in entry.methods and not switched_off(entry)}
+    assert posts == {entry.name for entry in POSTS}
     assert len(POSTS) > 100
 
 
