@@ -6,7 +6,6 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from pvd.core import formatting
 from pvd.core.csv_export import csv_cell
 from pvd.core.forms import report_validation_error
+from pvd.core.pagination import paginate, without_page
 from pvd.dossiers.views_utils import dossier_context, dossier_view
 
 from . import selectors, services
@@ -47,10 +47,7 @@ def journal(request, dossier):
         response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="journal-{dossier.pk}.csv"'
         return response
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
+    page, page_link = paginate(request, rows, PAGE_SIZE)
     return render(
         request,
         "journal/journal.html",
@@ -62,14 +59,15 @@ def journal(request, dossier):
             form=form,
             entries=selectors.journal_entries(list(page.object_list)),
             page_obj=page,
-            query_string=query.urlencode(),
+            page_link=page_link,
+            query_string=without_page(request),
         ),
     )
 
 
 @dossier_view("corbeille.restore")
 def corbeille(request, dossier):
-    page = Paginator(selectors.corbeille_entries(dossier), PAGE_SIZE).get_page(request.GET.get("page"))
+    page, page_link = paginate(request, selectors.corbeille_entries(dossier), PAGE_SIZE)
     return render(
         request,
         "journal/corbeille.html",
@@ -80,7 +78,7 @@ def corbeille(request, dossier):
             crumbs=[],
             entries=page.object_list,
             page_obj=page,
-            query_string="",
+            page_link=page_link,
             retention=settings.PVD_CORBEILLE_JOURS,
         ),
     )
